@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+# deploy/local/infra.sh - install and run PopInfo's local infrastructure
+# (PostgreSQL 15 and RabbitMQ 3.10 from Debian 12 packages) WITHOUT systemd.
+#
+# Use it either way:
+#   source deploy/local/infra.sh && ensure_infra      # from another script
+#   deploy/local/infra.sh up|down|status|postgres|rabbitmq|chromium
+#
+# Functions (all return non-zero with a clear message on failure):
+#   ensure_postgres   install if absent, configure, start if not answering, ensure role + db
+#   ensure_rabbitmq   install if absent, configure, start if not answering, ensure user
+#   ensure_infra      both of the above
+#   stop_postgres / stop_rabbitmq / stop_infra
+#   infra_status      prints whether each service answers
+#   ensure_chromium   installs Debian chromium + chromium-driver (not called by test.sh yet)
+#
+# Settings (environment variables, defaults in brackets):
+#   POPINFO_PG_VERSION [15]  POPINFO_PG_CLUSTER [main]  POPINFO_PG_PORT [5432]
+#   POPINFO_PG_USER [popinfo]  POPINFO_PG_PASSWORD [popinfo]  POPINFO_PG_DATABASE [popinfo]
+#   POPINFO_PG_MAX_CONNECTIONS [200]
+#   POPINFO_RABBITMQ_USER [popinfo]  POPINFO_RABBITMQ_PASSWORD [popinfo]
+#   POPINFO_RABBITMQ_AMQP_PORT [5672]  POPINFO_RABBITMQ_MGMT_PORT [15672]
+#   POPINFO_RABBITMQ_DIST_PORT [25672]
+#   POPINFO_INFRA_TIMEOUT [90]        seconds to wait for a service to answer
+#   POPINFO_INFRA_LOG_DIR [/var/log/popinfo]  logs of apt and of the detached starts
+#
+# Why no systemd / service(8): there is no init here, and the image's policy-rc.d
+# refuses to start services. We start each daemon ourselves with `setsid -f` and
+# all three standard streams redirected; otherwise a caller whose output is a pipe
+# (CI, `| tee`) would hang until the daemon exits, because it holds the pipe open.
+
+POPINFO_PG_VERSION="${POPINFO_PG_VERSION:-15}"
+POPINFO_PG_CLUSTER="${POPINFO_PG_CLUSTER:-main}"
+POPINFO_PG_PORT="${POPINFO_PG_PORT:-5432}"
+POPINFO_PG_USER="${POPINFO_PG_USER:-popinfo}"
+POPINFO_PG_PASSWORD="${POPINFO_PG_PASSWORD:-popinfo}"
+POPINFO_PG_DATABASE="${POPINFO_PG_DATABASE:-popinfo}"
+POPINFO_PG_MAX_CONNECTIONS="${POPINFO_PG_MAX_CONNECTIONS:-200}"
+POPINFO_RABBITMQ_USER="${POPINFO_RABBITMQ_USER:-popinfo}"
+POPINFO_RABBITMQ_PASSWORD="${POPINFO_RABBITMQ_PASSWORD:-popinfo}"
+POPINFO_RABBITMQ_AMQP_PORT="${POPINFO_RABBITMQ_AMQP_PORT:-5672}"
+POPINFO_RABBITMQ_MGMT_PORT="${POPINFO_RABBITMQ_MGMT_PORT:-15672}"
+POPINFO_RABBITMQ_DIST_PORT="${POPINFO_RABBITMQ_DIST_PORT:-25672}"
+POPINFO_INFRA_TIMEOUT="${POPINFO_INFRA_TIMEOUT:-90}"
+POPINFO_INFRA_LOG_DIR="${POPINFO_INFRA_LOG_DIR:-/var/log/popinfo}"
+
+# Fixed by the Debian packages.
+_PG_LOG="/var/log/postgresql/postgresql-${POPINFO_PG_VERSION}-${POPINFO_PG_CLUSTER}.log"
+_PG_CONF_DIR="/etc/postgresql/${POPINFO_PG_VERSION}/${POPINFO_PG_CLUSTER}"
+_RABBIT_NODE="rabbit@localhost"
+_RABBIT_PID_FILE="/var/lib/rabbitmq/mnesia/${_RABBIT_NODE}.pid"
+_RABBIT_LOG="/var/log/rabbitmq/${_RABBIT_NODE}.log"
+
+infra_log() { printf '[infra %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+infra_err() { printf '[infra %(%H:%M:%S)T] ERROR: %s\n' -1 "$*" >&2; }
+
+# Print the last lines of a log file to stderr (used when something fails).
+_infra_tail() {
+    local f="$1" n="${2:-40}"
+    if [[ -r "$f" ]]; then
+        printf -- '----- last %s lines of %s -----\n' "$n" "$f" >&2
+        tail -n "$n" "$f" >&2
+        printf -- '----- end of %s -----\n' "$f" >&2
+    else
+        printf -- '(no log at %s)\n' "$f" >&2
+    fi
+}
+
+_pkg_installed() {
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+# apt_install PKG... : installs the packages that are not installed yet,
+# non-interactively, refreshing the apt lists first if they are empty/stale.
+apt_install() {
+    local missing=() p
+    for p in "$@"; do _pkg_installed "$p" || missing+=("$p"); done
+    ((${#missing[@]} == 0)) && return 0
+
+    mkdir -p "$POPINFO_INFRA_LOG_DIR"
+    local log="$POPINFO_INFRA_LOG_DIR/apt.log"
+    export DEBIAN_FRONTEND=noninteractive
+    # Wait for the dpkg lock instead of failing if another apt is running.
+    local apt=(apt-get -y -q -o DPkg::Lock::Timeout=600
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+
+    # Refresh the lists when a package has no install candidate (e.g. empty lists).
+    for p in "${missing[@]}"; do
+        # (no `| grep -q`: with pipefail, grep quitting early fails the pipeline)
+        if [[ "$(apt-cache policy "$p" 2>/dev/null)" != *"Candidate: "[0-9]* ]]; then
+            infra_log "apt-get update (no candidate for $p)"
+            if ! "${apt[@]}" update >>"$log" 2>&1 </dev/null; then
+                infra_err "apt-get update failed"; _infra_tail "$log"; return 1
+            fi
+            break
+        fi
+    done
+
+    # Make sure maintainer scripts never start daemons (they would run attached to
+    # our stdout, or try an init system that is not there). Debian's convention is
+    # a policy-rc.d that exits 101; install a temporary one if there is none.
+    local tmp_policy=""
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+        tmp_policy=1
+    fi
+    infra_log "apt-get install ${missing[*]} (log: $log)"
+    local rc=0
+    "${apt[@]}" install --no-install-recommends "${missing[@]}" >>"$log" 2>&1 </dev/null || rc=$?
+    [[ -n "$tmp_policy" ]] && rm -f /usr/sbin/policy-rc.d
+    if ((rc != 0)); then
+        infra_err "apt-get install ${missing[*]} failed (exit $rc)"; _infra_tail "$log"; return 1
+    fi
+}
+
+# Write a file only if its content differs. Returns 0 if it changed, 1 if not.
+_write_if_changed() {
+    local path="$1" content="$2"
+    if [[ -f "$path" ]] && [[ "$(cat "$path")" == "$content" ]]; then return 1; fi
+    mkdir -p "$(dirname "$path")"
+    printf '%s\n' "$content" >"$path"
+    return 0
+}
+
+# ----------------------------------------------------------------------------
+# PostgreSQL
+# ----------------------------------------------------------------------------
+
+pg_answers() {
+    pg_isready -q -h 127.0.0.1 -p "$POPINFO_PG_PORT" -t 2 >/dev/null 2>&1
+}
+
+# psql as the postgres superuser over the Unix socket (peer auth).
+_pg_admin_psql() {
+    runuser -u postgres -- psql -p "$POPINFO_PG_PORT" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
+ensure_postgres() {
+    apt_install postgresql || return 1
+
+    # A fresh install creates 15/main; an image may have it removed.
+    if [[ ! -d "$_PG_CONF_DIR" ]]; then
+        infra_log "creating cluster $POPINFO_PG_VERSION/$POPINFO_PG_CLUSTER"
+        pg_createcluster "$POPINFO_PG_VERSION" "$POPINFO_PG_CLUSTER" --port="$POPINFO_PG_PORT" \
+            >/dev/null </dev/null || { infra_err "pg_createcluster failed"; return 1; }
+    fi
+
+    # Our settings go into conf.d (included by Debian's postgresql.conf), so the
+    # packaged files stay untouched. fsync/synchronous_commit stay at their safe
+    # defaults on purpose: benchmark numbers must be honest.
+    local conf changed=""
+    conf="# Written by deploy/local/infra.sh - PopInfo local/test settings.
+listen_addresses = '127.0.0.1'
+port = ${POPINFO_PG_PORT}
+max_connections = ${POPINFO_PG_MAX_CONNECTIONS}"
+    _write_if_changed "$_PG_CONF_DIR/conf.d/popinfo.conf" "$conf" && changed=1
+
+    # Password (scram) auth over TCP on loopback; Debian's default pg_hba has it,
+    # add it if someone removed it.
+    local hba="$_PG_CONF_DIR/pg_hba.conf"
+    if ! grep -Eq '^[[:space:]]*host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+(scram-sha-256|md5)' "$hba"; then
+        printf 'host    all             all             127.0.0.1/32            scram-sha-256\n' >>"$hba"
+        changed=1
+    fi
+
+    if pg_answers; then
+        if [[ -n "$changed" ]]; then
+            infra_log "PostgreSQL configuration changed: restarting"
+            mkdir -p "$POPINFO_INFRA_LOG_DIR"
+            pg_ctlcluster "$POPINFO_PG_VERSION" "$POPINFO_PG_CLUSTER" restart </dev/null \
+                >"$POPINFO_INFRA_LOG_DIR/postgres-start.log" 2>&1 ||
+                { infra_err "PostgreSQL restart failed"; _infra_tail "$POPINFO_INFRA_LOG_DIR/postgres-start.log" 20; _infra_tail "$_PG_LOG"; return 1; }
+        else
+            infra_log "PostgreSQL already answers on 127.0.0.1:$POPINFO_PG_PORT"
+        fi
+    else
+        infra_log "starting PostgreSQL $POPINFO_PG_VERSION/$POPINFO_PG_CLUSTER"
+        mkdir -p "$POPINFO_INFRA_LOG_DIR"
+        setsid -f pg_ctlcluster "$POPINFO_PG_VERSION" "$POPINFO_PG_CLUSTER" start \
+            >"$POPINFO_INFRA_LOG_DIR/postgres-start.log" 2>&1 </dev/null
+    fi
+
+    local deadline=$((SECONDS + POPINFO_INFRA_TIMEOUT))
+    until pg_answers; do
+        if ((SECONDS >= deadline)); then
+            infra_err "PostgreSQL did not answer on 127.0.0.1:$POPINFO_PG_PORT within ${POPINFO_INFRA_TIMEOUT}s"
+            _infra_tail "$POPINFO_INFRA_LOG_DIR/postgres-start.log" 20
+            _infra_tail "$_PG_LOG"
+            return 1
+        fi
+        sleep 0.3
+    done
+
+    # Role and database (idempotent; the password is re-set every time so a
+    # changed POPINFO_PG_PASSWORD takes effect). SUPERUSER: tests create and drop
+    # a database per test class.
+    _pg_admin_psql -v u="$POPINFO_PG_USER" -v pw="$POPINFO_PG_PASSWORD" -v db="$POPINFO_PG_DATABASE" \
+        >/dev/null <<'SQL' || { infra_err "could not create role/database in PostgreSQL"; return 1; }
+SELECT format('CREATE ROLE %I LOGIN', :'u')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'u') \gexec
+ALTER ROLE :"u" WITH LOGIN SUPERUSER CREATEDB PASSWORD :'pw';
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'u')
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
+SQL
+
+    # Prove that what the tests use (password auth over TCP) works.
+    if ! PGPASSWORD="$POPINFO_PG_PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -q -At \
+        -h 127.0.0.1 -p "$POPINFO_PG_PORT" -U "$POPINFO_PG_USER" -d "$POPINFO_PG_DATABASE" \
+        -c 'select 1' >/dev/null; then
+        infra_err "password login as $POPINFO_PG_USER over 127.0.0.1:$POPINFO_PG_PORT failed"
+        _infra_tail "$_PG_LOG" 20
+        return 1
+    fi
+    infra_log "PostgreSQL ready: postgresql://$POPINFO_PG_USER:***@127.0.0.1:$POPINFO_PG_PORT/$POPINFO_PG_DATABASE"
+}
+
+stop_postgres() {
+    if ! command -v pg_ctlcluster >/dev/null || [[ ! -d "$_PG_CONF_DIR" ]]; then return 0; fi
+    if pg_ctlcluster "$POPINFO_PG_VERSION" "$POPINFO_PG_CLUSTER" status >/dev/null 2>&1; then
+        infra_log "stopping PostgreSQL"
+        pg_ctlcluster "$POPINFO_PG_VERSION" "$POPINFO_PG_CLUSTER" stop </dev/null ||
+            { infra_err "pg_ctlcluster stop failed"; return 1; }
+    else
+        infra_log "PostgreSQL is not running"
+    fi
+}
+
+# ----------------------------------------------------------------------------
+# RabbitMQ
+# ----------------------------------------------------------------------------
+
+# The management API answers only once the broker has booted its plugins.
+# Polling it costs a few ms; every rabbitmqctl call boots an Erlang VM (~1 s).
+_rabbit_api() { # METHOD PATH [JSON] - as guest (allowed from loopback only)
+    local method="$1" path="$2" data="${3:-}"
+    local args=(-fsS --max-time 5 -u guest:guest -X "$method"
+        -H 'content-type: application/json')
+    [[ -n "$data" ]] && args+=(--data "$data")
+    curl "${args[@]}" "http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/api${path}"
+}
+
+rabbitmq_answers() {
+    _rabbit_api GET /overview >/dev/null 2>&1 &&
+        (exec 3<>"/dev/tcp/127.0.0.1/${POPINFO_RABBITMQ_AMQP_PORT}") 2>/dev/null
+}
+
+_rabbit_pid_alive() {
+    local pid
+    [[ -r "$_RABBIT_PID_FILE" ]] && pid="$(cat "$_RABBIT_PID_FILE" 2>/dev/null)" &&
+        [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# Sets _RABBIT_CONF_CHANGED=1 when a config file had to be (re)written.
+_configure_rabbitmq() {
+    _RABBIT_CONF_CHANGED=""
+    # rabbitmq-env.conf is read by rabbitmq-server AND by the CLI tools (rabbitmqctl),
+    # so both agree on the node name without depending on the host name.
+    # ERL_EPMD_ADDRESS is not a RABBITMQ_* variable, hence the explicit export.
+    _write_if_changed /etc/rabbitmq/rabbitmq-env.conf "# Written by deploy/local/infra.sh
+NODENAME=${_RABBIT_NODE}
+USE_LONGNAME=false
+DIST_PORT=${POPINFO_RABBITMQ_DIST_PORT}
+CONFIG_FILE=/etc/rabbitmq/rabbitmq.conf
+# Erlang distribution listens on loopback only; epmd too.
+SERVER_ADDITIONAL_ERL_ARGS=\"-kernel inet_dist_use_interface {127,0,0,1}\"
+export ERL_EPMD_ADDRESS=127.0.0.1" && _RABBIT_CONF_CHANGED=1
+
+    _write_if_changed /etc/rabbitmq/rabbitmq.conf "# Written by deploy/local/infra.sh
+listeners.tcp.default = 127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}
+management.tcp.ip = 127.0.0.1
+management.tcp.port = ${POPINFO_RABBITMQ_MGMT_PORT}
+# guest stays, but only from loopback (the default, made explicit).
+loopback_users.guest = true" && _RABBIT_CONF_CHANGED=1
+
+    # --offline: only edits enabled_plugins, no running node needed.
+    if ! grep -q rabbitmq_management /etc/rabbitmq/enabled_plugins 2>/dev/null; then
+        infra_log "enabling rabbitmq_management"
+        _RABBIT_CONF_CHANGED=1
+        rabbitmq-plugins enable --offline rabbitmq_management \
+            >>"$POPINFO_INFRA_LOG_DIR/rabbitmq-start.log" 2>&1 </dev/null ||
+            { infra_err "rabbitmq-plugins enable failed"; _infra_tail "$POPINFO_INFRA_LOG_DIR/rabbitmq-start.log"; return 1; }
+    fi
+}
+
+ensure_rabbitmq() {
+    apt_install rabbitmq-server curl || return 1
+    mkdir -p "$POPINFO_INFRA_LOG_DIR"
+    _configure_rabbitmq || return 1
+
+    if [[ -n "$_RABBIT_CONF_CHANGED" ]] && { _rabbit_pid_alive || rabbitmq_answers; }; then
+        infra_log "RabbitMQ configuration changed: restarting the node"
+        stop_rabbitmq || return 1
+    fi
+
+    if rabbitmq_answers; then
+        infra_log "RabbitMQ already answers on 127.0.0.1:$POPINFO_RABBITMQ_AMQP_PORT"
+    elif _rabbit_pid_alive; then
+        # Booting (or stuck): don't start a second node, just wait for it below.
+        infra_log "RabbitMQ node is running (pid $(cat "$_RABBIT_PID_FILE")) but not answering yet: waiting"
+    else
+        infra_log "starting RabbitMQ ($_RABBIT_NODE)"
+        # Debian's /usr/sbin/rabbitmq-server wrapper switches user with su, whose PAM
+        # session drops the open-files soft limit to 1024 (too low for a broker).
+        # So switch user ourselves and raise the soft limit *after* the switch:
+        # 65536, or the hard limit if that is lower (containers often cap it).
+        (   # subshell: the caller's own limits stay untouched
+            hard="$(ulimit -Hn)"
+            if [[ "$hard" != unlimited ]] && ((hard < 65536)); then
+                ulimit -Hn 65536 2>/dev/null || true # root may raise it, a container may not
+            fi
+            # shellcheck disable=SC2016 # expanded by the inner shell, on purpose
+            ERL_EPMD_ADDRESS=127.0.0.1 setsid -f runuser -u rabbitmq -- /bin/sh -c '
+                ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+                cd /var/lib/rabbitmq && exec /usr/lib/rabbitmq/bin/rabbitmq-server' \
+                >"$POPINFO_INFRA_LOG_DIR/rabbitmq-start.log" 2>&1 </dev/null
+        )
+    fi
+
+    local deadline=$((SECONDS + POPINFO_INFRA_TIMEOUT))
+    until rabbitmq_answers; do
+        if ((SECONDS >= deadline)); then
+            infra_err "RabbitMQ did not answer (management API on 127.0.0.1:$POPINFO_RABBITMQ_MGMT_PORT, AMQP on :$POPINFO_RABBITMQ_AMQP_PORT) within ${POPINFO_INFRA_TIMEOUT}s"
+            _infra_tail "$POPINFO_INFRA_LOG_DIR/rabbitmq-start.log"
+            _infra_tail "$_RABBIT_LOG"
+            return 1
+        fi
+        sleep 0.5
+    done
+
+    # Application user (idempotent PUTs). Tag administrator: tests read the
+    # management API with it. guest stays (loopback only).
+    local u="$POPINFO_RABBITMQ_USER" pw="$POPINFO_RABBITMQ_PASSWORD"
+    if ! _rabbit_api PUT "/users/$u" "{\"password\":\"$pw\",\"tags\":\"administrator\"}" >/dev/null ||
+        ! _rabbit_api PUT "/permissions/%2F/$u" '{"configure":".*","write":".*","read":".*"}' >/dev/null; then
+        infra_err "could not create RabbitMQ user $u or grant it permissions on vhost /"; return 1
+    fi
+    if ! curl -fsS --max-time 5 -u "$u:$pw" "http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/api/whoami" >/dev/null; then
+        infra_err "RabbitMQ user $u cannot log in to the management API"; return 1
+    fi
+    infra_log "RabbitMQ ready: amqp://$u:***@127.0.0.1:$POPINFO_RABBITMQ_AMQP_PORT/ management http://127.0.0.1:$POPINFO_RABBITMQ_MGMT_PORT/"
+}
+
+stop_rabbitmq() {
+    command -v rabbitmqctl >/dev/null || return 0
+    if _rabbit_pid_alive || rabbitmq_answers; then
+        infra_log "stopping RabbitMQ"
+        # shutdown waits until the node's OS process has exited.
+        if ! rabbitmqctl -q shutdown >/dev/null 2>&1 </dev/null; then
+            local pid
+            pid="$(cat "$_RABBIT_PID_FILE" 2>/dev/null || true)"
+            if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+                infra_log "rabbitmqctl shutdown failed: sending TERM to pid $pid"
+                kill -TERM "$pid" 2>/dev/null || true
+                local i
+                for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+                kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+            fi
+        fi
+    else
+        infra_log "RabbitMQ is not running"
+    fi
+    # epmd outlives the node; stop it too (it was started by the rabbitmq user).
+    local epmd_pid
+    for epmd_pid in $(pgrep -u rabbitmq -x epmd 2>/dev/null || true); do
+        infra_log "stopping epmd (pid $epmd_pid)"
+        kill -TERM "$epmd_pid" 2>/dev/null || true
+    done
+}
+
+# ----------------------------------------------------------------------------
+
+ensure_infra() { ensure_postgres && ensure_rabbitmq; }
+stop_infra() {
+    local rc=0
+    stop_rabbitmq || rc=1
+    stop_postgres || rc=1
+    return "$rc"
+}
+
+infra_status() {
+    if pg_answers; then echo "postgresql: up (127.0.0.1:$POPINFO_PG_PORT)"; else echo "postgresql: down"; fi
+    if rabbitmq_answers; then
+        echo "rabbitmq:   up (amqp 127.0.0.1:$POPINFO_RABBITMQ_AMQP_PORT, management http://127.0.0.1:$POPINFO_RABBITMQ_MGMT_PORT/)"
+    else echo "rabbitmq:   down"; fi
+}
+
+# For browser tests later: Debian's chromium + chromedriver (no browser download).
+ensure_chromium() {
+    [[ -x /usr/bin/chromium ]] && return 0
+    apt_install chromium chromium-driver fonts-liberation
+}
+
+# Executed (not sourced): small CLI.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    set -euo pipefail
+    case "${1:-up}" in
+        up) ensure_infra ;;
+        down) stop_infra ;;
+        status) infra_status ;;
+        postgres) ensure_postgres ;;
+        rabbitmq) ensure_rabbitmq ;;
+        chromium) ensure_chromium ;;
+        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium]" >&2; exit 2 ;;
+    esac
+fi

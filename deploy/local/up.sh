@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# deploy/local/up.sh - run PopInfo in DISTRIBUTED mode on this machine: every service
+# is its own detached process, sharing PostgreSQL and RabbitMQ (started if needed).
+#
+#   deploy/local/up.sh           # build, start, wait until all are ready, print URLs
+#   deploy/local/down.sh [--all] # stop the services (--all: RabbitMQ + PostgreSQL too)
+#
+# Settings (environment variables, defaults in brackets):
+#   POPINFO_SOLUTION        [PopInfo.sln]
+#   POPINFO_CONFIGURATION   [Release]
+#   POPINFO_TFM             [net10.0]     target framework folder under bin/<configuration>/
+#   POPINFO_SKIP_BUILD      [0]           1: do not run `dotnet build` (use existing bin/)
+#   POPINFO_SERVICES        [registry collection exchange sharing analytics monitoring]
+#                                         subset (and order) of the services to start
+#   POPINFO_BIND_HOST       [127.0.0.1]   address every service listens on
+#   POPINFO_REGISTRY_PORT   [5101]   POPINFO_COLLECTION_PORT [5102]  POPINFO_EXCHANGE_PORT   [5103]
+#   POPINFO_SHARING_PORT    [5104]   POPINFO_ANALYTICS_PORT  [5105]  POPINFO_MONITORING_PORT [5106]
+#   POPINFO_DB_CONNECTION_STRING [Host=127.0.0.1;Port=5432;Username=popinfo;Password=popinfo;Database=popinfo]
+#   POPINFO_RABBITMQ_URI    [amqp://popinfo:popinfo@127.0.0.1:5672/]
+#   POPINFO_READY_TIMEOUT   [120]         seconds to wait for every /health/ready to return 200
+#   POPINFO_RUN_DIR         [./run]       logs in <run>/logs/<service>.log, pids in <run>/pids/<service>.pid
+#   plus the PostgreSQL/RabbitMQ settings documented in deploy/local/infra.sh.
+#
+# Each service gets: ASPNETCORE_URLS, PopInfo__Mode=Distributed,
+# PopInfo__Database__Provider=PostgreSql, PopInfo__Database__ConnectionString,
+# PopInfo__Bus__Transport=RabbitMq, PopInfo__Bus__RabbitMqUri, MASSTRANSIT_USAGE_TELEMETRY=false.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$REPO_ROOT"
+# shellcheck source=deploy/local/infra.sh
+source deploy/local/infra.sh
+
+POPINFO_SOLUTION="${POPINFO_SOLUTION:-PopInfo.sln}"
+POPINFO_CONFIGURATION="${POPINFO_CONFIGURATION:-Release}"
+POPINFO_TFM="${POPINFO_TFM:-net10.0}"
+POPINFO_SKIP_BUILD="${POPINFO_SKIP_BUILD:-0}"
+POPINFO_SERVICES="${POPINFO_SERVICES:-registry collection exchange sharing analytics monitoring}"
+POPINFO_BIND_HOST="${POPINFO_BIND_HOST:-127.0.0.1}"
+POPINFO_REGISTRY_PORT="${POPINFO_REGISTRY_PORT:-5101}"
+POPINFO_COLLECTION_PORT="${POPINFO_COLLECTION_PORT:-5102}"
+POPINFO_EXCHANGE_PORT="${POPINFO_EXCHANGE_PORT:-5103}"
+POPINFO_SHARING_PORT="${POPINFO_SHARING_PORT:-5104}"
+POPINFO_ANALYTICS_PORT="${POPINFO_ANALYTICS_PORT:-5105}"
+POPINFO_MONITORING_PORT="${POPINFO_MONITORING_PORT:-5106}"
+POPINFO_DB_CONNECTION_STRING="${POPINFO_DB_CONNECTION_STRING:-Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}}"
+POPINFO_RABBITMQ_URI="${POPINFO_RABBITMQ_URI:-amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/}"
+POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
+POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
+
+mkdir -p "$POPINFO_RUN_DIR/logs" "$POPINFO_RUN_DIR/pids"
+RUN_DIR="$(cd "$POPINFO_RUN_DIR" && pwd)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+say() { echo "=== [up.sh] $*"; }
+die() { echo "=== [up.sh] ERROR: $*" >&2; exit 1; }
+
+svc_project() { # registry -> PopInfo.Registry
+    echo "PopInfo.${1^}"
+}
+svc_port() { # registry -> value of POPINFO_REGISTRY_PORT
+    local var="POPINFO_${1^^}_PORT"
+    [[ -n "${!var:-}" ]] || die "unknown service '$1' (no $var)"
+    echo "${!var}"
+}
+svc_url() { echo "http://${POPINFO_BIND_HOST}:$(svc_port "$1")"; }
+
+# Is the pid in <service>.pid alive and really that service (pids get reused)?
+svc_running_pid() {
+    local name="$1" pidf="$RUN_DIR/pids/$1.pid" pid
+    [[ -r "$pidf" ]] || return 1
+    pid="$(cat "$pidf")"
+    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$(svc_project "$name").dll"* ]] || return 1
+    echo "$pid"
+}
+
+start_service() {
+    local name="$1" project port dir dll pid
+    project="$(svc_project "$name")"
+    port="$(svc_port "$name")"
+    dir="$REPO_ROOT/services/$project/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM"
+    dll="$dir/$project.dll"
+
+    if pid="$(svc_running_pid "$name")"; then
+        say "$name already running (pid $pid) - run deploy/local/down.sh first to restart it"
+        return 0
+    fi
+    [[ -f "$dll" ]] || die "$dll not found (build failed, or POPINFO_SKIP_BUILD=1 without a build?)"
+
+    # The working directory is the output folder: ASP.NET Core takes the current
+    # directory as content root, which is where appsettings*.json are copied.
+    # `exec setsid` in a background subshell keeps the pid ($!) of the final
+    # dotnet process (the subshell is no process-group leader, so setsid does not
+    # fork) and detaches it from our session and terminal; all three standard
+    # streams are redirected so that nothing holds a caller's pipe open.
+    (
+        cd "$dir"
+        export ASPNETCORE_URLS="http://${POPINFO_BIND_HOST}:${port}"
+        export PopInfo__Mode=Distributed
+        export PopInfo__Database__Provider=PostgreSql
+        export PopInfo__Database__ConnectionString="$POPINFO_DB_CONNECTION_STRING"
+        export PopInfo__Bus__Transport=RabbitMq
+        export PopInfo__Bus__RabbitMqUri="$POPINFO_RABBITMQ_URI"
+        export MASSTRANSIT_USAGE_TELEMETRY=false
+        exec setsid dotnet "$dll" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null
+    ) &
+    echo "$!" >"$RUN_DIR/pids/$name.pid"
+    say "started $name (pid $!) on $(svc_url "$name"), log run/logs/$name.log"
+}
+
+show_log_tail() {
+    local f="$RUN_DIR/logs/$1.log"
+    echo "----- last 40 lines of $f -----" >&2
+    tail -n 40 "$f" >&2 2>/dev/null || echo "(no log)" >&2
+    echo "----- end of $f -----" >&2
+}
+
+# ---------------------------------------------------------------------------
+
+t0=$SECONDS
+say "infrastructure"
+ensure_postgres || die "PostgreSQL could not be installed/started"
+ensure_rabbitmq || die "RabbitMQ could not be installed/started"
+
+read -r -a services <<<"$POPINFO_SERVICES"
+for name in "${services[@]}"; do svc_port "$name" >/dev/null; done # validate names early
+
+if [[ "$POPINFO_SKIP_BUILD" != 1 ]]; then
+    say "dotnet build $POPINFO_SOLUTION -c $POPINFO_CONFIGURATION"
+    dotnet build "$POPINFO_SOLUTION" -c "$POPINFO_CONFIGURATION" || die "build failed"
+fi
+
+for name in "${services[@]}"; do start_service "$name"; done
+
+say "waiting up to ${POPINFO_READY_TIMEOUT}s for /health/ready of: ${services[*]}"
+deadline=$((SECONDS + POPINFO_READY_TIMEOUT))
+pending=("${services[@]}")
+while ((${#pending[@]} > 0)); do
+    still=()
+    for name in "${pending[@]}"; do
+        if ! svc_running_pid "$name" >/dev/null; then
+            show_log_tail "$name"
+            die "$name exited before becoming ready (see run/logs/$name.log; the others are left running, stop them with deploy/local/down.sh)"
+        fi
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$(svc_url "$name")/health/ready" || true)"
+        if [[ "$code" == 200 ]]; then say "$name ready"; else still+=("$name"); fi
+    done
+    pending=("${still[@]+"${still[@]}"}")
+    ((${#pending[@]} == 0)) && break
+    if ((SECONDS >= deadline)); then
+        for name in "${pending[@]}"; do show_log_tail "$name"; done
+        die "not ready after ${POPINFO_READY_TIMEOUT}s: ${pending[*]} (they are left running for inspection; stop with deploy/local/down.sh)"
+    fi
+    sleep 1
+done
+
+echo
+say "PopInfo (distributed) is up in $((SECONDS - t0)) s:"
+for name in "${services[@]}"; do
+    printf '    %-11s %-24s swagger: %s/swagger\n' "$name" "$(svc_url "$name")" "$(svc_url "$name")"
+done
+echo "    RabbitMQ management UI: http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/ (user ${POPINFO_RABBITMQ_USER})"
+echo "    PostgreSQL:             127.0.0.1:${POPINFO_PG_PORT}, database ${POPINFO_PG_DATABASE}"
+echo "    logs: $RUN_DIR/logs   stop: deploy/local/down.sh [--all]"

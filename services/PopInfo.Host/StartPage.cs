@@ -1,0 +1,43 @@
+using System.Net;
+using System.Text;
+
+namespace PopInfo.Host;
+
+/// <summary>The start page at http://127.0.0.1:5100: every service, its API document and its health.</summary>
+public static class StartPage
+{
+    public static IEndpointRouteBuilder MapStartPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", (HttpContext context) =>
+        {
+            var host = context.Request.Host.Host;
+            var rows = new StringBuilder();
+            foreach (var s in EmbeddedPorts.Services)
+            {
+                var url = $"http://{host}:{s.Port}";
+                rows.Append($"""
+                    <tr><td><a href="{url}/api/v1/service">{WebUtility.HtmlEncode(s.Name)}</a></td>
+                    <td>{WebUtility.HtmlEncode(s.Title)}<br><small>{WebUtility.HtmlEncode(s.Description)}</small></td>
+                    <td><a href="{url}/swagger">Swagger UI</a> · <a href="{url}/swagger/{s.Name}/swagger.json">OpenAPI</a></td>
+                    <td><a href="{url}/health/ready">ready?</a></td></tr>
+                    """);
+            }
+
+            var html = $"""
+                <!doctype html>
+                <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>PopInfo 人口信息共享平台</title>
+                <style>body{"{"}font-family:system-ui,sans-serif;margin:2rem;max-width:70rem{"}"}td{"{"}padding:.4rem .8rem;border-bottom:1px solid #ddd;vertical-align:top{"}"}</style>
+                </head><body>
+                <h1>PopInfo 人口信息共享平台 <small>— one database, five platforms (一库五平台)</small></h1>
+                <p>Embedded mode: one process, SQLite files under <code>./data</code>, in-memory bus.</p>
+                <table><thead><tr><th>service</th><th>what it is</th><th>API</th><th>health</th></tr></thead><tbody>
+                {rows}
+                </tbody></table>
+                </body></html>
+                """;
+            return Results.Content(html, "text/html; charset=utf-8");
+        }).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Contracts.Registry;
+using PopInfo.Registry.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Registry.Apis;
+
+public static class ChangesApi
+{
+    public const int MaxLimit = 1000;
+
+    public static IEndpointRouteBuilder MapChangesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/changes").WithTags("Change feed").WithGroupName(RegistryModule.Name);
+        api.MapGet("", GetChanges).WithName("GetChanges")
+            .WithSummary("The change log after sequence 'after', in order, at most 'limit' entries; never skips an entry.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/status", GetStatus).WithName("GetChangeRelayStatus")
+            .WithSummary("The last sequence written, the last published to the bus, and the backlog between them.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> GetChanges(
+        PersonQueries queries, CancellationToken ct, [FromQuery] long after = 0, [FromQuery] int limit = 100)
+    {
+        var violations = new List<RuleViolation>();
+        if (after < 0)
+        {
+            violations.Add(new("after", "range", "after is a sequence number, 0 or more."));
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            violations.Add(new("limit", "range", $"limit is 1 to {MaxLimit}."));
+        }
+
+        if (violations.Count > 0)
+        {
+            return TypedResults.Problem(Problem.Validation(violations));
+        }
+
+        var changes = await queries.ChangesAsync(after, limit, ct);
+        return TypedResults.Ok(new ChangePage(changes, changes.Count > 0 ? changes[^1].Sequence : after));
+    }
+
+    public static async Task<Ok<RelayStatus>> GetStatus(PersonQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.RelayStatusAsync(ct));
+}
+
+/// <summary>A page of the feed; ask for the next with <c>after = next</c>.</summary>
+public sealed record ChangePage(IReadOnlyList<PersonChanged> Changes, long Next);

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Registry.Commands;
+using PopInfo.Registry.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Registry.Apis;
+
+public static class PersonsApi
+{
+    private const string Persons = "/api/v1/persons";
+
+    public static IEndpointRouteBuilder MapPersonsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Persons").WithGroupName(RegistryModule.Name);
+
+        api.MapPost("/persons", (RegisterPersonRequest body, PersonCommands c, CancellationToken ct) => Run(c.RegisterPersonAsync(body, ct)))
+            .WithName("RegisterPerson").WithSummary("Enter a person living in the city who is not yet in the register.").ProducesChange(StatusCodes.Status201Created);
+        api.MapPost("/births", (RegisterBirthRequest body, PersonCommands c, CancellationToken ct) => Run(c.RegisterBirthAsync(body, ct)))
+            .WithName("RegisterBirth").WithSummary("Register a newborn, with the mother and household where known.").ProducesChange(StatusCodes.Status201Created);
+        api.MapPost("/move-ins", (MoveInRequest body, PersonCommands c, CancellationToken ct) => Run(c.MoveInAsync(body, ct)))
+            .WithName("MoveIn").WithSummary("A registered resident moves into the city (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
+        api.MapPost("/migrant-arrivals", (MigrantArrivalRequest body, PersonCommands c, CancellationToken ct) => Run(c.MigrantArrivalAsync(body, ct)))
+            .WithName("MigrantArrival").WithSummary("A migrant arrives (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
+
+        api.MapPost("/persons/{id:guid}/death", (Guid id, RegisterDeathRequest body, PersonCommands c, CancellationToken ct) => Run(c.RegisterDeathAsync(id, body, ct)))
+            .WithName("RegisterDeath").WithSummary("Register a death.").ProducesChange(StatusCodes.Status200OK);
+        api.MapPost("/persons/{id:guid}/move-within-city", (Guid id, MoveWithinCityRequest body, PersonCommands c, CancellationToken ct) => Run(c.MoveWithinCityAsync(id, body, ct)))
+            .WithName("MoveWithinCity").WithSummary("Move to another address in the city, optionally with the household registration.").ProducesChange(StatusCodes.Status200OK);
+        api.MapPost("/persons/{id:guid}/move-out", (Guid id, MoveOutRequest body, PersonCommands c, CancellationToken ct) => Run(c.MoveOutAsync(id, body, ct)))
+            .WithName("MoveOut").WithSummary("A registered resident moves out of the city.").ProducesChange(StatusCodes.Status200OK);
+        api.MapPost("/persons/{id:guid}/migrant-departure", (Guid id, MigrantDepartureRequest body, PersonCommands c, CancellationToken ct) => Run(c.MigrantDepartureAsync(id, body, ct)))
+            .WithName("MigrantDeparture").WithSummary("A migrant leaves the city.").ProducesChange(StatusCodes.Status200OK);
+        api.MapPost("/persons/{id:guid}/corrections", (Guid id, CorrectDetailsRequest body, PersonCommands c, CancellationToken ct) => Run(c.CorrectDetailsAsync(id, body, ct)))
+            .WithName("CorrectDetails").WithSummary("Correct personal details; only the fields sent change.").ProducesChange(StatusCodes.Status200OK);
+        api.MapPost("/persons/{id:guid}/household", (Guid id, ChangeHouseholdRequest body, PersonCommands c, CancellationToken ct) => Run(c.ChangeHouseholdAsync(id, body, ct)))
+            .WithName("ChangeHousehold").WithSummary("Join or leave a household, or change the relationship to its head.").ProducesChange(StatusCodes.Status200OK);
+
+        api.MapGet("/persons/{id:guid}", GetPerson).WithName("GetPerson")
+            .WithSummary("A person now, or as the register knew them at a past time (asOf, ISO 8601).");
+        api.MapGet("/persons/by-id-number/{idNumber}", GetByIdNumber).WithName("GetPersonByIdNumber")
+            .WithSummary("A person by resident identity number (a lower-case x is accepted).");
+        api.MapGet("/persons/{id:guid}/history", GetHistory).WithName("GetPersonHistory")
+            .WithSummary("Every version of a person, oldest first, with when each happened and was recorded.");
+        return app;
+    }
+
+    private static async Task<IResult> Run(Task<CommandOutcome> command) => (await command).ToHttpResult(Persons);
+
+    private static RouteHandlerBuilder ProducesChange(this RouteHandlerBuilder route, int status) => route
+        .Produces<ChangeResult>(status)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    public static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetPerson(
+        Guid id, [FromQuery] DateTimeOffset? asOf, PersonQueries queries, CancellationToken ct)
+    {
+        var version = await queries.GetAsync(id, asOf, ct);
+        return version is null
+            ? TypedResults.Problem(Problem.NotFound(asOf is null ? $"No person with id {id}." : $"No version of person {id} was recorded by {asOf:O}."))
+            : TypedResults.Ok(PersonResponse.From(version));
+    }
+
+    public static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetByIdNumber(string idNumber, PersonQueries queries, CancellationToken ct)
+    {
+        var version = await queries.GetByIdNumberAsync(idNumber, ct);
+        return version is null
+            ? TypedResults.Problem(Problem.NotFound("No person with this identity number is in the register."))
+            : TypedResults.Ok(PersonResponse.From(version));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> GetHistory(Guid id, PersonQueries queries, CancellationToken ct)
+    {
+        var history = await queries.HistoryAsync(id, ct);
+        return history.Count == 0
+            ? TypedResults.Problem(Problem.NotFound($"No person with id {id}."))
+            : TypedResults.Ok<IReadOnlyList<PersonResponse>>([.. history.Select(PersonResponse.From)]);
+    }
+}

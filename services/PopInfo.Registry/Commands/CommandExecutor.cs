@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+using PopInfo.Registry.Data;
+using PopInfo.Registry.Relay;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Registry.Commands;
+
+/// <summary>
+/// Applies one change command in one transaction: idempotency check, optimistic concurrency check,
+/// the command's decision, the new version, the superseded version into history, the change-log
+/// entry (the outbox) and the stored answer. All of it commits, or none of it.
+/// </summary>
+public sealed class CommandExecutor(
+    [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
+    TimeProvider clock,
+    ChangeLogSignal relaySignal)
+{
+    internal delegate Task<Decision> Decide(PersonVersion? current, PersonStore store, CancellationToken ct);
+
+    internal async Task<CommandOutcome> ExecuteAsync<TRequest>(
+        TRequest request, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
+        where TRequest : CommandRequest
+    {
+        var commandId = request.CommandId!.Value;
+        var requestHash = Hash(request);
+        try
+        {
+            return await ExecuteOnceAsync(request, commandId, requestHash, commandType, target, decide, ct);
+        }
+        catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out var constraint))
+        {
+            // A concurrent twin with the same command id committed first (it may have collided on the
+            // person's identity number before reaching the commands table): answer as it was answered.
+            var replay = await ReplayAsync(commandId, commandType, requestHash, ct);
+            if (replay is not null)
+            {
+                return replay;
+            }
+
+            if (constraint?.Contains("id_number", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return CommandOutcome.Refused(DuplicateIdNumber());
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<CommandOutcome> ExecuteOnceAsync<TRequest>(
+        TRequest request, Guid commandId, string requestHash, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
+        where TRequest : CommandRequest
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var store = new PersonStore(connection, transaction, database.Dialect);
+
+        var stored = await store.GetCommandAsync(commandId, ct);
+        if (stored is not null)
+        {
+            return Replayed(stored, commandType, requestHash);
+        }
+
+        var current = target.PersonId is { } id
+            ? await store.GetByIdAsync(id, ct)
+            : await store.GetByIdNumberAsync(target.IdNumber!, ct);
+
+        if (current is null && target.PersonId is not null)
+        {
+            return CommandOutcome.Refused(Problem.NotFound($"No person with id {target.PersonId} is in the register."));
+        }
+
+        if (current is not null && target.PersonId is null && !target.MayExist)
+        {
+            return CommandOutcome.Refused(DuplicateIdNumber());
+        }
+
+        if (current is not null && target.ExpectedVersion is null)
+        {
+            return CommandOutcome.Refused(Problem.Conflict("expectedVersion", "version.required-for-existing-person",
+                $"This person is already in the register at version {current.Version}: read the record and send expectedVersion."));
+        }
+
+        if (current is not null && target.ExpectedVersion != current.Version)
+        {
+            return CommandOutcome.Refused(Problem.VersionConflict(target.ExpectedVersion!.Value, current.Version));
+        }
+
+        var decision = await decide(current, store, ct);
+        if (decision is Rejected rejected)
+        {
+            return CommandOutcome.Refused(rejected.Problem);
+        }
+
+        var accepted = (Accepted)decision;
+        var changedFields = FieldDiff.Changed(current?.Record, accepted.Record);
+        if (changedFields.Count == 0)
+        {
+            return CommandOutcome.Refused(Problem.Validation("body", "change.nothing-changed", "The command would not change the record."));
+        }
+
+        var recordedAt = clock.GetUtcNow();
+        var next = new PersonVersion(accepted.Record, (current?.Version ?? 0) + 1, accepted.ChangeType, accepted.OccurredAt, recordedAt);
+        if (current is null)
+        {
+            await store.InsertPersonAsync(next, ct);
+        }
+        else
+        {
+            if (!await store.UpdatePersonAsync(next, current.Version, ct))
+            {
+                var now = await store.GetByIdAsync(current.Record.PersonId, ct);
+                return CommandOutcome.Refused(Problem.VersionConflict(current.Version, now?.Version ?? current.Version + 1));
+            }
+
+            await store.InsertHistoryAsync(current, recordedAt, ct);
+        }
+
+        var change = new PersonChanged
+        {
+            EventId = Guid.CreateVersion7(recordedAt),
+            Sequence = await store.NextSequenceAsync(ct),
+            PersonId = next.Record.PersonId,
+            IdNumber = next.Record.IdNumber,
+            ChangeType = next.ChangeType,
+            ChangedFields = changedFields,
+            Version = next.Version,
+            Person = next.Record,
+            OccurredAt = next.OccurredAt,
+            RecordedAt = recordedAt,
+            Source = string.IsNullOrWhiteSpace(request.Source) ? "api" : request.Source,
+            CorrelationId = request.CorrelationId,
+            CommandId = commandId,
+        };
+        await store.AppendChangeAsync(change, ct);
+
+        var statusCode = current is null ? StatusCodes.Status201Created : StatusCodes.Status200OK;
+        var answer = JsonSerializer.Serialize(
+            new ChangeResult(change.PersonId, change.Version, change.Sequence, change.ChangeType, change.EventId, recordedAt, next.Record), Json.Options);
+        await store.InsertCommandAsync(commandId, commandType, requestHash, statusCode, answer, recordedAt, ct);
+
+        await transaction.CommitAsync(ct);
+        relaySignal.Notify();
+        return new CommandOutcome(statusCode, answer, null, change.PersonId);
+    }
+
+    private async Task<CommandOutcome?> ReplayAsync(Guid commandId, string commandType, string requestHash, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var stored = await new PersonStore(connection, transaction, database.Dialect).GetCommandAsync(commandId, ct);
+        return stored is null ? null : Replayed(stored, commandType, requestHash);
+    }
+
+    private static CommandOutcome Replayed(StoredCommand stored, string commandType, string requestHash)
+    {
+        if (stored.Command_Type != commandType || stored.Request_Hash != requestHash)
+        {
+            return CommandOutcome.Refused(Problem.IdempotencyKeyReused());
+        }
+
+        var personId = JsonSerializer.Deserialize<ChangeResult>(stored.Response, Json.Options)?.PersonId;
+        return new CommandOutcome(stored.Status_Code, stored.Response, null, personId);
+    }
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails DuplicateIdNumber() =>
+        Problem.Conflict("idNumber", "id-number.unique", "A person with this identity number is already in the register.");
+
+    // Fixed settings of its own, so that a change of the API's JSON conventions never changes stored hashes.
+    private static readonly JsonSerializerOptions HashSettings = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The request as the server understood it; a repeat of the command id must match it exactly.</summary>
+    internal static string Hash<TRequest>(TRequest request) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, HashSettings)));
+}

@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace PopInfo.Registry.Commands;
+
+/// <summary>
+/// The answer to a command: the stored JSON of an applied change (the same bytes on every repeat of
+/// the command id), or a problem. Nothing is stored for a problem.
+/// </summary>
+public sealed record CommandOutcome(int StatusCode, string? Json, ProblemDetails? Problem, Guid? PersonId)
+{
+    public bool Applied => Problem is null;
+
+    public static CommandOutcome Refused(ProblemDetails problem) => new(problem.Status ?? 400, null, problem, null);
+}

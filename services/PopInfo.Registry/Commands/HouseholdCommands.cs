@@ -1,0 +1,70 @@
+using System.Text.Json;
+using PopInfo.Contracts;
+using PopInfo.Domain.Regions;
+using PopInfo.Registry.Data;
+using PopInfo.Registry.Validation;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Registry.Commands;
+
+/// <summary>Creates households (户). Membership is part of each person's record and changes by person command.</summary>
+public sealed class HouseholdCommands(
+    [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, RegionCatalogue regions, TimeProvider clock)
+{
+    public async Task<CommandOutcome> CreateAsync(CreateHouseholdRequest r, CancellationToken ct)
+    {
+        var violations = new List<RuleViolation>();
+        if (r.CommandId is null || r.CommandId == Guid.Empty)
+        {
+            violations.Add(new("commandId", PersonRules.Required, "A commandId is required."));
+        }
+
+        if (r.Number is not { Length: >= 1 and <= 32 } || !r.Number.All(char.IsAsciiLetterOrDigit))
+        {
+            violations.Add(new("number", "household.number-format", "The household number is 1 to 32 letters or digits."));
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Address) || r.Address.Length > 200)
+        {
+            violations.Add(new("address", PersonRules.Required, "An address of at most 200 characters is required."));
+        }
+
+        if (!regions.TryGet(r.RegionCode, out var region) || region.Level != RegionLevel.Community)
+        {
+            violations.Add(new("regionCode", PersonRules.RegionExists, "The region must be a twelve-digit community or village code of Wuxi."));
+        }
+
+        if (violations.Count > 0)
+        {
+            return CommandOutcome.Refused(Problem.Validation(violations));
+        }
+
+        var commandId = r.CommandId!.Value;
+        var requestHash = CommandExecutor.Hash(r);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var store = new PersonStore(connection, transaction, database.Dialect);
+        if (await store.GetCommandAsync(commandId, ct) is { } stored)
+        {
+            return stored.Request_Hash == requestHash
+                ? new CommandOutcome(stored.Status_Code, stored.Response, null, null)
+                : CommandOutcome.Refused(Problem.IdempotencyKeyReused());
+        }
+
+        var now = clock.GetUtcNow();
+        var household = new HouseholdView(Guid.CreateVersion7(now), r.Number!, r.Address!, r.RegionCode!, []);
+        try
+        {
+            await store.InsertHouseholdAsync(household.Id, household.Number, household.Address, household.RegionCode, now, ct);
+            var answer = JsonSerializer.Serialize(household, Json.Options);
+            await store.InsertCommandAsync(commandId, "create-household", requestHash, StatusCodes.Status201Created, answer, now, ct);
+            await transaction.CommitAsync(ct);
+            return new CommandOutcome(StatusCodes.Status201Created, answer, null, household.Id);
+        }
+        catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out var constraint) && constraint?.Contains("number", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return CommandOutcome.Refused(Problem.Conflict("number", "household.number-unique", "A household with this number is already in the register."));
+        }
+    }
+}

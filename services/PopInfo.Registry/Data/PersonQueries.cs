@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Dapper;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Registry.Data;
+
+/// <summary>The register's reads: a person now or as of a past time, their history, households, and the change feed.</summary>
+public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
+{
+    private const string VersionColumns = "record AS Record, version AS Version, change_type AS Change_Type, occurred_at AS Occurred_At, recorded_at AS Recorded_At";
+
+    public async Task<PersonVersion?> GetAsync(Guid id, DateTimeOffset? asOf, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var current = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
+            $"SELECT {VersionColumns} FROM persons WHERE id = @id", new { id }, cancellationToken: ct));
+        if (current is null || asOf is null || current.Recorded_At <= asOf)
+        {
+            return current?.ToVersion();
+        }
+
+        // As the register knew it at that time: the last version recorded at or before it.
+        var past = await connection.QueryFirstOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
+            $"SELECT {VersionColumns} FROM person_history WHERE person_id = @id AND recorded_at <= @asOf ORDER BY version DESC LIMIT 1",
+            new { id, asOf = asOf.Value.ToUniversalTime() }, cancellationToken: ct));
+        return past?.ToVersion();
+    }
+
+    public async Task<PersonVersion?> GetByIdNumberAsync(string idNumber, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
+            $"SELECT {VersionColumns} FROM persons WHERE id_number = @idNumber", new { idNumber = idNumber.ToUpperInvariant() }, cancellationToken: ct));
+        return row?.ToVersion();
+    }
+
+    /// <summary>Every version, oldest first; empty when the person is unknown.</summary>
+    public async Task<IReadOnlyList<PersonVersion>> HistoryAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<PersonVersionRow>(new CommandDefinition(
+            $"""
+            SELECT {VersionColumns} FROM person_history WHERE person_id = @id
+            UNION ALL
+            SELECT {VersionColumns} FROM persons WHERE id = @id
+            ORDER BY 2
+            """, new { id }, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToVersion())];
+    }
+
+    /// <summary>Change-log entries after <paramref name="after"/>, in sequence order; never skips one (ADR 0001).</summary>
+    public async Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT event FROM change_log WHERE sequence > @after ORDER BY sequence LIMIT @limit", new { after, limit }, cancellationToken: ct));
+        return [.. rows.Select(e => JsonSerializer.Deserialize<PersonChanged>(e, Json.Options)!)];
+    }
+
+    public async Task<RelayStatus> RelayStatusAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT last_sequence FROM change_sequence WHERE id = 1", cancellationToken: ct));
+        var published = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT last_sequence FROM relay_position WHERE name = @name", new { name = Relay.ChangeLogRelay.PositionName }, cancellationToken: ct));
+        return new RelayStatus(last, published, last - published);
+    }
+
+    public async Task<HouseholdView?> GetHouseholdAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var household = await connection.QuerySingleOrDefaultAsync<HouseholdRow>(new CommandDefinition(
+            "SELECT id AS Id, number AS Number, address AS Address, region_code AS Region_Code FROM households WHERE id = @id",
+            new { id }, cancellationToken: ct));
+        if (household is null)
+        {
+            return null;
+        }
+
+        var members = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT record FROM persons WHERE household_id = @id AND status = 'living' ORDER BY id", new { id }, cancellationToken: ct));
+        return new HouseholdView(household.Id, household.Number, household.Address, household.Region_Code,
+            [.. members.Select(m => JsonSerializer.Deserialize<PersonRecord>(m, Json.Options)!)
+                .Select(p => new HouseholdMember(p.PersonId, p.Name, p.RelationshipToHead ?? ""))]);
+    }
+
+    private sealed class HouseholdRow
+    {
+        public Guid Id { get; init; }
+        public string Number { get; init; } = "";
+        public string Address { get; init; } = "";
+        public string Region_Code { get; init; } = "";
+    }
+}
+
+public sealed record RelayStatus(long LastSequence, long PublishedSequence, long Backlog);
+
+public sealed record HouseholdView(Guid Id, string Number, string Address, string RegionCode, IReadOnlyList<HouseholdMember> Members);
+
+public sealed record HouseholdMember(Guid PersonId, string Name, string RelationshipToHead);

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+
+namespace PopInfo.Registry.Data;
+
+// Row shapes as Dapper reads them. Settable properties (not positional records) because Dapper then
+// converts column types: SQLite answers INTEGER as Int64 where PostgreSQL answers Int32.
+internal sealed class PersonVersionRow
+{
+    public string Record { get; init; } = "";
+    public int Version { get; init; }
+    public string Change_Type { get; init; } = "";
+    public DateTimeOffset Occurred_At { get; init; }
+    public DateTimeOffset Recorded_At { get; init; }
+
+    public PersonVersion ToVersion() =>
+        new(JsonSerializer.Deserialize<PersonRecord>(Record, Json.Options)!, Version, Change_Type, Occurred_At, Recorded_At);
+}
+
+internal sealed class StoredCommand
+{
+    public string Command_Type { get; init; } = "";
+    public string Request_Hash { get; init; } = "";
+    public int Status_Code { get; init; }
+    public string Response { get; init; } = "";
+}

@@ -1,0 +1,153 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Registry.Data;
+
+/// <summary>The register's writes, all inside one transaction that the caller commits or rolls back.</summary>
+internal sealed class PersonStore(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
+{
+    private const string VersionColumns = "record AS Record, version AS Version, change_type AS Change_Type, occurred_at AS Occurred_At, recorded_at AS Recorded_At";
+
+    public SqlDialect Dialect => dialect;
+
+    public Task<StoredCommand?> GetCommandAsync(Guid commandId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<StoredCommand>(new CommandDefinition(
+            "SELECT command_type AS Command_Type, request_hash AS Request_Hash, status_code AS Status_Code, response AS Response FROM commands WHERE command_id = @commandId",
+            new { commandId }, transaction, cancellationToken: ct));
+
+    public async Task<PersonVersion?> GetByIdAsync(Guid id, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
+            $"SELECT {VersionColumns} FROM persons WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+        return row?.ToVersion();
+    }
+
+    public async Task<PersonVersion?> GetByIdNumberAsync(string idNumber, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
+            $"SELECT {VersionColumns} FROM persons WHERE id_number = @idNumber", new { idNumber }, transaction, cancellationToken: ct));
+        return row?.ToVersion();
+    }
+
+    public Task InsertPersonAsync(PersonVersion v, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO persons (id, id_number, version, name, sex, birth_date, residence_type, status, residence_region_code,
+                                 registered_region_code, household_id, change_type, record, occurred_at, recorded_at)
+            VALUES (@Id, @IdNumber, @Version, @Name, @Sex, @BirthDate, @ResidenceType, @Status, @ResidenceRegionCode,
+                    @RegisteredRegionCode, @HouseholdId, @ChangeType, {dialect.Json("Record")}, @OccurredAt, @RecordedAt)
+            """, Parameters(v), transaction, cancellationToken: ct));
+
+    /// <summary>Replaces the current version if it is still <paramref name="expectedVersion"/>; false when another writer got there first.</summary>
+    public async Task<bool> UpdatePersonAsync(PersonVersion v, int expectedVersion, CancellationToken ct)
+    {
+        var parameters = Parameters(v);
+        parameters.Add("ExpectedVersion", expectedVersion);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE persons SET id_number = @IdNumber, version = @Version, name = @Name, sex = @Sex, birth_date = @BirthDate,
+                   residence_type = @ResidenceType, status = @Status, residence_region_code = @ResidenceRegionCode,
+                   registered_region_code = @RegisteredRegionCode, household_id = @HouseholdId, change_type = @ChangeType,
+                   record = {dialect.Json("Record")}, occurred_at = @OccurredAt, recorded_at = @RecordedAt
+            WHERE id = @Id AND version = @ExpectedVersion
+            """, parameters, transaction, cancellationToken: ct));
+        return rows == 1;
+    }
+
+    public Task InsertHistoryAsync(PersonVersion old, DateTimeOffset supersededAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO person_history (person_id, version, change_type, record, occurred_at, recorded_at, superseded_at)
+            VALUES (@PersonId, @Version, @ChangeType, {dialect.Json("Record")}, @OccurredAt, @RecordedAt, @SupersededAt)
+            """,
+            new
+            {
+                old.Record.PersonId,
+                old.Version,
+                old.ChangeType,
+                Record = JsonSerializer.Serialize(old.Record, Json.Options),
+                old.OccurredAt,
+                old.RecordedAt,
+                SupersededAt = supersededAt,
+            }, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// Takes the next change-log number. The row stays locked until commit, so a later number can
+    /// never become visible before an earlier one: the feed has no gaps (ADR 0001). Call it last,
+    /// just before appending the entry, to hold the lock for as short a time as possible.
+    /// </summary>
+    public Task<long> NextSequenceAsync(CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "UPDATE change_sequence SET last_sequence = last_sequence + 1 WHERE id = 1 RETURNING last_sequence",
+            transaction: transaction, cancellationToken: ct));
+
+    public Task AppendChangeAsync(PersonChanged change, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO change_log (sequence, event_id, person_id, change_type, recorded_at, event)
+            VALUES (@Sequence, @EventId, @PersonId, @ChangeType, @RecordedAt, {dialect.Json("Event")})
+            """,
+            new
+            {
+                change.Sequence,
+                change.EventId,
+                change.PersonId,
+                change.ChangeType,
+                change.RecordedAt,
+                Event = JsonSerializer.Serialize(change, Json.Options),
+            }, transaction, cancellationToken: ct));
+
+    public Task InsertCommandAsync(Guid commandId, string commandType, string requestHash, int statusCode, string response, DateTimeOffset recordedAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO commands (command_id, command_type, request_hash, status_code, response, recorded_at)
+            VALUES (@commandId, @commandType, @requestHash, @statusCode, @response, @recordedAt)
+            """,
+            new { commandId, commandType, requestHash, statusCode, response, recordedAt }, transaction, cancellationToken: ct));
+
+    public async Task<bool> HouseholdExistsAsync(Guid householdId, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM households WHERE id = @householdId", new { householdId }, transaction, cancellationToken: ct)) > 0;
+
+    /// <summary>The living head of a household other than <paramref name="except"/>, if any.</summary>
+    public async Task<Guid?> HouseholdHeadAsync(Guid householdId, Guid except, CancellationToken ct)
+    {
+        var records = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT record FROM persons WHERE household_id = @householdId AND status = 'living' AND id <> @except",
+            new { householdId, except }, transaction, cancellationToken: ct));
+        return records
+            .Select(r => JsonSerializer.Deserialize<PersonRecord>(r, Json.Options)!)
+            .FirstOrDefault(p => p.RelationshipToHead == Domain.Codes.FamilyRelationshipCodes.Head)?.PersonId;
+    }
+
+    public Task InsertHouseholdAsync(Guid id, string number, string address, string regionCode, DateTimeOffset createdAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO households (id, number, address, region_code, created_at) VALUES (@id, @number, @address, @regionCode, @createdAt)",
+            new { id, number, address, regionCode, createdAt }, transaction, cancellationToken: ct));
+
+    private static DynamicParameters Parameters(PersonVersion v)
+    {
+        var r = v.Record;
+        var p = new DynamicParameters();
+        p.Add("Id", r.PersonId);
+        p.Add("IdNumber", r.IdNumber);
+        p.Add("Version", v.Version);
+        p.Add("Name", r.Name);
+        p.Add("Sex", r.Sex);
+        p.Add("BirthDate", r.BirthDate);
+        p.Add("ResidenceType", r.ResidenceType);
+        p.Add("Status", r.Status);
+        p.Add("ResidenceRegionCode", r.ResidenceRegionCode);
+        p.Add("RegisteredRegionCode", r.RegisteredRegionCode);
+        p.Add("HouseholdId", r.HouseholdId);
+        p.Add("ChangeType", v.ChangeType);
+        p.Add("Record", JsonSerializer.Serialize(r, Json.Options));
+        p.Add("OccurredAt", v.OccurredAt);
+        p.Add("RecordedAt", v.RecordedAt);
+        return p;
+    }
+}

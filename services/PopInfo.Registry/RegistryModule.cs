@@ -1,0 +1,50 @@
+using PopInfo.Domain.Regions;
+using PopInfo.Registry.Apis;
+using PopInfo.Registry.Commands;
+using PopInfo.Registry.Data;
+using PopInfo.Registry.Relay;
+using PopInfo.Registry.Validation;
+using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Registry;
+
+/// <summary>The population register: its database, commands, queries, relay and routes.</summary>
+public static class RegistryModule
+{
+    public const string Name = "registry";
+    public const int Port = 5101;
+
+    public static readonly ServiceInfo Info = new(Name, "population master database",
+        "The one database: every registered resident and migrant, their history, and the change log every platform follows.", Port);
+
+    public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
+    {
+        ValidationNames.UseCamelCase();
+        builder.AddServiceDatabase(Name, typeof(RegistryModule).Assembly);
+        builder.AddOpenApiDocument(Name, "PopInfo registry — the population master database");
+
+        builder.Services.AddSingleton(RegionCatalogue.Wuxi);
+        builder.Services.AddHostedService<RegionSeeder>();
+        builder.Services.AddSingleton<PersonRecordValidator>();
+        builder.Services.AddSingleton<ChangeLogSignal>();
+        builder.Services.AddSingleton<CommandExecutor>();
+        builder.Services.AddSingleton<PersonCommands>();
+        builder.Services.AddSingleton<HouseholdCommands>();
+        builder.Services.AddSingleton<PersonQueries>();
+        builder.Services.AddHostedService<ChangeLogRelay>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
+    {
+        Info.MapServiceInfo(app);
+        app.MapPersonsApi();
+        app.MapChangesApi();
+        app.MapHouseholdsApi();
+        return app;
+    }
+}
+
+/// <summary>Names the registry's assembly for test hosts (<c>WebApplicationFactory&lt;RegistryEntryPoint&gt;</c>).</summary>
+public sealed class RegistryEntryPoint;

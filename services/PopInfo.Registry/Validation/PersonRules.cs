@@ -1,0 +1,30 @@
+namespace PopInfo.Registry.Validation;
+
+/// <summary>Stable names of the register's rules, as they appear in problem details (<c>violations[].rule</c>).</summary>
+public static class PersonRules
+{
+    public const string Required = "required";
+    public const string NameFormat = "name.format";
+    public const string SexCode = "sex.code";
+    public const string SexMatchesIdNumber = "sex.matches-id-number";
+    public const string BirthDateMatchesIdNumber = "birth-date.matches-id-number";
+    public const string DateNotInFuture = "date.not-in-future";
+    public const string DateNotBeforeBirth = "date.not-before-birth";
+    public const string BirthDateRange = "birth-date.range";
+    public const string EthnicityCode = "ethnicity.code";
+    public const string MaritalStatusCode = "marital-status.code";
+    public const string EducationCode = "education.code";
+    public const string RelationshipCode = "relationship.code";
+    public const string PhoneFormat = "phone.format";
+    public const string RegionExists = "region.exists";
+    public const string CountyCode = "region.county-code";
+    public const string ResidenceType = "residence-type.code";
+    public const string Status = "status.code";
+    public const string MigrantDetails = "migrant.details";
+    public const string MigrantReason = "migrant.reason";
+    public const string ExpectedStay = "migrant.expected-stay";
+    public const string DeathDateRequired = "death-date.required-when-deceased";
+    public const string DeathDateOnlyWhenDeceased = "death-date.only-when-deceased";
+    public const string HouseholdRelationship = "household.relationship-required";
+    public const string TextLength = "text.length";
+}

@@ -1,0 +1,25 @@
+using System.Data.Common;
+
+namespace PopInfo.ServiceDefaults.Data;
+
+/// <summary>
+/// The one seam between a service's SQL and the database product. Callers write plain SQL that
+/// both dialects accept and ask the dialect only for what differs. A SQL Server dialect
+/// (Microsoft.Data.SqlClient) is added by writing one more subclass and its migration folder.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>Folder under a service's <c>Migrations/</c> holding this dialect's numbered scripts.</summary>
+    public abstract string MigrationFolder { get; }
+
+    public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>SQL for a JSON-valued parameter (PostgreSQL needs a cast to jsonb).</summary>
+    public abstract string Json(string parameterName);
+
+    /// <summary>Suffix that locks the selected rows until commit, where the product has row locks.</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>True when the exception is a unique-constraint violation (a duplicate key).</summary>
+    public abstract bool IsUniqueViolation(Exception exception, out string? constraint);
+}

@@ -1,0 +1,55 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace PopInfo.ServiceDefaults.Data;
+
+/// <summary>SQLite for the embedded mode: one file per service, WAL, one writer at a time.</summary>
+public sealed class SqliteDialect(string connectionString) : SqlDialect
+{
+    public string ConnectionString { get; } = connectionString;
+
+    public override string MigrationFolder => "Sqlite";
+
+    public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        using var pragma = connection.CreateCommand();
+        // WAL lets readers go on while one writer commits; NORMAL sync is durable across a process crash.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public override string Json(string parameterName) => "@" + parameterName;
+
+    // SQLite has one writer at a time: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already serialises writers.
+    public override string ForUpdate => "";
+
+    public override bool IsUniqueViolation(Exception exception, out string? constraint)
+    {
+        // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+        if (exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 } sqlite)
+        {
+            constraint = sqlite.Message;
+            return true;
+        }
+
+        constraint = null;
+        return false;
+    }
+
+    public static SqliteDialect Create(string dataDirectory, string serviceName)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var csb = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDirectory, serviceName + ".db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Seconds to wait for the write lock before SQLITE_BUSY.
+            DefaultTimeout = 30,
+        };
+        return new SqliteDialect(csb.ConnectionString);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace PopInfo.ServiceDefaults;
+
+/// <summary>Writes the readiness report as JSON, one entry per check, so an operator sees which dependency is down.</summary>
+internal static class HealthReportWriter
+{
+    public static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            durationMs = report.TotalDuration.TotalMilliseconds,
+            checks = report.Entries.Select(e => new
+            {
+                name = e.Key,
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description ?? e.Value.Exception?.Message,
+                durationMs = e.Value.Duration.TotalMilliseconds,
+            }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, Contracts.Json.Options));
+    }
+}

@@ -1,0 +1,79 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PopInfo.Contracts.Registry;
+
+namespace PopInfo.ServiceDefaults.Messaging;
+
+/// <summary>
+/// One MassTransit bus per process. Each service adds its consumers with <see cref="AddBusConsumers"/>;
+/// the process then calls <see cref="AddPlatformBus"/> once, so that the embedded host (six services,
+/// one process) and a single distributed service build the bus the same way.
+/// </summary>
+public static class BusRegistration
+{
+    public static IHostApplicationBuilder AddBusConsumers(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> register)
+    {
+        Contributions(builder.Services).Add(register);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddPlatformBus(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>()?.Bus ?? new BusOptions();
+        var contributions = Contributions(builder.Services);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            // A government platform must not phone home.
+            bus.DisableUsageTelemetry();
+            bus.SetKebabCaseEndpointNameFormatter();
+            foreach (var register in contributions)
+            {
+                register(bus);
+            }
+
+            if (options.Transport == BusTransport.RabbitMq && options.RabbitMqUri is not null)
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(options.RabbitMqUri);
+                    cfg.PrefetchCount = options.PrefetchCount;
+                    ConfigureTopology(cfg);
+                    cfg.ConfigureJsonSerializerOptions(Contracts.Json.Apply);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    ConfigureTopology(cfg);
+                    cfg.ConfigureJsonSerializerOptions(Contracts.Json.Apply);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return builder;
+    }
+
+    // Exchange names are part of the platform's published interface (docs/messages.md), not .NET type names.
+    private static void ConfigureTopology(IBusFactoryConfigurator cfg) =>
+        cfg.Message<PersonChanged>(m => m.SetEntityName(PersonChanged.ExchangeName));
+
+    private static List<Action<IBusRegistrationConfigurator>> Contributions(IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(BusContributions))?.ImplementationInstance;
+        if (existing is BusContributions list)
+        {
+            return list;
+        }
+
+        var created = new BusContributions();
+        services.AddSingleton(created);
+        return created;
+    }
+
+    private sealed class BusContributions : List<Action<IBusRegistrationConfigurator>>;
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PopInfo.ServiceDefaults;
+
+/// <summary>Settings shared by every service, bound from the <c>PopInfo</c> section (env: <c>PopInfo__Database__Provider</c>...).</summary>
+public sealed class PlatformOptions
+{
+    public const string Section = "PopInfo";
+
+    [Required]
+    public DatabaseOptions Database { get; set; } = new();
+
+    [Required]
+    public BusOptions Bus { get; set; } = new();
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>Sqlite (embedded default) or PostgreSql (distributed, production).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>PostgreSQL: the connection string of the platform's database; each service works in its own schema of it.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>SQLite: the folder holding one database file per service.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+}
+
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}
+
+public sealed class BusOptions
+{
+    /// <summary>InMemory (embedded default, one process) or RabbitMq (distributed).</summary>
+    public BusTransport Transport { get; set; } = BusTransport.InMemory;
+
+    /// <summary>RabbitMQ: amqp://user:password@host:port/vhost.</summary>
+    public Uri? RabbitMqUri { get; set; }
+
+    /// <summary>Messages a consumer endpoint may hold unacknowledged; 256 was measured to be much faster than the default 16 here.</summary>
+    [Range(1, 10_000)]
+    public int PrefetchCount { get; set; } = 256;
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+
+namespace PopInfo.ServiceDefaults;
+
+/// <summary>Checks the settings that depend on each other, so a bad setting stops the service at start with its name.</summary>
+internal sealed class PlatformOptionsValidation : IValidateOptions<PlatformOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PlatformOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Database.Provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+        {
+            failures.Add("PopInfo:Database:ConnectionString is required when PopInfo:Database:Provider is PostgreSql.");
+        }
+
+        if (options.Bus.Transport == BusTransport.RabbitMq)
+        {
+            if (options.Bus.RabbitMqUri is null)
+            {
+                failures.Add("PopInfo:Bus:RabbitMqUri is required when PopInfo:Bus:Transport is RabbitMq.");
+            }
+            else if (options.Bus.RabbitMqUri.Scheme is not ("amqp" or "amqps"))
+            {
+                failures.Add($"PopInfo:Bus:RabbitMqUri must be an amqp:// or amqps:// URI, not '{options.Bus.RabbitMqUri.Scheme}://'.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

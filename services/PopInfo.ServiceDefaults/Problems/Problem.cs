@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace PopInfo.ServiceDefaults.Problems;
+
+/// <summary>Builds RFC 9457 problem details in the one shape every PopInfo API answers with.</summary>
+public static class Problem
+{
+    /// <summary>
+    /// 400 with both the ASP.NET Core <c>errors</c> map (field → messages) and <c>violations</c>
+    /// (field, rule, message), so a client can act on the rule name rather than parse a message.
+    /// </summary>
+    public static ProblemDetails Validation(IReadOnlyCollection<RuleViolation> violations, string? detail = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = ProblemTypes.Validation,
+            Title = "The request breaks one or more rules.",
+            Status = StatusCodes.Status400BadRequest,
+            Detail = detail ?? string.Join(" ", violations.Select(v => $"{v.Field}: {v.Message} [{v.Rule}]")),
+        };
+        problem.Extensions["errors"] = violations
+            .GroupBy(v => v.Field)
+            .ToDictionary(g => g.Key, g => g.Select(v => v.Message).ToArray());
+        problem.Extensions["violations"] = violations;
+        return problem;
+    }
+
+    public static ProblemDetails Validation(string field, string rule, string message) =>
+        Validation([new RuleViolation(field, rule, message)]);
+
+    public static ProblemDetails NotFound(string detail) => new()
+    {
+        Type = ProblemTypes.NotFound,
+        Title = "Not found.",
+        Status = StatusCodes.Status404NotFound,
+        Detail = detail,
+    };
+
+    public static ProblemDetails VersionConflict(int expected, int current) => new()
+    {
+        Type = ProblemTypes.VersionConflict,
+        Title = "The record has changed since you read it.",
+        Status = StatusCodes.Status409Conflict,
+        Detail = $"expectedVersion was {expected} but the current version is {current}. Read the record again and resend.",
+        Extensions = { ["field"] = "expectedVersion", ["rule"] = "version.current", ["currentVersion"] = current },
+    };
+
+    public static ProblemDetails Conflict(string field, string rule, string detail) => new()
+    {
+        Type = ProblemTypes.Conflict,
+        Title = "The request conflicts with the register.",
+        Status = StatusCodes.Status409Conflict,
+        Detail = detail,
+        Extensions = { ["field"] = field, ["rule"] = rule },
+    };
+
+    public static ProblemDetails IdempotencyKeyReused() => new()
+    {
+        Type = ProblemTypes.IdempotencyKeyReused,
+        Title = "This command id was already used for a different request.",
+        Status = StatusCodes.Status422UnprocessableEntity,
+        Detail = "A commandId identifies one command: resend the same body, or use a new commandId.",
+        Extensions = { ["field"] = "commandId", ["rule"] = "command-id.same-request" },
+    };
+
+    /// <summary>Turns a problem into an endpoint result with the problem+json media type.</summary>
+    public static IResult ToResult(this ProblemDetails problem) => TypedResults.Problem(problem);
+}

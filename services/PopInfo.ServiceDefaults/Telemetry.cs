@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace PopInfo.ServiceDefaults;
+
+/// <summary>OpenTelemetry traces, metrics and logs; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
+public static class Telemetry
+{
+    /// <summary>The meter and activity source of PopInfo's own instruments.</summary>
+    public const string SourceName = "PopInfo";
+
+    public static IHostApplicationBuilder AddPlatformTelemetry(this IHostApplicationBuilder builder, string applicationName)
+    {
+        // Request paths can carry an identity number (GET /persons/by-id-number/...): the framework's
+        // per-request logs stay off so that no full number reaches a log; warnings and errors remain.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Error);
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(applicationName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter("MassTransit")
+                .AddMeter(SourceName))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health");
+                    // Spans carry the route template, never the concrete path with its personal data.
+                    o.EnrichWithHttpResponse = (activity, response) =>
+                    {
+                        var template = (response.HttpContext.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText;
+                        activity.SetTag("url.path", template ?? "(unmatched)");
+                        activity.SetTag("url.query", null);
+                    };
+                })
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("MassTransit")
+                .AddSource(SourceName));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# test.sh - THE test command of PopInfo (see README).
+#
+#   ./test.sh                       # whole suite
+#   ./test.sh --filter 'Category=X' # extra arguments go to `dotnet test`
+#
+# 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback,
+#    via deploy/local/infra.sh; if that fails, this script FAILS (never skips);
+# 2. exports where the tests find them (POPINFO_TEST_*);
+# 3. runs `dotnet test` on the solution; the exit code is dotnet test's.
+#
+# Optional: POPINFO_SOLUTION (default PopInfo.sln), POPINFO_TEST_CONFIGURATION (Release),
+# and the settings documented at the top of deploy/local/infra.sh.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+# shellcheck source=deploy/local/infra.sh
+source deploy/local/infra.sh
+
+_now_ms() { date +%s%3N; }
+_t_start=$(_now_ms)
+_timings=()
+_phase_start=0
+phase_begin() { _phase_start=$(_now_ms); echo "=== [test.sh] $1"; }
+phase_end() { # NAME
+    local ms=$(($(_now_ms) - _phase_start))
+    _timings+=("$(printf '%-22s %7d.%03d s' "$1" $((ms / 1000)) $((ms % 1000)))")
+    echo "=== [test.sh] $1 took $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
+}
+print_timings() {
+    local ms=$(($(_now_ms) - _t_start))
+    echo "=== [test.sh] timings:"
+    printf '    %s\n' "${_timings[@]}"
+    printf '    %-22s %7d.%03d s\n' "total" $((ms / 1000)) $((ms % 1000))
+}
+
+# Infrastructure. An error here ends the script with a non-zero code (set -e):
+# tests that need PostgreSQL/RabbitMQ must never be silently skipped.
+phase_begin "postgresql"
+ensure_postgres || { echo "=== [test.sh] FAILED: PostgreSQL could not be installed/started" >&2; exit 1; }
+phase_end "postgresql"
+
+phase_begin "rabbitmq"
+ensure_rabbitmq || { echo "=== [test.sh] FAILED: RabbitMQ could not be installed/started" >&2; exit 1; }
+phase_end "rabbitmq"
+
+export POPINFO_TEST_POSTGRES="Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"
+export POPINFO_TEST_RABBITMQ="amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"
+export POPINFO_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}"
+# Nothing phones home: MassTransit usage telemetry and the .NET CLI telemetry.
+export MASSTRANSIT_USAGE_TELEMETRY=false
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+
+solution="${POPINFO_SOLUTION:-PopInfo.sln}"
+configuration="${POPINFO_TEST_CONFIGURATION:-Release}"
+
+phase_begin "dotnet test ($solution, $configuration)"
+rc=0
+dotnet test "$solution" -c "$configuration" --logger "console;verbosity=normal" \
+    --results-directory ./TestResults "$@" || rc=$?
+phase_end "dotnet test"
+
+print_timings
+echo "=== [test.sh] dotnet test exit code: $rc"
+exit "$rc"

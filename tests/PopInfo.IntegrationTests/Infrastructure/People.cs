@@ -1,0 +1,42 @@
+using PopInfo.Domain.Identity;
+
+namespace PopInfo.IntegrationTests.Infrastructure;
+
+/// <summary>Valid, distinct people for tests: no two calls in a process give the same identity number.</summary>
+public static class People
+{
+    private static int counter;
+
+    public const string Community = "320205001001";
+    public const string OtherCommunity = "320211001001";
+
+    public static (string IdNumber, DateOnly BirthDate, string Sex) Next(string sex = "2", int minimumAge = 20)
+    {
+        var n = Interlocked.Increment(ref counter);
+        var birth = new DateOnly(2006 - minimumAge, 1, 1).AddDays(-(n / 400) - Random.Shared.Next(0, 3000));
+        var sequence = (n % 400 * 2) + (sex == "1" ? 1 : 2);
+        return (IdentityNumber.Create("320205", birth, sequence), birth, sex);
+    }
+
+    /// <summary>The JSON body of a valid "register person" command for a registered resident.</summary>
+    public static Dictionary<string, object?> Resident(string sex = "2")
+    {
+        var (id, birth, s) = Next(sex);
+        return new Dictionary<string, object?>
+        {
+            ["commandId"] = Guid.NewGuid(),
+            ["idNumber"] = id,
+            ["name"] = sex == "1" ? "张伟" : "王芳",
+            ["sex"] = s,
+            ["birthDate"] = birth.ToString("yyyy-MM-dd"),
+            ["ethnicity"] = "01",
+            ["maritalStatus"] = "20",
+            ["phone"] = "13912345678",
+            ["residenceType"] = "registered",
+            ["registeredAddress"] = "东亭街道春华路1号",
+            ["registeredRegionCode"] = Community,
+            ["residenceAddress"] = "东亭街道春华路1号",
+            ["residenceRegionCode"] = Community,
+        };
+    }
+}

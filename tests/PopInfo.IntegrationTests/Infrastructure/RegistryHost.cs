@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using PopInfo.Registry;
+
+namespace PopInfo.IntegrationTests.Infrastructure;
+
+/// <summary>The registry service in-process over HTTP, on a real database and bus of the test's choosing.</summary>
+public sealed class RegistryHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<RegistryEntryPoint>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>PostgreSQL in a database of its own, RabbitMQ as the bus: the distributed mode.</summary>
+    public static async Task<RegistryHost> OnPostgreSqlAsync()
+    {
+        var database = await TestInfrastructure.CreateDatabaseAsync();
+        var broker = await TestInfrastructure.RabbitMqAsync();
+        return new RegistryHost(new Dictionary<string, string?>
+        {
+            ["PopInfo:Database:Provider"] = "PostgreSql",
+            ["PopInfo:Database:ConnectionString"] = database,
+            ["PopInfo:Bus:Transport"] = "RabbitMq",
+            ["PopInfo:Bus:RabbitMqUri"] = broker.ToString(),
+        })
+        { DatabaseConnectionString = database };
+    }
+
+    /// <summary>SQLite in a fresh folder and the in-memory bus: the embedded mode.</summary>
+    public static RegistryHost OnSqlite()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "popinfo-test-" + Guid.NewGuid().ToString("N")[..12]);
+        return new RegistryHost(new Dictionary<string, string?>
+        {
+            ["PopInfo:Database:Provider"] = "Sqlite",
+            ["PopInfo:Database:DataDirectory"] = folder,
+            ["PopInfo:Bus:Transport"] = "InMemory",
+        });
+    }
+
+    /// <summary>The PostgreSQL database of this host, when it has one.</summary>
+    public string? DatabaseConnectionString { get; private init; }
+}
