@@ -55,9 +55,15 @@ export DOTNET_NOLOGO=1
 solution="${POPINFO_SOLUTION:-PopInfo.sln}"
 configuration="${POPINFO_TEST_CONFIGURATION:-Release}"
 
+phase_begin "dotnet build ($solution, $configuration)"
+dotnet build "$solution" -c "$configuration" -nologo -clp:ErrorsOnly
+phase_end "dotnet build"
+
+# One test project at a time (-m:1): the end-to-end tests stop the broker and kill services, which
+# must not happen under another project's feet. Inside a project, xunit runs classes in parallel.
 phase_begin "dotnet test ($solution, $configuration)"
 rc=0
-dotnet test "$solution" -c "$configuration" --logger "console;verbosity=normal" \
+dotnet test "$solution" -c "$configuration" --no-build -m:1 --logger "console;verbosity=normal" \
     --results-directory ./TestResults "$@" || rc=$?
 phase_end "dotnet test"
 

@@ -20,9 +20,7 @@ public static class Telemetry
     {
         // Request paths can carry an identity number (GET /persons/by-id-number/...): the framework's
         // per-request logs stay off so that no full number reaches a log; warnings and errors remain.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Error);
         builder.Logging.AddOpenTelemetry(logging =>
         {

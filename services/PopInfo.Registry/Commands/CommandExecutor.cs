@@ -58,6 +58,11 @@ public sealed class CommandExecutor(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var store = new PersonStore(connection, transaction, database.Dialect);
 
+        // A twin of this command may have committed after our first look at the commands table (the
+        // person it created then makes this one look like a duplicate): look again before refusing.
+        async Task<CommandOutcome> RefuseAsync(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>
+            await store.GetCommandAsync(commandId, ct) is { } twin ? Replayed(twin, commandType, requestHash) : CommandOutcome.Refused(problem);
+
         var stored = await store.GetCommandAsync(commandId, ct);
         if (stored is not null)
         {
@@ -70,36 +75,36 @@ public sealed class CommandExecutor(
 
         if (current is null && target.PersonId is not null)
         {
-            return CommandOutcome.Refused(Problem.NotFound($"No person with id {target.PersonId} is in the register."));
+            return await RefuseAsync(Problem.NotFound($"No person with id {target.PersonId} is in the register."));
         }
 
         if (current is not null && target.PersonId is null && !target.MayExist)
         {
-            return CommandOutcome.Refused(DuplicateIdNumber());
+            return await RefuseAsync(DuplicateIdNumber());
         }
 
         if (current is not null && target.ExpectedVersion is null)
         {
-            return CommandOutcome.Refused(Problem.Conflict("expectedVersion", "version.required-for-existing-person",
+            return await RefuseAsync(Problem.Conflict("expectedVersion", "version.required-for-existing-person",
                 $"This person is already in the register at version {current.Version}: read the record and send expectedVersion."));
         }
 
         if (current is not null && target.ExpectedVersion != current.Version)
         {
-            return CommandOutcome.Refused(Problem.VersionConflict(target.ExpectedVersion!.Value, current.Version));
+            return await RefuseAsync(Problem.VersionConflict(target.ExpectedVersion!.Value, current.Version));
         }
 
         var decision = await decide(current, store, ct);
         if (decision is Rejected rejected)
         {
-            return CommandOutcome.Refused(rejected.Problem);
+            return await RefuseAsync(rejected.Problem);
         }
 
         var accepted = (Accepted)decision;
         var changedFields = FieldDiff.Changed(current?.Record, accepted.Record);
         if (changedFields.Count == 0)
         {
-            return CommandOutcome.Refused(Problem.Validation("body", "change.nothing-changed", "The command would not change the record."));
+            return await RefuseAsync(Problem.Validation("body", "change.nothing-changed", "The command would not change the record."));
         }
 
         var recordedAt = clock.GetUtcNow();
@@ -113,7 +118,7 @@ public sealed class CommandExecutor(
             if (!await store.UpdatePersonAsync(next, current.Version, ct))
             {
                 var now = await store.GetByIdAsync(current.Record.PersonId, ct);
-                return CommandOutcome.Refused(Problem.VersionConflict(current.Version, now?.Version ?? current.Version + 1));
+                return await RefuseAsync(Problem.VersionConflict(current.Version, now?.Version ?? current.Version + 1));
             }
 
             await store.InsertHistoryAsync(current, recordedAt, ct);

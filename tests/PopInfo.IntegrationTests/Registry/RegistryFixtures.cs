@@ -1,4 +1,4 @@
-using PopInfo.IntegrationTests.Infrastructure;
+using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Registry;
 

@@ -1,6 +1,6 @@
 using PopInfo.Domain.Identity;
 
-namespace PopInfo.IntegrationTests.Infrastructure;
+namespace PopInfo.Testing;
 
 /// <summary>Valid, distinct people for tests: no two calls in a process give the same identity number.</summary>
 public static class People

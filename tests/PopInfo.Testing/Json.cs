@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace PopInfo.IntegrationTests.Infrastructure;
+namespace PopInfo.Testing;
 
 public static class HttpJson
 {

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using PopInfo.Registry;
 
-namespace PopInfo.IntegrationTests.Infrastructure;
+namespace PopInfo.Testing;
 
 /// <summary>The registry service in-process over HTTP, on a real database and bus of the test's choosing.</summary>
 public sealed class RegistryHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<RegistryEntryPoint>

@@ -3,7 +3,7 @@ using Npgsql;
 using Testcontainers.PostgreSql;
 using Testcontainers.RabbitMq;
 
-namespace PopInfo.IntegrationTests.Infrastructure;
+namespace PopInfo.Testing;
 
 /// <summary>
 /// Where the real PostgreSQL server and RabbitMQ broker of the tests are. With a Docker engine,

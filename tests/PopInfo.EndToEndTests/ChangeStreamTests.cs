@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using PopInfo.Testing;
+
+namespace PopInfo.EndToEndTests;
+
+/// <summary>
+/// A stream of changes goes on while the registry is killed, or RabbitMQ restarted: every change the
+/// registry accepted is published at least once, and repeats carry the same event id.
+/// </summary>
+public sealed class ChangeStreamTests
+{
+    private const int Changes = 300;
+
+    [Fact]
+    public async Task Killing_the_registry_in_the_middle_of_a_stream_loses_no_change()
+    {
+        var broker = await TestInfrastructure.RabbitMqAsync();
+        await using var probe = await ChangeProbe.StartAsync(broker);
+        await using var registry = new RegistryProcess(await TestInfrastructure.CreateDatabaseAsync(), broker);
+        await registry.StartAsync();
+
+        var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+        {
+            await registry.KillAsync();
+            await registry.StartAsync();
+        });
+
+        await AssertEveryChangePublishedAsync(probe, accepted);
+    }
+
+    [Fact]
+    public async Task Restarting_RabbitMQ_in_the_middle_of_a_stream_loses_no_change()
+    {
+        Assert.False(TestInfrastructure.DockerAvailable, "This test restarts the local broker with rabbitmqctl.");
+        var broker = await TestInfrastructure.RabbitMqAsync();
+        await using var probe = await ChangeProbe.StartAsync(broker);
+        await using var registry = new RegistryProcess(await TestInfrastructure.CreateDatabaseAsync(), broker);
+        await registry.StartAsync();
+
+        var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+        {
+            await RabbitMqCtlAsync("stop_app");
+            await Task.Delay(1000); // changes keep coming while the broker is away
+            await RabbitMqCtlAsync("start_app");
+        });
+
+        await AssertEveryChangePublishedAsync(probe, accepted);
+    }
+
+    /// <summary>
+    /// Registers people one after another; a request that fails (the registry is down) is retried with
+    /// the same command id until it is answered, as a careful client does. Returns the sequences accepted.
+    /// </summary>
+    private static async Task<List<long>> WriteStreamAsync(RegistryProcess registry, Func<Task> atHalfway)
+    {
+        using var http = new HttpClient { BaseAddress = registry.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var accepted = new List<long>();
+        var disruption = Task.CompletedTask;
+        for (var i = 0; i < Changes; i++)
+        {
+            if (i == Changes / 2)
+            {
+                disruption = Task.Run(atHalfway);
+            }
+
+            var body = People.Resident();
+            var until = DateTime.UtcNow.AddSeconds(90);
+            while (true)
+            {
+                try
+                {
+                    var (status, created) = await http.PostAsync("/api/v1/persons", body);
+                    Assert.Equal(201, status);
+                    accepted.Add((long)created["sequence"]!);
+                    break;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+
+        await disruption;
+        return accepted;
+    }
+
+    private static async Task AssertEveryChangePublishedAsync(ChangeProbe probe, List<long> accepted)
+    {
+        Assert.Equal(Changes, accepted.Distinct().Count());
+        var seen = await probe.WaitForSequencesAsync(accepted.Min(), accepted.Max(), TimeSpan.FromSeconds(90));
+
+        Assert.Equal(accepted.Order(), seen.Order());
+        // A repeat is recognisable: the same sequence always comes with the same message id.
+        Assert.All(probe.Received.GroupBy(r => r.Sequence), g => Assert.Single(g.Select(r => r.MessageId).Distinct()));
+    }
+
+    private static async Task RabbitMqCtlAsync(string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", command])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+}
