@@ -87,6 +87,10 @@ start_service() {
         return 0
     fi
     [[ -f "$dll" ]] || die "$dll not found (build failed, or POPINFO_SKIP_BUILD=1 without a build?)"
+    # Something else on the port (the embedded host, say) would answer our readiness probe.
+    if (exec 3<>"/dev/tcp/${POPINFO_BIND_HOST}/${port}") 2>/dev/null; then
+        die "port $port is already in use (is the embedded host running?) - stop it first"
+    fi
 
     # The working directory is the output folder: ASP.NET Core takes the current
     # directory as content root, which is where appsettings*.json are copied.

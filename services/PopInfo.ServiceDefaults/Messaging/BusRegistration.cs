@@ -38,7 +38,8 @@ public static class BusRegistration
             {
                 bus.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(options.RabbitMqUri);
+                    // Each publish completes only when the broker has confirmed it: the relay relies on this.
+                    cfg.Host(options.RabbitMqUri, host => host.PublisherConfirmation = true);
                     cfg.PrefetchCount = options.PrefetchCount;
                     ConfigureTopology(cfg);
                     cfg.ConfigureJsonSerializerOptions(Contracts.Json.Apply);
