@@ -16,7 +16,7 @@ public sealed class ChangeStreamTests
     {
         var broker = await TestInfrastructure.RabbitMqAsync();
         await using var probe = await ChangeProbe.StartAsync(broker);
-        await using var registry = new RegistryProcess(await TestInfrastructure.CreateDatabaseAsync(), broker);
+        await using var registry = ServiceProcess.Registry(await TestInfrastructure.CreateDatabaseAsync(), broker);
         await registry.StartAsync();
 
         var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
@@ -34,7 +34,7 @@ public sealed class ChangeStreamTests
         Assert.False(TestInfrastructure.DockerAvailable, "This test restarts the local broker with rabbitmqctl.");
         var broker = await TestInfrastructure.RabbitMqAsync();
         await using var probe = await ChangeProbe.StartAsync(broker);
-        await using var registry = new RegistryProcess(await TestInfrastructure.CreateDatabaseAsync(), broker);
+        await using var registry = ServiceProcess.Registry(await TestInfrastructure.CreateDatabaseAsync(), broker);
         await registry.StartAsync();
 
         var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
@@ -51,7 +51,7 @@ public sealed class ChangeStreamTests
     /// Registers people one after another; a request that fails (the registry is down) is retried with
     /// the same command id until it is answered, as a careful client does. Returns the sequences accepted.
     /// </summary>
-    private static async Task<List<long>> WriteStreamAsync(RegistryProcess registry, Func<Task> atHalfway)
+    private static async Task<List<long>> WriteStreamAsync(ServiceProcess registry, Func<Task> atHalfway)
     {
         using var http = new HttpClient { BaseAddress = registry.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var accepted = new List<long>();

@@ -4,27 +4,40 @@ using System.Net.Sockets;
 
 namespace PopInfo.EndToEndTests;
 
-/// <summary>The registry as its own operating-system process (dotnet PopInfo.Registry.dll), as in distributed mode.</summary>
-public sealed class RegistryProcess : IAsyncDisposable
+/// <summary>A PopInfo service as its own operating-system process (dotnet PopInfo.X.dll), started from the test's output folder.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
 {
+    private readonly string assembly;
     private readonly Dictionary<string, string> environment;
     private readonly string log;
     private Process? process;
 
-    public RegistryProcess(string databaseConnectionString, Uri broker)
+    private ServiceProcess(string assembly, int port, Dictionary<string, string> environment)
     {
-        Port = FreePort();
-        log = Path.Combine(Path.GetTempPath(), $"popinfo-e2e-registry-{Port}.log");
-        environment = new()
+        this.assembly = assembly;
+        this.environment = environment;
+        Port = port;
+        environment["MASSTRANSIT_USAGE_TELEMETRY"] = "false";
+        log = Path.Combine(Path.GetTempPath(), $"popinfo-e2e-{assembly}-{port}.log");
+    }
+
+    /// <summary>The registry in distributed mode on a free port: PostgreSQL and RabbitMQ.</summary>
+    public static ServiceProcess Registry(string databaseConnectionString, Uri broker)
+    {
+        var port = FreePort();
+        return new ServiceProcess("PopInfo.Registry", port, new()
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["PopInfo__Database__Provider"] = "PostgreSql",
             ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
             ["PopInfo__Bus__Transport"] = "RabbitMq",
             ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
-            ["MASSTRANSIT_USAGE_TELEMETRY"] = "false",
-        };
+        });
     }
+
+    /// <summary>The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5106.</summary>
+    public static ServiceProcess EmbeddedHost(string dataDirectory) =>
+        new("PopInfo.Host", 5101, new() { ["PopInfo__Database__DataDirectory"] = dataDirectory });
 
     public int Port { get; }
 
@@ -32,7 +45,7 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "PopInfo.Registry.dll"))
+        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, assembly + ".dll"))
         {
             WorkingDirectory = Path.GetTempPath(),
             RedirectStandardOutput = true,
@@ -56,7 +69,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The registry exited with {process.ExitCode}; see {log}");
+                throw new InvalidOperationException($"{assembly} exited with {process.ExitCode}; see {log}");
             }
 
             try
@@ -78,7 +91,7 @@ public sealed class RegistryProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The registry did not become ready in 60 s; see {log}");
+        throw new TimeoutException($"{assembly} did not become ready in 60 s; see {log}");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when a machine dies.</summary>
