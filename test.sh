@@ -44,6 +44,10 @@ phase_begin "rabbitmq"
 ensure_rabbitmq || { echo "=== [test.sh] FAILED: RabbitMQ could not be installed/started" >&2; exit 1; }
 phase_end "rabbitmq"
 
+phase_begin "python3-pika"
+ensure_python_pika || { echo "=== [test.sh] FAILED: python3-pika (the non-.NET consumer's library) could not be installed" >&2; exit 1; }
+phase_end "python3-pika"
+
 export POPINFO_TEST_POSTGRES="Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"
 export POPINFO_TEST_RABBITMQ="amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"
 export POPINFO_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}"

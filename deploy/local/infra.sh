@@ -390,6 +390,12 @@ ensure_chromium() {
     apt_install chromium chromium-driver fonts-liberation
 }
 
+# The platform's sample consumer that is not .NET (docs/samples) runs on Debian's Python with pika.
+ensure_python_pika() {
+    /usr/bin/python3 -c 'import pika' >/dev/null 2>&1 && return 0
+    apt_install python3-pika
+}
+
 # Executed (not sourced): small CLI.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     set -euo pipefail
@@ -400,6 +406,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         postgres) ensure_postgres ;;
         rabbitmq) ensure_rabbitmq ;;
         chromium) ensure_chromium ;;
-        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium]" >&2; exit 2 ;;
+        pika) ensure_python_pika ;;
+        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika]" >&2; exit 2 ;;
     esac
 fi

@@ -49,12 +49,12 @@ public sealed class ChangeStreamTests
 
     /// <summary>
     /// Registers people one after another; a request that fails (the registry is down) is retried with
-    /// the same command id until it is answered, as a careful client does. Returns the sequences accepted.
+    /// the same command id until it is answered, as a careful client does. Returns the events accepted.
     /// </summary>
-    private static async Task<List<long>> WriteStreamAsync(ServiceProcess registry, Func<Task> atHalfway)
+    private static async Task<List<Guid>> WriteStreamAsync(ServiceProcess registry, Func<Task> atHalfway)
     {
         using var http = new HttpClient { BaseAddress = registry.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var accepted = new List<long>();
+        var accepted = new List<Guid>();
         var disruption = Task.CompletedTask;
         for (var i = 0; i < Changes; i++)
         {
@@ -71,7 +71,7 @@ public sealed class ChangeStreamTests
                 {
                     var (status, created) = await http.PostAsync("/api/v1/persons", body);
                     Assert.Equal(201, status);
-                    accepted.Add((long)created["sequence"]!);
+                    accepted.Add(Guid.Parse((string)created["eventId"]!));
                     break;
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
@@ -85,14 +85,18 @@ public sealed class ChangeStreamTests
         return accepted;
     }
 
-    private static async Task AssertEveryChangePublishedAsync(ChangeProbe probe, List<long> accepted)
+    private static async Task AssertEveryChangePublishedAsync(ChangeProbe probe, List<Guid> accepted)
     {
         Assert.Equal(Changes, accepted.Distinct().Count());
-        var seen = await probe.WaitForSequencesAsync(accepted.Min(), accepted.Max(), TimeSpan.FromSeconds(90));
+        var seen = await probe.WaitForEventsAsync(accepted, TimeSpan.FromSeconds(90));
 
         Assert.Equal(accepted.Order(), seen.Order());
-        // A repeat is recognisable: the same sequence always comes with the same message id.
-        Assert.All(probe.Received.GroupBy(r => r.Sequence), g => Assert.Single(g.Select(r => r.MessageId).Distinct()));
+        // A repeat is recognisable: the same event id always comes with the same sequence, and the
+        // sequences of the accepted changes are distinct and complete.
+        var ours = probe.Received.Where(r => accepted.Contains(r.MessageId)).ToList();
+        Assert.All(ours.GroupBy(r => r.MessageId), g => Assert.Single(g.Select(r => r.Sequence).Distinct()));
+        var sequences = ours.Select(r => r.Sequence).Distinct().Order().ToList();
+        Assert.Equal(Enumerable.Range(0, Changes).Select(i => sequences[0] + i), sequences);
     }
 
     private static async Task RabbitMqCtlAsync(string command)

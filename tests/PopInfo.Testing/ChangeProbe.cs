@@ -54,14 +54,18 @@ public sealed class ChangeProbe : IAsyncDisposable
         return probe;
     }
 
-    /// <summary>Waits (polling, with a deadline) until every sequence in the range has arrived at least once.</summary>
-    public async Task<IReadOnlySet<long>> WaitForSequencesAsync(long first, long last, TimeSpan deadline)
+    /// <summary>
+    /// Waits (polling, with a deadline) until every one of the given events has arrived at least once,
+    /// and returns those that did. Events are told apart by id: other tests' registries publish to the
+    /// same exchange, with sequence numbers of their own databases.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> WaitForEventsAsync(IReadOnlyCollection<Guid> eventIds, TimeSpan deadline)
     {
         var until = DateTime.UtcNow + deadline;
         while (true)
         {
-            var seen = Received.Select(r => r.Sequence).Where(s => s >= first && s <= last).ToHashSet();
-            if (seen.Count == last - first + 1 || DateTime.UtcNow > until)
+            var seen = Received.Select(r => r.MessageId).Where(eventIds.Contains).ToHashSet();
+            if (seen.Count == eventIds.Count || DateTime.UtcNow > until)
             {
                 return seen;
             }

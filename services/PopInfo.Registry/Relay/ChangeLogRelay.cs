@@ -11,8 +11,8 @@ namespace PopInfo.Registry.Relay;
 
 /// <summary>
 /// Publishes the change log to the bus (the outbox relay). Reads entries after the last published
-/// sequence, publishes them — concurrently across persons, in order within each person, each
-/// confirmed by the broker — and only then moves the position forward. A crash between publishing
+/// sequence, publishes them one after another in sequence order, each confirmed by the broker, and
+/// only then moves the position forward. A crash between publishing
 /// and moving the position publishes those entries again: at least once, never lost; consumers
 /// drop repeats by event id (ADR 0001).
 /// </summary>
@@ -84,20 +84,19 @@ public sealed class ChangeLogRelay(
             return 0;
         }
 
-        // Order matters only within a person: publish each person's entries one after another, persons side by side.
-        await Task.WhenAll(batch.GroupBy(e => e.PersonId).Select(async changes =>
+        // One at a time, in sequence order: every consumer then sees the changes in the feed's total
+        // order, not only in order per person. The cost (one broker confirmation per message) is
+        // measured in docs/benchmarks.md.
+        foreach (var change in batch)
         {
-            foreach (var change in changes)
+            await bus.Publish(change, context =>
             {
-                await bus.Publish(change, context =>
-                {
-                    context.MessageId = change.EventId;
-                    context.CorrelationId = change.CorrelationId;
-                    context.Durable = true;
-                    context.Headers.Set("popinfo-sequence", change.Sequence);
-                }, ct);
-            }
-        }));
+                context.MessageId = change.EventId;
+                context.CorrelationId = change.CorrelationId;
+                context.Durable = true;
+                context.Headers.Set("popinfo-sequence", change.Sequence);
+            }, ct);
+        }
 
         var last = batch[^1].Sequence;
         await using (var connection = await database.OpenConnectionAsync(ct))

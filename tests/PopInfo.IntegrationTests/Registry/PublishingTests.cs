@@ -12,12 +12,12 @@ public sealed class PublishingTests(PostgreSqlRegistryFixture fixture) : IClassF
         var body = People.Resident();
         var (status, created) = await fixture.Client.PostAsync("/api/v1/persons", body);
         Assert.Equal(201, status);
-        var sequence = (long)created["sequence"]!;
+        var eventId = Guid.Parse((string)created["eventId"]!);
 
-        var seen = await probe.WaitForSequencesAsync(sequence, sequence, TimeSpan.FromSeconds(30));
+        var seen = await probe.WaitForEventsAsync([eventId], TimeSpan.FromSeconds(30));
 
         Assert.Single(seen);
-        var (messageId, _, envelope, properties) = probe.Received.First(r => r.Sequence == sequence);
+        var (messageId, _, envelope, properties) = probe.Received.First(r => r.MessageId == eventId);
         var message = envelope["message"]!;
         Assert.Equal((string)created["eventId"]!, messageId.ToString());
         Assert.Equal((string)created["eventId"]!, (string)message["eventId"]!);
@@ -31,5 +31,22 @@ public sealed class PublishingTests(PostgreSqlRegistryFixture fixture) : IClassF
         Assert.Contains("urn:message:PopInfo.Contracts.Registry:PersonChanged", envelope["messageType"]!.AsArray().Select(t => (string)t!));
         Assert.Equal(RabbitMQ.Client.DeliveryModes.Persistent, properties.DeliveryMode);
         Assert.Equal("application/vnd.masstransit+json", properties.ContentType);
+    }
+}
+
+/// <summary>A burst of concurrent changes as the very first publishes of a fresh registry: none may be lost, none may be left behind.</summary>
+public sealed class BurstPublishingTests(PostgreSqlRegistryFixture fixture) : IClassFixture<PostgreSqlRegistryFixture>
+{
+    [Fact]
+    public async Task A_burst_of_changes_on_a_fresh_bus_is_published_completely()
+    {
+        await using var probe = await ChangeProbe.StartAsync(await TestInfrastructure.RabbitMqAsync());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => fixture.Client.PostAsync("/api/v1/persons", People.Resident())));
+        var eventIds = answers.Select(a => Guid.Parse((string)a.Body["eventId"]!)).ToList();
+        var seen = await probe.WaitForEventsAsync(eventIds, TimeSpan.FromSeconds(30));
+
+        Assert.All(answers, a => Assert.Equal(201, a.Status));
+        Assert.Equal(eventIds.Order(), seen.Order());
     }
 }
