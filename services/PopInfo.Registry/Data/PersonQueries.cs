@@ -9,13 +9,11 @@ namespace PopInfo.Registry.Data;
 /// <summary>The register's reads: a person now or as of a past time, their history, households, and the change feed.</summary>
 public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
 {
-    private const string VersionColumns = "record AS Record, version AS Version, change_type AS Change_Type, occurred_at AS Occurred_At, recorded_at AS Recorded_At";
-
     public async Task<PersonVersion?> GetAsync(Guid id, DateTimeOffset? asOf, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var current = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
-            $"SELECT {VersionColumns} FROM persons WHERE id = @id", new { id }, cancellationToken: ct));
+            $"SELECT {PersonVersionRow.Columns} FROM persons WHERE id = @id", new { id }, cancellationToken: ct));
         if (current is null || asOf is null || current.Recorded_At <= asOf)
         {
             return current?.ToVersion();
@@ -23,7 +21,7 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
 
         // As the register knew it at that time: the last version recorded at or before it.
         var past = await connection.QueryFirstOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
-            $"SELECT {VersionColumns} FROM person_history WHERE person_id = @id AND recorded_at <= @asOf ORDER BY version DESC LIMIT 1",
+            $"SELECT {PersonVersionRow.Columns} FROM person_history WHERE person_id = @id AND recorded_at <= @asOf ORDER BY version DESC LIMIT 1",
             new { id, asOf = asOf.Value.ToUniversalTime() }, cancellationToken: ct));
         return past?.ToVersion();
     }
@@ -32,7 +30,7 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
-            $"SELECT {VersionColumns} FROM persons WHERE id_number = @idNumber", new { idNumber = idNumber.ToUpperInvariant() }, cancellationToken: ct));
+            $"SELECT {PersonVersionRow.Columns} FROM persons WHERE id_number = @idNumber", new { idNumber = idNumber.ToUpperInvariant() }, cancellationToken: ct));
         return row?.ToVersion();
     }
 
@@ -42,9 +40,9 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<PersonVersionRow>(new CommandDefinition(
             $"""
-            SELECT {VersionColumns} FROM person_history WHERE person_id = @id
+            SELECT {PersonVersionRow.Columns} FROM person_history WHERE person_id = @id
             UNION ALL
-            SELECT {VersionColumns} FROM persons WHERE id = @id
+            SELECT {PersonVersionRow.Columns} FROM persons WHERE id = @id
             ORDER BY 2
             """, new { id }, cancellationToken: ct));
         return [.. rows.Select(r => r.ToVersion())];

@@ -8,6 +8,9 @@ namespace PopInfo.Registry.Data;
 // converts column types: SQLite answers INTEGER as Int64 where PostgreSQL answers Int32.
 internal sealed class PersonVersionRow
 {
+    /// <summary>The select list that fills this row, from persons or person_history.</summary>
+    public const string Columns = "record AS Record, version AS Version, change_type AS Change_Type, occurred_at AS Occurred_At, recorded_at AS Recorded_At";
+
     public string Record { get; init; } = "";
     public int Version { get; init; }
     public string Change_Type { get; init; } = "";

@@ -10,8 +10,6 @@ namespace PopInfo.Registry.Data;
 /// <summary>The register's writes, all inside one transaction that the caller commits or rolls back.</summary>
 internal sealed class PersonStore(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
 {
-    private const string VersionColumns = "record AS Record, version AS Version, change_type AS Change_Type, occurred_at AS Occurred_At, recorded_at AS Recorded_At";
-
     public SqlDialect Dialect => dialect;
 
     public Task<StoredCommand?> GetCommandAsync(Guid commandId, CancellationToken ct) =>
@@ -22,14 +20,14 @@ internal sealed class PersonStore(DbConnection connection, DbTransaction transac
     public async Task<PersonVersion?> GetByIdAsync(Guid id, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
-            $"SELECT {VersionColumns} FROM persons WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+            $"SELECT {PersonVersionRow.Columns} FROM persons WHERE id = @id", new { id }, transaction, cancellationToken: ct));
         return row?.ToVersion();
     }
 
     public async Task<PersonVersion?> GetByIdNumberAsync(string idNumber, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
-            $"SELECT {VersionColumns} FROM persons WHERE id_number = @idNumber", new { idNumber }, transaction, cancellationToken: ct));
+            $"SELECT {PersonVersionRow.Columns} FROM persons WHERE id_number = @idNumber", new { idNumber }, transaction, cancellationToken: ct));
         return row?.ToVersion();
     }
 
