@@ -16,16 +16,21 @@ public sealed class ChangeStreamTests
     {
         var broker = await TestInfrastructure.RabbitMqAsync();
         await using var probe = await ChangeProbe.StartAsync(broker);
-        await using var registry = ServiceProcess.Registry(await TestInfrastructure.CreateDatabaseAsync(), broker);
-        await registry.StartAsync();
-
-        var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+        var database = await TestInfrastructure.CreateDatabaseAsync();
+        await using (var registry = ServiceProcess.Registry(database, broker))
         {
-            await registry.KillAsync();
             await registry.StartAsync();
-        });
 
-        await AssertEveryChangePublishedAsync(probe, accepted);
+            var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+            {
+                await registry.KillAsync();
+                await registry.StartAsync();
+            });
+
+            await AssertEveryChangePublishedAsync(probe, accepted);
+        }
+
+        await TestInfrastructure.DropDatabaseAsync(database);
     }
 
     [Fact]
@@ -34,17 +39,22 @@ public sealed class ChangeStreamTests
         Assert.False(TestInfrastructure.DockerAvailable, "This test restarts the local broker with rabbitmqctl.");
         var broker = await TestInfrastructure.RabbitMqAsync();
         await using var probe = await ChangeProbe.StartAsync(broker);
-        await using var registry = ServiceProcess.Registry(await TestInfrastructure.CreateDatabaseAsync(), broker);
-        await registry.StartAsync();
-
-        var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+        var database = await TestInfrastructure.CreateDatabaseAsync();
+        await using (var registry = ServiceProcess.Registry(database, broker))
         {
-            await RabbitMqCtlAsync("stop_app");
-            await Task.Delay(1000); // changes keep coming while the broker is away
-            await RabbitMqCtlAsync("start_app");
-        });
+            await registry.StartAsync();
 
-        await AssertEveryChangePublishedAsync(probe, accepted);
+            var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+            {
+                await RabbitMqCtlAsync("stop_app");
+                await Task.Delay(1000); // changes keep coming while the broker is away
+                await RabbitMqCtlAsync("start_app");
+            });
+
+            await AssertEveryChangePublishedAsync(probe, accepted);
+        }
+
+        await TestInfrastructure.DropDatabaseAsync(database);
     }
 
     /// <summary>

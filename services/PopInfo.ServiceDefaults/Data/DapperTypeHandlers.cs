@@ -5,8 +5,9 @@ using Dapper;
 namespace PopInfo.ServiceDefaults.Data;
 
 /// <summary>
-/// Lets the same Dapper code read both products: SQLite returns Guids as BLOBs and times as TEXT,
-/// PostgreSQL returns uuid and timestamptz natively. Values are written unchanged.
+/// Lets the same Dapper code read both products: SQLite returns Guids and times as TEXT (or a Guid
+/// as a BLOB, if written so), PostgreSQL returns uuid and timestamptz natively. Values are written
+/// unchanged, but for times, which go in as UTC.
 /// </summary>
 public static class DapperTypeHandlers
 {

@@ -21,6 +21,10 @@ public abstract class RegistryFixture : IAsyncLifetime
     {
         Client.Dispose();
         await Host.DisposeAsync();
+        if (Host.DatabaseConnectionString is { } database)
+        {
+            await TestInfrastructure.DropDatabaseAsync(database);
+        }
     }
 }
 

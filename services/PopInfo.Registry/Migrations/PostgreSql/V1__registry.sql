@@ -1,7 +1,9 @@
 -- The population register (schema "registry"; the connection's search_path points here).
+-- Codes and identity numbers are ASCII and compared byte by byte: COLLATE "C" says so, and lets
+-- PostgreSQL sort them without the locale (index builds of the bulk load are several times faster).
 
 CREATE TABLE regions (
-    code        text PRIMARY KEY,
+    code        text COLLATE "C" PRIMARY KEY,
     level       smallint NOT NULL,            -- 1 city, 2 district, 3 street/town, 4 community/village
     name        text NOT NULL,
     parent_code text
@@ -10,15 +12,15 @@ CREATE TABLE regions (
 -- The current version of every person. Searchable fields are columns; the full record is "record".
 CREATE TABLE persons (
     id                     uuid PRIMARY KEY,
-    id_number              text NOT NULL,
+    id_number              text COLLATE "C" NOT NULL,
     version                integer NOT NULL,
-    name                   text NOT NULL,
+    name                   text COLLATE "C" NOT NULL,
     sex                    text NOT NULL,
     birth_date             date NOT NULL,
     residence_type         text NOT NULL,
     status                 text NOT NULL,
-    residence_region_code  text,
-    registered_region_code text,
+    residence_region_code  text COLLATE "C",
+    registered_region_code text COLLATE "C",
     household_id           uuid,
     change_type            text NOT NULL,
     record                 jsonb NOT NULL,
@@ -44,7 +46,7 @@ CREATE TABLE person_history (
 
 CREATE TABLE households (
     id          uuid PRIMARY KEY,
-    number      text NOT NULL,
+    number      text COLLATE "C" NOT NULL,
     address     text NOT NULL,
     region_code text NOT NULL,
     created_at  timestamptz NOT NULL,

@@ -1,5 +1,6 @@
 -- The population register, embedded mode (file data/registry.db). Same tables as PostgreSQL;
--- uuid is a 16-byte BLOB, dates and times are ISO-8601 TEXT in UTC, JSON is TEXT.
+-- uuids are TEXT (Microsoft.Data.Sqlite binds a Guid as upper-case text), dates and times are
+-- ISO-8601 TEXT in UTC, JSON is TEXT.
 
 CREATE TABLE regions (
     code        TEXT PRIMARY KEY,
@@ -9,7 +10,7 @@ CREATE TABLE regions (
 );
 
 CREATE TABLE persons (
-    id                     BLOB PRIMARY KEY,
+    id                     TEXT PRIMARY KEY,
     id_number              TEXT NOT NULL,
     version                INTEGER NOT NULL,
     name                   TEXT NOT NULL,
@@ -19,7 +20,7 @@ CREATE TABLE persons (
     status                 TEXT NOT NULL,
     residence_region_code  TEXT,
     registered_region_code TEXT,
-    household_id           BLOB,
+    household_id           TEXT,
     change_type            TEXT NOT NULL,
     record                 TEXT NOT NULL,
     occurred_at            TEXT NOT NULL,
@@ -31,7 +32,7 @@ CREATE INDEX persons_residence_region ON persons (residence_region_code);
 CREATE INDEX persons_household ON persons (household_id) WHERE household_id IS NOT NULL;
 
 CREATE TABLE person_history (
-    person_id     BLOB NOT NULL,
+    person_id     TEXT NOT NULL,
     version       INTEGER NOT NULL,
     change_type   TEXT NOT NULL,
     record        TEXT NOT NULL,
@@ -42,7 +43,7 @@ CREATE TABLE person_history (
 );
 
 CREATE TABLE households (
-    id          BLOB PRIMARY KEY,
+    id          TEXT PRIMARY KEY,
     number      TEXT NOT NULL,
     address     TEXT NOT NULL,
     region_code TEXT NOT NULL,
@@ -58,8 +59,8 @@ INSERT INTO change_sequence (id, last_sequence) VALUES (1, 0);
 
 CREATE TABLE change_log (
     sequence    INTEGER PRIMARY KEY,
-    event_id    BLOB NOT NULL,
-    person_id   BLOB NOT NULL,
+    event_id    TEXT NOT NULL,
+    person_id   TEXT NOT NULL,
     change_type TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
     event       TEXT NOT NULL,
@@ -68,7 +69,7 @@ CREATE TABLE change_log (
 CREATE INDEX change_log_person ON change_log (person_id, sequence);
 
 CREATE TABLE commands (
-    command_id   BLOB PRIMARY KEY,
+    command_id   TEXT PRIMARY KEY,
     command_type TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     status_code  INTEGER NOT NULL,

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using PopInfo.Contracts;
+using PopInfo.Domain.Identity;
+using PopInfo.SyntheticCity.Generation;
+using PopInfo.SyntheticCity.Loading;
+
+namespace PopInfo.SyntheticCity.Tests;
+
+public sealed class PieceTests
+{
+    [Fact]
+    public void The_batch_writes_each_record_exactly_as_the_registry_serialises_it()
+    {
+        var batch = new PersonBatch();
+        foreach (var h in Cities.Generate(seed: 3, people: 2_000))
+        {
+            batch.Add(h);
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var expected = JsonSerializer.SerializeToUtf8Bytes(batch.People[i], Json.Options);
+            Assert.True(expected.AsSpan().SequenceEqual(batch.JsonOf(i).Span), $"record {i} differs");
+        }
+    }
+
+    [Fact]
+    public void A_full_birth_date_moves_to_the_next_free_day_and_numbers_stay_unique()
+    {
+        var asOf = new DateOnly(2026, 1, 1);
+        var allocator = new IdentityAllocator(asOf.AddYears(-105), asOf);
+        var numbers = new HashSet<string>(StringComparer.Ordinal);
+        var dates = new List<DateOnly>();
+        for (var i = 0; i < 600; i++)
+        {
+            var birth = new DateOnly(1990, 6, 15);
+            numbers.Add(allocator.Allocate("320213", ref birth, male: true));
+            dates.Add(birth);
+        }
+
+        Assert.Equal(600, numbers.Count);
+        Assert.Equal(500, dates.Count(d => d == new DateOnly(1990, 6, 15)));
+        Assert.Equal(100, dates.Count(d => d == new DateOnly(1990, 6, 16)));
+        Assert.Equal(100, allocator.DatesMoved);
+        Assert.All(numbers, n => Assert.True(IdentityNumber.Parse(n).Parts!.IsMale));
+    }
+
+    [Fact]
+    public void A_date_never_moves_past_the_reference_date()
+    {
+        var asOf = new DateOnly(2026, 1, 1);
+        var allocator = new IdentityAllocator(asOf.AddYears(-105), asOf);
+        for (var i = 0; i < 501; i++)
+        {
+            var birth = asOf;
+            allocator.Allocate("320205", ref birth, male: false);
+            Assert.True(birth <= asOf);
+        }
+    }
+
+    [Fact]
+    public void Weighted_draws_follow_the_weights()
+    {
+        var table = Weighted.Of(("a", 1), ("b", 3));
+        var random = new CityRandom(5);
+        var b = Enumerable.Range(0, 40_000).Count(_ => table.Sample(random) == "b");
+        Assert.InRange(b, 29_000, 31_000);
+    }
+
+    [Fact]
+    public void The_random_stream_is_the_same_for_the_same_seed_and_bounded()
+    {
+        var a = new CityRandom(99);
+        var b = new CityRandom(99);
+        for (var i = 0; i < 1000; i++)
+        {
+            var x = a.Next(17);
+            Assert.Equal(x, b.Next(17));
+            Assert.InRange(x, 0, 16);
+        }
+    }
+}
