@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace PopInfo.Benchmarks;
+
+/// <summary>
+/// change-latency: the registry as its own process on PostgreSQL and RabbitMQ, driven over HTTP, each event
+/// caught by a raw consumer; then the raw baseline at the same load on the same servers.
+/// </summary>
+public static class ChangeLatency
+{
+    public const string PersonChangedExchange = "popinfo.person-changed";
+
+    public static async Task RunAsync(Options options)
+    {
+        var rate = options.Number("rate", 200);
+        var max = options.Flag("max");
+        var seconds = options.Whole("seconds", max ? 20 : 60);
+        var clients = max ? options.Ints("clients", "1,4,16") : [];
+        var warmup = options.Whole("warmup", 10);
+        var warmupRate = options.Number("warmup-rate", max ? 50 : rate);
+        var registryConnection = options.OptionalString("registry-connection");
+        var updates = options.Number("updates", 0.2);
+        var drain = TimeSpan.FromSeconds(options.Whole("drain", 30));
+        var spin = options.Flag("spin");
+        var skipRegistry = options.Flag("skip-registry");
+        var skipRaw = options.Flag("skip-raw");
+        var keep = options.Flag("keep");
+        var registryEnv = options.All("registry-env");
+        var servicesBin = options.OptionalString("services-bin");
+        using var infrastructure = Infrastructure.FromOptions(options);
+        options.RejectUnknown();
+        await Cli.PrintHeaderAsync("change-latency", options, infrastructure);
+
+        var database = await infrastructure.CreateDatabaseAsync();
+        var vhost = await infrastructure.CreateVirtualHostAsync();
+        Console.WriteLine($"   database {new Npgsql.NpgsqlConnectionStringBuilder(database).Database}, RabbitMQ virtual host {vhost.AbsolutePath}");
+        string? personJson = null;
+        byte[]? eventBody = null;
+        try
+        {
+            if (!skipRegistry)
+            {
+                var registryDatabase = registryConnection is null ? database : database + ";" + registryConnection;
+                (personJson, eventBody) = await RegistryAsync(infrastructure.Postgres, registryDatabase, vhost, servicesBin, registryEnv, rate, seconds, warmup, warmupRate, updates, drain, spin, clients);
+            }
+
+            if (!skipRaw)
+            {
+                await RawAsync(database, vhost, personJson, eventBody, rate, seconds, warmup, warmupRate, drain, spin, clients);
+            }
+        }
+        finally
+        {
+            if (!keep)
+            {
+                await infrastructure.DeleteVirtualHostAsync(vhost);
+                await infrastructure.DropDatabaseAsync(database);
+            }
+        }
+    }
+
+    private static async Task<(string? PersonJson, byte[]? EventBody)> RegistryAsync(
+        string server, string database, Uri vhost, string? servicesBin, IReadOnlyList<string> extraEnv, double rate, int seconds, int warmup, double warmupRate,
+        double updates, TimeSpan drain, bool spin, IReadOnlyList<int> clients)
+    {
+        await using var recorder = await DeliveryRecorder.StartAsync(vhost, PersonChangedExchange, DeliveryRecorder.CommandIdOfEnvelope);
+        var port = ServiceProcess.FreePort();
+        var environment = DistributedEnvironment(port, database, vhost, extraEnv);
+        var dll = ServiceLocator.Find("PopInfo.Registry", servicesBin);
+        var extraConnection = new Npgsql.NpgsqlConnectionStringBuilder(database);
+        extraConnection.Remove("Host");
+        extraConnection.Remove("Port");
+        extraConnection.Remove("Username");
+        extraConnection.Remove("Password");
+        extraConnection.Remove("Database");
+        Console.WriteLine($"\n-- registry: dotnet {dll} on port {port} (distributed: PostgreSQL + RabbitMQ){Extra(extraEnv)}{(extraConnection.Count > 0 ? ", connection string with " + extraConnection.ConnectionString : "")}");
+        await using var registry = ServiceProcess.Start("registry", dll, environment);
+        var started = Latencies.Now;
+        await registry.WaitReadyAsync(new Uri($"http://127.0.0.1:{port}/health/ready"), TimeSpan.FromSeconds(90));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   ready in {Latencies.Ms(started, Latencies.Now) / 1000:0.0} s, pid {registry.Pid}, log {registry.LogPath}; {registry.Memory()}"));
+
+        using var http = CreateHttpClient(new Uri($"http://127.0.0.1:{port}"));
+        var workload = new RegistryWorkload(http, new PersonFactory(), updates);
+        await WarmUpAsync(workload, warmupRate, warmup, spin);
+        await Task.Delay(2000);
+        Console.WriteLine($"   after warm-up: {registry.Memory()}");
+
+        foreach (var run in clients.Count == 0 ? [0] : clients)
+        {
+            var meter = new BusyMeter();
+            await using var waits = new PostgresWaits(server, new Npgsql.NpgsqlConnectionStringBuilder(database).Database!, "popinfo-registry");
+            var cpuBefore = registry.ProcessorTime();
+            var result = run == 0
+                ? await Drive.OpenLoopAsync($"registry open loop {rate}/s", workload, rate, TimeSpan.FromSeconds(seconds), spin)
+                : await Drive.ClosedLoopAsync($"registry closed loop, {run} clients", workload, run, TimeSpan.FromSeconds(seconds));
+            var cpu = registry.ProcessorTime() - cpuBefore;
+            var waitReport = await waits.ReportAsync();
+            var (delivered, drained) = await Drive.CollectDeliveriesAsync(result, recorder, drain);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"\n[{result.Title}] {(run == 0 ? $"{rate}/s for {seconds} s, {updates:P0} corrections" : $"{seconds} s, {updates:P0} corrections")}"));
+            Console.WriteLine(Drive.Report(result, delivered, drained, openLoop: run == 0));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  registry process: {cpu.TotalSeconds / result.Seconds * 100:0}% of one core during the run; {registry.Memory()}"));
+            Console.WriteLine($"  raw consumer: {recorder.Deliveries} deliveries in all, {recorder.Repeats} repeats, {recorder.Unknown} not from this run");
+            Console.WriteLine(waitReport);
+            Console.WriteLine(meter.Report());
+        }
+
+        return (workload.LastPersonJson, recorder.LastBody);
+    }
+
+    private static async Task RawAsync(string database, Uri vhost, string? personJson, byte[]? eventBody, double rate, int seconds, int warmup, double warmupRate,
+        TimeSpan drain, bool spin, IReadOnlyList<int> clients)
+    {
+        // Without a registry run to copy from, records and messages of the registry's usual size.
+        personJson ??= "{\"personId\":\"0198f0c2-6a3e-7c59-9b5d-3f1e2a4b5c6d\",\"idNumber\":\"320205195001010010\",\"name\":\"张伟\",\"sex\":\"1\",\"birthDate\":\"1950-01-01\",\"ethnicity\":\"01\",\"maritalStatus\":\"20\",\"education\":\"60\",\"occupation\":\"软件工程师\",\"phone\":\"13912345678\",\"registeredAddress\":\"东亭街道春华路1号\",\"registeredRegionCode\":\"320205001001\",\"residenceAddress\":\"东亭街道春华路1号\",\"residenceRegionCode\":\"320205001001\",\"residenceType\":\"registered\",\"status\":\"living\"}";
+        eventBody ??= Encoding.UTF8.GetBytes(new string('x', 1536));
+        await using var recorder = await DeliveryRecorder.StartAsync(vhost, RawWorkload.Exchange, DeliveryRecorder.MessageIdOf);
+        await using var workload = await RawWorkload.CreateAsync(database, vhost, personJson, eventBody);
+        Console.WriteLine($"\n-- raw baseline: Npgsql INSERT of one row (jsonb record {workload.RecordBytes} B, unique id_number index) + COMMIT, " +
+            $"then RabbitMQ.Client publish with confirms of a persistent {workload.MessageBytes} B message to fanout '{RawWorkload.Exchange}' (1 durable queue)");
+        await WarmUpAsync(workload, warmupRate, warmup, spin);
+        await Task.Delay(1000);
+
+        foreach (var run in clients.Count == 0 ? [0] : clients)
+        {
+            var meter = new BusyMeter();
+            var result = run == 0
+                ? await Drive.OpenLoopAsync($"raw open loop {rate}/s", workload, rate, TimeSpan.FromSeconds(seconds), spin)
+                : await Drive.ClosedLoopAsync($"raw closed loop, {run} clients", workload, run, TimeSpan.FromSeconds(seconds));
+            var (delivered, drained) = await Drive.CollectDeliveriesAsync(result, recorder, drain);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n[{result.Title}] {(run == 0 ? $"{rate}/s for {seconds} s" : $"{seconds} s")}"));
+            Console.WriteLine(Drive.Report(result, delivered, drained, openLoop: run == 0));
+            Console.WriteLine(meter.Report());
+        }
+    }
+
+    private static async Task WarmUpAsync(IWorkload workload, double rate, int seconds, bool spin)
+    {
+        if (seconds <= 0)
+        {
+            return;
+        }
+
+        var run = await Drive.OpenLoopAsync("warm-up", workload, rate, TimeSpan.FromSeconds(seconds), spin);
+        var errors = run.Samples.Where(s => !s.Ok).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   warm-up: {run.Samples.Count} at {rate}/s for {seconds} s, {errors.Count} errors{(errors.Count > 0 ? ": " + errors[0].Error : "")}"));
+    }
+
+    /// <summary>What deploy/local/up.sh gives a service, on a port of its own and the run's database and virtual host.</summary>
+    public static Dictionary<string, string> DistributedEnvironment(int port, string database, Uri vhost, IReadOnlyList<string> extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["PopInfo__Mode"] = "Distributed",
+            ["PopInfo__Database__Provider"] = "PostgreSql",
+            ["PopInfo__Database__ConnectionString"] = database,
+            ["PopInfo__Bus__Transport"] = "RabbitMq",
+            ["PopInfo__Bus__RabbitMqUri"] = vhost.ToString(),
+            ["MASSTRANSIT_USAGE_TELEMETRY"] = "false",
+        };
+        foreach (var pair in extra)
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                throw new ArgumentException($"Expected KEY=VALUE, got '{pair}'.");
+            }
+
+            environment[pair[..at]] = pair[(at + 1)..];
+        }
+
+        return environment;
+    }
+
+    public static string Extra(IReadOnlyList<string> extraEnv) => extraEnv.Count == 0 ? "" : ", with " + string.Join(' ', extraEnv);
+
+    public static HttpClient CreateHttpClient(Uri baseAddress) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        MaxConnectionsPerServer = 512,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = DecompressionMethods.None,
+    })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+}

@@ -1,0 +1,73 @@
+namespace PopInfo.Benchmarks;
+
+/// <summary>Reads the command and its options, runs it, prints its figures. Exit code 0 when it ran (targets missed or not), 2 on bad arguments.</summary>
+public static class Cli
+{
+    public const string Usage = """
+        PopInfo benchmarks (prints figures; asserts nothing). Build:
+          dotnet build tests/PopInfo.Benchmarks -c Release --artifacts-path /tmp/bench-artifacts
+        Run:
+          dotnet /tmp/bench-artifacts/bin/PopInfo.Benchmarks/release/PopInfo.Benchmarks.dll <command> [options]
+
+        change-latency   the registry as its own process (PostgreSQL + RabbitMQ), then the raw baseline
+          --rate 200 --seconds 60 --warmup 10   open loop: sends by the clock, latencies from the scheduled time
+          --updates 0.2      share of commands that are corrections (expectedVersion) of people registered earlier
+          --max --clients 1,4,16 --seconds 20   closed loop instead: N clients, each waits for its answer
+          --spin            pacer spins the last 1.5 ms before each send (exact schedule, costs CPU)
+          --drain 30        seconds to wait for the last events to be delivered
+          --warmup-rate R   warm-up rate (default: --rate; 50 with --max)
+          --registry-connection "Maximum Pool Size=10"   appended to the registry's connection string
+          --skip-registry / --skip-raw, --registry-env KEY=VALUE (repeatable), --keep (keep database and vhost)
+        memory           each service as its own process (distributed), then the embedded host
+          --services registry,collection,exchange,sharing,analytics,monitoring
+          --idle 60 --rate 200 --load-seconds 60 --settle 10
+          --load-clients N   registry load as a closed loop of N clients instead of --rate (never builds a backlog)
+          --env KEY=VALUE (repeatable, every process: e.g. DOTNET_gcServer=0), --skip-services, --skip-host
+          --host-data-dir DIR  an existing SQLite data folder (e.g. a loaded synthetic city) for the host
+          --lookup-rate 500 --lookup-seconds 60   host: look-ups by identity number after the changes
+        Common: --postgres CS, --rabbitmq URI, --rabbitmq-management URL, --services-bin DIR
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = new Options(args.Skip(1));
+            Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false");
+            ThreadPool.SetMinThreads(64, 64);
+            switch (args[0])
+            {
+                case "change-latency":
+                    await ChangeLatency.RunAsync(options);
+                    return 0;
+                case "memory":
+                    await MemoryFootprint.RunAsync(options);
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"Unknown command '{args[0]}'.{Environment.NewLine}{Usage}");
+                    return 2;
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+    }
+
+    /// <summary>The header every command prints: when, where, with what.</summary>
+    public static async Task PrintHeaderAsync(string command, Options options, Infrastructure infrastructure)
+    {
+        Console.WriteLine($"== popinfo benchmark: {command} {options.Describe()}");
+        Console.WriteLine($"   date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}");
+        Console.WriteLine($"   machine: {Machine.Describe()}");
+        Console.WriteLine($"   servers: {await infrastructure.VersionsAsync()}");
+        Console.WriteLine($"   {Machine.LoadAverage()} at start");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using PopInfo.Domain.Identity;
+
+namespace PopInfo.Benchmarks;
+
+/// <summary>
+/// Bodies of valid registry commands. Identity numbers are distinct by construction — the n-th person has
+/// birth date 1950-01-01 (or the given first birth date) + n / 1000 days and sequence code n % 1000 (odd: male) — so a run of any length
+/// never collides with itself (tests' People.Next adds a random day offset and can repeat a number).
+/// </summary>
+public sealed class PersonFactory(int firstIndex = 0, string addressCode = "320205", DateOnly? firstBirth = null)
+{
+    public const string Community = "320205001001";
+    private readonly DateOnly first = firstBirth ?? new DateOnly(1950, 1, 1);
+    private int next = firstIndex - 1;
+    private int phones;
+
+    /// <summary>The next distinct identity number, with the birth date and sex inside it.</summary>
+    public (string IdNumber, DateOnly Birth, bool Male) NextIdentity()
+    {
+        var n = Interlocked.Increment(ref next);
+        var sequence = n % 1000;
+        var birth = first.AddDays(n / 1000);
+        return (IdentityNumber.Create(addressCode, birth, sequence), birth, sequence % 2 == 1);
+    }
+
+    public (Guid CommandId, string IdNumber, byte[] Body) Register()
+    {
+        var (idNumber, birth, male) = NextIdentity();
+        var commandId = Guid.NewGuid();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["commandId"] = commandId,
+            ["idNumber"] = idNumber,
+            ["name"] = male ? "张伟" : "王芳",
+            ["sex"] = male ? "1" : "2",
+            ["birthDate"] = birth.ToString("yyyy-MM-dd"),
+            ["ethnicity"] = "01",
+            ["maritalStatus"] = "20",
+            ["education"] = "60",
+            ["occupation"] = "软件工程师",
+            ["phone"] = "13912345678",
+            ["residenceType"] = "registered",
+            ["registeredAddress"] = "东亭街道春华路1号",
+            ["registeredRegionCode"] = Community,
+            ["residenceAddress"] = "东亭街道春华路1号",
+            ["residenceRegionCode"] = Community,
+        });
+        return (commandId, idNumber, body);
+    }
+
+    /// <summary>A correction of the phone number (always a new one, so the command changes the record).</summary>
+    public (Guid CommandId, byte[] Body) Correction(int expectedVersion)
+    {
+        var commandId = Guid.NewGuid();
+        var phone = "137" + (Interlocked.Increment(ref phones) % 100_000_000).ToString("D8");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["commandId"] = commandId,
+            ["expectedVersion"] = expectedVersion,
+            ["phone"] = phone,
+            ["reason"] = "benchmark: phone number corrected",
+        });
+        return (commandId, body);
+    }
+}

@@ -1,0 +1,4 @@
+using PopInfo.Benchmarks;
+
+// popinfo benchmarks: `dotnet PopInfo.Benchmarks.dll <command> [--option value]...`; see Cli.Usage.
+return await Cli.RunAsync(args);
