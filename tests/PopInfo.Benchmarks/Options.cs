@@ -85,7 +85,8 @@ public sealed class Options
     }
 
     /// <summary>The parameters in force, as a command line.</summary>
-    public string Describe() => string.Join(' ', read.Distinct().Select(r => r.Value == "true" ? $"--{r.Name}" : $"--{r.Name} {r.Value}"));
+    public string Describe() => string.Join(' ', read.Distinct().Select(r =>
+        r.Value == "true" ? $"--{r.Name}" : r.Value.Contains(' ', StringComparison.Ordinal) ? $"--{r.Name} \"{r.Value}\"" : $"--{r.Name} {r.Value}"));
 
     private void Add(string name, string value)
     {
