@@ -4,8 +4,9 @@
 #   ./test.sh                       # whole suite
 #   ./test.sh --filter 'Category=X' # extra arguments go to `dotnet test`
 #
-# 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback,
-#    via deploy/local/infra.sh; if that fails, this script FAILS (never skips);
+# 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback, and installs
+#    Debian's chromium for the browser tests, via deploy/local/infra.sh; if that fails, this
+#    script FAILS (never skips);
 # 2. exports where the tests find them (POPINFO_TEST_*);
 # 3. runs `dotnet test` on the solution; the exit code is dotnet test's.
 #
@@ -47,6 +48,10 @@ phase_end "rabbitmq"
 phase_begin "python3-pika"
 ensure_python_pika || { echo "=== [test.sh] FAILED: python3-pika (the non-.NET consumer's library) could not be installed" >&2; exit 1; }
 phase_end "python3-pika"
+
+phase_begin "chromium"
+ensure_chromium || { echo "=== [test.sh] FAILED: Chromium (the browser tests' browser) could not be installed" >&2; exit 1; }
+phase_end "chromium"
 
 export POPINFO_TEST_POSTGRES="Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"
 export POPINFO_TEST_RABBITMQ="amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"

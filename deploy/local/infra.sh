@@ -12,7 +12,7 @@
 #   ensure_infra      both of the above
 #   stop_postgres / stop_rabbitmq / stop_infra
 #   infra_status      prints whether each service answers
-#   ensure_chromium   installs Debian chromium + chromium-driver (not called by test.sh yet)
+#   ensure_chromium   installs Debian's chromium and fonts if absent (browser tests)
 #
 # Settings (environment variables, defaults in brackets):
 #   POPINFO_PG_VERSION [15]  POPINFO_PG_CLUSTER [main]  POPINFO_PG_PORT [5432]
@@ -384,10 +384,22 @@ infra_status() {
     else echo "rabbitmq:   down"; fi
 }
 
-# For browser tests later: Debian's chromium + chromedriver (no browser download).
+# The browser of tests/PopInfo.BrowserTests: Debian's chromium, driven by Playwright over its own
+# pipe (so no chromedriver), never a browser download. Fonts: Latin (liberation) and CJK (the pages
+# are Chinese; without a CJK font a screenshot shows empty boxes). POPINFO_CHROMIUM names another
+# browser binary; then nothing is installed. apt_install installs only what is absent.
 ensure_chromium() {
-    [[ -x /usr/bin/chromium ]] && return 0
-    apt_install chromium chromium-driver fonts-liberation
+    if [[ -n "${POPINFO_CHROMIUM:-}" ]]; then
+        [[ -x "$POPINFO_CHROMIUM" ]] && return 0
+        infra_err "POPINFO_CHROMIUM=$POPINFO_CHROMIUM is not an executable file"; return 1
+    fi
+    apt_install chromium fonts-liberation fonts-wqy-microhei || return 1
+    # Prove it runs (its launcher script prints a harmless "[: ...: unexpected operator").
+    local version
+    if ! version="$(/usr/bin/chromium --headless --no-sandbox --version 2>/dev/null </dev/null)" || [[ -z "$version" ]]; then
+        infra_err "/usr/bin/chromium is installed but does not run (try: /usr/bin/chromium --headless --no-sandbox --version)"; return 1
+    fi
+    infra_log "Chromium ready: /usr/bin/chromium ($version)"
 }
 
 # The platform's sample consumer that is not .NET (docs/samples) runs on Debian's Python with pika.

@@ -1,8 +1,19 @@
+using Microsoft.Extensions.Http.Resilience;
+using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Apis;
+using PopInfo.Collection.Audit;
+using PopInfo.Collection.Days;
+using PopInfo.Collection.Forms;
+using PopInfo.Collection.Registry;
+using PopInfo.Collection.Transmission;
+using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Collection;
 
-/// <summary>community information collection. Its capability is built by a later issue; until then it runs, answers health checks and describes itself.</summary>
+/// <summary>The community collection desk: accounts, forms, their transmission to the registry, daily clearing, and the desk page.</summary>
 public static class CollectionModule
 {
     public const string Name = "collection";
@@ -12,9 +23,47 @@ public static class CollectionModule
 
     public static IHostApplicationBuilder AddCollection(this IHostApplicationBuilder builder)
     {
+        builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly);
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
+        builder.AddDeskAuthentication();
+
+        builder.Services.AddSingleton(RegionCatalogue.Wuxi);
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddHostedService<FirstAdmin>();
+        builder.Services.AddSingleton<FormRules>();
+        builder.Services.AddSingleton<RegisterChecks>();
+        builder.Services.AddSingleton<FormService>();
+        builder.Services.AddSingleton<DayService>();
+        builder.Services.AddSingleton<SubmissionSignal>();
+        builder.Services.AddHostedService<SubmissionRelay>();
+
+        // Reads of the register; a collector waits at most a few seconds before the desk says the registry is away.
+        var registryUrl = builder.Configuration["PopInfo:Collection:RegistryUrl"] ?? "http://127.0.0.1:5101/";
+        builder.Services.AddHttpClient<RegistryClient>(http => http.BaseAddress = new Uri(registryUrl));
+        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(RegistryClient)}-standard", options =>
+        {
+            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(2);
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
+            options.Retry.MaxRetryAttempts = 1;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+        });
+
+        builder.AddBusConsumers(bus => bus.AddConsumer<CommandAnsweredConsumer>().Endpoint(e => e.Name = CommandAnsweredConsumer.QueueName));
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapCollection(this IEndpointRouteBuilder app) => Info.MapServiceInfo(app);
+    public static IEndpointRouteBuilder MapCollection(this IEndpointRouteBuilder app)
+    {
+        Info.MapServiceInfo(app);
+        app.MapSessionApi();
+        app.MapFormsApi();
+        app.MapDaysApi();
+        app.MapPersonLookupApi();
+        return app;
+    }
 }
+
+/// <summary>Names the collection's assembly for test hosts.</summary>
+public sealed class CollectionEntryPoint;

@@ -1,11 +1,14 @@
+using MassTransit;
 using PopInfo.Domain.Regions;
 using PopInfo.Registry.Apis;
 using PopInfo.Registry.Commands;
 using PopInfo.Registry.Data;
+using PopInfo.Registry.Messaging;
 using PopInfo.Registry.Relay;
 using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Registry;
 
@@ -33,6 +36,7 @@ public static class RegistryModule
         builder.Services.AddSingleton<HouseholdCommands>();
         builder.Services.AddSingleton<PersonQueries>();
         builder.Services.AddHostedService<ChangeLogRelay>();
+        builder.AddBusConsumers(bus => bus.AddConsumer<ApplyRegistryCommandConsumer, ApplyRegistryCommandConsumerDefinition>());
         return builder;
     }
 

@@ -10,17 +10,25 @@ public static class People
     public const string Community = "320205001001";
     public const string OtherCommunity = "320211001001";
 
+    /// <summary>
+    /// The n-th person of this process: a birth date of its own for every 400 people and a sequence number
+    /// of its own within that date, so identity numbers never repeat (the address code is fixed).
+    /// </summary>
     public static (string IdNumber, DateOnly BirthDate, string Sex) Next(string sex = "2", int minimumAge = 20)
     {
         var n = Interlocked.Increment(ref counter);
-        var birth = new DateOnly(2006 - minimumAge, 1, 1).AddDays(-(n / 400) - Random.Shared.Next(0, 3000));
+        var birth = new DateOnly(2006 - minimumAge, 1, 1).AddDays(-(n / 400));
         var sequence = (n % 400 * 2) + (sex == "1" ? 1 : 2);
         return (IdentityNumber.Create("320205", birth, sequence), birth, sex);
     }
 
     /// <summary>The JSON body of a valid "register person" command for a registered resident.</summary>
-    public static Dictionary<string, object?> Resident(string sex = "2")
+    public static Dictionary<string, object?> Resident(string sex = "2") => ResidentOf(Community, sex);
+
+    /// <summary>As <see cref="Resident"/>, living and registered in the given community.</summary>
+    public static Dictionary<string, object?> ResidentOf(string community, string? sex = null)
     {
+        sex ??= "2";
         var (id, birth, s) = Next(sex);
         return new Dictionary<string, object?>
         {
@@ -34,9 +42,9 @@ public static class People
             ["phone"] = "13912345678",
             ["residenceType"] = "registered",
             ["registeredAddress"] = "东亭街道春华路1号",
-            ["registeredRegionCode"] = Community,
+            ["registeredRegionCode"] = community,
             ["residenceAddress"] = "东亭街道春华路1号",
-            ["residenceRegionCode"] = Community,
+            ["residenceRegionCode"] = community,
         };
     }
 }

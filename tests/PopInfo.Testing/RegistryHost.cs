@@ -30,6 +30,15 @@ public sealed class RegistryHost(IReadOnlyDictionary<string, string?> settings) 
         { DatabaseConnectionString = database };
     }
 
+    /// <summary>The distributed mode on a given database and broker virtual host (several services sharing them).</summary>
+    public static Dictionary<string, string?> DistributedSettings(string database, Uri virtualHost) => new()
+    {
+        ["PopInfo:Database:Provider"] = "PostgreSql",
+        ["PopInfo:Database:ConnectionString"] = database,
+        ["PopInfo:Bus:Transport"] = "RabbitMq",
+        ["PopInfo:Bus:RabbitMqUri"] = virtualHost.ToString(),
+    };
+
     /// <summary>SQLite in a fresh folder and the in-memory bus: the embedded mode.</summary>
     public static RegistryHost OnSqlite()
     {

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using DotNet.Testcontainers.Configurations;
 using Npgsql;
 using Testcontainers.PostgreSql;
@@ -16,6 +17,7 @@ public static class TestInfrastructure
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? postgres;
     private static Uri? rabbitMq;
+    private static Uri? rabbitMqManagement;
 
     public static bool DockerAvailable => TestcontainersSettings.OS.DockerEndpointAuthConfig is not null;
 
@@ -57,6 +59,35 @@ public static class TestInfrastructure
         await drop.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Creates a RabbitMQ virtual host of its own for one test class (through the management API) and
+    /// returns its AMQP address: services that consume the same queue names then never take each other's messages.
+    /// </summary>
+    public static async Task<Uri> CreateVirtualHostAsync()
+    {
+        var broker = await RabbitMqAsync();
+        var name = "popinfo-test-" + Guid.NewGuid().ToString("N")[..10];
+        using var http = ManagementClient(broker);
+        (await http.PutAsJsonAsync($"api/vhosts/{name}", new { })).EnsureSuccessStatusCode();
+        var user = Uri.UnescapeDataString(broker.UserInfo.Split(':')[0]);
+        (await http.PutAsJsonAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        return new UriBuilder(broker) { Path = "/" + name }.Uri;
+    }
+
+    public static async Task DeleteVirtualHostAsync(Uri virtualHost)
+    {
+        using var http = ManagementClient(await RabbitMqAsync());
+        using var response = await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(virtualHost.AbsolutePath.TrimStart('/'))}");
+    }
+
+    private static HttpClient ManagementClient(Uri broker)
+    {
+        var http = new HttpClient { BaseAddress = rabbitMqManagement };
+        var credentials = Uri.UnescapeDataString(broker.UserInfo);
+        http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+        return http;
+    }
+
     private static async Task EnsureStartedAsync()
     {
         await Gate.WaitAsync();
@@ -74,6 +105,7 @@ public static class TestInfrastructure
                 await Task.WhenAll(pg.StartAsync(), mq.StartAsync());
                 postgres = pg.GetConnectionString();
                 rabbitMq = new Uri(mq.GetConnectionString());
+                rabbitMqManagement = new Uri($"http://{mq.Hostname}:{mq.GetMappedPublicPort(15672)}/");
                 return;
             }
 
@@ -84,6 +116,7 @@ public static class TestInfrastructure
             await ProbeRabbitMqAsync(mqSetting);
             postgres = pgSetting;
             rabbitMq = mqSetting;
+            rabbitMqManagement = new Uri(Environment.GetEnvironmentVariable("POPINFO_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672/");
         }
         finally
         {

@@ -40,6 +40,8 @@ public static class PersonsApi
             .WithSummary("A person now, or as the register knew them at a past time (asOf, ISO 8601).");
         api.MapGet("/persons/by-id-number/{idNumber}", GetByIdNumber).WithName("GetPersonByIdNumber")
             .WithSummary("A person by resident identity number (a lower-case x is accepted).");
+        api.MapGet("/persons", FindByName).WithName("FindPersonsByName")
+            .WithSummary("People with exactly this name (?name=, required; ?limit= 1–50, default 20), ordered by identity number.");
         api.MapGet("/persons/{id:guid}/history", GetHistory).WithName("GetPersonHistory")
             .WithSummary("Every version of a person, oldest first, with when each happened and was recorded.");
         return app;
@@ -69,6 +71,23 @@ public static class PersonsApi
         return version is null
             ? TypedResults.Problem(Problem.NotFound("No person with this identity number is in the register."))
             : TypedResults.Ok(PersonResponse.From(version));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> FindByName(
+        [FromQuery] string? name, [FromQuery] int? limit, PersonQueries queries, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return TypedResults.Problem(Problem.Validation("name", "required", "Give the name to search for."));
+        }
+
+        if (limit is < 1 or > 50)
+        {
+            return TypedResults.Problem(Problem.Validation("limit", "limit.range", "limit is between 1 and 50."));
+        }
+
+        var found = await queries.FindByNameAsync(name, limit ?? 20, ct);
+        return TypedResults.Ok<IReadOnlyList<PersonResponse>>([.. found.Select(PersonResponse.From)]);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> GetHistory(Guid id, PersonQueries queries, CancellationToken ct)

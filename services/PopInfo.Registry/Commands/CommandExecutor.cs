@@ -17,9 +17,17 @@ namespace PopInfo.Registry.Commands;
 public sealed class CommandExecutor(
     [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
     TimeProvider clock,
-    ChangeLogSignal relaySignal)
+    ChangeLogSignal relaySignal) : IDisposable
 {
     internal delegate Task<Decision> Decide(PersonVersion? current, PersonStore store, CancellationToken ct);
+
+    /// <summary>How long a command may wait for its turn before the caller is told to come back (503).</summary>
+    public static readonly TimeSpan MaxQueueWait = TimeSpan.FromSeconds(10);
+
+    // Command transactions allowed at once; the rest wait their turn in memory, holding no connection. Every
+    // change holds the one change-sequence row lock until it commits, so more at once only queue inside the
+    // database (ADR 0001).
+    private readonly SemaphoreSlim turns = new(database.Dialect.MaxConcurrentWriters, database.Dialect.MaxConcurrentWriters);
 
     internal async Task<CommandOutcome> ExecuteAsync<TRequest>(
         TRequest request, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
@@ -27,6 +35,11 @@ public sealed class CommandExecutor(
     {
         var commandId = request.CommandId!.Value;
         var requestHash = Hash(request);
+        if (!await turns.WaitAsync(MaxQueueWait, ct))
+        {
+            return CommandOutcome.Refused(Problem.Busy(retryAfterSeconds: 1));
+        }
+
         try
         {
             return await ExecuteOnceAsync(request, commandId, requestHash, commandType, target, decide, ct);
@@ -48,7 +61,13 @@ public sealed class CommandExecutor(
 
             throw;
         }
+        finally
+        {
+            turns.Release();
+        }
     }
+
+    public void Dispose() => turns.Dispose();
 
     private async Task<CommandOutcome> ExecuteOnceAsync<TRequest>(
         TRequest request, Guid commandId, string requestHash, string commandType, CommandTarget target, Decide decide, CancellationToken ct)

@@ -34,6 +34,24 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
         return row?.ToVersion();
     }
 
+    /// <summary>People with exactly this name (the desk's search), at most <paramref name="limit"/>, by identity number.</summary>
+    public async Task<IReadOnlyList<PersonVersion>> FindByNameAsync(string name, int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<PersonVersionRow>(new CommandDefinition(
+            $"SELECT {PersonVersionRow.Columns} FROM persons WHERE name = @name ORDER BY id_number LIMIT @limit",
+            new { name = name.Trim(), limit }, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToVersion())];
+    }
+
+    /// <summary>The id of the household with this number, if any.</summary>
+    public async Task<Guid?> HouseholdIdByNumberAsync(string number, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM households WHERE number = @number", new { number = number.Trim() }, cancellationToken: ct));
+    }
+
     /// <summary>Every version, oldest first; empty when the person is unknown.</summary>
     public async Task<IReadOnlyList<PersonVersion>> HistoryAsync(Guid id, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 
 namespace PopInfo.ServiceDefaults.Data;
@@ -15,7 +16,15 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string Json(string parameterName) => $"CAST(@{parameterName} AS jsonb)";
 
+    public override string In(string column, string listParameter) => $"{column} = ANY(@{listParameter})";
+
     public override string ForUpdate => " FOR UPDATE";
+
+    public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext(@name))", new { name }, transaction, cancellationToken: cancellationToken));
+
+    // Half the default pool: reads, the relay and health checks keep connections of their own.
+    public override int MaxConcurrentWriters => DefaultMaxPoolSize / 2;
 
     public override bool IsUniqueViolation(Exception exception, out string? constraint)
     {
@@ -40,12 +49,42 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
             SearchPath = schema,
             ApplicationName = $"popinfo-{schema}",
         };
-        // Prepared statements halved point-lookup latency here (stack notes); keep the setting's value if given.
+        // Defaults measured on this platform (docs/benchmarks.md); a value given in the connection string wins.
+        var given = GivenKeys(connectionString);
         if (csb.MaxAutoPrepare == 0)
         {
+            // Prepared statements halved point-lookup latency here (stack notes).
             csb.MaxAutoPrepare = 50;
+        }
+
+        if (!given.Contains("maximumpoolsize") && !given.Contains("maxpoolsize"))
+        {
+            // Npgsql's 100 let a burst open 100 backends on a 2-core box and every one of them waited on the
+            // others; a small pool answered 200 changes/s where 100 connections fell behind.
+            csb.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        if (!given.Contains("sslmode") && IsLoopback(csb.Host))
+        {
+            // Traffic that never leaves the machine gains nothing from TLS; Npgsql's "Prefer" spent CPU on it.
+            csb.SslMode = SslMode.Disable;
         }
 
         return new PostgreSqlDialect(new NpgsqlDataSourceBuilder(csb.ConnectionString).Build());
     }
+
+    /// <summary>The pool size used when the connection string names none.</summary>
+    public const int DefaultMaxPoolSize = 16;
+
+    private static HashSet<string> GivenKeys(string connectionString)
+    {
+        var raw = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return raw.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static bool IsLoopback(string? host) =>
+        host is not null && host.Split(',').All(h =>
+            h.Trim() is "localhost" or "127.0.0.1" or "::1" || h.Trim().StartsWith('/'));
 }

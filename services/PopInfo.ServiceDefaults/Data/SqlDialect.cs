@@ -20,6 +20,24 @@ public abstract class SqlDialect
     /// <summary>Suffix that locks the selected rows until commit, where the product has row locks.</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>
+    /// Write transactions worth running at once. More only queue inside the database while holding
+    /// connections (PostgreSQL) or spin in SQLite's busy handler (one writer at a time).
+    /// </summary>
+    public abstract int MaxConcurrentWriters { get; }
+
+    /// <summary>
+    /// Takes a lock on a name until the transaction ends, so that two transactions about the same thing
+    /// (one community's day, say) run one after the other. SQLite needs none: it has one writer.
+    /// </summary>
+    public abstract Task LockAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// "column is one of the values of the list parameter". Dapper expands <c>IN @list</c> for SQLite but
+    /// hands Npgsql the list as an array, which PostgreSQL matches with <c>= ANY(@list)</c>.
+    /// </summary>
+    public abstract string In(string column, string listParameter);
+
     /// <summary>True when the exception is a unique-constraint violation (a duplicate key).</summary>
     public abstract bool IsUniqueViolation(Exception exception, out string? constraint);
 }

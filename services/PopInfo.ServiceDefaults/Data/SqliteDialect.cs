@@ -24,6 +24,13 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
     public override string Json(string parameterName) => "@" + parameterName;
 
     // SQLite has one writer at a time: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already serialises writers.
+    // SQLite has one writer at a time; a second one waits in the busy handler's sleeps (a 0.3 s tail measured).
+    public override int MaxConcurrentWriters => 1;
+
+    public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override string In(string column, string listParameter) => $"{column} IN @{listParameter}";
+
     public override string ForUpdate => "";
 
     public override bool IsUniqueViolation(Exception exception, out string? constraint)

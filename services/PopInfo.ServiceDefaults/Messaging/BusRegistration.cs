@@ -60,8 +60,11 @@ public static class BusRegistration
     }
 
     // Exchange names are part of the platform's published interface (docs/messages.md), not .NET type names.
-    private static void ConfigureTopology(IBusFactoryConfigurator cfg) =>
+    private static void ConfigureTopology(IBusFactoryConfigurator cfg)
+    {
         cfg.Message<PersonChanged>(m => m.SetEntityName(PersonChanged.ExchangeName));
+        cfg.Message<RegistryCommandAnswered>(m => m.SetEntityName(RegistryCommandAnswered.ExchangeName));
+    }
 
     private static List<Action<IBusRegistrationConfigurator>> Contributions(IServiceCollection services)
     {

@@ -64,6 +64,16 @@ public static class Problem
         Extensions = { ["field"] = "commandId", ["rule"] = "command-id.same-request" },
     };
 
+    /// <summary>503: the service has more work queued than it accepts; the caller retries after <paramref name="retryAfterSeconds"/>.</summary>
+    public static ProblemDetails Busy(int retryAfterSeconds) => new()
+    {
+        Type = ProblemTypes.Busy,
+        Title = "The service is busy.",
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Detail = $"Too many changes are waiting to be applied. Nothing was stored; send the same command again after {retryAfterSeconds} s.",
+        Extensions = { ["rule"] = "service.busy", ["retryAfterSeconds"] = retryAfterSeconds },
+    };
+
     /// <summary>Turns a problem into an endpoint result with the problem+json media type.</summary>
     public static IResult ToResult(this ProblemDetails problem) => TypedResults.Problem(problem);
 }

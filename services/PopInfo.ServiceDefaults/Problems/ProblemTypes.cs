@@ -8,5 +8,8 @@ public static class ProblemTypes
     public const string VersionConflict = "urn:popinfo:problem:version-conflict";
     public const string Conflict = "urn:popinfo:problem:conflict";
     public const string IdempotencyKeyReused = "urn:popinfo:problem:idempotency-key-reused";
+    public const string Unauthorized = "urn:popinfo:problem:unauthorized";
+    public const string Forbidden = "urn:popinfo:problem:forbidden";
+    public const string Busy = "urn:popinfo:problem:busy";
     public const string MalformedRequest = "urn:popinfo:problem:malformed-request";
 }

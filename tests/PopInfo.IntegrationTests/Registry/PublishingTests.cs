@@ -49,4 +49,34 @@ public sealed class BurstPublishingTests(PostgreSqlRegistryFixture fixture) : IC
         Assert.All(answers, a => Assert.Equal(201, a.Status));
         Assert.Equal(eventIds.Order(), seen.Order());
     }
+
+    [Fact]
+    public async Task Changes_of_one_person_arrive_in_version_order_while_others_are_published_beside_them()
+    {
+        await using var probe = await ChangeProbe.StartAsync(await TestInfrastructure.RabbitMqAsync());
+        var (_, created) = await fixture.Client.PostAsync("/api/v1/persons", People.Resident());
+        var id = (string)created["personId"]!;
+        var eventIds = new List<Guid> { Guid.Parse((string)created["eventId"]!) };
+
+        // One person corrected 12 times in a row while 60 other people register concurrently, so the
+        // relay's batches mix this person's entries with many others (it publishes those side by side).
+        var others = Task.WhenAll(Enumerable.Range(0, 60).Select(_ => fixture.Client.PostAsync("/api/v1/persons", People.Resident())));
+        for (var version = 1; version <= 12; version++)
+        {
+            var (status, changed) = await fixture.Client.PostAsync($"/api/v1/persons/{id}/corrections",
+                new { commandId = Guid.NewGuid(), expectedVersion = version, occupation = $"职业{version}" });
+            Assert.Equal(200, status);
+            eventIds.Add(Guid.Parse((string)changed["eventId"]!));
+        }
+
+        eventIds.AddRange((await others).Select(a => Guid.Parse((string)a.Body["eventId"]!)));
+        await probe.WaitForEventsAsync(eventIds, TimeSpan.FromSeconds(30));
+
+        var versionsInArrivalOrder = probe.Received
+            .Where(r => (string)r.Envelope["message"]!["personId"]! == id)
+            .Select(r => (int)r.Envelope["message"]!["version"]!)
+            .Distinct()
+            .ToList();
+        Assert.Equal(Enumerable.Range(1, 13), versionsInArrivalOrder);
+    }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PopInfo.EndToEndTests;
+namespace PopInfo.Testing;
 
 /// <summary>A PopInfo service as its own operating-system process (dotnet PopInfo.X.dll), started from the test's output folder.</summary>
 public sealed class ServiceProcess : IAsyncDisposable

@@ -1,0 +1,39 @@
+using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Days;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Collection.Apis;
+
+/// <summary>Daily clearing: the reports of a community's and a street's day, and closing a day.</summary>
+public static class DaysApi
+{
+    public static IEndpointRouteBuilder MapDaysApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Daily clearing").WithGroupName(CollectionModule.Name).RequireAuthorization(DeskAuthentication.DeskPolicy);
+
+        api.MapGet("/communities/{communityCode}/days/{day}/report", async (string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
+            {
+                var (report, problem) = await days.CommunityReportAsync(DeskUser.From(http), communityCode, day, ct);
+                return problem is null ? Results.Ok(report) : problem.ToResult();
+            })
+            .WithName("GetCommunityDayReport").WithSummary("Forms of the day by type: drafts, pending, accepted, rejected, withdrawn, late; cleared or not; closed or not.")
+            .Produces<CommunityDayReport>().ProducesProblem(403).ProducesProblem(404);
+
+        api.MapPost("/communities/{communityCode}/days/{day}/close", async (string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
+            {
+                var (report, problem) = await days.CloseAsync(DeskUser.From(http), communityCode, day, ct);
+                return problem is null ? Results.Ok(report) : problem.ToResult();
+            })
+            .WithName("CloseDay").WithSummary("Close a cleared day (409 day.not-cleared lists the forms in the way). A closed day takes no new forms.")
+            .Produces<CommunityDayReport>().ProducesProblem(403).ProducesProblem(409);
+
+        api.MapGet("/streets/{streetCode}/days/{day}/report", async (string streetCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
+            {
+                var (report, problem) = await days.StreetReportAsync(DeskUser.From(http), streetCode, day, ct);
+                return problem is null ? Results.Ok(report) : problem.ToResult();
+            })
+            .WithName("GetStreetDayReport").WithSummary("Supervisor: every community of the street, and which have not cleared or closed the day.")
+            .Produces<StreetDayReport>().ProducesProblem(403).ProducesProblem(404);
+        return app;
+    }
+}

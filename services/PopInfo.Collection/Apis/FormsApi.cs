@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Forms;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Collection.Apis;
+
+/// <summary>Forms: create, read, edit, submit, withdraw; and the form types with their fields.</summary>
+public static class FormsApi
+{
+    public static IEndpointRouteBuilder MapFormsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Forms").WithGroupName(CollectionModule.Name).RequireAuthorization(DeskAuthentication.DeskPolicy);
+
+        api.MapGet("/form-types", () => Results.Ok(FormTypes.All.Select(t => new { t.Code, t.ChineseName, t.CommandType, t.AboutExistingPerson, t.Required, t.Optional })))
+            .WithName("GetFormTypes").WithSummary("The nine forms, with the fields each requires and takes.");
+
+        api.MapPost("/forms", async (CreateFormRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
+                Answer(await forms.CreateAsync(DeskUser.From(http), body, ct), http))
+            .WithName("CreateForm").WithSummary("A new form in the collector's community: a draft, or submitted at once with submit: true.")
+            .Produces<FormView>(201).ProducesProblem(400).ProducesProblem(403);
+
+        api.MapGet("/forms", async ([FromQuery] string? communityCode, [FromQuery] string? day, [FromQuery] string? state, FormService forms, HttpContext http, CancellationToken ct) =>
+            {
+                var (list, problem) = await forms.ListAsync(DeskUser.From(http), communityCode, day, state, ct);
+                return problem is null ? Results.Ok(list) : problem.ToResult();
+            })
+            .WithName("ListForms").WithSummary("The forms of a community's day (default: the collector's community, today), optionally in one state.");
+
+        api.MapGet("/forms/{id:guid}", async (Guid id, FormService forms, HttpContext http, CancellationToken ct) =>
+                Answer(await forms.GetAsync(DeskUser.From(http), id, ct), http))
+            .WithName("GetForm").WithSummary("A form with its life: submitted, sent, accepted (registry version and sequence) or rejected (the problem).")
+            .Produces<FormView>().ProducesProblem(403).ProducesProblem(404);
+
+        api.MapPut("/forms/{id:guid}", async (Guid id, UpdateFormRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
+                Answer(await forms.UpdateAsync(DeskUser.From(http), id, body, ct), http))
+            .WithName("UpdateForm").WithSummary("New data for a draft or a rejected form (send the revision you read).")
+            .Produces<FormView>().ProducesProblem(400).ProducesProblem(409);
+
+        api.MapPost("/forms/{id:guid}/submit", async (Guid id, FormActionRequest? body, FormService forms, HttpContext http, CancellationToken ct) =>
+                Answer(await forms.SubmitAsync(DeskUser.From(http), id, body ?? new FormActionRequest(), ct), http))
+            .WithName("SubmitForm").WithSummary("Check every rule and send the form to the registry; 202: it is queued, and the form's state follows the registry's answer.")
+            .Produces<FormView>(202).ProducesProblem(400).ProducesProblem(409);
+
+        api.MapPost("/forms/{id:guid}/withdraw", async (Guid id, FormActionRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
+                Answer(await forms.WithdrawAsync(DeskUser.From(http), id, body, ct), http))
+            .WithName("WithdrawForm").WithSummary("Drop a draft or a rejected form, with the reason (this deals with a rejection for the daily clearing).")
+            .Produces<FormView>().ProducesProblem(400).ProducesProblem(409);
+        return app;
+    }
+
+    private static IResult Answer(FormService.Outcome outcome, HttpContext http) => outcome.Problem is not null
+        ? outcome.Problem.ToResult()
+        : outcome.Status == StatusCodes.Status201Created
+            ? Results.Created($"/api/v1/forms/{outcome.Form!.Id}", outcome.Form)
+            : Results.Json(outcome.Form, statusCode: outcome.Status);
+}

@@ -1,0 +1,71 @@
+using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Audit;
+using PopInfo.Collection.Registry;
+using PopInfo.Domain.Identity;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Collection.Apis;
+
+/// <summary>The desk's "find a person": by identity number (exact) or by name (a short list, identity numbers masked).</summary>
+public static class PersonLookupApi
+{
+    public sealed record FoundPerson(Guid PersonId, int Version, string IdNumber, string Name, string Sex, string BirthDate,
+        string Status, string ResidenceType, string? ResidenceRegionCode, string? ResidenceAddress);
+
+    public static IEndpointRouteBuilder MapPersonLookupApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/persons", async (string? idNumber, string? name, RegistryClient registry, AuditLog audit, HttpContext http, CancellationToken ct) =>
+        {
+            var user = DeskUser.From(http);
+            if (user.Role is not (DeskRoles.Collector or DeskRoles.Supervisor))
+            {
+                return Forms.FormService.Forbidden(null).ToResult();
+            }
+
+            if (string.IsNullOrWhiteSpace(idNumber) == string.IsNullOrWhiteSpace(name))
+            {
+                return Problem.Validation("idNumber", "lookup.one-key", "Search by idNumber or by name (one of them).").ToResult();
+            }
+
+            try
+            {
+                IReadOnlyList<RegisteredPerson> found;
+                if (!string.IsNullOrWhiteSpace(idNumber))
+                {
+                    var person = await registry.FindByIdNumberAsync(idNumber.Trim(), ct);
+                    found = person is null ? [] : [person];
+                }
+                else
+                {
+                    found = await registry.FindByNameAsync(name!.Trim(), ct);
+                }
+
+                // Audited by the person ids read, never by the identity number or name searched for.
+                await audit.WriteAsync(user, "person.lookup", string.Join(",", found.Select(f => f.PersonId)), user.CommunityCode, "ok",
+                    idNumber is not null ? "by identity number" : "by name", ct: ct);
+                return Results.Ok(found.Select(p => View(p, masked: idNumber is null)));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                return new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Type = ProblemTypes.Busy,
+                    Title = "The register cannot be read now.",
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Detail = "The registry does not answer. Forms can still be entered and submitted: they wait and go through when it is back.",
+                    Extensions = { ["rule"] = "registry.available" },
+                }.ToResult();
+            }
+        }).RequireAuthorization(DeskAuthentication.DeskPolicy).WithTags("Find a person").WithGroupName(CollectionModule.Name)
+          .WithName("FindPerson").WithSummary("Find a person in the register by identity number or by name (name search masks identity numbers).");
+        return app;
+    }
+
+    private static FoundPerson View(RegisteredPerson p, bool masked)
+    {
+        var r = p.Record;
+        var idNumber = (string)r["idNumber"]!;
+        return new FoundPerson(p.PersonId, p.Version, masked ? IdentityNumber.Mask(idNumber) : idNumber, (string)r["name"]!, p.Sex,
+            (string)r["birthDate"]!, p.Status, p.ResidenceType, (string?)r["residenceRegionCode"], masked ? null : (string?)r["residenceAddress"]);
+    }
+}

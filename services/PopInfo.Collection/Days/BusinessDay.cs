@@ -1,0 +1,18 @@
+using System.Globalization;
+
+namespace PopInfo.Collection.Forms;
+
+/// <summary>The desk's working day: a calendar date in the city (China Standard Time, UTC+8), written yyyy-MM-dd.</summary>
+public static class BusinessDay
+{
+    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    public static string Today(TimeProvider clock) => Format(DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaStandardTime).DateTime));
+
+    public static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static bool TryParse(string? value, out DateOnly day) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
+    public static string Next(string day) => Format(DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1));
+}

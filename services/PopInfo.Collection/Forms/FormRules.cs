@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PopInfo.Domain.Codes;
+using PopInfo.Domain.Identity;
+using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Collection.Forms;
+
+/// <summary>
+/// The rules a form is checked against when it is submitted: which fields each form type needs, their
+/// formats and code lists (the same rules and rule names as the registry), and the form's own rules
+/// (a move-out needs a destination, a birth a mother or a reason, a migrant an origin and a stay, a
+/// correction something to correct). Rules that need the register (is the person living?) are checked
+/// by <see cref="RegisterChecks"/>; the registry checks everything again when it applies the command.
+/// </summary>
+public sealed partial class FormRules(RegionCatalogue regions, TimeProvider clock)
+{
+    private static readonly string[] MigrantReasons = ["work", "business", "study", "family", "other"];
+
+    private static readonly string[] DateFields = ["birthDate", "deathDate", "moveDate", "arrivalDate", "departureDate"];
+
+    public IReadOnlyList<RuleViolation> Check(FormType type, IReadOnlyDictionary<string, string> data, bool subjectKnownById)
+    {
+        var violations = new List<RuleViolation>();
+        void Add(string field, string rule, string message) => violations.Add(new RuleViolation(field, rule, message));
+
+        foreach (var field in data.Keys.Where(f => !type.Takes(f)))
+        {
+            Add(field, "field.allowed", $"A {type.Code} form does not take '{field}'.");
+        }
+
+        foreach (var field in type.Required.Where(f => !data.ContainsKey(f)))
+        {
+            // A form opened from a person found in the register names them by person id already.
+            if (!(field == "idNumber" && type.AboutExistingPerson && subjectKnownById))
+            {
+                Add(field, "required", $"A {type.Code} form needs {field}.");
+            }
+        }
+
+        var today = Today();
+        foreach (var field in new[] { "idNumber", "newIdNumber", "motherIdNumber" })
+        {
+            if (data.TryGetValue(field, out var value) && IdentityNumber.Parse(value) is { IsValid: false } bad)
+            {
+                Add(field, bad.FailedRule!, bad.Message!);
+            }
+        }
+
+        var dates = new Dictionary<string, DateOnly>();
+        foreach (var field in DateFields)
+        {
+            if (!data.TryGetValue(field, out var value))
+            {
+                continue;
+            }
+
+            if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                Add(field, "date.format", "A date is written yyyy-MM-dd, e.g. 2026-11-26.");
+            }
+            else if (date > today)
+            {
+                Add(field, "date.not-in-future", "The date is in the future.");
+            }
+            else
+            {
+                dates[field] = date;
+            }
+        }
+
+        if (dates.TryGetValue("birthDate", out var birth))
+        {
+            foreach (var (field, date) in dates.Where(d => d.Key != "birthDate" && d.Value < birth))
+            {
+                Add(field, "date.not-before-birth", "The date is before the person's birth.");
+            }
+        }
+
+        // The identity number carries the birth date and the sex: the form's fields must agree with it.
+        var idField = type.Code == FormTypes.Correction.Code ? "newIdNumber" : "idNumber";
+        if (data.TryGetValue(idField, out var id) && IdentityNumber.Parse(id) is { IsValid: true, Parts: { } parts })
+        {
+            if (dates.TryGetValue("birthDate", out var stated) && stated != parts.BirthDate)
+            {
+                Add("birthDate", "birth-date.matches-id-number", $"The identity number says the birth date is {parts.BirthDate:yyyy-MM-dd}.");
+            }
+
+            if (data.TryGetValue("sex", out var sex) && sex is SexCodes.Male or SexCodes.Female && sex != parts.SexCode)
+            {
+                Add("sex", "sex.matches-id-number", "The identity number's sequence digit says the other sex.");
+            }
+        }
+
+        CheckCode(data, "sex", NationalCodes.Sex, "sex.code", Add);
+        CheckCode(data, "ethnicity", NationalCodes.Ethnicity, "ethnicity.code", Add);
+        CheckCode(data, "maritalStatus", NationalCodes.MaritalStatus, "marital-status.code", Add);
+        CheckCode(data, "education", NationalCodes.Education, "education.code", Add);
+        CheckCode(data, "relationshipToHead", NationalCodes.FamilyRelationship, "relationship.code", Add);
+
+        if (data.TryGetValue("name", out var name) && (name.Length > 50 || !NamePattern().IsMatch(name)))
+        {
+            Add("name", "name.format", "A name is 1–50 letters (Chinese or other scripts, with · for minority and foreign names).");
+        }
+
+        if (data.TryGetValue("phone", out var phone) && !PhonePattern().IsMatch(phone))
+        {
+            Add("phone", "phone.format", "A phone number is a mainland mobile number (11 digits starting 13–19) or a landline such as 0510-12345678.");
+        }
+
+        foreach (var field in new[] { "residenceRegionCode", "registeredRegionCode" })
+        {
+            if (data.TryGetValue(field, out var code) && !(regions.TryGet(code, out var region) && region.Level == RegionLevel.Community))
+            {
+                // A migrant's registered region is their home county, which is anywhere in China.
+                if (!(field == "registeredRegionCode" && type == FormTypes.MigrantArrival && IsCountyCode(code)))
+                {
+                    Add(field, "region.exists", "The region code is not a community or village of the city (12 digits).");
+                }
+            }
+        }
+
+        if (data.TryGetValue("originRegionCode", out var origin) && !IsCountyCode(origin))
+        {
+            Add("originRegionCode", "region.county-code", "The origin must be a six-digit county code (GB/T 2260) with a valid province prefix.");
+        }
+
+        if (data.TryGetValue("reason", out var reason) && type == FormTypes.MigrantArrival && !MigrantReasons.Contains(reason))
+        {
+            Add("reason", "migrant.reason", "The reason must be one of: work, business, study, family, other.");
+        }
+
+        if (data.TryGetValue("expectedStayMonths", out var stay) && !(int.TryParse(stay, CultureInfo.InvariantCulture, out var months) && months is >= 1 and <= 600))
+        {
+            Add("expectedStayMonths", "migrant.expected-stay", "The expected stay is a whole number of months from 1 to 600.");
+        }
+
+        if (data.TryGetValue("moveRegistration", out var moveRegistration) && moveRegistration is not ("true" or "false"))
+        {
+            Add("moveRegistration", "boolean.format", "moveRegistration is true or false.");
+        }
+
+        if (data.TryGetValue("destination", out var destination) && string.IsNullOrWhiteSpace(destination))
+        {
+            Add("destination", "required", "Say where the person went.");
+        }
+
+        if (type == FormTypes.Birth && !data.ContainsKey("motherIdNumber") && !data.ContainsKey("noMotherReason"))
+        {
+            Add("motherIdNumber", "birth.mother-or-reason", "A birth needs the mother's identity number, or the reason why there is none (noMotherReason).");
+        }
+
+        if (type == FormTypes.Correction && !type.Optional.Any(data.ContainsKey))
+        {
+            Add("data", "correction.nothing-to-correct", "Give at least one corrected field.");
+        }
+
+        foreach (var (field, value) in data.Where(d => d.Value.Length > 200))
+        {
+            Add(field, "text.length", "At most 200 characters.");
+        }
+
+        return violations;
+    }
+
+    public DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(BusinessDay.ChinaStandardTime).DateTime);
+
+    private static void CheckCode(IReadOnlyDictionary<string, string> data, string field, CodeList codes, string rule, Action<string, string, string> add)
+    {
+        if (data.TryGetValue(field, out var code) && !codes.Contains(code))
+        {
+            add(field, rule, $"'{code}' is not a code of {codes.Standard}.");
+        }
+    }
+
+    private static bool IsCountyCode(string? code) =>
+        code is { Length: 6 } && code.All(char.IsAsciiDigit) && NationalCodes.Province.Contains(code[..2]) && code[2..] != "0000";
+
+    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M}·• ]*$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
+    private static partial Regex PhonePattern();
+}

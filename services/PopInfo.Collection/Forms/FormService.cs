@@ -1,0 +1,323 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Audit;
+using PopInfo.Collection.Transmission;
+using PopInfo.Contracts;
+using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Collection.Forms;
+
+/// <summary>
+/// A form's life on the desk: create (draft), edit, submit (checked, then queued for the registry in the
+/// same transaction), withdraw. Every step is one transaction with its form event and audit entry;
+/// a refused step stores nothing but the audit entry.
+/// </summary>
+public sealed class FormService(
+    [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database,
+    FormRules rules,
+    RegisterChecks registerChecks,
+    RegionCatalogue regions,
+    AuditLog audit,
+    SubmissionSignal relaySignal,
+    TimeProvider clock)
+{
+    public sealed record Outcome(FormView? Form, ProblemDetails? Problem, int Status = StatusCodes.Status200OK);
+
+    public async Task<Outcome> CreateAsync(DeskUser user, CreateFormRequest request, CancellationToken ct)
+    {
+        var community = request.CommunityCode ?? user.CommunityCode;
+        if (community is null || !user.MayWrite(community))
+        {
+            await audit.WriteAsync(user, "form.create", null, community, "forbidden", ct: ct);
+            return new(null, Forbidden(community));
+        }
+
+        var violations = new List<RuleViolation>();
+        var type = FormTypes.Find(request.FormType);
+        if (type is null)
+        {
+            violations.Add(new("formType", "form-type.known", $"The form type is one of: {string.Join(", ", FormTypes.All.Select(t => t.Code))}."));
+        }
+
+        var data = FormData.Read(request.Data, violations);
+        if (type is not null)
+        {
+            violations.AddRange(data.Keys.Where(f => !type.Takes(f)).Select(f => new RuleViolation(f, "field.allowed", $"A {type.Code} form does not take '{f}'.")));
+        }
+
+        if (violations.Count > 0)
+        {
+            return new(null, Problem.Validation(violations));
+        }
+
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var store = new FormStore(connection, transaction);
+
+        // A closed day takes no new forms: they go to the next open day, marked late. The lock orders this
+        // against closing the day (DayService), so no form slips into a day as it closes.
+        await database.Dialect.LockAsync(connection, transaction, DayLockName(community), ct);
+        var day = BusinessDay.Today(clock);
+        var late = false;
+        while (await store.IsDayClosedAsync(community, day, ct))
+        {
+            day = BusinessDay.Next(day);
+            late = true;
+        }
+
+        var form = new FormRow
+        {
+            Id = Guid.CreateVersion7(now),
+            Community_Code = community,
+            Street_Code = regions.TryGet(community, out var region) ? region.ParentCode ?? "" : "",
+            Day = day,
+            Late = late,
+            Form_Type = type!.Code,
+            State = FormStates.Draft,
+            Revision = 1,
+            Person_Id = request.PersonId,
+            Expected_Version = request.ExpectedVersion,
+            Data = JsonSerializer.Serialize(data),
+            Note = request.Note,
+            Created_By = user.UserName,
+            Created_At = now,
+            Updated_By = user.UserName,
+            Updated_At = now,
+        };
+        await store.InsertAsync(form, ct);
+        await store.AddEventAsync(form.Id, user.UserName, "created", late ? $"late: day {day}" : null, now, ct);
+        await audit.WriteAsync(user, "form.create", form.Id.ToString(), community, "ok", type.Code, connection, transaction, ct);
+        await transaction.CommitAsync(ct);
+
+        if (request.Submit)
+        {
+            var submitted = await SubmitAsync(user, form.Id, new FormActionRequest { Revision = form.Revision }, ct);
+            // The draft stays (nothing is lost); the answer says why it could not go out yet.
+            return submitted.Problem is null ? submitted with { Status = StatusCodes.Status201Created } : submitted;
+        }
+
+        return new(FormView.From(form), null, StatusCodes.Status201Created);
+    }
+
+    public async Task<Outcome> UpdateAsync(DeskUser user, Guid id, UpdateFormRequest request, CancellationToken ct)
+    {
+        var violations = new List<RuleViolation>();
+        var data = FormData.Read(request.Data, violations);
+        if (request.Revision is null)
+        {
+            violations.Add(new("revision", "required", "Send the revision of the form you edited."));
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var store = new FormStore(connection, transaction);
+        var (form, refusal) = await FindWritableAsync(store, user, id, "form.update", ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var type = FormTypes.Find(form!.Form_Type)!;
+        violations.AddRange(data.Keys.Where(f => !type.Takes(f)).Select(f => new RuleViolation(f, "field.allowed", $"A {type.Code} form does not take '{f}'.")));
+        if (violations.Count > 0)
+        {
+            return new(null, Problem.Validation(violations));
+        }
+
+        if (form.State is not (FormStates.Draft or FormStates.Rejected))
+        {
+            return new(null, StateConflict(form, "edited"));
+        }
+
+        var now = clock.GetUtcNow();
+        if (!await store.UpdateDataAsync(id, request.Revision!.Value, request.PersonId ?? form.Person_Id, request.ExpectedVersion ?? form.Expected_Version,
+                JsonSerializer.Serialize(data), request.Note ?? form.Note, user.UserName, now, ct))
+        {
+            return new(null, RevisionConflict(request.Revision.Value, form.Revision));
+        }
+
+        await store.AddEventAsync(id, user.UserName, "edited", null, now, ct);
+        await audit.WriteAsync(user, "form.update", id.ToString(), form.Community_Code, "ok", connection: connection, transaction: transaction, ct: ct);
+        await transaction.CommitAsync(ct);
+        return new((await GetViewAsync(id, ct))!, null);
+    }
+
+    public async Task<Outcome> SubmitAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
+    {
+        FormRow? form;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        {
+            form = await new FormStore(connection, null).GetAsync(id, ct);
+        }
+
+        if (form is null || !user.MayWrite(form.Community_Code))
+        {
+            await audit.WriteAsync(user, "form.submit", id.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", ct: ct);
+            return new(null, form is null ? NotFound(id) : Forbidden(form.Community_Code));
+        }
+
+        if (form.State is not (FormStates.Draft or FormStates.Rejected))
+        {
+            return new(null, StateConflict(form, "submitted"));
+        }
+
+        var type = FormTypes.Find(form.Form_Type)!;
+        var data = JsonSerializer.Deserialize<Dictionary<string, string>>(form.Data)!;
+        var violations = rules.Check(type, data, form.Person_Id is not null);
+        RegisterChecks.Result? registerResult = null;
+        if (violations.Count == 0)
+        {
+            // Outside any transaction: a slow or absent registry holds no database connection.
+            registerResult = await registerChecks.CheckAsync(type, data, form.Person_Id, ct);
+            violations = registerResult.Violations;
+        }
+
+        if (violations.Count > 0)
+        {
+            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "refused", string.Join("; ", violations.Select(v => v.Rule)), ct: ct);
+            return new(null, Problem.Validation(violations));
+        }
+
+        var now = clock.GetUtcNow();
+        var commandId = Guid.CreateVersion7(now);
+        // The version seen now, unless the collector named one: the registry refuses the form if the person changes meanwhile.
+        var subject = registerResult?.Subject;
+        var expectedVersion = form.Expected_Version ?? subject?.Version;
+        var personId = form.Person_Id ?? subject?.PersonId;
+        var pinned = new FormRow
+        {
+            Id = form.Id, Community_Code = form.Community_Code, Person_Id = personId, Expected_Version = expectedVersion,
+        };
+        var message = FormCommand.Build(pinned, type, data, commandId, now);
+
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            var store = new FormStore(connection, transaction);
+            if (!await store.MarkSubmittedAsync(id, request.Revision ?? form.Revision, commandId, expectedVersion, personId, user.UserName, now, ct))
+            {
+                var current = await store.GetAsync(id, ct);
+                return new(null, current!.State is FormStates.Draft or FormStates.Rejected ? RevisionConflict(request.Revision ?? form.Revision, current.Revision) : StateConflict(current, "submitted"));
+            }
+
+            await store.AddSubmissionAsync(commandId, id, JsonSerializer.Serialize(message, Json.Options), now, ct);
+            await store.AddEventAsync(id, user.UserName, "submitted", $"command {commandId}", now, ct);
+            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "ok", type.Code, connection, transaction, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        relaySignal.Notify();
+        return new((await GetViewAsync(id, ct))!, null, StatusCodes.Status202Accepted);
+    }
+
+    public async Task<Outcome> WithdrawAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            return new(null, Problem.Validation("reason", "required", "Say why the form is withdrawn."));
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var store = new FormStore(connection, transaction);
+        var (form, refusal) = await FindWritableAsync(store, user, id, "form.withdraw", ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var now = clock.GetUtcNow();
+        if (!await store.MarkWithdrawnAsync(id, request.Revision ?? form!.Revision, request.Reason.Trim(), user.UserName, now, ct))
+        {
+            var current = await store.GetAsync(id, ct);
+            return new(null, current!.State is FormStates.Draft or FormStates.Rejected ? RevisionConflict(request.Revision ?? 0, current.Revision) : StateConflict(current, "withdrawn"));
+        }
+
+        await store.AddEventAsync(id, user.UserName, "withdrawn", request.Reason.Trim(), now, ct);
+        await audit.WriteAsync(user, "form.withdraw", id.ToString(), form!.Community_Code, "ok", connection: connection, transaction: transaction, ct: ct);
+        await transaction.CommitAsync(ct);
+        return new((await GetViewAsync(id, ct))!, null);
+    }
+
+    public async Task<Outcome> GetAsync(DeskUser user, Guid id, CancellationToken ct)
+    {
+        var view = await GetViewAsync(id, ct);
+        if (view is null || !user.MayRead(view.CommunityCode, regions))
+        {
+            await audit.WriteAsync(user, "form.read", id.ToString(), view?.CommunityCode, view is null ? "not-found" : "forbidden", ct: ct);
+            return new(null, view is null ? NotFound(id) : Forbidden(view.CommunityCode));
+        }
+
+        await audit.WriteAsync(user, "form.read", id.ToString(), view.CommunityCode, "ok", ct: ct);
+        return new(view, null);
+    }
+
+    public async Task<(IReadOnlyList<FormView>? Forms, ProblemDetails? Problem)> ListAsync(DeskUser user, string? communityCode, string? day, string? state, CancellationToken ct)
+    {
+        var community = communityCode ?? user.CommunityCode;
+        if (community is null || !user.MayRead(community, regions))
+        {
+            await audit.WriteAsync(user, "form.list", null, community, "forbidden", ct: ct);
+            return (null, Forbidden(community));
+        }
+
+        if (day is not null && !BusinessDay.TryParse(day, out _))
+        {
+            return (null, Problem.Validation("day", "date.format", "A day is written yyyy-MM-dd."));
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await new FormStore(connection, null).ListAsync(community, day ?? BusinessDay.Today(clock), state, ct);
+        await audit.WriteAsync(user, "form.list", null, community, "ok", $"{rows.Count} forms", ct: ct);
+        return ([.. rows.Select(r => FormView.From(r))], null);
+    }
+
+    private async Task<FormView?> GetViewAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var store = new FormStore(connection, null);
+        var form = await store.GetAsync(id, ct);
+        return form is null ? null : FormView.From(form, await store.EventsAsync(id, ct));
+    }
+
+    private async Task<(FormRow? Form, Outcome? Refusal)> FindWritableAsync(FormStore store, DeskUser user, Guid id, string action, CancellationToken ct)
+    {
+        var form = await store.GetAsync(id, ct);
+        if (form is not null && user.MayWrite(form.Community_Code))
+        {
+            return (form, null);
+        }
+
+        await audit.WriteAsync(user, action, id.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", ct: ct);
+        return (null, new Outcome(null, form is null ? NotFound(id) : Forbidden(form.Community_Code)));
+    }
+
+    internal static string DayLockName(string community) => $"collection-day:{community}";
+
+    internal static ProblemDetails Forbidden(string? community) => new()
+    {
+        Type = ProblemTypes.Forbidden,
+        Title = "Not your community.",
+        Status = StatusCodes.Status403Forbidden,
+        Detail = community is null
+            ? "Only a collector of a community enters its forms; name the community."
+            : $"Your account may not read or write the forms of community {community}.",
+        Extensions = { ["field"] = "communityCode", ["rule"] = "scope.community" },
+    };
+
+    private static ProblemDetails NotFound(Guid id) => Problem.NotFound($"No form {id}.");
+
+    private static ProblemDetails StateConflict(FormRow form, string verb) =>
+        Problem.Conflict("state", "form.state", $"The form is {form.State}; only a draft or a rejected form can be {verb}.");
+
+    private static ProblemDetails RevisionConflict(int sent, int current)
+    {
+        var problem = Problem.Conflict("revision", "form.revision", $"The form changed since you read it (revision {sent}, now {current}): read it again.");
+        problem.Extensions["currentRevision"] = current;
+        return problem;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Collection.Transmission;
+
+/// <summary>
+/// Sends submitted forms to the registry (the desk's outbox relay). A submission is written in the same
+/// transaction as the form's "submitted" state; this relay sends each one to the registry's queue,
+/// confirmed by the broker, and only then marks it sent. While the broker is away the submissions wait
+/// in the database and the desk shows the forms pending; a crash after sending and before marking sends
+/// again, and the registry applies a command id once however often it arrives.
+/// </summary>
+public sealed class SubmissionRelay(
+    [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database,
+    IBus bus,
+    SubmissionSignal signal,
+    TimeProvider clock,
+    ILogger<SubmissionRelay> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly Uri RegistryQueue = new($"queue:{ApplyRegistryCommand.QueueName}");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var sent = await SendBatchAsync(stoppingToken);
+                failures = 0;
+                if (sent == 0)
+                {
+                    await signal.WaitAsync(IdlePoll, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures - 1, 6))));
+                logger.LogWarning(ex, "Sending submissions failed {Failures} time(s); retrying in {Delay}", failures, delay);
+                try
+                {
+                    await Task.Delay(delay, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task<int> SendBatchAsync(CancellationToken ct)
+    {
+        List<(long Seq, ApplyRegistryCommand Message)> batch;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        {
+            var rows = await connection.QueryAsync<(long Seq, string Message)>(new CommandDefinition(
+                "SELECT seq, message FROM submissions WHERE sent_at IS NULL ORDER BY seq LIMIT @BatchSize", new { BatchSize }, cancellationToken: ct));
+            batch = [.. rows.Select(r => (r.Seq, JsonSerializer.Deserialize<ApplyRegistryCommand>(r.Message, Json.Options)!))];
+        }
+
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var endpoint = await bus.GetSendEndpoint(RegistryQueue);
+        // Different forms are independent commands: send them side by side, each confirmed by the broker.
+        await Task.WhenAll(batch.Select(b => endpoint.Send(b.Message, context =>
+        {
+            context.MessageId = b.Message.CommandId;
+            context.CorrelationId = b.Message.CorrelationId;
+            context.Durable = true;
+        }, ct)));
+
+        var now = clock.GetUtcNow();
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            var seqs = batch.Select(b => b.Seq).ToArray();
+            var commandIds = batch.Select(b => b.Message.CommandId).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE submissions SET sent_at = @now WHERE {database.Dialect.In("seq", "seqs")}", new { now, seqs }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE forms SET sent_at = @now WHERE {database.Dialect.In("command_id", "commandIds")} AND sent_at IS NULL", new { now, commandIds }, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+        }
+
+        logger.LogDebug("Sent {Count} submissions to the registry", batch.Count);
+        return batch.Count;
+    }
+}

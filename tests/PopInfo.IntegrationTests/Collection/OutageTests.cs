@@ -1,0 +1,47 @@
+using PopInfo.Testing;
+
+namespace PopInfo.IntegrationTests.Collection;
+
+/// <summary>Forms submitted while the registry is down wait, shown pending, and are applied exactly once when it is back.</summary>
+public sealed class OutageTests(DeskFixture fixture) : IClassFixture<DeskFixture>
+{
+    [Fact]
+    public async Task Forms_submitted_during_a_registry_outage_are_applied_once_when_it_returns()
+    {
+        var mothers = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            mothers.Add((await fixture.RegisterResidentAsync()).IdNumber);
+        }
+
+        using var desk = await fixture.SignInAsync("collector-a");
+        await fixture.StopRegistryAsync();
+
+        var formIds = new List<Guid>();
+        foreach (var mother in mothers)
+        {
+            var (status, form) = await desk.PostAsync("/api/v1/forms", DeskForms.Birth(mother));
+            Assert.Equal(201, status);
+            formIds.Add(Guid.Parse((string)form["id"]!));
+        }
+
+        // Waiting: sent to the broker's durable queue, no answer yet.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        foreach (var id in formIds)
+        {
+            var (_, form) = await desk.GetJsonAsync($"/api/v1/forms/{id}");
+            Assert.Equal("submitted", (string)form["state"]!);
+            Assert.True((bool)form["pending"]!);
+        }
+
+        fixture.StartRegistry();
+        foreach (var id in formIds)
+        {
+            var form = await DeskFixture.WaitForAnswerAsync(desk, id, TimeSpan.FromSeconds(60));
+            Assert.Equal("accepted", (string)form["state"]!);
+        }
+
+        // Exactly once: one birth per form in the register's change log.
+        Assert.Equal(5, await fixture.ScalarAsync("SELECT COUNT(*) FROM registry.change_log WHERE change_type = 'born'"));
+    }
+}
