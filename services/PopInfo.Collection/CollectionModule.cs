@@ -4,6 +4,7 @@ using PopInfo.Collection.Apis;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Days;
 using PopInfo.Collection.Forms;
+using PopInfo.Collection.Import;
 using PopInfo.Collection.Registry;
 using PopInfo.Collection.Transmission;
 using PopInfo.Domain.Regions;
@@ -35,6 +36,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<RegisterChecks>();
         builder.Services.AddSingleton<FormService>();
         builder.Services.AddSingleton<DayService>();
+        builder.Services.AddSingleton<FormImportService>();
         builder.Services.AddSingleton<SubmissionSignal>();
         builder.Services.AddHostedService<SubmissionRelay>();
 
@@ -61,6 +63,7 @@ public static class CollectionModule
         app.MapFormsApi();
         app.MapDaysApi();
         app.MapPersonLookupApi();
+        app.MapImportApi();
         return app;
     }
 }

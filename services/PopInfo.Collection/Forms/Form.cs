@@ -11,7 +11,7 @@ public static class FormStates
 }
 
 /// <summary>A form as stored (one row of <c>forms</c>); property names follow the columns for Dapper.</summary>
-public sealed class FormRow
+public sealed record FormRow
 {
     public Guid Id { get; init; }
     public string Community_Code { get; init; } = "";

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
@@ -53,54 +54,84 @@ public sealed class FormService(
             return new(null, Problem.Validation(violations));
         }
 
-        var now = clock.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var store = new FormStore(connection, transaction);
-
-        // A closed day takes no new forms: they go to the next open day, marked late. The lock orders this
-        // against closing the day (DayService), so no form slips into a day as it closes.
-        await database.Dialect.LockAsync(connection, transaction, DayLockName(community), ct);
-        var day = BusinessDay.Today(clock);
-        var late = false;
-        while (await store.IsDayClosedAsync(community, day, ct))
+        // Submitted at once: every rule first, so a refused form stores nothing.
+        RegisterChecks.Result? checks = null;
+        if (request.Submit)
         {
-            day = BusinessDay.Next(day);
-            late = true;
+            (violations, checks) = await CheckAsync(type!, data, request.PersonId, ct);
+            if (violations.Count > 0)
+            {
+                await audit.WriteAsync(user, "form.create", null, community, "refused", string.Join("; ", violations.Select(v => v.Rule)), ct: ct);
+                return new(null, Problem.Validation(violations));
+            }
         }
 
-        var form = new FormRow
+        var now = clock.GetUtcNow();
+        FormRow form;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            Id = Guid.CreateVersion7(now),
-            Community_Code = community,
-            Street_Code = regions.TryGet(community, out var region) ? region.ParentCode ?? "" : "",
-            Day = day,
-            Late = late,
-            Form_Type = type!.Code,
-            State = FormStates.Draft,
-            Revision = 1,
-            Person_Id = request.PersonId,
-            Expected_Version = request.ExpectedVersion,
-            Data = JsonSerializer.Serialize(data),
-            Note = request.Note,
-            Created_By = user.UserName,
-            Created_At = now,
-            Updated_By = user.UserName,
-            Updated_At = now,
-        };
-        await store.InsertAsync(form, ct);
-        await store.AddEventAsync(form.Id, user.UserName, "created", late ? $"late: day {day}" : null, now, ct);
-        await audit.WriteAsync(user, "form.create", form.Id.ToString(), community, "ok", type.Code, connection, transaction, ct);
-        await transaction.CommitAsync(ct);
+            var store = new FormStore(connection, transaction);
+            var (day, late) = await OpenDayAsync(connection, transaction, store, community, ct);
+            form = NewForm(user, community, day, late, type!, request.PersonId, request.ExpectedVersion, data, request.Note, now);
+            if (request.Submit)
+            {
+                form = await QueueAsync(store, form, type!, data, checks!.Subject, user, now, ct);
+            }
+            else
+            {
+                await store.InsertAsync(form, ct);
+            }
+
+            await store.AddEventAsync(form.Id, user.UserName, "created", late ? $"late: day {day}" : null, now, ct);
+            await audit.WriteAsync(user, "form.create", form.Id.ToString(), community, "ok", type!.Code, connection, transaction, ct);
+            await transaction.CommitAsync(ct);
+        }
 
         if (request.Submit)
         {
-            var submitted = await SubmitAsync(user, form.Id, new FormActionRequest { Revision = form.Revision }, ct);
-            // The draft stays (nothing is lost); the answer says why it could not go out yet.
-            return submitted.Problem is null ? submitted with { Status = StatusCodes.Status201Created } : submitted;
+            relaySignal.Notify();
         }
 
         return new(FormView.From(form), null, StatusCodes.Status201Created);
+    }
+
+    /// <summary>The rules of the form, then — if they hold — those that need the register.</summary>
+    private async Task<(List<RuleViolation> Violations, RegisterChecks.Result? Checks)> CheckAsync(
+        FormType type, IReadOnlyDictionary<string, string> data, Guid? personId, CancellationToken ct)
+    {
+        var violations = rules.Check(type, data, personId is not null);
+        if (violations.Count > 0)
+        {
+            return ([.. violations], null);
+        }
+
+        // Outside any transaction: a slow or absent registry holds no database connection.
+        var checks = await registerChecks.CheckAsync(type, data, personId, ct);
+        return ([.. checks.Violations], checks);
+    }
+
+    /// <summary>
+    /// Marks a new form submitted and queues its command in the same transaction. The person's version
+    /// seen now is pinned unless the collector named one: the registry refuses the form if the person
+    /// changes meanwhile.
+    /// </summary>
+    internal static async Task<FormRow> QueueAsync(FormStore store, FormRow form, FormType type, IReadOnlyDictionary<string, string> data,
+        Registry.RegisteredPerson? subject, DeskUser user, DateTimeOffset now, CancellationToken ct)
+    {
+        var commandId = Guid.CreateVersion7(now);
+        var queued = form with
+        {
+            State = FormStates.Submitted,
+            Command_Id = commandId,
+            Submitted_At = now,
+            Person_Id = form.Person_Id ?? subject?.PersonId,
+            Expected_Version = form.Expected_Version ?? subject?.Version,
+        };
+        await store.InsertAsync(queued, ct);
+        await store.AddSubmissionAsync(commandId, form.Id, JsonSerializer.Serialize(FormCommand.Build(queued, type, data, commandId, now), Json.Options), now, ct);
+        await store.AddEventAsync(form.Id, user.UserName, "submitted", $"command {commandId}", now, ct);
+        return queued;
     }
 
     public async Task<Outcome> UpdateAsync(DeskUser user, Guid id, UpdateFormRequest request, CancellationToken ct)
@@ -167,14 +198,7 @@ public sealed class FormService(
 
         var type = FormTypes.Find(form.Form_Type)!;
         var data = JsonSerializer.Deserialize<Dictionary<string, string>>(form.Data)!;
-        var violations = rules.Check(type, data, form.Person_Id is not null);
-        RegisterChecks.Result? registerResult = null;
-        if (violations.Count == 0)
-        {
-            // Outside any transaction: a slow or absent registry holds no database connection.
-            registerResult = await registerChecks.CheckAsync(type, data, form.Person_Id, ct);
-            violations = registerResult.Violations;
-        }
+        var (violations, registerResult) = await CheckAsync(type, data, form.Person_Id, ct);
 
         if (violations.Count > 0)
         {
@@ -295,6 +319,48 @@ public sealed class FormService(
         await audit.WriteAsync(user, action, id.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", ct: ct);
         return (null, new Outcome(null, form is null ? NotFound(id) : Forbidden(form.Community_Code)));
     }
+
+    /// <summary>
+    /// The day a new form of the community goes to: today, or — when today is closed — the next open day,
+    /// marked late. The lock orders this against closing the day (DayService), so no form slips into a
+    /// day as it closes; it is held until the caller's transaction ends.
+    /// </summary>
+    internal async Task<(string Day, bool Late)> OpenDayAsync(DbConnection connection, DbTransaction transaction, FormStore store, string community, CancellationToken ct)
+    {
+        await database.Dialect.LockAsync(connection, transaction, DayLockName(community), ct);
+        var day = BusinessDay.Today(clock);
+        var late = false;
+        while (await store.IsDayClosedAsync(community, day, ct))
+        {
+            day = BusinessDay.Next(day);
+            late = true;
+        }
+
+        return (day, late);
+    }
+
+    internal FormRow NewForm(DeskUser user, string community, string day, bool late, FormType type, Guid? personId, int? expectedVersion,
+        IReadOnlyDictionary<string, string> data, string? note, DateTimeOffset now, Guid? importId = null, int? importLine = null) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Community_Code = community,
+        Street_Code = regions.TryGet(community, out var region) ? region.ParentCode ?? "" : "",
+        Day = day,
+        Late = late,
+        Form_Type = type.Code,
+        State = FormStates.Draft,
+        Revision = 1,
+        Person_Id = personId,
+        Expected_Version = expectedVersion,
+        Data = JsonSerializer.Serialize(data),
+        Note = note,
+        Import_Id = importId,
+        Import_Line = importLine,
+        Created_By = user.UserName,
+        Created_At = now,
+        Updated_By = user.UserName,
+        Updated_At = now,
+    };
 
     internal static string DayLockName(string community) => $"collection-day:{community}";
 

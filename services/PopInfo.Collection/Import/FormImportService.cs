@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Audit;
+using PopInfo.Collection.Forms;
+using PopInfo.Collection.Transmission;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Collection.Import;
+
+/// <summary>One bad row of an import: its line in the file and what is wrong with it.</summary>
+public sealed record ImportBadRow(int Line, string? FormType, IReadOnlyList<RuleViolation> Violations);
+
+/// <summary>The answer to a CSV upload: how many rows became forms (submitted to the registry) and which rows were kept back, why.</summary>
+public sealed record ImportResult(Guid ImportId, string CommunityCode, int Rows, int Accepted, int Rejected, IReadOnlyList<Guid> Forms, IReadOnlyList<ImportBadRow> BadRows);
+
+/// <summary>
+/// Bulk entry by CSV (docs/collection-csv.md). Every row is checked by the CSV layer and by the form's
+/// rules; good rows become forms and are submitted, bad rows are kept (with their violations) for
+/// correction. All of it is one transaction: a file is taken whole or not at all, and the same file
+/// (by SHA-256) is never taken twice for a community. With <c>allOrNothing</c>, one bad row refuses the file.
+/// </summary>
+public sealed class FormImportService(
+    [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database,
+    FormService forms,
+    FormRules rules,
+    AuditLog audit,
+    SubmissionSignal relaySignal,
+    TimeProvider clock)
+{
+    public async Task<(ImportResult? Result, ProblemDetails? Problem)> ImportAsync(
+        DeskUser user, byte[] file, string? fileName, bool allOrNothing, CancellationToken ct)
+    {
+        if (user.CommunityCode is not { } community || !user.MayWrite(community))
+        {
+            await audit.WriteAsync(user, "forms.import", fileName, user.CommunityCode, "forbidden", ct: ct);
+            return (null, FormService.Forbidden(user.CommunityCode));
+        }
+
+        var csv = FormCsvReader.Read(file);
+        if (csv.FileViolations.Count > 0)
+        {
+            await audit.WriteAsync(user, "forms.import", fileName, community, "refused", string.Join("; ", csv.FileViolations.Select(v => v.Rule)), ct: ct);
+            return (null, Problem.Validation(csv.FileViolations, "The file cannot be read as a forms file: nothing was taken."));
+        }
+
+        var good = new List<(FormCsvRow Row, FormType Type)>();
+        var bad = new List<ImportBadRow>();
+        foreach (var row in csv.Rows)
+        {
+            var type = FormTypes.Find(row.FormType);
+            var violations = row.Violations.ToList();
+            if (type is not null)
+            {
+                violations.AddRange(rules.Check(type, row.Data, subjectKnownById: false));
+            }
+            else if (violations.Count == 0)
+            {
+                violations.Add(new RuleViolation("formType", "form-type.known", "The row has no known form type."));
+            }
+
+            if (violations.Count == 0)
+            {
+                good.Add((row, type!));
+            }
+            else
+            {
+                bad.Add(new ImportBadRow(row.Line, row.FormType, violations));
+            }
+        }
+
+        if (allOrNothing && bad.Count > 0)
+        {
+            var problem = Problem.Validation(
+                [.. bad.SelectMany(b => b.Violations.Select(v => v with { Field = $"line {b.Line}: {v.Field}" }))],
+                $"{bad.Count} of {csv.Rows.Count} rows break rules: nothing was taken (allOrNothing).");
+            problem.Extensions["badRows"] = bad;
+            return (null, problem);
+        }
+
+        var sha = Convert.ToHexString(SHA256.HashData(file));
+        var importId = Guid.CreateVersion7(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var formIds = new List<Guid>();
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            var store = new FormStore(connection, transaction);
+            var previous = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                "SELECT id FROM imports WHERE community_code = @community AND file_sha256 = @sha", new { community, sha }, transaction, cancellationToken: ct));
+            if (previous is { } earlier)
+            {
+                var duplicate = Problem.Conflict("file", "import.same-file", $"This file was already imported (import {earlier}): nothing was taken again.");
+                duplicate.Extensions["importId"] = earlier;
+                return (null, duplicate);
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO imports (id, community_code, file_sha256, file_name, rows_total, rows_accepted, rows_rejected, created_by, created_at)
+                VALUES (@importId, @community, @sha, @fileName, @total, @accepted, @rejected, @by, @now)
+                """,
+                new { importId, community, sha, fileName, total = csv.Rows.Count, accepted = good.Count, rejected = bad.Count, by = user.UserName, now },
+                transaction, cancellationToken: ct));
+
+            var (day, late) = await forms.OpenDayAsync(connection, transaction, store, community, ct);
+            foreach (var (row, type) in good)
+            {
+                var form = forms.NewForm(user, community, day, late, type, null, null, row.Data, row.Note, now, importId, row.Line);
+                await FormService.QueueAsync(store, form, type, row.Data, subject: null, user, now, ct);
+                await store.AddEventAsync(form.Id, user.UserName, "created", $"import {importId}, line {row.Line}", now, ct);
+                formIds.Add(form.Id);
+            }
+
+            foreach (var row in bad)
+            {
+                var data = csv.Rows.First(r => r.Line == row.Line).Data;
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO import_rows (import_id, line, form_type, data, violations, resolved) VALUES (@importId, @Line, @FormType, @data, @violations, @no)",
+                    new { importId, row.Line, row.FormType, data = JsonSerializer.Serialize(data), violations = JsonSerializer.Serialize(row.Violations), no = false },
+                    transaction, cancellationToken: ct));
+            }
+
+            await audit.WriteAsync(user, "forms.import", importId.ToString(), community, "ok",
+                $"{csv.Rows.Count} rows: {good.Count} forms, {bad.Count} kept back", connection, transaction, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        if (formIds.Count > 0)
+        {
+            relaySignal.Notify();
+        }
+
+        return (new ImportResult(importId, community, csv.Rows.Count, good.Count, bad.Count, formIds, bad), null);
+    }
+
+    /// <summary>An earlier import, with the rows kept back for correction.</summary>
+    public async Task<(ImportResult? Result, ProblemDetails? Problem)> GetAsync(DeskUser user, Guid importId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var header = await connection.QuerySingleOrDefaultAsync<(string Community, int Total, int Accepted, int Rejected)>(new CommandDefinition(
+            "SELECT community_code, rows_total, rows_accepted, rows_rejected FROM imports WHERE id = @importId", new { importId }, cancellationToken: ct));
+        if (header.Community is null)
+        {
+            return (null, Problem.NotFound($"No import {importId}."));
+        }
+
+        if (!user.MayWrite(header.Community))
+        {
+            return (null, FormService.Forbidden(header.Community));
+        }
+
+        var formIds = await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT id FROM forms WHERE import_id = @importId ORDER BY import_line", new { importId }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<(int Line, string? FormType, string Violations)>(new CommandDefinition(
+            "SELECT line, form_type, violations FROM import_rows WHERE import_id = @importId ORDER BY line", new { importId }, cancellationToken: ct));
+        return (new ImportResult(importId, header.Community, header.Total, header.Accepted, header.Rejected, [.. formIds],
+            [.. rows.Select(r => new ImportBadRow(r.Line, r.FormType, JsonSerializer.Deserialize<List<RuleViolation>>(r.Violations)!))]), null);
+    }
+}
