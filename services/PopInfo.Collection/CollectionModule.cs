@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Http.Resilience;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Apis;
 using PopInfo.Collection.Audit;
@@ -42,15 +41,21 @@ public static class CollectionModule
 
         // Reads of the register; a collector waits at most a few seconds before the desk says the registry is away.
         var registryUrl = builder.Configuration["PopInfo:Collection:RegistryUrl"] ?? "http://127.0.0.1:5101/";
-        builder.Services.AddHttpClient<RegistryClient>(http => http.BaseAddress = new Uri(registryUrl));
-        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(RegistryClient)}-standard", options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(2);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
-            options.Retry.MaxRetryAttempts = 1;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
-        });
+        // The service defaults give every client the standard pipeline (3 retries, 30 s); this one gets a
+        // shorter budget instead. RemoveAllResilienceHandlers is marked experimental (EXTEXP0001) but is the
+        // documented way to replace the default pipeline for one client.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient<RegistryClient>(http => http.BaseAddress = new Uri(registryUrl))
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(options =>
+            {
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(2);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
+                options.Retry.MaxRetryAttempts = 1;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+            });
+#pragma warning restore EXTEXP0001
 
         builder.AddBusConsumers(bus => bus.AddConsumer<CommandAnsweredConsumer>().Endpoint(e => e.Name = CommandAnsweredConsumer.QueueName));
         return builder;
@@ -64,6 +69,7 @@ public static class CollectionModule
         app.MapDaysApi();
         app.MapPersonLookupApi();
         app.MapImportApi();
+        app.MapDesk();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using PopInfo.Collection;
 
 namespace PopInfo.Host;
 
@@ -15,9 +16,11 @@ public static class StartPage
             foreach (var s in EmbeddedPorts.Services)
             {
                 var url = $"http://{host}:{s.Port}";
+                // The collection service has a page for people as well as an API: the collectors' desk.
+                var page = s.Name == CollectionModule.Name ? $"""<br><a href="{url}{DeskPage.Path}">采集台 · collector's desk</a>""" : "";
                 rows.Append($"""
                     <tr><td><a href="{url}/api/v1/service">{WebUtility.HtmlEncode(s.Name)}</a></td>
-                    <td>{WebUtility.HtmlEncode(s.Title)}<br><small>{WebUtility.HtmlEncode(s.Description)}</small></td>
+                    <td>{WebUtility.HtmlEncode(s.Title)}<br><small>{WebUtility.HtmlEncode(s.Description)}</small>{page}</td>
                     <td><a href="{url}/swagger">Swagger UI</a> · <a href="{url}/swagger/{s.Name}/swagger.json">OpenAPI</a></td>
                     <td><a href="{url}/health/ready">ready?</a></td></tr>
                     """);

@@ -22,6 +22,10 @@ public static class Telemetry
         // per-request logs stay off so that no full number reaches a log; warnings and errors remain.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.Error);
+        // The same for outbound calls: HttpClientFactory logs each request URI at Information, and a
+        // service asking the registry for a person by identity number would log the number.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -49,7 +53,8 @@ public static class Telemetry
                         activity.SetTag("url.query", null);
                     };
                 })
-                .AddHttpClientInstrumentation()
+                .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
+                    activity.SetTag("url.full", PersonalData.RedactUri(request.RequestUri)))
                 .AddNpgsql()
                 .AddSource("MassTransit")
                 .AddSource(SourceName));

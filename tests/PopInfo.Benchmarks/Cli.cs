@@ -18,6 +18,9 @@ public static class Cli
           --warmup-rate R   warm-up rate (default: --rate; 50 with --max)
           --registry-connection "Maximum Pool Size=10"   appended to the registry's connection string
           --skip-registry / --skip-raw, --registry-env KEY=VALUE (repeatable), --keep (keep database and vhost)
+        desk-throughput  registry + collection desk as processes: forms from submission to the registry's acceptance
+          --rate 100 --seconds 60   open loop; then --clients 4,16 closed loops of --max-seconds 20, desk and registry REST
+          --warmup 10 --drain 60 --env KEY=VALUE (repeatable, both processes)
         memory           each service as its own process (distributed), then the embedded host
           --services registry,collection,exchange,sharing,analytics,monitoring
           --idle 60 --rate 200 --load-seconds 60 --settle 10
@@ -45,6 +48,9 @@ public static class Cli
             {
                 case "change-latency":
                     await ChangeLatency.RunAsync(options);
+                    return 0;
+                case "desk-throughput":
+                    await DeskThroughput.RunAsync(options);
                     return 0;
                 case "memory":
                     await MemoryFootprint.RunAsync(options);

@@ -18,6 +18,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         this.environment = environment;
         Port = port;
         environment["MASSTRANSIT_USAGE_TELEMETRY"] = "false";
+        environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         log = Path.Combine(Path.GetTempPath(), $"popinfo-e2e-{assembly}-{port}.log");
     }
 
@@ -35,9 +36,32 @@ public sealed class ServiceProcess : IAsyncDisposable
         });
     }
 
-    /// <summary>The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5106.</summary>
+    /// <summary>The collection desk in distributed mode on a free port, reading the register at <paramref name="registry"/>.</summary>
+    public static ServiceProcess Collection(string databaseConnectionString, Uri broker, Uri registry, string adminPassword)
+    {
+        var port = FreePort();
+        return new ServiceProcess("PopInfo.Collection", port, new()
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["PopInfo__Database__Provider"] = "PostgreSql",
+            ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
+            ["PopInfo__Bus__Transport"] = "RabbitMq",
+            ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
+            ["PopInfo__Collection__RegistryUrl"] = registry.ToString(),
+            ["PopInfo__Collection__AdminPassword"] = adminPassword,
+        });
+    }
+
+    /// <summary>
+    /// The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5106. Its collection
+    /// desk's first account, admin, gets the password <see cref="CollectionHost.AdminPassword"/>.
+    /// </summary>
     public static ServiceProcess EmbeddedHost(string dataDirectory) =>
-        new("PopInfo.Host", 5101, new() { ["PopInfo__Database__DataDirectory"] = dataDirectory });
+        new("PopInfo.Host", 5101, new()
+        {
+            ["PopInfo__Database__DataDirectory"] = dataDirectory,
+            ["PopInfo__Collection__AdminPassword"] = CollectionHost.AdminPassword,
+        });
 
     public int Port { get; }
 

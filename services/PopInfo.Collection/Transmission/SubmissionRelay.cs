@@ -46,7 +46,8 @@ public sealed class SubmissionRelay(
             catch (Exception ex)
             {
                 failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures - 1, 6))));
+                // 0.5 s doubling to 5 s: a collector is waiting, and a look at the local database and broker is cheap.
+                var delay = TimeSpan.FromMilliseconds(Math.Min(5_000, 500 * Math.Pow(2, Math.Min(failures - 1, 4))));
                 logger.LogWarning(ex, "Sending submissions failed {Failures} time(s); retrying in {Delay}", failures, delay);
                 try
                 {

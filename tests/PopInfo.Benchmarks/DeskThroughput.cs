@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using RabbitMQ.Client.Events;
+
+namespace PopInfo.Benchmarks;
+
+/// <summary>
+/// desk-throughput: the registry and the collection desk as their own processes on PostgreSQL and RabbitMQ.
+/// A collector's client submits forms (POST /api/v1/forms, submit: true); a form counts as accepted when the
+/// registry's answer for it is published (caught by a raw consumer on popinfo.registry.command-answered,
+/// the message the desk records). Then the registry's own REST API at its maximum rate, for comparison.
+/// </summary>
+public static class DeskThroughput
+{
+    public const string AnswersExchange = "popinfo.registry.command-answered";
+    private const string AdminPassword = "benchmark-admin-password";
+
+    public static async Task RunAsync(Options options)
+    {
+        var rate = options.Number("rate", 100);
+        var seconds = options.Whole("seconds", 60);
+        var maxSeconds = options.Whole("max-seconds", 20);
+        var clients = options.Ints("clients", "4,16");
+        var warmup = options.Whole("warmup", 10);
+        var drain = TimeSpan.FromSeconds(options.Whole("drain", 60));
+        var servicesBin = options.OptionalString("services-bin");
+        var extraEnv = options.All("env");
+        using var infrastructure = Infrastructure.FromOptions(options);
+        options.RejectUnknown();
+        await Cli.PrintHeaderAsync("desk-throughput", options, infrastructure);
+
+        var database = await infrastructure.CreateDatabaseAsync();
+        var vhost = await infrastructure.CreateVirtualHostAsync();
+        Console.WriteLine($"   database {new Npgsql.NpgsqlConnectionStringBuilder(database).Database}, RabbitMQ virtual host {vhost.AbsolutePath}");
+        try
+        {
+            await using var answers = await DeliveryRecorder.StartAsync(vhost, AnswersExchange, CorrelationIdOfEnvelope);
+            var registryPort = ServiceProcess.FreePort();
+            var deskPort = ServiceProcess.FreePort();
+            await using var registry = ServiceProcess.Start("registry", ServiceLocator.Find("PopInfo.Registry", servicesBin),
+                ChangeLatency.DistributedEnvironment(registryPort, database, vhost, extraEnv));
+            await registry.WaitReadyAsync(new Uri($"http://127.0.0.1:{registryPort}/health/ready"), TimeSpan.FromSeconds(90));
+            var deskEnvironment = ChangeLatency.DistributedEnvironment(deskPort, database, vhost, extraEnv);
+            deskEnvironment["PopInfo__Collection__AdminPassword"] = AdminPassword;
+            deskEnvironment["PopInfo__Collection__RegistryUrl"] = $"http://127.0.0.1:{registryPort}/";
+            await using var desk = ServiceProcess.Start("collection", ServiceLocator.Find("PopInfo.Collection", servicesBin), deskEnvironment);
+            await desk.WaitReadyAsync(new Uri($"http://127.0.0.1:{deskPort}/health/ready"), TimeSpan.FromSeconds(90));
+            Console.WriteLine($"\n-- registry pid {registry.Pid} (log {registry.LogPath}) on {registryPort}; collection pid {desk.Pid} (log {desk.LogPath}) on {deskPort}");
+
+            using var deskHttp = await SignedInCollectorAsync(new Uri($"http://127.0.0.1:{deskPort}"));
+            var people = new PersonFactory();
+            var workload = new DeskWorkload(deskHttp, people);
+            var warm = await Drive.OpenLoopAsync("warm-up", workload, Math.Min(rate, 50), TimeSpan.FromSeconds(warmup), spin: false);
+            Console.WriteLine($"   warm-up: {warm.Samples.Count} forms, {warm.Samples.Count(s => !s.Ok)} errors{FirstError(warm)}");
+            await Drive.CollectDeliveriesAsync(warm, answers, drain);
+
+            await ReportAsync(await Drive.OpenLoopAsync($"desk open loop {rate}/s", workload, rate, TimeSpan.FromSeconds(seconds), spin: false), answers, drain, true, registry, desk);
+            var deskMax = new Dictionary<int, double>();
+            foreach (var n in clients)
+            {
+                var run = await Drive.ClosedLoopAsync($"desk closed loop, {n} clients", workload, n, TimeSpan.FromSeconds(maxSeconds));
+                deskMax[n] = await ReportAsync(run, answers, drain, false, registry, desk);
+            }
+
+            using var registryHttp = ChangeLatency.CreateHttpClient(new Uri($"http://127.0.0.1:{registryPort}"));
+            var direct = new RegistryWorkload(registryHttp, people, 0);
+            foreach (var n in clients)
+            {
+                var meter = new BusyMeter();
+                var run = await Drive.ClosedLoopAsync($"registry REST closed loop, {n} clients", direct, n, TimeSpan.FromSeconds(maxSeconds));
+                var directRate = run.Samples.Count(s => s.Ok) / run.Seconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"\n[{run.Title}] {run.Samples.Count(s => s.Ok)} applied in {run.Seconds:0.0} s = {directRate:0.0}/s; errors {run.Samples.Count(s => !s.Ok)}{FirstError(run)}"));
+                Console.WriteLine("  answer (sent → HTTP 201 read) ".PadRight(41) + Latencies.Summary(run.Samples.Where(s => s.Ok).Select(s => Latencies.Ms(s.Sent, s.Answered))));
+                Console.WriteLine(meter.Report());
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  desk/registry at {n} clients: {deskMax[n]:0.0} / {directRate:0.0} = {deskMax[n] / directRate:0.00}× (target ≥ 0.8×)"));
+            }
+        }
+        finally
+        {
+            await infrastructure.DeleteVirtualHostAsync(vhost);
+            await infrastructure.DropDatabaseAsync(database);
+        }
+    }
+
+    /// <summary>Prints a run; returns its accepted rate (forms whose answer arrived, from the first send to the last answer).</summary>
+    private static async Task<double> ReportAsync(Run run, DeliveryRecorder answers, TimeSpan drain, bool openLoop, ServiceProcess registry, ServiceProcess desk)
+    {
+        var meter = new BusyMeter();
+        var (delivered, drained) = await Drive.CollectDeliveriesAsync(run, answers, drain);
+        var ok = run.Samples.Where(s => s.Ok).ToList();
+        var origin = openLoop ? "scheduled" : "sent";
+        var accepted = ok.Where(s => s.Delivered > 0).ToList();
+        var acceptedRate = accepted.Count == 0 ? 0 : accepted.Count / (Latencies.Ms(ok.Min(s => s.Sent), accepted.Max(s => s.Delivered)) / 1000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n[{run.Title}] {run.Seconds:0.0} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  submitted {run.Samples.Count} = {run.Samples.Count / run.Seconds:0.0}/s; 201 {ok.Count}; errors {run.Samples.Count - ok.Count}{FirstError(run)}"));
+        Console.WriteLine($"  submit   ({origin} → HTTP 201 read) ".PadRight(41) + Latencies.Summary(ok.Select(s => Latencies.Ms(s.Due, s.Answered))));
+        Console.WriteLine($"  accepted ({origin} → registry's answer published) ".PadRight(41) + Latencies.Summary(accepted.Select(s => Latencies.Ms(s.Due, s.Delivered))));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  accepted {accepted.Count}/{ok.Count}; last answer {drained:0.00} s after the load stopped; accepted rate {acceptedRate:0.0}/s"));
+        Console.WriteLine($"  registry {registry.Memory()}; collection {desk.Memory()}");
+        Console.WriteLine(meter.Report());
+        return acceptedRate;
+    }
+
+    private static string FirstError(Run run) => run.Samples.FirstOrDefault(s => !s.Ok)?.Error is { } e ? $" (first: {e})" : "";
+
+    /// <summary>The key of an answer: the form id, which the desk sends as the command's correlation id.</summary>
+    public static Guid? CorrelationIdOfEnvelope(BasicDeliverEventArgs delivery)
+    {
+        using var document = JsonDocument.Parse(delivery.Body);
+        return document.RootElement.TryGetProperty("message", out var message)
+            && message.TryGetProperty("correlationId", out var id) && id.TryGetGuid(out var guid) ? guid : null;
+    }
+
+    private static async Task<HttpClient> SignedInCollectorAsync(Uri desk)
+    {
+        var cookies = new CookieContainer();
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = cookies, MaxConnectionsPerServer = 512 }) { BaseAddress = desk, Timeout = TimeSpan.FromSeconds(30) };
+        (await http.PostAsync("/api/v1/session", JsonBody(new { userName = "admin", password = AdminPassword }))).EnsureSuccessStatusCode();
+        (await http.PostAsync("/api/v1/accounts", JsonBody(new
+        {
+            userName = "bench-collector", displayName = "压测", role = "collector", communityCode = PersonFactory.Community, password = AdminPassword,
+        }))).EnsureSuccessStatusCode();
+        (await http.PostAsync("/api/v1/session", JsonBody(new { userName = "bench-collector", password = AdminPassword }))).EnsureSuccessStatusCode();
+        return http;
+    }
+
+    private static ByteArrayContent JsonBody(object body)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    /// <summary>A migrant arrival form per unit, submitted at once: a new valid person each (no register look-ups at submit).</summary>
+    private sealed class DeskWorkload(HttpClient http, PersonFactory people) : IWorkload
+    {
+        public string Name => "desk";
+
+        public async Task<Sample> ExecuteAsync(long due)
+        {
+            var (idNumber, birth, male) = people.NextIdentity();
+            var arrival = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            using var body = JsonBody(new
+            {
+                formType = "migrant-arrival",
+                submit = true,
+                data = new Dictionary<string, string>
+                {
+                    ["idNumber"] = idNumber,
+                    ["name"] = male ? "张伟" : "王芳",
+                    ["sex"] = male ? "1" : "2",
+                    ["birthDate"] = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["ethnicity"] = "01",
+                    ["originRegionCode"] = "510105",
+                    ["arrivalDate"] = arrival,
+                    ["reason"] = "work",
+                    ["expectedStayMonths"] = "12",
+                    ["residenceRegionCode"] = PersonFactory.Community,
+                    ["registeredRegionCode"] = "510105",
+                },
+            });
+            var sent = Latencies.Now;
+            try
+            {
+                using var response = await http.PostAsync("/api/v1/forms", body);
+                var answer = await response.Content.ReadAsByteArrayAsync();
+                var answered = Latencies.Now;
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    return new Sample("form", Guid.Empty, due, sent, answered, 0, false, $"HTTP {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(answer)[..Math.Min(200, answer.Length)]}");
+                }
+
+                using var document = JsonDocument.Parse(answer);
+                return new Sample("form", document.RootElement.GetProperty("id").GetGuid(), due, sent, answered, 0, true, null);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return new Sample("form", Guid.Empty, due, sent, Latencies.Now, 0, false, ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Text;
+using Microsoft.Playwright;
+using PopInfo.BrowserTests.Browser;
+using PopInfo.Domain.Identity;
+using PopInfo.Domain.Regions;
+using PopInfo.Testing;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace PopInfo.BrowserTests;
+
+/// <summary>
+/// The collector's desk page (/desk on the collection service) as a collector's browser shows it. Each test
+/// has its own collector account and its own community (the daily report and closing are per community).
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host, ITestOutputHelper output)
+{
+    private const string Password = "collector-password-1";
+
+    private static readonly Uri Registry = new("http://127.0.0.1:5101/");
+
+    /// <summary>How long the registry may take to answer a submitted form (in-memory bus: usually well under a second).</summary>
+    private static readonly LocatorAssertionsToHaveTextOptions RegistryAnswer = new() { Timeout = 30_000 };
+
+    private Uri Desk => new(host.Collection, "desk");
+
+    [Fact]
+    public async Task A_collector_signs_in_corrects_a_refused_birth_and_sees_the_registry_accept_it()
+    {
+        var community = RegionCatalogue.Wuxi.Communities[0].Code;
+        var collector = await CreateCollectorAsync(community, "张丽");
+        var motherIdNumber = await RegisterResidentAsync(community);
+        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1);
+        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
+        var mistyped = child[..17] + (child[17] == '0' ? '1' : '0');
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var errors = WatchForErrors(page);
+
+        var response = await page.GotoAsync(Desk.ToString());
+        Assert.Equal(200, response?.Status);
+        var headers = await response!.AllHeadersAsync();
+        Assert.StartsWith("default-src 'self'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("nosniff", headers["x-content-type-options"]);
+        Assert.Equal("no-store", headers["cache-control"]);
+        await AssertFitsAsync(page);
+
+        await SignInAsync(page, collector);
+        await Expect(page.GetByTestId("who")).ToContainTextAsync("张丽");
+        await Expect(page.GetByTestId("who-community")).ToContainTextAsync(community);
+
+        // English, remembered across a reload, and back to Chinese.
+        var title = page.GetByRole(AriaRole.Heading, new() { Level = 1 });
+        await page.GetByTestId("lang-toggle").ClickAsync();
+        await Expect(title).ToHaveTextAsync("Community collector's desk");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("new-form-birth")).ToContainTextAsync("Birth");
+        await page.ReloadAsync();
+        await Expect(title).ToHaveTextAsync("Community collector's desk");
+        await page.GetByTestId("lang-toggle").ClickAsync();
+        await Expect(title).ToHaveTextAsync("社区信息采集台");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+
+        // A birth with a mistyped identity number: refused, the violation next to its field, nothing stored.
+        await page.GetByTestId("new-form-birth").ClickAsync();
+        var editor = page.GetByTestId("form-editor");
+        await Expect(editor.GetByRole(AriaRole.Heading)).ToContainTextAsync("出生登记");
+        await page.GetByTestId("field-idNumber").FillAsync(mistyped);
+        await page.GetByTestId("field-name").FillAsync("李小明");
+        await page.GetByTestId("field-sex").SelectOptionAsync("1");
+        await page.GetByTestId("field-birthDate").FillAsync(birth.ToString("yyyy-MM-dd"));
+        await page.GetByTestId("field-ethnicity").SelectOptionAsync("01");
+        await page.GetByTestId("field-motherIdNumber").FillAsync(motherIdNumber);
+        await editor.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+
+        var idNumberError = page.GetByTestId("error-idNumber");
+        await Expect(idNumberError).ToContainTextAsync("id-number.check-character");
+        await Expect(idNumberError).ToContainTextAsync("公民身份号码");
+        await Expect(page.GetByTestId("field-idNumber")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByTestId("field-name")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await AssertFitsAsync(page);
+        await Screenshots.SaveAsync(page, output, "A_birth_refused_for_a_mistyped_identity_number");
+
+        // Corrected and submitted: the list follows the form until the registry accepts it, with its version.
+        await page.GetByTestId("field-idNumber").FillAsync(child);
+        await editor.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+        await Expect(editor).ToBeHiddenAsync();
+        var form = page.GetByTestId("form-item").Filter(new() { HasText = child });
+        await Expect(form.GetByTestId("form-type")).ToHaveTextAsync("出生登记");
+        await Expect(form.GetByTestId("form-state")).ToHaveTextAsync("已登记", RegistryAnswer);
+        await Expect(form.GetByTestId("form-registry")).ToContainTextAsync("登记版本 1");
+        await Expect(page.GetByTestId("form-item")).ToHaveCountAsync(1);
+
+        using (var registry = new HttpClient { BaseAddress = Registry })
+        {
+            var (found, person) = await registry.GetJsonAsync($"/api/v1/persons/by-id-number/{child}");
+            Assert.Equal(200, found);
+            Assert.Equal("李小明", (string?)person["person"]?["name"]);
+        }
+
+        // The daily report counts it, and the day is cleared.
+        var accepted = page.GetByTestId("report-total").GetByRole(AriaRole.Cell).Nth(3);
+        await Expect(accepted).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("report-cleared")).ToContainTextAsync("已清零");
+
+        await AssertFitsAsync(page);
+        await Screenshots.SaveAsync(page, output);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出登录", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("sign-in-user")).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_person_found_by_identity_number_opens_a_prefilled_form_and_a_day_with_a_draft_closes_only_once_it_is_withdrawn()
+    {
+        var community = RegionCatalogue.Wuxi.Communities[1].Code;
+        var collector = await CreateCollectorAsync(community, "李强");
+        var idNumber = await RegisterResidentAsync(community);
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var errors = WatchForErrors(page);
+        await page.GotoAsync(Desk.ToString());
+
+        // A wrong password is named as such.
+        await SignInAsync(page, collector, "not-the-password");
+        await Expect(page.GetByTestId("sign-in-problem")).ToContainTextAsync("用户名或密码错误");
+        await Expect(page.GetByTestId("sign-in-problem")).ToContainTextAsync("credentials.valid");
+        await SignInAsync(page, collector);
+
+        await page.GetByTestId("find-query").FillAsync(idNumber);
+        await page.GetByRole(AriaRole.Button, new() { Name = "查找", Exact = true }).ClickAsync();
+        var person = page.GetByTestId("person");
+        await Expect(person).ToHaveCountAsync(1);
+        await Expect(person).ToContainTextAsync(idNumber);
+        await person.GetByTestId("open-correction").ClickAsync();
+
+        await Expect(page.GetByTestId("form-editor").GetByRole(AriaRole.Heading)).ToContainTextAsync("信息更正");
+        await Expect(page.GetByTestId("field-idNumber")).ToHaveValueAsync(idNumber);
+        await Expect(page.GetByTestId("field-expectedVersion")).ToHaveValueAsync("1");
+        await page.GetByTestId("field-reason").FillAsync("职业变更");
+        await page.GetByTestId("field-occupation").FillAsync("教师");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿", Exact = true }).ClickAsync();
+        var draft = page.GetByTestId("form-item").Filter(new() { HasText = idNumber });
+        await Expect(draft.GetByTestId("form-state")).ToHaveTextAsync("草稿");
+
+        // The draft is in the way of closing the day.
+        await page.GetByRole(AriaRole.Button, new() { Name = "关闭当日", Exact = true }).ClickAsync();
+        await page.GetByTestId("close-day-confirm").ClickAsync();
+        var refusal = page.GetByTestId("close-day-problem");
+        await Expect(refusal).ToContainTextAsync("day.not-cleared");
+        await Expect(refusal.GetByTestId("blocking-form")).ToContainTextAsync("信息更正");
+
+        // Withdrawn with a reason, it no longer is.
+        await draft.GetByRole(AriaRole.Button, new() { Name = "撤回", Exact = true }).ClickAsync();
+        var dialog = page.GetByTestId("withdraw-dialog");
+        await dialog.GetByLabel("撤回原因").FillAsync("重复录入");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "撤回", Exact = true }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(draft.GetByTestId("form-state")).ToHaveTextAsync("已撤回");
+        await Expect(draft).ToContainTextAsync("重复录入");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "关闭当日", Exact = true }).ClickAsync();
+        await page.GetByTestId("close-day-confirm").ClickAsync();
+        await Expect(page.GetByTestId("report-closed")).ToContainTextAsync("当日已关闭");
+        await Expect(page.GetByTestId("close-day-problem")).ToBeEmptyAsync();
+        await AssertFitsAsync(page);
+        await Screenshots.SaveAsync(page, output);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_CSV_upload_lists_its_bad_rows_by_line_field_and_rule()
+    {
+        var community = RegionCatalogue.Wuxi.Communities[2].Code;
+        var collector = await CreateCollectorAsync(community, "王敏");
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var errors = WatchForErrors(page);
+        await page.GotoAsync(Desk.ToString());
+        await SignInAsync(page, collector);
+
+        // docs/collection-csv.md's example, with a note of its own so that the file is new to the desk.
+        var csv = $"""
+            表单类型,公民身份号码,出生日期,性别,备注
+            出生,320213202505120220,2025-05-12,女,{Guid.NewGuid():N}
+            出生,320213202505120220,2025/13/01,F,
+            死亡,320211194503120171
+            """;
+        await page.GetByLabel("CSV 文件").SetInputFilesAsync(new FilePayload
+        {
+            Name = "forms.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes(csv),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "上传", Exact = true }).ClickAsync();
+
+        var result = page.GetByTestId("import-result");
+        await Expect(result.GetByTestId("import-summary")).ToContainTextAsync("共 3 行");
+        var rows = result.GetByTestId("import-bad-rows").GetByTestId("bad-row");
+        await Expect(rows.And(page.Locator("[data-line='3'][data-rule='sex.code']"))).ToContainTextAsync("性别");
+        await Expect(rows.And(page.Locator("[data-line='3'][data-rule='csv.date-format']"))).ToContainTextAsync("出生日期");
+        await Expect(rows.And(page.Locator("[data-line='4'][data-rule='csv.column-count']"))).ToHaveCountAsync(1);
+        await AssertFitsAsync(page);
+        await Screenshots.SaveAsync(page, output);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_start_page_links_the_desk()
+    {
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(host.StartPage.ToString());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "采集台" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(Desk.ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("社区信息采集台");
+        await Expect(page.GetByTestId("sign-in-user")).ToBeVisibleAsync();
+    }
+
+    private static async Task SignInAsync(IPage page, string userName, string password = Password)
+    {
+        await page.GetByLabel("用户名", new() { Exact = true }).FillAsync(userName);
+        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
+    }
+
+    /// <summary>The page has no horizontal scrolling on a small laptop's screen (1366×768) nor on 1280×720.</summary>
+    private static async Task AssertFitsAsync(IPage page)
+    {
+        foreach (var (width, height) in new[] { (1366, 768), (1280, 720) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            var sizes = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            Assert.True(sizes[0] <= sizes[1], $"At {width}×{height} the page is {sizes[0]} px wide in a {sizes[1]} px window: it scrolls sideways.");
+        }
+    }
+
+    /// <summary>Script errors and refusals by the content security policy; failed API calls (a 401, a 400) are the page's business.</summary>
+    private static List<string> WatchForErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                errors.Add(message.Text);
+            }
+        };
+        return errors;
+    }
+
+    /// <summary>As the administrator, over the API: a collector of the community, with a user name of its own.</summary>
+    private async Task<string> CreateCollectorAsync(string community, string displayName)
+    {
+        using var admin = new HttpClient { BaseAddress = host.Collection };
+        var (signedIn, session) = await admin.PostAsync("/api/v1/session", new { userName = "admin", password = CollectionHost.AdminPassword });
+        Assert.True(signedIn == 200, $"The administrator could not sign in: {signedIn} {session}");
+        var userName = "desk-" + Guid.NewGuid().ToString("N")[..12];
+        var (created, account) = await admin.PostAsync("/api/v1/accounts",
+            new { userName, displayName, role = "collector", communityCode = community, password = Password });
+        Assert.True(created == 201, $"Creating the collector failed: {created} {account}");
+        return userName;
+    }
+
+    /// <summary>A living woman registered in the community, directly at the registry; returns her identity number.</summary>
+    private static async Task<string> RegisterResidentAsync(string community)
+    {
+        using var registry = new HttpClient { BaseAddress = Registry };
+        var body = People.ResidentOf(community, "2");
+        var (status, created) = await registry.PostAsync("/api/v1/persons", body);
+        Assert.True(status == 201, $"Registering a resident failed: {status} {created}");
+        return (string)body["idNumber"]!;
+    }
+}
