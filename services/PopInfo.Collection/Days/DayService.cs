@@ -14,9 +14,23 @@ namespace PopInfo.Collection.Days;
 public sealed class DayService(
     [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database, RegionCatalogue regions, AuditLog audit, TimeProvider clock)
 {
-    private sealed record CountRow(string Community_Code, string Form_Type, string State, bool Late, long N);
+    // Classes with setters rather than positional records: SQLite hands back INTEGER for booleans and TEXT
+    // for times, which Dapper converts for properties but not for constructor arguments.
+    private sealed class CountRow
+    {
+        public string Community_Code { get; init; } = "";
+        public string Form_Type { get; init; } = "";
+        public string State { get; init; } = "";
+        public bool Late { get; init; }
+        public long N { get; init; }
+    }
 
-    private sealed record ClosedRow(string Community_Code, DateTimeOffset Closed_At, string Closed_By);
+    private sealed class ClosedRow
+    {
+        public string Community_Code { get; init; } = "";
+        public DateTimeOffset Closed_At { get; init; }
+        public string Closed_By { get; init; } = "";
+    }
 
     public async Task<(CommunityDayReport? Report, ProblemDetails? Problem)> CommunityReportAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
@@ -93,7 +107,9 @@ public sealed class DayService(
             var notCleared = Problem.Conflict("day", "day.not-cleared",
                 $"{report.Blocking.Count} form(s) of {day} are drafts, waiting for the registry, or rejected and not dealt with: finish, resubmit or withdraw them first.");
             notCleared.Extensions["blocking"] = report.Blocking;
-            await audit.WriteAsync(user, "day.close", day, community, "refused", "not cleared", ct: ct);
+            // In this transaction: on SQLite a second connection would wait for its write lock.
+            await audit.WriteAsync(user, "day.close", day, community, "refused", "not cleared", connection, transaction, ct);
+            await transaction.CommitAsync(ct);
             return (null, notCleared);
         }
 

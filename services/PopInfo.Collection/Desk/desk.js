@@ -227,7 +227,9 @@
   function problemContent(result, options = {}) {
     const body = result.body ?? {};
     const nodes = [el('div', { class: 'what', text: options.headline ?? headlineOf(result) })];
-    const server = [body.title, body.detail].filter(Boolean).join(' ');
+    // A refusal's detail repeats its violations, which are shown one by one: its title is enough then.
+    const listed = (Array.isArray(body.violations) && body.violations.length > 0) || (options.violations?.length ?? 0) > 0;
+    const server = [body.title, listed ? null : body.detail].filter(Boolean).join(' ');
     if (server || body.rule) {
       nodes.push(el('span', { class: 'server', lang: 'en' }, server, body.rule ? [' ', el('span', { class: 'rule-code', text: '[' + body.rule + ']' })] : null));
     }
@@ -285,6 +287,10 @@
     }
 
     $('lang').lang = state.lang === 'zh' ? 'en' : 'zh-CN';
+    updateFindPlaceholder();
+  }
+
+  function updateFindPlaceholder() {
     $('find-query').placeholder = t($('find-by').value === 'name' ? 'find.placeholderName' : 'find.placeholderId');
   }
 
@@ -347,6 +353,10 @@
     $('find-query').value = '';
     $('import-file').value = '';
     $('close-confirm').hidden = true;
+    if ($('withdraw-dialog').open) {
+      $('withdraw-dialog').close();
+    }
+
     renderAll();
   }
 
@@ -450,7 +460,7 @@
       $('find-by').value = 'name';
     }
 
-    applyLang();
+    updateFindPlaceholder();
   }
 
   async function find(event) {
@@ -543,6 +553,12 @@
       personName: person?.name ?? null, maskedIdNumber: masked ? person.idNumber : null, currentVersion: null,
       values: person && !masked ? { idNumber: person.idNumber } : {}, note: '', problem: null, violations: [],
     };
+    // Someone entering the register at this desk lives in this community unless the collector says otherwise
+    // (where the field is optional, the server fills it in the same way).
+    const type = typeOf(code);
+    if (!type.aboutExistingPerson && (type.required ?? []).includes('residenceRegionCode') && state.session?.communityCode) {
+      state.editor.values.residenceRegionCode = state.session.communityCode;
+    }
     renderEditor();
     focusEditor();
   }
@@ -618,7 +634,7 @@
         input.classList.add('mono');
         input.maxLength = 12;
         input.inputMode = 'numeric';
-        input.placeholder = name === 'residenceRegionCode' && !typeOf(ed.code).aboutExistingPerson && state.session?.communityCode
+        input.placeholder = name === 'residenceRegionCode' && !required && !typeOf(ed.code).aboutExistingPerson && state.session?.communityCode
           ? t('editor.placeholder.residence', { code: state.session.communityCode })
           : t('editor.placeholder.region12');
       } else if (name === 'originRegionCode') {
@@ -722,8 +738,7 @@
     return { personId: ed.personId, expectedVersion: ed.expectedVersion, data, note: ed.note.trim() || null };
   }
 
-  function adopt(view) {
-    const ed = state.editor;
+  function adopt(ed, view) {
     Object.assign(ed, {
       formId: view.id, revision: view.revision, formState: view.state,
       personId: view.personId ?? ed.personId, expectedVersion: view.expectedVersion ?? ed.expectedVersion,
@@ -732,6 +747,10 @@
 
   function editorRefused(result) {
     const ed = state.editor;
+    if (!ed) {
+      return; // The session ended meanwhile: the page asks to sign in again.
+    }
+
     ed.problem = result;
     ed.violations = violationsOf(result);
     renderEditor();
@@ -762,7 +781,7 @@
       return;
     }
 
-    adopt(result.body);
+    adopt(ed, result.body);
     ed.problem = null;
     ed.violations = [];
     ed.currentVersion = null;
@@ -782,7 +801,7 @@
     } else {
       const saved = await save(ed);
       if (saved.ok) {
-        adopt(saved.body);
+        adopt(ed, saved.body);
         result = await api('POST', `/api/v1/forms/${ed.formId}/submit`, { revision: ed.revision });
       } else {
         result = saved;
@@ -886,14 +905,15 @@
     } else if (f.state === 'accepted' && f.registry) {
       details.push(el('div', { class: 'detail registry', 'data-testid': 'form-registry', text: t('forms.registry', { version: f.registry.version ?? '—', sequence: f.registry.sequence ?? '—' }) }));
     } else if (f.state === 'rejected' && f.rejection) {
+      // The registry's problem: its violations (each with its field), or its one field and rule with the detail.
       const r = f.rejection;
       const violations = violationsOf(r);
       details.push(el('div', { class: 'detail rejection', 'data-testid': 'form-rejection' },
         el('span', { class: 'what', text: t('forms.rejected') + colon() }),
         violations.length
           ? el('ul', {}, violations.map((v) => violationView(v, f.formType)))
-          : [ruleText(r.rule) ?? '', ' ', r.rule ? el('span', { class: 'rule-code', text: '[' + r.rule + ']' }) : null],
-        r.detail ? el('span', { class: 'server', lang: 'en', text: r.detail }) : null));
+          : [ruleText(r.rule) ?? '', ' ', r.rule ? el('span', { class: 'rule-code', text: '[' + r.rule + ']' }) : null,
+            r.detail ? el('span', { class: 'server', lang: 'en', text: r.detail }) : null]));
     } else if (f.state === 'withdrawn') {
       details.push(el('div', { class: 'detail meta', text: t('forms.withdrawnReason', { reason: f.withdrawnReason ?? '' }) }));
     }
@@ -1178,7 +1198,7 @@
     $('sign-out').addEventListener('click', signOut);
     $('find-form').addEventListener('submit', find);
     $('find-query').addEventListener('input', guessSearchKind);
-    $('find-by').addEventListener('change', applyLang);
+    $('find-by').addEventListener('change', updateFindPlaceholder);
     // Enter in a field never sends a form to the registry: only the submit button does.
     $('editor-form').addEventListener('submit', (event) => event.preventDefault());
     $('editor-submit').addEventListener('click', submitEditor);

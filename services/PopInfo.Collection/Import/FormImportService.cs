@@ -141,9 +141,10 @@ public sealed class FormImportService(
     public async Task<(ImportResult? Result, ProblemDetails? Problem)> GetAsync(DeskUser user, Guid importId, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var header = await connection.QuerySingleOrDefaultAsync<(string Community, int Total, int Accepted, int Rejected)>(new CommandDefinition(
-            "SELECT community_code, rows_total, rows_accepted, rows_rejected FROM imports WHERE id = @importId", new { importId }, cancellationToken: ct));
-        if (header.Community is null)
+        var header = await connection.QuerySingleOrDefaultAsync<ImportHeader>(new CommandDefinition(
+            "SELECT community_code AS Community, rows_total AS Total, rows_accepted AS Accepted, rows_rejected AS Rejected FROM imports WHERE id = @importId",
+            new { importId }, cancellationToken: ct));
+        if (header is null)
         {
             return (null, Problem.NotFound($"No import {importId}."));
         }
@@ -155,9 +156,26 @@ public sealed class FormImportService(
 
         var formIds = await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT id FROM forms WHERE import_id = @importId ORDER BY import_line", new { importId }, cancellationToken: ct));
-        var rows = await connection.QueryAsync<(int Line, string? FormType, string Violations)>(new CommandDefinition(
-            "SELECT line, form_type, violations FROM import_rows WHERE import_id = @importId ORDER BY line", new { importId }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<ImportRowRecord>(new CommandDefinition(
+            "SELECT line AS Line, form_type AS FormType, violations AS Violations FROM import_rows WHERE import_id = @importId ORDER BY line",
+            new { importId }, cancellationToken: ct));
         return (new ImportResult(importId, header.Community, header.Total, header.Accepted, header.Rejected, [.. formIds],
             [.. rows.Select(r => new ImportBadRow(r.Line, r.FormType, JsonSerializer.Deserialize<List<RuleViolation>>(r.Violations)!))]), null);
+    }
+
+    // Classes with setters: Dapper converts SQLite's INTEGER to int for properties, not for tuple elements.
+    private sealed class ImportHeader
+    {
+        public string Community { get; init; } = "";
+        public int Total { get; init; }
+        public int Accepted { get; init; }
+        public int Rejected { get; init; }
+    }
+
+    private sealed class ImportRowRecord
+    {
+        public int Line { get; init; }
+        public string? FormType { get; init; }
+        public string Violations { get; init; } = "[]";
     }
 }

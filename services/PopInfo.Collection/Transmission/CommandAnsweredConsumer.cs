@@ -26,12 +26,13 @@ public sealed class CommandAnsweredConsumer([FromKeyedServices(CollectionModule.
         var ct = context.CancellationToken;
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
+        var formId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
             """
             UPDATE forms SET state = @state, answered_at = @at, sent_at = COALESCE(sent_at, @at),
                    registry_person_id = @PersonId, registry_version = @Version, registry_sequence = @Sequence, registry_event_id = @EventId,
                    rejection = @rejection, revision = revision + 1, updated_by = 'registry', updated_at = @at
             WHERE command_id = @CommandId AND state = 'submitted'
+            RETURNING id
             """,
             new
             {
@@ -45,11 +46,10 @@ public sealed class CommandAnsweredConsumer([FromKeyedServices(CollectionModule.
                 answer.CommandId,
             }, transaction, cancellationToken: ct));
 
-        if (changed == 1)
+        // Null: not a form of this desk's, or a repeated answer already recorded.
+        if (formId is { } id)
         {
-            var formId = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(
-                "SELECT id FROM forms WHERE command_id = @CommandId", new { answer.CommandId }, transaction, cancellationToken: ct));
-            await new FormStore(connection, transaction).AddEventAsync(formId, "registry", answer.Applied ? "accepted" : "rejected",
+            await new FormStore(connection, transaction).AddEventAsync(id, "registry", answer.Applied ? "accepted" : "rejected",
                 answer.Applied ? $"version {answer.Version}, sequence {answer.Sequence}" : Summary(answer.Problem), answer.AnsweredAt, ct);
         }
 
