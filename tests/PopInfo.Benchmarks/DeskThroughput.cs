@@ -56,12 +56,14 @@ public static class DeskThroughput
             Console.WriteLine($"   warm-up: {warm.Samples.Count} forms, {warm.Samples.Count(s => !s.Ok)} errors{FirstError(warm)}");
             await Drive.CollectDeliveriesAsync(warm, answers, drain);
 
-            await ReportAsync(await Drive.OpenLoopAsync($"desk open loop {rate}/s", workload, rate, TimeSpan.FromSeconds(seconds), spin: false), answers, drain, true, registry, desk);
+            var load = new Measured(registry, desk);
+            await ReportAsync(await Drive.OpenLoopAsync($"desk open loop {rate}/s", workload, rate, TimeSpan.FromSeconds(seconds), spin: false), answers, drain, true, load);
             var deskMax = new Dictionary<int, double>();
             foreach (var n in clients)
             {
+                load = new Measured(registry, desk);
                 var run = await Drive.ClosedLoopAsync($"desk closed loop, {n} clients", workload, n, TimeSpan.FromSeconds(maxSeconds));
-                deskMax[n] = await ReportAsync(run, answers, drain, false, registry, desk);
+                deskMax[n] = await ReportAsync(run, answers, drain, false, load);
             }
 
             using var registryHttp = ChangeLatency.CreateHttpClient(new Uri($"http://127.0.0.1:{registryPort}"));
@@ -87,9 +89,9 @@ public static class DeskThroughput
     }
 
     /// <summary>Prints a run; returns its accepted rate (forms whose answer arrived, from the first send to the last answer).</summary>
-    private static async Task<double> ReportAsync(Run run, DeliveryRecorder answers, TimeSpan drain, bool openLoop, ServiceProcess registry, ServiceProcess desk)
+    private static async Task<double> ReportAsync(Run run, DeliveryRecorder answers, TimeSpan drain, bool openLoop, Measured load)
     {
-        var meter = new BusyMeter();
+        var busy = load.Report(run.Seconds);
         var (delivered, drained) = await Drive.CollectDeliveriesAsync(run, answers, drain);
         var ok = run.Samples.Where(s => s.Ok).ToList();
         var origin = openLoop ? "scheduled" : "sent";
@@ -102,9 +104,20 @@ public static class DeskThroughput
         Console.WriteLine($"  accepted ({origin} → registry's answer published) ".PadRight(41) + Latencies.Summary(accepted.Select(s => Latencies.Ms(s.Due, s.Delivered))));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  accepted {accepted.Count}/{ok.Count}; last answer {drained:0.00} s after the load stopped; accepted rate {acceptedRate:0.0}/s"));
-        Console.WriteLine($"  registry {registry.Memory()}; collection {desk.Memory()}");
-        Console.WriteLine(meter.Report());
+        Console.WriteLine(busy);
         return acceptedRate;
+    }
+
+    /// <summary>Machine and per-process CPU from its creation (just before a run) to the report (just after it).</summary>
+    private sealed class Measured(ServiceProcess registry, ServiceProcess desk)
+    {
+        private readonly BusyMeter meter = new();
+        private readonly TimeSpan registryCpu = registry.ProcessorTime();
+        private readonly TimeSpan deskCpu = desk.ProcessorTime();
+
+        public string Report(double seconds) => string.Create(CultureInfo.InvariantCulture,
+            $"  CPU during the run: registry {(registry.ProcessorTime() - registryCpu).TotalSeconds / seconds * 100:0}% of a core, collection {(desk.ProcessorTime() - deskCpu).TotalSeconds / seconds * 100:0}%{Environment.NewLine}" +
+            $"  registry {registry.Memory()}; collection {desk.Memory()}{Environment.NewLine}{meter.Report()}");
     }
 
     private static string FirstError(Run run) => run.Samples.FirstOrDefault(s => !s.Ok)?.Error is { } e ? $" (first: {e})" : "";

@@ -95,7 +95,7 @@ public sealed class DayService(
 
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await database.Dialect.LockAsync(connection, transaction, FormService.DayLockName(community), ct);
+        await database.Dialect.LockAsync(connection, transaction, FormService.DayLockName(community), shared: false, ct);
         var report = (await BuildAsync(connection, transaction, [community], day, ct))[0];
         if (report.ClosedAt is not null)
         {

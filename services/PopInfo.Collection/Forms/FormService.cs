@@ -322,12 +322,13 @@ public sealed class FormService(
 
     /// <summary>
     /// The day a new form of the community goes to: today, or — when today is closed — the next open day,
-    /// marked late. The lock orders this against closing the day (DayService), so no form slips into a
-    /// day as it closes; it is held until the caller's transaction ends.
+    /// marked late. The lock (shared: forms are entered side by side) orders this against closing the
+    /// day (DayService, exclusive), so no form slips into a day as it closes; it is held until the
+    /// caller's transaction ends.
     /// </summary>
     internal async Task<(string Day, bool Late)> OpenDayAsync(DbConnection connection, DbTransaction transaction, FormStore store, string community, CancellationToken ct)
     {
-        await database.Dialect.LockAsync(connection, transaction, DayLockName(community), ct);
+        await database.Dialect.LockAsync(connection, transaction, DayLockName(community), shared: true, ct);
         var day = BusinessDay.Today(clock);
         var late = false;
         while (await store.IsDayClosedAsync(community, day, ct))

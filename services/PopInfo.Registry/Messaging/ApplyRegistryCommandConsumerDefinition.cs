@@ -5,15 +5,17 @@ using PopInfo.ServiceDefaults.Data;
 namespace PopInfo.Registry.Messaging;
 
 /// <summary>
-/// The registry's command queue <c>popinfo.registry.commands</c>: as many commands at once as the
-/// database admits writers, and retries while the database is away or busy.
+/// The registry's command queue <c>popinfo.registry.commands</c>: twice as many commands at once as the
+/// database admits writers — while some wait for the broker to confirm their answers, others use the
+/// database (the executor still admits only its writers at a time) — and retries while the database is
+/// away or busy.
 /// </summary>
 public sealed class ApplyRegistryCommandConsumerDefinition : ConsumerDefinition<ApplyRegistryCommandConsumer>
 {
     public ApplyRegistryCommandConsumerDefinition(IServiceProvider services)
     {
         EndpointName = ApplyRegistryCommand.QueueName;
-        ConcurrentMessageLimit = services.GetRequiredKeyedService<ServiceDatabase>(RegistryModule.Name).Dialect.MaxConcurrentWriters;
+        ConcurrentMessageLimit = 2 * services.GetRequiredKeyedService<ServiceDatabase>(RegistryModule.Name).Dialect.MaxConcurrentWriters;
     }
 
     protected override void ConfigureConsumer(

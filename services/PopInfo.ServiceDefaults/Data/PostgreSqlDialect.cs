@@ -20,8 +20,10 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string ForUpdate => " FOR UPDATE";
 
-    public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext(@name))", new { name }, transaction, cancellationToken: cancellationToken));
+    public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, bool shared, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            shared ? "SELECT pg_advisory_xact_lock_shared(hashtext(@name))" : "SELECT pg_advisory_xact_lock(hashtext(@name))",
+            new { name }, transaction, cancellationToken: cancellationToken));
 
     // Half the default pool: reads, the relay and health checks keep connections of their own.
     public override int MaxConcurrentWriters => DefaultMaxPoolSize / 2;

@@ -27,10 +27,11 @@ public abstract class SqlDialect
     public abstract int MaxConcurrentWriters { get; }
 
     /// <summary>
-    /// Takes a lock on a name until the transaction ends, so that two transactions about the same thing
-    /// (one community's day, say) run one after the other. SQLite needs none: it has one writer.
+    /// Takes a lock on a name until the transaction ends. Exclusive holders run one after the other and
+    /// exclude shared holders; shared holders run side by side (many forms entered into a community's
+    /// day at once, none while the day closes). SQLite needs none: it has one writer.
     /// </summary>
-    public abstract Task LockAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken);
+    public abstract Task LockAsync(DbConnection connection, DbTransaction transaction, string name, bool shared, CancellationToken cancellationToken);
 
     /// <summary>
     /// "column is one of the values of the list parameter". Dapper expands <c>IN @list</c> for SQLite but

@@ -27,7 +27,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
     // SQLite has one writer at a time; a second one waits in the busy handler's sleeps (a 0.3 s tail measured).
     public override int MaxConcurrentWriters => 1;
 
-    public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, bool shared, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override string In(string column, string listParameter) => $"{column} IN @{listParameter}";
 
