@@ -86,19 +86,40 @@ public sealed class SubmissionRelay(
         }, ct)));
 
         var now = clock.GetUtcNow();
+        var seqs = batch.Select(b => b.Seq).ToArray();
         await using (var connection = await database.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            var seqs = batch.Select(b => b.Seq).ToArray();
-            var commandIds = batch.Select(b => b.Message.CommandId).ToArray();
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE submissions SET sent_at = @now WHERE {database.Dialect.In("seq", "seqs")}", new { now, seqs }, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE forms SET sent_at = @now WHERE {database.Dialect.In("command_id", "commandIds")} AND sent_at IS NULL", new { now, commandIds }, transaction, cancellationToken: ct));
-            await transaction.CommitAsync(ct);
+                $"UPDATE submissions SET sent_at = @now WHERE {database.Dialect.In("seq", "seqs")}", new { now, seqs }, cancellationToken: ct));
         }
 
+        await ShowSentAsync([.. batch.Select(b => b.Message.CommandId)], now, ct);
         logger.LogDebug("Sent {Count} submissions to the registry", batch.Count);
         return batch.Count;
+    }
+
+    /// <summary>
+    /// Shows "handed to the broker" on the forms. Only for the desk's eyes (the outbox row above is what
+    /// counts), so a failure is logged and not retried: the answer sets it anyway. Rows are locked in one
+    /// order (command id); <see cref="CommandAnsweredConsumer"/> locks one form per transaction, so the
+    /// two cannot deadlock (a batched answer consumer did, in a benchmark: docs/benchmarks.md).
+    /// </summary>
+    private async Task ShowSentAsync(Guid[] commandIds, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE forms SET sent_at = @now WHERE id IN (
+                    SELECT id FROM forms WHERE {database.Dialect.In("command_id", "commandIds")} AND sent_at IS NULL ORDER BY command_id{database.Dialect.ForUpdate})
+                """, new { now, commandIds }, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogInformation("Could not mark {Count} forms as sent ({Error}); their answers will", commandIds.Length, ex.GetType().Name);
+        }
     }
 }
