@@ -36,7 +36,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<FormService>();
         builder.Services.AddSingleton<DayService>();
         builder.Services.AddSingleton<FormImportService>();
-        builder.Services.AddSingleton<SubmissionSignal>();
+        builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
         builder.Services.AddHostedService<SubmissionRelay>();
 
         // Reads of the register; a collector waits at most a few seconds before the desk says the registry is away.

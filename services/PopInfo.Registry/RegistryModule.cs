@@ -30,7 +30,7 @@ public static class RegistryModule
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddHostedService<RegionSeeder>();
         builder.Services.AddSingleton<PersonRecordValidator>();
-        builder.Services.AddSingleton<ChangeLogSignal>();
+        builder.Services.AddSingleton<RelaySignal<ChangeLogRelay>>();
         builder.Services.AddSingleton<CommandExecutor>();
         builder.Services.AddSingleton<PersonCommands>();
         builder.Services.AddSingleton<HouseholdCommands>();

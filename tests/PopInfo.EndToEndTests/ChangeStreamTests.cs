@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PopInfo.Testing;
 
 namespace PopInfo.EndToEndTests;
@@ -46,9 +45,9 @@ public sealed class ChangeStreamTests
 
             var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
             {
-                await RabbitMqCtlAsync("stop_app");
+                await LocalBroker.RabbitMqCtlAsync("stop_app");
                 await Task.Delay(1000); // changes keep coming while the broker is away
-                await RabbitMqCtlAsync("start_app");
+                await LocalBroker.RabbitMqCtlAsync("start_app");
             });
 
             await AssertEveryChangePublishedAsync(probe, accepted);
@@ -107,16 +106,5 @@ public sealed class ChangeStreamTests
         Assert.All(ours.GroupBy(r => r.MessageId), g => Assert.Single(g.Select(r => r.Sequence).Distinct()));
         var sequences = ours.Select(r => r.Sequence).Distinct().Order().ToList();
         Assert.Equal(Enumerable.Range(0, Changes).Select(i => sequences[0] + i), sequences);
-    }
-
-    private static async Task RabbitMqCtlAsync(string command)
-    {
-        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await process.StandardError.ReadToEndAsync()}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
@@ -44,12 +43,12 @@ public sealed class DeskTransmissionTests
             {
                 if (i == Forms / 3)
                 {
-                    await RabbitMqCtlAsync("stop_app");
+                    await LocalBroker.RabbitMqCtlAsync("stop_app");
                 }
 
                 if (i == (Forms / 3) + 10)
                 {
-                    await RabbitMqCtlAsync("start_app");
+                    await LocalBroker.RabbitMqCtlAsync("start_app");
                 }
 
                 if (i == 2 * Forms / 3)
@@ -123,16 +122,5 @@ public sealed class DeskTransmissionTests
         var desk = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = collection.BaseAddress };
         Assert.Equal(200, (await desk.PostAsync("/api/v1/session", new { userName = "e2e-collector", password = AdminPassword })).Status);
         return desk;
-    }
-
-    private static async Task RabbitMqCtlAsync(string command)
-    {
-        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await process.StandardError.ReadToEndAsync()}");
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Validation;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Forms;
@@ -14,7 +14,7 @@ namespace PopInfo.Collection.Forms;
 /// correction something to correct). Rules that need the register (is the person living?) are checked
 /// by <see cref="RegisterChecks"/>; the registry checks everything again when it applies the command.
 /// </summary>
-public sealed partial class FormRules(RegionCatalogue regions, TimeProvider clock)
+public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
 {
     private static readonly string[] MigrantReasons = ["work", "business", "study", "family", "other"];
 
@@ -99,12 +99,12 @@ public sealed partial class FormRules(RegionCatalogue regions, TimeProvider cloc
         CheckCode(data, "education", NationalCodes.Education, "education.code", Add);
         CheckCode(data, "relationshipToHead", NationalCodes.FamilyRelationship, "relationship.code", Add);
 
-        if (data.TryGetValue("name", out var name) && (name.Length > 50 || !NamePattern().IsMatch(name)))
+        if (data.TryGetValue("name", out var name) && !PersonFormats.IsName(name))
         {
             Add("name", "name.format", "A name is 1–50 letters (Chinese or other scripts, with · for minority and foreign names).");
         }
 
-        if (data.TryGetValue("phone", out var phone) && !PhonePattern().IsMatch(phone))
+        if (data.TryGetValue("phone", out var phone) && !PersonFormats.IsPhone(phone))
         {
             Add("phone", "phone.format", "A phone number is a mainland mobile number (11 digits starting 13–19) or a landline such as 0510-12345678.");
         }
@@ -114,14 +114,14 @@ public sealed partial class FormRules(RegionCatalogue regions, TimeProvider cloc
             if (data.TryGetValue(field, out var code) && !(regions.TryGet(code, out var region) && region.Level == RegionLevel.Community))
             {
                 // A migrant's registered region is their home county, which is anywhere in China.
-                if (!(field == "registeredRegionCode" && type == FormTypes.MigrantArrival && IsCountyCode(code)))
+                if (!(field == "registeredRegionCode" && type == FormTypes.MigrantArrival && PersonFormats.IsCountyCode(code)))
                 {
                     Add(field, "region.exists", "The region code is not a community or village of the city (12 digits).");
                 }
             }
         }
 
-        if (data.TryGetValue("originRegionCode", out var origin) && !IsCountyCode(origin))
+        if (data.TryGetValue("originRegionCode", out var origin) && !PersonFormats.IsCountyCode(origin))
         {
             Add("originRegionCode", "region.county-code", "The origin must be a six-digit county code (GB/T 2260) with a valid province prefix.");
         }
@@ -173,13 +173,4 @@ public sealed partial class FormRules(RegionCatalogue regions, TimeProvider cloc
             add(field, rule, $"'{code}' is not a code of {codes.Standard}.");
         }
     }
-
-    private static bool IsCountyCode(string? code) =>
-        code is { Length: 6 } && code.All(char.IsAsciiDigit) && NationalCodes.Province.Contains(code[..2]) && code[2..] != "0000";
-
-    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M}·• ]*$")]
-    private static partial Regex NamePattern();
-
-    [GeneratedRegex(@"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
-    private static partial Regex PhonePattern();
 }

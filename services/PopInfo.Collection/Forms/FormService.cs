@@ -7,6 +7,7 @@ using PopInfo.Collection.Transmission;
 using PopInfo.Contracts;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Forms;
@@ -22,7 +23,7 @@ public sealed class FormService(
     RegisterChecks registerChecks,
     RegionCatalogue regions,
     AuditLog audit,
-    SubmissionSignal relaySignal,
+    RelaySignal<SubmissionRelay> relaySignal,
     TimeProvider clock)
 {
     public sealed record Outcome(FormView? Form, ProblemDetails? Problem, int Status = StatusCodes.Status200OK);

@@ -7,6 +7,7 @@ using PopInfo.Collection.Audit;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Transmission;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Import;
@@ -28,7 +29,7 @@ public sealed class FormImportService(
     FormService forms,
     FormRules rules,
     AuditLog audit,
-    SubmissionSignal relaySignal,
+    RelaySignal<SubmissionRelay> relaySignal,
     TimeProvider clock)
 {
     public async Task<(ImportResult? Result, ProblemDetails? Problem)> ImportAsync(

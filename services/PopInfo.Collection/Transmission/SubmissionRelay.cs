@@ -4,6 +4,7 @@ using MassTransit;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Collection.Transmission;
 
@@ -17,7 +18,7 @@ namespace PopInfo.Collection.Transmission;
 public sealed class SubmissionRelay(
     [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database,
     IBus bus,
-    SubmissionSignal signal,
+    RelaySignal<SubmissionRelay> signal,
     TimeProvider clock,
     ILogger<SubmissionRelay> logger) : BackgroundService
 {

@@ -5,6 +5,7 @@ using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
 using PopInfo.Registry.Relay;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Registry.Commands;
@@ -17,7 +18,7 @@ namespace PopInfo.Registry.Commands;
 public sealed class CommandExecutor(
     [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
     TimeProvider clock,
-    ChangeLogSignal relaySignal) : IDisposable
+    RelaySignal<ChangeLogRelay> relaySignal) : IDisposable
 {
     internal delegate Task<Decision> Decide(PersonVersion? current, PersonStore store, CancellationToken ct);
 

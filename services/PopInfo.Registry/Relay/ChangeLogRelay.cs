@@ -6,6 +6,7 @@ using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Registry.Relay;
 
@@ -21,7 +22,7 @@ namespace PopInfo.Registry.Relay;
 public sealed class ChangeLogRelay(
     [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
     IBus bus,
-    ChangeLogSignal signal,
+    RelaySignal<ChangeLogRelay> signal,
     TimeProvider clock,
     ILogger<ChangeLogRelay> logger) : BackgroundService
 {

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using FluentValidation;
 using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Validation;
 
 namespace PopInfo.Registry.Validation;
 
@@ -11,7 +11,7 @@ namespace PopInfo.Registry.Validation;
 /// The register's rules for one version of a person, checked on the record a command would write.
 /// Each failure carries the field (camelCase, as in JSON) and the rule name as its error code.
 /// </summary>
-public sealed partial class PersonRecordValidator : AbstractValidator<PersonRecord>
+public sealed class PersonRecordValidator : AbstractValidator<PersonRecord>
 {
     public static readonly IReadOnlySet<string> MigrantReasons = new HashSet<string> { "work", "business", "study", "family", "other" };
 
@@ -80,7 +80,7 @@ public sealed partial class PersonRecordValidator : AbstractValidator<PersonReco
         RuleFor(p => p.Destination).MaximumLength(200).WithErrorCode(PersonRules.TextLength);
 
         RuleFor(p => p.Phone)
-            .Must(p => PhonePattern().IsMatch(p!)).When(p => p.Phone is not null)
+            .Must(PersonFormats.IsPhone).When(p => p.Phone is not null)
             .WithErrorCode(PersonRules.PhoneFormat)
             .WithMessage("A phone number is a mainland mobile number (11 digits starting 13–19) or a landline such as 0510-12345678.");
 
@@ -110,7 +110,7 @@ public sealed partial class PersonRecordValidator : AbstractValidator<PersonReco
             .WithMessage("The registered region must be a twelve-digit community or village code of Wuxi.")
             .When(p => p.ResidenceType == "registered" && p.Status == "living");
         RuleFor(p => p.RegisteredRegionCode)
-            .Must(IsCountyCode).WithErrorCode(PersonRules.CountyCode)
+            .Must(PersonFormats.IsCountyCode).WithErrorCode(PersonRules.CountyCode)
             .WithMessage("A migrant's registered region is the six-digit county code (GB/T 2260) of their home.")
             .When(p => p.ResidenceType == "migrant" && p.RegisteredRegionCode is not null);
 
@@ -122,7 +122,7 @@ public sealed partial class PersonRecordValidator : AbstractValidator<PersonReco
             .When(p => p.ResidenceType == "registered");
         RuleFor(p => p.Migrant!).ChildRules(m =>
         {
-            m.RuleFor(x => x.OriginRegionCode).Must(IsCountyCode).WithErrorCode(PersonRules.CountyCode)
+            m.RuleFor(x => x.OriginRegionCode).Must(PersonFormats.IsCountyCode).WithErrorCode(PersonRules.CountyCode)
                 .WithMessage("The origin must be a six-digit county code (GB/T 2260) with a valid province prefix.");
             m.RuleFor(x => x.ArrivalDate).Must(d => d <= clock.Today()).WithErrorCode(PersonRules.DateNotInFuture)
                 .WithMessage("The arrival date is in the future.");
@@ -160,19 +160,9 @@ public sealed partial class PersonRecordValidator : AbstractValidator<PersonReco
     private static FluentValidation.Results.ValidationFailure Failure(string field, string rule, string message) =>
         new(field, message) { ErrorCode = rule };
 
-    private static bool BeAPlausibleName(string? name) =>
-        name is { Length: >= 1 and <= 50 } && NamePattern().IsMatch(name);
+    private static bool BeAPlausibleName(string? name) => PersonFormats.IsName(name);
 
     private static bool IsCommunity(RegionCatalogue regions, string? code) =>
         regions.TryGet(code, out var region) && region.Level == RegionLevel.Community;
 
-    private static bool IsCountyCode(string? code) =>
-        code is { Length: 6 } && code.All(char.IsAsciiDigit) && NationalCodes.Province.Contains(code[..2]) && code[2..] != "0000";
-
-    // Letters of any script, the middle dot of minority and foreign names, and inner spaces.
-    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M}·• ]*$")]
-    private static partial Regex NamePattern();
-
-    [GeneratedRegex(@"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
-    private static partial Regex PhonePattern();
 }

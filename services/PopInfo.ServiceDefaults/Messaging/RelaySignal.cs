@@ -1,9 +1,13 @@
 using System.Threading.Channels;
 
-namespace PopInfo.Registry.Relay;
+namespace PopInfo.ServiceDefaults.Messaging;
 
-/// <summary>Wakes the relay as soon as a change commits, so publishing does not wait for the next poll.</summary>
-public sealed class ChangeLogSignal
+/// <summary>
+/// Wakes an outbox relay (<typeparamref name="TRelay"/>) as soon as something is committed for it to send,
+/// so that sending does not wait for the next poll. One per relay type, so that two relays in the embedded
+/// host never wake each other.
+/// </summary>
+public sealed class RelaySignal<TRelay>
 {
     private readonly Channel<bool> channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -20,7 +24,7 @@ public sealed class ChangeLogSignal
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            // Timed out: poll anyway (another registry process may have written).
+            // Timed out: look anyway (another process may have written).
         }
     }
 }
