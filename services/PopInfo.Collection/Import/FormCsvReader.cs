@@ -259,8 +259,24 @@ public static class FormCsvReader
             }
         }
 
+        // Collectors write a migrant's reason as they say it; the register keeps the code.
+        if (formType == "migrant-arrival" && data.TryGetValue("reason", out var said) && MigrantReasons.TryGetValue(said, out var reasonCode))
+        {
+            data["reason"] = reasonCode;
+        }
+
         return new FormCsvRow(line, formType, note, data, violations);
     }
+
+    /// <summary>The usual Chinese words for why a migrant came, and the register's codes for them.</summary>
+    private static readonly Dictionary<string, string> MigrantReasons = new(StringComparer.Ordinal)
+    {
+        ["务工"] = "work", ["工作"] = "work", ["打工"] = "work",
+        ["经商"] = "business", ["做生意"] = "business",
+        ["学习"] = "study", ["上学"] = "study", ["就学"] = "study", ["培训"] = "study",
+        ["投亲"] = "family", ["随迁"] = "family", ["随迁家属"] = "family", ["婚嫁"] = "family",
+        ["其他"] = "other", ["其它"] = "other",
+    };
 
     private static string QuotingProblem(CsvMalformedReason reason) => reason switch
     {

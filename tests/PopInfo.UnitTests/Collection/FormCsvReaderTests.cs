@@ -490,4 +490,13 @@ public class FormCsvReaderTests
 
         Assert.Equal("The file is larger than 16 MiB.", SingleFileViolation(file, FormCsvRules.FileSize).Message);
     }
+
+    [Fact]
+    public void A_migrants_reason_in_chinese_becomes_the_registers_code_and_a_corrections_reason_stays_text()
+    {
+        var file = Read("表单类型,流入原因,更正原因\n流动人口登记,务工,\n信息更正,,务工证明有误\n");
+
+        Assert.Equal("work", file.Rows[0].Data["reason"]);
+        Assert.Equal("务工证明有误", file.Rows[1].Data["reason"]);
+    }
 }
