@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using PopInfo.Collection.Registry;
+using PopInfo.Host;
+
+namespace PopInfo.Testing;
+
+/// <summary>
+/// The embedded host in-process: all six services, SQLite files in a fresh folder, the in-memory bus.
+/// Requests reach a service by the port in their address (the host routes by port, as when it listens);
+/// the desk's reads of the register go to the same in-process server.
+/// </summary>
+public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
+{
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "popinfo-embedded-" + Guid.NewGuid().ToString("N")[..12]);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("PopInfo:Database:DataDirectory", DataDirectory);
+        builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
+        builder.ConfigureTestServices(services =>
+            services.AddHttpClient<RegistryClient>().ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
+    }
+
+    /// <summary>A client of one service (by its port), keeping cookies as a browser does.</summary>
+    public HttpClient ClientOf(int port) =>
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}"), HandleCookies = true, AllowAutoRedirect = false });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}
