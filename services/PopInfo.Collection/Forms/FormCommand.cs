@@ -8,7 +8,8 @@ namespace PopInfo.Collection.Forms;
 /// <summary>Turns a submitted form into the registry command it stands for.</summary>
 internal static class FormCommand
 {
-    public static ApplyRegistryCommand Build(FormRow form, FormType type, IReadOnlyDictionary<string, string> data, Guid commandId, DateTimeOffset now)
+    /// <summary>The command of a submitted form (its <c>Command_Id</c> set, its subject's version pinned).</summary>
+    public static ApplyRegistryCommand Build(FormRow form, FormType type, IReadOnlyDictionary<string, string> data, DateTimeOffset now)
     {
         var body = new JsonObject();
         foreach (var (field, value) in data)
@@ -46,7 +47,7 @@ internal static class FormCommand
 
         return new ApplyRegistryCommand
         {
-            CommandId = commandId,
+            CommandId = form.Command_Id!.Value,
             CommandType = type.CommandType,
             PersonId = form.Person_Id,
             SubjectIdNumber = type.AboutExistingPerson || type == FormTypes.MoveIn || type == FormTypes.MigrantArrival

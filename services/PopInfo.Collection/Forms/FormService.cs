@@ -113,25 +113,35 @@ public sealed class FormService(
     }
 
     /// <summary>
-    /// Marks a new form submitted and queues its command in the same transaction. The person's version
-    /// seen now is pinned unless the collector named one: the registry refuses the form if the person
-    /// changes meanwhile.
+    /// The form as submitted now: a new command id, and the person's version seen now pinned unless the
+    /// collector named one — the registry refuses the form if the person changes meanwhile.
     /// </summary>
+    private static FormRow AsSubmitted(FormRow form, Registry.RegisteredPerson? subject, DateTimeOffset now) => form with
+    {
+        State = FormStates.Submitted,
+        Command_Id = Guid.CreateVersion7(now),
+        Submitted_At = now,
+        Person_Id = form.Person_Id ?? subject?.PersonId,
+        Expected_Version = form.Expected_Version ?? subject?.Version,
+    };
+
+    /// <summary>Queues a submitted form's command for the registry and records the step, in the caller's transaction.</summary>
+    private static async Task EnqueueAsync(FormStore store, FormRow submitted, FormType type, IReadOnlyDictionary<string, string> data,
+        DeskUser user, DateTimeOffset now, CancellationToken ct)
+    {
+        var commandId = submitted.Command_Id!.Value;
+        var message = FormCommand.Build(submitted, type, data, now);
+        await store.AddSubmissionAsync(commandId, submitted.Id, JsonSerializer.Serialize(message, Json.Options), now, ct);
+        await store.AddEventAsync(submitted.Id, user.UserName, "submitted", $"command {commandId}", now, ct);
+    }
+
+    /// <summary>Stores a new form as submitted and queues its command, in the caller's transaction.</summary>
     internal static async Task<FormRow> QueueAsync(FormStore store, FormRow form, FormType type, IReadOnlyDictionary<string, string> data,
         Registry.RegisteredPerson? subject, DeskUser user, DateTimeOffset now, CancellationToken ct)
     {
-        var commandId = Guid.CreateVersion7(now);
-        var queued = form with
-        {
-            State = FormStates.Submitted,
-            Command_Id = commandId,
-            Submitted_At = now,
-            Person_Id = form.Person_Id ?? subject?.PersonId,
-            Expected_Version = form.Expected_Version ?? subject?.Version,
-        };
+        var queued = AsSubmitted(form, subject, now);
         await store.InsertAsync(queued, ct);
-        await store.AddSubmissionAsync(commandId, form.Id, JsonSerializer.Serialize(FormCommand.Build(queued, type, data, commandId, now), Json.Options), now, ct);
-        await store.AddEventAsync(form.Id, user.UserName, "submitted", $"command {commandId}", now, ct);
+        await EnqueueAsync(store, queued, type, data, user, now, ct);
         return queued;
     }
 
@@ -208,29 +218,19 @@ public sealed class FormService(
         }
 
         var now = clock.GetUtcNow();
-        var commandId = Guid.CreateVersion7(now);
-        // The version seen now, unless the collector named one: the registry refuses the form if the person changes meanwhile.
-        var subject = registerResult?.Subject;
-        var expectedVersion = form.Expected_Version ?? subject?.Version;
-        var personId = form.Person_Id ?? subject?.PersonId;
-        var pinned = new FormRow
-        {
-            Id = form.Id, Community_Code = form.Community_Code, Person_Id = personId, Expected_Version = expectedVersion,
-        };
-        var message = FormCommand.Build(pinned, type, data, commandId, now);
-
+        var submitted = AsSubmitted(form, registerResult?.Subject, now);
         await using (var connection = await database.OpenConnectionAsync(ct))
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             var store = new FormStore(connection, transaction);
-            if (!await store.MarkSubmittedAsync(id, request.Revision ?? form.Revision, commandId, expectedVersion, personId, user.UserName, now, ct))
+            if (!await store.MarkSubmittedAsync(id, request.Revision ?? form.Revision, submitted.Command_Id!.Value, submitted.Expected_Version, submitted.Person_Id,
+                    user.UserName, now, ct))
             {
                 var current = await store.GetAsync(id, ct);
                 return new(null, current!.State is FormStates.Draft or FormStates.Rejected ? RevisionConflict(request.Revision ?? form.Revision, current.Revision) : StateConflict(current, "submitted"));
             }
 
-            await store.AddSubmissionAsync(commandId, id, JsonSerializer.Serialize(message, Json.Options), now, ct);
-            await store.AddEventAsync(id, user.UserName, "submitted", $"command {commandId}", now, ct);
+            await EnqueueAsync(store, submitted, type, data, user, now, ct);
             await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "ok", type.Code, connection, transaction, ct);
             await transaction.CommitAsync(ct);
         }

@@ -20,49 +20,17 @@ public sealed class SubmissionRelay(
     IBus bus,
     RelaySignal<SubmissionRelay> signal,
     TimeProvider clock,
-    ILogger<SubmissionRelay> logger) : BackgroundService
+    ILogger<SubmissionRelay> logger) : OutboxRelay<SubmissionRelay>(signal, clock, logger)
 {
     private const int BatchSize = 200;
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private static readonly Uri RegistryQueue = new($"queue:{ApplyRegistryCommand.QueueName}");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var sent = await SendBatchAsync(stoppingToken);
-                failures = 0;
-                if (sent == 0)
-                {
-                    await signal.WaitAsync(IdlePoll, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                // 0.5 s doubling to 5 s: a collector is waiting, and a look at the local database and broker is cheap.
-                var delay = TimeSpan.FromMilliseconds(Math.Min(5_000, 500 * Math.Pow(2, Math.Min(failures - 1, 4))));
-                logger.LogWarning(ex, "Sending submissions failed {Failures} time(s); retrying in {Delay}", failures, delay);
-                try
-                {
-                    await Task.Delay(delay, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
+    protected override TimeSpan IdlePoll => TimeSpan.FromSeconds(1);
 
-    private async Task<int> SendBatchAsync(CancellationToken ct)
+    // A collector is waiting, and a look at the local database and broker is cheap.
+    protected override TimeSpan MaxBackoff => TimeSpan.FromSeconds(5);
+
+    protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
         List<(long Seq, ApplyRegistryCommand Message)> batch;
         await using (var connection = await database.OpenConnectionAsync(ct))
@@ -86,7 +54,7 @@ public sealed class SubmissionRelay(
             context.Durable = true;
         }, ct)));
 
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var seqs = batch.Select(b => b.Seq).ToArray();
         await using (var connection = await database.OpenConnectionAsync(ct))
         {

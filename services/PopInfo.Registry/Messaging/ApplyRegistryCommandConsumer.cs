@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Commands;
@@ -48,8 +47,10 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
             var subject = await queries.GetByIdNumberAsync(message.SubjectIdNumber, ct);
             if (subject is null && !MayBeNew(message.CommandType))
             {
-                return CommandOutcome.Refused(Problem.NotFound("No person with this identity number is in the register.") is var p
-                    ? WithRule(p, "subjectIdNumber", "person.exists") : p);
+                var notFound = Problem.NotFound("No person with this identity number is in the register.");
+                notFound.Extensions["field"] = "subjectIdNumber";
+                notFound.Extensions["rule"] = "person.exists";
+                return CommandOutcome.Refused(notFound);
             }
 
             if (subject is not null)
@@ -117,13 +118,6 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
 
     private static CommandOutcome Refused(string field, string rule, string message) =>
         CommandOutcome.Refused(Problem.Validation(field, rule, message));
-
-    private static ProblemDetails WithRule(ProblemDetails problem, string field, string rule)
-    {
-        problem.Extensions["field"] = field;
-        problem.Extensions["rule"] = rule;
-        return problem;
-    }
 
     internal static RegistryCommandAnswered Answer(ApplyRegistryCommand message, CommandOutcome outcome, DateTimeOffset now)
     {

@@ -24,60 +24,36 @@ public sealed class ChangeLogRelay(
     IBus bus,
     RelaySignal<ChangeLogRelay> signal,
     TimeProvider clock,
-    ILogger<ChangeLogRelay> logger) : BackgroundService
+    ILogger<ChangeLogRelay> logger) : OutboxRelay<ChangeLogRelay>(signal, clock, logger)
 {
     public const string PositionName = "person-changed";
     private const int BatchSize = 500;
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Saving the position is a commit (an fsync); once per batch it cost as much as the publishing.</summary>
     public static readonly TimeSpan SaveEvery = TimeSpan.FromMilliseconds(250);
     private static readonly Meter Meter = new(Telemetry.SourceName);
     private static readonly Counter<long> Published = Meter.CreateCounter<long>("popinfo.registry.changes_published");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        RelayPosition? position = null;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                position ??= await RelayPosition.LoadAsync(database, stoppingToken);
-                var count = await PublishBatchAsync(position, stoppingToken);
-                failures = 0;
-                if (count == 0 || clock.GetUtcNow() - position.SavedAt >= SaveEvery)
-                {
-                    await position.SaveAsync(database, clock.GetUtcNow(), stoppingToken);
-                }
+    private RelayPosition? position;
 
-                if (count == 0)
-                {
-                    await signal.WaitAsync(IdlePoll, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // Broker or database away: back off (0.5 s doubling to 30 s), then start again from the saved position.
-                failures++;
-                position = null;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures - 1, 6))));
-                logger.LogWarning(ex, "Change-log relay failed {Failures} time(s); retrying in {Delay}", failures, delay);
-                try
-                {
-                    await Task.Delay(delay, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
+    protected override TimeSpan IdlePoll => TimeSpan.FromMilliseconds(500);
+
+    protected override TimeSpan MaxBackoff => TimeSpan.FromSeconds(30);
+
+    protected override async Task<int> RelayOnceAsync(CancellationToken ct)
+    {
+        position ??= await RelayPosition.LoadAsync(database, ct);
+        var count = await PublishBatchAsync(position, ct);
+        if (count == 0 || Clock.GetUtcNow() - position.SavedAt >= SaveEvery)
+        {
+            await position.SaveAsync(database, Clock.GetUtcNow(), ct);
         }
+
+        return count;
     }
+
+    // After a failure, start again from the saved position (at least once: the unsaved ones go out again).
+    protected override void Reset() => position = null;
 
     private async Task<int> PublishBatchAsync(RelayPosition position, CancellationToken ct)
     {
