@@ -1,8 +1,21 @@
+using PopInfo.Domain.Regions;
+using PopInfo.Exchange.Access;
+using PopInfo.Exchange.Apis;
+using PopInfo.Exchange.Brokers;
+using PopInfo.Exchange.Delivery;
+using PopInfo.Exchange.Departments;
+using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Exchange;
 
-/// <summary>department information exchange. Its capability is built by a later issue; until then it runs, answers health checks and describes itself.</summary>
+/// <summary>
+/// The department information exchange: departments and their entitlements, every change projected into
+/// each entitled department's events, delivered to its queue and webhook and kept for its replay feed
+/// (docs/exchange.md).
+/// </summary>
 public static class ExchangeModule
 {
     public const string Name = "exchange";
@@ -12,9 +25,66 @@ public static class ExchangeModule
 
     public static IHostApplicationBuilder AddExchange(this IHostApplicationBuilder builder)
     {
+        builder.AddServiceDatabase(Name, typeof(ExchangeModule).Assembly);
         builder.AddOpenApiDocument(Name, "PopInfo exchange — department information exchange");
+        builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddExchangeAuthentication();
+
+        builder.Services.AddSingleton(RegionCatalogue.Wuxi);
+        builder.Services.AddSingleton<EntitlementRules>();
+        builder.Services.AddSingleton<DepartmentStore>();
+        builder.Services.AddScoped<DepartmentService>();
+        builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddScoped<DeliveryStatusReader>();
+        builder.Services.AddSingleton<DeadLetters>();
+
+        // The register's changes, projected into departments' events.
+        builder.Services.AddSingleton<ChangeBuffer>();
+        builder.Services.AddSingleton<SubscriptionMatcher>();
+        builder.Services.AddSingleton<RelaySignal<ChangeProjector>>();
+        builder.Services.AddSingleton<RelaySignal<AmqpDeliveryRelay>>();
+        builder.Services.AddSingleton<RelaySignal<WebhookDeliveryRelay>>();
+        var registryUrl = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.RegistryUrl ?? new ExchangeOptions().RegistryUrl;
+        builder.Services.AddHttpClient<RegistryFeed>(http => http.BaseAddress = registryUrl);
+        builder.Services.AddHostedService<ChangeProjector>();
+        builder.Services.AddHostedService<WebhookDeliveryRelay>();
+        builder.AddBusConsumers(bus => bus.AddConsumer<PersonChangedConsumer>().Endpoint(e => e.Name = PersonChangedConsumer.QueueName));
+
+        AddBroker(builder);
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapExchange(this IEndpointRouteBuilder app) => Info.MapServiceInfo(app);
+    public static IEndpointRouteBuilder MapExchange(this IEndpointRouteBuilder app)
+    {
+        Info.MapServiceInfo(app);
+        app.MapDepartmentsApi();
+        app.MapDeliveryApi();
+        return app;
+    }
+
+    // On RabbitMQ each department gets its own user and queue; on the in-memory bus (embedded mode) there is
+    // no broker to give them, and departments use their webhook and feed.
+    private static void AddBroker(IHostApplicationBuilder builder)
+    {
+        var bus = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>()?.Bus ?? new BusOptions();
+        if (bus.Transport != BusTransport.RabbitMq || bus.RabbitMqUri is null)
+        {
+            builder.Services.AddSingleton<IBrokerAccounts, NoBrokerAccounts>();
+            return;
+        }
+
+        var amqp = bus.RabbitMqUri;
+        var credentials = Uri.UnescapeDataString(amqp.UserInfo).Split(':', 2);
+        var virtualHost = amqp.AbsolutePath.Length <= 1 ? "/" : Uri.UnescapeDataString(amqp.AbsolutePath[1..]);
+        var management = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.RabbitMqManagementUrl
+            ?? new Uri($"http://{amqp.Host}:15672/");
+        builder.Services.AddHttpClient(nameof(RabbitMqManagementAccounts))
+            .AddTypedClient<IBrokerAccounts>(http => new RabbitMqManagementAccounts(
+                RabbitMqManagementAccounts.Configure(http, management, credentials[0], credentials.ElementAtOrDefault(1) ?? ""), virtualHost));
+        builder.Services.AddSingleton<BrokerConnection>();
+        builder.Services.AddHostedService<AmqpDeliveryRelay>();
+    }
 }
+
+/// <summary>Names the exchange's assembly for test hosts.</summary>
+public sealed class ExchangeEntryPoint;

@@ -39,6 +39,13 @@ public sealed record PersonChanged
     /// <summary>The full record after this change.</summary>
     public required PersonRecord Person { get; init; }
 
+    /// <summary>
+    /// The region of residence before this change (null for a new person). A move out of the city or a
+    /// migrant's departure clears <see cref="PersonRecord.ResidenceRegionCode"/>; this says where they lived,
+    /// so that a subscriber to that region still hears of it.
+    /// </summary>
+    public string? PreviousResidenceRegionCode { get; init; }
+
     /// <summary>When the change happened in the world (the date of birth, death, move...).</summary>
     public required DateTimeOffset OccurredAt { get; init; }
 

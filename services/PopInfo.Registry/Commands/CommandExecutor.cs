@@ -154,6 +154,7 @@ public sealed class CommandExecutor(
             ChangedFields = changedFields,
             Version = next.Version,
             Person = next.Record,
+            PreviousResidenceRegionCode = current?.Record.ResidenceRegionCode,
             OccurredAt = next.OccurredAt,
             RecordedAt = recordedAt,
             Source = string.IsNullOrWhiteSpace(request.Source) ? "api" : request.Source,

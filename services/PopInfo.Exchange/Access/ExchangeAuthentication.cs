@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Exchange.Access;
+
+/// <summary>
+/// Bearer keys: <c>Authorization: Bearer &lt;key&gt;</c> with the administrator's key or a department's API
+/// key (looked up by its SHA-256; a suspended department's key no longer works). Failures answer 401/403
+/// as problem details.
+/// </summary>
+public static class ExchangeAuthentication
+{
+    public const string Scheme = "popinfo-exchange-key";
+    public const string AdminPolicy = "exchange-admin";
+    public const string DepartmentPolicy = "exchange-department";
+    public const string AdminOrDepartmentPolicy = "exchange-admin-or-department";
+    public const string AdminRole = "exchange-admin";
+    public const string DepartmentRole = "department";
+
+    public static IHostApplicationBuilder AddExchangeAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AdminKey>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminKey>());
+        builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, KeyHandler>(Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole))
+            .AddPolicy(DepartmentPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(DepartmentRole))
+            .AddPolicy(AdminOrDepartmentPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole, DepartmentRole));
+        return builder;
+    }
+
+    private sealed class KeyHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+        AdminKey adminKey, [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            var header = Request.Headers.Authorization.ToString();
+            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return AuthenticateResult.NoResult();
+            }
+
+            var hash = Secrets.Hash(header["Bearer ".Length..].Trim());
+            if (adminKey.Matches(hash))
+            {
+                return Success(new Claim(ClaimTypes.Role, AdminRole), new Claim(ClaimTypes.Name, "admin"));
+            }
+
+            await using var connection = await database.OpenConnectionAsync(Context.RequestAborted);
+            var code = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT code FROM departments WHERE api_key_hash = @hash AND status = 'active'", new { hash }, cancellationToken: Context.RequestAborted));
+            return code is null
+                ? AuthenticateResult.Fail("Unknown key.")
+                : Success(new Claim(ClaimTypes.Role, DepartmentRole), new Claim(ClaimTypes.Name, code), new Claim(Caller.DepartmentClaim, code));
+        }
+
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties) => WriteAsync(new ProblemDetails
+        {
+            Type = ProblemTypes.Unauthorized,
+            Title = "A valid key is required.",
+            Status = StatusCodes.Status401Unauthorized,
+            Detail = "Send 'Authorization: Bearer <key>' with the administrator's key or your department's API key.",
+            Extensions = { ["rule"] = "key.required" },
+        });
+
+        protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteAsync(new ProblemDetails
+        {
+            Type = ProblemTypes.Forbidden,
+            Title = "Your key may not do this.",
+            Status = StatusCodes.Status403Forbidden,
+            Extensions = { ["rule"] = "key.allowed" },
+        });
+
+        private static AuthenticateResult Success(params Claim[] claims) =>
+            AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, ExchangeAuthentication.Scheme)), ExchangeAuthentication.Scheme));
+
+        private Task WriteAsync(ProblemDetails problem)
+        {
+            Response.StatusCode = problem.Status!.Value;
+            return Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
+        }
+    }
+}

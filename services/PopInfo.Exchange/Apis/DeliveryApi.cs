@@ -1,0 +1,76 @@
+using PopInfo.Exchange.Access;
+using PopInfo.Exchange.Delivery;
+using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Exchange.Apis;
+
+/// <summary>A department's replay feed, and where deliveries stand.</summary>
+public static class DeliveryApi
+{
+    public const int MaxFeedLimit = 1000;
+
+    public static IEndpointRouteBuilder MapDeliveryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Delivery").WithGroupName(ExchangeModule.Name);
+
+        api.MapGet("/feed", ReadFeed).RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
+            .WithName("ReadFeed")
+            .WithSummary("Your events after sequence 'after' (0: from the start), exactly as your queue and webhook received them. Each read is audited.")
+            .Produces<FeedPage>().ProducesProblem(400);
+
+        api.MapGet("/departments/{code}/delivery-status", async (string code, DeliveryStatusReader reader, HttpContext http, CancellationToken ct) =>
+            {
+                if (!Caller.From(http).MaySee(code))
+                {
+                    return Results.Problem(statusCode: 403, title: "A department sees only its own status.", type: ProblemTypes.Forbidden);
+                }
+
+                return await reader.ForAsync(code, ct) is { } status ? Results.Ok(status) : Problem.NotFound($"No department '{code}'.").ToResult();
+            })
+            .RequireAuthorization(ExchangeAuthentication.AdminOrDepartmentPolicy)
+            .WithName("GetDeliveryStatus").WithSummary("Last sequence, published / acknowledged (broker) and webhook delivered, backlog and lag.")
+            .Produces<DepartmentDeliveryStatus>().ProducesProblem(403).ProducesProblem(404);
+
+        api.MapGet("/delivery-status", async (DeliveryStatusReader reader, CancellationToken ct) => Results.Ok(await reader.AllAsync(ct)))
+            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .WithName("GetAllDeliveryStatus").Produces<IReadOnlyList<DepartmentDeliveryStatus>>();
+
+        api.MapGet("/changes/{registrySequence:long}/deliveries", async (long registrySequence, DeliveryStatusReader reader, CancellationToken ct) =>
+                Results.Ok(await reader.ForChangeAsync(registrySequence, ct)))
+            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .WithName("GetChangeDeliveries").WithSummary("Which departments have one register change, by the register's sequence (the desk shows it on a form).")
+            .Produces<IReadOnlyList<ChangeDelivery>>();
+        return app;
+    }
+
+    private static async Task<IResult> ReadFeed(DeliveryStore deliveries, HttpContext http, CancellationToken ct, long after = 0, int limit = 100)
+    {
+        var violations = new List<RuleViolation>();
+        if (after < 0)
+        {
+            violations.Add(new("after", "range", "after is a sequence number, 0 or more."));
+        }
+
+        if (limit is < 1 or > MaxFeedLimit)
+        {
+            violations.Add(new("limit", "range", $"limit is 1 to {MaxFeedLimit}."));
+        }
+
+        if (violations.Count > 0)
+        {
+            return Problem.Validation(violations).ToResult();
+        }
+
+        var caller = Caller.From(http);
+        var code = caller.DepartmentCode!;
+        var entries = await deliveries.ReadAsync(code, after, limit, ct);
+        await using (var connection = await deliveries.Database.OpenConnectionAsync(ct))
+        {
+            await ExchangeAudit.WriteAsync(connection, null, caller, DateTimeOffset.UtcNow, "feed.read", code,
+                after: new { after, count = entries.Count, first = entries.Count > 0 ? entries[0].Sequence : (long?)null, last = entries.Count > 0 ? entries[^1].Sequence : (long?)null }, ct: ct);
+        }
+
+        return new FeedPage(entries, entries.Count > 0 ? entries[^1].Sequence : after);
+    }
+}

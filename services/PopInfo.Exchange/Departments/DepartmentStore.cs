@@ -1,0 +1,136 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using PopInfo.Contracts;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Exchange.Departments;
+
+/// <summary>Reads and writes departments and subscriptions (plain SQL both PostgreSQL and SQLite accept).</summary>
+public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database, TimeProvider clock)
+{
+    private const string DepartmentColumns =
+        "code AS Code, name AS Name, contact AS Contact, status AS Status, inbound_kinds AS InboundKinds, webhook_url AS WebhookUrl, " +
+        "amqp_user AS AmqpUser, last_sequence AS LastSequence, version AS Version, created_at AS CreatedAt, updated_at AS UpdatedAt";
+
+    private const string SubscriptionColumns =
+        "s.id AS Id, s.department_code AS DepartmentCode, s.change_types AS ChangeTypes, s.regions AS Regions, s.fields AS Fields, " +
+        "s.purpose AS Purpose, s.status AS Status, s.version AS Version, s.created_at AS CreatedAt, s.updated_at AS UpdatedAt";
+
+    public ServiceDatabase Database => database;
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public async Task<IReadOnlyList<Department>> ListAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<DepartmentRow>(new CommandDefinition($"SELECT {DepartmentColumns} FROM departments ORDER BY code", cancellationToken: ct));
+        return [.. rows.Select(r => r.ToDepartment())];
+    }
+
+    public async Task<Department?> GetAsync(string code, CancellationToken ct, DbConnection? connection = null, DbTransaction? transaction = null)
+    {
+        if (connection is null)
+        {
+            await using var own = await database.OpenConnectionAsync(ct);
+            return await GetAsync(code, ct, own);
+        }
+
+        var row = await connection.QuerySingleOrDefaultAsync<DepartmentRow>(new CommandDefinition(
+            $"SELECT {DepartmentColumns} FROM departments WHERE code = @code", new { code }, transaction, cancellationToken: ct));
+        return row?.ToDepartment();
+    }
+
+    public async Task<IReadOnlyList<Subscription>> SubscriptionsAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<SubscriptionRow>(new CommandDefinition(
+            $"SELECT {SubscriptionColumns} FROM subscriptions s WHERE s.department_code = @code ORDER BY s.created_at, s.id", new { code }, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToSubscription())];
+    }
+
+    public async Task<Subscription?> GetSubscriptionAsync(DbConnection connection, DbTransaction transaction, string code, Guid id, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<SubscriptionRow>(new CommandDefinition(
+            $"SELECT {SubscriptionColumns} FROM subscriptions s WHERE s.id = @id AND s.department_code = @code", new { id, code }, transaction, cancellationToken: ct));
+        return row?.ToSubscription();
+    }
+
+    /// <summary>Every active subscription of an active department: what the projection matches changes against.</summary>
+    public static async Task<IReadOnlyList<Subscription>> ActiveSubscriptionsAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<SubscriptionRow>(new CommandDefinition(
+            $"""
+            SELECT {SubscriptionColumns}
+            FROM subscriptions s JOIN departments d ON d.code = s.department_code
+            WHERE s.status = 'active' AND d.status = 'active'
+            ORDER BY s.department_code, s.created_at, s.id
+            """, transaction: transaction, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToSubscription())];
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> AuditAsync(string code, long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, at AS At, actor AS Actor, remote_address AS RemoteAddress, department_code AS DepartmentCode,
+                   subscription_id AS SubscriptionId, action AS Action, before AS Before, after AS After
+            FROM audit_log WHERE department_code = @code AND id > @after ORDER BY id LIMIT @limit
+            """, new { code, after, limit }, cancellationToken: ct));
+        return [.. rows.Select(r => new AuditEntry(r.Id, r.At, r.Actor, r.RemoteAddress, r.DepartmentCode, r.SubscriptionId, r.Action,
+            r.Before is null ? null : JsonDocument.Parse(r.Before).RootElement.Clone(),
+            r.After is null ? null : JsonDocument.Parse(r.After).RootElement.Clone()))];
+    }
+
+    internal static string ToJson(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, Json.Options);
+
+    private static List<string> FromJson(string json) => JsonSerializer.Deserialize<List<string>>(json, Json.Options) ?? [];
+
+    private sealed class DepartmentRow
+    {
+        public string Code { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Contact { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string InboundKinds { get; init; } = "[]";
+        public string? WebhookUrl { get; init; }
+        public string? AmqpUser { get; init; }
+        public long LastSequence { get; init; }
+        public int Version { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+
+        public Department ToDepartment() => new(Code, Name, Contact, Status, FromJson(InboundKinds), WebhookUrl, AmqpUser,
+            AmqpUser is null ? null : DepartmentTopology.Queue(Code), LastSequence, Version, CreatedAt, UpdatedAt);
+    }
+
+    private sealed class SubscriptionRow
+    {
+        public Guid Id { get; init; }
+        public string DepartmentCode { get; init; } = "";
+        public string ChangeTypes { get; init; } = "[]";
+        public string Regions { get; init; } = "[]";
+        public string Fields { get; init; } = "[]";
+        public string Purpose { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int Version { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+
+        public Subscription ToSubscription() => new(Id, DepartmentCode, FromJson(ChangeTypes), FromJson(Regions), FromJson(Fields), Purpose, Status, Version, CreatedAt, UpdatedAt);
+    }
+
+    private sealed class AuditRow
+    {
+        public long Id { get; init; }
+        public DateTimeOffset At { get; init; }
+        public string Actor { get; init; } = "";
+        public string? RemoteAddress { get; init; }
+        public string? DepartmentCode { get; init; }
+        public Guid? SubscriptionId { get; init; }
+        public string Action { get; init; } = "";
+        public string? Before { get; init; }
+        public string? After { get; init; }
+    }
+}

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PopInfo.Exchange;
+
+/// <summary>The exchange's settings, section <c>PopInfo:Exchange</c> (env: <c>PopInfo__Exchange__AdminKey</c>...).</summary>
+public sealed class ExchangeOptions
+{
+    public const string Section = "PopInfo:Exchange";
+
+    /// <summary>The administrator's bearer key. Unset: one is generated on the first start into <c>{DataDirectory}/exchange-admin-key.txt</c>.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>The registry's base address; the exchange reads its change feed from there to fill any gap the bus leaves.</summary>
+    [Required]
+    public Uri RegistryUrl { get; set; } = new("http://127.0.0.1:5101/");
+
+    /// <summary>
+    /// RabbitMQ's management HTTP API, where departments' users and queues are provisioned. Unset: the
+    /// bus's host on port 15672 with the bus's user.
+    /// </summary>
+    public Uri? RabbitMqManagementUrl { get; set; }
+
+    /// <summary>Changes read from the register and projected in one transaction.</summary>
+    [Range(1, 5000)]
+    public int ProjectionBatch { get; set; } = 500;
+
+    [Required]
+    public WebhookOptions Webhooks { get; set; } = new();
+}
+
+public sealed class WebhookOptions
+{
+    /// <summary>Attempts per event before it goes to the dead-letter list.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The first retry's delay; doubling, with full jitter, up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long one POST may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Plain http is accepted only to a loopback address (tests, a bureau's local relay); anything else must be https.</summary>
+    public bool AllowHttpToLoopback { get; set; } = true;
+}

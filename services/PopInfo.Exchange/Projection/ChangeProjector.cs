@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+using PopInfo.Exchange.Delivery;
+using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
+
+namespace PopInfo.Exchange.Projection;
+
+/// <summary>
+/// Turns the register's change log, in sequence order, into each entitled department's events: one per
+/// matching subscription, numbered by the department's own gap-free sequence, written in one transaction
+/// with the new position. Changes come from the bus (<see cref="ChangeBuffer"/>) when they arrive in order
+/// and from the registry's feed otherwise (a gap, a restart, a lost message), so none is lost or projected twice.
+/// </summary>
+public sealed class ChangeProjector(
+    ChangeBuffer buffer,
+    RegistryFeed feed,
+    SubscriptionMatcher matcher,
+    [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database,
+    IOptions<ExchangeOptions> options,
+    RelaySignal<ChangeProjector> signal,
+    RelaySignal<AmqpDeliveryRelay> amqpSignal,
+    RelaySignal<WebhookDeliveryRelay> webhookSignal,
+    TimeProvider clock,
+    ILogger<ChangeProjector> logger) : OutboxRelay<ChangeProjector>(signal, clock, logger)
+{
+    public const string PositionName = "change-log";
+
+    private long? position;
+
+    protected override TimeSpan IdlePoll => TimeSpan.FromSeconds(2);
+
+    protected override TimeSpan MaxBackoff => TimeSpan.FromSeconds(15);
+
+    protected override void Reset() => position = null;
+
+    protected override async Task<int> RelayOnceAsync(CancellationToken ct)
+    {
+        position ??= await ReadPositionAsync(ct);
+        var batch = options.Value.ProjectionBatch;
+        IReadOnlyList<PersonChanged> changes = buffer.TakeRun(position.Value + 1, batch);
+        if (changes.Count == 0)
+        {
+            // Nothing in order on the bus: a gap, a restart or just quiet. The feed is authoritative.
+            changes = await feed.ReadAsync(position.Value, batch, ct);
+        }
+
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+
+        var projected = await ProjectAsync(changes, ct);
+        position = changes[^1].Sequence;
+        buffer.DropThrough(position.Value);
+        if (projected > 0)
+        {
+            amqpSignal.Notify();
+            webhookSignal.Notify();
+        }
+
+        return changes.Count;
+    }
+
+    private async Task<long> ReadPositionAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT last_sequence FROM projection_position WHERE name = @name", new { name = PositionName }, cancellationToken: ct));
+    }
+
+    private async Task<int> ProjectAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // One projector at a time, should two exchange processes run.
+        await database.Dialect.LockAsync(connection, transaction, "exchange-projection", shared: false, ct);
+        var stored = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT last_sequence FROM projection_position WHERE name = @name", new { name = PositionName }, transaction, cancellationToken: ct));
+        var pending = changes.Where(c => c.Sequence > stored).ToList();
+        if (pending.Count == 0 || pending[0].Sequence != stored + 1)
+        {
+            // Another process moved on, or the run does not start where we are: start again from what is stored.
+            throw new InvalidOperationException($"Projection position is {stored}; the batch starts at {changes[0].Sequence}.");
+        }
+
+        var subscriptions = await DepartmentStore.ActiveSubscriptionsAsync(connection, transaction, ct);
+        var departments = (await connection.QueryAsync<DepartmentCursor>(new CommandDefinition(
+            "SELECT code AS Code, last_sequence AS LastSequence, webhook_url AS WebhookUrl FROM departments WHERE status = 'active'",
+            transaction: transaction, cancellationToken: ct))).ToDictionary(d => d.Code, StringComparer.Ordinal);
+
+        var now = Clock.GetUtcNow();
+        var rows = new List<DeliveryRow>();
+        foreach (var change in pending)
+        {
+            JsonElement? person = null;
+            foreach (var subscription in subscriptions)
+            {
+                if (!matcher.Matches(subscription, change) || !departments.TryGetValue(subscription.DepartmentCode, out var department))
+                {
+                    continue;
+                }
+
+                person ??= JsonSerializer.SerializeToElement(change.Person, Json.Options);
+                var sequence = ++department.LastSequence;
+                department.Touched = true;
+                rows.Add(new DeliveryRow
+                {
+                    DepartmentCode = department.Code,
+                    Sequence = sequence,
+                    RegistrySequence = change.Sequence,
+                    SubscriptionId = subscription.Id,
+                    PersonId = change.PersonId,
+                    EventType = CloudEvents.Type(change.ChangeType),
+                    Event = CloudEvents.Write(department.Code, sequence, subscription, change, person.Value),
+                    CreatedAt = now,
+                    WebhookState = department.WebhookUrl is null ? null : WebhookStates.Pending,
+                });
+            }
+        }
+
+        await DeliveryStore.InsertAsync(connection, transaction, database.Dialect, rows, ct);
+        foreach (var department in departments.Values.Where(d => d.Touched))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE departments SET last_sequence = @LastSequence WHERE code = @Code", department, transaction, cancellationToken: ct));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE projection_position SET last_sequence = @last WHERE name = @name",
+            new { last = pending[^1].Sequence, name = PositionName }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    private sealed class DepartmentCursor
+    {
+        public string Code { get; init; } = "";
+        public long LastSequence { get; set; }
+        public string? WebhookUrl { get; init; }
+        public bool Touched { get; set; }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PopInfo.Contracts.Registry;
+using PopInfo.Exchange.Departments;
+
+namespace PopInfo.Exchange.Projection;
+
+/// <summary>
+/// Writes a change as a department receives it: a CloudEvents 1.0 event in structured JSON mode whose
+/// <c>data</c> holds only the fields the subscription is entitled to (docs/exchange.md). The same text is
+/// stored once and sent to the queue, the webhook and the feed, so the three agree byte for byte.
+/// </summary>
+public static class CloudEvents
+{
+    public const string ContentType = "application/cloudevents+json";
+    public const string SpecVersion = "1.0";
+
+    public static string Type(string changeType) => $"cn.popinfo.person.{changeType}.v1";
+
+    public static string Id(string departmentCode, long sequence) => $"{departmentCode}-{sequence.ToString(CultureInfo.InvariantCulture)}";
+
+    public static string Source(string departmentCode) => $"/popinfo/departments/{departmentCode}";
+
+    /// <summary>The sequence extension is a string that must order lexicographically: zero-padded to 20 digits.</summary>
+    public static string Sequence(long sequence) => sequence.ToString("D20", CultureInfo.InvariantCulture);
+
+    /// <summary>The event of one change for one subscription; <paramref name="person"/> is the full record after the change as JSON (serialised once per change, not once per subscription).</summary>
+    public static string Write(string departmentCode, long sequence, Subscription subscription, PersonChanged change, JsonElement person)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("specversion", SpecVersion);
+            json.WriteString("id", Id(departmentCode, sequence));
+            json.WriteString("source", Source(departmentCode));
+            json.WriteString("type", Type(change.ChangeType));
+            json.WriteString("subject", change.PersonId);
+            json.WriteString("time", change.RecordedAt.ToUniversalTime());
+            json.WriteString("datacontenttype", "application/json");
+            json.WriteString("sequence", Sequence(sequence));
+            json.WriteNumber("registrysequence", change.Sequence);
+            json.WriteString("subscriptionid", subscription.Id);
+            json.WriteStartObject("data");
+            json.WriteString("changeType", change.ChangeType);
+            json.WriteNumber("version", change.Version);
+            json.WriteString("occurredAt", change.OccurredAt);
+            json.WriteStartArray("changedFields");
+            foreach (var field in change.ChangedFields)
+            {
+                if (subscription.Fields.Contains(field))
+                {
+                    json.WriteStringValue(field);
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("person");
+            json.WriteString(PersonFields.PersonId, change.PersonId);
+            foreach (var property in person.EnumerateObject())
+            {
+                if (subscription.Fields.Contains(property.Name) && property.Value.ValueKind != JsonValueKind.Null)
+                {
+                    property.WriteTo(json);
+                }
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
