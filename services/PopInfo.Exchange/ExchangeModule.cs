@@ -50,6 +50,7 @@ public static class ExchangeModule
         builder.Services.AddHostedService<WebhookDeliveryRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<PersonChangedConsumer>().Endpoint(e => e.Name = PersonChangedConsumer.QueueName));
 
+        builder.AddExchangeInbound();
         AddBroker(builder);
         return builder;
     }
@@ -59,6 +60,7 @@ public static class ExchangeModule
         Info.MapServiceInfo(app);
         app.MapDepartmentsApi();
         app.MapDeliveryApi();
+        app.MapInboundApi();
         return app;
     }
 
@@ -79,8 +81,9 @@ public static class ExchangeModule
         var management = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.RabbitMqManagementUrl
             ?? new Uri($"http://{amqp.Host}:15672/");
         builder.Services.AddHttpClient(nameof(RabbitMqManagementAccounts))
-            .AddTypedClient<IBrokerAccounts>(http => new RabbitMqManagementAccounts(
-                RabbitMqManagementAccounts.Configure(http, management, credentials[0], credentials.ElementAtOrDefault(1) ?? ""), virtualHost));
+            .AddTypedClient<IBrokerAccounts>((http, sp) => new RabbitMqManagementAccounts(
+                RabbitMqManagementAccounts.Configure(http, management, credentials[0], credentials.ElementAtOrDefault(1) ?? ""), virtualHost,
+                sp.GetRequiredService<BrokerConnection>()));
         builder.Services.AddSingleton<BrokerConnection>();
         builder.Services.AddHostedService<AmqpDeliveryRelay>();
     }

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace PopInfo.Exchange.Brokers;
 
@@ -51,7 +54,7 @@ public sealed class NoBrokerAccounts : IBrokerAccounts
     public Task<QueueDepth?> QueueDepthAsync(string code, CancellationToken ct) => Task.FromResult<QueueDepth?>(null);
 }
 
-public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHost) : IBrokerAccounts
+public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHost, BrokerConnection broker) : IBrokerAccounts
 {
     /// <summary>The queue every department's inbound exchange is bound to; the exchange service consumes it.</summary>
     public const string InboundQueue = "popinfo.exchange.inbound";
@@ -115,18 +118,36 @@ public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHo
         }
     }
 
+    /// <summary>
+    /// Ready messages and consumers from the queue itself (a passive declare over AMQP: exact, now); messages
+    /// delivered but not yet acknowledged from the management API, whose statistics lag by its collection
+    /// interval (5 s by default) — so a message just taken may count as acknowledged a few seconds early.
+    /// </summary>
     public async Task<QueueDepth?> QueueDepthAsync(string code, CancellationToken ct)
     {
-        using var response = await http.GetAsync($"api/queues/{vhost}/{Escape(DepartmentTopology.Queue(code))}?columns=messages_ready,messages_unacknowledged,consumers", ct);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var queue = DepartmentTopology.Queue(code);
+        QueueDeclareOk declared;
+        var connection = await broker.GetAsync(ct);
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
         {
-            return null;
+            try
+            {
+                declared = await channel.QueueDeclarePassiveAsync(queue, ct);
+            }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+            {
+                return null;
+            }
         }
 
-        await EnsureAsync(response, "read the queue");
-        var body = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
-        return new QueueDepth(
-            (long?)body["messages_ready"] ?? 0, (long?)body["messages_unacknowledged"] ?? 0, (int?)body["consumers"] ?? 0);
+        long unacknowledged = 0;
+        using var response = await http.GetAsync($"api/queues/{vhost}/{Escape(queue)}", ct);
+        if (response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<JsonNode>(ct) is JsonObject body)
+        {
+            unacknowledged = (long?)body["messages_unacknowledged"] ?? 0;
+        }
+
+        return new QueueDepth(declared.MessageCount, unacknowledged, (int)declared.ConsumerCount);
     }
 
     private async Task CloseConnectionsAsync(string code, CancellationToken ct)
