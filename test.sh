@@ -58,6 +58,8 @@ export POPINFO_TEST_RABBITMQ="amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ
 export POPINFO_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}"
 # Nothing phones home: MassTransit usage telemetry and the .NET CLI telemetry.
 export MASSTRANSIT_USAGE_TELEMETRY=false
+# Test hosts must not watch their settings files: dozens of in-process hosts would exhaust inotify (128 instances per user).
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
