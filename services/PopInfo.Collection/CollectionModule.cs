@@ -2,9 +2,10 @@ using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Apis;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Days;
+using PopInfo.Collection.Exchange;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
-using PopInfo.Collection.Registry;
+using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
@@ -39,14 +40,33 @@ public static class CollectionModule
         builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
         builder.Services.AddHostedService<SubmissionRelay>();
 
-        // Reads of the register; a collector waits at most a few seconds before the desk says the registry is away.
+        // Reads of the register, and of the exchange's delivery status: a collector waits at most a few seconds
+        // before the desk says the other service is away.
         var registryUrl = builder.Configuration["PopInfo:Collection:RegistryUrl"] ?? "http://127.0.0.1:5101/";
-        // The service defaults give every client the standard pipeline (3 retries, 30 s); this one gets a
-        // shorter budget instead. RemoveAllResilienceHandlers is marked experimental (EXTEXP0001) but is the
-        // documented way to replace the default pipeline for one client.
+        Interactive(builder.Services.AddHttpClient<RegistryClient>(http => http.BaseAddress = new Uri(registryUrl)));
+        var exchangeUrl = builder.Configuration["PopInfo:Collection:ExchangeUrl"] ?? "http://127.0.0.1:5103/";
+        var exchangeKey = builder.Configuration["PopInfo:Collection:ExchangeKey"];
+        Interactive(builder.Services.AddHttpClient<ExchangeClient>(http =>
+        {
+            http.BaseAddress = new Uri(exchangeUrl);
+            if (!string.IsNullOrEmpty(exchangeKey))
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", exchangeKey);
+            }
+        }));
+
+        builder.AddBusConsumers(bus => bus.AddConsumer<CommandAnsweredConsumer>().Endpoint(e => e.Name = CommandAnsweredConsumer.QueueName));
+        return builder;
+    }
+
+    // The service defaults give every client the standard pipeline (3 retries, 30 s); the desk's clients get a
+    // shorter budget instead. RemoveAllResilienceHandlers is marked experimental (EXTEXP0001) but is the
+    // documented way to replace the default pipeline for one client.
+    private static void Interactive(IHttpClientBuilder client)
+    {
 #pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<RegistryClient>(http => http.BaseAddress = new Uri(registryUrl))
-            .RemoveAllResilienceHandlers()
+        client.RemoveAllResilienceHandlers()
+#pragma warning restore EXTEXP0001
             .AddStandardResilienceHandler(options =>
             {
                 options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(2);
@@ -55,10 +75,6 @@ public static class CollectionModule
                 options.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
             });
-#pragma warning restore EXTEXP0001
-
-        builder.AddBusConsumers(bus => bus.AddConsumer<CommandAnsweredConsumer>().Endpoint(e => e.Name = CommandAnsweredConsumer.QueueName));
-        return builder;
     }
 
     public static IEndpointRouteBuilder MapCollection(this IEndpointRouteBuilder app)

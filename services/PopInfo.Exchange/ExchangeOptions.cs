@@ -10,6 +10,12 @@ public sealed class ExchangeOptions
     /// <summary>The administrator's bearer key. Unset: one is generated on the first start into <c>{DataDirectory}/exchange-admin-key.txt</c>.</summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>
+    /// A key that may only ask which departments have a register change (<c>GET /api/v1/changes/{sequence}/deliveries</c>):
+    /// the collection desk's, so that it can show where a form went without holding the administrator's key.
+    /// </summary>
+    public string? StatusKey { get; set; }
+
     /// <summary>The registry's base address; the exchange reads its change feed from there to fill any gap the bus leaves.</summary>
     [Required]
     public Uri RegistryUrl { get; set; } = new("http://127.0.0.1:5101/");

@@ -13,6 +13,7 @@ using PopInfo.Sharing;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("popinfo-host");
 builder.WebHost.UseUrls(EmbeddedPorts.Urls(builder.Configuration));
+EmbeddedKeys.ShareStatusKey(builder.Configuration);
 builder.AddRegistry();
 builder.AddCollection();
 builder.AddExchange();

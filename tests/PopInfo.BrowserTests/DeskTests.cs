@@ -34,6 +34,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
         var mistyped = child[..17] + (child[17] == '0' ? '1' : '0');
+        var bureau = await CreateDepartmentAsync(community);
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -92,6 +93,11 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         await Expect(form.GetByTestId("form-state")).ToHaveTextAsync("已登记", RegistryAnswer);
         await Expect(form.GetByTestId("form-registry")).ToContainTextAsync("登记版本 1");
         await Expect(page.GetByTestId("form-item")).ToHaveCountAsync(1);
+
+        // Where it went: the bureau subscribed to births in the community has it (embedded mode: in its feed).
+        await form.GetByTestId("form-deliveries-show").ClickAsync();
+        await Expect(form.GetByTestId("form-deliveries")).ToContainTextAsync(bureau);
+        await Expect(form.GetByTestId("form-deliveries")).ToContainTextAsync("可经订阅接口读取");
 
         using (var registry = new HttpClient { BaseAddress = Registry })
         {
@@ -278,5 +284,20 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         var (status, created) = await registry.PostAsync("/api/v1/persons", body);
         Assert.True(status == 201, $"Registering a resident failed: {status} {created}");
         return (string)body["idNumber"]!;
+    }
+
+    /// <summary>A department (by the exchange's admin API) subscribed to births in the community; returns its name.</summary>
+    private static async Task<string> CreateDepartmentAsync(string community)
+    {
+        using var exchange = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:5103/") };
+        exchange.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ExchangeHost.AdminKey);
+        var code = "health-" + Guid.NewGuid().ToString("N")[..6];
+        var name = "卫健委" + code[^6..];
+        var (created, body) = await exchange.PostAsync("/api/v1/departments", new { code, name, contact = "0510-1" });
+        Assert.True(created == 201, body.ToJsonString());
+        var (subscribed, subscription) = await exchange.PostAsync($"/api/v1/departments/{code}/subscriptions",
+            new { changeTypes = new[] { "born" }, regions = new[] { community }, fields = new[] { "sex", "birthDate" }, purpose = "Maternal and child health records." });
+        Assert.True(subscribed == 201, subscription.ToJsonString());
+        return name;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Collection;
-using PopInfo.Collection.Registry;
+using PopInfo.Contracts.Registry;
 
 namespace PopInfo.Testing;
 

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using PopInfo.Collection.Registry;
+using Microsoft.Extensions.Hosting;
+using PopInfo.Contracts.Registry;
+using PopInfo.Exchange.Projection;
 using PopInfo.Host;
 
 namespace PopInfo.Testing;
@@ -20,8 +22,34 @@ public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
     {
         builder.UseSetting("PopInfo:Database:DataDirectory", DataDirectory);
         builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
+        builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
         builder.ConfigureTestServices(services =>
-            services.AddHttpClient<RegistryClient>().ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
+        {
+            services.AddHttpClient<RegistryClient>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
+            services.AddHttpClient<RegistryFeed>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
+        });
+    }
+
+    private TestServer? started;
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        started = host.GetTestServer();
+        return host;
+    }
+
+    /// <summary>
+    /// Loopback calls between modules, into this same in-process server. Not <c>Server.CreateHandler()</c>: a
+    /// background service calling during start-up would make the factory build a second host, and so on.
+    /// Until the host has started, a call fails as a closed port would, and the caller retries.
+    /// </summary>
+    private sealed class StartedServerHandler(EmbeddedPlatform platform) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            platform.started is { } server
+                ? new HttpMessageInvoker(server.CreateHandler(), disposeHandler: false).SendAsync(request, cancellationToken)
+                : throw new HttpRequestException("The embedded host is still starting.");
     }
 
     /// <summary>A client of one service (by its port), keeping cookies as a browser does.</summary>

@@ -61,6 +61,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
             ["PopInfo__Collection__AdminPassword"] = CollectionHost.AdminPassword,
+            ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
         });
 
     public int Port { get; }

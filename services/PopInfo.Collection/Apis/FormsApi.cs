@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Exchange;
 using PopInfo.Collection.Forms;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -32,6 +33,34 @@ public static class FormsApi
             .WithName("GetForm").WithSummary("A form with its life: submitted, sent, accepted (registry version and sequence) or rejected (the problem).")
             .Produces<FormView>().ProducesProblem(403).ProducesProblem(404);
 
+        api.MapGet("/forms/{id:guid}/deliveries", async (Guid id, FormService forms, ExchangeClient exchange, HttpContext http, CancellationToken ct) =>
+            {
+                var outcome = await forms.GetAsync(DeskUser.From(http), id, ct);
+                if (outcome.Problem is not null)
+                {
+                    return outcome.Problem.ToResult();
+                }
+
+                if (outcome.Form!.Registry?.Sequence is not { } sequence)
+                {
+                    return Results.Ok(new FormDeliveries(id, null, []));
+                }
+
+                try
+                {
+                    var departments = await exchange.DeliveriesAsync(sequence, ct);
+                    return departments is null
+                        ? Problem.Conflict("exchange", "exchange.not-configured", "This desk has no key for the exchange (PopInfo:Collection:ExchangeKey).").ToResult()
+                        : Results.Ok(new FormDeliveries(id, sequence, departments));
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException or TaskCanceledException)
+                {
+                    return Problem.Busy(5).ToResult();
+                }
+            })
+            .WithName("GetFormDeliveries").WithSummary("Which departments have the change of an accepted form: queued, acknowledged, webhook delivered...")
+            .Produces<FormDeliveries>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
+
         api.MapPut("/forms/{id:guid}", async (Guid id, UpdateFormRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
                 Answer(await forms.UpdateAsync(DeskUser.From(http), id, body, ct), http))
             .WithName("UpdateForm").WithSummary("New data for a draft or a rejected form (send the revision you read).")
@@ -55,3 +84,6 @@ public static class FormsApi
             ? Results.Created($"/api/v1/forms/{outcome.Form!.Id}", outcome.Form)
             : Results.Json(outcome.Form, statusCode: outcome.Status);
 }
+
+/// <summary>Where the change of a form went: one entry per department subscription that has it (empty before acceptance).</summary>
+public sealed record FormDeliveries(Guid FormId, long? RegistrySequence, System.Text.Json.Nodes.JsonArray Departments);

@@ -1,6 +1,6 @@
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
-using PopInfo.Collection.Registry;
+using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Identity;
 using PopInfo.ServiceDefaults.Problems;
 

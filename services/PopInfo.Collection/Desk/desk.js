@@ -904,6 +904,7 @@
       details.push(el('div', { class: 'detail', text: t('forms.waiting', { time: formatTime(f.transmission?.submittedAt) }) }));
     } else if (f.state === 'accepted' && f.registry) {
       details.push(el('div', { class: 'detail registry', 'data-testid': 'form-registry', text: t('forms.registry', { version: f.registry.version ?? '—', sequence: f.registry.sequence ?? '—' }) }));
+      details.push(deliveriesView(f));
     } else if (f.state === 'rejected' && f.rejection) {
       // The registry's problem: its violations (each with its field), or its one field and rule with the detail.
       const r = f.rejection;
@@ -938,6 +939,39 @@
         el('time', { datetime: f.createdAt, text: formatTime(f.createdAt) })),
       details,
       actions.length ? el('div', { class: 'actions' }, actions) : null);
+  }
+
+  // Where an accepted form's change went: asked of the exchange only when the collector opens it (no polling).
+  function deliveriesView(f) {
+    const shown = state.deliveries?.[f.id];
+    const list = shown?.ok
+      ? (shown.body.departments.length
+        ? el('ul', { class: 'deliveries', 'data-testid': 'form-deliveries' }, shown.body.departments.map((d) => el('li', { 'data-department': d.department },
+          el('span', { class: 'dept', text: d.departmentName }), colon(), deliveryState(d))))
+        : el('div', { class: 'meta', 'data-testid': 'form-deliveries', text: t('forms.deliveriesNone') }))
+      : shown ? el('div', { class: 'meta', 'data-testid': 'form-deliveries', text: t('forms.deliveriesAway') }) : null;
+    return el('div', { class: 'detail' },
+      el('button', { type: 'button', class: 'small', 'data-testid': 'form-deliveries-show', text: t('forms.deliveries'), onclick: () => showDeliveries(f) }),
+      list);
+  }
+
+  function deliveryState(d) {
+    const parts = [];
+    if (d.inQueue != null) {
+      parts.push(t(d.acknowledgedFromQueue ? 'delivery.acknowledged' : d.inQueue ? 'delivery.queued' : 'delivery.waiting'));
+    }
+
+    if (d.webhook) {
+      parts.push(t('delivery.webhook.' + d.webhook));
+    }
+
+    return parts.length ? parts.join(' · ') : t('delivery.feed');
+  }
+
+  async function showDeliveries(f) {
+    const result = await api('GET', `/api/v1/forms/${f.id}/deliveries`);
+    state.deliveries = { ...(state.deliveries ?? {}), [f.id]: result };
+    renderForms();
   }
 
   async function submitListed(form) {

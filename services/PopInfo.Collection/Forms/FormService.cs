@@ -5,6 +5,7 @@ using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Transmission;
 using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
@@ -116,7 +117,7 @@ public sealed class FormService(
     /// The form as submitted now: a new command id, and the person's version seen now pinned unless the
     /// collector named one — the registry refuses the form if the person changes meanwhile.
     /// </summary>
-    private static FormRow AsSubmitted(FormRow form, Registry.RegisteredPerson? subject, DateTimeOffset now) => form with
+    private static FormRow AsSubmitted(FormRow form, RegisteredPerson? subject, DateTimeOffset now) => form with
     {
         State = FormStates.Submitted,
         Command_Id = Guid.CreateVersion7(now),
@@ -137,7 +138,7 @@ public sealed class FormService(
 
     /// <summary>Stores a new form as submitted and queues its command, in the caller's transaction.</summary>
     internal static async Task<FormRow> QueueAsync(FormStore store, FormRow form, FormType type, IReadOnlyDictionary<string, string> data,
-        Registry.RegisteredPerson? subject, DeskUser user, DateTimeOffset now, CancellationToken ct)
+        RegisteredPerson? subject, DeskUser user, DateTimeOffset now, CancellationToken ct)
     {
         var queued = AsSubmitted(form, subject, now);
         await store.InsertAsync(queued, ct);

@@ -1,4 +1,4 @@
-using PopInfo.Collection.Registry;
+using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Forms;

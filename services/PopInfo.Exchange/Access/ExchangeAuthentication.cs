@@ -20,6 +20,8 @@ public static class ExchangeAuthentication
     public const string AdminPolicy = "exchange-admin";
     public const string DepartmentPolicy = "exchange-department";
     public const string AdminOrDepartmentPolicy = "exchange-admin-or-department";
+    public const string AdminOrStatusReaderPolicy = "exchange-admin-or-status-reader";
+    public const string StatusReaderRole = "status-reader";
     public const string AdminRole = "exchange-admin";
     public const string DepartmentRole = "department";
 
@@ -31,15 +33,18 @@ public static class ExchangeAuthentication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole))
             .AddPolicy(DepartmentPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(DepartmentRole))
-            .AddPolicy(AdminOrDepartmentPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole, DepartmentRole));
+            .AddPolicy(AdminOrDepartmentPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole, DepartmentRole))
+            .AddPolicy(AdminOrStatusReaderPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole, StatusReaderRole));
         return builder;
     }
 
     private sealed class KeyHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-        AdminKey adminKey, [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database)
+        AdminKey adminKey, IOptions<ExchangeOptions> exchange, [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
+        private readonly string? statusKeyHash = exchange.Value.StatusKey is { Length: >= 20 } key ? Secrets.Hash(key) : null;
+
         protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
         {
             var header = Request.Headers.Authorization.ToString();
@@ -52,6 +57,11 @@ public static class ExchangeAuthentication
             if (adminKey.Matches(hash))
             {
                 return Success(new Claim(ClaimTypes.Role, AdminRole), new Claim(ClaimTypes.Name, "admin"));
+            }
+
+            if (statusKeyHash is not null && Secrets.EqualHashes(statusKeyHash, hash))
+            {
+                return Success(new Claim(ClaimTypes.Role, StatusReaderRole), new Claim(ClaimTypes.Name, StatusReaderRole));
             }
 
             await using var connection = await database.OpenConnectionAsync(Context.RequestAborted);

@@ -38,7 +38,7 @@ public static class DeliveryApi
 
         api.MapGet("/changes/{registrySequence:long}/deliveries", async (long registrySequence, DeliveryStatusReader reader, CancellationToken ct) =>
                 Results.Ok(await reader.ForChangeAsync(registrySequence, ct)))
-            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .RequireAuthorization(ExchangeAuthentication.AdminOrStatusReaderPolicy)
             .WithName("GetChangeDeliveries").WithSummary("Which departments have one register change, by the register's sequence (the desk shows it on a form).")
             .Produces<IReadOnlyList<ChangeDelivery>>();
         return app;

@@ -16,7 +16,7 @@ public sealed record AmqpStatus(long Published, long? InQueue, long? Acknowledge
 public sealed record WebhookStatus(long Delivered, long Pending, long DeadLetters, long Held);
 
 /// <summary>Which departments have one register change (the desk shows it on a form).</summary>
-public sealed record ChangeDelivery(string Department, long Sequence, bool? InQueue, bool? AcknowledgedFromQueue, string? Webhook);
+public sealed record ChangeDelivery(string Department, string DepartmentName, long Sequence, bool? InQueue, bool? AcknowledgedFromQueue, string? Webhook);
 
 public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccounts broker, TimeProvider clock)
 {
@@ -99,7 +99,7 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
         await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ChangeRow>(new CommandDefinition(
             """
-            SELECT x.department_code AS Department, x.sequence AS Sequence, x.webhook_state AS Webhook, d.amqp_user AS AmqpUser, COALESCE(c.last_sequence, 0) AS Published
+            SELECT x.department_code AS Department, d.name AS DepartmentName, x.sequence AS Sequence, x.webhook_state AS Webhook, d.amqp_user AS AmqpUser, COALESCE(c.last_sequence, 0) AS Published
             FROM deliveries x JOIN departments d ON d.code = x.department_code LEFT JOIN amqp_cursors c ON c.department_code = x.department_code
             WHERE x.registry_sequence = @registrySequence ORDER BY x.department_code, x.sequence
             """, new { registrySequence }, cancellationToken: ct));
@@ -114,7 +114,7 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
                 acknowledged = depth is null ? null : row.Sequence <= row.Published - depth.InQueue;
             }
 
-            result.Add(new ChangeDelivery(row.Department, row.Sequence, inQueue, acknowledged, row.Webhook));
+            result.Add(new ChangeDelivery(row.Department, row.DepartmentName, row.Sequence, inQueue, acknowledged, row.Webhook));
         }
 
         return result;
@@ -138,6 +138,7 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
     private sealed class ChangeRow
     {
         public string Department { get; init; } = "";
+        public string DepartmentName { get; init; } = "";
         public long Sequence { get; init; }
         public string? Webhook { get; init; }
         public string? AmqpUser { get; init; }

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.Json;
+using PopInfo.Exchange.Access;
+using PopInfo.Exchange.Inbound;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Exchange.Apis;
+
+/// <summary>Records departments push in (docs/exchange-inbound.md), and the administrator's review of those held.</summary>
+public static class InboundApi
+{
+    public static IEndpointRouteBuilder MapInboundApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/inbound").WithTags("Inbound").WithGroupName(ExchangeModule.Name);
+
+        api.MapPost("", Push).RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
+            .WithName("PushRecords")
+            .WithSummary($"Push up to {InboundService.MaxRecords} records ({{\"records\": [...]}}). The answer has one result per record, in order: queued, held (for review), refused (with the problem) or duplicate. Valid records are stored even when others are refused; a refused record is not stored.")
+            .Produces<InboundPushAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(503);
+
+        // Before "/{recordId}": a literal segment wins, and "reviews" is not a valid record id.
+        api.MapGet("/reviews", async (InboundService inbound, CancellationToken ct, string? department = null, int limit = 100) =>
+                Results.Ok(await inbound.ReviewsAsync(department, Math.Clamp(limit, 1, 1000), ct)))
+            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .WithName("ListInboundReviews")
+            .WithSummary("Records held for review, oldest first: the rule that held each, no names, identity numbers masked.")
+            .Produces<IReadOnlyList<InboundReview>>();
+
+        api.MapPost("/reviews/{id:guid}/approve", async (Guid id, InboundService inbound, HttpContext http, CancellationToken ct) =>
+                DepartmentsApi.Answer(await inbound.ApproveAsync(Caller.From(http), id, ct), Results.Ok))
+            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .WithName("ApproveInboundRecord")
+            .WithSummary("Send a held record's command to the registry as it is (the registry's own rules still apply). Audited.")
+            .Produces<InboundRecordView>().ProducesProblem(404).ProducesProblem(409);
+
+        api.MapPost("/reviews/{id:guid}/dismiss", async (Guid id, DismissRequest? body, InboundService inbound, HttpContext http, CancellationToken ct) =>
+                DepartmentsApi.Answer(await inbound.DismissAsync(Caller.From(http), id, body, ct), Results.Ok))
+            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .WithName("DismissInboundRecord")
+            .WithSummary("Close a held record without sending it; give the reason. Audited.")
+            .Produces<InboundRecordView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+
+        api.MapGet("/{recordId}", async (string recordId, InboundService inbound, HttpContext http, CancellationToken ct) =>
+                await inbound.GetAsync(Caller.From(http).DepartmentCode!, recordId, ct) is { } record
+                    ? Results.Ok(record)
+                    : Problem.NotFound($"You have pushed no record '{recordId}' that the exchange took.").ToResult())
+            .RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
+            .WithName("GetInboundRecord")
+            .WithSummary("One of your records by your record id: its state and the registry's answer (applied: person, version, sequence; rejected: the problem).")
+            .Produces<InboundRecordView>().ProducesProblem(404);
+
+        return app;
+    }
+
+    private static async Task<IResult> Push(JsonElement body, InboundService inbound, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await inbound.PushAsync(Caller.From(http).DepartmentCode!, body, InboundChannels.Http, ct);
+        if (outcome.Problem is { Status: StatusCodes.Status503ServiceUnavailable })
+        {
+            http.Response.Headers.RetryAfter = InboundService.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return DepartmentsApi.Answer(outcome, Results.Ok);
+    }
+}

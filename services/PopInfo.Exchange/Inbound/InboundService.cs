@@ -1,0 +1,424 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+using PopInfo.Exchange.Access;
+using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Exchange.Inbound;
+
+/// <summary>
+/// Takes in what departments push, over HTTP and AMQP alike: each record is checked against the record
+/// rules and the department's rights, recognised in the register (<see cref="PersonMatcher"/>), checked for
+/// conflicts (<see cref="InboundConflicts"/>) and stored with its registry command — queued for
+/// <see cref="InboundRelay"/>, or held for review. A record is taken whole or not at all; the records taken
+/// from one push are stored in one transaction, after every look-up in the register has answered: when the
+/// registry does not answer, nothing of the push is stored (503) and the department pushes again. A record
+/// id the department used before is answered as a duplicate with the original's id and state.
+/// </summary>
+public sealed class InboundService(
+    [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database,
+    DepartmentStore departments,
+    InboundRecordReader reader,
+    PersonMatcher matcher,
+    IHttpClientFactory httpClients,
+    RelaySignal<InboundRelay> signal,
+    TimeProvider clock,
+    ILogger<InboundService> logger)
+{
+    public const int MaxRecords = 1000;
+    public const int RetryAfterSeconds = 30;
+
+    // How long the look-ups of one push may take in all before the push is answered 503.
+    private static readonly TimeSpan MatchBudget = TimeSpan.FromSeconds(20);
+    private const int MatchParallelism = 4;
+
+    public ServiceDatabase Database => database;
+
+    /// <summary>
+    /// Takes a push: <c>{"records": [...]}</c>, or (<paramref name="channel"/> AMQP) one record object. The
+    /// problem, when there is one, concerns the whole push and nothing was stored.
+    /// </summary>
+    public async Task<Outcome<InboundPushAnswer>> PushAsync(string departmentCode, JsonElement body, string channel, CancellationToken ct)
+    {
+        var department = await departments.GetAsync(departmentCode, ct);
+        if (department is null || department.Status != DepartmentStatus.Active)
+        {
+            return new ProblemDetails
+            {
+                Type = ProblemTypes.Forbidden,
+                Title = "The department may not push records.",
+                Status = StatusCodes.Status403Forbidden,
+                Detail = department is null ? "No such department." : "The department is suspended.",
+                Extensions = { ["rule"] = "department.active" },
+            };
+        }
+
+        var elements = Records(body, singleAllowed: channel == InboundChannels.Amqp);
+        if (elements.Problem is not null)
+        {
+            return elements.Problem;
+        }
+
+        var items = elements.Value!;
+        var reads = items.Select(e => reader.Read(e.Element, e.Path, department.InboundKinds)).ToArray();
+        var results = new InboundResult?[reads.Length];
+        var firstOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var duplicateOf = new Dictionary<int, int>();
+        var taking = new List<int>();
+        for (var i = 0; i < reads.Length; i++)
+        {
+            if (reads[i].Record is not { } record)
+            {
+                results[i] = new InboundResult(reads[i].RecordId, null, InboundStates.Refused, Problem: reads[i].Problem);
+            }
+            else if (firstOf.TryGetValue(record.RecordId, out var first))
+            {
+                duplicateOf[i] = first;
+            }
+            else
+            {
+                firstOf[record.RecordId] = i;
+                taking.Add(i);
+            }
+        }
+
+        // Record ids pushed before: answered as duplicates; a refusal stored earlier (AMQP) gives way to the new record.
+        var existing = await ExistingAsync(departmentCode, [.. reads.Select(r => r.RecordId).OfType<string>().Distinct(StringComparer.Ordinal)], ct);
+        foreach (var i in taking.ToList())
+        {
+            if (existing.TryGetValue(reads[i].Record!.RecordId, out var row) && row.State != InboundStates.Refused)
+            {
+                results[i] = Duplicate(row);
+                taking.Remove(i);
+            }
+        }
+
+        var matches = new MatchResult[reads.Length];
+        if (taking.Count > 0)
+        {
+            try
+            {
+                using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                budget.CancelAfter(MatchBudget);
+                var registry = new RegistryClient(httpClients.CreateClient(InboundModule.RegistryClientName));
+                await Parallel.ForEachAsync(taking, new ParallelOptions { MaxDegreeOfParallelism = MatchParallelism, CancellationToken = budget.Token },
+                    async (i, token) => matches[i] = await matcher.MatchAsync(reads[i].Record!, registry, token));
+            }
+            catch (Exception ex) when (RegistryUnavailable(ex, ct))
+            {
+                logger.LogWarning("The registry did not answer while matching {Count} records of department {Department} ({Error}); nothing stored",
+                    taking.Count, departmentCode, ex.GetType().Name);
+                return RegistryUnavailableProblem();
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        var queued = 0;
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            foreach (var i in taking)
+            {
+                var record = reads[i].Record!;
+                var match = matches[i];
+                var hold = match.Hold ?? InboundConflicts.Check(record, match.Person);
+                // Ids in push order (a millisecond apart), so that the relay sends a push's records in the order they came.
+                var id = Guid.CreateVersion7(now.AddMilliseconds(i));
+                var command = InboundCommand.Build(id, departmentCode, record, match.Person, now);
+                var state = hold is null ? InboundStates.Queued : InboundStates.Held;
+                var replacesRefusal = existing.ContainsKey(record.RecordId);
+                var inserted = await InsertAsync(connection, transaction, new
+                {
+                    id,
+                    departmentCode,
+                    recordId = record.RecordId,
+                    kind = record.Kind.Code,
+                    channel,
+                    payload = record.ToPayload().ToJsonString(Json.Options),
+                    state,
+                    personId = match.Person?.PersonId,
+                    matchKind = match.Match,
+                    commandType = command.CommandType,
+                    command = JsonSerializer.Serialize(command, Json.Options),
+                    reasonRule = hold?.Rule,
+                    reasonField = hold?.Field,
+                    reason = hold?.Message,
+                    refusal = (string?)null,
+                    now,
+                }, replacesRefusal, ct);
+                if (!inserted)
+                {
+                    // Pushed at the same moment by another request: the first one stored it.
+                    var other = await GetRowAsync(connection, transaction, departmentCode, record.RecordId, ct);
+                    results[i] = Duplicate(other!);
+                    continue;
+                }
+
+                queued += state == InboundStates.Queued ? 1 : 0;
+                results[i] = new InboundResult(record.RecordId, id, state, match.Person?.PersonId, match.Match, hold is null ? null : HoldProblem(hold));
+            }
+
+            if (channel == InboundChannels.Amqp)
+            {
+                await StoreRefusalsAsync(connection, transaction, departmentCode, reads, existing, now, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        foreach (var (i, first) in duplicateOf)
+        {
+            var original = results[first]!;
+            results[i] = original.Id is null
+                ? new InboundResult(reads[i].RecordId, null, InboundStates.Refused, Problem: original.Problem)
+                : new InboundResult(reads[i].RecordId, original.Id, InboundStates.Duplicate, original.PersonId, original.Match,
+                    CurrentState: original.CurrentState ?? original.State);
+        }
+
+        if (queued > 0)
+        {
+            signal.Notify();
+        }
+
+        logger.LogInformation("Department {Department} pushed {Count} records over {Channel}: {Outcome}", departmentCode, results.Length, channel,
+            string.Join(", ", results.GroupBy(r => r!.State).Select(g => $"{g.Count()} {g.Key}")));
+        return new InboundPushAnswer(results!);
+    }
+
+    /// <summary>A department's record by its own reference.</summary>
+    public async Task<InboundRecordView?> GetAsync(string departmentCode, string recordId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return (await GetRowAsync(connection, null, departmentCode, recordId, ct))?.ToView();
+    }
+
+    /// <summary>Held records, oldest first.</summary>
+    public async Task<IReadOnlyList<InboundReview>> ReviewsAsync(string? departmentCode, int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition(
+            $"""
+            SELECT {InboundRow.Columns} FROM inbound_records
+            WHERE state = 'held' AND (@departmentCode IS NULL OR department_code = @departmentCode)
+            ORDER BY received_at, id LIMIT @limit
+            """, new { departmentCode, limit }, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToReview())];
+    }
+
+    /// <summary>Sends a held record's command as it is (the registry's own rules still apply). Audited.</summary>
+    public Task<Outcome<InboundRecordView>> ApproveAsync(Caller caller, Guid id, CancellationToken ct) =>
+        DecideAsync(caller, id, approve: true, reason: null, ct);
+
+    /// <summary>Closes a held record without sending it. Audited, with the reason.</summary>
+    public Task<Outcome<InboundRecordView>> DismissAsync(Caller caller, Guid id, DismissRequest? request, CancellationToken ct)
+    {
+        var reason = request?.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason))
+        {
+            return Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation("reason", "required", "Say why the record is dismissed."));
+        }
+
+        return reason.Length > 500
+            ? Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation("reason", "text.length", "The reason is at most 500 characters."))
+            : DecideAsync(caller, id, approve: false, reason, ct);
+    }
+
+    private async Task<Outcome<InboundRecordView>> DecideAsync(Caller caller, Guid id, bool approve, string? reason, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var before = await connection.QuerySingleOrDefaultAsync<InboundRow>(new CommandDefinition(
+            $"SELECT {InboundRow.Columns} FROM inbound_records WHERE id = @id{database.Dialect.ForUpdate}", new { id }, transaction, cancellationToken: ct));
+        if (before is null)
+        {
+            return Problem.NotFound($"No inbound record {id}.");
+        }
+
+        if (before.State != InboundStates.Held)
+        {
+            return Problem.Conflict("id", "inbound.review.held", $"The record is '{before.State}', not held for review.");
+        }
+
+        if (approve && (before.Command is null || !InboundCommand.NamesPerson(JsonSerializer.Deserialize<ApplyRegistryCommand>(before.Command, Json.Options)!,
+                InboundKindCatalogue.Find(before.Kind)!)))
+        {
+            return Problem.Conflict("id", "inbound.review.no-person",
+                "The record names nobody the register knows (no identity number, and no single person matched): the registry could only refuse it. Dismiss it, and have the department push it again with the identity number.");
+        }
+
+        var now = clock.GetUtcNow();
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE inbound_records SET state = @state, decision = @decision, decision_reason = @reason, decided_at = @now, decided_by = @by
+            WHERE id = @id AND state = 'held'
+            """,
+            new
+            {
+                id,
+                state = approve ? InboundStates.Queued : InboundStates.Dismissed,
+                decision = approve ? "approved" : "dismissed",
+                reason,
+                now,
+                by = caller.Actor,
+            }, transaction, cancellationToken: ct));
+        if (changed == 0)
+        {
+            return Problem.Conflict("id", "inbound.review.held", "The record was decided by someone else meanwhile.");
+        }
+
+        var after = (await connection.QuerySingleAsync<InboundRow>(new CommandDefinition(
+            $"SELECT {InboundRow.Columns} FROM inbound_records WHERE id = @id", new { id }, transaction, cancellationToken: ct)));
+        await ExchangeAudit.WriteAsync(connection, transaction, caller, now, approve ? "inbound.approved" : "inbound.dismissed", before.DepartmentCode,
+            before: before.AuditSummary(), after: approve ? after.AuditSummary() : new { summary = after.AuditSummary(), reason }, ct: ct);
+        await transaction.CommitAsync(ct);
+        if (approve)
+        {
+            signal.Notify();
+        }
+
+        return after.ToView();
+    }
+
+    private static Outcome<List<(JsonElement Element, string Path)>> Records(JsonElement body, bool singleAllowed)
+    {
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("records", out var records))
+        {
+            if (records.ValueKind != JsonValueKind.Array)
+            {
+                return Problem.Validation("records", "json.format", "records is a JSON array of records.");
+            }
+
+            var count = records.GetArrayLength();
+            if (count == 0)
+            {
+                return Problem.Validation("records", "required", "records holds at least one record.");
+            }
+
+            if (count > MaxRecords)
+            {
+                return Problem.Validation("records", "inbound.batch-size", $"At most {MaxRecords} records per push; split the batch.");
+            }
+
+            return records.EnumerateArray().Select((r, i) => (r, $"records[{i}]")).ToList();
+        }
+
+        if (singleAllowed && body.ValueKind == JsonValueKind.Object)
+        {
+            return new List<(JsonElement, string)> { (body, "") };
+        }
+
+        return Problem.Validation("records", "required", """The body is {"records": [ ...records ]}.""");
+    }
+
+    private async Task<Dictionary<string, InboundRow>> ExistingAsync(string departmentCode, string[] recordIds, CancellationToken ct)
+    {
+        if (recordIds.Length == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = new List<InboundRow>();
+        // SQLite allows so many parameters per statement; a push has at most 1000 records.
+        foreach (var chunk in recordIds.Chunk(500))
+        {
+            rows.AddRange(await connection.QueryAsync<InboundRow>(new CommandDefinition(
+                $"SELECT {InboundRow.Columns} FROM inbound_records WHERE department_code = @departmentCode AND {database.Dialect.In("record_id", "chunk")}",
+                new { departmentCode, chunk }, cancellationToken: ct)));
+        }
+
+        return rows.ToDictionary(r => r.RecordId, StringComparer.Ordinal);
+    }
+
+    private static Task<InboundRow?> GetRowAsync(DbConnection connection, DbTransaction? transaction, string departmentCode, string recordId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<InboundRow>(new CommandDefinition(
+            $"SELECT {InboundRow.Columns} FROM inbound_records WHERE department_code = @departmentCode AND record_id = @recordId",
+            new { departmentCode, recordId }, transaction, cancellationToken: ct));
+
+    private static async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, object row, bool replacesRefusal, CancellationToken ct)
+    {
+        if (replacesRefusal)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM inbound_records WHERE department_code = @departmentCode AND record_id = @recordId AND state = 'refused'",
+                row, transaction, cancellationToken: ct));
+        }
+
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO inbound_records (id, department_code, record_id, kind, channel, payload, state, person_id, match_kind, command_type, command,
+                                         reason_rule, reason_field, reason, refusal, received_at)
+            VALUES (@id, @departmentCode, @recordId, @kind, @channel, @payload, @state, @personId, @matchKind, @commandType, @command,
+                    @reasonRule, @reasonField, @reason, @refusal, @now)
+            ON CONFLICT (department_code, record_id) DO NOTHING
+            """, row, transaction, cancellationToken: ct)) == 1;
+    }
+
+    // Over AMQP nobody waits for the answer: a refused record is stored as 'refused' with its problem (not its
+    // content), so that the department can read why under its record id. An id already taken stays as it is.
+    private static async Task StoreRefusalsAsync(DbConnection connection, DbTransaction transaction, string departmentCode, ReadOutcome[] reads,
+        Dictionary<string, InboundRow> existing, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var refused in reads.Where(r => r.Record is null && r.RecordId is not null).DistinctBy(r => r.RecordId))
+        {
+            var kind = refused.Kind is { Length: <= 40 } k && InboundKindCatalogue.Find(k) is not null ? k : "unknown";
+            await InsertAsync(connection, transaction, new
+            {
+                id = Guid.CreateVersion7(now),
+                departmentCode,
+                recordId = refused.RecordId,
+                kind,
+                channel = InboundChannels.Amqp,
+                payload = (string?)null,
+                state = InboundStates.Refused,
+                personId = (Guid?)null,
+                matchKind = (string?)null,
+                commandType = (string?)null,
+                command = (string?)null,
+                reasonRule = (string?)null,
+                reasonField = (string?)null,
+                reason = (string?)null,
+                refusal = JsonSerializer.Serialize(refused.Problem, Json.Options),
+                now,
+            }, existing.TryGetValue(refused.RecordId!, out var row) && row.State == InboundStates.Refused, ct);
+        }
+    }
+
+    private static InboundResult Duplicate(InboundRow row) =>
+        new(row.RecordId, row.Id, InboundStates.Duplicate, row.PersonId, row.MatchKind, CurrentState: row.State);
+
+    /// <summary>The rule a record's problem names (the first violation's, or the problem's own).</summary>
+    public static string? Rule(ProblemDetails problem) =>
+        problem.Extensions.TryGetValue("rule", out var rule) && rule is string r ? r
+        : problem.Extensions.TryGetValue("violations", out var v) && v is IReadOnlyCollection<RuleViolation> violations ? violations.FirstOrDefault()?.Rule
+        : null;
+
+    private static ProblemDetails HoldProblem(HoldReason hold)
+    {
+        var problem = Problem.Conflict(hold.Field, hold.Rule, hold.Message);
+        problem.Title = "Held for review: the record conflicts with the register.";
+        return problem;
+    }
+
+    public static ProblemDetails RegistryUnavailableProblem() => new()
+    {
+        Type = ProblemTypes.Busy,
+        Title = "The registry does not answer.",
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Detail = $"The records could not be checked against the register. Nothing was stored; push the same records again after {RetryAfterSeconds} s.",
+        Extensions = { ["rule"] = "registry.unavailable", ["retryAfterSeconds"] = RetryAfterSeconds },
+    };
+
+    private static bool RegistryUnavailable(Exception ex, CancellationToken ct) => ex switch
+    {
+        HttpRequestException or JsonException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException => true,
+        OperationCanceledException => !ct.IsCancellationRequested,
+        _ => false,
+    };
+}
