@@ -28,6 +28,13 @@ public static class Cli
           --env KEY=VALUE (repeatable, every process: e.g. DOTNET_gcServer=0), --skip-services, --skip-host
           --host-data-dir DIR  an existing SQLite data folder (e.g. a loaded synthetic city) for the host
           --lookup-rate 500 --lookup-seconds 60   host: look-ups by identity number after the changes
+        exchange         registry + department exchange as processes: fan-out of changes to department queues, each phase against raw RabbitMQ.Client
+          --phases throughput,latency,catchup   --departments 10 (each subscribed to every change in the city, every field)
+          throughput: --changes 20000 written (--writers 16 REST clients) while the exchange is stopped, then timed until every queue holds them;
+                      raw: the same bodies to fresh queues, --raw-channels 1,10 --raw-batch 1000
+          latency:    --rate 100 --seconds 60 --warmup 10 --drain 30, open loop; one consumer per department queue (own connection); --updates 0.2
+          catchup:    --backlog 1000000 events seeded in exchange.deliveries for one department, then consumed; the feed read; raw pre-published drain
+          --prefetch 256 (every consumer, manual ack of each message), --phase-limit 600 (s), --env KEY=VALUE (both processes), --keep
         Common: --postgres CS, --rabbitmq URI, --rabbitmq-management URL, --services-bin DIR
         """;
 
@@ -51,6 +58,9 @@ public static class Cli
                     return 0;
                 case "desk-throughput":
                     await DeskThroughput.RunAsync(options);
+                    return 0;
+                case "exchange":
+                    await ExchangeFanOut.RunAsync(options);
                     return 0;
                 case "memory":
                     await MemoryFootprint.RunAsync(options);
