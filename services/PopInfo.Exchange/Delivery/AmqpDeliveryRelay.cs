@@ -40,63 +40,75 @@ public sealed class AmqpDeliveryRelay(
 
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
-        var database = deliveries.Database;
-        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
         var behind = (await connection.QueryAsync<Cursor>(new CommandDefinition(
             """
             SELECT d.code AS Code, COALESCE(c.last_sequence, 0) AS Sent
             FROM departments d LEFT JOIN amqp_cursors c ON c.department_code = d.code
             WHERE d.amqp_user IS NOT NULL AND d.last_sequence > COALESCE(c.last_sequence, 0)
+            ORDER BY d.code
             """, cancellationToken: ct))).ToList();
         if (behind.Count == 0)
         {
             return 0;
         }
 
-        channel ??= await broker.CreatePublishChannelAsync(ct);
-        var sent = 0;
+        var batches = new List<(string Code, IReadOnlyList<FeedEntry> Rows)>(behind.Count);
         foreach (var department in behind)
         {
-            var rows = await deliveries.ReadAsync(department.Code, department.Sent, Batch, ct);
-            if (rows.Count == 0)
+            var rows = await DeliveryStore.ReadAsync(connection, department.Code, department.Sent, Batch, ct);
+            if (rows.Count > 0)
             {
-                continue;
+                batches.Add((department.Code, rows));
             }
+        }
 
-            var queue = DepartmentTopology.Queue(department.Code);
+        channel ??= await broker.CreatePublishChannelAsync(ct);
+        // Every department's batch goes out before any confirm is awaited: one round trip for all, not one per
+        // message or per department (a change reaches the tenth department as soon as the first).
+        var confirms = new List<Task>(batches.Sum(b => b.Rows.Count));
+        foreach (var (code, rows) in batches)
+        {
+            var queue = DepartmentTopology.Queue(code);
             if (declared.Add(queue))
             {
                 // Same arguments as the management API's declaration, so this only makes sure it is there.
                 await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: ct);
             }
 
-            // All of the batch goes out before any confirm is awaited: one round trip per batch, not per message.
-            var confirms = new List<Task>(rows.Count);
             foreach (var row in rows)
             {
                 var properties = new BasicProperties
                 {
                     Persistent = true,
                     ContentType = CloudEvents.ContentType,
-                    MessageId = CloudEvents.Id(department.Code, row.Sequence),
+                    MessageId = CloudEvents.Id(code, row.Sequence),
                     Type = row.Type,
                     AppId = "popinfo-exchange",
                     Timestamp = new AmqpTimestamp(Clock.GetUtcNow().ToUnixTimeSeconds()),
                 };
                 confirms.Add(channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(row.Event), ct).AsTask());
             }
-
-            await Task.WhenAll(confirms);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO amqp_cursors (department_code, last_sequence, updated_at) VALUES (@code, @last, @now)
-                ON CONFLICT (department_code) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
-                """,
-                new { code = department.Code, last = rows[^1].Sequence, now = Clock.GetUtcNow() }, cancellationToken: ct));
-            sent += rows.Count;
         }
 
-        return sent;
+        await Task.WhenAll(confirms);
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            var now = Clock.GetUtcNow();
+            foreach (var (code, rows) in batches)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO amqp_cursors (department_code, last_sequence, updated_at) VALUES (@code, @last, @now)
+                    ON CONFLICT (department_code) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
+                    """,
+                    new { code, last = rows[^1].Sequence, now }, transaction, cancellationToken: ct));
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        return confirms.Count;
     }
 
     private sealed class Cursor

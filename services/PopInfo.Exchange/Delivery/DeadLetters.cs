@@ -31,6 +31,7 @@ public sealed class DeadLetters(DeliveryStore deliveries, RelaySignal<WebhookDel
     {
         await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await deliveries.Database.Dialect.LockAsync(connection, transaction, LockName(code), shared: false, ct);
         int count;
         if (sequences is null || sequences.Count == 0)
         {
@@ -54,6 +55,9 @@ public sealed class DeadLetters(DeliveryStore deliveries, RelaySignal<WebhookDel
         signal.Notify();
         return count;
     }
+
+    /// <summary>The lock a redrive and the webhook worker's decision to hold an event both take (see WebhookDeliveryRelay).</summary>
+    public static string LockName(string code) => $"exchange-webhook:{code}";
 
     private sealed class Row
     {

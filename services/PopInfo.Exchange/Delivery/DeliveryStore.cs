@@ -53,6 +53,11 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     public async Task<IReadOnlyList<FeedEntry>> ReadAsync(string code, long after, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
+        return await ReadAsync(connection, code, after, limit, ct);
+    }
+
+    public static async Task<IReadOnlyList<FeedEntry>> ReadAsync(DbConnection connection, string code, long after, int limit, CancellationToken ct)
+    {
         var rows = await connection.QueryAsync<FeedEntry>(new CommandDefinition(
             "SELECT sequence AS Sequence, event_type AS Type, event AS Event FROM deliveries WHERE department_code = @code AND sequence > @after ORDER BY sequence LIMIT @limit",
             new { code, after, limit }, cancellationToken: ct));

@@ -98,9 +98,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
 
                 foreach (var item in batch)
                 {
-                    var earlier = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-                        "SELECT webhook_state FROM deliveries WHERE department_code = @code AND person_id = @personId AND webhook_state IN ('dead', 'held', 'pending') AND sequence < @sequence ORDER BY sequence LIMIT 1",
-                        new { code, personId = item.PersonId, sequence = item.Sequence }, cancellationToken: ct));
+                    var earlier = await HoldIfBehindAsync(connection, code, item, ct);
                     if (earlier == WebhookStates.Pending)
                     {
                         // Redriven while this batch was read: start again from the lowest pending event.
@@ -109,7 +107,6 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
 
                     if (earlier is not null)
                     {
-                        await MarkAsync(connection, code, item.Sequence, WebhookStates.Held, 0, "held behind an earlier dead letter of the same person", ct);
                         continue;
                     }
 
@@ -137,6 +134,29 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
             // The database is away, say: the relay's next round starts a new worker.
             logger.LogWarning(ex, "Webhook worker of department {Department} stopped", code);
         }
+    }
+
+    /// <summary>
+    /// Holds the event when an earlier one of the same person is dead or held, and says what that earlier one is
+    /// (null: none, send it). Under the department's lock, which a redrive takes too: otherwise a redrive could
+    /// release the dead letter between this look and the hold, and the event would stay held behind nothing.
+    /// </summary>
+    private async Task<string?> HoldIfBehindAsync(System.Data.Common.DbConnection connection, string code, Pending item, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await deliveries.Database.Dialect.LockAsync(connection, transaction, DeadLetters.LockName(code), shared: false, ct);
+        var earlier = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT webhook_state FROM deliveries WHERE department_code = @code AND person_id = @personId AND webhook_state IN ('dead', 'held', 'pending') AND sequence < @sequence ORDER BY sequence LIMIT 1",
+            new { code, personId = item.PersonId, sequence = item.Sequence }, transaction, cancellationToken: ct));
+        if (earlier is WebhookStates.Dead or WebhookStates.Held)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE deliveries SET webhook_state = 'held', webhook_error = @error, webhook_at = @now WHERE department_code = @code AND sequence = @sequence",
+                new { code, sequence = item.Sequence, error = "held behind an earlier dead letter of the same person", now = Clock.GetUtcNow() }, transaction, cancellationToken: ct));
+        }
+
+        await transaction.CommitAsync(ct);
+        return earlier;
     }
 
     private async Task<WebhookAttempt> PostAsync(Target target, string code, Pending item, CancellationToken ct)

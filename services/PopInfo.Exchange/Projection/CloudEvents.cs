@@ -42,7 +42,8 @@ public static class CloudEvents
             json.WriteString("source", Source(departmentCode));
             json.WriteString("type", Type(change.ChangeType));
             json.WriteString("subject", change.PersonId);
-            json.WriteString("time", change.RecordedAt.ToUniversalTime());
+            // RFC 3339 in UTC with "Z", as CloudEvents' examples and most bureaus' parsers expect.
+            json.WriteString("time", change.RecordedAt.UtcDateTime);
             json.WriteString("datacontenttype", "application/json");
             json.WriteString("sequence", Sequence(sequence));
             json.WriteNumber("registrysequence", change.Sequence);
@@ -50,7 +51,7 @@ public static class CloudEvents
             json.WriteStartObject("data");
             json.WriteString("changeType", change.ChangeType);
             json.WriteNumber("version", change.Version);
-            json.WriteString("occurredAt", change.OccurredAt);
+            json.WriteString("occurredAt", change.OccurredAt.UtcDateTime);
             json.WriteStartArray("changedFields");
             foreach (var field in change.ChangedFields)
             {

@@ -67,7 +67,9 @@ public sealed class DeskToBureausTests(ExchangeFixture fixture) : IClassFixture<
 
         // Health: two events per birth (one per subscription, each with its own fields) and one for the correction,
         // once each, although three of them came by redrive.
-        await Eventually.TrueAsync(() => Task.FromResult(healthEndpoint.Accepted.Count >= 11), Wait, "eleven posts to health");
+        await Eventually.TrueAsync(() => Task.FromResult(healthEndpoint.Accepted.Count >= 11), Wait, "eleven posts to health", async () =>
+            $"accepted {healthEndpoint.Accepted.Count}, attempts {healthEndpoint.Attempts}, status {(await fixture.StatusAsync(health.Code)).ToJsonString()}, " +
+            $"dead letters {(await fixture.Admin.GetArrayAsync($"/api/v1/departments/{health.Code}/dead-letters")).ToJsonString()}");
         var healthEvents = healthEndpoint.Accepted.Select(r => JsonNode.Parse(r.Body)!.AsObject()).ToList();
         Assert.Equal(11, healthEvents.Count);
         Assert.Equal(11, healthEvents.Select(e => (string)e["id"]!).Distinct().Count());

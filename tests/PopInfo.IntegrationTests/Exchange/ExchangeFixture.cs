@@ -146,14 +146,15 @@ public sealed class ExchangeFixture : IAsyncLifetime
 
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> passes; then fails naming <paramref name="what"/> and, given <paramref name="state"/>, what the state was.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan within, string what, Func<Task<string>>? state = null)
     {
         var deadline = DateTime.UtcNow + within;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Waited {within.TotalSeconds} s for {what}.");
+                throw new TimeoutException($"Waited {within.TotalSeconds} s for {what}." + (state is null ? "" : " State: " + await state()));
             }
 
             await Task.Delay(100);

@@ -76,6 +76,8 @@ public sealed class CloudEventsTests
         Assert.Equal(1187, (long)e["registrysequence"]!);
         Assert.Equal(subscription.Id.ToString(), (string)e["subscriptionid"]!);
         Assert.Equal(3, (int)e["data"]!["version"]!);
+        Assert.Equal("2026-11-26T21:19:56Z", (string)e["time"]!);
+        Assert.Equal("2026-11-26T16:00:00Z", (string)e["data"]!["occurredAt"]!);
         Assert.Equal("王芳", (string)e["data"]!["person"]!["name"]!);
         // Lexicographic order of the sequence extension is numeric order.
         Assert.True(string.CompareOrdinal(CloudEvents.Sequence(9), CloudEvents.Sequence(10)) < 0);
