@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Dapper;
 using PopInfo.Exchange.Departments;
@@ -21,7 +22,11 @@ public sealed class AmqpDeliveryRelay(
     TimeProvider clock,
     ILogger<AmqpDeliveryRelay> logger) : OutboxRelay<AmqpDeliveryRelay>(signal, clock, logger)
 {
+    /// <summary>Events read per department per round.</summary>
     public const int Batch = 1000;
+
+    /// <summary>Messages published before their confirms are awaited.</summary>
+    public const int Window = 1000;
 
     private readonly HashSet<string> declared = new(StringComparer.Ordinal);
     private IChannel? channel;
@@ -53,20 +58,18 @@ public sealed class AmqpDeliveryRelay(
             return 0;
         }
 
-        var batches = new List<(string Code, IReadOnlyList<FeedEntry> Rows)>(behind.Count);
-        foreach (var department in behind)
+        var batches = await ReadBatchesAsync(connection, behind, ct);
+        if (batches.Count == 0)
         {
-            var rows = await DeliveryStore.ReadAsync(connection, department.Code, department.Sent, Batch, ct);
-            if (rows.Count > 0)
-            {
-                batches.Add((department.Code, rows));
-            }
+            return 0;
         }
 
         channel ??= await broker.CreatePublishChannelAsync(ct);
-        // Every department's batch goes out before any confirm is awaited: one round trip for all, not one per
-        // message or per department (a change reaches the tenth department as soon as the first).
-        var confirms = new List<Task>(batches.Sum(b => b.Rows.Count));
+        // Every department's batch goes out before confirms are awaited — a change reaches the tenth department as
+        // soon as the first — in windows of at most Window unconfirmed messages (the channel refuses more than
+        // BrokerConnection allows outstanding).
+        var sent = 0;
+        var confirms = new List<Task>(Window);
         foreach (var (code, rows) in batches)
         {
             var queue = DepartmentTopology.Queue(code);
@@ -88,27 +91,66 @@ public sealed class AmqpDeliveryRelay(
                     Timestamp = new AmqpTimestamp(Clock.GetUtcNow().ToUnixTimeSeconds()),
                 };
                 confirms.Add(channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(row.Event), ct).AsTask());
+                if (confirms.Count == Window)
+                {
+                    await Task.WhenAll(confirms);
+                    sent += confirms.Count;
+                    confirms.Clear();
+                }
             }
         }
 
         await Task.WhenAll(confirms);
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
-        {
-            var now = Clock.GetUtcNow();
-            foreach (var (code, rows) in batches)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO amqp_cursors (department_code, last_sequence, updated_at) VALUES (@code, @last, @now)
-                    ON CONFLICT (department_code) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
-                    """,
-                    new { code, last = rows[^1].Sequence, now }, transaction, cancellationToken: ct));
-            }
+        sent += confirms.Count;
+        await SaveCursorsAsync(connection, batches, ct);
+        return sent;
+    }
 
-            await transaction.CommitAsync(ct);
+    /// <summary>Up to <see cref="Batch"/> events of each department behind, in one round trip (a UNION ALL of index range scans).</summary>
+    private static async Task<List<(string Code, List<FeedEntry> Rows)>> ReadBatchesAsync(DbConnection connection, List<Cursor> behind, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("batch", Batch);
+        var parts = new List<string>(behind.Count);
+        for (var i = 0; i < behind.Count; i++)
+        {
+            parameters.Add($"c{i}", behind[i].Code);
+            parameters.Add($"s{i}", behind[i].Sent);
+            parts.Add($"SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event FROM deliveries " +
+                $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence LIMIT @batch) AS d{i}");
         }
 
-        return confirms.Count;
+        var rows = await connection.QueryAsync<BatchRow>(new CommandDefinition(string.Join(" UNION ALL ", parts), parameters, cancellationToken: ct));
+        return [.. rows.GroupBy(r => r.DepartmentCode, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new FeedEntry { Sequence = r.Sequence, Type = r.Type, Event = r.Event }).ToList()))];
+    }
+
+    /// <summary>Moves every department's cursor in one statement.</summary>
+    private async Task SaveCursorsAsync(DbConnection connection, List<(string Code, List<FeedEntry> Rows)> batches, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("now", Clock.GetUtcNow());
+        var values = new List<string>(batches.Count);
+        for (var i = 0; i < batches.Count; i++)
+        {
+            parameters.Add($"c{i}", batches[i].Code);
+            parameters.Add($"l{i}", batches[i].Rows[^1].Sequence);
+            values.Add($"(@c{i}, @l{i}, @now)");
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO amqp_cursors (department_code, last_sequence, updated_at) VALUES {string.Join(", ", values)}
+            ON CONFLICT (department_code) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
+            """, parameters, cancellationToken: ct));
+    }
+
+    private sealed class BatchRow
+    {
+        public string DepartmentCode { get; init; } = "";
+        public long Sequence { get; init; }
+        public string Type { get; init; } = "";
+        public string Event { get; init; } = "";
     }
 
     private sealed class Cursor
