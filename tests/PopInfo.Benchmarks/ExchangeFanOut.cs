@@ -139,7 +139,7 @@ public static class ExchangeFanOut
         var firstSequence = await rig.RegistryLastSequenceAsync() + 1;
 
         // Write the changes: a closed loop of several clients on the registry's REST API.
-        var workload = new SequencedRegistryWorkload(rig.RegistryHttp, new PersonFactory(0), updates);
+        var workload = new RegistryWorkload(rig.RegistryHttp, new PersonFactory(0), updates);
         var meter = new BusyMeter();
         var written = 0;
         var errors = 0;
@@ -362,7 +362,7 @@ public static class ExchangeFanOut
             Console.WriteLine($"   {d} consumers (own connection each, the department's own AMQP user), prefetch {prefetch}, manual ack of each message");
             // A tap on the registry's bus exchange: when each PersonChanged reached the broker's consumers (the exchange's own queue is bound to the same fanout).
             await using var tap = await rig.BusTapAsync(prefetch);
-            var workload = new SequencedRegistryWorkload(rig.RegistryHttp, new PersonFactory(1_000_000), updates);
+            var workload = new RegistryWorkload(rig.RegistryHttp, new PersonFactory(1_000_000), updates);
             if (warmup > 0)
             {
                 var warm = await Drive.OpenLoopAsync("warm-up", workload, rate, TimeSpan.FromSeconds(warmup), spin: false);
@@ -467,7 +467,7 @@ public static class ExchangeFanOut
     }
 
     /// <summary>Where a change's time goes: on the bus (registry relay), projected (the event rows' created_at), first and last queue arrival.</summary>
-    private static async Task ReportStagesAsync(Rig rig, Run run, SequencedRegistryWorkload workload, FanOutRecorder recorder, FanOutRecorder tap)
+    private static async Task ReportStagesAsync(Rig rig, Run run, RegistryWorkload workload, FanOutRecorder recorder, FanOutRecorder tap)
     {
         var ok = run.Samples.Where(s => s.Ok && workload.Sequences.ContainsKey(s.Key)).ToList();
         if (ok.Count == 0)
@@ -989,7 +989,7 @@ public static class ExchangeFanOut
 
                 if (attempt == 0 && writeIfNone)
                 {
-                    var workload = new SequencedRegistryWorkload(RegistryHttp, new PersonFactory(2_000_000), 0);
+                    var workload = new RegistryWorkload(RegistryHttp, new PersonFactory(2_000_000), 0);
                     for (var i = 0; i < 3; i++)
                     {
                         await workload.ExecuteAsync(Latencies.Now);

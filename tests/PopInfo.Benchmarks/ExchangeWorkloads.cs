@@ -1,81 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RabbitMQ.Client;
 
 namespace PopInfo.Benchmarks;
-
-/// <summary>
-/// Changes to the registry over its REST API, as <see cref="RegistryWorkload"/> (new persons, and for
-/// <c>updateShare</c> of them a correction of someone registered earlier), noting each change's global
-/// sequence number from the answer: the exchange's events carry it as <c>registrysequence</c>.
-/// </summary>
-public sealed class SequencedRegistryWorkload(HttpClient http, PersonFactory people, double updateShare) : IWorkload
-{
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private readonly ConcurrentQueue<(Guid Id, int Version)> idle = new();
-    private long counter;
-
-    public string Name => "registry";
-
-    /// <summary>Command id → the change's sequence in the register's change log.</summary>
-    public ConcurrentDictionary<Guid, long> Sequences { get; } = new();
-
-    /// <summary>A person record as the registry answers it (the baseline stores one of this size).</summary>
-    public string? LastPersonJson { get; private set; }
-
-    public async Task<Sample> ExecuteAsync(long due)
-    {
-        var n = Interlocked.Increment(ref counter);
-        var wantsUpdate = updateShare > 0 && Math.Floor(n * updateShare) > Math.Floor((n - 1) * updateShare);
-        string kind, path;
-        Guid key;
-        byte[] body;
-        if (wantsUpdate && idle.TryDequeue(out var person))
-        {
-            (key, body) = people.Correction(person.Version);
-            (kind, path) = ("correct", $"/api/v1/persons/{person.Id}/corrections");
-        }
-        else
-        {
-            (key, _, body) = people.Register();
-            (kind, path) = ("register", "/api/v1/persons");
-        }
-
-        var sent = Latencies.Now;
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = Json;
-            using var response = await http.SendAsync(request);
-            var answer = await response.Content.ReadAsByteArrayAsync();
-            var answered = Latencies.Now;
-            var status = (int)response.StatusCode;
-            if (status is not (200 or 201))
-            {
-                var text = System.Text.Encoding.UTF8.GetString(answer);
-                return new Sample(kind, key, due, sent, answered, 0, false, $"HTTP {status} {(text.Length > 200 ? text[..200] : text)}");
-            }
-
-            using var document = JsonDocument.Parse(answer);
-            var root = document.RootElement;
-            Sequences[key] = root.GetProperty("sequence").GetInt64();
-            idle.Enqueue((root.GetProperty("personId").GetGuid(), root.GetProperty("version").GetInt32()));
-            if (n % 500 == 1)
-            {
-                LastPersonJson = root.GetProperty("person").GetRawText();
-            }
-
-            return new Sample(kind, key, due, sent, answered, 0, true, null);
-        }
-        catch (Exception ex)
-        {
-            return new Sample(kind, key, due, sent, Latencies.Now, 0, false, ex.GetType().Name + ": " + ex.Message);
-        }
-    }
-}
 
 /// <summary>
 /// The latency baseline: the least a change fanned out to the departments could cost on the same servers. A

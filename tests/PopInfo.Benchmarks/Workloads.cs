@@ -29,7 +29,8 @@ public interface IWorkload
 /// <summary>
 /// The registry over HTTP: "register person" commands (each a new valid person) and, for
 /// <c>updateShare</c> of the commands, a correction of someone registered earlier with the version last
-/// seen (<c>expectedVersion</c>). A person is corrected by at most one command at a time.
+/// seen (<c>expectedVersion</c>). A person is corrected by at most one command at a time. Each change's
+/// global sequence number is noted from the answer (the exchange's events carry it as <c>registrysequence</c>).
 /// </summary>
 public sealed class RegistryWorkload(HttpClient http, PersonFactory people, double updateShare) : IWorkload
 {
@@ -38,6 +39,9 @@ public sealed class RegistryWorkload(HttpClient http, PersonFactory people, doub
     private long counter;
 
     public string Name => "registry";
+
+    /// <summary>Command id → the change's sequence in the register's change log.</summary>
+    public ConcurrentDictionary<Guid, long> Sequences { get; } = new();
 
     /// <summary>The last "register person" answer, to size the baseline's row like the registry's record.</summary>
     public string? LastPersonJson { get; private set; }
@@ -76,6 +80,7 @@ public sealed class RegistryWorkload(HttpClient http, PersonFactory people, doub
 
             using var document = JsonDocument.Parse(answer);
             var root = document.RootElement;
+            Sequences[key] = root.GetProperty("sequence").GetInt64();
             idle.Enqueue((root.GetProperty("personId").GetGuid(), root.GetProperty("version").GetInt32()));
             if (n % 500 == 1)
             {

@@ -104,13 +104,19 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
             WHERE x.registry_sequence = @registrySequence ORDER BY x.department_code, x.sequence
             """, new { registrySequence }, cancellationToken: ct));
         var result = new List<ChangeDelivery>();
+        var depths = new Dictionary<string, QueueDepth?>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             bool? inQueue = row.AmqpUser is null ? null : row.Sequence <= row.Published;
             bool? acknowledged = null;
             if (inQueue == true)
             {
-                var depth = await broker.QueueDepthAsync(row.Department, ct);
+                // A department with two subscriptions has two rows: ask the broker once.
+                if (!depths.TryGetValue(row.Department, out var depth))
+                {
+                    depth = depths[row.Department] = await broker.QueueDepthAsync(row.Department, ct);
+                }
+
                 acknowledged = depth is null ? null : row.Sequence <= row.Published - depth.InQueue;
             }
 
