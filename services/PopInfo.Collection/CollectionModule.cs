@@ -11,6 +11,7 @@ using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Collection;
 
@@ -43,7 +44,9 @@ public static class CollectionModule
         // Reads of the register, and of the exchange's delivery status: a collector waits at most a few seconds
         // before the desk says the other service is away.
         var registryUrl = builder.Configuration["PopInfo:Collection:RegistryUrl"] ?? "http://127.0.0.1:5101/";
-        Interactive(builder.Services.AddHttpClient<RegistryClient>(http => http.BaseAddress = new Uri(registryUrl)));
+        // With the desk's own token (client credentials): the register answers only platform services.
+        Interactive(builder.Services.AddHttpClient<RegistryClient>(http => http.BaseAddress = new Uri(registryUrl)))
+            .AddServiceToken(Name, PlatformScopes.RegistryRead);
         var exchangeUrl = builder.Configuration["PopInfo:Collection:ExchangeUrl"] ?? "http://127.0.0.1:5103/";
         var exchangeKey = builder.Configuration["PopInfo:Collection:ExchangeKey"];
         Interactive(builder.Services.AddHttpClient<ExchangeClient>(http =>
@@ -62,7 +65,7 @@ public static class CollectionModule
     // The service defaults give every client the standard pipeline (3 retries, 30 s); the desk's clients get a
     // shorter budget instead. RemoveAllResilienceHandlers is marked experimental (EXTEXP0001) but is the
     // documented way to replace the default pipeline for one client.
-    private static void Interactive(IHttpClientBuilder client)
+    private static IHttpClientBuilder Interactive(IHttpClientBuilder client)
     {
 #pragma warning disable EXTEXP0001
         client.RemoveAllResilienceHandlers()
@@ -75,6 +78,7 @@ public static class CollectionModule
                 options.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
             });
+        return client;
     }
 
     public static IEndpointRouteBuilder MapCollection(this IEndpointRouteBuilder app)

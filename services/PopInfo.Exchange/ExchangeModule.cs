@@ -8,6 +8,7 @@ using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Exchange;
 
@@ -45,7 +46,7 @@ public static class ExchangeModule
         builder.Services.AddSingleton<RelaySignal<AmqpDeliveryRelay>>();
         builder.Services.AddSingleton<RelaySignal<WebhookDeliveryRelay>>();
         var registryUrl = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.RegistryUrl ?? new ExchangeOptions().RegistryUrl;
-        builder.Services.AddHttpClient<RegistryFeed>(http => http.BaseAddress = registryUrl);
+        builder.Services.AddHttpClient<RegistryFeed>(http => http.BaseAddress = registryUrl).AddServiceToken(Name, PlatformScopes.RegistryRead);
         builder.Services.AddHostedService<ChangeProjector>();
         builder.Services.AddHostedService<WebhookDeliveryRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<PersonChangedConsumer>().Endpoint(e => e.Name = PersonChangedConsumer.QueueName));

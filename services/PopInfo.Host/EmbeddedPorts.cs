@@ -1,6 +1,7 @@
 using PopInfo.Analytics;
 using PopInfo.Collection;
 using PopInfo.Exchange;
+using PopInfo.Identity;
 using PopInfo.Monitoring;
 using PopInfo.Registry;
 using PopInfo.Sharing;
@@ -14,7 +15,7 @@ public static class EmbeddedPorts
     public const int StartPage = 5100;
 
     public static IReadOnlyList<ServiceInfo> Services { get; } =
-        [RegistryModule.Info, CollectionModule.Info, ExchangeModule.Info, SharingModule.Info, AnalyticsModule.Info, MonitoringModule.Info];
+        [RegistryModule.Info, CollectionModule.Info, ExchangeModule.Info, SharingModule.Info, AnalyticsModule.Info, MonitoringModule.Info, IdentityModule.Info];
 
     /// <summary>Listens on 127.0.0.1 unless PopInfo:Host:BindAddress says otherwise.</summary>
     public static string[] Urls(IConfiguration configuration)

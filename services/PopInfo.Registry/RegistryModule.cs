@@ -9,6 +9,7 @@ using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Registry;
 
@@ -26,6 +27,8 @@ public static class RegistryModule
         ValidationNames.UseCamelCase();
         builder.AddServiceDatabase(Name, typeof(RegistryModule).Assembly);
         builder.AddOpenApiDocument(Name, "PopInfo registry — the population master database");
+        // Only the platform's services reach the register: reads with registry.read, commands with registry.write.
+        builder.AddPlatformAuthentication(Name);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddHostedService<RegionSeeder>();
@@ -35,6 +38,7 @@ public static class RegistryModule
         builder.Services.AddSingleton<PersonCommands>();
         builder.Services.AddSingleton<HouseholdCommands>();
         builder.Services.AddSingleton<PersonQueries>();
+        builder.Services.AddSingleton<ReadAudit>();
         builder.Services.AddHostedService<ChangeLogRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<ApplyRegistryCommandConsumer, ApplyRegistryCommandConsumerDefinition>());
         return builder;

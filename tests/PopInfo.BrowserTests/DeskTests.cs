@@ -99,7 +99,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         await Expect(form.GetByTestId("form-deliveries")).ToContainTextAsync(bureau);
         await Expect(form.GetByTestId("form-deliveries")).ToContainTextAsync("可经订阅接口读取");
 
-        using (var registry = new HttpClient { BaseAddress = Registry })
+        using (var registry = ServiceProcess.RegistryClient(Registry))
         {
             var (found, person) = await registry.GetJsonAsync($"/api/v1/persons/by-id-number/{child}");
             Assert.Equal(200, found);
@@ -279,7 +279,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
     /// <summary>A living woman registered in the community, directly at the registry; returns her identity number.</summary>
     private static async Task<string> RegisterResidentAsync(string community)
     {
-        using var registry = new HttpClient { BaseAddress = Registry };
+        using var registry = ServiceProcess.RegistryClient(Registry);
         var body = People.ResidentOf(community, "2");
         var (status, created) = await registry.PostAsync("/api/v1/persons", body);
         Assert.True(status == 201, $"Registering a resident failed: {status} {created}");

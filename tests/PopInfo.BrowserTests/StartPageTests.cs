@@ -11,7 +11,7 @@ namespace PopInfo.BrowserTests;
 public sealed class StartPageTests(ChromiumFixture chromium, EmbeddedHostFixture host, ITestOutputHelper output)
 {
     private static readonly (string Name, int Port)[] Services =
-        [("registry", 5101), ("collection", 5102), ("exchange", 5103), ("sharing", 5104), ("analytics", 5105), ("monitoring", 5106)];
+        [("registry", 5101), ("collection", 5102), ("exchange", 5103), ("sharing", 5104), ("analytics", 5105), ("monitoring", 5106), ("identity", 5107)];
 
     [Fact]
     public async Task The_start_page_links_the_API_document_of_each_of_the_six_services()

@@ -62,7 +62,7 @@ public sealed class ChangeStreamTests
     /// </summary>
     private static async Task<List<Guid>> WriteStreamAsync(ServiceProcess registry, Func<Task> atHalfway)
     {
-        using var http = new HttpClient { BaseAddress = registry.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = ServiceProcess.RegistryClient(registry.BaseAddress, TimeSpan.FromSeconds(5));
         var accepted = new List<Guid>();
         var disruption = Task.CompletedTask;
         for (var i = 0; i < Changes; i++)

@@ -27,7 +27,7 @@ public sealed class DeskTransmissionTests
             await registry.StartAsync();
             await using var collection = ServiceProcess.Collection(database, broker, registry.BaseAddress, AdminPassword);
             await collection.StartAsync();
-            using var registryHttp = new HttpClient { BaseAddress = registry.BaseAddress };
+            using var registryHttp = ServiceProcess.RegistryClient(registry.BaseAddress);
             using var desk = await SignInCollectorAsync(collection, community);
 
             var mothers = new List<string>();

@@ -6,7 +6,7 @@ namespace PopInfo.EndToEndTests;
 public sealed class EmbeddedHostTests
 {
     private static readonly (string Name, int Port)[] Services =
-        [("registry", 5101), ("collection", 5102), ("exchange", 5103), ("sharing", 5104), ("analytics", 5105), ("monitoring", 5106)];
+        [("registry", 5101), ("collection", 5102), ("exchange", 5103), ("sharing", 5104), ("analytics", 5105), ("monitoring", 5106), ("identity", 5107)];
 
     [Fact]
     public async Task The_embedded_host_answers_each_service_on_its_own_port_like_the_distributed_mode()
@@ -14,7 +14,9 @@ public sealed class EmbeddedHostTests
         var data = Path.Combine(Path.GetTempPath(), "popinfo-e2e-host-" + Guid.NewGuid().ToString("N")[..8]);
         await using var host = ServiceProcess.EmbeddedHost(data);
         await host.StartAsync();
-        using var http = new HttpClient();
+        // Acting as a platform service (a token of the tests' issuer, which the host trusts by its settings).
+        using var http = ServiceProcess.RegistryClient(new Uri("http://127.0.0.1:5101/"));
+        using var anonymous = new HttpClient();
 
         foreach (var (name, port) in Services)
         {
@@ -22,6 +24,12 @@ public sealed class EmbeddedHostTests
             var (_, info) = await http.GetJsonAsync($"http://127.0.0.1:{port}/api/v1/service");
             Assert.Equal(200, ready);
             Assert.Equal(name, (string)info["name"]!);
+        }
+
+        // The register answers only platform services.
+        using (var refused = await anonymous.GetAsync("http://127.0.0.1:5101/api/v1/changes?after=0&limit=1000"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
         // The registry's routes answer on the registry's port only.

@@ -21,6 +21,11 @@ public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("PopInfo:Database:DataDirectory", DataDirectory);
+        foreach (var (key, value) in TestIssuer.Shared.Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
         builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
         builder.ConfigureTestServices(services =>
@@ -52,9 +57,20 @@ public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
                 : throw new HttpRequestException("The embedded host is still starting.");
     }
 
-    /// <summary>A client of one service (by its port), keeping cookies as a browser does.</summary>
-    public HttpClient ClientOf(int port) =>
-        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}"), HandleCookies = true, AllowAutoRedirect = false });
+    /// <summary>
+    /// A client of one service (by its port), keeping cookies as a browser does. The registry's (5101) carries a
+    /// platform service's token with both of the register's scopes, as only services reach the register.
+    /// </summary>
+    public HttpClient ClientOf(int port)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}"), HandleCookies = true, AllowAutoRedirect = false });
+        if (port == Registry.RegistryModule.Port)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestIssuer.Shared.RegistryToken());
+        }
+
+        return client;
+    }
 
     public override async ValueTask DisposeAsync()
     {

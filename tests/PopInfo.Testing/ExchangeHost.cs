@@ -28,6 +28,11 @@ public sealed class ExchangeHost(IReadOnlyDictionary<string, string?> settings, 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("PopInfo:Exchange:AdminKey", AdminKey);
+        foreach (var (key, value) in TestIssuer.Shared.Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in FastWebhooks)
         {
             builder.UseSetting(key, value);

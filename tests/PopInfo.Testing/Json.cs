@@ -25,6 +25,13 @@ public static class HttpJson
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
     }
 
+    public static async Task<(int Status, JsonArray Body)> GetJsonArrayAsync(this HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, response.IsSuccessStatusCode ? JsonNode.Parse(text)!.AsArray() : []);
+    }
+
     private static async Task<JsonObject> ReadAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

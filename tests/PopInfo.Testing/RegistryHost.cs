@@ -9,10 +9,30 @@ public sealed class RegistryHost(IReadOnlyDictionary<string, string?> settings) 
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        foreach (var (key, value) in TestIssuer.Shared.Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>Clients act as a platform service with both of the register's scopes (<see cref="TestIssuer.RegistryToken"/>).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestIssuer.Shared.RegistryToken());
+    }
+
+    /// <summary>A client with no token at all.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
     }
 
     /// <summary>PostgreSQL in a database of its own, RabbitMQ as the bus: the distributed mode.</summary>

@@ -53,7 +53,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5106. Its collection
+    /// The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5107. Its collection
     /// desk's first account, admin, gets the password <see cref="CollectionHost.AdminPassword"/>.
     /// </summary>
     public static ServiceProcess EmbeddedHost(string dataDirectory) =>
@@ -68,6 +68,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>A client of the register acting as a platform service with both of its scopes.</summary>
+    public static HttpClient RegistryClient(Uri registry, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = registry, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestIssuer.Shared.RegistryToken());
+        return client;
+    }
+
     public async Task StartAsync()
     {
         var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, assembly + ".dll"))
@@ -76,6 +84,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // Every service trusts the tests' own issuer and gets its own tokens from it.
+        foreach (var (key, value) in TestIssuer.Shared.EnvironmentVariables())
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

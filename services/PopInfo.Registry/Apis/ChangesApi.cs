@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Registry.Apis;
 
@@ -12,7 +14,7 @@ public static class ChangesApi
 
     public static IEndpointRouteBuilder MapChangesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/changes").WithTags("Change feed").WithGroupName(RegistryModule.Name);
+        var api = app.MapGroup("/api/v1/changes").WithTags("Change feed").WithGroupName(RegistryModule.Name).RequireScope(PlatformScopes.RegistryRead);
         api.MapGet("", GetChanges).WithName("GetChanges")
             .WithSummary("The change log after sequence 'after', in order, at most 'limit' entries; never skips an entry.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
@@ -22,7 +24,7 @@ public static class ChangesApi
     }
 
     public static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> GetChanges(
-        PersonQueries queries, CancellationToken ct, [FromQuery] long after = 0, [FromQuery] int limit = 100)
+        ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct, [FromQuery] long after = 0, [FromQuery] int limit = 100)
     {
         var violations = new List<RuleViolation>();
         if (after < 0)
@@ -41,6 +43,8 @@ public static class ChangesApi
         }
 
         var changes = await queries.ChangesAsync(after, limit, ct);
+        // The feed carries whole persons: its reads are audited by the stretch of sequences (the persons are in the log).
+        await audit.WriteAsync(user, "changes.read", [], changes.Count == 0 ? $"after {after}: none" : $"sequences {changes[0].Sequence}-{changes[^1].Sequence}", ct);
         return TypedResults.Ok(new ChangePage(changes, changes.Count > 0 ? changes[^1].Sequence : after));
     }
 

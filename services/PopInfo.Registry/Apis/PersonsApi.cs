@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Registry.Commands;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Registry.Apis;
 
@@ -12,37 +14,39 @@ public static class PersonsApi
 
     public static IEndpointRouteBuilder MapPersonsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Persons").WithGroupName(RegistryModule.Name);
+        var root = app.MapGroup("/api/v1").WithTags("Persons").WithGroupName(RegistryModule.Name);
+        var api = root.MapGroup("").RequireScope(PlatformScopes.RegistryWrite);
+        var reads = root.MapGroup("").RequireScope(PlatformScopes.RegistryRead);
 
-        api.MapPost("/persons", (RegisterPersonRequest body, PersonCommands c, CancellationToken ct) => Run(c.RegisterPersonAsync(body, ct)))
+        api.MapPost("/persons", (RegisterPersonRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterPersonAsync(body.From(user), ct)))
             .WithName("RegisterPerson").WithSummary("Enter a person living in the city who is not yet in the register.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/births", (RegisterBirthRequest body, PersonCommands c, CancellationToken ct) => Run(c.RegisterBirthAsync(body, ct)))
+        api.MapPost("/births", (RegisterBirthRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterBirthAsync(body.From(user), ct)))
             .WithName("RegisterBirth").WithSummary("Register a newborn, with the mother and household where known.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/move-ins", (MoveInRequest body, PersonCommands c, CancellationToken ct) => Run(c.MoveInAsync(body, ct)))
+        api.MapPost("/move-ins", (MoveInRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveInAsync(body.From(user), ct)))
             .WithName("MoveIn").WithSummary("A registered resident moves into the city (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/migrant-arrivals", (MigrantArrivalRequest body, PersonCommands c, CancellationToken ct) => Run(c.MigrantArrivalAsync(body, ct)))
+        api.MapPost("/migrant-arrivals", (MigrantArrivalRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantArrivalAsync(body.From(user), ct)))
             .WithName("MigrantArrival").WithSummary("A migrant arrives (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
 
-        api.MapPost("/persons/{id:guid}/death", (Guid id, RegisterDeathRequest body, PersonCommands c, CancellationToken ct) => Run(c.RegisterDeathAsync(id, body, ct)))
+        api.MapPost("/persons/{id:guid}/death", (Guid id, RegisterDeathRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterDeathAsync(id, body.From(user), ct)))
             .WithName("RegisterDeath").WithSummary("Register a death.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-within-city", (Guid id, MoveWithinCityRequest body, PersonCommands c, CancellationToken ct) => Run(c.MoveWithinCityAsync(id, body, ct)))
+        api.MapPost("/persons/{id:guid}/move-within-city", (Guid id, MoveWithinCityRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveWithinCityAsync(id, body.From(user), ct)))
             .WithName("MoveWithinCity").WithSummary("Move to another address in the city, optionally with the household registration.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-out", (Guid id, MoveOutRequest body, PersonCommands c, CancellationToken ct) => Run(c.MoveOutAsync(id, body, ct)))
+        api.MapPost("/persons/{id:guid}/move-out", (Guid id, MoveOutRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveOutAsync(id, body.From(user), ct)))
             .WithName("MoveOut").WithSummary("A registered resident moves out of the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/migrant-departure", (Guid id, MigrantDepartureRequest body, PersonCommands c, CancellationToken ct) => Run(c.MigrantDepartureAsync(id, body, ct)))
+        api.MapPost("/persons/{id:guid}/migrant-departure", (Guid id, MigrantDepartureRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantDepartureAsync(id, body.From(user), ct)))
             .WithName("MigrantDeparture").WithSummary("A migrant leaves the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/corrections", (Guid id, CorrectDetailsRequest body, PersonCommands c, CancellationToken ct) => Run(c.CorrectDetailsAsync(id, body, ct)))
+        api.MapPost("/persons/{id:guid}/corrections", (Guid id, CorrectDetailsRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.CorrectDetailsAsync(id, body.From(user), ct)))
             .WithName("CorrectDetails").WithSummary("Correct personal details; only the fields sent change.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/household", (Guid id, ChangeHouseholdRequest body, PersonCommands c, CancellationToken ct) => Run(c.ChangeHouseholdAsync(id, body, ct)))
+        api.MapPost("/persons/{id:guid}/household", (Guid id, ChangeHouseholdRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.ChangeHouseholdAsync(id, body.From(user), ct)))
             .WithName("ChangeHousehold").WithSummary("Join or leave a household, or change the relationship to its head.").ProducesChange(StatusCodes.Status200OK);
 
-        api.MapGet("/persons/{id:guid}", GetPerson).WithName("GetPerson")
+        reads.MapGet("/persons/{id:guid}", GetPerson).WithName("GetPerson")
             .WithSummary("A person now, or as the register knew them at a past time (asOf, ISO 8601).");
-        api.MapGet("/persons/by-id-number/{idNumber}", GetByIdNumber).WithName("GetPersonByIdNumber")
+        reads.MapGet("/persons/by-id-number/{idNumber}", GetByIdNumber).WithName("GetPersonByIdNumber")
             .WithSummary("A person by resident identity number (a lower-case x is accepted).");
-        api.MapGet("/persons", FindByName).WithName("FindPersonsByName")
+        reads.MapGet("/persons", FindByName).WithName("FindPersonsByName")
             .WithSummary("People with exactly this name (?name=, required; ?limit= 1–50, default 20), ordered by identity number.");
-        api.MapGet("/persons/{id:guid}/history", GetHistory).WithName("GetPersonHistory")
+        reads.MapGet("/persons/{id:guid}/history", GetHistory).WithName("GetPersonHistory")
             .WithSummary("Every version of a person, oldest first, with when each happened and was recorded.");
         return app;
     }
@@ -57,24 +61,27 @@ public static class PersonsApi
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     public static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetPerson(
-        Guid id, [FromQuery] DateTimeOffset? asOf, PersonQueries queries, CancellationToken ct)
+        Guid id, [FromQuery] DateTimeOffset? asOf, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
     {
         var version = await queries.GetAsync(id, asOf, ct);
+        await audit.WriteAsync(user, "person.get", version is null ? [] : [id], asOf is null ? null : $"asOf {asOf:O}", ct);
         return version is null
             ? TypedResults.Problem(Problem.NotFound(asOf is null ? $"No person with id {id}." : $"No version of person {id} was recorded by {asOf:O}."))
             : TypedResults.Ok(PersonResponse.From(version));
     }
 
-    public static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetByIdNumber(string idNumber, PersonQueries queries, CancellationToken ct)
+    public static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetByIdNumber(
+        string idNumber, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
     {
         var version = await queries.GetByIdNumberAsync(idNumber, ct);
+        await audit.WriteAsync(user, "person.by-id-number", version is null ? [] : [version.Record.PersonId], version is null ? "not found" : null, ct);
         return version is null
             ? TypedResults.Problem(Problem.NotFound("No person with this identity number is in the register."))
             : TypedResults.Ok(PersonResponse.From(version));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> FindByName(
-        [FromQuery] string? name, [FromQuery] int? limit, PersonQueries queries, CancellationToken ct)
+        [FromQuery] string? name, [FromQuery] int? limit, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -87,12 +94,15 @@ public static class PersonsApi
         }
 
         var found = await queries.FindByNameAsync(name, limit ?? 20, ct);
+        await audit.WriteAsync(user, "person.by-name", found.Select(v => v.Record.PersonId), $"{found.Count} found", ct);
         return TypedResults.Ok<IReadOnlyList<PersonResponse>>([.. found.Select(PersonResponse.From)]);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> GetHistory(Guid id, PersonQueries queries, CancellationToken ct)
+    public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> GetHistory(
+        Guid id, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
     {
         var history = await queries.HistoryAsync(id, ct);
+        await audit.WriteAsync(user, "person.history", history.Count == 0 ? [] : [id], null, ct);
         return history.Count == 0
             ? TypedResults.Problem(Problem.NotFound($"No person with id {id}."))
             : TypedResults.Ok<IReadOnlyList<PersonResponse>>([.. history.Select(PersonResponse.From)]);

@@ -6,12 +6,12 @@ namespace PopInfo.BrowserTests.Browser;
 
 /// <summary>
 /// The embedded host (services/PopInfo.Host) as its own process, on a fresh SQLite folder, for the pages under test.
-/// It listens on the fixed ports 5100–5106, so it refuses to start when any of them is taken (another host, or the
+/// It listens on the fixed ports 5100–5107, so it refuses to start when any of them is taken (another host, or the
 /// end-to-end tests): the pages would otherwise come from that process.
 /// </summary>
 public sealed class EmbeddedHostFixture : IAsyncLifetime
 {
-    private static readonly int[] Ports = [5100, 5101, 5102, 5103, 5104, 5105, 5106];
+    private static readonly int[] Ports = [5100, 5101, 5102, 5103, 5104, 5105, 5106, 5107];
 
     private readonly string dataDirectory =
         Path.Combine(Path.GetTempPath(), "popinfo-browser-host-" + Guid.NewGuid().ToString("N")[..8]);

@@ -27,7 +27,8 @@ public sealed class PublishingTests(PostgreSqlRegistryFixture fixture) : IClassF
         Assert.Equal(1, (int)message["version"]!);
         Assert.Equal("王芳", (string)message["person"]!["name"]!);
         Assert.Contains("idNumber", message["changedFields"]!.AsArray().Select(f => (string)f!));
-        Assert.Equal("api", (string)message["source"]!);
+        // The source is the caller's client, from its token, whatever the body says.
+        Assert.Equal("client:popinfo-tests", (string)message["source"]!);
         Assert.Contains("urn:message:PopInfo.Contracts.Registry:PersonChanged", envelope["messageType"]!.AsArray().Select(t => (string)t!));
         Assert.Equal(RabbitMQ.Client.DeliveryModes.Persistent, properties.DeliveryMode);
         Assert.Equal("application/vnd.masstransit+json", properties.ContentType);

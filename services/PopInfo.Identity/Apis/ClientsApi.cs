@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
+using PopInfo.Identity.Audit;
+using PopInfo.Identity.Clients;
+using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Identity.Apis;
+
+/// <summary>The platform's OAuth clients, for administrators.</summary>
+public static class ClientsApi
+{
+    public static IEndpointRouteBuilder MapClientsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/clients").WithTags("Clients").WithGroupName(IdentityModule.Name)
+            .RequireScope(PlatformScopes.IdentityAdmin);
+        api.MapGet("", ListClients).WithName("ListClients").WithSummary("Every OAuth client: platform services and departments, with status and scopes.");
+        api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct) =>
+                SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, ct))
+            .WithName("SuspendClient").WithSummary("The client gets no more tokens; those it holds expire within a minute.");
+        api.MapPost("/{clientId}/activate", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct) =>
+                SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, ct))
+            .WithName("ActivateClient").WithSummary("The client may get tokens again.");
+        return app;
+    }
+
+    /// <summary>A change of status names the version the administrator saw.</summary>
+    public sealed record StatusChange(int? ExpectedVersion, string? Reason);
+
+    public static async Task<Results<Ok<ClientView>, ProblemHttpResult>> SetStatusAsync(string clientId, string status, StatusChange body,
+        ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct)
+    {
+        var caller = TokenCaller.From(user);
+        var action = status == ClientStore.Active ? "client.activate" : "client.suspend";
+        var violations = new List<RuleViolation>();
+        if (body.ExpectedVersion is null)
+        {
+            violations.Add(new("expectedVersion", "required", "Give the version of the client you saw."));
+        }
+
+        if (FreeTextCheck(body.Reason) is { } reasonRule)
+        {
+            violations.Add(new("reason", reasonRule, "The reason is at most 500 characters of text without control characters."));
+        }
+
+        if (violations.Count > 0)
+        {
+            return TypedResults.Problem(Problem.Validation(violations));
+        }
+
+        var current = await clients.FindAsync(clientId, ct);
+        if (current is null)
+        {
+            return TypedResults.Problem(Problem.NotFound($"No client {clientId}."));
+        }
+
+        if (!await clients.SetStatusAsync(clientId, status, body.ExpectedVersion!.Value, ct))
+        {
+            await audit.WriteAsync(new(caller.Subject, caller.Role, action, clientId, "refused", "stale version", http.Connection.RemoteIpAddress?.ToString()), ct);
+            return TypedResults.Problem(Problem.VersionConflict(body.ExpectedVersion.Value, current.Version));
+        }
+
+        await audit.WriteAsync(new(caller.Subject, caller.Role, action, clientId, "ok",
+            $"{current.Status} -> {status}" + (body.Reason is null ? "" : $": {body.Reason}"), http.Connection.RemoteIpAddress?.ToString()), ct);
+        return TypedResults.Ok(View((await clients.FindAsync(clientId, ct))!));
+    }
+
+    // Until the platform-wide free-text rule lands in PopInfo.Domain: control characters and over-long reasons are refused.
+    private static string? FreeTextCheck(string? text) =>
+        text is null ? null : text.Length > 500 ? "text.length" : text.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') ? "text.control-character" : null;
+
+    private static ClientView View(ClientStore.ClientRow c) =>
+        new(c.Client_Id, c.Kind, c.Display_Name, c.Status, c.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.Version);
+
+    public sealed record ClientView(string ClientId, string Kind, string DisplayName, string Status, IReadOnlyList<string> Scopes, int Version);
+
+    public static async Task<Ok<IReadOnlyList<ClientView>>> ListClients(ClientStore clients, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<ClientView>>([.. (await clients.ListAsync(ct)).Select(View)]);
+}

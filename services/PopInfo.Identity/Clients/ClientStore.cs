@@ -1,0 +1,66 @@
+using Dapper;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Identity.Clients;
+
+/// <summary>The platform's record of each OAuth client: what it is, whether it may get tokens, what it was granted.</summary>
+public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] ServiceDatabase database, TimeProvider clock)
+{
+    public const string Active = "active";
+    public const string Suspended = "suspended";
+    public const string ServiceKind = "service";
+    public const string DepartmentKind = "department";
+
+    /// <summary>One row of <c>clients</c> (a class with setters: Dapper maps SQLite's integers and texts into it).</summary>
+    public sealed class ClientRow
+    {
+        public string Client_Id { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Display_Name { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string Scopes { get; init; } = "";
+        public int Version { get; init; }
+        public DateTimeOffset Created_At { get; init; }
+        public DateTimeOffset Updated_At { get; init; }
+    }
+
+    private const string Columns = "client_id, kind, display_name, status, scopes, version, created_at, updated_at";
+
+    public async Task<ClientRow?> FindAsync(string clientId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ClientRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM clients WHERE client_id = @clientId", new { clientId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<ClientRow>> ListAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<ClientRow>(new CommandDefinition($"SELECT {Columns} FROM clients ORDER BY client_id", cancellationToken: ct))];
+    }
+
+    /// <summary>Inserts the client, or (a platform service's, from settings) brings its name and scopes up to date.</summary>
+    public async Task<ClientRow> UpsertAsync(string clientId, string kind, string displayName, string scopes, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO clients (client_id, kind, display_name, status, scopes, version, created_at, updated_at)
+            VALUES (@clientId, @kind, @displayName, 'active', @scopes, 1, @now, @now)
+            ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name, scopes = excluded.scopes,
+                version = clients.version + 1, updated_at = excluded.updated_at
+            WHERE clients.display_name <> excluded.display_name OR clients.scopes <> excluded.scopes
+            """, new { clientId, kind, displayName, scopes, now }, cancellationToken: ct));
+        return (await FindAsync(clientId, ct))!;
+    }
+
+    /// <summary>Sets the status if the caller saw the current version; false when it did not (or the client is unknown).</summary>
+    public async Task<bool> SetStatusAsync(string clientId, string status, int expectedVersion, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE clients SET status = @status, version = version + 1, updated_at = @now WHERE client_id = @clientId AND version = @expectedVersion",
+            new { clientId, status, expectedVersion, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
+    }
+}

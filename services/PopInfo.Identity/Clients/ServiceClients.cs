@@ -1,0 +1,83 @@
+using OpenIddict.Abstractions;
+using Microsoft.Extensions.Options;
+using PopInfo.Identity.Audit;
+using PopInfo.ServiceDefaults.Security;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace PopInfo.Identity.Clients;
+
+/// <summary>
+/// The platform's own services as OAuth clients (client credentials). Their scopes are fixed here — least
+/// privilege, not a setting; their secrets come from the settings both sides read
+/// (<c>PopInfo:Auth:Clients:{service}:Secret</c>) and are stored only as OpenIddict's hash. A changed secret in
+/// the settings replaces the stored one at the next start.
+/// </summary>
+public sealed class ServiceClients(
+    IServiceScopeFactory scopes, ClientStore clients, AuditLog audit, IOptions<AuthOptions> auth, ILogger<ServiceClients> logger) : IHostedService
+{
+    /// <summary>What each platform service may ask for.</summary>
+    public static IReadOnlyDictionary<string, string[]> ScopesOf { get; } = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+    {
+        // Their writes to the register travel over the bus (the broker's validated user), not HTTP.
+        ["collection"] = [PlatformScopes.RegistryRead],
+        ["exchange"] = [PlatformScopes.RegistryRead],
+        ["sharing"] = [PlatformScopes.RegistryRead],
+        ["analytics"] = [PlatformScopes.RegistryRead],
+        ["monitoring"] = [],
+    };
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        foreach (var (service, options) in auth.Value.Clients)
+        {
+            if (string.IsNullOrEmpty(options.Secret))
+            {
+                continue;
+            }
+
+            if (!ScopesOf.TryGetValue(service, out var granted))
+            {
+                throw new InvalidOperationException($"PopInfo:Auth:Clients:{service}: no platform service is called '{service}'.");
+            }
+
+            var clientId = options.ClientId ?? "popinfo-" + service;
+            var descriptor = Descriptor(clientId, $"PopInfo {service}", options.Secret, granted);
+            var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+            if (application is null)
+            {
+                await applications.CreateAsync(descriptor, cancellationToken);
+            }
+            else
+            {
+                await applications.UpdateAsync(application, descriptor, cancellationToken);
+            }
+
+            await clients.UpsertAsync(clientId, ClientStore.ServiceKind, descriptor.DisplayName!, string.Join(' ', granted), cancellationToken);
+            await audit.WriteAsync(new("settings", null, "client.configure", clientId, "ok", "platform service client from settings"), cancellationToken);
+            logger.LogInformation("Platform service client {ClientId} configured with scopes {Scopes}", clientId, string.Join(' ', granted));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A confidential client that may use client credentials at the token endpoint for exactly these scopes.</summary>
+    public static OpenIddictApplicationDescriptor Descriptor(string clientId, string displayName, string secret, IEnumerable<string> scopes)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = displayName,
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
+        };
+        foreach (var scope in scopes)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        return descriptor;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using PopInfo.Identity.Apis;
+using PopInfo.Identity.Audit;
+using PopInfo.Identity.Clients;
+using PopInfo.Identity.Data;
+using PopInfo.Identity.Server;
+using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Identity;
+
+/// <summary>
+/// The platform's identity provider: an OpenID Connect / OAuth 2.0 server (OpenIddict) for the platform's
+/// services and the departments (client credentials), with the platform's clients and the audit of what
+/// its administrators do. Services trust any issuer named by PopInfo:Auth:Authority; this is the default one.
+/// </summary>
+public static class IdentityModule
+{
+    public const string Name = "identity";
+    public const int Port = 5107;
+
+    public static readonly ServiceInfo Info = new(Name, "identity provider",
+        "One identity for every person and system: OpenID Connect discovery, tokens for services and departments, accounts and clients.", Port);
+
+    public static IHostApplicationBuilder AddIdentityProvider(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase(Name, typeof(IdentityModule).Assembly);
+        builder.AddOpenApiDocument(Name, "PopInfo identity — the platform's identity provider");
+        builder.AddPlatformAuthentication(Name);
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.AccessTokenLifetime <= TimeSpan.FromMinutes(1),
+                "PopInfo:Identity:AccessTokenLifetime is more than 0 and at most one minute (revocation within 60 seconds rests on it).")
+            .ValidateOnStart();
+
+        builder.Services.AddDbContext<IdentityDbContext>((sp, options) =>
+            IdentityDbContext.Configure(options, sp.GetRequiredKeyedService<ServiceDatabase>(Name)));
+        builder.Services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris(TokenEndpoint.Path.TrimStart('/'));
+                server.AllowClientCredentialsFlow();
+                server.RegisterScopes([.. PlatformScopes.AudienceOf.Keys]);
+                // Plain signed JWTs (RFC 9068), so that any service — or a city's own gateway — can validate them
+                // with the published keys alone.
+                server.DisableAccessTokenEncryption();
+                server.UseAspNetCore().EnableTokenEndpointPassthrough();
+            });
+        builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddOptions<OpenIddictServerOptions>().Configure<SigningKeys, IOptions<IdentityOptions>>((server, keys, identity) =>
+        {
+            // Read once, when the server first needs its options (after the migrations ran).
+            var loaded = keys.LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult();
+            server.SigningCredentials.Add(new SigningCredentials(loaded.Signing, SecurityAlgorithms.RsaSha256));
+            server.EncryptionCredentials.Add(new EncryptingCredentials(loaded.Encryption, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+            server.Issuer = identity.Value.Issuer;
+            server.AccessTokenLifetime = identity.Value.AccessTokenLifetime;
+        });
+        builder.Services.AddOptions<OpenIddictServerAspNetCoreOptions>().Configure<IOptions<IdentityOptions>>((aspNet, identity) =>
+            // Plain HTTP only for a loopback issuer (embedded and local modes); anything else needs HTTPS.
+            aspNet.DisableTransportSecurityRequirement = identity.Value.Issuer.IsLoopback);
+
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<ClientStore>();
+        builder.Services.AddHostedService<ServiceClients>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapIdentityProvider(this IEndpointRouteBuilder app)
+    {
+        Info.MapServiceInfo(app);
+        app.MapPost(TokenEndpoint.Path, TokenEndpoint.ExchangeAsync).WithName("Token").WithTags("OpenID Connect").AllowAnonymous()
+            .WithSummary("OAuth 2.0 token endpoint (client credentials). Discovery: /.well-known/openid-configuration.")
+            .ExcludeFromDescription();
+        app.MapClientsApi();
+        return app;
+    }
+}
+
+/// <summary>Names the identity provider's assembly for test hosts.</summary>
+public sealed class IdentityEntryPoint;

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PopInfo.Identity;
+
+/// <summary>The identity provider's settings (<c>PopInfo:Identity</c>).</summary>
+public sealed class IdentityOptions
+{
+    public const string Section = "PopInfo:Identity";
+
+    /// <summary>The issuer URL written into every token and the discovery document; what services name as PopInfo:Auth:Authority.</summary>
+    [Required]
+    public Uri Issuer { get; set; } = new("http://127.0.0.1:5107/");
+
+    /// <summary>
+    /// How long an access token lives. Under a minute, so that a disabled account, a suspended department or a
+    /// revoked client stops working everywhere within 60 seconds (with the validators' 5 seconds of skew).
+    /// </summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromSeconds(55);
+
+    /// <summary>The first administrator's password (only when no account exists); else a random one written to a 0600 file.</summary>
+    public string? AdminPassword { get; set; }
+}

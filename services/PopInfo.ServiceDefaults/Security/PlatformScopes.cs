@@ -1,0 +1,48 @@
+namespace PopInfo.ServiceDefaults.Security;
+
+/// <summary>
+/// The OAuth scopes of the platform, one per kind of access, and the claims PopInfo reads from a token.
+/// A token's audience (<c>aud</c>) names the services it is for: <c>popinfo-{service}</c>.
+/// </summary>
+public static class PlatformScopes
+{
+    /// <summary>Read persons, households and the change feed of the register (platform services only).</summary>
+    public const string RegistryRead = "registry.read";
+
+    /// <summary>Send change commands to the register (platform services only).</summary>
+    public const string RegistryWrite = "registry.write";
+
+    /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
+    public const string IdentityAdmin = "identity.admin";
+
+    /// <summary>Every scope the platform's services know, with the service whose audience it opens.</summary>
+    public static IReadOnlyDictionary<string, string> AudienceOf { get; } = new Dictionary<string, string>
+    {
+        [RegistryRead] = Audience("registry"),
+        [RegistryWrite] = Audience("registry"),
+        [IdentityAdmin] = Audience("identity"),
+    };
+
+    /// <summary>The audience value of a service's tokens.</summary>
+    public static string Audience(string serviceName) => "popinfo-" + serviceName;
+}
+
+/// <summary>The claims a PopInfo token carries (RFC 9068 names where there is one).</summary>
+public static class PlatformClaims
+{
+    public const string Subject = "sub";
+    public const string ClientId = "client_id";
+
+    /// <summary>Space-separated scopes (RFC 8693 §4.2); <c>scp</c> is read too (Entra ID).</summary>
+    public const string Scope = "scope";
+
+    public const string ScopeAlternative = "scp";
+
+    /// <summary>A person's role: admin, collector, supervisor, planner, operator, auditor.</summary>
+    public const string Role = "role";
+
+    /// <summary>A person's region scope: a community code (collectors), a street code (supervisors).</summary>
+    public const string Region = "region";
+
+    public const string Name = "name";
+}

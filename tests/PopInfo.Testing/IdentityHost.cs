@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using PopInfo.Identity;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Testing;
+
+/// <summary>
+/// The identity provider in-process. Its issuer is <see cref="Issuer"/>; the platform services' clients have the
+/// secret <see cref="TestIssuer.ServiceSecret"/>. Its own administration API trusts the tests' issuer (any issuer
+/// will do), so tests act as an administrator with a minted <c>identity.admin</c> token.
+/// </summary>
+public sealed class IdentityHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<IdentityEntryPoint>
+{
+    public const string Issuer = "http://127.0.0.1:5107/";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in TestIssuer.Shared.Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("PopInfo:Identity:Issuer", Issuer);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>The identity provider on SQLite in a fresh folder.</summary>
+    public static IdentityHost OnSqlite(IReadOnlyDictionary<string, string?>? more = null) => new(new Dictionary<string, string?>(more ?? new Dictionary<string, string?>())
+    {
+        ["PopInfo:Database:Provider"] = "Sqlite",
+        ["PopInfo:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "popinfo-identity-" + Guid.NewGuid().ToString("N")[..12]),
+    });
+
+    /// <summary>An administrator's client (a token of the tests' issuer with identity.admin).</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            TestIssuer.Shared.Token([PlatformScopes.IdentityAdmin], subject: "admin", role: "admin"));
+        return client;
+    }
+
+    /// <summary>A registry that trusts this provider (discovery and keys read from it in-process), on SQLite.</summary>
+    public WebApplicationFactory<Registry.RegistryEntryPoint> RegistryTrustingThis()
+    {
+        var registry = RegistryHost.OnSqlite();
+        return registry.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("PopInfo:Auth:Authority", Issuer);
+            b.ConfigureTestServices(s => s.Configure<JwtBearerOptions>(PlatformAuthentication.Scheme, o => o.BackchannelHttpHandler = Server.CreateHandler()));
+        });
+    }
+}
