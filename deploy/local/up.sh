@@ -10,7 +10,7 @@
 #   POPINFO_CONFIGURATION   [Release]
 #   POPINFO_TFM             [net10.0]     target framework folder under bin/<configuration>/
 #   POPINFO_SKIP_BUILD      [0]           1: do not run `dotnet build` (use existing bin/)
-#   POPINFO_SERVICES        [registry collection exchange sharing analytics monitoring]
+#   POPINFO_SERVICES        [identity registry collection exchange sharing analytics monitoring]
 #                                         subset (and order) of the services to start
 #   POPINFO_BIND_HOST       [127.0.0.1]   address every service listens on
 #   POPINFO_REGISTRY_PORT   [5101]   POPINFO_COLLECTION_PORT [5102]  POPINFO_EXCHANGE_PORT   [5103]
@@ -35,7 +35,7 @@ POPINFO_SOLUTION="${POPINFO_SOLUTION:-PopInfo.sln}"
 POPINFO_CONFIGURATION="${POPINFO_CONFIGURATION:-Release}"
 POPINFO_TFM="${POPINFO_TFM:-net10.0}"
 POPINFO_SKIP_BUILD="${POPINFO_SKIP_BUILD:-0}"
-POPINFO_SERVICES="${POPINFO_SERVICES:-registry collection exchange sharing analytics monitoring}"
+POPINFO_SERVICES="${POPINFO_SERVICES:-identity registry collection exchange sharing analytics monitoring}"
 POPINFO_BIND_HOST="${POPINFO_BIND_HOST:-127.0.0.1}"
 POPINFO_REGISTRY_PORT="${POPINFO_REGISTRY_PORT:-5101}"
 POPINFO_COLLECTION_PORT="${POPINFO_COLLECTION_PORT:-5102}"
@@ -43,6 +43,7 @@ POPINFO_EXCHANGE_PORT="${POPINFO_EXCHANGE_PORT:-5103}"
 POPINFO_SHARING_PORT="${POPINFO_SHARING_PORT:-5104}"
 POPINFO_ANALYTICS_PORT="${POPINFO_ANALYTICS_PORT:-5105}"
 POPINFO_MONITORING_PORT="${POPINFO_MONITORING_PORT:-5106}"
+POPINFO_IDENTITY_PORT="${POPINFO_IDENTITY_PORT:-5107}"
 POPINFO_DB_CONNECTION_STRING="${POPINFO_DB_CONNECTION_STRING:-Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}}"
 POPINFO_RABBITMQ_URI="${POPINFO_RABBITMQ_URI:-amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/}"
 POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
@@ -50,6 +51,22 @@ POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
 
 mkdir -p "$POPINFO_RUN_DIR/logs" "$POPINFO_RUN_DIR/pids"
 RUN_DIR="$(cd "$POPINFO_RUN_DIR" && pwd)"
+
+# Each platform service's OAuth client secret at the identity provider: made once, kept in a file only its
+# owner reads (run/secrets/clients.env, 0600 in a 0700 folder), never printed. The identity provider gets them
+# all (it stores only their hashes); each service gets its own.
+POPINFO_CLIENT_SERVICES="collection exchange sharing analytics monitoring"
+mkdir -p "$RUN_DIR/secrets" && chmod 0700 "$RUN_DIR/secrets"
+if [[ ! -s "$RUN_DIR/secrets/clients.env" ]]; then
+    (
+        umask 077
+        for client in $POPINFO_CLIENT_SERVICES; do
+            echo "PopInfo__Auth__Clients__${client}__Secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
+        done >"$RUN_DIR/secrets/clients.env"
+    )
+fi
+chmod 0600 "$RUN_DIR/secrets/clients.env"
+POPINFO_ISSUER="${POPINFO_ISSUER:-http://${POPINFO_BIND_HOST}:${POPINFO_IDENTITY_PORT}/}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 say() { echo "=== [up.sh] $*"; }
@@ -107,6 +124,10 @@ start_service() {
         export PopInfo__Bus__Transport=RabbitMq
         export PopInfo__Bus__RabbitMqUri="$POPINFO_RABBITMQ_URI"
         export MASSTRANSIT_USAGE_TELEMETRY=false
+        export PopInfo__Auth__Authority="$POPINFO_ISSUER" PopInfo__Identity__Issuer="$POPINFO_ISSUER"
+        while IFS= read -r secret; do
+            [[ "$name" == identity || "$secret" == "PopInfo__Auth__Clients__${name}__Secret="* ]] && export "${secret?}"
+        done <"$RUN_DIR/secrets/clients.env"
         exec setsid dotnet "$dll" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null
     ) &
     echo "$!" >"$RUN_DIR/pids/$name.pid"
@@ -167,3 +188,8 @@ done
 echo "    RabbitMQ management UI: http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/ (user ${POPINFO_RABBITMQ_USER})"
 echo "    PostgreSQL:             127.0.0.1:${POPINFO_PG_PORT}, database ${POPINFO_PG_DATABASE}"
 echo "    logs: $RUN_DIR/logs   stop: deploy/local/down.sh [--all]"
+desk_password="$REPO_ROOT/services/PopInfo.Collection/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/data/collection-admin-password.txt"
+if [[ -f "$desk_password" ]]; then
+    echo "    the desk's first administrator 'admin': password in $desk_password (unless PopInfo__Collection__AdminPassword was set)"
+fi
+echo "    platform services' client secrets: $RUN_DIR/secrets/clients.env (0600)"

@@ -2,14 +2,18 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
+using PopInfo.Domain.Regions;
+using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Apis;
 using PopInfo.Identity.Audit;
 using PopInfo.Identity.Clients;
 using PopInfo.Identity.Data;
+using PopInfo.Identity.Pages;
 using PopInfo.Identity.Server;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PopInfo.Identity;
 
@@ -44,12 +48,17 @@ public static class IdentityModule
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris(TokenEndpoint.Path.TrimStart('/'));
+                server.SetAuthorizationEndpointUris(AuthorizeEndpoint.Path.TrimStart('/'));
+                server.SetEndSessionEndpointUris(AuthorizeEndpoint.EndSessionPath.TrimStart('/'));
                 server.AllowClientCredentialsFlow();
-                server.RegisterScopes([.. PlatformScopes.AudienceOf.Keys]);
+                // People: authorization code with PKCE (no implicit flow, no passwords to applications), refresh tokens.
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                server.AllowRefreshTokenFlow();
+                server.RegisterScopes([Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, .. PlatformScopes.AudienceOf.Keys]);
                 // Plain signed JWTs (RFC 9068), so that any service — or a city's own gateway — can validate them
                 // with the published keys alone.
                 server.DisableAccessTokenEncryption();
-                server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                server.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough();
             });
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<SigningKeys, IOptions<IdentityOptions>>((server, keys, identity) =>
@@ -60,6 +69,8 @@ public static class IdentityModule
             server.EncryptionCredentials.Add(new EncryptingCredentials(loaded.Encryption, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
             server.Issuer = identity.Value.Issuer;
             server.AccessTokenLifetime = identity.Value.AccessTokenLifetime;
+            // A person's refresh token lasts a working day; each refresh re-checks the account (TokenEndpoint).
+            server.RefreshTokenLifetime = TimeSpan.FromHours(8);
         });
         builder.Services.AddOptions<OpenIddictServerAspNetCoreOptions>().Configure<IOptions<IdentityOptions>>((aspNet, identity) =>
             // Plain HTTP only for a loopback issuer (embedded and local modes); anything else needs HTTPS.
@@ -68,6 +79,13 @@ public static class IdentityModule
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<ClientStore>();
         builder.Services.AddHostedService<ServiceClients>();
+        builder.Services.AddHostedService<PeopleApplications>();
+        builder.Services.AddSingleton(RegionCatalogue.Wuxi);
+        builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddHostedService<FirstAdmin>();
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "popinfo.identity.antiforgery");
+        builder.AddPeopleSession();
         return builder;
     }
 
@@ -77,7 +95,11 @@ public static class IdentityModule
         app.MapPost(TokenEndpoint.Path, TokenEndpoint.ExchangeAsync).WithName("Token").WithTags("OpenID Connect").AllowAnonymous()
             .WithSummary("OAuth 2.0 token endpoint (client credentials). Discovery: /.well-known/openid-configuration.")
             .ExcludeFromDescription();
+        app.MapMethods(AuthorizeEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.AuthorizeAsync).WithName("Authorize").AllowAnonymous().ExcludeFromDescription();
+        app.MapMethods(AuthorizeEndpoint.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeEndpoint.EndSessionAsync).WithName("EndSession").AllowAnonymous().ExcludeFromDescription();
+        app.MapSignInPage();
         app.MapClientsApi();
+        app.MapAccountsApi();
         return app;
     }
 }

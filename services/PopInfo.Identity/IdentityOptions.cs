@@ -17,6 +17,25 @@ public sealed class IdentityOptions
     /// </summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromSeconds(55);
 
+    /// <summary>
+    /// The platform's applications people sign in to (authorization code with PKCE), by name:
+    /// <c>PopInfo:Identity:Applications:{name}:ClientId</c>, <c>Secret</c> (none: a public client),
+    /// <c>RedirectUris:0</c>…, <c>PostLogoutRedirectUris:0</c>….
+    /// </summary>
+    public Dictionary<string, ApplicationOptions> Applications { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The first administrator's password (only when no account exists); else a random one written to a 0600 file.</summary>
     public string? AdminPassword { get; set; }
+}
+
+/// <summary>An application people sign in to.</summary>
+public sealed class ApplicationOptions
+{
+    public string? ClientId { get; set; }
+
+    public string? Secret { get; set; }
+
+    public List<Uri> RedirectUris { get; set; } = [];
+
+    public List<Uri> PostLogoutRedirectUris { get; set; } = [];
 }

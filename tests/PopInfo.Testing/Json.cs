@@ -12,6 +12,12 @@ public static class HttpJson
         return ((int)response.StatusCode, await ReadAsync(response));
     }
 
+    public static async Task<(int Status, JsonObject Body)> SendAsync(this HttpClient client, HttpMethod method, string url, object body)
+    {
+        using var response = await client.SendAsync(new HttpRequestMessage(method, url) { Content = JsonContent.Create(body) });
+        return ((int)response.StatusCode, await ReadAsync(response));
+    }
+
     public static async Task<(int Status, JsonObject Body)> GetJsonAsync(this HttpClient client, string url)
     {
         using var response = await client.GetAsync(url);

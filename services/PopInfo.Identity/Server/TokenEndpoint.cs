@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Audit;
 using PopInfo.Identity.Clients;
 using PopInfo.ServiceDefaults.Security;
@@ -20,9 +21,14 @@ public static class TokenEndpoint
 {
     public const string Path = "/connect/token";
 
-    public static async Task<IResult> ExchangeAsync(HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct)
+    public static async Task<IResult> ExchangeAsync(HttpContext http, ClientStore clients, AccountService accounts, AuditLog audit, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be read.");
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            return await ForPersonAsync(http, request, accounts, audit, ct);
+        }
+
         if (!request.IsClientCredentialsGrantType())
         {
             return Refuse(Errors.UnsupportedGrantType, "This grant type is not supported here.");
@@ -44,6 +50,26 @@ public static class TokenEndpoint
         identity.SetResources(request.GetScopes().Select(AudienceOf).OfType<string>().Distinct());
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// A code or refresh token speaks for the account only while its stamp is the one it was made with: a disabled
+    /// account, a new password, role or region gets no more tokens (so sessions end within an access token's life).
+    /// The new tokens carry the account as it is now.
+    /// </summary>
+    private static async Task<IResult> ForPersonAsync(HttpContext http, OpenIddictRequest request, AccountService accounts, AuditLog audit, CancellationToken ct)
+    {
+        var earlier = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        var userName = earlier?.GetClaim(Claims.Subject);
+        var account = userName is null ? null : await accounts.CurrentAsync(userName, earlier!.GetClaim(PeopleSession.StampClaim), ct);
+        if (account is null)
+        {
+            await audit.WriteAsync(new(userName ?? "?", null, request.IsRefreshTokenGrantType() ? "token.refresh" : "token.code", request.ClientId, "refused",
+                "account disabled or changed since sign-in", http.Connection.RemoteIpAddress?.ToString()), ct);
+            return Refuse(Errors.InvalidGrant, "The account was disabled or changed since sign-in: sign in again.");
+        }
+
+        return Results.SignIn(PeopleClaims.For(account, earlier!.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>The service a scope is for: <c>registry.read</c> opens <c>popinfo-registry</c>.</summary>

@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PopInfo.Identity.Accounts;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Identity.Apis;
+
+/// <summary>People's accounts, for administrators: create, list, change role, region, status or password.</summary>
+public static class AccountsApi
+{
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/accounts").WithTags("Accounts").WithGroupName(IdentityModule.Name)
+            .RequireScope(PlatformScopes.IdentityAdmin);
+        api.MapGet("", ListAccounts).WithName("ListAccounts").WithSummary("Every account (never a password hash).");
+        api.MapPost("", CreateAccount).WithName("CreateAccount")
+            .WithSummary("A new account: userName, displayName, role (admin, collector, supervisor, planner, operator, auditor), regionCode, password.");
+        api.MapPatch("/{userName}", ChangeAccount).WithName("ChangeAccount")
+            .WithSummary("Change displayName, role, regionCode, disabled, password or unlock, naming expectedVersion. Role, region, status and password changes end the account's sessions.");
+        return app;
+    }
+
+    private static Actor ActorOf(ClaimsPrincipal user, HttpContext http)
+    {
+        var caller = TokenCaller.From(user);
+        return new(caller.Subject, caller.Role, http.Connection.RemoteIpAddress?.ToString());
+    }
+
+    public static async Task<Ok<IReadOnlyList<AccountView>>> ListAccounts(AccountStore store, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<AccountView>>([.. (await store.ListAsync(ct)).Select(AccountView.From)]);
+
+    public static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAccount(
+        AccountService.NewAccount body, ClaimsPrincipal user, HttpContext http, AccountService accounts, CancellationToken ct)
+    {
+        var (created, problem) = await accounts.CreateAsync(ActorOf(user, http), body, ct);
+        return created is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/accounts/{created.UserName}", created);
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ChangeAccount(
+        string userName, AccountService.AccountChange body, ClaimsPrincipal user, HttpContext http, AccountService accounts, CancellationToken ct)
+    {
+        var (changed, problem) = await accounts.ChangeAsync(ActorOf(user, http), userName, body, ct);
+        return changed is null ? TypedResults.Problem(problem!) : TypedResults.Ok(changed);
+    }
+}
