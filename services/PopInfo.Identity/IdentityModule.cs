@@ -92,11 +92,11 @@ public static class IdentityModule
     public static IEndpointRouteBuilder MapIdentityProvider(this IEndpointRouteBuilder app)
     {
         Info.MapServiceInfo(app);
-        app.MapPost(TokenEndpoint.Path, TokenEndpoint.ExchangeAsync).WithName("Token").WithTags("OpenID Connect").AllowAnonymous()
+        app.MapPost(TokenEndpoint.Path, TokenEndpoint.ExchangeAsync).WithName("IdentityToken").WithTags("OpenID Connect").AllowAnonymous()
             .WithSummary("OAuth 2.0 token endpoint (client credentials). Discovery: /.well-known/openid-configuration.")
             .ExcludeFromDescription();
-        app.MapMethods(AuthorizeEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.AuthorizeAsync).WithName("Authorize").AllowAnonymous().ExcludeFromDescription();
-        app.MapMethods(AuthorizeEndpoint.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeEndpoint.EndSessionAsync).WithName("EndSession").AllowAnonymous().ExcludeFromDescription();
+        app.MapMethods(AuthorizeEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.AuthorizeAsync).WithName("IdentityAuthorize").AllowAnonymous().ExcludeFromDescription();
+        app.MapMethods(AuthorizeEndpoint.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeEndpoint.EndSessionAsync).WithName("IdentityEndSession").AllowAnonymous().ExcludeFromDescription();
         app.MapSignInPage();
         app.MapClientsApi();
         app.MapAccountsApi();

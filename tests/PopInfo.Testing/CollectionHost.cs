@@ -18,6 +18,8 @@ public sealed class CollectionHost(IReadOnlyDictionary<string, string?> settings
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("PopInfo:Collection:AdminPassword", AdminPassword);
+        // Sessions are re-checked against their account on every request (30 s in production).
+        builder.UseSetting("PopInfo:Collection:SessionRecheck", "00:00:00");
         foreach (var (key, value) in TestIssuer.Shared.Settings())
         {
             builder.UseSetting(key, value);

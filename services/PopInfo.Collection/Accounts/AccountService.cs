@@ -124,6 +124,14 @@ public sealed class AccountService(
         return (AccountView.From(account), null);
     }
 
+    /// <summary>The account as stored now, or null.</summary>
+    public async Task<Account?> FindAsync(string userName, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
+            $"SELECT {Account.Columns} FROM accounts WHERE user_name = @userName", new { userName }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<AccountView>> ListAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);

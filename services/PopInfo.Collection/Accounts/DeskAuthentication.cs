@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -25,6 +26,7 @@ public static class DeskAuthentication
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+            cookie.Events.OnValidatePrincipal = RecheckAsync;
             cookie.Events.OnRedirectToLogin = context => WriteProblemAsync(context.HttpContext, new ProblemDetails
             {
                 Type = ProblemTypes.Unauthorized,
@@ -47,6 +49,15 @@ public static class DeskAuthentication
         return builder;
     }
 
+    /// <summary>
+    /// A session is checked against its account at least this often (<c>PopInfo:Collection:SessionRecheck</c>,
+    /// default 30 s): a disabled account, a new password, role or region ends it — not the cookie's 8 hours.
+    /// </summary>
+    public static readonly TimeSpan DefaultRecheck = TimeSpan.FromSeconds(30);
+
+    private const string CredentialClaim = "popinfo:credential";
+    private const string CheckedAt = "popinfo.checked";
+
     public static ClaimsPrincipal Principal(Account account)
     {
         var claims = new List<Claim>
@@ -54,6 +65,7 @@ public static class DeskAuthentication
             new(ClaimTypes.Name, account.User_Name),
             new(ClaimTypes.GivenName, account.Display_Name),
             new(ClaimTypes.Role, account.Role),
+            new(CredentialClaim, Credential(account)),
         };
         if (account.Community_Code is not null)
         {
@@ -66,6 +78,32 @@ public static class DeskAuthentication
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
+    }
+
+    /// <summary>What a session must still match: a fingerprint of the password hash (it changes with the password), role and region.</summary>
+    private static string Credential(Account account) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes($"{account.Password_Hash}|{account.Role}|{account.Community_Code}|{account.Street_Code}")))[..32];
+
+    private static async Task RecheckAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var every = services.GetRequiredService<IConfiguration>().GetValue("PopInfo:Collection:SessionRecheck", DefaultRecheck);
+        if (context.Properties.Items.TryGetValue(CheckedAt, out var checkedAt) && DateTimeOffset.TryParse(checkedAt, out var at) && now - at < every)
+        {
+            return;
+        }
+
+        var account = await services.GetRequiredService<AccountService>().FindAsync(context.Principal?.Identity?.Name ?? "", context.HttpContext.RequestAborted);
+        if (account is null || account.Disabled || Credential(account) != context.Principal?.FindFirstValue(CredentialClaim))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+            return;
+        }
+
+        context.Properties.Items[CheckedAt] = now.ToString("O");
+        context.ShouldRenew = true;
     }
 
     public static Task SignInAsync(HttpContext http, Account account) => http.SignInAsync(Scheme, Principal(account));

@@ -12,10 +12,10 @@ public static class AccountsApi
     {
         var api = app.MapGroup("/api/v1/accounts").WithTags("Accounts").WithGroupName(IdentityModule.Name)
             .RequireScope(PlatformScopes.IdentityAdmin);
-        api.MapGet("", ListAccounts).WithName("ListAccounts").WithSummary("Every account (never a password hash).");
-        api.MapPost("", CreateAccount).WithName("CreateAccount")
+        api.MapGet("", ListAccounts).WithName("IdentityListAccounts").WithSummary("Every account (never a password hash).");
+        api.MapPost("", CreateAccount).WithName("IdentityCreateAccount")
             .WithSummary("A new account: userName, displayName, role (admin, collector, supervisor, planner, operator, auditor), regionCode, password.");
-        api.MapPatch("/{userName}", ChangeAccount).WithName("ChangeAccount")
+        api.MapPatch("/{userName}", ChangeAccount).WithName("IdentityChangeAccount")
             .WithSummary("Change displayName, role, regionCode, disabled, password or unlock, naming expectedVersion. Role, region, status and password changes end the account's sessions.");
         return app;
     }

@@ -14,13 +14,13 @@ public static class ClientsApi
     {
         var api = app.MapGroup("/api/v1/clients").WithTags("Clients").WithGroupName(IdentityModule.Name)
             .RequireScope(PlatformScopes.IdentityAdmin);
-        api.MapGet("", ListClients).WithName("ListClients").WithSummary("Every OAuth client: platform services and departments, with status and scopes.");
+        api.MapGet("", ListClients).WithName("IdentityListClients").WithSummary("Every OAuth client: platform services and departments, with status and scopes.");
         api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct) =>
                 SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, ct))
-            .WithName("SuspendClient").WithSummary("The client gets no more tokens; those it holds expire within a minute.");
+            .WithName("IdentitySuspendClient").WithSummary("The client gets no more tokens; those it holds expire within a minute.");
         api.MapPost("/{clientId}/activate", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct) =>
                 SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, ct))
-            .WithName("ActivateClient").WithSummary("The client may get tokens again.");
+            .WithName("IdentityActivateClient").WithSummary("The client may get tokens again.");
         return app;
     }
 
