@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using PopInfo.Testing;
 
@@ -123,7 +121,7 @@ public sealed class CommunityScopeTests(DeskFixture fixture) : IClassFixture<Des
         using var desk = await fixture.SignInAsync("collector-a");
         var csv = $"formType,idNumber,deathDate\ndeath,{ours},{Today}\ndeath,{theirs},{Today}\n";
 
-        var (status, result) = await UploadAsync(desk, csv);
+        var (status, result) = await DeskForms.UploadCsvAsync(desk, csv);
 
         Assert.Equal(201, status);
         Assert.Equal(1, (int)result["accepted"]!);
@@ -182,34 +180,28 @@ public sealed class CommunityScopeTests(DeskFixture fixture) : IClassFixture<Des
     }
 
     /// <summary>A living registered resident who lives in one community and is registered in another; their identity number.</summary>
-    private async Task<string> RegisterAsync(string livesIn, string registeredIn)
+    private Task<string> RegisterAsync(string livesIn, string registeredIn)
     {
         var body = People.ResidentOf(registeredIn);
         body["residenceRegionCode"] = livesIn;
-        var (status, created) = await fixture.RegistryClient.PostAsync("/api/v1/persons", body);
-        return status == 201 ? (string)body["idNumber"]! : throw new InvalidOperationException($"{status} {created}");
+        return CreateAsync("/api/v1/persons", body, (string)body["idNumber"]!);
     }
 
     /// <summary>A migrant living in the community; their identity number.</summary>
-    private async Task<string> RegisterMigrantAsync(string livesIn)
+    private Task<string> RegisterMigrantAsync(string livesIn)
     {
         var (idNumber, birth, _) = People.Next("1");
-        var (status, created) = await fixture.RegistryClient.PostAsync("/api/v1/migrant-arrivals", new
+        return CreateAsync("/api/v1/migrant-arrivals", new
         {
             commandId = Guid.NewGuid(), idNumber, name = "李强", sex = "1", birthDate = birth, ethnicity = "01",
             residenceAddress = "旺庄路2号", residenceRegionCode = livesIn, residenceType = "migrant",
             originRegionCode = "410102", arrivalDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-10), reason = "work", expectedStayMonths = 12,
-        });
-        return status == 201 ? idNumber : throw new InvalidOperationException($"{status} {created}");
+        }, idNumber);
     }
 
-    private static async Task<(int Status, JsonObject Body)> UploadAsync(HttpClient desk, string csv)
+    private async Task<string> CreateAsync(string path, object body, string idNumber)
     {
-        using var content = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        content.Add(file, "file", "forms.csv");
-        using var response = await desk.PostAsync("/api/v1/forms/import", content);
-        return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+        var (status, created) = await fixture.RegistryClient.PostAsync(path, body);
+        return status == 201 ? idNumber : throw new InvalidOperationException($"{status} {created}");
     }
 }
