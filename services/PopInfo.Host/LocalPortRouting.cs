@@ -16,8 +16,8 @@ public sealed record LocalPortMetadata(int Port);
 /// </summary>
 public sealed class LocalPortMatcherPolicy : MatcherPolicy, IEndpointSelectorPolicy
 {
-    // Before the framework's host policy (-100): cheap, and it leaves only one module's candidates.
-    public override int Order => -200;
+    // Among the selector policies the order does not matter here: this one only takes candidates away.
+    public override int Order => 0;
 
     public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) =>
         endpoints.Any(e => e.Metadata.GetMetadata<LocalPortMetadata>() is not null);
