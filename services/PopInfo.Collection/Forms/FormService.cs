@@ -133,7 +133,9 @@ public sealed class FormService(
 
     /// <summary>
     /// The form as submitted now: a new command id, and the person's version seen now pinned unless the
-    /// collector named one — the registry refuses the form if the person changes meanwhile.
+    /// collector named one — the registry refuses the form if the person changes meanwhile. A named version
+    /// later than the one found now is no version anyone saw, and the community rule judged the person as
+    /// found now: that version is pinned instead, so the form never applies to a person who moved away since.
     /// </summary>
     private static FormRow AsSubmitted(FormRow form, RegisteredPerson? subject, DateTimeOffset now) => form with
     {
@@ -141,7 +143,9 @@ public sealed class FormService(
         Command_Id = Guid.CreateVersion7(now),
         Submitted_At = now,
         Person_Id = form.Person_Id ?? subject?.PersonId,
-        Expected_Version = form.Expected_Version ?? subject?.Version,
+        Expected_Version = subject is not null && (form.Expected_Version is null || form.Expected_Version > subject.Version)
+            ? subject.Version
+            : form.Expected_Version,
     };
 
     /// <summary>Queues a submitted form's command for the registry and records the step, in the caller's transaction.</summary>

@@ -64,6 +64,23 @@ public sealed class CommunityScopeTests(DeskFixture fixture) : IClassFixture<Des
     }
 
     [Fact]
+    public async Task A_form_naming_a_version_nobody_has_seen_is_pinned_to_the_version_the_rule_judged()
+    {
+        var ours = await RegisterAsync(fixture.CommunityA, fixture.CommunityA);
+        var (_, found) = await fixture.RegistryClient.GetJsonAsync($"/api/v1/persons/by-id-number/{ours}");
+        using var desk = await fixture.SignInAsync("collector-a");
+
+        var (status, form) = await desk.PostAsync("/api/v1/forms", new
+        {
+            formType = "correction", submit = true, personId = (string)found["person"]!["personId"]!, expectedVersion = 7,
+            data = new { reason = "登记错误", occupation = "教师" },
+        });
+
+        Assert.True(status == 201, form.ToJsonString());
+        Assert.Equal((int)found["version"]!, (int)form["expectedVersion"]!);
+    }
+
+    [Fact]
     public async Task A_migrant_s_departure_is_filed_where_the_migrant_lives()
     {
         var ours = await RegisterMigrantAsync(fixture.CommunityA);
