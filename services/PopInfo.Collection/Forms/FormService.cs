@@ -409,7 +409,7 @@ public sealed class FormService(
         var problem = new ProblemDetails
         {
             Type = unavailable ? ProblemTypes.Busy : ProblemTypes.Forbidden,
-            Title = unavailable ? "The register does not answer." : "Not your community's person.",
+            Title = unavailable ? "The register does not answer." : "Not your community's to file.",
             Status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden,
             Detail = violation.Message,
             Extensions = { ["field"] = violation.Field, ["rule"] = violation.Rule, ["violations"] = new[] { violation } },
