@@ -17,10 +17,12 @@ public static class EmbeddedPorts
     public static IReadOnlyList<ServiceInfo> Services { get; } =
         [RegistryModule.Info, CollectionModule.Info, ExchangeModule.Info, SharingModule.Info, AnalyticsModule.Info, MonitoringModule.Info, IdentityModule.Info];
 
-    /// <summary>Listens on 127.0.0.1 unless PopInfo:Host:BindAddress says otherwise.</summary>
+    /// <summary>The address to listen on: 127.0.0.1 unless PopInfo:Host:BindAddress says otherwise.</summary>
+    public static string BindAddress(IConfiguration configuration) => configuration["PopInfo:Host:BindAddress"] ?? "127.0.0.1";
+
     public static string[] Urls(IConfiguration configuration)
     {
-        var address = configuration["PopInfo:Host:BindAddress"] ?? "127.0.0.1";
+        var address = BindAddress(configuration);
         return [$"http://{address}:{StartPage}", .. Services.Select(s => $"http://{address}:{s.Port}")];
     }
 }

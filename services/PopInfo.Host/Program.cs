@@ -10,9 +10,12 @@ using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.Sharing;
 
 // Embedded mode: all seven services (six platforms and the identity provider) in one process, SQLite files under ./data, MassTransit's in-memory
-// bus. Each service answers on its own loopback port with the routes it has in distributed mode.
+// bus. Each service answers on its own loopback port with the routes it has in distributed mode, chosen by
+// the port the connection arrived on (LocalPortRouting), never by the Host header.
 var builder = WebApplication.CreateBuilder(args);
+AllowedHostsDefault.Apply(builder.Configuration, EmbeddedPorts.BindAddress(builder.Configuration));
 builder.AddServiceDefaults("popinfo-host");
+builder.Services.AddLocalPortRouting();
 builder.WebHost.UseUrls(EmbeddedPorts.Urls(builder.Configuration));
 EmbeddedKeys.ShareStatusKey(builder.Configuration);
 EmbeddedKeys.UseOwnIssuer(builder.Configuration, IdentityModule.Port);
@@ -28,12 +31,12 @@ builder.AddPlatformBus();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGroup("").RequireHost($"*:{RegistryModule.Port}").MapRegistry();
-app.MapGroup("").RequireHost($"*:{CollectionModule.Port}").MapCollection();
-app.MapGroup("").RequireHost($"*:{ExchangeModule.Port}").MapExchange();
-app.MapGroup("").RequireHost($"*:{SharingModule.Port}").MapSharing();
-app.MapGroup("").RequireHost($"*:{AnalyticsModule.Port}").MapAnalytics();
-app.MapGroup("").RequireHost($"*:{MonitoringModule.Port}").MapMonitoring();
-app.MapGroup("").RequireHost($"*:{IdentityModule.Port}").MapIdentityProvider();
-app.MapGroup("").RequireHost($"*:{EmbeddedPorts.StartPage}").MapStartPage();
+app.MapGroup("").RequireLocalPort(RegistryModule.Port).MapRegistry();
+app.MapGroup("").RequireLocalPort(CollectionModule.Port).MapCollection();
+app.MapGroup("").RequireLocalPort(ExchangeModule.Port).MapExchange();
+app.MapGroup("").RequireLocalPort(SharingModule.Port).MapSharing();
+app.MapGroup("").RequireLocalPort(AnalyticsModule.Port).MapAnalytics();
+app.MapGroup("").RequireLocalPort(MonitoringModule.Port).MapMonitoring();
+app.MapGroup("").RequireLocalPort(IdentityModule.Port).MapIdentityProvider();
+app.MapGroup("").RequireLocalPort(EmbeddedPorts.StartPage).MapStartPage();
 app.Run();

@@ -4,8 +4,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace PopInfo.ServiceDefaults;
 
-/// <summary>Writes the readiness report as JSON, one entry per check, so an operator sees which dependency is down.</summary>
-internal static class HealthReportWriter
+/// <summary>
+/// Writes the readiness report as JSON, one entry per check, so an operator sees which dependency is down.
+/// Only status, check names and durations: health is public, and a check's exception or description can
+/// name hosts, users or connection settings. The reason is in the service's log, which is not public.
+/// </summary>
+public static class HealthReportWriter
 {
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
@@ -18,7 +22,6 @@ internal static class HealthReportWriter
             {
                 name = e.Key,
                 status = e.Value.Status.ToString(),
-                description = e.Value.Description ?? e.Value.Exception?.Message,
                 durationMs = e.Value.Duration.TotalMilliseconds,
             }),
         };

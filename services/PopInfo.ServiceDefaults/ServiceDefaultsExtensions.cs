@@ -24,6 +24,7 @@ public static class ServiceDefaultsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidation>();
         builder.Services.AddSingleton(TimeProvider.System);
+        AllowedHostsDefault.Apply(builder.Configuration);
 
         builder.AddPlatformTelemetry(applicationName);
 

@@ -55,6 +55,51 @@ public sealed class EmbeddedHostTests
         Assert.True(File.Exists(Path.Combine(data, "registry.db")));
     }
 
+    [Fact]
+    public async Task The_embedded_host_routes_by_the_port_a_connection_arrived_on_and_not_by_the_Host_header()
+    {
+        // An address of its own, so the fixed ports 5100–5106 on 127.0.0.1 may be someone else's.
+        var address = ServiceProcess.SpareLoopbackAddress();
+        var data = Path.Combine(Path.GetTempPath(), "popinfo-e2e-routing-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var host = ServiceProcess.EmbeddedHost(data, address);
+        await host.StartAsync();
+
+        // The registry's feed on the registry's port.
+        Assert.Equal(200, await RawStatusAsync(address, 5101, "/api/v1/changes?after=0&limit=1", $"{address}:5101"));
+
+        // The desk's port, told it is the registry's: no registry route answers, whatever name the Host header gives.
+        Assert.Equal(404, await RawStatusAsync(address, 5102, "/api/v1/changes?after=0&limit=1", $"{address}:5101"));
+        Assert.Equal(404, await RawStatusAsync(address, 5102, "/api/v1/changes?after=0&limit=1", "127.0.0.1:5101"));
+        Assert.Equal(404, await RawStatusAsync(address, 5103, "/api/v1/persons/by-id-number/320205198601010049", "localhost:5101"));
+        // A name outside AllowedHosts is refused before routing.
+        Assert.Equal(400, await RawStatusAsync(address, 5102, "/api/v1/changes?after=0&limit=1", "x:5101"));
+
+        // Same path in every module: each port answers with its own, whatever the Host header says.
+        using var http = new HttpClient();
+        foreach (var (name, port) in Services)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{address}:{port}/api/v1/service");
+            request.Headers.Host = $"{address}:5101";
+            using var response = await http.SendAsync(request);
+            var info = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal(name, (string)info["name"]!);
+        }
+    }
+
+    /// <summary>One HTTP/1.1 request written by hand on a socket, so nothing rewrites its Host header; the answer's status.</summary>
+    private static async Task<int> RawStatusAsync(System.Net.IPAddress address, int port, string path, string hostHeader)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address, port);
+        await using var stream = tcp.GetStream();
+        var request = System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {hostHeader}\r\nConnection: close\r\n\r\n");
+        await stream.WriteAsync(request);
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync() ?? "";
+        // "HTTP/1.1 404 Not Found"
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task<bool> Delay()
     {
         await Task.Delay(100);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +12,9 @@ namespace PopInfo.Testing;
 
 /// <summary>
 /// The embedded host in-process: all six services, SQLite files in a fresh folder, the in-memory bus.
-/// Requests reach a service by the port in their address (the host routes by port, as when it listens);
-/// the desk's reads of the register go to the same in-process server.
+/// Requests reach a service by the port in their address: the host routes by the connection's local port,
+/// which <see cref="TestLocalPort"/> supplies here (the test server has no sockets). The desk's and the
+/// exchange's reads of the register go to the same in-process server.
 /// </summary>
 public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
 {
@@ -30,6 +32,7 @@ public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
         builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<IStartupFilter, TestLocalPort.StartupFilter>();
             services.AddHttpClient<RegistryClient>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
             services.AddHttpClient<RegistryFeed>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
         });
@@ -51,10 +54,16 @@ public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
     /// </summary>
     private sealed class StartedServerHandler(EmbeddedPlatform platform) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            platform.started is { } server
-                ? new HttpMessageInvoker(server.CreateHandler(), disposeHandler: false).SendAsync(request, cancellationToken)
-                : throw new HttpRequestException("The embedded host is still starting.");
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (platform.started is not { } server)
+            {
+                throw new HttpRequestException("The embedded host is still starting.");
+            }
+
+            TestLocalPort.Stamp(request);
+            return new HttpMessageInvoker(server.CreateHandler(), disposeHandler: false).SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -63,7 +72,7 @@ public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
     /// </summary>
     public HttpClient ClientOf(int port)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}"), HandleCookies = true, AllowAutoRedirect = false });
+        var client = CreateDefaultClient(new Uri($"http://127.0.0.1:{port}"), new CookieContainerHandler(), new TestLocalPort.Handler());
         if (port == Registry.RegistryModule.Port)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestIssuer.Shared.RegistryToken());

@@ -64,9 +64,33 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
         });
 
+    /// <summary>
+    /// As <see cref="EmbeddedHost(string)"/>, listening on another loopback address (Linux answers all of
+    /// 127.0.0.0/8), so that it runs beside a host on 127.0.0.1's ports 5100–5106. Its modules call each
+    /// other at that address too.
+    /// </summary>
+    public static ServiceProcess EmbeddedHost(string dataDirectory, IPAddress loopback) =>
+        new("PopInfo.Host", 5101, new()
+        {
+            ["PopInfo__Database__DataDirectory"] = dataDirectory,
+            ["PopInfo__Collection__AdminPassword"] = CollectionHost.AdminPassword,
+            ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
+            ["PopInfo__Host__BindAddress"] = loopback.ToString(),
+            ["PopInfo__Collection__RegistryUrl"] = $"http://{loopback}:5101/",
+            ["PopInfo__Collection__ExchangeUrl"] = $"http://{loopback}:5103/",
+            ["PopInfo__Exchange__RegistryUrl"] = $"http://{loopback}:5101/",
+        })
+        { Address = loopback };
+
+    /// <summary>A loopback address of its own for this run, 127.77.x.y.</summary>
+    public static IPAddress SpareLoopbackAddress() =>
+        new([127, 77, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255)]);
+
     public int Port { get; }
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+    public IPAddress Address { get; private init; } = IPAddress.Loopback;
+
+    public Uri BaseAddress => new($"http://{Address}:{Port}");
 
     /// <summary>A client of the register acting as a platform service with both of its scopes.</summary>
     public static HttpClient RegistryClient(Uri registry, TimeSpan? timeout = null)

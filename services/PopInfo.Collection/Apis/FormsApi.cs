@@ -19,7 +19,7 @@ public static class FormsApi
         api.MapPost("/forms", async (CreateFormRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
                 Answer(await forms.CreateAsync(DeskUser.From(http), body, ct), http))
             .WithName("CreateForm").WithSummary("A new form in the collector's community: a draft, or submitted at once with submit: true.")
-            .Produces<FormView>(201).ProducesProblem(400).ProducesProblem(403);
+            .Produces<FormView>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(503);
 
         api.MapGet("/forms", async ([FromQuery] string? communityCode, [FromQuery] string? day, [FromQuery] string? state, FormService forms, HttpContext http, CancellationToken ct) =>
             {
@@ -69,7 +69,7 @@ public static class FormsApi
         api.MapPost("/forms/{id:guid}/submit", async (Guid id, FormActionRequest? body, FormService forms, HttpContext http, CancellationToken ct) =>
                 Answer(await forms.SubmitAsync(DeskUser.From(http), id, body ?? new FormActionRequest(), ct), http))
             .WithName("SubmitForm").WithSummary("Check every rule and send the form to the registry; 202: it is queued, and the form's state follows the registry's answer.")
-            .Produces<FormView>(202).ProducesProblem(400).ProducesProblem(409);
+            .Produces<FormView>(202).ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(503);
 
         api.MapPost("/forms/{id:guid}/withdraw", async (Guid id, FormActionRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
                 Answer(await forms.WithdrawAsync(DeskUser.From(http), id, body, ct), http))
@@ -78,11 +78,23 @@ public static class FormsApi
         return app;
     }
 
-    private static IResult Answer(FormService.Outcome outcome, HttpContext http) => outcome.Problem is not null
-        ? outcome.Problem.ToResult()
-        : outcome.Status == StatusCodes.Status201Created
+    private static IResult Answer(FormService.Outcome outcome, HttpContext http)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            // A refusal for now (the register did not answer) says when to try again, as a header too.
+            if (problem.Extensions.TryGetValue("retryAfterSeconds", out var seconds))
+            {
+                http.Response.Headers.RetryAfter = Convert.ToString(seconds, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return problem.ToResult();
+        }
+
+        return outcome.Status == StatusCodes.Status201Created
             ? Results.Created($"/api/v1/forms/{outcome.Form!.Id}", outcome.Form)
             : Results.Json(outcome.Form, statusCode: outcome.Status);
+    }
 }
 
 /// <summary>Where the change of a form went: one entry per department subscription that has it (empty before acceptance).</summary>

@@ -60,11 +60,11 @@ public sealed class FormService(
         RegisterChecks.Result? checks = null;
         if (request.Submit)
         {
-            (violations, checks) = await CheckAsync(type!, data, request.PersonId, ct);
-            if (violations.Count > 0)
+            (var problem, checks) = await CheckAsync(type!, community, data, request.PersonId, ct);
+            if (problem is not null)
             {
-                await audit.WriteAsync(user, "form.create", null, community, "refused", string.Join("; ", violations.Select(v => v.Rule)), ct: ct);
-                return new(null, Problem.Validation(violations));
+                await audit.WriteAsync(user, "form.create", null, community, "refused", RulesOf(problem), ct: ct);
+                return new(null, problem);
             }
         }
 
@@ -98,24 +98,44 @@ public sealed class FormService(
         return new(FormView.From(form), null, StatusCodes.Status201Created);
     }
 
-    /// <summary>The rules of the form, then — if they hold — those that need the register.</summary>
-    private async Task<(List<RuleViolation> Violations, RegisterChecks.Result? Checks)> CheckAsync(
-        FormType type, IReadOnlyDictionary<string, string> data, Guid? personId, CancellationToken ct)
+    /// <summary>
+    /// The rules of the form, then — if they hold — whether the collector of <paramref name="community"/> may
+    /// file it (<see cref="CollectorScope"/>) and the rules that need the register. A scope refusal is the only
+    /// answer then: the register's facts about a person outside the community are not the collector's to read.
+    /// </summary>
+    private async Task<(ProblemDetails? Problem, RegisterChecks.Result? Checks)> CheckAsync(
+        FormType type, string community, IReadOnlyDictionary<string, string> data, Guid? personId, CancellationToken ct)
     {
         var violations = rules.Check(type, data, personId is not null);
         if (violations.Count > 0)
         {
-            return ([.. violations], null);
+            return (Problem.Validation(violations), null);
+        }
+
+        if (!CollectorScope.NeedsRegister(type) && CollectorScope.Check(type, community, data, registerAnswered: true, person: null) is { } outside)
+        {
+            return (ScopeRefusal(outside), null);
         }
 
         // Outside any transaction: a slow or absent registry holds no database connection.
         var checks = await registerChecks.CheckAsync(type, data, personId, ct);
-        return ([.. checks.Violations], checks);
+        if (CollectorScope.NeedsRegister(type))
+        {
+            var person = checks.Subject is { } subject ? new PersonRegions(subject.ResidenceRegionCode, subject.RegisteredRegionCode) : null;
+            if (CollectorScope.Check(type, community, data, checks.RegistryAnswered, person) is { } refusal)
+            {
+                return (ScopeRefusal(refusal), checks);
+            }
+        }
+
+        return (checks.Violations.Count > 0 ? Problem.Validation(checks.Violations) : null, checks);
     }
 
     /// <summary>
     /// The form as submitted now: a new command id, and the person's version seen now pinned unless the
-    /// collector named one — the registry refuses the form if the person changes meanwhile.
+    /// collector named one — the registry refuses the form if the person changes meanwhile. A named version
+    /// later than the one found now is no version anyone saw, and the community rule judged the person as
+    /// found now: that version is pinned instead, so the form never applies to a person who moved away since.
     /// </summary>
     private static FormRow AsSubmitted(FormRow form, RegisteredPerson? subject, DateTimeOffset now) => form with
     {
@@ -123,7 +143,9 @@ public sealed class FormService(
         Command_Id = Guid.CreateVersion7(now),
         Submitted_At = now,
         Person_Id = form.Person_Id ?? subject?.PersonId,
-        Expected_Version = form.Expected_Version ?? subject?.Version,
+        Expected_Version = subject is not null && (form.Expected_Version is null || form.Expected_Version > subject.Version)
+            ? subject.Version
+            : form.Expected_Version,
     };
 
     /// <summary>Queues a submitted form's command for the registry and records the step, in the caller's transaction.</summary>
@@ -210,12 +232,11 @@ public sealed class FormService(
 
         var type = FormTypes.Find(form.Form_Type)!;
         var data = JsonSerializer.Deserialize<Dictionary<string, string>>(form.Data)!;
-        var (violations, registerResult) = await CheckAsync(type, data, form.Person_Id, ct);
-
-        if (violations.Count > 0)
+        var (problem, registerResult) = await CheckAsync(type, form.Community_Code, data, form.Person_Id, ct);
+        if (problem is not null)
         {
-            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "refused", string.Join("; ", violations.Select(v => v.Rule)), ct: ct);
-            return new(null, Problem.Validation(violations));
+            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "refused", RulesOf(problem), ct: ct);
+            return new(null, problem);
         }
 
         var now = clock.GetUtcNow();
@@ -377,6 +398,38 @@ public sealed class FormService(
             : $"Your account may not read or write the forms of community {community}.",
         Extensions = { ["field"] = "communityCode", ["rule"] = "scope.community" },
     };
+
+    /// <summary>
+    /// A form the collector may not file (403), or may not file now because the register cannot say (503, try
+    /// again): named by field and rule like a broken rule, in <c>violations</c> too, so the desk shows it at its field.
+    /// </summary>
+    internal static ProblemDetails ScopeRefusal(RuleViolation violation)
+    {
+        var unavailable = violation.Rule == CollectorScope.RegisterUnavailable;
+        var problem = new ProblemDetails
+        {
+            Type = unavailable ? ProblemTypes.Busy : ProblemTypes.Forbidden,
+            Title = unavailable ? "The register does not answer." : "Not your community's to file.",
+            Status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden,
+            Detail = violation.Message,
+            Extensions = { ["field"] = violation.Field, ["rule"] = violation.Rule, ["violations"] = new[] { violation } },
+        };
+        if (unavailable)
+        {
+            problem.Extensions["retryAfterSeconds"] = RegisterRetryAfterSeconds;
+        }
+
+        return problem;
+    }
+
+    /// <summary>How long a collector waits before trying the register again (the registry client's budget is 5 s).</summary>
+    internal const int RegisterRetryAfterSeconds = 10;
+
+    /// <summary>The rules a refusal names, for the audit entry.</summary>
+    private static string RulesOf(ProblemDetails problem) =>
+        problem.Extensions.TryGetValue("violations", out var listed) && listed is IEnumerable<RuleViolation> violations
+            ? string.Join("; ", violations.Select(v => v.Rule))
+            : problem.Extensions.TryGetValue("rule", out var rule) ? rule?.ToString() ?? "" : "";
 
     private static ProblemDetails NotFound(Guid id) => Problem.NotFound($"No form {id}.");
 

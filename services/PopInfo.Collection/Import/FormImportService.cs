@@ -6,6 +6,7 @@ using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Transmission;
+using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Problems;
@@ -28,6 +29,7 @@ public sealed class FormImportService(
     [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database,
     FormService forms,
     FormRules rules,
+    RegistryClient registry,
     AuditLog audit,
     RelaySignal<SubmissionRelay> relaySignal,
     TimeProvider clock)
@@ -71,6 +73,16 @@ public sealed class FormImportService(
             {
                 bad.Add(new ImportBadRow(row.Line, row.FormType, violations));
             }
+        }
+
+        // Rows are not checked against the register (the registry's answer does that), but whose person a row
+        // is about is: a collector files only about people of its community (CollectorScope).
+        var outside = await ScopeAsync(community, good, ct);
+        if (outside.Count > 0)
+        {
+            good.RemoveAll(g => outside.ContainsKey(g.Row.Line));
+            bad.AddRange(outside.Select(o => new ImportBadRow(o.Key, o.Value.Type, [o.Value.Violation])));
+            bad.Sort((x, y) => x.Line.CompareTo(y.Line));
         }
 
         if (allOrNothing && bad.Count > 0)
@@ -125,8 +137,11 @@ public sealed class FormImportService(
                     transaction, cancellationToken: ct));
             }
 
+            var refusedByScope = outside.Count > 0
+                ? $"; refused: {string.Join(", ", outside.GroupBy(o => o.Value.Violation.Rule).Select(g => $"{g.Key} ×{g.Count()}"))}"
+                : "";
             await audit.WriteAsync(user, "forms.import", importId.ToString(), community, "ok",
-                $"{csv.Rows.Count} rows: {good.Count} forms, {bad.Count} kept back", connection, transaction, ct);
+                $"{csv.Rows.Count} rows: {good.Count} forms, {bad.Count} kept back{refusedByScope}", connection, transaction, ct);
             await transaction.CommitAsync(ct);
         }
 
@@ -136,6 +151,49 @@ public sealed class FormImportService(
         }
 
         return (new ImportResult(importId, community, csv.Rows.Count, good.Count, bad.Count, formIds, bad), null);
+    }
+
+    /// <summary>
+    /// The rows a collector of <paramref name="community"/> may not file, by line. Rows about a person in the
+    /// register need the register: one look-up each, a few at a time, outside any transaction. Once the
+    /// registry does not answer, the remaining such rows are refused as unverifiable rather than asked again.
+    /// </summary>
+    private async Task<Dictionary<int, (string Type, RuleViolation Violation)>> ScopeAsync(
+        string community, IReadOnlyList<(FormCsvRow Row, FormType Type)> rows, CancellationToken ct)
+    {
+        var refused = new System.Collections.Concurrent.ConcurrentDictionary<int, (string, RuleViolation)>();
+        var registryAway = false;
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (item, token) =>
+        {
+            var (row, type) = item;
+            PersonRegions? person = null;
+            var answered = true;
+            if (CollectorScope.NeedsRegister(type))
+            {
+                answered = !Volatile.Read(ref registryAway);
+                if (answered && row.Data.TryGetValue("idNumber", out var idNumber))
+                {
+                    try
+                    {
+                        person = await registry.FindByIdNumberAsync(idNumber, token) is { } found
+                            ? new PersonRegions(found.ResidenceRegionCode, found.RegisteredRegionCode)
+                            : null;
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+                                               && !token.IsCancellationRequested)
+                    {
+                        Volatile.Write(ref registryAway, true);
+                        answered = false;
+                    }
+                }
+            }
+
+            if (CollectorScope.Check(type, community, row.Data, answered, person) is { } violation)
+            {
+                refused[row.Line] = (type.Code, violation);
+            }
+        });
+        return new(refused);
     }
 
     /// <summary>An earlier import, with the rows kept back for correction.</summary>

@@ -1,8 +1,11 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
 using PopInfo.Domain.Identity;
 
 namespace PopInfo.IntegrationTests.Collection;
 
-/// <summary>Form bodies for the desk's tests.</summary>
+/// <summary>Form bodies for the desk's tests, and a CSV upload.</summary>
 internal static class DeskForms
 {
     private static int births;
@@ -27,5 +30,16 @@ internal static class DeskForms
                 ["motherIdNumber"] = motherIdNumber,
             },
         };
+    }
+
+    /// <summary>Uploads a CSV file of forms as the desk page does (multipart field <c>file</c>); the status and the answer.</summary>
+    public static async Task<(int Status, JsonObject Body)> UploadCsvAsync(HttpClient desk, string csv, string query = "")
+    {
+        using var content = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        content.Add(file, "file", "forms.csv");
+        using var response = await desk.PostAsync($"/api/v1/forms/import{query}", content);
+        return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 }

@@ -190,6 +190,31 @@ public sealed class DeskTests(DeskFixture fixture) : IClassFixture<DeskFixture>
     }
 
     [Fact]
+    public async Task The_sign_in_cookie_is_Secure_when_the_request_came_over_HTTPS()
+    {
+        static async Task<string> SignInCookieAsync(HttpClient client)
+        {
+            using var response = await client.PostAsync("/api/v1/session", System.Net.Http.Json.JsonContent.Create(new { userName = "collector-a", password = DeskFixture.Password }));
+            Assert.Equal(200, (int)response.StatusCode);
+            return Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("popinfo.desk=", StringComparison.Ordinal));
+        }
+
+        using var https = fixture.Desk.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        using var http = fixture.Desk.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost") });
+
+        var overHttps = await SignInCookieAsync(https);
+        var overHttp = await SignInCookieAsync(http);
+
+        Assert.Contains("; secure", overHttps, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("; secure", overHttp, StringComparison.OrdinalIgnoreCase);
+        Assert.All(new[] { overHttps, overHttp }, c =>
+        {
+            Assert.Contains("; httponly", c, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("; samesite=strict", c, StringComparison.OrdinalIgnoreCase);
+        });
+    }
+
+    [Fact]
     public async Task Only_an_administrator_manages_accounts()
     {
         using var collector = await fixture.SignInAsync("collector-a");

@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
 using PopInfo.Domain.Regions;
 using PopInfo.Testing;
 
@@ -119,23 +116,13 @@ public sealed class EmbeddedDeskTests(EmbeddedDeskFixture fixture) : IClassFixtu
         using var desk = await fixture.SignInAsync("collector-a");
         var csv = $"表单类型,公民身份号码,死亡日期\n死亡,{dying},2026-01-06\n死亡,{dying[..17]}Z,2026-01-06\n";
 
-        var (status, result) = await UploadAsync(desk, csv);
+        var (status, result) = await DeskForms.UploadCsvAsync(desk, csv);
 
         Assert.Equal(201, status);
         Assert.Equal(1, (int)result["accepted"]!);
         Assert.Equal(3, (int)result["badRows"]![0]!["line"]!);
         var form = await DeskFixture.WaitForAnswerAsync(desk, Guid.Parse((string)result["forms"]![0]!));
         Assert.Equal("accepted", (string)form["state"]!);
-        Assert.Equal(409, (await UploadAsync(desk, csv)).Status);
-    }
-
-    private static async Task<(int Status, JsonObject Body)> UploadAsync(HttpClient desk, string csv)
-    {
-        using var content = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        content.Add(file, "file", "forms.csv");
-        using var response = await desk.PostAsync("/api/v1/forms/import", content);
-        return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+        Assert.Equal(409, (await DeskForms.UploadCsvAsync(desk, csv)).Status);
     }
 }

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Collection;
@@ -21,7 +18,7 @@ public sealed class ImportTests(DeskFixture fixture) : IClassFixture<DeskFixture
             死亡,320205195001010018,,,2026-01-06,
             """;
 
-        var (status, result) = await UploadAsync(desk, csv);
+        var (status, result) = await DeskForms.UploadCsvAsync(desk, csv);
 
         Assert.Equal(201, status);
         Assert.Equal(3, (int)result["rows"]!);
@@ -42,7 +39,7 @@ public sealed class ImportTests(DeskFixture fixture) : IClassFixture<DeskFixture
         // Kept for correction, readable later; and the same file is never taken twice.
         var (_, again) = await desk.GetJsonAsync($"/api/v1/imports/{(string)result["importId"]!}");
         Assert.Equal(4, (int)again["badRows"]![0]!["line"]!);
-        var (duplicate, problem) = await UploadAsync(desk, csv);
+        var (duplicate, problem) = await DeskForms.UploadCsvAsync(desk, csv);
         Assert.Equal(409, duplicate);
         Assert.Equal("import.same-file", (string)problem["rule"]!);
     }
@@ -55,7 +52,7 @@ public sealed class ImportTests(DeskFixture fixture) : IClassFixture<DeskFixture
         var formsBefore = await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.forms");
         var importsBefore = await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.imports");
 
-        var (refused, problem) = await UploadAsync(desk, $"""
+        var (refused, problem) = await DeskForms.UploadCsvAsync(desk, $"""
             formType,idNumber,moveDate,destination
             move-out,{leaving},2026-01-05,南京
             move-out,{leaving},2026-13-05,
@@ -63,7 +60,7 @@ public sealed class ImportTests(DeskFixture fixture) : IClassFixture<DeskFixture
         Assert.Equal(400, refused);
         Assert.Equal(3, (int)problem["badRows"]![0]!["line"]!);
 
-        var (broken, fileProblem) = await UploadAsync(desk, "表单类型,不认识的列\n出生,x\n");
+        var (broken, fileProblem) = await DeskForms.UploadCsvAsync(desk, "表单类型,不认识的列\n出生,x\n");
         Assert.Equal(400, broken);
         Assert.Contains(fileProblem.Violations(), v => v.Field == "file");
 
@@ -75,18 +72,7 @@ public sealed class ImportTests(DeskFixture fixture) : IClassFixture<DeskFixture
     public async Task A_collector_imports_only_into_their_own_community()
     {
         using var supervisor = await fixture.SignInAsync("supervisor");
-        var (status, _) = await UploadAsync(supervisor, "formType,idNumber\ndeath,320205195001010017\n");
+        var (status, _) = await DeskForms.UploadCsvAsync(supervisor, "formType,idNumber\ndeath,320205195001010017\n");
         Assert.Equal(403, status);
-    }
-
-    private static async Task<(int Status, JsonObject Body)> UploadAsync(HttpClient desk, string csv, string query = "")
-    {
-        using var content = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        content.Add(file, "file", "forms.csv");
-        using var response = await desk.PostAsync($"/api/v1/forms/import{query}", content);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, JsonNode.Parse(text)!.AsObject());
     }
 }
