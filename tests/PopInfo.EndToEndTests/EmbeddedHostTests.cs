@@ -86,13 +86,17 @@ public sealed class EmbeddedHostTests
         }
     }
 
-    /// <summary>One HTTP/1.1 request written by hand on a socket, so nothing rewrites its Host header; the answer's status.</summary>
+    /// <summary>
+    /// One HTTP/1.1 request written by hand on a socket, so nothing rewrites its Host header; the answer's status. It
+    /// carries a valid registry token (of the tests' issuer, which the host trusts), so a 404 means "no such route
+    /// on this port", not a refusal.
+    /// </summary>
     private static async Task<int> RawStatusAsync(System.Net.IPAddress address, int port, string path, string hostHeader)
     {
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(address, port);
         await using var stream = tcp.GetStream();
-        var request = System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {hostHeader}\r\nConnection: close\r\n\r\n");
+        var request = System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {hostHeader}\r\nAuthorization: Bearer {TestIssuer.Shared.RegistryToken()}\r\nConnection: close\r\n\r\n");
         await stream.WriteAsync(request);
         using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
         var statusLine = await reader.ReadLineAsync() ?? "";
