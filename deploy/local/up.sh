@@ -188,6 +188,10 @@ done
 echo "    RabbitMQ management UI: http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/ (user ${POPINFO_RABBITMQ_USER})"
 echo "    PostgreSQL:             127.0.0.1:${POPINFO_PG_PORT}, database ${POPINFO_PG_DATABASE}"
 echo "    logs: $RUN_DIR/logs   stop: deploy/local/down.sh [--all]"
+identity_password="$REPO_ROOT/services/PopInfo.Identity/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/data/identity-admin-password.txt"
+if [[ -f "$identity_password" ]]; then
+    echo "    the identity provider's first administrator 'admin': password in $identity_password (unless PopInfo__Identity__AdminPassword was set)"
+fi
 desk_password="$REPO_ROOT/services/PopInfo.Collection/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/data/collection-admin-password.txt"
 if [[ -f "$desk_password" ]]; then
     echo "    the desk's first administrator 'admin': password in $desk_password (unless PopInfo__Collection__AdminPassword was set)"
