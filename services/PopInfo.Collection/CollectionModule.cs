@@ -49,7 +49,7 @@ public static class CollectionModule
             .AddServiceToken(Name, PlatformScopes.RegistryRead);
         var exchangeUrl = builder.Configuration["PopInfo:Collection:ExchangeUrl"] ?? "http://127.0.0.1:5103/";
         var exchangeKey = builder.Configuration["PopInfo:Collection:ExchangeKey"];
-        Interactive(builder.Services.AddHttpClient<ExchangeClient>(http =>
+        var exchange = Interactive(builder.Services.AddHttpClient<ExchangeClient>(http =>
         {
             http.BaseAddress = new Uri(exchangeUrl);
             if (!string.IsNullOrEmpty(exchangeKey))
@@ -57,6 +57,11 @@ public static class CollectionModule
                 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", exchangeKey);
             }
         }));
+        if (string.IsNullOrEmpty(exchangeKey))
+        {
+            // The desk's own token with exchange.status; the shared status key (PopInfo:Collection:ExchangeKey) is deprecated.
+            exchange.AddServiceToken(Name, PlatformScopes.ExchangeStatus);
+        }
 
         builder.AddBusConsumers(bus => bus.AddConsumer<CommandAnsweredConsumer>().Endpoint(e => e.Name = CommandAnsweredConsumer.QueueName));
         return builder;

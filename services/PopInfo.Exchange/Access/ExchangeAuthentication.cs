@@ -6,13 +6,16 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Exchange.Access;
 
 /// <summary>
-/// Bearer keys: <c>Authorization: Bearer &lt;key&gt;</c> with the administrator's key or a department's API
-/// key (looked up by its SHA-256; a suspended department's key no longer works). Failures answer 401/403
-/// as problem details.
+/// Two ways in, both <c>Authorization: Bearer …</c>: an access token of the platform's issuer (the way forward —
+/// <c>exchange.admin</c> for administrators, <c>exchange.status</c> for the desk, <c>exchange.department</c> for a
+/// department's client <c>dept-{code}</c>), or, deprecated and kept until the bureaus have moved (docs/exchange.md),
+/// the administrator's key or a department's API key (looked up by its SHA-256). Either way a suspended
+/// department is refused. Failures answer 401/403 as problem details.
 /// </summary>
 public static class ExchangeAuthentication
 {
@@ -30,11 +33,14 @@ public static class ExchangeAuthentication
         builder.Services.AddSingleton<AdminKey>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminKey>());
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, KeyHandler>(Scheme, null);
+        builder.AddPlatformAuthentication(ExchangeModule.Name);
+        builder.Services.AddTransient<IClaimsTransformation, TokenRoles>();
+        string[] schemes = [Scheme, PlatformAuthentication.Scheme];
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole))
-            .AddPolicy(DepartmentPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(DepartmentRole))
-            .AddPolicy(AdminOrDepartmentPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole, DepartmentRole))
-            .AddPolicy(AdminOrStatusReaderPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(AdminRole, StatusReaderRole));
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole))
+            .AddPolicy(DepartmentPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(DepartmentRole))
+            .AddPolicy(AdminOrDepartmentPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole, DepartmentRole))
+            .AddPolicy(AdminOrStatusReaderPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole, StatusReaderRole));
         return builder;
     }
 
@@ -53,7 +59,14 @@ public static class ExchangeAuthentication
                 return AuthenticateResult.NoResult();
             }
 
-            var hash = Secrets.Hash(header["Bearer ".Length..].Trim());
+            var presented = header["Bearer ".Length..].Trim();
+            if (presented.Count(c => c == '.') == 2)
+            {
+                // A JSON Web Token: the token scheme's to judge.
+                return AuthenticateResult.NoResult();
+            }
+
+            var hash = Secrets.Hash(presented);
             if (adminKey.Matches(hash))
             {
                 return Success(new Claim(ClaimTypes.Role, AdminRole), new Claim(ClaimTypes.Name, "admin"));
@@ -72,16 +85,16 @@ public static class ExchangeAuthentication
                 : Success(new Claim(ClaimTypes.Role, DepartmentRole), new Claim(ClaimTypes.Name, code), new Claim(Caller.DepartmentClaim, code));
         }
 
-        protected override Task HandleChallengeAsync(AuthenticationProperties properties) => WriteAsync(new ProblemDetails
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties) => Response.HasStarted ? Task.CompletedTask : WriteAsync(new ProblemDetails
         {
             Type = ProblemTypes.Unauthorized,
             Title = "A valid key is required.",
             Status = StatusCodes.Status401Unauthorized,
-            Detail = "Send 'Authorization: Bearer <key>' with the administrator's key or your department's API key.",
+            Detail = "Send 'Authorization: Bearer <access token>' from the platform's identity provider (or, deprecated, your department's API key).",
             Extensions = { ["rule"] = "key.required" },
         });
 
-        protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteAsync(new ProblemDetails
+        protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => Response.HasStarted ? Task.CompletedTask : WriteAsync(new ProblemDetails
         {
             Type = ProblemTypes.Forbidden,
             Title = "Your key may not do this.",

@@ -19,7 +19,7 @@ public sealed class ServiceClients(
     public static IReadOnlyDictionary<string, string[]> ScopesOf { get; } = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
         // Their writes to the register travel over the bus (the broker's validated user), not HTTP.
-        ["collection"] = [PlatformScopes.RegistryRead],
+        ["collection"] = [PlatformScopes.RegistryRead, PlatformScopes.ExchangeStatus],
         ["exchange"] = [PlatformScopes.RegistryRead],
         ["sharing"] = [PlatformScopes.RegistryRead],
         ["analytics"] = [PlatformScopes.RegistryRead],

@@ -54,6 +54,12 @@ public static class PlatformAuthentication
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
+                    // An endpoint that also takes another scheme (the exchange's legacy keys) may have answered already.
+                    if (context.Response.HasStarted)
+                    {
+                        return;
+                    }
+
                     var problem = new ProblemDetails
                     {
                         Type = ProblemTypes.Unauthorized,
@@ -69,6 +75,11 @@ public static class PlatformAuthentication
                 },
                 OnForbidden = async context =>
                 {
+                    if (context.Response.HasStarted)
+                    {
+                        return;
+                    }
+
                     var required = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RequiredAccess>();
                     await new ProblemDetails
                     {

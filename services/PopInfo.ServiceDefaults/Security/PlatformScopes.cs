@@ -15,12 +15,31 @@ public static class PlatformScopes
     /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
     public const string IdentityAdmin = "identity.admin";
 
+    /// <summary>Administer the exchange: departments, subscriptions, dead letters, held records (administrators).</summary>
+    public const string ExchangeAdmin = "exchange.admin";
+
+    /// <summary>Read which departments have a change (the desk's question to the exchange).</summary>
+    public const string ExchangeStatus = "exchange.status";
+
+    /// <summary>A department at the exchange: its feed, its pushes, its own delivery status (department clients <c>dept-{code}</c>).</summary>
+    public const string ExchangeDepartment = "exchange.department";
+
+    /// <summary>A department's client id: <c>dept-{code}</c>, the same department at every service.</summary>
+    public static string DepartmentClientId(string code) => "dept-" + code;
+
+    /// <summary>The department code of a department's client id, or null for any other client.</summary>
+    public static string? DepartmentCodeOf(string? clientId) =>
+        clientId is { Length: > 5 } && clientId.StartsWith("dept-", StringComparison.Ordinal) ? clientId[5..] : null;
+
     /// <summary>Every scope the platform's services know, with the service whose audience it opens.</summary>
     public static IReadOnlyDictionary<string, string> AudienceOf { get; } = new Dictionary<string, string>
     {
         [RegistryRead] = Audience("registry"),
         [RegistryWrite] = Audience("registry"),
         [IdentityAdmin] = Audience("identity"),
+        [ExchangeAdmin] = Audience("exchange"),
+        [ExchangeStatus] = Audience("exchange"),
+        [ExchangeDepartment] = Audience("exchange"),
     };
 
     /// <summary>The audience value of a service's tokens.</summary>

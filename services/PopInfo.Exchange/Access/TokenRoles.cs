@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Exchange.Access;
+
+/// <summary>
+/// Gives a token's caller the exchange's roles, as its keys do: <c>exchange.admin</c> → administrator,
+/// <c>exchange.status</c> → status reader, <c>exchange.department</c> from client <c>dept-{code}</c> → that
+/// department, while it is registered here and active. Other tokens (the registry's, say) gain nothing.
+/// </summary>
+public sealed class TokenRoles([FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database) : IClaimsTransformation
+{
+    public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+    {
+        if (principal.Identity is not ClaimsIdentity { IsAuthenticated: true, AuthenticationType: var type } identity
+            || type == ExchangeAuthentication.Scheme || identity.HasClaim(c => c.Type == Caller.DepartmentClaim || c.Type == identity.RoleClaimType && c.Value.StartsWith("exchange", StringComparison.Ordinal)))
+        {
+            return principal;
+        }
+
+        var caller = TokenCaller.From(principal);
+        var roles = new List<Claim>();
+        if (caller.Scopes.Contains(PlatformScopes.ExchangeAdmin))
+        {
+            roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.AdminRole));
+        }
+
+        if (caller.Scopes.Contains(PlatformScopes.ExchangeStatus))
+        {
+            roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.StatusReaderRole));
+        }
+
+        if (caller.Scopes.Contains(PlatformScopes.ExchangeDepartment) && PlatformScopes.DepartmentCodeOf(caller.ClientId) is { } code)
+        {
+            await using var connection = await database.OpenConnectionAsync();
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM departments WHERE code = @code AND status = 'active'", new { code })) == 1)
+            {
+                roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.DepartmentRole));
+                roles.Add(new(Caller.DepartmentClaim, code));
+            }
+        }
+
+        if (roles.Count == 0)
+        {
+            return principal;
+        }
+
+        var transformed = principal.Clone();
+        ((ClaimsIdentity)transformed.Identity!).AddClaims(roles);
+        return transformed;
+    }
+}
