@@ -14,15 +14,20 @@ namespace PopInfo.Testing;
 /// Requests reach a service by the port in their address (the host routes by port, as when it listens);
 /// the desk's reads of the register go to the same in-process server.
 /// </summary>
-public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
+/// <param name="generatedSecrets">True: the desk's first password and the exchange's admin key are not set, so the host generates them into files.</param>
+public sealed class EmbeddedPlatform(bool generatedSecrets = false) : WebApplicationFactory<HostEntryPoint>
 {
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "popinfo-embedded-" + Guid.NewGuid().ToString("N")[..12]);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("PopInfo:Database:DataDirectory", DataDirectory);
-        builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
-        builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
+        if (!generatedSecrets)
+        {
+            builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
+            builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddHttpClient<RegistryClient>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
