@@ -60,6 +60,13 @@ internal static class PostgreSqlRoles
         // "tuple concurrently updated"; one after the other, each sees the other's grants.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext(@name))",
             new { name = "popinfo.grants." + owner.ServiceName }, transaction, cancellationToken: ct));
+        var chained = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass(@head) IS NOT NULL",
+            new { head = $"{schema}.{Quote(AuditTable.HeadTable)}" }, transaction, cancellationToken: ct));
+        if (chained)
+        {
+            // The audit chain's head: read and moved forward (its trigger refuses going back), never added or removed.
+            statements.Add($"REVOKE INSERT, DELETE, TRUNCATE ON {schema}.{Quote(AuditTable.HeadTable)} FROM {role}");
+        }
         foreach (var statement in statements)
         {
             await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, cancellationToken: ct));
