@@ -45,13 +45,18 @@ public sealed class ServiceRoles : IAsyncDisposable
 
     public string OwnerConnectionString(string service) => As(Owner(service));
 
-    /// <summary>The database settings of a service running with its own roles (no <c>AllowSuperuser</c>).</summary>
-    public Dictionary<string, string?> Settings(string service) => new()
+    /// <summary>
+    /// The settings of a service running with its own roles (no <c>AllowSuperuser</c>); its bus is RabbitMQ's
+    /// <paramref name="virtualHost"/> when given, else the in-memory one.
+    /// </summary>
+    public Dictionary<string, string?> Settings(string service, Uri? virtualHost = null) => new()
     {
         ["PopInfo:Database:Provider"] = "PostgreSql",
         ["PopInfo:Database:ConnectionString"] = RuntimeConnectionString(service),
         ["PopInfo:Database:MigrationConnectionString"] = OwnerConnectionString(service),
         ["PopInfo:Database:AllowSuperuser"] = "false",
+        ["PopInfo:Bus:Transport"] = virtualHost is null ? "InMemory" : "RabbitMq",
+        ["PopInfo:Bus:RabbitMqUri"] = virtualHost?.ToString(),
     };
 
     public async ValueTask DisposeAsync()

@@ -36,9 +36,9 @@ public sealed class AuditChainTests
         var roles = await ServiceRoles.CreateAsync(database, "registry", "collection", "exchange");
         try
         {
-            await using var registry = new RegistryHost(Distributed(roles, "registry", virtualHost));
-            await using var desk = new CollectionHost(Distributed(roles, "collection", virtualHost), () => registry.Server.CreateHandler());
-            await using var exchange = new ExchangeHost(Distributed(roles, "exchange", virtualHost), () => registry.Server.CreateHandler());
+            await using var registry = new RegistryHost(roles.Settings("registry", virtualHost));
+            await using var desk = new CollectionHost(roles.Settings("collection", virtualHost), () => registry.Server.CreateHandler());
+            await using var exchange = new ExchangeHost(roles.Settings("exchange", virtualHost), () => registry.Server.CreateHandler());
             await DeskAndExchangeActionsAsync(desk.CreateBrowserLikeClient(), exchange.CreateAdminClient());
 
             // The services' runtime roles may read their chains: the check needs no more than they have.
@@ -72,7 +72,6 @@ public sealed class AuditChainTests
         try
         {
             var settings = roles.Settings("collection");
-            settings["PopInfo:Bus:Transport"] = "InMemory";
             await using var first = new CollectionHost(settings, null);
             await using var second = new CollectionHost(settings, null);
             var clients = new[] { first.CreateClient(), second.CreateClient() };
@@ -153,14 +152,6 @@ public sealed class AuditChainTests
     {
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ExchangeHost.AdminKey);
         return client;
-    }
-
-    private static Dictionary<string, string?> Distributed(ServiceRoles roles, string service, Uri virtualHost)
-    {
-        var settings = roles.Settings(service);
-        settings["PopInfo:Bus:Transport"] = "RabbitMq";
-        settings["PopInfo:Bus:RabbitMqUri"] = virtualHost.ToString();
-        return settings;
     }
 
     private static async Task<(int Code, string Output)> VerifyAsync(params string[] args)

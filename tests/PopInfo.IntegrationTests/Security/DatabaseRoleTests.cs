@@ -28,13 +28,7 @@ public sealed class DatabaseRolesFixture : IAsyncLifetime
         Exchange = new ExchangeHost(SettingsOf("exchange"), () => Registry.Server.CreateHandler());
     }
 
-    public Dictionary<string, string?> SettingsOf(string service)
-    {
-        var settings = Roles.Settings(service);
-        settings["PopInfo:Bus:Transport"] = "RabbitMq";
-        settings["PopInfo:Bus:RabbitMqUri"] = VirtualHost.ToString();
-        return settings;
-    }
+    public Dictionary<string, string?> SettingsOf(string service) => Roles.Settings(service, VirtualHost);
 
     /// <summary>A connection as the service's runtime role, its schema on the search path as the service has it.</summary>
     public async Task<NpgsqlConnection> ConnectAsRuntimeAsync(string service)
