@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Dapper;
 
 namespace PopInfo.ServiceDefaults.Data;
@@ -23,7 +22,7 @@ public sealed record AuditColumn(string Name, AuditValue Kind = AuditValue.Text)
 /// <summary>
 /// An audit table whose rows form a hash chain (docs/database-roles.md, "Audit chain"): each row carries
 /// <c>prev_hash</c>, the hash of the row before it, and <c>hash</c> = SHA-256 over that previous hash and the
-/// row's content (its columns in declared order, canonical text). The chain's head (last id and hash) is kept
+/// row's content (its columns in declared order, as canonical text: <see cref="Hash"/>). The chain's head (last id and hash) is kept
 /// apart in <c>audit_chain_head</c>, moved in the same transaction, so that removing the last rows is caught
 /// too. Appends take a lock in the database (PostgreSQL: an advisory lock per table; SQLite: its one writer),
 /// so several instances of a service keep one order. The store of the chain's SQL, for every service.
@@ -164,11 +163,24 @@ public sealed class AuditTable
         AuditChainReport Broken(long id, string what) => new(Name, rows, unchained, lastId, expectedPrevious, id, $"row {id} of {Name} {what}");
     }
 
-    /// <summary>SHA-256 over the previous hash and the row's canonical content, lower-case hex.</summary>
-    public static string Hash(string previousHash, IReadOnlyList<string?> canonicalValues)
+    /// <summary>
+    /// SHA-256, lower-case hex, over the previous hash and a line <c>name=length:value</c> (length in UTF-8 bytes) for
+    /// each column with a value, in declared order. Written out by hand rather than as JSON, whose escaping may
+    /// change between runtime versions; columns without a value are left out, so that a column added later
+    /// (empty in older rows) leaves the older rows' hashes as they were. Columns are never renamed.
+    /// </summary>
+    public string Hash(string previousHash, IReadOnlyList<string?> canonicalValues)
     {
-        var content = previousHash + "\n" + JsonSerializer.Serialize(canonicalValues);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+        var content = new StringBuilder(previousHash).Append('\n');
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (canonicalValues[i] is { } value)
+            {
+                content.Append(Columns[i].Name).Append('=').Append(Encoding.UTF8.GetByteCount(value)).Append(':').Append(value).Append('\n');
+            }
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content.ToString())));
     }
 
     // What is written is what is hashed: times lose what PostgreSQL would not keep.
