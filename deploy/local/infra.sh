@@ -10,6 +10,7 @@
 #   ensure_postgres   install if absent, configure, start if not answering, ensure role + db
 #   ensure_rabbitmq   install if absent, configure, start if not answering, ensure user
 #   ensure_infra      both of the above
+#   ensure_service_db_roles SECRETS_FILE SERVICE...  each service's owner and runtime roles and schema
 #   stop_postgres / stop_rabbitmq / stop_infra
 #   infra_status      prints whether each service answers
 #   ensure_chromium   installs Debian's chromium and fonts if absent (browser tests)
@@ -212,6 +213,60 @@ SQL
         return 1
     fi
     infra_log "PostgreSQL ready: postgresql://$POPINFO_PG_USER:***@127.0.0.1:$POPINFO_PG_PORT/$POPINFO_PG_DATABASE"
+}
+
+# Each service's own PostgreSQL roles (docs/database-roles.md): popinfo_<service>_owner owns the schema
+# <service> and runs its migrations; popinfo_<service> is what the service runs as, with only the rights
+# its owner grants it at start. No superuser, no CREATEDB/CREATEROLE. Passwords are generated once and
+# kept in SECRETS_FILE (mode 0600 in a 0700 folder, lines <role>=<password>), never printed. Objects
+# that an earlier run made as the platform's superuser move to the schema's owner. PUBLIC loses its
+# rights on the database, so only the platform's roles connect.
+#   ensure_service_db_roles SECRETS_FILE SERVICE...
+ensure_service_db_roles() {
+    local secrets="$1" service role
+    shift
+    mkdir -p "$(dirname "$secrets")"
+    chmod 700 "$(dirname "$secrets")"
+    (umask 077 && touch "$secrets")
+    chmod 600 "$secrets"
+    for service in "$@"; do
+        for role in "popinfo_${service}_owner" "popinfo_${service}"; do
+            grep -q "^${role}=" "$secrets" ||
+                printf '%s=%s\n' "$role" "$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32)" >>"$secrets"
+        done
+    done
+
+    # The SQL (with the passwords) goes through stdin, so that no password shows in a process list.
+    {
+        printf '\\set db %s\n' "$POPINFO_PG_DATABASE"
+        echo "REVOKE ALL ON DATABASE :\"db\" FROM PUBLIC;"
+        echo "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+        for service in "$@"; do
+            printf '\\set schema %s\n\\set owner popinfo_%s_owner\n\\set runtime popinfo_%s\n' "$service" "$service" "$service"
+            printf '\\set owner_pw %s\n' "$(sed -n "s/^popinfo_${service}_owner=//p" "$secrets")"
+            printf '\\set runtime_pw %s\n' "$(sed -n "s/^popinfo_${service}=//p" "$secrets")"
+            cat <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'owner') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') \gexec
+SELECT format('CREATE ROLE %I LOGIN', :'runtime') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'runtime') \gexec
+ALTER ROLE :"owner" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'owner_pw';
+ALTER ROLE :"runtime" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'runtime_pw';
+GRANT CONNECT ON DATABASE :"db" TO :"owner", :"runtime";
+SELECT format('CREATE SCHEMA %I AUTHORIZATION %I', :'schema', :'owner')
+ WHERE NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = :'schema') \gexec
+ALTER SCHEMA :"schema" OWNER TO :"owner";
+SELECT format('ALTER %s %I.%I OWNER TO %I', CASE WHEN c.relkind IN ('r', 'p') THEN 'TABLE' WHEN c.relkind = 'v' THEN 'VIEW' ELSE 'MATERIALIZED VIEW' END,
+              n.nspname, c.relname, :'owner')
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = :'schema' AND c.relkind IN ('r', 'p', 'v', 'm') AND pg_get_userbyid(c.relowner) <> :'owner' \gexec
+SELECT format('ALTER SEQUENCE %I.%I OWNER TO %I', n.nspname, c.relname, :'owner')
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = :'schema' AND c.relkind = 'S' AND pg_get_userbyid(c.relowner) <> :'owner'
+   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) \gexec
+SQL
+        done
+    } | _pg_admin_psql -d "$POPINFO_PG_DATABASE" >/dev/null ||
+        { infra_err "could not create the services' PostgreSQL roles"; return 1; }
+    infra_log "PostgreSQL roles ready for: $* (passwords in $secrets)"
 }
 
 stop_postgres() {

@@ -15,15 +15,21 @@
 #   POPINFO_BIND_HOST       [127.0.0.1]   address every service listens on
 #   POPINFO_REGISTRY_PORT   [5101]   POPINFO_COLLECTION_PORT [5102]  POPINFO_EXCHANGE_PORT   [5103]
 #   POPINFO_SHARING_PORT    [5104]   POPINFO_ANALYTICS_PORT  [5105]  POPINFO_MONITORING_PORT [5106]
+#   POPINFO_DB_ROLES        [1]           1: each service its own PostgreSQL roles (below); 0: every service as
+#                                         POPINFO_DB_CONNECTION_STRING with PopInfo__Database__AllowSuperuser=true
 #   POPINFO_DB_CONNECTION_STRING [Host=127.0.0.1;Port=5432;Username=popinfo;Password=popinfo;Database=popinfo]
+#                                         (only with POPINFO_DB_ROLES=0)
 #   POPINFO_RABBITMQ_URI    [amqp://popinfo:popinfo@127.0.0.1:5672/]
 #   POPINFO_READY_TIMEOUT   [120]         seconds to wait for every /health/ready to return 200
 #   POPINFO_RUN_DIR         [./run]       logs in <run>/logs/<service>.log, pids in <run>/pids/<service>.pid
 #   plus the PostgreSQL/RabbitMQ settings documented in deploy/local/infra.sh.
 #
 # Each service gets: ASPNETCORE_URLS, PopInfo__Mode=Distributed,
-# PopInfo__Database__Provider=PostgreSql, PopInfo__Database__ConnectionString,
-# PopInfo__Bus__Transport=RabbitMq, PopInfo__Bus__RabbitMqUri, MASSTRANSIT_USAGE_TELEMETRY=false.
+# PopInfo__Database__Provider=PostgreSql, PopInfo__Database__ConnectionString (as its runtime role
+# popinfo_<service>), PopInfo__Database__MigrationConnectionString (as popinfo_<service>_owner, used
+# only to migrate at start), PopInfo__Bus__Transport=RabbitMq, PopInfo__Bus__RabbitMqUri,
+# MASSTRANSIT_USAGE_TELEMETRY=false. The roles' generated passwords are in <run>/secrets/postgres-roles
+# (mode 0600; docs/database-roles.md).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -45,6 +51,7 @@ POPINFO_ANALYTICS_PORT="${POPINFO_ANALYTICS_PORT:-5105}"
 POPINFO_MONITORING_PORT="${POPINFO_MONITORING_PORT:-5106}"
 POPINFO_IDENTITY_PORT="${POPINFO_IDENTITY_PORT:-5107}"
 POPINFO_DB_CONNECTION_STRING="${POPINFO_DB_CONNECTION_STRING:-Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}}"
+POPINFO_DB_ROLES="${POPINFO_DB_ROLES:-1}"
 POPINFO_RABBITMQ_URI="${POPINFO_RABBITMQ_URI:-amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/}"
 POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
 POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
@@ -81,6 +88,12 @@ svc_port() { # registry -> value of POPINFO_REGISTRY_PORT
     echo "${!var}"
 }
 svc_url() { echo "http://${POPINFO_BIND_HOST}:$(svc_port "$1")"; }
+DB_SECRETS="$RUN_DIR/secrets/postgres-roles"
+db_connection_string() { # popinfo_registry -> connection string as that role
+    local password
+    password="$(sed -n "s/^$1=//p" "$DB_SECRETS")"
+    echo "Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=$1;Password=${password};Database=${POPINFO_PG_DATABASE}"
+}
 
 # Is the pid in <service>.pid alive and really that service (pids get reused)?
 svc_running_pid() {
@@ -120,7 +133,14 @@ start_service() {
         export ASPNETCORE_URLS="http://${POPINFO_BIND_HOST}:${port}"
         export PopInfo__Mode=Distributed
         export PopInfo__Database__Provider=PostgreSql
-        export PopInfo__Database__ConnectionString="$POPINFO_DB_CONNECTION_STRING"
+        if [[ "$POPINFO_DB_ROLES" == 1 ]]; then
+            PopInfo__Database__ConnectionString="$(db_connection_string "popinfo_$name")"
+            PopInfo__Database__MigrationConnectionString="$(db_connection_string "popinfo_${name}_owner")"
+            export PopInfo__Database__ConnectionString PopInfo__Database__MigrationConnectionString
+        else
+            export PopInfo__Database__ConnectionString="$POPINFO_DB_CONNECTION_STRING"
+            export PopInfo__Database__AllowSuperuser=true
+        fi
         export PopInfo__Bus__Transport=RabbitMq
         export PopInfo__Bus__RabbitMqUri="$POPINFO_RABBITMQ_URI"
         export MASSTRANSIT_USAGE_TELEMETRY=false
@@ -150,6 +170,9 @@ ensure_rabbitmq || die "RabbitMQ could not be installed/started"
 
 read -r -a services <<<"$POPINFO_SERVICES"
 for name in "${services[@]}"; do svc_port "$name" >/dev/null; done # validate names early
+if [[ "$POPINFO_DB_ROLES" == 1 ]]; then
+    ensure_service_db_roles "$DB_SECRETS" "${services[@]}" || die "could not create the services' PostgreSQL roles"
+fi
 
 if [[ "$POPINFO_SKIP_BUILD" != 1 ]]; then
     say "dotnet build $POPINFO_SOLUTION -c $POPINFO_CONFIGURATION"
@@ -187,6 +210,7 @@ for name in "${services[@]}"; do
 done
 echo "    RabbitMQ management UI: http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/ (user ${POPINFO_RABBITMQ_USER})"
 echo "    PostgreSQL:             127.0.0.1:${POPINFO_PG_PORT}, database ${POPINFO_PG_DATABASE}"
+[[ "$POPINFO_DB_ROLES" == 1 ]] && echo "    PostgreSQL roles:       popinfo_<service> (runtime), popinfo_<service>_owner; passwords in $DB_SECRETS"
 echo "    logs: $RUN_DIR/logs   stop: deploy/local/down.sh [--all]"
 identity_password="$REPO_ROOT/services/PopInfo.Identity/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/data/identity-admin-password.txt"
 if [[ -f "$identity_password" ]]; then

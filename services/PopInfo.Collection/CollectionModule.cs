@@ -25,7 +25,7 @@ public static class CollectionModule
 
     public static IHostApplicationBuilder AddCollection(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly);
+        builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly, auditTables: [AuditLog.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
         builder.AddDeskAuthentication();
 

@@ -26,7 +26,7 @@ public static class ExchangeModule
 
     public static IHostApplicationBuilder AddExchange(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(ExchangeModule).Assembly);
+        builder.AddServiceDatabase(Name, typeof(ExchangeModule).Assembly, auditTables: [ExchangeAudit.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo exchange — department information exchange");
         builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.AddExchangeAuthentication();

@@ -28,6 +28,19 @@ public sealed class DatabaseOptions
     /// <summary>PostgreSQL: the connection string of the platform's database; each service works in its own schema of it.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// PostgreSQL: the connection string of the service's schema owner, used only at start to run the
+    /// migrations and grant the runtime role (the user of <see cref="ConnectionString"/>) its rights; its
+    /// connections are closed before the service listens (docs/database-roles.md).
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
+
+    /// <summary>
+    /// Development and tests only: lets the runtime connection be a superuser (or its schema's owner) and,
+    /// without <see cref="MigrationConnectionString"/>, run the migrations itself.
+    /// </summary>
+    public bool AllowSuperuser { get; set; }
+
     /// <summary>SQLite: the folder holding one database file per service.</summary>
     [Required]
     public string DataDirectory { get; set; } = "data";

@@ -13,6 +13,13 @@ internal sealed class PlatformOptionsValidation : IValidateOptions<PlatformOptio
             failures.Add("PopInfo:Database:ConnectionString is required when PopInfo:Database:Provider is PostgreSql.");
         }
 
+        if (options.Database.Provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(options.Database.MigrationConnectionString)
+            && !options.Database.AllowSuperuser)
+        {
+            failures.Add("PopInfo:Database:MigrationConnectionString (the schema owner's, used only to migrate) is required when " +
+                "PopInfo:Database:Provider is PostgreSql; for development with one superuser set PopInfo:Database:AllowSuperuser=true.");
+        }
+
         if (options.Bus.Transport == BusTransport.RabbitMq)
         {
             if (options.Bus.RabbitMqUri is null)

@@ -150,7 +150,10 @@ public static class ChangeLatency
             $"   warm-up: {run.Samples.Count} at {rate}/s for {seconds} s, {errors.Count} errors{(errors.Count > 0 ? ": " + errors[0].Error : "")}"));
     }
 
-    /// <summary>What deploy/local/up.sh gives a service, on a port of its own and the run's database and virtual host.</summary>
+    /// <summary>
+    /// What deploy/local/up.sh gives a service, on a port of its own and the run's database and virtual host, but as the
+    /// benchmark server's superuser (AllowSuperuser) instead of up.sh's per-service roles.
+    /// </summary>
     public static Dictionary<string, string> DistributedEnvironment(int port, string database, Uri vhost, IReadOnlyList<string> extra)
     {
         var environment = new Dictionary<string, string>
@@ -159,6 +162,7 @@ public static class ChangeLatency
             ["PopInfo__Mode"] = "Distributed",
             ["PopInfo__Database__Provider"] = "PostgreSql",
             ["PopInfo__Database__ConnectionString"] = database,
+            ["PopInfo__Database__AllowSuperuser"] = "true",
             ["PopInfo__Bus__Transport"] = "RabbitMq",
             ["PopInfo__Bus__RabbitMqUri"] = vhost.ToString(),
             ["MASSTRANSIT_USAGE_TELEMETRY"] = "false",

@@ -16,7 +16,8 @@ namespace PopInfo.Testing;
 /// which <see cref="TestLocalPort"/> supplies here (the test server has no sockets). The desk's and the
 /// exchange's reads of the register go to the same in-process server.
 /// </summary>
-public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
+/// <param name="generatedSecrets">True: the desk's first password and the exchange's admin key are not set, so the host generates them into files.</param>
+public sealed class EmbeddedPlatform(bool generatedSecrets = false) : WebApplicationFactory<HostEntryPoint>
 {
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "popinfo-embedded-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -28,8 +29,12 @@ public sealed class EmbeddedPlatform : WebApplicationFactory<HostEntryPoint>
             builder.UseSetting(key, value);
         }
 
-        builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
-        builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
+        if (!generatedSecrets)
+        {
+            builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
+            builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IStartupFilter, TestLocalPort.StartupFilter>();

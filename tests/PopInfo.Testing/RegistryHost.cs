@@ -44,17 +44,22 @@ public sealed class RegistryHost(IReadOnlyDictionary<string, string?> settings) 
         {
             ["PopInfo:Database:Provider"] = "PostgreSql",
             ["PopInfo:Database:ConnectionString"] = database,
+            ["PopInfo:Database:AllowSuperuser"] = "true",
             ["PopInfo:Bus:Transport"] = "RabbitMq",
             ["PopInfo:Bus:RabbitMqUri"] = broker.ToString(),
         })
         { DatabaseConnectionString = database };
     }
 
-    /// <summary>The distributed mode on a given database and broker virtual host (several services sharing them).</summary>
+    /// <summary>
+    /// The distributed mode on a given database and broker virtual host (several services sharing them), as the
+    /// test server's superuser (development's <c>AllowSuperuser</c>); <see cref="ServiceRoles"/> gives a service its own roles.
+    /// </summary>
     public static Dictionary<string, string?> DistributedSettings(string database, Uri virtualHost) => new()
     {
         ["PopInfo:Database:Provider"] = "PostgreSql",
         ["PopInfo:Database:ConnectionString"] = database,
+        ["PopInfo:Database:AllowSuperuser"] = "true",
         ["PopInfo:Bus:Transport"] = "RabbitMq",
         ["PopInfo:Bus:RabbitMqUri"] = virtualHost.ToString(),
     };

@@ -31,6 +31,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["PopInfo__Database__Provider"] = "PostgreSql",
             ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
+            ["PopInfo__Database__AllowSuperuser"] = "true",
             ["PopInfo__Bus__Transport"] = "RabbitMq",
             ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
         });
@@ -45,6 +46,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["PopInfo__Database__Provider"] = "PostgreSql",
             ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
+            ["PopInfo__Database__AllowSuperuser"] = "true",
             ["PopInfo__Bus__Transport"] = "RabbitMq",
             ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
             ["PopInfo__Collection__RegistryUrl"] = registry.ToString(),

@@ -40,6 +40,8 @@ public sealed class AccountService(
         }
 
         var now = clock.GetUtcNow();
+        // One connection for the request, its audit rows included: a second one taken while holding the first would,
+        // with as many sign-ins at once as the pool has connections, leave each waiting for the others.
         await using var connection = await database.OpenConnectionAsync(ct);
         var account = await connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
             $"SELECT {Account.Columns} FROM accounts WHERE user_name = @userName", new { userName }, cancellationToken: ct));
@@ -47,13 +49,13 @@ public sealed class AccountService(
         if (account is null)
         {
             Hasher.VerifyHashedPassword(new Account(), DummyHash, password);
-            await audit.WriteAsync(who, "sign-in", userName, null, "refused", "unknown user name", ct: ct);
+            await audit.WriteAsync(who, "sign-in", userName, null, "refused", "unknown user name", connection, ct: ct);
             return new(null, WrongCredentials());
         }
 
         if (account.Locked_Until is { } until && until > now)
         {
-            await audit.WriteAsync(who, "sign-in", userName, account.Community_Code, "refused", "locked out", ct: ct);
+            await audit.WriteAsync(who, "sign-in", userName, account.Community_Code, "refused", "locked out", connection, ct: ct);
             return new(null, LockedOut(until - now));
         }
 
@@ -66,7 +68,7 @@ public sealed class AccountService(
                 "UPDATE accounts SET failed_sign_ins = @failed, locked_until = @lockUntil, updated_at = @now WHERE user_name = @userName",
                 new { failed = lockUntil is null ? failed : 0, lockUntil, now, userName }, cancellationToken: ct));
             await audit.WriteAsync(who, "sign-in", userName, account.Community_Code, "refused",
-                account.Disabled ? "account disabled" : lockUntil is null ? $"wrong password ({failed} in a row)" : "wrong password; locked out", ct: ct);
+                account.Disabled ? "account disabled" : lockUntil is null ? $"wrong password ({failed} in a row)" : "wrong password; locked out", connection, ct: ct);
             return new(null, lockUntil is null ? WrongCredentials() : LockedOut(LockOutFor));
         }
 
@@ -74,7 +76,7 @@ public sealed class AccountService(
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE accounts SET failed_sign_ins = 0, locked_until = NULL, password_hash = @rehash, updated_at = @now WHERE user_name = @userName",
             new { rehash, now, userName }, cancellationToken: ct));
-        await audit.WriteAsync(who with { Role = account.Role }, "sign-in", userName, account.Community_Code, "ok", ct: ct);
+        await audit.WriteAsync(who with { Role = account.Role }, "sign-in", userName, account.Community_Code, "ok", connection: connection, ct: ct);
         return new(account, null);
     }
 

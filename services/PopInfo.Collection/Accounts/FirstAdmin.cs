@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PopInfo.ServiceDefaults;
 
 namespace PopInfo.Collection.Accounts;
 
@@ -30,14 +31,7 @@ public sealed class FirstAdmin(AccountService accounts, IConfiguration configura
         }
 
         var folder = configuration["PopInfo:Database:DataDirectory"] ?? "data";
-        Directory.CreateDirectory(folder);
-        var path = Path.GetFullPath(Path.Combine(folder, "collection-admin-password.txt"));
-        await File.WriteAllTextAsync(path, password + Environment.NewLine, cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        var path = await PrivateFiles.WriteSecretAsync(folder, "collection-admin-password.txt", password, cancellationToken);
         logger.LogWarning("Created the first account 'admin'; its password is in {Path}", path);
     }
 

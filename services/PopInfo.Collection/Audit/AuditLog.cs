@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using PopInfo.Collection.Accounts;
 using PopInfo.ServiceDefaults.Data;
 
@@ -12,32 +11,33 @@ namespace PopInfo.Collection.Audit;
 /// </summary>
 public sealed class AuditLog([FromKeyedServices(CollectionModule.Name)] ServiceDatabase database, TimeProvider clock)
 {
+    /// <summary>The desk's audit table: a hash chain (docs/database-roles.md), its runtime role may only add to it and read it.</summary>
+    public static readonly AuditTable Table = new("audit_log",
+        new("at", AuditValue.Time), new("actor"), new("role"), new("remote_address"), new("action"), new("target"),
+        new("community_code"), new("outcome"), new("detail"));
+
     public async Task WriteAsync(DeskUser user, string action, string? target, string? communityCode, string outcome, string? detail = null,
         DbConnection? connection = null, DbTransaction? transaction = null, CancellationToken ct = default)
     {
-        var entry = new
+        var entry = new Dictionary<string, object?>
         {
-            at = clock.GetUtcNow(),
-            actor = user.UserName,
-            role = user.Role,
-            remoteAddress = user.RemoteAddress,
-            action,
-            target,
-            communityCode,
-            outcome,
-            detail,
+            ["at"] = clock.GetUtcNow(),
+            ["actor"] = user.UserName,
+            ["role"] = user.Role,
+            ["remote_address"] = user.RemoteAddress,
+            ["action"] = action,
+            ["target"] = target,
+            ["community_code"] = communityCode,
+            ["outcome"] = outcome,
+            ["detail"] = detail,
         };
-        const string sql = """
-            INSERT INTO audit_log (at, actor, role, remote_address, action, target, community_code, outcome, detail)
-            VALUES (@at, @actor, @role, @remoteAddress, @action, @target, @communityCode, @outcome, @detail)
-            """;
         if (connection is not null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, entry, transaction, cancellationToken: ct));
+            await Table.AppendAsync(connection, transaction, database.Dialect, entry, ct);
             return;
         }
 
         await using var own = await database.OpenConnectionAsync(ct);
-        await own.ExecuteAsync(new CommandDefinition(sql, entry, cancellationToken: ct));
+        await Table.AppendAsync(own, null, database.Dialect, entry, ct);
     }
 }

@@ -42,7 +42,7 @@ public sealed class DayService(
 
         await using var connection = await database.OpenConnectionAsync(ct);
         var report = await BuildAsync(connection, null, [community], day, ct);
-        await audit.WriteAsync(user, "day.report", day, community, "ok", ct: ct);
+        await audit.WriteAsync(user, "day.report", day, community, "ok", connection: connection, ct: ct);
         return (report[0], null);
     }
 
@@ -67,7 +67,7 @@ public sealed class DayService(
         var communities = regions.ChildrenOf(street).Select(c => c.Code).ToList();
         await using var connection = await database.OpenConnectionAsync(ct);
         var reports = await BuildAsync(connection, null, communities, day, ct);
-        await audit.WriteAsync(user, "day.street-report", day, street, "ok", ct: ct);
+        await audit.WriteAsync(user, "day.street-report", day, street, "ok", connection: connection, ct: ct);
         return (new StreetDayReport(street, region.Name, day, Sum(reports.Select(r => r.Totals)), reports,
             [.. reports.Where(r => !r.Cleared).Select(r => r.CommunityCode)],
             [.. reports.Where(r => r.ClosedAt is null).Select(r => r.CommunityCode)]), null);

@@ -319,7 +319,7 @@ public sealed class FormService(
 
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = await new FormStore(connection, null).ListAsync(community, day ?? BusinessDay.Today(clock), state, ct);
-        await audit.WriteAsync(user, "form.list", null, community, "ok", $"{rows.Count} forms", ct: ct);
+        await audit.WriteAsync(user, "form.list", null, community, "ok", $"{rows.Count} forms", connection, ct: ct);
         return ([.. rows.Select(r => FormView.From(r))], null);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults;
 
 namespace PopInfo.Exchange.Access;
 
@@ -9,6 +10,8 @@ namespace PopInfo.Exchange.Access;
 /// </summary>
 public sealed class AdminKey(IOptions<ExchangeOptions> options, IConfiguration configuration, ILogger<AdminKey> logger) : IHostedService
 {
+    private const string FileName = "exchange-admin-key.txt";
+
     private string? hash = options.Value.AdminKey is { Length: > 0 } configured ? Secrets.Hash(configured) : null;
 
     public bool Matches(string keyHash) => hash is not null && Secrets.EqualHashes(hash, keyHash);
@@ -26,8 +29,7 @@ public sealed class AdminKey(IOptions<ExchangeOptions> options, IConfiguration c
         }
 
         var folder = configuration["PopInfo:Database:DataDirectory"] ?? "data";
-        Directory.CreateDirectory(folder);
-        var path = Path.GetFullPath(Path.Combine(folder, "exchange-admin-key.txt"));
+        var path = Path.GetFullPath(Path.Combine(folder, FileName));
         if (File.Exists(path))
         {
             hash = Secrets.Hash((await File.ReadAllTextAsync(path, cancellationToken)).Trim());
@@ -35,12 +37,7 @@ public sealed class AdminKey(IOptions<ExchangeOptions> options, IConfiguration c
         }
 
         var key = Secrets.NewApiKey();
-        await File.WriteAllTextAsync(path, key + Environment.NewLine, cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        await PrivateFiles.WriteSecretAsync(folder, FileName, key, cancellationToken);
         hash = Secrets.Hash(key);
         logger.LogWarning("Generated the exchange's administrator key; it is in {Path}", path);
     }

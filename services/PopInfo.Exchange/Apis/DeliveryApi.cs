@@ -67,7 +67,7 @@ public static class DeliveryApi
         var entries = await deliveries.ReadAsync(code, after, limit, ct);
         await using (var connection = await deliveries.Database.OpenConnectionAsync(ct))
         {
-            await ExchangeAudit.WriteAsync(connection, null, caller, clock.GetUtcNow(), "feed.read", code,
+            await ExchangeAudit.WriteAsync(deliveries.Database.Dialect, connection, null, caller, clock.GetUtcNow(), "feed.read", code,
                 after: new { after, count = entries.Count, first = entries.Count > 0 ? entries[0].Sequence : (long?)null, last = entries.Count > 0 ? entries[^1].Sequence : (long?)null }, ct: ct);
         }
 

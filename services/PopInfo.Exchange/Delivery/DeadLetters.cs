@@ -50,7 +50,7 @@ public sealed class DeadLetters(DeliveryStore deliveries, RelaySignal<WebhookDel
                 new { code, persons }, transaction, cancellationToken: ct));
         }
 
-        await ExchangeAudit.WriteAsync(connection, transaction, caller, clock.GetUtcNow(), "webhook.redriven", code, after: new { sequences, count }, ct: ct);
+        await ExchangeAudit.WriteAsync(deliveries.Database.Dialect, connection, transaction, caller, clock.GetUtcNow(), "webhook.redriven", code, after: new { sequences, count }, ct: ct);
         await transaction.CommitAsync(ct);
         signal.Notify();
         return count;

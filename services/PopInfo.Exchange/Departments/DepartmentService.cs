@@ -69,7 +69,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
                 },
                 transaction, cancellationToken: ct));
             var created = (await store.GetAsync(code, ct, connection, transaction))!;
-            await ExchangeAudit.WriteAsync(connection, transaction, caller, now, "department.created", code, after: created, ct: ct);
+            await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, now, "department.created", code, after: created, ct: ct);
             await transaction.CommitAsync(ct);
             return new CreatedDepartment(created, new DepartmentCredentials(apiKey, amqp, webhookSecret));
         }
@@ -132,7 +132,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
         }
 
         var after = (await store.GetAsync(code, ct, connection, transaction))!;
-        await ExchangeAudit.WriteAsync(connection, transaction, caller, store.Now, "department.updated", code, before: before, after: after, ct: ct);
+        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, store.Now, "department.updated", code, before: before, after: after, ct: ct);
         if (status != before.Status && before.AmqpUser is not null)
         {
             // Broker first: if it cannot withdraw access, the department stays as it was.
@@ -177,7 +177,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
             },
             transaction, cancellationToken: ct));
         var created = (await store.GetSubscriptionAsync(connection, transaction, code, id, ct))!;
-        await ExchangeAudit.WriteAsync(connection, transaction, caller, now, "subscription.created", code, id, after: created, ct: ct);
+        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, now, "subscription.created", code, id, after: created, ct: ct);
         await transaction.CommitAsync(ct);
         return created;
     }
@@ -237,7 +237,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
         }
 
         var after = (await store.GetSubscriptionAsync(connection, transaction, code, id, ct))!;
-        await ExchangeAudit.WriteAsync(connection, transaction, caller, now, end ? "subscription.ended" : "subscription.changed", code, id, before, after, ct);
+        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, now, end ? "subscription.ended" : "subscription.changed", code, id, before, after, ct);
         await transaction.CommitAsync(ct);
         return after;
     }
@@ -281,7 +281,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
                 return Problem.Validation("kind", "credential.kind", $"kind is one of: {string.Join(", ", CredentialKinds.All)}.");
         }
 
-        await ExchangeAudit.WriteAsync(connection, transaction, caller, store.Now, $"credential.rotated.{kind}", code, ct: ct);
+        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, store.Now, $"credential.rotated.{kind}", code, ct: ct);
         await transaction.CommitAsync(ct);
         return issued;
     }

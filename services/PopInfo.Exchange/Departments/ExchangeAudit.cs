@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using PopInfo.Contracts;
 using PopInfo.Exchange.Access;
+using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Exchange.Departments;
 
@@ -13,25 +13,24 @@ namespace PopInfo.Exchange.Departments;
 /// </summary>
 public static class ExchangeAudit
 {
-    public static Task WriteAsync(DbConnection connection, DbTransaction? transaction, Caller caller, DateTimeOffset at, string action,
+    /// <summary>The exchange's audit table: a hash chain (docs/database-roles.md), its runtime role may only add to it and read it.</summary>
+    public static readonly AuditTable Table = new("audit_log",
+        new("at", AuditValue.Time), new("actor"), new("remote_address"), new("department_code"), new("subscription_id", AuditValue.Uuid),
+        new("action"), new("before"), new("after"));
+
+    public static Task WriteAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, Caller caller, DateTimeOffset at, string action,
         string? departmentCode, Guid? subscriptionId = null, object? before = null, object? after = null, CancellationToken ct = default) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO audit_log (at, actor, remote_address, department_code, subscription_id, action, before, after)
-            VALUES (@at, @actor, @remoteAddress, @departmentCode, @subscriptionId, @action, @before, @after)
-            """,
-            new
-            {
-                at,
-                actor = caller.Actor,
-                remoteAddress = caller.RemoteAddress,
-                departmentCode,
-                subscriptionId,
-                action,
-                before = before is null ? null : JsonSerializer.Serialize(before, Json.Options),
-                after = after is null ? null : JsonSerializer.Serialize(after, Json.Options),
-            },
-            transaction, cancellationToken: ct));
+        Table.AppendAsync(connection, transaction, dialect, new Dictionary<string, object?>
+        {
+            ["at"] = at,
+            ["actor"] = caller.Actor,
+            ["remote_address"] = caller.RemoteAddress,
+            ["department_code"] = departmentCode,
+            ["subscription_id"] = subscriptionId,
+            ["action"] = action,
+            ["before"] = before is null ? null : JsonSerializer.Serialize(before, Json.Options),
+            ["after"] = after is null ? null : JsonSerializer.Serialize(after, Json.Options),
+        }, ct);
 }
 
 /// <summary>One entry of the audit trail as the administrator reads it.</summary>

@@ -274,7 +274,7 @@ public sealed class InboundService(
 
         var after = (await connection.QuerySingleAsync<InboundRow>(new CommandDefinition(
             $"SELECT {InboundRow.Columns} FROM inbound_records WHERE id = @id", new { id }, transaction, cancellationToken: ct)));
-        await ExchangeAudit.WriteAsync(connection, transaction, caller, now, approve ? "inbound.approved" : "inbound.dismissed", before.DepartmentCode,
+        await ExchangeAudit.WriteAsync(database.Dialect, connection, transaction, caller, now, approve ? "inbound.approved" : "inbound.dismissed", before.DepartmentCode,
             before: before.AuditSummary(), after: approve ? after.AuditSummary() : new { summary = after.AuditSummary(), reason }, ct: ct);
         await transaction.CommitAsync(ct);
         if (approve)

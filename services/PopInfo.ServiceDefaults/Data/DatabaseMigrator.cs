@@ -10,6 +10,47 @@ namespace PopInfo.ServiceDefaults.Data;
 /// </summary>
 public static class DatabaseMigrator
 {
+    private const string JournalTable = "schema_migrations";
+
+    /// <summary>
+    /// A service's start. PostgreSQL: refuses a privileged runtime role, migrates with the schema owner's
+    /// connection (<c>PopInfo:Database:MigrationConnectionString</c>, closed again before the service listens),
+    /// grants the runtime role its rights, and refuses a runtime role that holds the owner's. SQLite: migrates.
+    /// </summary>
+    public static async Task MigrateServiceAsync(ServiceDatabase database, Assembly scripts, DatabaseOptions options,
+        IReadOnlyCollection<string> auditTables, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (database.Dialect is not PostgreSqlDialect)
+        {
+            await MigrateAsync(database, scripts, logger, cancellationToken);
+            return;
+        }
+
+        var runtimeRole = await PostgreSqlRoles.CheckRuntimeRoleAsync(database, options.AllowSuperuser, cancellationToken);
+        if (string.IsNullOrWhiteSpace(options.MigrationConnectionString))
+        {
+            // Development with one role (AllowSuperuser, checked by PlatformOptionsValidation): it owns what it migrates.
+            await MigrateAsync(database, scripts, logger, cancellationToken);
+        }
+        else
+        {
+            var ownerDialect = PostgreSqlDialect.Create(options.MigrationConnectionString, database.ServiceName);
+            try
+            {
+                var owner = new ServiceDatabase(database.ServiceName, ownerDialect);
+                await MigrateAsync(owner, scripts, logger, cancellationToken);
+                await PostgreSqlRoles.GrantRuntimeRightsAsync(owner, runtimeRole, auditTables, JournalTable, cancellationToken);
+            }
+            finally
+            {
+                // The owner's credentials serve the start only: no pooled connection of theirs outlives it.
+                await ownerDialect.DataSource.DisposeAsync();
+            }
+        }
+
+        await PostgreSqlRoles.CheckNotOwnerAsync(database, options.AllowSuperuser, cancellationToken);
+    }
+
     public static async Task MigrateAsync(ServiceDatabase database, Assembly scripts, ILogger logger, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -18,7 +59,7 @@ public static class DatabaseMigrator
             EmbeddedResourceAssemblies = [scripts],
             EmbeddedResourceFilters = [$"{scripts.GetName().Name}.Migrations.{database.Dialect.MigrationFolder}."],
             IsEraseDisabled = true,
-            MetadataTableName = "schema_migrations",
+            MetadataTableName = JournalTable,
             EnableClusterMode = database.Dialect is PostgreSqlDialect,
         };
         if (database.Dialect is PostgreSqlDialect)

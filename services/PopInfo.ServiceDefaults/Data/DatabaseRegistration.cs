@@ -12,8 +12,11 @@ public static class DatabaseRegistration
     /// <summary>
     /// Registers the database of one service as a keyed <see cref="ServiceDatabase"/> (key = service name),
     /// migrates it before the service starts listening, and adds it to the readiness check.
+    /// The service's audit tables (<paramref name="auditTables"/>): on PostgreSQL its runtime role may only SELECT
+    /// and INSERT them (docs/database-roles.md).
     /// </summary>
-    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string serviceName, Assembly migrations)
+    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string serviceName, Assembly migrations,
+        IReadOnlyCollection<string>? auditTables = null)
     {
         DapperTypeHandlers.Register();
         builder.Services.AddKeyedSingleton(serviceName, (sp, _) =>
@@ -28,7 +31,8 @@ public static class DatabaseRegistration
         });
 
         builder.Services.AddSingleton<IHostedService>(sp => new MigrationHostedService(
-            sp.GetRequiredKeyedService<ServiceDatabase>(serviceName), migrations, sp.GetRequiredService<ILogger<ServiceDatabase>>()));
+            sp.GetRequiredKeyedService<ServiceDatabase>(serviceName), migrations, auditTables ?? [],
+            sp.GetRequiredService<IOptions<PlatformOptions>>().Value.Database, sp.GetRequiredService<ILogger<ServiceDatabase>>()));
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             $"{serviceName}-database",
@@ -39,10 +43,11 @@ public static class DatabaseRegistration
     }
 
     // Hosted services start before Kestrel listens, so no request meets an unmigrated schema.
-    private sealed class MigrationHostedService(ServiceDatabase database, Assembly migrations, ILogger logger) : IHostedService
+    private sealed class MigrationHostedService(ServiceDatabase database, Assembly migrations, IReadOnlyCollection<string> auditTables,
+        DatabaseOptions options, ILogger logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
-            DatabaseMigrator.MigrateAsync(database, migrations, logger, cancellationToken);
+            DatabaseMigrator.MigrateServiceAsync(database, migrations, options, auditTables, logger, cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -48,10 +48,14 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public static SqliteDialect Create(string dataDirectory, string serviceName)
     {
-        Directory.CreateDirectory(dataDirectory);
+        // Personal data: the folder 0700 and the file 0600 before SQLite first opens it (SQLite itself would
+        // make it 0644, and gives its -wal and -shm files the database file's mode).
+        PrivateFiles.CreateFolder(dataDirectory);
+        var file = Path.Combine(dataDirectory, serviceName + ".db");
+        PrivateFiles.EnsureFile(file);
         var csb = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(dataDirectory, serviceName + ".db"),
+            DataSource = file,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             // Seconds to wait for the write lock before SQLITE_BUSY.

@@ -1,0 +1,222 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+
+namespace PopInfo.ServiceDefaults.Data;
+
+/// <summary>How a column's value is written into an audit row's hash, the same whichever product returns it.</summary>
+public enum AuditValue
+{
+    Text,
+
+    /// <summary>A time, hashed as UTC with microseconds (PostgreSQL keeps no finer time).</summary>
+    Time,
+
+    Uuid,
+}
+
+public sealed record AuditColumn(string Name, AuditValue Kind = AuditValue.Text);
+
+/// <summary>
+/// An audit table whose rows form a hash chain (docs/database-roles.md, "Audit chain"): each row carries
+/// <c>prev_hash</c>, the hash of the row before it, and <c>hash</c> = SHA-256 over that previous hash and the
+/// row's content (its columns in declared order, as canonical text: <see cref="Hash"/>). The chain's head (last id and hash) is kept
+/// apart in <c>audit_chain_head</c>, moved in the same transaction, so that removing the last rows is caught
+/// too. Appends take a lock in the database (PostgreSQL: an advisory lock per table; SQLite: its one writer),
+/// so several instances of a service keep one order. The store of the chain's SQL, for every service.
+/// </summary>
+public sealed class AuditTable
+{
+    public const string HeadTable = "audit_chain_head";
+
+    /// <summary>The previous hash of the first row of a chain.</summary>
+    public static readonly string Genesis = new('0', 64);
+
+    private readonly string insertSql;
+
+    public AuditTable(string name, params AuditColumn[] columns)
+    {
+        Name = name;
+        Columns = columns;
+        insertSql = $"INSERT INTO {name} ({string.Join(", ", columns.Select(c => c.Name))}, prev_hash, hash) " +
+            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))}, @prevHash, @hash) RETURNING id";
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<AuditColumn> Columns { get; }
+
+    /// <summary>
+    /// Appends one row (values by column name; every column must be given) in the caller's transaction, or in
+    /// one of its own when there is none, so that the row and the head commit together. Returns its id.
+    /// </summary>
+    public async Task<long> AppendAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect,
+        IReadOnlyDictionary<string, object?> values, CancellationToken ct)
+    {
+        if (transaction is null)
+        {
+            await using var own = await connection.BeginTransactionAsync(ct);
+            var id = await AppendAsync(connection, own, dialect, values, ct);
+            await own.CommitAsync(ct);
+            return id;
+        }
+
+        await dialect.LockAsync(connection, transaction, "audit-chain:" + Name, shared: false, ct);
+        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(
+            $"SELECT last_id AS LastId, last_hash AS LastHash FROM {HeadTable} WHERE table_name = @Name",
+            new { Name }, transaction, cancellationToken: ct));
+
+        var parameters = new DynamicParameters();
+        var canonical = new string?[Columns.Count];
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (!values.TryGetValue(Columns[i].Name, out var given))
+            {
+                throw new ArgumentException($"The audit row of {Name} has no value for {Columns[i].Name}.", nameof(values));
+            }
+
+            var value = Stored(Columns[i].Kind, given);
+            parameters.Add("p" + i, value);
+            canonical[i] = Canonical(Columns[i].Kind, value);
+        }
+
+        var hash = Hash(head.LastHash, canonical);
+        parameters.Add("prevHash", head.LastHash);
+        parameters.Add("hash", hash);
+        var rowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insertSql, parameters, transaction, cancellationToken: ct));
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {HeadTable} SET last_id = @rowId, last_hash = @hash WHERE table_name = @Name AND last_hash = @prevHash",
+            new { rowId, hash, Name, prevHash = head.LastHash }, transaction, cancellationToken: ct));
+        if (moved != 1)
+        {
+            throw new InvalidOperationException($"The head of the audit chain of {Name} moved while it was locked.");
+        }
+
+        return rowId;
+    }
+
+    /// <summary>
+    /// Reads the whole chain in order and reports the first row that breaks it (edited, removed, inserted
+    /// around the chain) or a head that the last row does not reach (the last rows removed). Rows written
+    /// before the chain existed (no hash, at the start) are counted, not checked.
+    /// </summary>
+    public async Task<AuditChainReport> VerifyAsync(DbConnection connection, CancellationToken ct)
+    {
+        var expectedPrevious = Genesis;
+        long rows = 0, unchained = 0, lastId = 0;
+        var sql = $"SELECT id, prev_hash, hash, {string.Join(", ", Columns.Select(c => c.Name))} FROM {Name} ORDER BY id";
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, cancellationToken: ct)))
+        {
+            var canonical = new string?[Columns.Count];
+            while (await reader.ReadAsync(ct))
+            {
+                var id = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+                var previous = reader.IsDBNull(1) ? null : reader.GetString(1);
+                var hash = reader.IsDBNull(2) ? null : reader.GetString(2);
+                if (hash is null)
+                {
+                    if (rows == 0)
+                    {
+                        unchained++;
+                        continue;
+                    }
+
+                    return Broken(id, "has no hash: it was written around the chain, or its hash was erased");
+                }
+
+                if (previous != expectedPrevious)
+                {
+                    return Broken(id, rows == 0
+                        ? "does not start the chain: rows before it were removed"
+                        : $"does not follow the row before it (id {lastId}): a row between them was removed or inserted, or that row's hash was changed");
+                }
+
+                for (var i = 0; i < Columns.Count; i++)
+                {
+                    canonical[i] = Canonical(Columns[i].Kind, reader.GetValue(3 + i));
+                }
+
+                if (Hash(previous, canonical) != hash)
+                {
+                    return Broken(id, "does not match its hash: the row was edited");
+                }
+
+                expectedPrevious = hash;
+                lastId = id;
+                rows++;
+            }
+        }
+
+        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(
+            $"SELECT last_id AS LastId, last_hash AS LastHash FROM {HeadTable} WHERE table_name = @Name", new { Name }, cancellationToken: ct));
+        if (head.LastId != lastId || head.LastHash != expectedPrevious)
+        {
+            return head.LastId > lastId
+                ? Broken(head.LastId, $"is missing: the chain ends at id {lastId} but its head, kept apart, is at id {head.LastId}: the last rows were removed")
+                : Broken(head.LastId, $"is the head, kept apart, but the chain ends at id {lastId} with another hash: rows were added around the chain or the head was moved");
+        }
+
+        return new AuditChainReport(Name, rows, unchained, lastId, expectedPrevious, null, null);
+
+        AuditChainReport Broken(long id, string what) => new(Name, rows, unchained, lastId, expectedPrevious, id, $"row {id} of {Name} {what}");
+    }
+
+    /// <summary>
+    /// SHA-256, lower-case hex, over the previous hash and a line <c>name=length:value</c> (length in UTF-8 bytes) for
+    /// each column with a value, in declared order. Written out by hand rather than as JSON, whose escaping may
+    /// change between runtime versions; columns without a value are left out, so that a column added later
+    /// (empty in older rows) leaves the older rows' hashes as they were. Columns are never renamed.
+    /// </summary>
+    public string Hash(string previousHash, IReadOnlyList<string?> canonicalValues)
+    {
+        var content = new StringBuilder(previousHash).Append('\n');
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (canonicalValues[i] is { } value)
+            {
+                content.Append(Columns[i].Name).Append('=').Append(Encoding.UTF8.GetByteCount(value)).Append(':').Append(value).Append('\n');
+            }
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content.ToString())));
+    }
+
+    // What is written is what is hashed: times lose what PostgreSQL would not keep.
+    private static object? Stored(AuditValue kind, object? value) => value switch
+    {
+        null => null,
+        _ when kind == AuditValue.Time => Microseconds(DapperTypeHandlers.ToDateTimeOffset(value)),
+        _ => value,
+    };
+
+    private static string? Canonical(AuditValue kind, object? value)
+    {
+        if (value is null or DBNull)
+        {
+            return null;
+        }
+
+        return kind switch
+        {
+            AuditValue.Time => Microseconds(DapperTypeHandlers.ToDateTimeOffset(value)).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            AuditValue.Uuid => DapperTypeHandlers.ToGuid(value).ToString("D"),
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static DateTimeOffset Microseconds(DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+
+    private sealed record Head(long LastId, string LastHash);
+}
+
+/// <summary>What verifying one audit chain found: intact when <see cref="Problem"/> is null.</summary>
+public sealed record AuditChainReport(string Table, long ChainedRows, long RowsBeforeTheChain, long LastId, string LastHash, long? BrokenAt, string? Problem)
+{
+    public bool Intact => Problem is null;
+}

@@ -1,0 +1,3 @@
+using PopInfo.AuditVerify;
+
+return await AuditVerifyCommand.RunAsync(args, Console.Out, CancellationToken.None);
