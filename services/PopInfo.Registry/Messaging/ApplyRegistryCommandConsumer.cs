@@ -37,6 +37,14 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
             return Refused("body", "json.format", "The command body must be a JSON object.");
         }
 
+        // The fields looked up before the command runs are checked first: PostgreSQL refuses a NUL even in a query.
+        var poisoned = TextViolations.Check(("source", message.Source), ("subjectIdNumber", message.SubjectIdNumber),
+            ("motherIdNumber", TextOf(body["motherIdNumber"])), ("householdNumber", TextOf(body["householdNumber"])));
+        if (poisoned.Count > 0)
+        {
+            return CommandOutcome.Refused(Problem.Validation(poisoned));
+        }
+
         body["commandId"] = message.CommandId;
         body["source"] = message.Source;
         body["correlationId"] = message.CorrelationId;
@@ -113,6 +121,8 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
 
     // A move-in or a migrant arrival may be a person new to the register or one coming back.
     private static bool MayBeNew(string commandType) => commandType is RegistryCommandTypes.MoveIn or RegistryCommandTypes.MigrantArrival;
+
+    private static string? TextOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static T Read<T>(JsonObject body) => body.Deserialize<T>(Json.Options)!;
 
