@@ -58,7 +58,11 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var kind = InboundKindCatalogue.Find(kindCode);
         if (kindCode is null)
         {
-            Add("kind", "required", "kind is required.");
+            // A poisoned kind is reported as such, not as missing as well.
+            if (!violations.Exists(v => v.Field == P("kind")))
+            {
+                Add("kind", "required", "kind is required.");
+            }
         }
         else if (kind is null)
         {
@@ -79,6 +83,13 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var fields = new JsonObject();
         foreach (var property in element.EnumerateObject())
         {
+            if (FreeText.FirstOffence(property.Name) is { } offence)
+            {
+                // Named by its record, never repeated: the answer would carry the poison.
+                violations.Add(new RuleViolation(path.Length == 0 ? "record" : path, offence.Rule, $"A property name: {offence.Message}"));
+                continue;
+            }
+
             switch (property.Name)
             {
                 case "recordId" or "kind":
@@ -152,7 +163,9 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var recordId = ReadText(element, "recordId", "recordId", add);
         if (recordId is null)
         {
-            if (!element.TryGetProperty("recordId", out var given) || given.ValueKind is JsonValueKind.Null or JsonValueKind.String)
+            // Missing, null or blank; a value of another type or a poisoned one is reported as such.
+            if (!element.TryGetProperty("recordId", out var given) || given.ValueKind is JsonValueKind.Null
+                || (given.ValueKind is JsonValueKind.String && string.IsNullOrWhiteSpace(given.GetString())))
             {
                 add("recordId", "required", "recordId is required: your own reference of the record.");
             }
@@ -185,7 +198,31 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         }
 
         var text = value.GetString()!.Trim();
-        return text.Length == 0 ? null : text;
+        return text.Length == 0 || !IsText(text, field, add) ? null : text;
+    }
+
+    /// <summary>The free-text rule on a value (every field of a record is single-line): false, with the violation, when broken.</summary>
+    private static bool IsText(string text, string field, Action<string, string, string> add)
+    {
+        if (FreeText.FirstOffence(text) is not { } offence)
+        {
+            return true;
+        }
+
+        add(field, offence.Rule, offence.Message);
+        return false;
+    }
+
+    /// <summary>The free-text rule on a property name, reported on its object and never repeated: the answer would carry the poison.</summary>
+    private static bool IsTextName(string name, string parent, Action<string, string, string> add)
+    {
+        if (FreeText.FirstOffence(name) is not { } offence)
+        {
+            return true;
+        }
+
+        add(parent, offence.Rule, $"A property name: {offence.Message}");
+        return false;
     }
 
     private static void ReadPerson(JsonElement value, InboundKind kind, JsonObject person, Action<string, string, string> add)
@@ -204,6 +241,11 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var takes = kind.PersonFields.ToHashSet(StringComparer.Ordinal);
         foreach (var property in value.EnumerateObject())
         {
+            if (!IsTextName(property.Name, "person", add))
+            {
+                continue;
+            }
+
             var field = $"person.{property.Name}";
             if (!takes.Contains(property.Name))
             {
@@ -236,6 +278,11 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var changes = new JsonObject();
         foreach (var property in value.EnumerateObject())
         {
+            if (!IsTextName(property.Name, "changes", add))
+            {
+                continue;
+            }
+
             var field = $"changes.{property.Name}";
             if (!InboundKind.CorrectableFields.Contains(property.Name))
             {
@@ -280,7 +327,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
                 return;
             case JsonValueKind.String when name is not ("expectedStayMonths" or "moveRegistration"):
                 var text = value.GetString()!.Trim();
-                if (text.Length > 0)
+                if (text.Length > 0 && IsText(text, field, add))
                 {
                     fields[name] = text;
                 }
