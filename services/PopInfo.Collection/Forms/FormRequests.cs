@@ -74,6 +74,22 @@ internal static class FormData
     public static Dictionary<string, string> Read(JsonObject? data, List<RuleViolation> violations)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            ReadInto(fields, data, violations);
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            // A name or value escapes a lone surrogate, which the JSON reader cannot even hand over as a string.
+            violations.Add(TextViolations.LoneSurrogateEscape("data"));
+            fields.Clear();
+        }
+
+        return fields;
+    }
+
+    private static void ReadInto(Dictionary<string, string> fields, JsonObject? data, List<RuleViolation> violations)
+    {
         foreach (var (name, value) in data ?? [])
         {
             if (!TextViolations.AddTo(violations, ("data", name)))
@@ -95,8 +111,6 @@ internal static class FormData
                 fields[name] = text;
             }
         }
-
-        return fields;
 
         string? Refuse(string name)
         {

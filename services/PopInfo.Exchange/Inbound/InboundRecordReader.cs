@@ -44,6 +44,20 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
     /// <param name="allowedKinds">The department's inbound rights.</param>
     public ReadOutcome Read(JsonElement element, string path, IReadOnlyCollection<string> allowedKinds)
     {
+        try
+        {
+            return ReadRecord(element, path, allowedKinds);
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            // A property name escapes a lone surrogate (values are caught one by one): the JSON reader cannot
+            // even hand it over as a string, so the record is refused as a whole.
+            return new(null, null, null, Problem.Validation([TextViolations.LoneSurrogateEscape(path.Length == 0 ? "record" : path)]));
+        }
+    }
+
+    private ReadOutcome ReadRecord(JsonElement element, string path, IReadOnlyCollection<string> allowedKinds)
+    {
         var violations = new List<RuleViolation>();
         string P(string field) => path.Length == 0 ? field : $"{path}.{field}";
         void Add(string field, string rule, string message) => violations.Add(new RuleViolation(P(field), rule, message));
@@ -165,7 +179,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         {
             // Missing, null or blank; a value of another type or a poisoned one is reported as such.
             if (!element.TryGetProperty("recordId", out var given) || given.ValueKind is JsonValueKind.Null
-                || (given.ValueKind is JsonValueKind.String && string.IsNullOrWhiteSpace(given.GetString())))
+                || (given.ValueKind is JsonValueKind.String && string.IsNullOrWhiteSpace(given.GetRawText().Trim('"'))))
             {
                 add("recordId", "required", "recordId is required: your own reference of the record.");
             }
@@ -197,8 +211,25 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             return null;
         }
 
-        var text = value.GetString()!.Trim();
-        return text.Length == 0 || !IsText(text, field, add) ? null : text;
+        return StringOf(value, field, add) is { Length: > 0 } text ? text : null;
+    }
+
+    /// <summary>A string value, trimmed; null, with the violation, when it breaks the free-text rule (every field of a record is single-line).</summary>
+    private static string? StringOf(JsonElement value, string field, Action<string, string, string> add)
+    {
+        string text;
+        try
+        {
+            text = value.GetString()!.Trim();
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            var violation = TextViolations.LoneSurrogateEscape(field);
+            add(field, violation.Rule, violation.Message);
+            return null;
+        }
+
+        return IsText(text, field, add) ? text : null;
     }
 
     /// <summary>The free-text rule on a value (every field of a record is single-line): false, with the violation, when broken.</summary>
@@ -326,8 +357,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
                 fields[name] = value.GetBoolean();
                 return;
             case JsonValueKind.String when name is not ("expectedStayMonths" or "moveRegistration"):
-                var text = value.GetString()!.Trim();
-                if (text.Length > 0 && IsText(text, field, add))
+                if (StringOf(value, field, add) is { Length: > 0 } text)
                 {
                     fields[name] = text;
                 }

@@ -32,6 +32,19 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
 
     private async Task<CommandOutcome> ApplyAsync(ApplyRegistryCommand message, CancellationToken ct)
     {
+        try
+        {
+            return await ApplyBodyAsync(message, ct);
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            // The body escapes a lone surrogate where it is read as a string before the command: not text.
+            return CommandOutcome.Refused(Problem.Validation([TextViolations.LoneSurrogateEscape("body")]));
+        }
+    }
+
+    private async Task<CommandOutcome> ApplyBodyAsync(ApplyRegistryCommand message, CancellationToken ct)
+    {
         if (JsonNode.Parse(message.Body.GetRawText()) is not JsonObject body)
         {
             return Refused("body", "json.format", "The command body must be a JSON object.");
@@ -108,6 +121,10 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
                 _ when TakesPerson(message.CommandType) => Refused("personId", "required", "The command needs personId or subjectIdNumber."),
                 _ => Refused("commandType", "command-type.known", $"'{message.CommandType}' is not a registry command."),
             };
+        }
+        catch (JsonException ex) when (TextViolations.IsLoneSurrogateEscape(ex.InnerException))
+        {
+            return CommandOutcome.Refused(Problem.Validation([TextViolations.LoneSurrogateEscape(ex.Path is { Length: > 2 } path ? path[2..] : "body")]));
         }
         catch (JsonException ex)
         {

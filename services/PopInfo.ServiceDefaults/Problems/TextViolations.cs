@@ -34,4 +34,15 @@ public static class TextViolations
         AddTo(violations, fields);
         return violations;
     }
+
+    /// <summary>
+    /// True when System.Text.Json refused to make a .NET string of an escaped lone surrogate ("\uD800"): JSON
+    /// lets one be written, UTF-16 strings cannot hold it, and the reader throws instead of returning it.
+    /// </summary>
+    public static bool IsLoneSurrogateEscape(Exception? exception) =>
+        exception is InvalidOperationException { Message: var message } && message.Contains("UTF-16", StringComparison.Ordinal);
+
+    /// <summary>The violation of a JSON value (or property name) that escapes a lone surrogate; no position is known.</summary>
+    public static RuleViolation LoneSurrogateEscape(string field) =>
+        new(field, FreeText.LoneSurrogate, "The text holds an escaped unpaired surrogate (\\uD800–\\uDFFF without its other half): it is not valid Unicode.");
 }
