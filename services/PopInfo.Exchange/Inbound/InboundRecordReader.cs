@@ -129,14 +129,16 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         }
         else if (personElement.ValueKind == JsonValueKind.Object)
         {
-            foreach (var field in kind.PersonRequired.Where(f => person[f] is null))
+            // A value refused for what it holds (a poisoned name) is not reported as missing as well.
+            bool Missing(string f) => person[f] is null && !violations.Exists(v => v.Field == P($"person.{f}"));
+            foreach (var field in kind.PersonRequired.Where(Missing))
             {
                 Add($"person.{field}", "required", $"A {kind.Code} record needs person.{field}.");
             }
 
             if (!kind.NewPerson && person["idNumber"] is null)
             {
-                foreach (var field in InboundKind.MatchFields.Where(f => person[f] is null))
+                foreach (var field in InboundKind.MatchFields.Where(Missing))
                 {
                     Add($"person.{field}", "required", "Without person.idNumber, the person is named by name, sex, birthDate and regionCode together.");
                 }
