@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Registry.Relay;
 using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults.Data;
@@ -199,8 +199,9 @@ public sealed class CommandExecutor(
     }
 
     /// <summary>
-    /// The answer to data the database refused. It names the SQLSTATE class and the constraint or column
-    /// when the database named one, never the database's message (which may quote the data).
+    /// The answer to data the database refused: 400 for a value (SQLSTATE class 22), 409 for a constraint (23).
+    /// It names the SQLSTATE and the constraint or column when the database named one, never the database's
+    /// message (which may quote the data).
     /// </summary>
     internal static ProblemDetails RefusedByDatabase(DatabaseError error)
     {
