@@ -56,7 +56,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     public async Task A_poisoned_form_field_is_refused_as_a_draft_and_when_submitted_at_once_and_nothing_is_stored(string field, string poison)
     {
         var (character, rule) = Poisons.All[poison];
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
         var before = await FormCountAsync(desk);
 
         foreach (var submit in new[] { false, true })
@@ -82,7 +82,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     public async Task A_poisoned_note_form_type_or_community_is_refused_and_nothing_is_stored(string part, string poison)
     {
         var (character, rule) = Poisons.All[poison];
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
         var before = await FormCountAsync(desk);
         var body = new JsonObject { ["formType"] = "birth", ["communityCode"] = platform.Community, ["note"] = "母亲代为登记", ["data"] = BirthData() };
         Poisons.Poison(body, part, character);
@@ -97,7 +97,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     [Fact]
     public async Task A_note_and_a_withdraw_reason_may_run_over_lines()
     {
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
         var (created, form) = await desk.PostAsync("/api/v1/forms", new JsonObject { ["formType"] = "birth", ["note"] = "第一行\r\n\t第二行", ["data"] = BirthData() });
         Assert.True(created == 201, form.ToJsonString());
         Assert.Equal("第一行\r\n\t第二行", (string?)form["note"]);
@@ -114,7 +114,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     public async Task A_poisoned_edit_or_withdraw_reason_is_refused_and_the_draft_is_unchanged(string part, string poison)
     {
         var (character, rule) = Poisons.All[poison];
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
         var (_, draft) = await desk.PostAsync("/api/v1/forms", new JsonObject { ["formType"] = "birth", ["note"] = "草稿", ["data"] = BirthData() });
         var id = (string)draft["id"]!;
 
@@ -144,7 +144,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     public async Task A_poisoned_account_field_or_sign_in_name_is_refused_and_no_account_is_made(string field, string poison)
     {
         var (character, rule) = Poisons.All[poison];
-        using var admin = await platform.SignInAsync("admin", CollectionHost.AdminPassword);
+        var admin = platform.DeskAdmin;
         var before = (await admin.GetArrayAsync("/api/v1/accounts")).Count;
 
         (int Status, JsonObject Problem) answer;
@@ -174,7 +174,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     public async Task A_poisoned_query_or_path_is_refused_naming_the_parameter(string part, string poison)
     {
         var (character, rule) = Poisons.All[poison];
-        using var desk = await platform.SignInAsync(part == "account path" ? "admin" : PoisonPlatform.Collector, part == "account path" ? CollectionHost.AdminPassword : PoisonPlatform.Password);
+        var desk = part == "account path" ? platform.DeskAdmin : platform.DeskCollector;
         var (parameter, request) = part switch
         {
             "forms communityCode" => ("communityCode", desk.GetAsync($"/api/v1/forms?communityCode={Uri.EscapeDataString(Poisons.Into(platform.Community, character))}")),
@@ -191,7 +191,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     [Fact]
     public async Task An_escaped_lone_surrogate_in_form_data_or_a_note_is_refused_by_the_free_text_rule()
     {
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
         var before = await FormCountAsync(desk);
 
         foreach (var (path, field) in new[] { ("data.name", "data"), ("note", "note") })
@@ -232,7 +232,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     {
         var (character, rule) = Poisons.All[poison];
         var (header, field, formType, value) = CsvColumns[column];
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
         var before = await FormCountAsync(desk);
         var headers = header == "表单类型" ? ["表单类型", "公民身份号码"] : new[] { "表单类型", "公民身份号码", header };
         var cells = header == "表单类型"
@@ -255,7 +255,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     [Fact]
     public async Task A_NUL_in_a_CSV_file_refuses_the_file_naming_its_line()
     {
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
 
         var (status, problem) = await UploadAsync(desk, Csv(["表单类型", "公民身份号码", "迁往地"], ["迁出", People.Next().IdNumber, "上海\0市"]), "forms.csv");
 
@@ -267,7 +267,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     [Fact]
     public async Task A_CSV_file_whose_name_hides_a_bidi_override_is_refused()
     {
-        using var desk = await platform.SignInAsync(PoisonPlatform.Collector);
+        var desk = platform.DeskCollector;
 
         var (status, problem) = await UploadAsync(desk, Csv(["表单类型", "公民身份号码"], ["死亡", People.Next().IdNumber]), "forms\u202Evsc.exe");
 

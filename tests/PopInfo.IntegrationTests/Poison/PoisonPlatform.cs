@@ -22,6 +22,10 @@ public abstract class PoisonPlatform : IAsyncLifetime
     public HttpClient RegistryClient { get; private set; } = null!;
     public HttpClient ExchangeAdmin { get; private set; } = null!;
 
+    /// <summary>The desk's administrator and the collector, each signed in once for the class (hashing a password is slow on purpose).</summary>
+    public HttpClient DeskAdmin { get; private set; } = null!;
+    public HttpClient DeskCollector { get; private set; } = null!;
+
     /// <summary>True when departments get RabbitMQ accounts (PostgreSQL with RabbitMQ), so that AMQP pushes can be tried.</summary>
     public abstract bool HasBroker { get; }
 
@@ -42,10 +46,11 @@ public abstract class PoisonPlatform : IAsyncLifetime
         Exchange = new ExchangeHost(settings, () => Registry.Server.CreateHandler());
         ExchangeAdmin = Exchange.CreateAdminClient();
 
-        using var admin = await SignInAsync("admin", CollectionHost.AdminPassword);
-        using var created = await admin.PostAsJsonAsync("/api/v1/accounts",
+        DeskAdmin = await SignInAsync("admin", CollectionHost.AdminPassword);
+        using var created = await DeskAdmin.PostAsJsonAsync("/api/v1/accounts",
             new { userName = Collector, displayName = "采集员", role = "collector", communityCode = Community, password = Password });
         created.EnsureSuccessStatusCode();
+        DeskCollector = await SignInAsync(Collector);
     }
 
     public async Task<HttpClient> SignInAsync(string userName, string password = Password)
@@ -79,6 +84,8 @@ public abstract class PoisonPlatform : IAsyncLifetime
     {
         RegistryClient.Dispose();
         ExchangeAdmin.Dispose();
+        DeskAdmin.Dispose();
+        DeskCollector.Dispose();
         await Exchange.DisposeAsync();
         await Desk.DisposeAsync();
         await Registry.DisposeAsync();
