@@ -50,11 +50,12 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c>, the Swagger UI and the error handling middleware.</summary>
+    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c>, the Swagger UI, the error handling middleware and the free-text check of route values and query parameters.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestTextGuard();
 
         // Live: the process answers. Ready: its database and broker answer too.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

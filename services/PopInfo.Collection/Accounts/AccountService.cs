@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Audit;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Validation;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -37,6 +38,12 @@ public sealed class AccountService(
                 .. string.IsNullOrWhiteSpace(userName) ? [new RuleViolation("userName", "required", "Enter your user name.")] : Array.Empty<RuleViolation>(),
                 .. string.IsNullOrEmpty(password) ? [new RuleViolation("password", "required", "Enter your password.")] : Array.Empty<RuleViolation>(),
             ]));
+        }
+
+        // Before the look-up and the audit entry, which would carry it into the database.
+        if (TextViolations.Of("userName", userName) is { } poisoned)
+        {
+            return new(null, Problem.Validation([poisoned]));
         }
 
         var now = clock.GetUtcNow();
@@ -87,7 +94,10 @@ public sealed class AccountService(
         var violations = CheckNew(request);
         if (violations.Count > 0)
         {
-            await audit.WriteAsync(admin, "account.create", request.UserName, request.CommunityCode, "refused", string.Join("; ", violations.Select(v => v.Rule)), ct: ct);
+            // A poisoned user name or community is audited without it, for the audit log is text too.
+            var poisoned = violations.Any(v => FreeText.Rules.Contains(v.Rule));
+            await audit.WriteAsync(admin, "account.create", poisoned ? null : request.UserName, poisoned ? null : request.CommunityCode, "refused",
+                string.Join("; ", violations.Select(v => v.Rule)), ct: ct);
             return (null, Problem.Validation(violations));
         }
 
@@ -194,7 +204,8 @@ public sealed class AccountService(
 
     private List<RuleViolation> CheckNew(NewAccount r)
     {
-        var violations = new List<RuleViolation>();
+        var violations = TextViolations.Check(("userName", r.UserName), ("displayName", r.DisplayName), ("role", r.Role),
+            ("communityCode", r.CommunityCode), ("streetCode", r.StreetCode));
         if (string.IsNullOrWhiteSpace(r.UserName) || r.UserName.Trim().Length is < 3 or > 40 || !r.UserName.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             violations.Add(new("userName", "user-name.format", "A user name is 3–40 letters, digits, '-', '_' or '.'."));

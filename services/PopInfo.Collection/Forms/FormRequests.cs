@@ -52,12 +52,51 @@ public sealed record FormActionRequest
 
 internal static class FormData
 {
-    /// <summary>The data object as field → text, trimmed, empty values dropped; objects and arrays are refused.</summary>
+    /// <summary>
+    /// The free-text check of what a form request carries besides its data: the community it names (looked up
+    /// and audited before any other rule), the form type, and the note, which may run over several lines.
+    /// </summary>
+    public static List<RuleViolation> CheckText(string? communityCode, string? formType, string? note)
+    {
+        var violations = TextViolations.Check(("communityCode", communityCode), ("formType", formType));
+        if (TextViolations.Of("note", note, multiLine: true) is { } poisoned)
+        {
+            violations.Add(poisoned);
+        }
+
+        return violations;
+    }
+
+    /// <summary>
+    /// The data object as field → text, trimmed, empty values dropped; objects and arrays are refused, and so
+    /// is text that breaks the free-text rule (every form field is single-line), so that none of it is stored.
+    /// </summary>
     public static Dictionary<string, string> Read(JsonObject? data, List<RuleViolation> violations)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            ReadInto(fields, data, violations);
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            // A name or value escapes a lone surrogate, which the JSON reader cannot even hand over as a string.
+            violations.Add(TextViolations.LoneSurrogateEscape("data"));
+            fields.Clear();
+        }
+
+        return fields;
+    }
+
+    private static void ReadInto(Dictionary<string, string> fields, JsonObject? data, List<RuleViolation> violations)
+    {
         foreach (var (name, value) in data ?? [])
         {
+            if (!TextViolations.AddTo(violations, ("data", name)))
+            {
+                continue;
+            }
+
             var text = value?.GetValueKind() switch
             {
                 null or JsonValueKind.Null => null,
@@ -67,13 +106,11 @@ internal static class FormData
                 JsonValueKind.False => "false",
                 _ => Refuse(name),
             };
-            if (!string.IsNullOrEmpty(text))
+            if (!string.IsNullOrEmpty(text) && TextViolations.AddTo(violations, (name, text)))
             {
                 fields[name] = text;
             }
         }
-
-        return fields;
 
         string? Refuse(string name)
         {

@@ -31,6 +31,12 @@ public sealed class FormService(
 
     public async Task<Outcome> CreateAsync(DeskUser user, CreateFormRequest request, CancellationToken ct)
     {
+        // Before the community is checked and audited: a poisoned value would poison the audit log too.
+        if (FormData.CheckText(request.CommunityCode, request.FormType, request.Note) is { Count: > 0 } poisoned)
+        {
+            return new(null, Problem.Validation(poisoned));
+        }
+
         var community = request.CommunityCode ?? user.CommunityCode;
         if (community is null || !user.MayWrite(community))
         {
@@ -170,7 +176,7 @@ public sealed class FormService(
 
     public async Task<Outcome> UpdateAsync(DeskUser user, Guid id, UpdateFormRequest request, CancellationToken ct)
     {
-        var violations = new List<RuleViolation>();
+        var violations = FormData.CheckText(null, null, request.Note);
         var data = FormData.Read(request.Data, violations);
         if (request.Revision is null)
         {
@@ -266,6 +272,12 @@ public sealed class FormService(
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
             return new(null, Problem.Validation("reason", "required", "Say why the form is withdrawn."));
+        }
+
+        // The desk's reason box is a text area: line breaks are welcome, control characters are not.
+        if (TextViolations.Of("reason", request.Reason, multiLine: true) is { } poisoned)
+        {
+            return new(null, Problem.Validation([poisoned]));
         }
 
         await using var connection = await database.OpenConnectionAsync(ct);

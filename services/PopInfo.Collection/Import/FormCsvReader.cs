@@ -211,6 +211,14 @@ public static class FormCsvReader
                 continue;
             }
 
+            // Every cell is free text first; a poisoned one is reported and dropped, so that a row kept back
+            // for correction stores none of it. Only the note may run over several lines.
+            if (TextViolations.Of(column?.Field ?? RowField, value, multiLine: column?.Field == FormCsvColumns.NoteField) is { } poisoned)
+            {
+                violations.Add(poisoned with { Message = $"{(column is null ? $"Column {i + 1}" : header.Names[i])}: {poisoned.Message}" });
+                continue;
+            }
+
             if (column is null)
             {
                 // A refused header is reported once for the file; a value under no header at all, here.
@@ -341,6 +349,13 @@ public static class FormCsvReader
             {
                 if (names[i].Length == 0)
                 {
+                    continue;
+                }
+
+                // Named by its place, not repeated: the answer would carry the poison.
+                if (TextViolations.Of(FileField, names[i]) is { } poisoned)
+                {
+                    violations.Add(poisoned with { Message = $"Column {i + 1} of the header: {poisoned.Message}" });
                     continue;
                 }
 

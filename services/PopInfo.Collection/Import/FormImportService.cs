@@ -37,6 +37,12 @@ public sealed class FormImportService(
     public async Task<(ImportResult? Result, ProblemDetails? Problem)> ImportAsync(
         DeskUser user, byte[] file, string? fileName, bool allOrNothing, CancellationToken ct)
     {
+        // The file's name is stored and audited: it is free text like any other.
+        if (TextViolations.Of("fileName", fileName) is { } poisoned)
+        {
+            return (null, Problem.Validation([poisoned], "The file's name cannot be stored: nothing was taken."));
+        }
+
         if (user.CommunityCode is not { } community || !user.MayWrite(community))
         {
             await audit.WriteAsync(user, "forms.import", fileName, user.CommunityCode, "forbidden", ct: ct);

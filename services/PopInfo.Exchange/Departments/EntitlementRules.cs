@@ -72,7 +72,12 @@ public sealed partial class EntitlementRules(RegionCatalogue regions, IOptions<E
             "each region is a Wuxi region code at any level (city, district, street or community).");
         List(violations, "fields", r.Fields, PersonFields.All.Contains, "subscription.field",
             $"each field is one of: {string.Join(", ", PersonFields.All)} (personId is always sent).");
-        if (string.IsNullOrWhiteSpace(r.Purpose) || r.Purpose.Trim().Length < MinPurposeLength)
+        // The purpose is prose, kept in the audit trail: it may run over several lines.
+        if (TextViolations.Of("purpose", r.Purpose, multiLine: true) is { } poisoned)
+        {
+            violations.Add(poisoned);
+        }
+        else if (string.IsNullOrWhiteSpace(r.Purpose) || r.Purpose.Trim().Length < MinPurposeLength)
         {
             violations.Add(new("purpose", "subscription.purpose", $"purpose states why the department needs these data, at least {MinPurposeLength} characters."));
         }
@@ -108,7 +113,11 @@ public sealed partial class EntitlementRules(RegionCatalogue regions, IOptions<E
 
     private static void Text(List<RuleViolation> violations, string field, string? value, bool required, int max)
     {
-        if (value is null ? required : string.IsNullOrWhiteSpace(value))
+        if (TextViolations.Of(field, value) is { } poisoned)
+        {
+            violations.Add(poisoned);
+        }
+        else if (value is null ? required : string.IsNullOrWhiteSpace(value))
         {
             violations.Add(new(field, "required", $"{field} is required."));
         }
@@ -122,6 +131,12 @@ public sealed partial class EntitlementRules(RegionCatalogue regions, IOptions<E
     {
         if (url is null)
         {
+            return;
+        }
+
+        if (TextViolations.Of("webhookUrl", url) is { } poisoned)
+        {
+            violations.Add(poisoned);
             return;
         }
 

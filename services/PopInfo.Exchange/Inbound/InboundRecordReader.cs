@@ -44,6 +44,20 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
     /// <param name="allowedKinds">The department's inbound rights.</param>
     public ReadOutcome Read(JsonElement element, string path, IReadOnlyCollection<string> allowedKinds)
     {
+        try
+        {
+            return ReadRecord(element, path, allowedKinds);
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            // A property name escapes a lone surrogate (values are caught one by one): the JSON reader cannot
+            // even hand it over as a string, so the record is refused as a whole.
+            return new(null, null, null, Problem.Validation([TextViolations.LoneSurrogateEscape(path.Length == 0 ? "record" : path)]));
+        }
+    }
+
+    private ReadOutcome ReadRecord(JsonElement element, string path, IReadOnlyCollection<string> allowedKinds)
+    {
         var violations = new List<RuleViolation>();
         string P(string field) => path.Length == 0 ? field : $"{path}.{field}";
         void Add(string field, string rule, string message) => violations.Add(new RuleViolation(P(field), rule, message));
@@ -58,7 +72,11 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var kind = InboundKindCatalogue.Find(kindCode);
         if (kindCode is null)
         {
-            Add("kind", "required", "kind is required.");
+            // A poisoned kind is reported as such, not as missing as well.
+            if (!violations.Exists(v => v.Field == P("kind")))
+            {
+                Add("kind", "required", "kind is required.");
+            }
         }
         else if (kind is null)
         {
@@ -79,6 +97,13 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var fields = new JsonObject();
         foreach (var property in element.EnumerateObject())
         {
+            if (FreeText.FirstOffence(property.Name) is { } offence)
+            {
+                // Named by its record, never repeated: the answer would carry the poison.
+                violations.Add(new RuleViolation(path.Length == 0 ? "record" : path, offence.Rule, $"A property name: {offence.Message}"));
+                continue;
+            }
+
             switch (property.Name)
             {
                 case "recordId" or "kind":
@@ -104,14 +129,16 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         }
         else if (personElement.ValueKind == JsonValueKind.Object)
         {
-            foreach (var field in kind.PersonRequired.Where(f => person[f] is null))
+            // A value refused for what it holds (a poisoned name) is not reported as missing as well.
+            bool Missing(string f) => person[f] is null && !violations.Exists(v => v.Field == P($"person.{f}"));
+            foreach (var field in kind.PersonRequired.Where(Missing))
             {
                 Add($"person.{field}", "required", $"A {kind.Code} record needs person.{field}.");
             }
 
             if (!kind.NewPerson && person["idNumber"] is null)
             {
-                foreach (var field in InboundKind.MatchFields.Where(f => person[f] is null))
+                foreach (var field in InboundKind.MatchFields.Where(Missing))
                 {
                     Add($"person.{field}", "required", "Without person.idNumber, the person is named by name, sex, birthDate and regionCode together.");
                 }
@@ -152,7 +179,9 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var recordId = ReadText(element, "recordId", "recordId", add);
         if (recordId is null)
         {
-            if (!element.TryGetProperty("recordId", out var given) || given.ValueKind is JsonValueKind.Null or JsonValueKind.String)
+            // Missing, null or blank; a value of another type or a poisoned one is reported as such.
+            if (!element.TryGetProperty("recordId", out var given) || given.ValueKind is JsonValueKind.Null
+                || (given.ValueKind is JsonValueKind.String && string.IsNullOrWhiteSpace(given.GetRawText().Trim('"'))))
             {
                 add("recordId", "required", "recordId is required: your own reference of the record.");
             }
@@ -184,8 +213,49 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             return null;
         }
 
-        var text = value.GetString()!.Trim();
-        return text.Length == 0 ? null : text;
+        return StringOf(value, field, add) is { Length: > 0 } text ? text : null;
+    }
+
+    /// <summary>A string value, trimmed; null, with the violation, when it breaks the free-text rule (every field of a record is single-line).</summary>
+    private static string? StringOf(JsonElement value, string field, Action<string, string, string> add)
+    {
+        string text;
+        try
+        {
+            text = value.GetString()!.Trim();
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            var violation = TextViolations.LoneSurrogateEscape(field);
+            add(field, violation.Rule, violation.Message);
+            return null;
+        }
+
+        return IsText(text, field, add) ? text : null;
+    }
+
+    /// <summary>The free-text rule on a value (every field of a record is single-line): false, with the violation, when broken.</summary>
+    private static bool IsText(string text, string field, Action<string, string, string> add)
+    {
+        if (FreeText.FirstOffence(text) is not { } offence)
+        {
+            return true;
+        }
+
+        add(field, offence.Rule, offence.Message);
+        return false;
+    }
+
+    /// <summary>The free-text rule on a property name, reported on its object and never repeated: the answer would carry the poison.</summary>
+    private static bool IsTextName(string name, string parent, Action<string, string, string> add)
+    {
+        if (FreeText.FirstOffence(name) is not { } offence)
+        {
+            return true;
+        }
+
+        add(parent, offence.Rule, $"A property name: {offence.Message}");
+        return false;
     }
 
     private static void ReadPerson(JsonElement value, InboundKind kind, JsonObject person, Action<string, string, string> add)
@@ -204,6 +274,11 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var takes = kind.PersonFields.ToHashSet(StringComparer.Ordinal);
         foreach (var property in value.EnumerateObject())
         {
+            if (!IsTextName(property.Name, "person", add))
+            {
+                continue;
+            }
+
             var field = $"person.{property.Name}";
             if (!takes.Contains(property.Name))
             {
@@ -236,6 +311,11 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         var changes = new JsonObject();
         foreach (var property in value.EnumerateObject())
         {
+            if (!IsTextName(property.Name, "changes", add))
+            {
+                continue;
+            }
+
             var field = $"changes.{property.Name}";
             if (!InboundKind.CorrectableFields.Contains(property.Name))
             {
@@ -279,8 +359,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
                 fields[name] = value.GetBoolean();
                 return;
             case JsonValueKind.String when name is not ("expectedStayMonths" or "moveRegistration"):
-                var text = value.GetString()!.Trim();
-                if (text.Length > 0)
+                if (StringOf(value, field, add) is { Length: > 0 } text)
                 {
                     fields[name] = text;
                 }

@@ -224,6 +224,11 @@ public sealed class InboundService(
             return Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation("reason", "required", "Say why the record is dismissed."));
         }
 
+        if (TextViolations.Of("reason", reason, multiLine: true) is { } poisoned)
+        {
+            return Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation([poisoned]));
+        }
+
         return reason.Length > 500
             ? Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation("reason", "text.length", "The reason is at most 500 characters."))
             : DecideAsync(caller, id, approve: false, reason, ct);

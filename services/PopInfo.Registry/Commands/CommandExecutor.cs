@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
 using PopInfo.Registry.Relay;
+using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Problems;
@@ -45,7 +47,7 @@ public sealed class CommandExecutor(
         {
             return await ExecuteOnceAsync(request, commandId, requestHash, commandType, target, decide, ct);
         }
-        catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out var constraint))
+        catch (Exception ex) when (DatabaseErrors.Describe(ex) is { Kind: DatabaseErrorKind.Refused } refusal)
         {
             // A concurrent twin with the same command id committed first (it may have collided on the
             // person's identity number before reaching the commands table): answer as it was answered.
@@ -55,12 +57,14 @@ public sealed class CommandExecutor(
                 return replay;
             }
 
-            if (constraint?.Contains("id_number", StringComparison.OrdinalIgnoreCase) == true)
+            if (database.Dialect.IsUniqueViolation(ex, out var constraint) && constraint?.Contains("id_number", StringComparison.OrdinalIgnoreCase) == true)
             {
                 return CommandOutcome.Refused(DuplicateIdNumber());
             }
 
-            throw;
+            // Anything else the database refuses as data fails the same way on every attempt: it is an answer,
+            // not a reason to retry (a bus command would otherwise hold a writer for a quarter of an hour).
+            return await StoreRefusalAsync(commandId, commandType, requestHash, RefusedByDatabase(refusal), ct);
         }
         finally
         {
@@ -80,7 +84,7 @@ public sealed class CommandExecutor(
 
         // A twin of this command may have committed after our first look at the commands table (the
         // person it created then makes this one look like a duplicate): look again before refusing.
-        async Task<CommandOutcome> RefuseAsync(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>
+        async Task<CommandOutcome> RefuseAsync(ProblemDetails problem) =>
             await store.GetCommandAsync(commandId, ct) is { } twin ? Replayed(twin, commandType, requestHash) : CommandOutcome.Refused(problem);
 
         var stored = await store.GetCommandAsync(commandId, ct);
@@ -173,6 +177,42 @@ public sealed class CommandExecutor(
         return new CommandOutcome(statusCode, answer, null, change.PersonId);
     }
 
+    /// <summary>
+    /// Stores a refusal under the command id, so that a redelivery of the command is answered the same way
+    /// without being tried again; a twin that stored its answer first wins.
+    /// </summary>
+    private async Task<CommandOutcome> StoreRefusalAsync(Guid commandId, string commandType, string requestHash, ProblemDetails problem, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await new PersonStore(connection, transaction, database.Dialect).InsertCommandAsync(
+                commandId, commandType, requestHash, problem.Status!.Value, JsonSerializer.Serialize(problem, ProblemJson), clock.GetUtcNow(), ct);
+            await transaction.CommitAsync(ct);
+            return CommandOutcome.Refused(problem);
+        }
+        catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out _))
+        {
+            return await ReplayAsync(commandId, commandType, requestHash, ct) ?? CommandOutcome.Refused(problem);
+        }
+    }
+
+    /// <summary>
+    /// The answer to data the database refused: 400 for a value (SQLSTATE class 22), 409 for a constraint (23).
+    /// It names the SQLSTATE and the constraint or column when the database named one, never the database's
+    /// message (which may quote the data).
+    /// </summary>
+    internal static ProblemDetails RefusedByDatabase(DatabaseError error)
+    {
+        var field = error.Target ?? "body";
+        return error.RefusalClass == "22"
+            ? Problem.Validation(field, PersonRules.DatabaseRefusedValue,
+                $"The database refused a value of the command ({error.Code}): nothing was stored, and the same command will be refused again.")
+            : Problem.Conflict(field, PersonRules.DatabaseConstraint,
+                $"The command breaks a rule of the database ({error.Code}): nothing was stored, and the same command will be refused again.");
+    }
+
     private async Task<CommandOutcome?> ReplayAsync(Guid commandId, string commandType, string requestHash, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -188,12 +228,21 @@ public sealed class CommandExecutor(
             return CommandOutcome.Refused(Problem.IdempotencyKeyReused());
         }
 
+        if (stored.Status_Code >= StatusCodes.Status400BadRequest)
+        {
+            // A refusal stored by StoreRefusalAsync.
+            return CommandOutcome.Refused(JsonSerializer.Deserialize<ProblemDetails>(stored.Response, ProblemJson)!);
+        }
+
         var personId = JsonSerializer.Deserialize<ChangeResult>(stored.Response, Json.Options)?.PersonId;
         return new CommandOutcome(stored.Status_Code, stored.Response, null, personId);
     }
 
-    private static Microsoft.AspNetCore.Mvc.ProblemDetails DuplicateIdNumber() =>
+    private static ProblemDetails DuplicateIdNumber() =>
         Problem.Conflict("idNumber", "id-number.unique", "A person with this identity number is already in the register.");
+
+    // Problem details as ASP.NET Core writes them (camelCase, extensions at the top level).
+    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web);
 
     // Fixed settings of its own, so that a change of the API's JSON conventions never changes stored hashes.
     private static readonly JsonSerializerOptions HashSettings = new(JsonSerializerDefaults.Web);

@@ -14,7 +14,7 @@ public sealed class HouseholdCommands(
 {
     public async Task<CommandOutcome> CreateAsync(CreateHouseholdRequest r, CancellationToken ct)
     {
-        var violations = new List<RuleViolation>();
+        var violations = RequestRules.ForText(r);
         if (r.CommandId is null || r.CommandId == Guid.Empty)
         {
             violations.Add(new("commandId", PersonRules.Required, "A commandId is required."));

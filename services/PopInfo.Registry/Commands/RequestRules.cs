@@ -19,9 +19,53 @@ internal static class RequestRules
     public static IReadOnlyList<RuleViolation> ForExisting(PersonCommandRequest r, params (string Field, bool Present)[] required) =>
         Check(r, [("expectedVersion", r.ExpectedVersion is not null), .. required]);
 
+    /// <summary>
+    /// The request's text fields checked against the free-text rule (no control characters, bidirectional
+    /// overrides, lone surrogates or non-characters): codes too, so that a poisoned code is named by the same
+    /// rule as a poisoned address. The correction's reason is prose and may run over several lines.
+    /// </summary>
+    public static List<RuleViolation> ForText(CommandRequest r)
+    {
+        var violations = TextViolations.Check([("source", r.Source), .. TextFields(r)]);
+        if (r is CorrectDetailsRequest { Reason: var reason } && TextViolations.Of("reason", reason, multiLine: true) is { } poisoned)
+        {
+            violations.Add(poisoned);
+        }
+
+        return violations;
+    }
+
+    private static (string Field, string? Value)[] TextFields(CommandRequest r) => r switch
+    {
+        RegisterPersonRequest p => [.. NewPerson(p), ("residenceType", p.ResidenceType), ("migrant.originRegionCode", p.Migrant?.OriginRegionCode), ("migrant.reason", p.Migrant?.Reason)],
+        MoveInRequest p => [.. NewPerson(p), ("origin", p.Origin)],
+        MigrantArrivalRequest p => [.. NewPerson(p), ("originRegionCode", p.OriginRegionCode), ("reason", p.Reason)],
+        NewPersonRequest p => NewPerson(p),
+        MoveWithinCityRequest p => [("residenceAddress", p.ResidenceAddress), ("residenceRegionCode", p.ResidenceRegionCode)],
+        MoveOutRequest p => [("destination", p.Destination)],
+        MigrantDepartureRequest p => [("destination", p.Destination)],
+        CorrectDetailsRequest p =>
+        [
+            ("idNumber", p.IdNumber), ("name", p.Name), ("sex", p.Sex), ("ethnicity", p.Ethnicity), ("maritalStatus", p.MaritalStatus),
+            ("education", p.Education), ("occupation", p.Occupation), ("phone", p.Phone), ("registeredAddress", p.RegisteredAddress),
+            ("residenceAddress", p.ResidenceAddress),
+        ],
+        ChangeHouseholdRequest p => [("relationshipToHead", p.RelationshipToHead)],
+        CreateHouseholdRequest p => [("number", p.Number), ("address", p.Address), ("regionCode", p.RegionCode)],
+        _ => [],
+    };
+
+    private static (string Field, string? Value)[] NewPerson(NewPersonRequest p) =>
+    [
+        ("idNumber", p.IdNumber), ("name", p.Name), ("sex", p.Sex), ("ethnicity", p.Ethnicity), ("maritalStatus", p.MaritalStatus),
+        ("education", p.Education), ("occupation", p.Occupation), ("phone", p.Phone), ("registeredAddress", p.RegisteredAddress),
+        ("registeredRegionCode", p.RegisteredRegionCode), ("residenceAddress", p.ResidenceAddress), ("residenceRegionCode", p.ResidenceRegionCode),
+        ("relationshipToHead", p.RelationshipToHead),
+    ];
+
     private static List<RuleViolation> Check(CommandRequest r, IEnumerable<(string Field, bool Present)> required)
     {
-        var violations = new List<RuleViolation>();
+        var violations = ForText(r);
         if (r.CommandId is null || r.CommandId == Guid.Empty)
         {
             violations.Add(new RuleViolation("commandId", PersonRules.Required, "A commandId (a new GUID per command, reused only to retry it) is required."));

@@ -32,9 +32,30 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
 
     private async Task<CommandOutcome> ApplyAsync(ApplyRegistryCommand message, CancellationToken ct)
     {
+        try
+        {
+            return await ApplyBodyAsync(message, ct);
+        }
+        catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
+        {
+            // The body escapes a lone surrogate where it is read as a string before the command: not text.
+            return CommandOutcome.Refused(Problem.Validation([TextViolations.LoneSurrogateEscape("body")]));
+        }
+    }
+
+    private async Task<CommandOutcome> ApplyBodyAsync(ApplyRegistryCommand message, CancellationToken ct)
+    {
         if (JsonNode.Parse(message.Body.GetRawText()) is not JsonObject body)
         {
             return Refused("body", "json.format", "The command body must be a JSON object.");
+        }
+
+        // The fields looked up before the command runs are checked first: PostgreSQL refuses a NUL even in a query.
+        var poisoned = TextViolations.Check(("source", message.Source), ("subjectIdNumber", message.SubjectIdNumber),
+            ("motherIdNumber", TextOf(body["motherIdNumber"])), ("householdNumber", TextOf(body["householdNumber"])));
+        if (poisoned.Count > 0)
+        {
+            return CommandOutcome.Refused(Problem.Validation(poisoned));
         }
 
         body["commandId"] = message.CommandId;
@@ -101,6 +122,10 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
                 _ => Refused("commandType", "command-type.known", $"'{message.CommandType}' is not a registry command."),
             };
         }
+        catch (JsonException ex) when (TextViolations.IsLoneSurrogateEscape(ex.InnerException))
+        {
+            return CommandOutcome.Refused(Problem.Validation([TextViolations.LoneSurrogateEscape(ex.Path is { Length: > 2 } path ? path[2..] : "body")]));
+        }
         catch (JsonException ex)
         {
             return Refused(ex.Path is { Length: > 2 } path ? path[2..] : "body", "json.format", "A field of the command has the wrong type.");
@@ -113,6 +138,8 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
 
     // A move-in or a migrant arrival may be a person new to the register or one coming back.
     private static bool MayBeNew(string commandType) => commandType is RegistryCommandTypes.MoveIn or RegistryCommandTypes.MigrantArrival;
+
+    private static string? TextOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static T Read<T>(JsonObject body) => body.Deserialize<T>(Json.Options)!;
 

@@ -20,7 +20,21 @@ public sealed class ApplyRegistryCommandConsumerDefinition : ConsumerDefinition<
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ApplyRegistryCommandConsumer> consumerConfigurator, IRegistrationContext context) =>
-        // A command waits (unacknowledged, so still safe in the broker) while the database is down: about
-        // 15 minutes of retries, then the _error queue, from which an operator moves it back.
-        endpointConfigurator.UseMessageRetry(retry => retry.Exponential(40, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+        // A command waits (unacknowledged, so still safe in the broker) while the database is down or busy:
+        // about 15 minutes of retries, then the _error queue, from which an operator moves it back. Data the
+        // database refuses is answered by the executor and never gets here; should such an error escape, it
+        // goes to the _error queue at once rather than holding a writer for a quarter of an hour.
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Handle<Exception>(IsWorthRetrying);
+            retry.Exponential(40, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+        });
+
+    /// <summary>
+    /// Retried: the registry busy, the database away or busy (40001, 40P01, 08xxx, 57P0x, 53xxx, a failed
+    /// connection, SQLite busy or locked), other database errors (a missing grant an operator can fix), and
+    /// everything that is not the database (the broker confirming the answer). Not retried: data the database
+    /// refuses (SQLSTATE classes 22 and 23, SQLite's constraint and mismatch errors), which fails every time.
+    /// </summary>
+    public static bool IsWorthRetrying(Exception exception) => DatabaseErrors.Classify(exception) != DatabaseErrorKind.Refused;
 }

@@ -27,4 +27,10 @@ public static class PersonRules
     public const string DeathDateOnlyWhenDeceased = "death-date.only-when-deceased";
     public const string HouseholdRelationship = "household.relationship-required";
     public const string TextLength = "text.length";
+
+    /// <summary>The database refused a value (SQLSTATE class 22) that the rules above let through.</summary>
+    public const string DatabaseRefusedValue = "database.refused-value";
+
+    /// <summary>The command breaks a constraint of the database (SQLSTATE class 23) that the rules above did not foresee.</summary>
+    public const string DatabaseConstraint = "database.constraint";
 }

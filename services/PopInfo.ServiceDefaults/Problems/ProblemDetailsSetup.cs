@@ -37,7 +37,12 @@ internal sealed class MalformedRequestHandler(IProblemDetailsService problemDeta
         }
 
         ProblemDetails problem;
-        if (bad.InnerException is JsonException json)
+        if (bad.InnerException is JsonException poisoned && TextViolations.IsLoneSurrogateEscape(poisoned.InnerException))
+        {
+            // Well-formed JSON, but not text: answered by the free-text rule like any other poisoned value.
+            problem = Problem.Validation([TextViolations.LoneSurrogateEscape(FieldFromJsonPath(poisoned.Path))]);
+        }
+        else if (bad.InnerException is JsonException json)
         {
             var field = FieldFromJsonPath(json.Path);
             problem = Problem.Validation(field, "json.format", $"The value of '{field}' is not {Expected(json.Message)}.");

@@ -121,15 +121,61 @@ public class FormCsvReaderTests
     [Fact]
     public void A_quoted_value_holds_commas_quotes_and_line_breaks_and_later_rows_keep_their_line_numbers()
     {
+        // Line breaks only in the note: it is the one multi-line column (free-text rule).
         var file = Read(
-            "表单类型,公民身份号码,居住地址\n" +
-            $"市内迁移,{DeathId},\"无锡市梁溪区青石路66号,\n5幢\"\"东\"\"单元\"\n" +
-            $"死亡,{DeathId},\n");
+            "表单类型,公民身份号码,居住地址,备注\n" +
+            $"市内迁移,{DeathId},\"无锡市梁溪区青石路66号,5幢\"\"东\"\"单元\",\"第一行\n第二行\"\n" +
+            $"死亡,{DeathId},,\n");
 
         Assert.True(file.IsClean);
         Assert.Equal([2, 4], file.Rows.Select(r => r.Line));
-        Assert.Equal("无锡市梁溪区青石路66号,\n5幢\"东\"单元", file.Rows[0].Data["residenceAddress"]);
+        Assert.Equal("无锡市梁溪区青石路66号,5幢\"东\"单元", file.Rows[0].Data["residenceAddress"]);
+        Assert.Equal("第一行\n第二行", file.Rows[0].Note);
         Assert.Equal("death", file.Rows[1].FormType);
+    }
+
+    [Theory]
+    [InlineData("\"无锡市梁溪区\n青石路66号\"", "text.control-character")]
+    [InlineData("无锡市梁溪区\u0001青石路66号", "text.control-character")]
+    [InlineData("无锡市梁溪区\u007F青石路66号", "text.control-character")]
+    [InlineData("无锡市梁溪区\u0085青石路66号", "text.control-character")]
+    [InlineData("无锡市\u202E号66路石青", "text.bidi-override")]
+    [InlineData("无锡市\uFDD0", "text.noncharacter")]
+    [InlineData("无锡市\U0010FFFF", "text.noncharacter")]
+    public void A_poisoned_cell_is_reported_by_field_and_rule_and_dropped(string address, string rule)
+    {
+        // (A NUL byte refuses the whole file already: csv.encoding, naming its line.)
+        var file = Read($"表单类型,公民身份号码,居住地址,居住地区划代码\n市内迁移,{DeathId},{address},320213001001\n");
+
+        var row = Assert.Single(file.Rows);
+        var violation = Assert.Single(row.Violations);
+        Assert.Equal(("residenceAddress", rule), (violation.Field, violation.Rule));
+        Assert.StartsWith("居住地址: ", violation.Message);
+        Assert.False(row.Data.ContainsKey("residenceAddress"));
+        Assert.Equal("320213001001", row.Data["residenceRegionCode"]);
+    }
+
+    [Fact]
+    public void A_poisoned_form_type_or_note_is_reported_and_not_kept()
+    {
+        var file = Read($"表单类型,公民身份号码,备注\n死\u001B亡,{DeathId},\"可以\r\n换行\"\n死亡,{DeathId},不可\u0007响铃\n");
+
+        Assert.Equal([("formType", "text.control-character")], file.Rows[0].Violations.Select(v => (v.Field, v.Rule)));
+        Assert.Null(file.Rows[0].FormType);
+        Assert.Equal("可以\r\n换行", file.Rows[0].Note);
+        Assert.Equal([("note", "text.control-character")], file.Rows[1].Violations.Select(v => (v.Field, v.Rule)));
+        Assert.Null(file.Rows[1].Note);
+    }
+
+    [Fact]
+    public void A_poisoned_header_refuses_the_file_without_repeating_the_header()
+    {
+        var file = Read($"表单类型,公民身份号码,姓\u202E名\n死亡,{DeathId},王小雨\n");
+
+        var violation = Assert.Single(file.FileViolations);
+        Assert.Equal((FormCsvRules.FileField, "text.bidi-override"), (violation.Field, violation.Rule));
+        Assert.StartsWith("Column 3 of the header: ", violation.Message);
+        Assert.DoesNotContain('\u202E', violation.Message);
     }
 
     [Fact]
@@ -467,7 +513,10 @@ public class FormCsvReaderTests
         Assert.Equal(
             new RuleViolation(FormCsvRules.RowField, FormCsvRules.Quote,
                 "A quoted value that starts on this line is never closed, so the rest of the file was read into it."),
-            Assert.Single(row.Violations));
+            row.Violations[0]);
+        // The rest of the file, line breaks and all, is not a name (the free-text rule): it is not kept either.
+        Assert.Equal([("name", "text.control-character")], row.Violations.Skip(1).Select(v => (v.Field, v.Rule)));
+        Assert.False(row.Data.ContainsKey("name"));
     }
 
     [Fact]

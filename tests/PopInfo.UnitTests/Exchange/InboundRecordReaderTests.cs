@@ -221,4 +221,29 @@ public class InboundRecordReaderTests
         Assert.True((bool)payload["moveRegistration"]!);
         Assert.Equal(Male, (string?)payload["person"]!["idNumber"]);
     }
+
+    [Theory]
+    [InlineData("\\u0000", "text.control-character")]
+    [InlineData("\\u0009", "text.control-character")]
+    [InlineData("\\u009B", "text.control-character")]
+    [InlineData("\\u2066", "text.bidi-override")]
+    [InlineData("\\uD800", "text.lone-surrogate")]
+    [InlineData("\\uFFFE", "text.noncharacter")]
+    public void A_poisoned_value_is_refused_naming_its_field_path_and_rule(string escape, string rule)
+    {
+        var outcome = Read($$"""{"recordId": "r1", "kind": "move-within-city", "person": {"idNumber": "{{Male}}", "name": "王{{escape}}芳"}, "moveDate": "2026-01-02", "residenceAddress": "青石路{{escape}}66号", "residenceRegionCode": "{{Community}}"}""");
+
+        Assert.Null(outcome.Record);
+        Assert.Equal([("records[3].person.name", rule), ("records[3].residenceAddress", rule)], Violations(outcome.Problem).Where(v => v.Rule.StartsWith("text.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_poisoned_property_name_is_refused_on_its_object_without_repeating_it()
+    {
+        var outcome = Read($$"""{"recordId": "r1", "kind": "death", "person": {"idNumber": "{{Male}}", "na\u0000me": "x"}, "dea\u202Eth": "y", "deathDate": "2026-01-02"}""");
+
+        Assert.Equal([("records[3].person", "text.control-character"), ("records[3]", "text.bidi-override")], Violations(outcome.Problem));
+        var messages = ((IReadOnlyCollection<RuleViolation>)outcome.Problem!.Extensions["violations"]!).Select(v => v.Message);
+        Assert.All(messages, m => Assert.DoesNotContain('\0', m));
+    }
 }

@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using PopInfo.Contracts.Registry;
+using PopInfo.Registry;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.Testing;
+
+namespace PopInfo.IntegrationTests.Poison;
+
+/// <summary>
+/// The registry's entrances — its HTTP commands, its queries and the bus command — refuse poisoned free text
+/// naming the field and the rule, and store nothing; data the database itself refuses is answered at once
+/// and the answer is kept under the command id.
+/// </summary>
+public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
+{
+    private static JsonObject Resident() => JsonSerializer.SerializeToNode(People.Resident())!.AsObject();
+
+    private static JsonObject Migrant()
+    {
+        var body = Resident();
+        body["residenceType"] = "migrant";
+        body["registeredRegionCode"] = "510104";
+        body["migrant"] = new JsonObject { ["originRegionCode"] = "510104", ["arrivalDate"] = "2024-03-01", ["reason"] = "work", ["expectedStayMonths"] = 24 };
+        return body;
+    }
+
+    private static JsonObject Existing(object fields) => JsonSerializer.SerializeToNode(fields)!.AsObject();
+
+    /// <summary>Every free-text field of every command route: the route ({id}: an existing person), a valid body, and the field.</summary>
+    private static readonly Dictionary<string, (string Route, Func<JsonObject> Body, string Field)> Fields = new()
+    {
+        ["register-person name"] = ("/api/v1/persons", Resident, "name"),
+        ["register-person occupation"] = ("/api/v1/persons", () => With(Resident(), "occupation", "教师"), "occupation"),
+        ["register-person phone"] = ("/api/v1/persons", Resident, "phone"),
+        ["register-person registeredAddress"] = ("/api/v1/persons", Resident, "registeredAddress"),
+        ["register-person residenceAddress"] = ("/api/v1/persons", Resident, "residenceAddress"),
+        ["register-person source"] = ("/api/v1/persons", () => With(Resident(), "source", "api"), "source"),
+        ["register-person migrant.reason"] = ("/api/v1/persons", Migrant, "migrant.reason"),
+        ["register-birth name"] = ("/api/v1/births", Resident, "name"),
+        ["register-birth residenceAddress"] = ("/api/v1/births", Resident, "residenceAddress"),
+        ["move-in origin"] = ("/api/v1/move-ins", () => With(With(Resident(), "moveDate", "2025-06-01"), "origin", "南京市"), "origin"),
+        ["move-in residenceAddress"] = ("/api/v1/move-ins", () => With(With(Resident(), "moveDate", "2025-06-01"), "origin", "南京市"), "residenceAddress"),
+        ["migrant-arrival reason"] = ("/api/v1/migrant-arrivals", MigrantArrival, "reason"),
+        ["migrant-arrival occupation"] = ("/api/v1/migrant-arrivals", () => With(MigrantArrival(), "occupation", "厨师"), "occupation"),
+        ["correction name"] = ("/api/v1/persons/{id}/corrections", () => Existing(new { commandId = Guid.NewGuid(), expectedVersion = 1, name = "王芳" }), "name"),
+        ["correction occupation"] = ("/api/v1/persons/{id}/corrections", () => Existing(new { commandId = Guid.NewGuid(), expectedVersion = 1, occupation = "教师" }), "occupation"),
+        ["correction registeredAddress"] = ("/api/v1/persons/{id}/corrections", () => Existing(new { commandId = Guid.NewGuid(), expectedVersion = 1, registeredAddress = "春华路2号" }), "registeredAddress"),
+        ["correction residenceAddress"] = ("/api/v1/persons/{id}/corrections", () => Existing(new { commandId = Guid.NewGuid(), expectedVersion = 1, residenceAddress = "春华路2号" }), "residenceAddress"),
+        ["move-within-city residenceAddress"] = ("/api/v1/persons/{id}/move-within-city",
+            () => Existing(new { commandId = Guid.NewGuid(), expectedVersion = 1, moveDate = "2025-06-01", residenceAddress = "青石路66号", residenceRegionCode = People.Community }), "residenceAddress"),
+        ["move-out destination"] = ("/api/v1/persons/{id}/move-out", () => Existing(new { commandId = Guid.NewGuid(), expectedVersion = 1, moveDate = "2025-06-01", destination = "上海市" }), "destination"),
+        ["migrant-departure destination"] = ("/api/v1/persons/{id}/migrant-departure", () => Existing(new { commandId = Guid.NewGuid(), expectedVersion = 1, departureDate = "2025-06-01", destination = "成都市" }), "destination"),
+        ["household number"] = ("/api/v1/households", () => Existing(new { commandId = Guid.NewGuid(), number = "H" + Guid.NewGuid().ToString("N")[..8], address = "春华路1号", regionCode = People.Community }), "number"),
+        ["household address"] = ("/api/v1/households", () => Existing(new { commandId = Guid.NewGuid(), number = "H" + Guid.NewGuid().ToString("N")[..8], address = "春华路1号", regionCode = People.Community }), "address"),
+    };
+
+    private static JsonObject MigrantArrival()
+    {
+        var body = Resident();
+        body.Remove("residenceType");
+        body["registeredRegionCode"] = "510104";
+        body["originRegionCode"] = "510104";
+        body["arrivalDate"] = "2024-03-01";
+        body["reason"] = "work";
+        body["expectedStayMonths"] = 24;
+        return body;
+    }
+
+    private static JsonObject With(JsonObject body, string field, string value)
+    {
+        body[field] = value;
+        return body;
+    }
+
+    public static TheoryData<string, string> FieldsAndPoisons => Poisons.Cross(Fields.Keys);
+
+    [Theory]
+    [MemberData(nameof(FieldsAndPoisons))]
+    public async Task A_poisoned_free_text_field_of_a_command_is_refused_naming_the_field_and_the_rule_and_nothing_is_stored(string field, string poison)
+    {
+        var (route, body, path) = Fields[field];
+        var (character, rule) = Poisons.All[poison];
+        var person = route.Contains("{id}", StringComparison.Ordinal) ? await platform.RegisterResidentAsync() : default;
+        var request = body();
+        Poisons.Poison(request, path, character);
+        var before = await platform.LastSequenceAsync();
+
+        var (status, problem) = await platform.RegistryClient.PostAsync(route.Replace("{id}", person.PersonId.ToString(), StringComparison.Ordinal), request);
+
+        Assert.True(status == 400, $"{status} {problem}");
+        Assert.Equal("urn:popinfo:problem:validation", (string?)problem["type"]);
+        Assert.Contains((path, rule), problem.Violations());
+        Assert.DoesNotContain(character, problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(before, await platform.LastSequenceAsync());
+        if (request["idNumber"] is JsonValue idNumber)
+        {
+            Assert.Equal(404, (await platform.RegistryClient.GetJsonAsync($"/api/v1/persons/by-id-number/{idNumber}")).Status);
+        }
+    }
+
+    [Fact]
+    public async Task The_reason_of_a_correction_may_run_over_lines_but_holds_no_control_character()
+    {
+        var person = await platform.RegisterResidentAsync();
+        var route = $"/api/v1/persons/{person.PersonId}/corrections";
+
+        var (refused, problem) = await platform.RegistryClient.PostAsync(route, new { commandId = Guid.NewGuid(), expectedVersion = 1, occupation = "教师", reason = "户籍\0核对" });
+        Assert.Equal(400, refused);
+        Assert.Equal([("reason", Poisons.ControlCharacter)], problem.Violations());
+
+        var (applied, _) = await platform.RegistryClient.PostAsync(route, new { commandId = Guid.NewGuid(), expectedVersion = 1, occupation = "教师", reason = "户籍核对:\r\n\t职业登记有误" });
+        Assert.Equal(200, applied);
+    }
+
+    // Not a NUL in a path: ASP.NET Core's URL decoder refuses one itself (Kestrel answers 400) before any endpoint runs.
+    public static TheoryData<string, string> QueriesAndPoisons =>
+        Poisons.Cross(["name", "idNumber"], (parameter, poison) => !(parameter == "idNumber" && poison == "NUL"));
+
+    [Theory]
+    [MemberData(nameof(QueriesAndPoisons))]
+    public async Task A_poisoned_query_or_path_is_refused_naming_the_parameter(string parameter, string poison)
+    {
+        var (character, rule) = Poisons.All[poison];
+        var url = parameter == "name"
+            ? $"/api/v1/persons?name={Uri.EscapeDataString(Poisons.Into("王芳", character))}"
+            : $"/api/v1/persons/by-id-number/{Uri.EscapeDataString(Poisons.Into("320205199003070023", character))}";
+
+        var (status, problem) = await platform.RegistryClient.GetJsonAsync(url);
+
+        Assert.True(status == 400, $"{status} {problem}");
+        Assert.Equal([(parameter, rule)], problem.Violations());
+    }
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("residenceAddress")]
+    [InlineData("migrant.reason")]
+    public async Task An_escaped_lone_surrogate_is_refused_by_the_free_text_rule(string path)
+    {
+        var json = Poisons.WithLoneSurrogate(Migrant(), path);
+        var before = await platform.LastSequenceAsync();
+
+        using var response = await platform.RegistryClient.PostAsync("/api/v1/persons", new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+        Assert.True((int)response.StatusCode == 400, problem.ToJsonString());
+        Assert.Equal([(path, Poisons.LoneSurrogate)], problem.Violations());
+        Assert.Equal(before, await platform.LastSequenceAsync());
+    }
+
+    [Fact]
+    public async Task A_bus_command_with_a_NUL_in_an_address_is_answered_as_a_refusal_at_once()
+    {
+        await using var answers = await AnswersAsync();
+        var body = People.Resident();
+        body["residenceAddress"] = "春华路\01号";
+        var command = Command(body);
+        var before = await platform.LastSequenceAsync();
+
+        await answers.SendAsync(command);
+        var answer = await answers.WaitForAsync(command.CommandId, count: 1);
+
+        Assert.False(answer.Applied);
+        Assert.Equal(400, answer.Status);
+        Assert.Contains(("residenceAddress", Poisons.ControlCharacter), Violations(answer));
+        Assert.Equal(before, await platform.LastSequenceAsync());
+    }
+
+    [Fact]
+    public async Task A_bus_command_with_a_poisoned_subject_is_refused_before_any_look_up()
+    {
+        await using var answers = await AnswersAsync();
+        var command = Command(new Dictionary<string, object?> { ["deathDate"] = "2025-06-01" }) with
+        {
+            CommandType = RegistryCommandTypes.RegisterDeath,
+            SubjectIdNumber = "32020519900307\u202E0023",
+        };
+
+        await answers.SendAsync(command);
+        var answer = await answers.WaitForAsync(command.CommandId, count: 1);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal([("subjectIdNumber", Poisons.BidiOverride)], Violations(answer));
+    }
+
+    [Fact]
+    public async Task Data_the_database_refuses_is_answered_at_once_never_retried_and_a_redelivery_gets_the_stored_answer()
+    {
+        // A rule of the database the register's own rules do not know: a name it refuses (class 23 on
+        // PostgreSQL, a constraint error on SQLite), as NUL in jsonb was refused before the free-text rule.
+        var refusedName = "拒收" + (char)(0x4E00 + Random.Shared.Next(0x5000)) + (char)(0x4E00 + Random.Shared.Next(0x5000));
+        await using var answers = await AnswersAsync();
+        var body = People.Resident();
+        body["name"] = refusedName;
+        var command = Command(body);
+        var before = await platform.LastSequenceAsync();
+        await RefuseNameAsync(refusedName, refuse: true);
+        try
+        {
+            await answers.SendAsync(command);
+            var first = await answers.WaitForAsync(command.CommandId, count: 1, within: TimeSpan.FromSeconds(15));
+            Assert.False(first.Applied);
+            Assert.Equal(409, first.Status);
+            Assert.Equal("urn:popinfo:problem:conflict", first.Problem!.Value.GetProperty("type").GetString());
+            Assert.Equal("database.constraint", first.Problem!.Value.GetProperty("rule").GetString());
+
+            // Redelivered (the sender's outbox sent it again): the same answer, from the commands table.
+            await answers.SendAsync(command);
+            var second = await answers.WaitForAsync(command.CommandId, count: 2);
+            Assert.Equal((first.Status, first.Problem!.Value.GetRawText()), (second.Status, second.Problem!.Value.GetRawText()));
+        }
+        finally
+        {
+            await RefuseNameAsync(refusedName, refuse: false);
+        }
+
+        // Even now that the database would take it, the command id keeps its answer: never applied twice.
+        await answers.SendAsync(command);
+        var third = await answers.WaitForAsync(command.CommandId, count: 3);
+        Assert.False(third.Applied);
+        Assert.Equal(409, third.Status);
+        Assert.Equal(before, await platform.LastSequenceAsync());
+        Assert.Equal(404, (await platform.RegistryClient.GetJsonAsync($"/api/v1/persons/by-id-number/{body["idNumber"]}")).Status);
+        Assert.Equal(3, answers.Of(command.CommandId).Count);
+
+        // Over HTTP the same command id is answered the same way.
+        var (status, problem) = await platform.RegistryClient.PostAsync("/api/v1/persons", Replace(body, command.CommandId));
+        Assert.Equal(409, status);
+        Assert.Equal("database.constraint", (string?)problem["rule"]);
+    }
+
+    private static Dictionary<string, object?> Replace(Dictionary<string, object?> body, Guid commandId)
+    {
+        var copy = new Dictionary<string, object?>(body) { ["commandId"] = commandId, ["source"] = "desk:test" };
+        return copy;
+    }
+
+    private async Task RefuseNameAsync(string name, bool refuse)
+    {
+        var database = platform.Registry.Services.GetRequiredKeyedService<ServiceDatabase>(RegistryModule.Name);
+        var postgres = database.Dialect is PostgreSqlDialect;
+        var sql = (postgres, refuse) switch
+        {
+            (true, true) => $"ALTER TABLE persons ADD CONSTRAINT poison_test_name CHECK (name <> '{name}')",
+            (true, false) => "ALTER TABLE persons DROP CONSTRAINT poison_test_name",
+            (false, true) => $"CREATE TRIGGER poison_test_name BEFORE INSERT ON persons WHEN NEW.name = '{name}' BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+            (false, false) => "DROP TRIGGER poison_test_name",
+        };
+        await using var connection = await database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static ApplyRegistryCommand Command(Dictionary<string, object?> body) => new()
+    {
+        CommandId = Guid.NewGuid(),
+        CommandType = RegistryCommandTypes.RegisterPerson,
+        Body = JsonSerializer.SerializeToElement(body),
+        Source = "desk:test",
+        SentAt = DateTimeOffset.UtcNow,
+    };
+
+    private static List<(string Field, string Rule)> Violations(RegistryCommandAnswered answer) =>
+        [.. answer.Problem!.Value.GetProperty("violations").EnumerateArray().Select(v => (v.GetProperty("field").GetString()!, v.GetProperty("rule").GetString()!))];
+
+    private async Task<AnswerListener> AnswersAsync()
+    {
+        var bus = platform.Registry.Services.GetRequiredService<IBus>();
+        var listener = new AnswerListener(bus);
+        await listener.ConnectAsync();
+        return listener;
+    }
+
+    /// <summary>Sends commands to the registry's queue and hears its answers, as the desk does.</summary>
+    private sealed class AnswerListener(IBus bus) : IAsyncDisposable
+    {
+        private readonly ConcurrentQueue<RegistryCommandAnswered> answers = new();
+        private HostReceiveEndpointHandle? handle;
+
+        public async Task ConnectAsync()
+        {
+            handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance,
+                e => e.Handler<RegistryCommandAnswered>(context =>
+                {
+                    answers.Enqueue(context.Message);
+                    return Task.CompletedTask;
+                }));
+            await handle.Ready;
+        }
+
+        public async Task SendAsync(ApplyRegistryCommand command)
+        {
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{ApplyRegistryCommand.QueueName}"));
+            await endpoint.Send(command, context => context.MessageId = command.CommandId);
+        }
+
+        public IReadOnlyList<RegistryCommandAnswered> Of(Guid commandId) => [.. answers.Where(a => a.CommandId == commandId)];
+
+        /// <summary>
+        /// Polls until the command has <paramref name="count"/> answers. The deadline is far below the retry
+        /// policy's quarter of an hour: an answer in time means the command was not retried.
+        /// </summary>
+        public async Task<RegistryCommandAnswered> WaitForAsync(Guid commandId, int count, TimeSpan? within = null)
+        {
+            await Exchange.Eventually.TrueAsync(() => Task.FromResult(Of(commandId).Count >= count), within ?? TimeSpan.FromSeconds(15), $"answer {count} to {commandId}");
+            var all = Of(commandId);
+            Assert.Equal(count, all.Count);
+            return all[^1];
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (handle is not null)
+            {
+                await handle.StopAsync();
+            }
+        }
+    }
+}
+
+public sealed class RegistryPoisonOnPostgreSqlTests(PostgreSqlPoisonPlatform platform) : RegistryPoisonBehaviour(platform), IClassFixture<PostgreSqlPoisonPlatform>;
+
+public sealed class RegistryPoisonOnSqliteTests(SqlitePoisonPlatform platform) : RegistryPoisonBehaviour(platform), IClassFixture<SqlitePoisonPlatform>;
