@@ -35,7 +35,8 @@ public static class ExchangeAuthentication
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, KeyHandler>(Scheme, null);
         builder.AddPlatformAuthentication(ExchangeModule.Name);
         builder.Services.AddTransient<IClaimsTransformation, TokenRoles>();
-        string[] schemes = [Scheme, PlatformAuthentication.Scheme];
+        // The token scheme first: its 401/403 (token.required, token.valid, token.scope) is the answer callers should act on.
+        string[] schemes = [PlatformAuthentication.Scheme, Scheme];
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole))
             .AddPolicy(DepartmentPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(DepartmentRole))
