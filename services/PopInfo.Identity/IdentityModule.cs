@@ -32,7 +32,8 @@ public static class IdentityModule
 
     public static IHostApplicationBuilder AddIdentityProvider(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(IdentityModule).Assembly);
+        // Its audit trail may only be appended to and read by the service itself (docs/database-roles.md).
+        builder.AddServiceDatabase(Name, typeof(IdentityModule).Assembly, auditTables: ["audit_log"]);
         builder.AddOpenApiDocument(Name, "PopInfo identity — the platform's identity provider");
         builder.AddPlatformAuthentication(Name);
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)

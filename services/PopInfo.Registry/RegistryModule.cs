@@ -25,7 +25,8 @@ public static class RegistryModule
     public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
     {
         ValidationNames.UseCamelCase();
-        builder.AddServiceDatabase(Name, typeof(RegistryModule).Assembly);
+        // The audit of reads of persons may only be appended to and read (docs/database-roles.md).
+        builder.AddServiceDatabase(Name, typeof(RegistryModule).Assembly, auditTables: ["read_audit"]);
         builder.AddOpenApiDocument(Name, "PopInfo registry — the population master database");
         // Only the platform's services reach the register: reads with registry.read, commands with registry.write.
         builder.AddPlatformAuthentication(Name);

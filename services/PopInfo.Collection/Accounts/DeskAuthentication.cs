@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Collection.Accounts;
 
@@ -56,7 +57,6 @@ public static class DeskAuthentication
     public static readonly TimeSpan DefaultRecheck = TimeSpan.FromSeconds(30);
 
     private const string CredentialClaim = "popinfo:credential";
-    private const string CheckedAt = "popinfo.checked";
 
     public static ClaimsPrincipal Principal(Account account)
     {
@@ -84,26 +84,13 @@ public static class DeskAuthentication
     private static string Credential(Account account) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes($"{account.Password_Hash}|{account.Role}|{account.Community_Code}|{account.Street_Code}")))[..32];
 
-    private static async Task RecheckAsync(CookieValidatePrincipalContext context)
+    private static Task RecheckAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var every = services.GetRequiredService<IConfiguration>().GetValue("PopInfo:Collection:SessionRecheck", DefaultRecheck);
-        if (context.Properties.Items.TryGetValue(CheckedAt, out var checkedAt) && DateTimeOffset.TryParse(checkedAt, out var at) && now - at < every)
-        {
-            return;
-        }
-
-        var account = await services.GetRequiredService<AccountService>().FindAsync(context.Principal?.Identity?.Name ?? "", context.HttpContext.RequestAborted);
-        if (account is null || account.Disabled || Credential(account) != context.Principal?.FindFirstValue(CredentialClaim))
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(Scheme);
-            return;
-        }
-
-        context.Properties.Items[CheckedAt] = now.ToString("O");
-        context.ShouldRenew = true;
+        return SessionRecheck.ValidateAsync(context, every, async (user, ct) =>
+            await services.GetRequiredService<AccountService>().FindAsync(user.Identity?.Name ?? "", ct) is { Disabled: false } account
+            && Credential(account) == user.FindFirstValue(CredentialClaim));
     }
 
     public static Task SignInAsync(HttpContext http, Account account) => http.SignInAsync(Scheme, Principal(account));

@@ -213,9 +213,9 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
         {
             violations.Add(new("displayName", "display-name.length", "A display name is 1–50 characters."));
         }
-        else if (name.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'))
+        else if (TextViolations.Of("displayName", name) is { } poisoned)
         {
-            violations.Add(new("displayName", "text.control-character", "A display name carries no control characters."));
+            violations.Add(poisoned);
         }
     }
 

@@ -38,9 +38,13 @@ public static class ClientsApi
             violations.Add(new("expectedVersion", "required", "Give the version of the client you saw."));
         }
 
-        if (FreeTextCheck(body.Reason) is { } reasonRule)
+        if (body.Reason is { Length: > 500 })
         {
-            violations.Add(new("reason", reasonRule, "The reason is at most 500 characters of text without control characters."));
+            violations.Add(new("reason", "text.length", "The reason is at most 500 characters."));
+        }
+        else if (TextViolations.Of("reason", body.Reason, multiLine: true) is { } poisoned)
+        {
+            violations.Add(poisoned);
         }
 
         if (violations.Count > 0)
@@ -64,10 +68,6 @@ public static class ClientsApi
             $"{current.Status} -> {status}" + (body.Reason is null ? "" : $": {body.Reason}"), http.Connection.RemoteIpAddress?.ToString()), ct);
         return TypedResults.Ok(View((await clients.FindAsync(clientId, ct))!));
     }
-
-    // Until the platform-wide free-text rule lands in PopInfo.Domain: control characters and over-long reasons are refused.
-    private static string? FreeTextCheck(string? text) =>
-        text is null ? null : text.Length > 500 ? "text.length" : text.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') ? "text.control-character" : null;
 
     private static ClientView View(ClientStore.ClientRow c) =>
         new(c.Client_Id, c.Kind, c.Display_Name, c.Status, c.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.Version);

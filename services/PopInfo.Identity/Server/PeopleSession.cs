@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Pages;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Identity.Server;
 
@@ -17,7 +17,6 @@ public static class PeopleSession
     public const string Scheme = "popinfo-identity-session";
     public const string StampClaim = "popinfo_stamp";
     public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(30);
-    private const string CheckedAt = "popinfo.checked";
 
     public static IHostApplicationBuilder AddPeopleSession(this IHostApplicationBuilder builder)
     {
@@ -39,25 +38,8 @@ public static class PeopleSession
     public static ClaimsPrincipal Principal(Account account) => new(new ClaimsIdentity(
         [new Claim("sub", account.User_Name), new Claim(StampClaim, account.Security_Stamp)], Scheme, "sub", "role"));
 
-    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
-    {
-        var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-        var now = clock.GetUtcNow();
-        if (context.Properties.Items.TryGetValue(CheckedAt, out var checkedAt) && DateTimeOffset.TryParse(checkedAt, out var at) && now - at < RecheckEvery)
-        {
-            return;
-        }
-
-        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
-        var user = context.Principal?.FindFirst("sub")?.Value;
-        if (user is null || await accounts.CurrentAsync(user, context.Principal?.FindFirst(StampClaim)?.Value, context.HttpContext.RequestAborted) is null)
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(Scheme);
-            return;
-        }
-
-        context.Properties.Items[CheckedAt] = now.ToString("O");
-        context.ShouldRenew = true;
-    }
+    private static Task ValidateAsync(CookieValidatePrincipalContext context) =>
+        SessionRecheck.ValidateAsync(context, RecheckEvery, async (user, ct) =>
+            user.FindFirst("sub")?.Value is { } name
+            && await context.HttpContext.RequestServices.GetRequiredService<AccountService>().CurrentAsync(name, user.FindFirst(StampClaim)?.Value, ct) is not null);
 }

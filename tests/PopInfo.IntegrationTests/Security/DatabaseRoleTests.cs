@@ -9,7 +9,7 @@ namespace PopInfo.IntegrationTests.Security;
 /// </summary>
 public sealed class DatabaseRolesFixture : IAsyncLifetime
 {
-    public static readonly string[] Services = ["registry", "collection", "exchange"];
+    public static readonly string[] Services = ["registry", "collection", "exchange", "identity"];
 
     public string Database { get; private set; } = "";
     public Uri VirtualHost { get; private set; } = null!;
@@ -17,6 +17,7 @@ public sealed class DatabaseRolesFixture : IAsyncLifetime
     public RegistryHost Registry { get; private set; } = null!;
     public CollectionHost Desk { get; private set; } = null!;
     public ExchangeHost Exchange { get; private set; } = null!;
+    public IdentityHost Identity { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,6 +27,7 @@ public sealed class DatabaseRolesFixture : IAsyncLifetime
         Registry = new RegistryHost(SettingsOf("registry"));
         Desk = new CollectionHost(SettingsOf("collection"), () => Registry.Server.CreateHandler());
         Exchange = new ExchangeHost(SettingsOf("exchange"), () => Registry.Server.CreateHandler());
+        Identity = new IdentityHost(SettingsOf("identity"));
     }
 
     public Dictionary<string, string?> SettingsOf(string service) => Roles.Settings(service, VirtualHost);
@@ -40,6 +42,7 @@ public sealed class DatabaseRolesFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Identity.DisposeAsync();
         await Exchange.DisposeAsync();
         await Desk.DisposeAsync();
         await Registry.DisposeAsync();
@@ -63,6 +66,7 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
         ["registry"] = "persons",
         ["collection"] = "accounts",
         ["exchange"] = "departments",
+        ["identity"] = "accounts",
     };
 
     [Fact]
@@ -80,6 +84,14 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
         var (listed, departments) = await exchange.GetJsonAsync("/api/v1/service");
         Assert.True(listed == 200, $"the exchange's service info: {listed} {departments}");
 
+        // The identity provider's EF Core store and its own tables work as its runtime role: a service's token.
+        using var identity = fixture.Identity.CreateClient();
+        using var token = await identity.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "popinfo-collection", ["client_secret"] = TestIssuer.ServiceSecret, ["scope"] = "registry.read",
+        }));
+        Assert.True(token.IsSuccessStatusCode, $"a token from the identity provider: {(int)token.StatusCode} {await token.Content.ReadAsStringAsync()}");
+
         // The desk's sign-in was audited by its runtime role, which may read its audit table.
         await using var connection = await fixture.ConnectAsRuntimeAsync("collection");
         await using var count = new NpgsqlCommand("SELECT count(*) FROM audit_log", connection);
@@ -93,6 +105,8 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
     [InlineData("collection", "exchange")]
     [InlineData("exchange", "registry")]
     [InlineData("exchange", "collection")]
+    [InlineData("identity", "registry")]
+    [InlineData("registry", "identity")]
     public async Task A_service_role_cannot_read_another_services_schema(string service, string other)
     {
         await StartedAsync();
@@ -111,6 +125,10 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
     [InlineData("exchange", "DELETE FROM audit_log")]
     [InlineData("exchange", "TRUNCATE audit_log")]
     [InlineData("registry", "DELETE FROM schema_migrations")]
+    [InlineData("registry", "UPDATE read_audit SET client = 'someone else'")]
+    [InlineData("registry", "DELETE FROM read_audit")]
+    [InlineData("identity", "UPDATE audit_log SET actor = 'someone else'")]
+    [InlineData("identity", "DELETE FROM audit_log")]
     [InlineData("collection", "TRUNCATE accounts")]
     public async Task A_service_role_cannot_rewrite_its_audit_table_nor_its_migration_journal(string service, string sql)
     {
@@ -165,7 +183,7 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
     // Each test may run first: a service's rights exist once it has started (its owner grants them then).
     private async Task StartedAsync()
     {
-        foreach (var client in new[] { fixture.Registry.CreateClient(), fixture.Desk.CreateClient(), fixture.Exchange.CreateClient() })
+        foreach (var client in new[] { fixture.Registry.CreateClient(), fixture.Desk.CreateClient(), fixture.Exchange.CreateClient(), fixture.Identity.CreateClient() })
         {
             using (client)
             {
