@@ -50,6 +50,9 @@ public static class ExchangeModule
         builder.Services.AddHostedService<ChangeProjector>();
         builder.Services.AddHostedService<WebhookDeliveryRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<PersonChangedConsumer>().Endpoint(e => e.Name = PersonChangedConsumer.QueueName));
+        // One at a time, in order: a suspension and the activation after it must not overtake each other.
+        builder.AddBusConsumers(bus => bus.AddConsumer<ClientStatusChangedConsumer>()
+            .Endpoint(e => { e.Name = ClientStatusChangedConsumer.QueueName; e.ConcurrentMessageLimit = 1; }));
 
         builder.AddExchangeInbound();
         AddBroker(builder);

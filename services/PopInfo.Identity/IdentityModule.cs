@@ -79,6 +79,7 @@ public static class IdentityModule
 
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<ClientStore>();
+        builder.Services.AddScoped<DepartmentClients>();
         builder.Services.AddHostedService<ServiceClients>();
         builder.Services.AddHostedService<PeopleApplications>();
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);

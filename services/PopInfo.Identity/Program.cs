@@ -1,9 +1,11 @@
 using PopInfo.Identity;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("popinfo-identity");
 builder.AddIdentityProvider();
+builder.AddPlatformBus();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

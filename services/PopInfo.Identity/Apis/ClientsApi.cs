@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
+using MassTransit;
+using PopInfo.Contracts.Identity;
+using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Audit;
 using PopInfo.Identity.Clients;
 using PopInfo.ServiceDefaults.Problems;
@@ -15,11 +18,15 @@ public static class ClientsApi
         var api = app.MapGroup("/api/v1/clients").WithTags("Clients").WithGroupName(IdentityModule.Name)
             .RequireScope(PlatformScopes.IdentityAdmin);
         api.MapGet("", ListClients).WithName("IdentityListClients").WithSummary("Every OAuth client: platform services and departments, with status and scopes.");
-        api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct) =>
-                SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, ct))
+        api.MapPost("", CreateDepartmentClient).WithName("IdentityCreateDepartmentClient")
+            .WithSummary("A department's client dept-{code} (client credentials) with its scopes; the secret is in this answer only.");
+        api.MapPost("/{clientId}/secret", RotateSecret).WithName("IdentityRotateClientSecret")
+            .WithSummary("A new secret for a department's client, in this answer only; the old one stops at once.");
+        api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
+                SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, bus, clock, ct))
             .WithName("IdentitySuspendClient").WithSummary("The client gets no more tokens; those it holds expire within a minute.");
-        api.MapPost("/{clientId}/activate", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct) =>
-                SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, ct))
+        api.MapPost("/{clientId}/activate", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
+                SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, bus, clock, ct))
             .WithName("IdentityActivateClient").WithSummary("The client may get tokens again.");
         return app;
     }
@@ -27,8 +34,32 @@ public static class ClientsApi
     /// <summary>A change of status names the version the administrator saw.</summary>
     public sealed record StatusChange(int? ExpectedVersion, string? Reason);
 
+    public static async Task<Results<Created<DepartmentClients.IssuedSecret>, ProblemHttpResult>> CreateDepartmentClient(
+        DepartmentClients.NewDepartmentClient body, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
+    {
+        var (issued, problem) = await departments.CreateAsync(ActorOf(user, http), body, ct);
+        return issued is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/clients/{issued.ClientId}", issued);
+    }
+
+    public static async Task<Results<Ok<DepartmentClients.IssuedSecret>, ProblemHttpResult>> RotateSecret(
+        string clientId, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
+    {
+        var (issued, problem) = await departments.RotateSecretAsync(ActorOf(user, http), clientId, ct);
+        return issued is null ? TypedResults.Problem(problem!) : TypedResults.Ok(issued);
+    }
+
+    private static Actor ActorOf(ClaimsPrincipal user, HttpContext http)
+    {
+        var caller = TokenCaller.From(user);
+        return new(caller.Subject, caller.Role, http.Connection.RemoteIpAddress?.ToString());
+    }
+
+    /// <summary>
+    /// Suspends or activates a client: no more tokens for it (those held expire within a minute), and every service
+    /// hears it (<see cref="ClientStatusChanged"/>): the exchange stops a suspended department's deliveries too.
+    /// </summary>
     public static async Task<Results<Ok<ClientView>, ProblemHttpResult>> SetStatusAsync(string clientId, string status, StatusChange body,
-        ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct)
     {
         var caller = TokenCaller.From(user);
         var action = status == ClientStore.Active ? "client.activate" : "client.suspend";
@@ -66,7 +97,12 @@ public static class ClientsApi
 
         await audit.WriteAsync(new(caller.Subject, caller.Role, action, clientId, "ok",
             $"{current.Status} -> {status}" + (body.Reason is null ? "" : $": {body.Reason}"), http.Connection.RemoteIpAddress?.ToString()), ct);
-        return TypedResults.Ok(View((await clients.FindAsync(clientId, ct))!));
+        var changed = (await clients.FindAsync(clientId, ct))!;
+        await bus.Publish(new ClientStatusChanged
+        {
+            ClientId = clientId, Status = status, Version = changed.Version, ChangedAt = clock.GetUtcNow(), ChangedBy = caller.Subject,
+        }, ct);
+        return TypedResults.Ok(View(changed));
     }
 
     private static ClientView View(ClientStore.ClientRow c) =>
