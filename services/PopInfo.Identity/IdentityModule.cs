@@ -86,8 +86,8 @@ public static class IdentityModule
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddHostedService<FirstAdmin>();
-        builder.Services.AddAntiforgery(o => o.Cookie.Name = "popinfo.identity.antiforgery");
         builder.AddPeopleSession();
+        builder.AddAdminAccess();
         return builder;
     }
 
@@ -100,6 +100,7 @@ public static class IdentityModule
         app.MapMethods(AuthorizeEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.AuthorizeAsync).WithName("IdentityAuthorize").AllowAnonymous().ExcludeFromDescription();
         app.MapMethods(AuthorizeEndpoint.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeEndpoint.EndSessionAsync).WithName("IdentityEndSession").AllowAnonymous().ExcludeFromDescription();
         app.MapSignInPage();
+        app.MapAdminPage();
         app.MapClientsApi();
         app.MapAccountsApi();
         return app;

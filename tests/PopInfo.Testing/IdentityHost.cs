@@ -17,6 +17,9 @@ public sealed class IdentityHost(IReadOnlyDictionary<string, string?> settings) 
 {
     public const string Issuer = "http://127.0.0.1:5107/";
 
+    /// <summary>The first administrator's password in the test hosts and processes.</summary>
+    public const string AdminPassword = "identity-admin-password-for-tests";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in TestIssuer.Shared.Settings())

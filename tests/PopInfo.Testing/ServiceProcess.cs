@@ -64,6 +64,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
             ["PopInfo__Collection__AdminPassword"] = CollectionHost.AdminPassword,
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
+            ["PopInfo__Identity__AdminPassword"] = IdentityHost.AdminPassword,
         });
 
     /// <summary>

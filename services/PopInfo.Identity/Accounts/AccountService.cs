@@ -130,6 +130,12 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
             CheckDisplayName(r.DisplayName, violations);
         }
 
+        // An administrator cannot lock themselves out (and so leave the platform with no administrator by mistake).
+        if (string.Equals(actor.Name, userName, StringComparison.Ordinal) && (r.Disabled == true || (r.Role is not null && r.Role != current.Role)))
+        {
+            violations.Add(new(r.Disabled == true ? "disabled" : "role", "account.self", "You cannot disable your own account or change your own role."));
+        }
+
         CheckRole(role, region, violations);
         if (r.Password is not null)
         {

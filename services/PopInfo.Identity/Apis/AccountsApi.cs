@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PopInfo.Identity.Server;
 using PopInfo.Identity.Accounts;
 using PopInfo.ServiceDefaults.Security;
 
@@ -11,7 +12,7 @@ public static class AccountsApi
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/accounts").WithTags("Accounts").WithGroupName(IdentityModule.Name)
-            .RequireScope(PlatformScopes.IdentityAdmin);
+            .RequireIdentityAdmin();
         api.MapGet("", ListAccounts).WithName("IdentityListAccounts").WithSummary("Every account (never a password hash).");
         api.MapPost("", CreateAccount).WithName("IdentityCreateAccount")
             .WithSummary("A new account: userName, displayName, role (admin, collector, supervisor, planner, operator, auditor), regionCode, password.");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using MassTransit;
 using PopInfo.Contracts.Identity;
+using PopInfo.Identity.Server;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Audit;
 using PopInfo.Identity.Clients;
@@ -16,7 +17,7 @@ public static class ClientsApi
     public static IEndpointRouteBuilder MapClientsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/clients").WithTags("Clients").WithGroupName(IdentityModule.Name)
-            .RequireScope(PlatformScopes.IdentityAdmin);
+            .RequireIdentityAdmin();
         api.MapGet("", ListClients).WithName("IdentityListClients").WithSummary("Every OAuth client: platform services and departments, with status and scopes.");
         api.MapPost("", CreateDepartmentClient).WithName("IdentityCreateDepartmentClient")
             .WithSummary("A department's client dept-{code} (client credentials) with its scopes; the secret is in this answer only.");

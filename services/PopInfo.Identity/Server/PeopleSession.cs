@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Pages;
+using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Identity.Server;
@@ -31,12 +33,36 @@ public static class PeopleSession
             cookie.LoginPath = SignInPage.Path;
             cookie.ReturnUrlParameter = "returnUrl";
             cookie.Events.OnValidatePrincipal = ValidateAsync;
+            // The administration API answers a missing session with a problem, pages with the sign-in page.
+            cookie.Events.OnRedirectToLogin = context => context.Request.Path.StartsWithSegments("/api")
+                ? WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "session.required", "Sign in first.")
+                : Redirect(context);
+            cookie.Events.OnRedirectToAccessDenied = context => context.Request.Path.StartsWithSegments("/api")
+                ? WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "role.allowed", "Your role may not do this.")
+                : Redirect(context);
         });
         return builder;
     }
 
+    /// <summary>Who is signed in, in which role (a change of role renews the stamp, which ends the session).</summary>
     public static ClaimsPrincipal Principal(Account account) => new(new ClaimsIdentity(
-        [new Claim("sub", account.User_Name), new Claim(StampClaim, account.Security_Stamp)], Scheme, "sub", "role"));
+        [new Claim("sub", account.User_Name), new Claim("role", account.Role), new Claim("name", account.Display_Name), new Claim(StampClaim, account.Security_Stamp)],
+        Scheme, "sub", "role"));
+
+    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private static Task WriteAsync(HttpContext http, int status, string rule, string title) =>
+        new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Type = status == StatusCodes.Status401Unauthorized ? ServiceDefaults.Problems.ProblemTypes.Unauthorized : ServiceDefaults.Problems.ProblemTypes.Forbidden,
+            Title = title,
+            Status = status,
+            Extensions = { ["rule"] = rule },
+        }.ToResult().ExecuteAsync(http);
 
     private static Task ValidateAsync(CookieValidatePrincipalContext context) =>
         SessionRecheck.ValidateAsync(context, RecheckEvery, async (user, ct) =>

@@ -151,6 +151,25 @@ public sealed partial class PeopleSignInTests : IAsyncLifetime
             [("userName", "user-name.format"), ("displayName", "text.control-character"), ("regionCode", "region.level"), ("password", "password.length")],
             problem.Violations());
         Assert.DoesNotContain((await admin.GetJsonArrayAsync("/api/v1/accounts")).Body, a => (string)a!["userName"]! == "x");
+
+        // The administrator (the token's subject "admin") cannot disable their own account.
+        var self = (await admin.GetJsonArrayAsync("/api/v1/accounts")).Body.Single(a => (string)a!["userName"]! == "admin")!;
+        var (refused, selfProblem) = await admin.SendAsync(HttpMethod.Patch, "/api/v1/accounts/admin", new { expectedVersion = (int)self["version"]!, disabled = true });
+        Assert.Equal(400, refused);
+        Assert.Equal([("disabled", "account.self")], selfProblem.Violations());
+    }
+
+    [Fact]
+    public async Task Changes_through_an_administrators_session_need_the_pages_anti_forgery_token()
+    {
+        using var browser = Browser();
+        await SignInAsync(browser, "wang.min", Password);
+        // The session cookie alone reads, but does not change.
+        var (listed, _) = await browser.GetJsonArrayAsync("/api/v1/accounts");
+        Assert.Equal(200, listed);
+        var (refused, problem) = await browser.PostAsync("/api/v1/accounts", new { userName = "li.na", displayName = "李娜", role = "planner", password = Password });
+        Assert.Equal(400, refused);
+        Assert.Equal([("X-CSRF-TOKEN", "antiforgery.token")], problem.Violations());
     }
 
     [GeneratedRegex("name=\"(__RequestVerificationToken)\" value=\"([^\"]+)\"")]
