@@ -55,6 +55,12 @@ public sealed record PersonChanged
     /// <summary>Who sent the change, e.g. <c>desk:320205001001</c>, <c>department:police</c> or <c>api</c>.</summary>
     public required string Source { get; init; }
 
+    /// <summary>
+    /// Who acted through <see cref="Source"/>: the collector or department a service's bus command named, or the
+    /// person of an HTTP token; absent when the source acted for itself. Added in v1 (optional).
+    /// </summary>
+    public string? Actor { get; init; }
+
     /// <summary>Correlation id carried from the original request (a form id, say), if any.</summary>
     public Guid? CorrelationId { get; init; }
 

@@ -162,6 +162,7 @@ public sealed class CommandExecutor(
             OccurredAt = next.OccurredAt,
             RecordedAt = recordedAt,
             Source = string.IsNullOrWhiteSpace(request.Source) ? "api" : request.Source,
+            Actor = request.Actor,
             CorrelationId = request.CorrelationId,
             CommandId = commandId,
         };

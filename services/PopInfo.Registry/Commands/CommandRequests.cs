@@ -12,8 +12,18 @@ public abstract record CommandRequest
     /// <summary>Idempotency key: the same command id twice applies once and answers the same.</summary>
     public Guid? CommandId { get; init; }
 
-    /// <summary>Who sends it: <c>desk:{communityCode}</c>, <c>department:{code}</c> or <c>api</c> (default).</summary>
+    /// <summary>
+    /// Who sends it, as the registry established it — never as the body claims: over HTTP <c>client:{client_id}</c>
+    /// of the caller's token; over the bus <c>rabbitmq:{user}</c>, the publishing service's broker user that RabbitMQ
+    /// validated (<c>bus:in-process</c> in the embedded host).
+    /// </summary>
     public string? Source { get; init; }
+
+    /// <summary>
+    /// Who acted through the sender, recorded beside the source: the collector or department a service's bus command
+    /// names (<c>desk:{community}/{user}</c>, <c>department:{code}</c>), or the person of an HTTP token made for a person.
+    /// </summary>
+    public string? Actor { get; init; }
 
     /// <summary>Carried into the published event (a form id, say).</summary>
     public Guid? CorrelationId { get; init; }

@@ -26,7 +26,7 @@ internal static class RequestRules
     /// </summary>
     public static List<RuleViolation> ForText(CommandRequest r)
     {
-        var violations = TextViolations.Check([("source", r.Source), .. TextFields(r)]);
+        var violations = TextViolations.Check([("source", r.Source), ("actor", r.Actor), .. TextFields(r)]);
         if (r is CorrectDetailsRequest { Reason: var reason } && TextViolations.Of("reason", reason, multiLine: true) is { } poisoned)
         {
             violations.Add(poisoned);
@@ -74,6 +74,11 @@ internal static class RequestRules
         if (r.Source is { Length: > 100 })
         {
             violations.Add(new RuleViolation("source", PersonRules.TextLength, "The source is at most 100 characters."));
+        }
+
+        if (r.Actor is { Length: > 100 })
+        {
+            violations.Add(new RuleViolation("actor", PersonRules.TextLength, "The actor is at most 100 characters."));
         }
 
         violations.AddRange(required.Where(f => !f.Present)

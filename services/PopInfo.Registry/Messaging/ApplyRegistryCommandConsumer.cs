@@ -20,7 +20,7 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
     public async Task Consume(ConsumeContext<ApplyRegistryCommand> context)
     {
         var message = context.Message;
-        var outcome = await ApplyAsync(message, context.CancellationToken);
+        var outcome = await ApplyAsync(message, BusSender.Of(context), context.CancellationToken);
         if (outcome.Problem?.Status == StatusCodes.Status503ServiceUnavailable)
         {
             // Busy is not an answer: let the retry policy deliver the command again.
@@ -30,11 +30,11 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
         await context.Publish(Answer(message, outcome, clock.GetUtcNow()), context.CancellationToken);
     }
 
-    private async Task<CommandOutcome> ApplyAsync(ApplyRegistryCommand message, CancellationToken ct)
+    private async Task<CommandOutcome> ApplyAsync(ApplyRegistryCommand message, string sender, CancellationToken ct)
     {
         try
         {
-            return await ApplyBodyAsync(message, ct);
+            return await ApplyBodyAsync(message, sender, ct);
         }
         catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
         {
@@ -43,7 +43,7 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
         }
     }
 
-    private async Task<CommandOutcome> ApplyBodyAsync(ApplyRegistryCommand message, CancellationToken ct)
+    private async Task<CommandOutcome> ApplyBodyAsync(ApplyRegistryCommand message, string sender, CancellationToken ct)
     {
         if (JsonNode.Parse(message.Body.GetRawText()) is not JsonObject body)
         {
@@ -59,7 +59,9 @@ public sealed class ApplyRegistryCommandConsumer(PersonCommands commands, Person
         }
 
         body["commandId"] = message.CommandId;
-        body["source"] = message.Source;
+        // The source is the broker user RabbitMQ validated; the message's own "source" names who acted through it.
+        body["source"] = sender;
+        body["actor"] = message.Source;
         body["correlationId"] = message.CorrelationId;
 
         var personId = message.PersonId;

@@ -40,6 +40,16 @@ public static class BusRegistration
                 {
                     // Each publish completes only when the broker has confirmed it: the relay relies on this.
                     cfg.Host(options.RabbitMqUri, host => host.PublisherConfirmation = true);
+                    // Every message carries the AMQP user_id of this service's broker user. RabbitMQ refuses a message whose
+                    // user_id is not the publishing connection's user, so a receiver (the registry) can trust it as the sender.
+                    var user = Uri.UnescapeDataString(options.RabbitMqUri.UserInfo.Split(':')[0]);
+                    cfg.ConfigureSend(send => send.UseSendExecute(context =>
+                    {
+                        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                        {
+                            rabbit.BasicProperties.UserId = user;
+                        }
+                    }));
                     cfg.PrefetchCount = options.PrefetchCount;
                     ConfigureTopology(cfg);
                     cfg.ConfigureJsonSerializerOptions(Contracts.Json.Apply);
