@@ -20,13 +20,15 @@ builder.WebHost.UseUrls(EmbeddedPorts.Urls(builder.Configuration));
 EmbeddedKeys.ShareStatusKey(builder.Configuration);
 EmbeddedKeys.UseOwnIssuer(builder.Configuration, IdentityModule.Port);
 EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name]);
+// The identity provider first: its hosted services (migrations, the services' clients) start before the
+// others ask it for tokens.
+builder.AddIdentityProvider();
 builder.AddRegistry();
 builder.AddCollection();
 builder.AddExchange();
 builder.AddSharing();
 builder.AddAnalytics();
 builder.AddMonitoring();
-builder.AddIdentityProvider();
 builder.AddPlatformBus();
 
 var app = builder.Build();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using PopInfo.Collection;
+using PopInfo.Identity;
+using PopInfo.Identity.Pages;
 
 namespace PopInfo.Host;
 
@@ -17,7 +19,13 @@ public static class StartPage
             {
                 var url = $"http://{host}:{s.Port}";
                 // The collection service has a page for people as well as an API: the collectors' desk.
-                var page = s.Name == CollectionModule.Name ? $"""<br><a href="{url}{DeskPage.Path}">采集台 · collector's desk</a>""" : "";
+                // Services with a page for people as well as an API: the collectors' desk, the administrators' page.
+                var page = s.Name switch
+                {
+                    CollectionModule.Name => $"""<br><a href="{url}{DeskPage.Path}">采集台 · collector's desk</a>""",
+                    IdentityModule.Name => $"""<br><a href="{url}{AdminPage.Path}">账户与客户端管理 · accounts and clients</a>""",
+                    _ => "",
+                };
                 rows.Append($"""
                     <tr><td><a href="{url}/api/v1/service">{WebUtility.HtmlEncode(s.Name)}</a></td>
                     <td>{WebUtility.HtmlEncode(s.Title)}<br><small>{WebUtility.HtmlEncode(s.Description)}</small>{page}</td>
