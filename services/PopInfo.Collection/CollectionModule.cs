@@ -12,6 +12,7 @@ using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Collection;
 
@@ -28,6 +29,8 @@ public static class CollectionModule
         builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly, auditTables: [AuditLog.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
         builder.AddDeskAuthentication();
+        // The desk's own sign-in (until it moves to the provider): attempts per account name and per address.
+        builder.AddRateLimits(Name, RateLimitPolicy.SignInAccount, RateLimitPolicy.SignInAddress);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<AuditLog>();
