@@ -12,5 +12,6 @@ public static class TestRateLimits
         ["PopInfo:RateLimits:SignInAccount:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:SignInAddress:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:RegistryLookUp:PermitLimit"] = "1000000",
+        ["PopInfo:RateLimits:CollectionLookUp:PermitLimit"] = "1000000",
     };
 }
