@@ -12,6 +12,7 @@ using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Collection;
 
@@ -23,11 +24,16 @@ public static class CollectionModule
 
     public static readonly ServiceInfo Info = new(Name, "community information collection", "Community collectors' desk: one person, one form; cleared every day; transmitted at once.", Port);
 
+    /// <summary>The desk's "find a person" per collector or supervisor (setting <c>PopInfo:RateLimits:CollectionLookUp</c>).</summary>
+    public static readonly RateLimitPolicy LookUps = RateLimitPolicy.LookUp(Name, 600, TimeSpan.FromMinutes(1));
+
     public static IHostApplicationBuilder AddCollection(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly, auditTables: [AuditLog.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
         builder.AddDeskAuthentication();
+        // The desk's own sign-in (until it moves to the provider): attempts per account name and per address; look-ups per person.
+        builder.AddRateLimits(Name, RateLimitPolicy.SignInAccount, RateLimitPolicy.SignInAddress, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<AuditLog>();

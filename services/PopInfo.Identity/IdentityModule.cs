@@ -13,6 +13,7 @@ using PopInfo.Identity.Server;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PopInfo.Identity;
@@ -36,6 +37,8 @@ public static class IdentityModule
         builder.AddServiceDatabase(Name, typeof(IdentityModule).Assembly, auditTables: ["audit_log"]);
         builder.AddOpenApiDocument(Name, "PopInfo identity — the platform's identity provider");
         builder.AddPlatformAuthentication(Name);
+        // Sign-in attempts per account name and per address, counted in the provider's database (all instances).
+        builder.AddRateLimits(Name, RateLimitPolicy.SignInAccount, RateLimitPolicy.SignInAddress);
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.AccessTokenLifetime <= TimeSpan.FromMinutes(1),

@@ -10,6 +10,7 @@ using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Registry;
 
@@ -22,6 +23,12 @@ public static class RegistryModule
     public static readonly ServiceInfo Info = new(Name, "population master database",
         "The one database: every registered resident and migrant, their history, and the change log every platform follows.", Port);
 
+    /// <summary>
+    /// Reads of persons per caller (token client and subject): 6,000 a minute by default, sized for the desk, whose one client
+    /// carries every collector's look-ups and a CSV import's (up to 10,000 rows); setting <c>PopInfo:RateLimits:RegistryLookUp</c>.
+    /// </summary>
+    public static readonly RateLimitPolicy LookUps = RateLimitPolicy.LookUp(Name, 6_000, TimeSpan.FromMinutes(1));
+
     public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
     {
         ValidationNames.UseCamelCase();
@@ -30,6 +37,7 @@ public static class RegistryModule
         builder.AddOpenApiDocument(Name, "PopInfo registry — the population master database");
         // Only the platform's services reach the register: reads with registry.read, commands with registry.write.
         builder.AddPlatformAuthentication(Name);
+        builder.AddRateLimits(Name, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddHostedService<RegionSeeder>();

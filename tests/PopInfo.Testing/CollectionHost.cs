@@ -20,7 +20,7 @@ public sealed class CollectionHost(IReadOnlyDictionary<string, string?> settings
         builder.UseSetting("PopInfo:Collection:AdminPassword", AdminPassword);
         // Sessions are re-checked against their account on every request (30 s in production).
         builder.UseSetting("PopInfo:Collection:SessionRecheck", "00:00:00");
-        foreach (var (key, value) in TestIssuer.Shared.Settings())
+        foreach (var (key, value) in TestIssuer.Shared.Settings().Concat(TestRateLimits.Generous))
         {
             builder.UseSetting(key, value);
         }

@@ -22,7 +22,7 @@ public sealed class IdentityHost(IReadOnlyDictionary<string, string?> settings) 
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in TestIssuer.Shared.Settings())
+        foreach (var (key, value) in TestIssuer.Shared.Settings().Concat(TestRateLimits.Generous))
         {
             builder.UseSetting(key, value);
         }

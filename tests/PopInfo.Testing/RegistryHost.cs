@@ -9,7 +9,7 @@ public sealed class RegistryHost(IReadOnlyDictionary<string, string?> settings) 
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in TestIssuer.Shared.Settings())
+        foreach (var (key, value) in TestIssuer.Shared.Settings().Concat(TestRateLimits.Generous))
         {
             builder.UseSetting(key, value);
         }

@@ -3,6 +3,7 @@ using PopInfo.Collection.Audit;
 using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Identity;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Collection.Apis;
 
@@ -56,7 +57,7 @@ public static class PersonLookupApi
                     Extensions = { ["rule"] = "registry.available" },
                 }.ToResult();
             }
-        }).RequireAuthorization(DeskAuthentication.DeskPolicy).WithTags("Find a person").WithGroupName(CollectionModule.Name)
+        }).RequireAuthorization(DeskAuthentication.DeskPolicy).RequireRateLimit(CollectionModule.Name, CollectionModule.LookUps).WithTags("Find a person").WithGroupName(CollectionModule.Name)
           .WithName("FindPerson").WithSummary("Find a person in the register by identity number or by name (name search masks identity numbers).");
         return app;
     }

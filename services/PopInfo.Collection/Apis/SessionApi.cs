@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using PopInfo.Collection.Accounts;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Collection.Apis;
 
@@ -18,8 +19,15 @@ public static class SessionApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Session and accounts").WithGroupName(CollectionModule.Name);
 
-        api.MapPost("/session", async (SignInRequest body, AccountService accounts, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/session", async (SignInRequest body, AccountService accounts, [FromKeyedServices(CollectionModule.Name)] RateLimitCounter limits,
+            HttpContext http, CancellationToken ct) =>
         {
+            var limited = await limits.HitSignInAsync(http, body.UserName, ct);
+            if (!limited.Allowed)
+            {
+                return limited.ToProblem().ToResult();
+            }
+
             var result = await accounts.SignInAsync(body.UserName, body.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
             if (result.Problem is not null)
             {
@@ -30,7 +38,7 @@ public static class SessionApi
             var a = result.Account!;
             return Results.Ok(new SessionView(a.User_Name, a.Display_Name, a.Role, a.Community_Code, a.Street_Code));
         }).WithName("SignIn").WithSummary("Sign in with user name and password; sets the desk's cookie. Five wrong passwords lock the account for 15 minutes.")
-          .Produces<SessionView>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(423);
+          .Produces<SessionView>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(423).ProducesProblem(429);
 
         api.MapGet("/session", (HttpContext http) =>
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Server;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Identity.Pages;
 
@@ -22,7 +23,8 @@ public static class SignInPage
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, AccountService accounts, CancellationToken ct)
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, AccountService accounts,
+        [FromKeyedServices(IdentityModule.Name)] RateLimitCounter limits, CancellationToken ct)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
         {
@@ -33,6 +35,16 @@ public static class SignInPage
         var returnUrl = Local(form["returnUrl"]);
         var userName = ((string?)form["userName"])?.Trim() ?? "";
         var password = (string?)form["password"] ?? "";
+        // Every attempt counts, per address and per account name (rate limits), before any password is checked.
+        var limited = await limits.HitSignInAsync(http, userName, ct);
+        if (!limited.Allowed)
+        {
+            http.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var wait = (int)Math.Ceiling(limited.RetryAfterSeconds / 60.0);
+            return Render(http, antiforgery, returnUrl,
+                $"登录尝试过多，请 {wait} 分钟后再试。 Too many sign-in attempts; try again in {wait} min. ({limited.Limit})", StatusCodes.Status429TooManyRequests);
+        }
+
         if (userName.Length == 0 || password.Length == 0)
         {
             return Render(http, antiforgery, returnUrl, "请输入用户名和密码。 Enter your user name and password.");

@@ -6,14 +6,9 @@ namespace PopInfo.Registry.Apis;
 
 internal static class HttpOutcome
 {
-    /// <summary>The stored answer as-is (so a repeated command gets the same bytes), or the problem.</summary>
+    /// <summary>The stored answer as-is (so a repeated command gets the same bytes), or the problem (with Retry-After when it says when).</summary>
     public static IResult ToHttpResult(this CommandOutcome outcome, string? locationPrefix = null)
     {
-        if (outcome.Problem is { Extensions: var extensions } && extensions.TryGetValue("retryAfterSeconds", out var retryAfter))
-        {
-            return new RetryAfterResult(outcome.Problem.ToResult(), $"{retryAfter}");
-        }
-
         if (outcome.Problem is not null)
         {
             return outcome.Problem.ToResult();
@@ -21,15 +16,6 @@ internal static class HttpOutcome
 
         return new StoredJsonResult(outcome.StatusCode, outcome.Json!,
             outcome.StatusCode == StatusCodes.Status201Created && locationPrefix is not null ? $"{locationPrefix}/{outcome.PersonId}" : null);
-    }
-
-    private sealed class RetryAfterResult(IResult problem, string seconds) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = seconds;
-            return problem.ExecuteAsync(httpContext);
-        }
     }
 
     private sealed class StoredJsonResult(int statusCode, string json, string? location) : IResult

@@ -5,6 +5,7 @@ using PopInfo.Registry.Commands;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Registry.Apis;
 
@@ -16,7 +17,8 @@ public static class PersonsApi
     {
         var root = app.MapGroup("/api/v1").WithTags("Persons").WithGroupName(RegistryModule.Name);
         var api = root.MapGroup("").RequireScope(PlatformScopes.RegistryWrite);
-        var reads = root.MapGroup("").RequireScope(PlatformScopes.RegistryRead);
+        // Look-ups of persons count per caller (RegistryModule.LookUps), after the token is checked.
+        var reads = root.MapGroup("").RequireScope(PlatformScopes.RegistryRead).RequireRateLimit(RegistryModule.Name, RegistryModule.LookUps);
 
         api.MapPost("/persons", (RegisterPersonRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterPersonAsync(body.From(user), ct)))
             .WithName("RegisterPerson").WithSummary("Enter a person living in the city who is not yet in the register.").ProducesChange(StatusCodes.Status201Created);

@@ -74,6 +74,31 @@ public static class Problem
         Extensions = { ["rule"] = "service.busy", ["retryAfterSeconds"] = retryAfterSeconds },
     };
 
-    /// <summary>Turns a problem into an endpoint result with the problem+json media type.</summary>
-    public static IResult ToResult(this ProblemDetails problem) => TypedResults.Problem(problem);
+    /// <summary>429: the caller has used up a rate limit (<paramref name="limit"/>, e.g. <c>sign-in.address</c>) for now.</summary>
+    public static ProblemDetails RateLimited(string limit, int retryAfterSeconds) => new()
+    {
+        Type = ProblemTypes.RateLimited,
+        Title = "Too many requests.",
+        Status = StatusCodes.Status429TooManyRequests,
+        Detail = $"The limit {limit} is used up for now; try again after {retryAfterSeconds} s.",
+        Extensions = { ["rule"] = "rate.limit", ["limit"] = limit, ["retryAfterSeconds"] = retryAfterSeconds },
+    };
+
+    /// <summary>
+    /// Turns a problem into an endpoint result with the problem+json media type; a problem that says when to try
+    /// again (<c>retryAfterSeconds</c>) also says it in the <c>Retry-After</c> header.
+    /// </summary>
+    public static IResult ToResult(this ProblemDetails problem) =>
+        problem.Extensions.TryGetValue("retryAfterSeconds", out var seconds) && seconds is not null
+            ? new RetryAfterResult(TypedResults.Problem(problem), Convert.ToString(seconds, System.Globalization.CultureInfo.InvariantCulture)!)
+            : TypedResults.Problem(problem);
+
+    private sealed class RetryAfterResult(IResult problem, string seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds;
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -11,5 +11,6 @@ public static class ProblemTypes
     public const string Unauthorized = "urn:popinfo:problem:unauthorized";
     public const string Forbidden = "urn:popinfo:problem:forbidden";
     public const string Busy = "urn:popinfo:problem:busy";
+    public const string RateLimited = "urn:popinfo:problem:rate-limited";
     public const string MalformedRequest = "urn:popinfo:problem:malformed-request";
 }

@@ -75,6 +75,9 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
         using var registry = fixture.Registry.CreateClient();
         var (registered, person) = await registry.PostAsync("/api/v1/persons", People.Resident());
         Assert.True(registered == 201, $"registering a person: {registered} {person}");
+        // A look-up is counted (rate limits) and audited by the registry's runtime role.
+        var (found, read) = await registry.GetJsonAsync($"/api/v1/persons/{(string)person["personId"]!}");
+        Assert.True(found == 200, $"looking the person up: {found} {read}");
 
         using var desk = fixture.Desk.CreateBrowserLikeClient();
         var (signedIn, session) = await desk.PostAsync("/api/v1/session", new { userName = "admin", password = CollectionHost.AdminPassword });
