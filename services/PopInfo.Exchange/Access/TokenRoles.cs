@@ -9,7 +9,8 @@ namespace PopInfo.Exchange.Access;
 /// <summary>
 /// Gives a token's caller the exchange's roles, as its keys do: <c>exchange.admin</c> → administrator,
 /// <c>exchange.status</c> → status reader, <c>exchange.department</c> from client <c>dept-{code}</c> → that
-/// department, while it is registered here and active. Other tokens (the registry's, say) gain nothing.
+/// department, while it is registered here and active; each scope only in a token for the exchange (<c>aud</c>
+/// <c>popinfo-exchange</c>). Other tokens (the registry's, say) gain nothing.
 /// </summary>
 public sealed class TokenRoles([FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database) : IClaimsTransformation
 {
@@ -23,17 +24,17 @@ public sealed class TokenRoles([FromKeyedServices(ExchangeModule.Name)] ServiceD
 
         var caller = TokenCaller.From(principal);
         var roles = new List<Claim>();
-        if (caller.Scopes.Contains(PlatformScopes.ExchangeAdmin))
+        if (TokenCaller.HasScope(principal, PlatformScopes.ExchangeAdmin))
         {
             roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.AdminRole));
         }
 
-        if (caller.Scopes.Contains(PlatformScopes.ExchangeStatus))
+        if (TokenCaller.HasScope(principal, PlatformScopes.ExchangeStatus))
         {
             roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.StatusReaderRole));
         }
 
-        if (caller.Scopes.Contains(PlatformScopes.ExchangeDepartment) && PlatformScopes.DepartmentCodeOf(caller.ClientId) is { } code)
+        if (TokenCaller.HasScope(principal, PlatformScopes.ExchangeDepartment) && PlatformScopes.DepartmentCodeOf(caller.ClientId) is { } code)
         {
             await using var connection = await database.OpenConnectionAsync();
             if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -129,7 +129,7 @@ public static class PlatformAuthentication
     {
         protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
         {
-            if (TokenCaller.ScopesOf(context.User).Contains(requirement.Scope))
+            if (TokenCaller.HasScope(context.User, requirement.Scope))
             {
                 context.Succeed(requirement);
             }

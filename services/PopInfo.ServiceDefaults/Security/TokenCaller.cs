@@ -18,6 +18,15 @@ public sealed record TokenCaller(string Subject, string? ClientId, string? Role,
         .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// True when the token carries the scope for the service the scope belongs to (its <c>aud</c> names
+    /// <see cref="PlatformScopes.AudienceOf"/> the scope). A process serving several services (the embedded host)
+    /// accepts all their audiences, so the audience alone does not say which service a token was issued for.
+    /// </summary>
+    public static bool HasScope(ClaimsPrincipal user, string scope) =>
+        ScopesOf(user).Contains(scope)
+        && (!PlatformScopes.AudienceOf.TryGetValue(scope, out var audience) || user.Claims.Any(c => c.Type == "aud" && c.Value == audience));
+
     /// <summary>The name recorded as the source of a change: the client that sent it.</summary>
     public string Source => ClientId ?? Subject;
 }
