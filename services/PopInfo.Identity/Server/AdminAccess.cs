@@ -31,7 +31,7 @@ public static class AdminAccess
     {
         builder.WithMetadata(new PlatformAuthentication.RequiredAccess("scope", PlatformScopes.IdentityAdmin))
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireAssertion(context =>
-                TokenCaller.ScopesOf(context.User).Contains(PlatformScopes.IdentityAdmin)
+                TokenCaller.HasScope(context.User, PlatformScopes.IdentityAdmin)
                 || context.User.Identities.Any(i => i.AuthenticationType == PeopleSession.Scheme && i.HasClaim("role", PlatformRoles.Admin))));
         builder.Add(endpoint => endpoint.FilterFactories.Add((_, next) => async invocation =>
         {
