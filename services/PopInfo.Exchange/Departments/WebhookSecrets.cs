@@ -14,7 +14,7 @@ public sealed class WebhookSecrets(
     [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database,
     ILogger<WebhookSecrets> logger) : IHostedService
 {
-    private const string Purpose = "popinfo.exchange.webhook-secret";
+    public const string Purpose = "popinfo.exchange.webhook-secret";
 
     /// <summary>The value to store in <c>departments.webhook_secret</c>.</summary>
     public string Protect(string secret) => protector.Protect(Purpose, secret);

@@ -18,7 +18,7 @@ public sealed class SigningKeys(
     [FromKeyedServices(IdentityModule.Name)] SecretProtector protector,
     TimeProvider clock)
 {
-    private const string Purpose = "popinfo.identity.signing-key";
+    public const string Purpose = "popinfo.identity.signing-key";
 
     public sealed record Keys(RsaSecurityKey Signing, SymmetricSecurityKey Encryption);
 
