@@ -26,6 +26,7 @@ public sealed class SigningKeys(
 
     public async Task<Keys> LoadOrCreateAsync(CancellationToken ct)
     {
+        await protector.EncryptClearValuesAsync("signing_keys", "key_id", "key_material", Purpose, ct);
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = await ReadAsync(connection, ct);
         if (!rows.Any(r => r.Use == "sig") || !rows.Any(r => r.Use == "enc"))
@@ -41,14 +42,6 @@ public sealed class SigningKeys(
                     encId = Guid.NewGuid().ToString("N"), enc = protector.Protect(Purpose, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))), now,
                 }, cancellationToken: ct));
             rows = await ReadAsync(connection, ct);
-        }
-
-        foreach (var clear in rows.Where(r => !SecretProtector.IsProtected(r.Key_Material)))
-        {
-            // Only if still the clear value: another instance may be doing the same.
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE signing_keys SET key_material = @stored WHERE key_id = @id AND key_material = @clear",
-                new { id = clear.Key_Id, clear = clear.Key_Material, stored = protector.Protect(Purpose, clear.Key_Material) }, cancellationToken: ct));
         }
 
         var signing = rows.First(r => r.Use == "sig");

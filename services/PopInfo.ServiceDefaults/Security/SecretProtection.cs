@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dapper;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +64,27 @@ public sealed class SecretProtector : IDisposable
     /// <summary>The secret a stored value holds. A value without the marker was stored in clear before this existed and is returned as it is.</summary>
     public string Unprotect(string purpose, string stored) =>
         IsProtected(stored) ? provider.CreateProtector(purpose).Unprotect(stored[Marker.Length..]) : stored;
+
+    /// <summary>
+    /// Encrypts in place the values of <paramref name="table"/>.<paramref name="column"/> an earlier version stored in
+    /// clear (rows named by <paramref name="keyColumn"/>); returns how many. Each row only if it still holds the clear
+    /// value: another instance starting at once, or a new secret written meanwhile, may have changed it.
+    /// </summary>
+    public async Task<int> EncryptClearValuesAsync(string table, string keyColumn, string column, string purpose, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
+            $"SELECT {keyColumn}, {column} FROM {table} WHERE {column} IS NOT NULL", cancellationToken: ct));
+        var encrypted = 0;
+        foreach (var (key, clear) in rows.Where(r => !IsProtected(r.Value)))
+        {
+            encrypted += await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE {table} SET {column} = @stored WHERE {keyColumn} = @key AND {column} = @clear",
+                new { key, clear, stored = Protect(purpose, clear) }, cancellationToken: ct));
+        }
+
+        return encrypted;
+    }
 
     /// <summary>
     /// At start: every key of the ring opens with this master key (else the start stops, naming the setting), and
