@@ -145,6 +145,11 @@ start_service() {
         export PopInfo__Bus__RabbitMqUri="$POPINFO_RABBITMQ_URI"
         export MASSTRANSIT_USAGE_TELEMETRY=false
         export PopInfo__Auth__Authority="$POPINFO_ISSUER" PopInfo__Identity__Issuer="$POPINFO_ISSUER"
+        # The master key of the secrets this service stores (its Data Protection key ring): one per service, made
+        # once, 0600; every instance of the service needs the same file (docs/security.md, "Secrets at rest").
+        master_key="$RUN_DIR/secrets/$name-master.key"
+        [[ -s "$master_key" ]] || (umask 077 && head -c 32 /dev/urandom | base64 >"$master_key")
+        export PopInfo__Secrets__KeyFile="$master_key"
         while IFS= read -r secret; do
             [[ "$name" == identity || "$secret" == "PopInfo__Auth__Clients__${name}__Secret="* ]] && export "${secret?}"
         done <"$RUN_DIR/secrets/clients.env"
@@ -221,3 +226,4 @@ if [[ -f "$desk_password" ]]; then
     echo "    the desk's first administrator 'admin': password in $desk_password (unless PopInfo__Collection__AdminPassword was set)"
 fi
 echo "    platform services' client secrets: $RUN_DIR/secrets/clients.env (0600)"
+echo "    master keys of the services' stored secrets: $RUN_DIR/secrets/<service>-master.key (0600; back them up apart from the database)"

@@ -26,7 +26,9 @@ public static class ExchangeModule
 
     public static IHostApplicationBuilder AddExchange(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(ExchangeModule).Assembly, auditTables: [ExchangeAudit.Table.Name]);
+        // Insert-only for the runtime role: the audit trail, and the key ring (keys are only ever added).
+        builder.AddServiceDatabase(Name, typeof(ExchangeModule).Assembly, auditTables: [ExchangeAudit.Table.Name, DataProtectionKeyStore.Table]);
+        builder.AddSecretProtection(Name);
         builder.AddOpenApiDocument(Name, "PopInfo exchange — department information exchange");
         builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.AddExchangeAuthentication();
@@ -35,6 +37,8 @@ public static class ExchangeModule
         builder.Services.AddSingleton<EntitlementRules>();
         builder.Services.AddSingleton<DepartmentStore>();
         builder.Services.AddScoped<DepartmentService>();
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSecrets>());
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddScoped<DeliveryStatusReader>();
         builder.Services.AddSingleton<DeadLetters>();

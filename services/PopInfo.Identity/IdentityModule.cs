@@ -34,7 +34,9 @@ public static class IdentityModule
     public static IHostApplicationBuilder AddIdentityProvider(this IHostApplicationBuilder builder)
     {
         // Its audit trail may only be appended to and read by the service itself (docs/database-roles.md).
-        builder.AddServiceDatabase(Name, typeof(IdentityModule).Assembly, auditTables: ["audit_log"]);
+        // The key ring is insert-only as well: keys are only ever added.
+        builder.AddServiceDatabase(Name, typeof(IdentityModule).Assembly, auditTables: ["audit_log", DataProtectionKeyStore.Table]);
+        builder.AddSecretProtection(Name);
         builder.AddOpenApiDocument(Name, "PopInfo identity — the platform's identity provider");
         builder.AddPlatformAuthentication(Name);
         // Sign-in attempts per account name and per address, counted in the provider's database (all instances).

@@ -16,10 +16,11 @@ namespace PopInfo.Testing;
 /// which <see cref="TestLocalPort"/> supplies here (the test server has no sockets). The desk's and the
 /// exchange's reads of the register go to the same in-process server.
 /// </summary>
-/// <param name="generatedSecrets">True: the desk's first password and the exchange's admin key are not set, so the host generates them into files.</param>
-public sealed class EmbeddedPlatform(bool generatedSecrets = false) : WebApplicationFactory<HostEntryPoint>
+/// <param name="generatedSecrets">True: the desk's first password, the exchange's admin key and the master key of stored secrets are not set, so the host generates them into files.</param>
+/// <param name="dataDirectory">The folder of the SQLite files, when the test keeps it (a restart on the same files); else a fresh one, removed at the end.</param>
+public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? dataDirectory = null) : WebApplicationFactory<HostEntryPoint>
 {
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "popinfo-embedded-" + Guid.NewGuid().ToString("N")[..12]);
+    public string DataDirectory { get; } = dataDirectory ?? Path.Combine(Path.GetTempPath(), "popinfo-embedded-" + Guid.NewGuid().ToString("N")[..12]);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -33,6 +34,10 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false) : WebApplica
         {
             builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
             builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
+        }
+        else
+        {
+            builder.UseSetting(PopInfo.ServiceDefaults.Security.MasterKey.Setting, "");
         }
 
         builder.ConfigureTestServices(services =>
@@ -90,7 +95,7 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false) : WebApplica
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(DataDirectory))
+        if (dataDirectory is null && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

@@ -39,8 +39,11 @@ public sealed class TestIssuer : IAsyncDisposable
 
     private int tokensIssued;
 
-    /// <summary>The settings that make a service trust this issuer and get its own tokens from it.</summary>
-    public Dictionary<string, string?> Settings() => new()
+    /// <summary>
+    /// The settings that make a service trust this issuer and get its own tokens from it — and, since every host of the
+    /// tests takes these, the run's master key of stored secrets (<see cref="TestSecrets"/>).
+    /// </summary>
+    public Dictionary<string, string?> Settings() => new(TestSecrets.Settings())
     {
         ["PopInfo:Auth:Authority"] = Authority,
         ["PopInfo:Auth:Clients:collection:Secret"] = ServiceSecret,

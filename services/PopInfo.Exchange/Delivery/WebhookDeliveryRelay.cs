@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults.Messaging;
 
@@ -21,16 +22,18 @@ namespace PopInfo.Exchange.Delivery;
 public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
 {
     private readonly DeliveryStore deliveries;
+    private readonly WebhookSecrets secrets;
     private readonly WebhookOptions options;
     private readonly ILogger<WebhookDeliveryRelay> logger;
     private readonly HttpClient http;
     private readonly ResiliencePipeline<WebhookAttempt> retry;
     private readonly ConcurrentDictionary<string, Task> workers = new(StringComparer.Ordinal);
 
-    public WebhookDeliveryRelay(DeliveryStore deliveries, IOptions<ExchangeOptions> options, RelaySignal<WebhookDeliveryRelay> signal, TimeProvider clock,
+    public WebhookDeliveryRelay(DeliveryStore deliveries, WebhookSecrets secrets, IOptions<ExchangeOptions> options, RelaySignal<WebhookDeliveryRelay> signal, TimeProvider clock,
         ILogger<WebhookDeliveryRelay> logger) : base(signal, clock, logger)
     {
         this.deliveries = deliveries;
+        this.secrets = secrets;
         this.options = options.Value.Webhooks;
         this.logger = logger;
         // Its own client: the service defaults' standard pipeline would retry on its own terms; this one's budget is the bureau's.
@@ -169,7 +172,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         };
         request.Headers.Add(WebhookSignature.IdHeader, id);
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(target.Secret!, id, timestamp, item.Event));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secrets.Open(target.Secret!), id, timestamp, item.Event));
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);

@@ -19,7 +19,7 @@ public sealed record Outcome<T>(T? Value, ProblemDetails? Problem)
 /// its audit entry (state before and after); the broker account is provisioned before the row is written
 /// and removed again if the row cannot be, so that neither exists without the other.
 /// </summary>
-public sealed class DepartmentService(DepartmentStore store, EntitlementRules rules, IBrokerAccounts broker, ILogger<DepartmentService> logger)
+public sealed class DepartmentService(DepartmentStore store, EntitlementRules rules, IBrokerAccounts broker, WebhookSecrets webhookSecrets, ILogger<DepartmentService> logger)
 {
     public async Task<Outcome<CreatedDepartment>> CreateAsync(Caller caller, CreateDepartmentRequest request, CancellationToken ct)
     {
@@ -62,7 +62,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
                     contact = request.Contact!.Trim(),
                     inboundKinds = DepartmentStore.ToJson(request.InboundKinds ?? []),
                     webhookUrl = string.IsNullOrEmpty(request.WebhookUrl) ? null : request.WebhookUrl,
-                    webhookSecret,
+                    webhookSecret = webhookSecrets.Protect(webhookSecret),
                     apiKeyHash = Secrets.Hash(apiKey),
                     amqpUser = amqp?.User,
                     now,
@@ -267,7 +267,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
                 var secret = Secrets.NewWebhookSecret();
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE departments SET webhook_secret = @secret, updated_at = @now WHERE code = @code",
-                    new { code, secret, now = store.Now }, transaction, cancellationToken: ct));
+                    new { code, secret = webhookSecrets.Protect(secret), now = store.Now }, transaction, cancellationToken: ct));
                 issued = new DepartmentCredentials(null, null, secret);
                 break;
             case CredentialKinds.AmqpPassword when department.AmqpUser is not null:

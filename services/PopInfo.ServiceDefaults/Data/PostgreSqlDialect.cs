@@ -25,6 +25,21 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
             shared ? "SELECT pg_advisory_xact_lock_shared(hashtext(@name))" : "SELECT pg_advisory_xact_lock(hashtext(@name))",
             new { name }, transaction, cancellationToken: cancellationToken));
 
+    public override async Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken)
+    {
+        // A session lock on a connection of its own: released by the unlock, or by PostgreSQL if the process dies.
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(hashtext(@name))", new { name }, cancellationToken: cancellationToken));
+        try
+        {
+            await action();
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@name))", new { name }, cancellationToken: CancellationToken.None));
+        }
+    }
+
     // Half the default pool: reads, the relay and health checks keep connections of their own.
     public override int MaxConcurrentWriters => DefaultMaxPoolSize / 2;
 

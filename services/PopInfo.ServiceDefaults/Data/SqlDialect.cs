@@ -34,6 +34,12 @@ public abstract class SqlDialect
     public abstract Task LockAsync(DbConnection connection, DbTransaction transaction, string name, bool shared, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Runs <paramref name="action"/> while holding a lock on a name that all instances of the service share, for
+    /// work that opens connections of its own (so it cannot run inside one transaction). SQLite: one process per file.
+    /// </summary>
+    public abstract Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken);
+
+    /// <summary>
     /// "column is one of the values of the list parameter". Dapper expands <c>IN @list</c> for SQLite but
     /// hands Npgsql the list as an array, which PostgreSQL matches with <c>= ANY(@list)</c>.
     /// </summary>

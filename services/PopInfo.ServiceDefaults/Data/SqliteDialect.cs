@@ -29,6 +29,8 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, bool shared, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public override Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken) => action();
+
     public override string In(string column, string listParameter) => $"{column} IN @{listParameter}";
 
     public override string ForUpdate => "";

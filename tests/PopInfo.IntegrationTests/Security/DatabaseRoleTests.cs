@@ -133,6 +133,9 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
     [InlineData("identity", "UPDATE audit_log SET actor = 'someone else'")]
     [InlineData("identity", "DELETE FROM audit_log")]
     [InlineData("collection", "TRUNCATE accounts")]
+    [InlineData("exchange", "UPDATE data_protection_keys SET xml = '<key/>'")]
+    [InlineData("exchange", "DELETE FROM data_protection_keys")]
+    [InlineData("identity", "DELETE FROM data_protection_keys")]
     public async Task A_service_role_cannot_rewrite_its_audit_table_nor_its_migration_journal(string service, string sql)
     {
         await StartedAsync();

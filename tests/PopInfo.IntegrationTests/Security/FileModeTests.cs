@@ -30,6 +30,7 @@ public sealed class FileModeTests
         Assert.Contains(files, f => f.EndsWith("registry.db-wal", StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith("registry.db-shm", StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith("exchange-admin-key.txt", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith("secrets-master.key", StringComparison.Ordinal));
         Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == File0600, $"{Path.GetFileName(f)} is {File.GetUnixFileMode(f)}"));
     }
 
