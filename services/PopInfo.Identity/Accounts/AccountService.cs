@@ -9,7 +9,15 @@ using PopInfo.ServiceDefaults.Problems;
 namespace PopInfo.Identity.Accounts;
 
 /// <summary>Who does an administrative action, for the audit.</summary>
-public sealed record Actor(string Name, string? Role, string? RemoteAddress);
+public sealed record Actor(string Name, string? Role, string? RemoteAddress)
+{
+    /// <summary>The caller of an administration endpoint: a token's subject and role, or the administrator's session.</summary>
+    public static Actor Of(System.Security.Claims.ClaimsPrincipal user, HttpContext http)
+    {
+        var caller = PopInfo.ServiceDefaults.Security.TokenCaller.From(user);
+        return new(caller.Subject, caller.Role, http.Connection.RemoteIpAddress?.ToString());
+    }
+}
 
 /// <summary>
 /// People's accounts. Passwords are hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>

@@ -21,11 +21,6 @@ public static class AccountsApi
         return app;
     }
 
-    private static Actor ActorOf(ClaimsPrincipal user, HttpContext http)
-    {
-        var caller = TokenCaller.From(user);
-        return new(caller.Subject, caller.Role, http.Connection.RemoteIpAddress?.ToString());
-    }
 
     public static async Task<Ok<IReadOnlyList<AccountView>>> ListAccounts(AccountStore store, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<AccountView>>([.. (await store.ListAsync(ct)).Select(AccountView.From)]);
@@ -33,14 +28,14 @@ public static class AccountsApi
     public static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAccount(
         AccountService.NewAccount body, ClaimsPrincipal user, HttpContext http, AccountService accounts, CancellationToken ct)
     {
-        var (created, problem) = await accounts.CreateAsync(ActorOf(user, http), body, ct);
+        var (created, problem) = await accounts.CreateAsync(Actor.Of(user, http), body, ct);
         return created is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/accounts/{created.UserName}", created);
     }
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ChangeAccount(
         string userName, AccountService.AccountChange body, ClaimsPrincipal user, HttpContext http, AccountService accounts, CancellationToken ct)
     {
-        var (changed, problem) = await accounts.ChangeAsync(ActorOf(user, http), userName, body, ct);
+        var (changed, problem) = await accounts.ChangeAsync(Actor.Of(user, http), userName, body, ct);
         return changed is null ? TypedResults.Problem(problem!) : TypedResults.Ok(changed);
     }
 }

@@ -38,22 +38,17 @@ public static class ClientsApi
     public static async Task<Results<Created<DepartmentClients.IssuedSecret>, ProblemHttpResult>> CreateDepartmentClient(
         DepartmentClients.NewDepartmentClient body, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
     {
-        var (issued, problem) = await departments.CreateAsync(ActorOf(user, http), body, ct);
+        var (issued, problem) = await departments.CreateAsync(Actor.Of(user, http), body, ct);
         return issued is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/clients/{issued.ClientId}", issued);
     }
 
     public static async Task<Results<Ok<DepartmentClients.IssuedSecret>, ProblemHttpResult>> RotateSecret(
         string clientId, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
     {
-        var (issued, problem) = await departments.RotateSecretAsync(ActorOf(user, http), clientId, ct);
+        var (issued, problem) = await departments.RotateSecretAsync(Actor.Of(user, http), clientId, ct);
         return issued is null ? TypedResults.Problem(problem!) : TypedResults.Ok(issued);
     }
 
-    private static Actor ActorOf(ClaimsPrincipal user, HttpContext http)
-    {
-        var caller = TokenCaller.From(user);
-        return new(caller.Subject, caller.Role, http.Connection.RemoteIpAddress?.ToString());
-    }
 
     /// <summary>
     /// Suspends or activates a client: no more tokens for it (those held expire within a minute), and every service
