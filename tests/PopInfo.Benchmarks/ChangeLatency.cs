@@ -183,15 +183,21 @@ public static class ChangeLatency
 
     public static string Extra(IReadOnlyList<string> extraEnv) => extraEnv.Count == 0 ? "" : ", with " + string.Join(' ', extraEnv);
 
-    public static HttpClient CreateHttpClient(Uri baseAddress) => new(new SocketsHttpHandler
+    /// <summary>A client acting as a platform service with both of the register's scopes (a token of the tests' issuer).</summary>
+    public static HttpClient CreateHttpClient(Uri baseAddress)
     {
-        UseProxy = false,
-        MaxConnectionsPerServer = 512,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.None,
-    })
-    {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            MaxConnectionsPerServer = 512,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", PopInfo.Testing.TestIssuer.Shared.RegistryToken());
+        return client;
+    }
 }

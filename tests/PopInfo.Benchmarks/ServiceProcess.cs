@@ -41,6 +41,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        // Every service trusts the tests' issuer (PopInfo.Testing.TestIssuer) and gets its own tokens from it.
+        foreach (var (key, value) in PopInfo.Testing.TestIssuer.Shared.EnvironmentVariables())
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Identity.Server;
 using PopInfo.Identity.Accounts;
-using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Identity.Apis;
 
