@@ -73,7 +73,10 @@ public sealed class ChangeLogRelay(
 
         foreach (var wave in Waves(batch))
         {
-            await Task.WhenAll(wave.Select(change => PublishAsync(change, ct)));
+            // A publish caught by a broker restart can wait for its confirmation forever (seen in the e2e restart test:
+            // the relay stalled with no error). Past the deadline the attempt fails, the relay forgets its in-memory
+            // position and publishes again from the stored one: at least once, as always; consumers drop repeats.
+            await Task.WhenAll(wave.Select(change => PublishAsync(change, ct))).WaitAsync(PublishDeadline, ct);
         }
 
         position.Published = batch[^1].Sequence;
@@ -81,6 +84,9 @@ public sealed class ChangeLogRelay(
         logger.LogDebug("Published change-log entries {First}..{Last}", batch[0].Sequence, position.Published);
         return batch.Count;
     }
+
+    /// <summary>How long one wave's publications may wait for the broker's confirmations.</summary>
+    private static readonly TimeSpan PublishDeadline = TimeSpan.FromSeconds(20);
 
     private Task PublishAsync(PersonChanged change, CancellationToken ct) =>
         bus.Publish(change, context =>
