@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults;
 
 namespace PopInfo.Identity.Accounts;
 
@@ -34,19 +35,7 @@ public sealed class FirstAdmin(AccountService accounts, IOptions<IdentityOptions
         }
 
         var folder = configuration["PopInfo:Database:DataDirectory"] ?? "data";
-        Directory.CreateDirectory(folder);
-        var path = Path.GetFullPath(Path.Combine(folder, FileName));
-        var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var writer = new StreamWriter(path, file))
-        {
-            await writer.WriteLineAsync(password.AsMemory(), cancellationToken);
-        }
-
+        var path = await PrivateFiles.WriteSecretAsync(folder, FileName, password, cancellationToken);
         logger.LogWarning("Created the first administrator 'admin'; its password is in {Path}", path);
     }
 
