@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Core;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using PopInfo.Domain.Regions;
@@ -28,6 +29,9 @@ public static class IdentityModule
     public const string Name = "identity";
     public const int Port = 5107;
 
+    /// <summary>A person's refresh token lasts a working day; each refresh re-checks the account (TokenEndpoint).</summary>
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(8);
+
     public static readonly ServiceInfo Info = new(Name, "identity provider",
         "One identity for every person and system: OpenID Connect discovery, tokens for services and departments, accounts and clients.", Port);
 
@@ -50,7 +54,12 @@ public static class IdentityModule
         builder.Services.AddDbContext<IdentityDbContext>((sp, options) =>
             IdentityDbContext.Configure(options, sp.GetRequiredKeyedService<ServiceDatabase>(Name)));
         builder.Services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>();
+                // Accepts a client's previous secret while its rotation overlaps.
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, PlatformApplicationManager>();
+            })
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris(TokenEndpoint.Path.TrimStart('/'));
@@ -66,17 +75,28 @@ public static class IdentityModule
                 server.DisableAccessTokenEncryption();
                 server.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough();
             });
+        // The same scoped instance OpenIddict uses, by its own type (for the secrets' hashes).
+        builder.Services.AddScoped(sp => (PlatformApplicationManager)sp.GetRequiredService<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>>());
         builder.Services.AddSingleton<SigningKeys>();
-        builder.Services.AddOptions<OpenIddictServerOptions>().Configure<SigningKeys, IOptions<IdentityOptions>>((server, keys, identity) =>
+        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(IdentityOptions.Section)
+            .Validate(o => SigningKeySchedule.Problems(o.SigningKeyLifetime, o.SigningKeyPublishAhead).Count == 0,
+                "PopInfo:Identity:SigningKeyLifetime is 1 to 365 days and longer than PopInfo:Identity:SigningKeyPublishAhead, which is 2 hours to 7 days.")
+            .ValidateOnStart();
+        // The keys rotate: OpenIddict's options are built from the ring, and built again when it changes.
+        builder.Services.AddSingleton<SigningKeyRing>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<SigningKeyRing>());
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<SigningKeyRing>());
+        builder.Services.AddHostedService<SigningKeyRotation>();
+        builder.Services.AddOptions<TokenPruningOptions>().BindConfiguration(IdentityOptions.Section)
+            .Validate(o => TokenPruningOptions.Problem(o.TokenPruneAfter) is null, TokenPruningOptions.Problem(TimeSpan.Zero)!)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TokenPruning>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenPruning>());
+        builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<IdentityOptions>>((server, identity) =>
         {
-            // Read once, when the server first needs its options (after the migrations ran).
-            var loaded = keys.LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult();
-            server.SigningCredentials.Add(new SigningCredentials(loaded.Signing, SecurityAlgorithms.RsaSha256));
-            server.EncryptionCredentials.Add(new EncryptingCredentials(loaded.Encryption, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
             server.Issuer = identity.Value.Issuer;
             server.AccessTokenLifetime = identity.Value.AccessTokenLifetime;
-            // A person's refresh token lasts a working day; each refresh re-checks the account (TokenEndpoint).
-            server.RefreshTokenLifetime = TimeSpan.FromHours(8);
+            server.RefreshTokenLifetime = RefreshTokenLifetime;
         });
         builder.Services.AddOptions<OpenIddictServerAspNetCoreOptions>().Configure<IOptions<IdentityOptions>>((aspNet, identity) =>
             // Plain HTTP only for a loopback issuer (embedded and local modes); anything else needs HTTPS.
@@ -107,6 +127,7 @@ public static class IdentityModule
         app.MapSignInPage();
         app.MapAdminPage();
         app.MapClientsApi();
+        app.MapSigningKeysApi();
         app.MapAccountsApi();
         return app;
     }

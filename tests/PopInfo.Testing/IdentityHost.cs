@@ -20,8 +20,16 @@ public sealed class IdentityHost(IReadOnlyDictionary<string, string?> settings) 
     /// <summary>The first administrator's password in the test hosts and processes.</summary>
     public const string AdminPassword = "identity-admin-password-for-tests";
 
+    /// <summary>Services a test puts in place of the host's (its clock, say), before the host starts.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
+
         foreach (var (key, value) in TestIssuer.Shared.Settings().Concat(TestRateLimits.Generous))
         {
             builder.UseSetting(key, value);

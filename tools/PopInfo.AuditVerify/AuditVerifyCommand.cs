@@ -2,6 +2,7 @@ using PopInfo.Collection;
 using PopInfo.Collection.Audit;
 using PopInfo.Exchange;
 using PopInfo.Exchange.Departments;
+using PopInfo.Identity;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.AuditVerify;
@@ -18,12 +19,13 @@ public static class AuditVerifyCommand
     {
         [CollectionModule.Name] = [AuditLog.Table],
         [ExchangeModule.Name] = [ExchangeAudit.Table],
+        [IdentityModule.Name] = [Identity.Audit.AuditLog.Table],
     };
 
     private const string Usage = """
         usage: popinfo-audit verify --provider PostgreSql --connection-string "Host=…;Username=…;Password=…;Database=…" [--service NAME]...
                popinfo-audit verify --provider Sqlite --data-dir ./data [--service NAME]...
-        Services: collection, exchange (default: all). Exit code 0: every chain intact; 1: one is broken; 2: bad command line.
+        Services: collection, exchange, identity (default: all). Exit code 0: every chain intact; 1: one is broken; 2: bad command line.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)

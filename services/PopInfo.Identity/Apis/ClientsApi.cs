@@ -22,7 +22,9 @@ public static class ClientsApi
         api.MapPost("", CreateDepartmentClient).WithName("IdentityCreateDepartmentClient")
             .WithSummary("A department's client dept-{code} (client credentials) with its scopes; the secret is in this answer only.");
         api.MapPost("/{clientId}/secret", RotateSecret).WithName("IdentityRotateClientSecret")
-            .WithSummary("A new secret for a department's client, in this answer only; the old one stops at once.");
+            .WithSummary("A new secret for a department's client, in this answer only; the previous one works on for overlapMinutes (default a day; 0: it stops at once).");
+        api.MapDelete("/{clientId}/previous-secret", EndSecretOverlap).WithName("IdentityEndClientSecretOverlap")
+            .WithSummary("Ends a secret rotation's overlap early: from now only the new secret works.");
         api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
                 SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, bus, clock, ct))
             .WithName("IdentitySuspendClient").WithSummary("The client gets no more tokens; those it holds expire within a minute.");
@@ -42,11 +44,18 @@ public static class ClientsApi
         return issued is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/clients/{issued.ClientId}", issued);
     }
 
-    public static async Task<Results<Ok<DepartmentClients.IssuedSecret>, ProblemHttpResult>> RotateSecret(
-        string clientId, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
+    public static async Task<Results<Ok<DepartmentClients.RotatedSecret>, ProblemHttpResult>> RotateSecret(
+        string clientId, DepartmentClients.SecretRotation? body, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
     {
-        var (issued, problem) = await departments.RotateSecretAsync(Actor.Of(user, http), clientId, ct);
+        var (issued, problem) = await departments.RotateSecretAsync(Actor.Of(user, http), clientId, body, ct);
         return issued is null ? TypedResults.Problem(problem!) : TypedResults.Ok(issued);
+    }
+
+    public static async Task<Results<Ok<ClientView>, ProblemHttpResult>> EndSecretOverlap(
+        string clientId, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, TimeProvider clock, CancellationToken ct)
+    {
+        var (client, problem) = await departments.EndOverlapAsync(Actor.Of(user, http), clientId, ct);
+        return client is null ? TypedResults.Problem(problem!) : TypedResults.Ok(View(client, clock.GetUtcNow()));
     }
 
 
@@ -98,14 +107,17 @@ public static class ClientsApi
         {
             ClientId = clientId, Status = status, Version = changed.Version, ChangedAt = clock.GetUtcNow(), ChangedBy = caller.Subject,
         }, ct);
-        return TypedResults.Ok(View(changed));
+        return TypedResults.Ok(View(changed, clock.GetUtcNow()));
     }
 
-    private static ClientView View(ClientStore.ClientRow c) =>
-        new(c.Client_Id, c.Kind, c.Display_Name, c.Status, c.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.Version);
+    private static ClientView View(ClientStore.ClientRow c, DateTimeOffset now) =>
+        new(c.Client_Id, c.Kind, c.Display_Name, c.Status, c.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.Version,
+            c.AcceptsPreviousSecret(now) ? c.Previous_Secret_Expires_At : null);
 
-    public sealed record ClientView(string ClientId, string Kind, string DisplayName, string Status, IReadOnlyList<string> Scopes, int Version);
+    /// <summary>A client as administrators see it; <c>previousSecretExpiresAt</c>: until when a rotation's previous secret works.</summary>
+    public sealed record ClientView(string ClientId, string Kind, string DisplayName, string Status, IReadOnlyList<string> Scopes, int Version,
+        DateTimeOffset? PreviousSecretExpiresAt = null);
 
-    public static async Task<Ok<IReadOnlyList<ClientView>>> ListClients(ClientStore clients, CancellationToken ct) =>
-        TypedResults.Ok<IReadOnlyList<ClientView>>([.. (await clients.ListAsync(ct)).Select(View)]);
+    public static async Task<Ok<IReadOnlyList<ClientView>>> ListClients(ClientStore clients, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<ClientView>>([.. (await clients.ListAsync(ct)).Select(c => View(c, clock.GetUtcNow()))]);
 }

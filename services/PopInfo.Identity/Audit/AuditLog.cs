@@ -5,22 +5,32 @@ namespace PopInfo.Identity.Audit;
 
 /// <summary>
 /// Every administrative action and every sign-in, refused ones included: who (account or client), in which role,
-/// from where, what, on what, with what outcome. Never a password, secret or token.
+/// from where, what, on what, with what outcome. Never a password, secret or token. The rows form the hash chain the
+/// desk's and the exchange's audit trails form (<see cref="AuditTable"/>; docs/database-roles.md, "Audit chain"), which
+/// <c>popinfo-audit verify</c> checks.
 /// </summary>
 public sealed class AuditLog([FromKeyedServices(IdentityModule.Name)] ServiceDatabase database, TimeProvider clock)
 {
     public sealed record Entry(string Actor, string? ActorRole, string Action, string? Target, string Outcome, string? Detail = null, string? RemoteAddress = null);
 
+    /// <summary>The provider's audit table: a hash chain; its runtime role may only add to it and read it.</summary>
+    public static readonly AuditTable Table = new("audit_log",
+        new("at", AuditValue.Time), new("actor"), new("actor_role"), new("action"), new("target"), new("outcome"), new("detail"), new("remote_address"));
+
     public async Task WriteAsync(Entry entry, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO audit_log (at, actor, actor_role, action, target, outcome, detail, remote_address)
-            VALUES (@at, @Actor, @ActorRole, @Action, @Target, @Outcome, @Detail, @RemoteAddress)
-            """,
-            new { at = clock.GetUtcNow(), entry.Actor, entry.ActorRole, entry.Action, entry.Target, entry.Outcome, entry.Detail, entry.RemoteAddress },
-            cancellationToken: ct));
+        await Table.AppendAsync(connection, null, database.Dialect, new Dictionary<string, object?>
+        {
+            ["at"] = clock.GetUtcNow(),
+            ["actor"] = entry.Actor,
+            ["actor_role"] = entry.ActorRole,
+            ["action"] = entry.Action,
+            ["target"] = entry.Target,
+            ["outcome"] = entry.Outcome,
+            ["detail"] = entry.Detail,
+            ["remote_address"] = entry.RemoteAddress,
+        }, ct);
     }
 
     public sealed class Row

@@ -22,9 +22,15 @@ public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] Service
         public int Version { get; init; }
         public DateTimeOffset Created_At { get; init; }
         public DateTimeOffset Updated_At { get; init; }
+        public string? Previous_Secret_Hash { get; init; }
+        public DateTimeOffset? Previous_Secret_Expires_At { get; init; }
+
+        /// <summary>Whether the previous secret is still accepted at <paramref name="now"/>.</summary>
+        public bool AcceptsPreviousSecret(DateTimeOffset now) =>
+            Previous_Secret_Hash is not null && (Previous_Secret_Expires_At is null || Previous_Secret_Expires_At > now);
     }
 
-    private const string Columns = "client_id, kind, display_name, status, scopes, version, created_at, updated_at";
+    private const string Columns = "client_id, kind, display_name, status, scopes, version, created_at, updated_at, previous_secret_hash, previous_secret_expires_at";
 
     public async Task<ClientRow?> FindAsync(string clientId, CancellationToken ct)
     {
@@ -62,5 +68,20 @@ public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] Service
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE clients SET status = @status, version = version + 1, updated_at = @now WHERE client_id = @clientId AND version = @expectedVersion",
             new { clientId, status, expectedVersion, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>
+    /// Keeps the hash of the secret a rotation replaced, accepted until <paramref name="expiresAt"/> (null: while a
+    /// platform service's settings name it); no hash ends the overlap. The version (of the status) stays.
+    /// </summary>
+    public async Task<bool> SetPreviousSecretAsync(string clientId, string? hash, DateTimeOffset? expiresAt, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE clients SET previous_secret_hash = @hash, previous_secret_expires_at = @expiresAt, updated_at = @now
+            WHERE client_id = @clientId
+            """,
+            new { clientId, hash, expiresAt = hash is null ? null : expiresAt, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
     }
 }

@@ -10,9 +10,10 @@ namespace PopInfo.Identity.Clients;
 
 /// <summary>
 /// Departments as OAuth clients (<c>dept-{code}</c>, client credentials): one identity for the department at every
-/// service. The secret is handed out once, stored only as OpenIddict's hash; a new one replaces it at once.
+/// service. The secret is handed out once, stored only as OpenIddict's hash; a new one replaces it, the previous one
+/// working on for an overlap (<see cref="RotateSecretAsync"/>).
 /// </summary>
-public sealed class DepartmentClients(IOpenIddictApplicationManager applications, ClientStore clients, AuditLog audit)
+public sealed class DepartmentClients(PlatformApplicationManager applications, ClientStore clients, AuditLog audit, TimeProvider clock)
 {
     /// <summary>The scopes a department may be granted (the sharing service's come with its issue).</summary>
     public static readonly string[] Grantable = [PlatformScopes.ExchangeDepartment];
@@ -68,8 +69,33 @@ public sealed class DepartmentClients(IOpenIddictApplicationManager applications
         return (new IssuedSecret(clientId, secret, [.. scopes]), null);
     }
 
-    /// <summary>A new secret, handed out once; the old one stops at once (no overlap yet).</summary>
-    public async Task<(IssuedSecret? Issued, ProblemDetails? Problem)> RotateSecretAsync(Actor actor, string clientId, CancellationToken ct)
+    /// <summary>What an administrator may say about a rotation: how long the previous secret keeps working.</summary>
+    public sealed record SecretRotation(int? OverlapMinutes);
+
+    /// <summary>A new secret as handed out: the secret (this answer only) and until when the previous one works.</summary>
+    public sealed record RotatedSecret(string ClientId, string ClientSecret, IReadOnlyList<string> Scopes, DateTimeOffset? PreviousSecretExpiresAt);
+
+    /// <summary>By default the previous secret works a day longer: time to put the new one into the department's systems.</summary>
+    public const int DefaultOverlapMinutes = 24 * 60;
+
+    /// <summary>At most a week: an overlap is a changeover, not a second secret.</summary>
+    public const int MaxOverlapMinutes = 7 * 24 * 60;
+
+    /// <summary>The overlap a rotation asks for (none given: the default; 0: the previous secret stops at once), or the rule it breaks.</summary>
+    public static (TimeSpan Overlap, RuleViolation? Violation) OverlapOf(int? minutes) => minutes switch
+    {
+        null => (TimeSpan.FromMinutes(DefaultOverlapMinutes), null),
+        < 0 or > MaxOverlapMinutes => (TimeSpan.Zero, new("overlapMinutes", "secret.overlap",
+            $"The previous secret may keep working 0 (it stops at once) to {MaxOverlapMinutes} minutes (a week); default {DefaultOverlapMinutes}.")),
+        _ => (TimeSpan.FromMinutes(minutes.Value), null),
+    };
+
+    /// <summary>
+    /// A new secret, handed out once. The previous one keeps working for the overlap asked for (default a day), so the
+    /// department can change over without a gap; OpenIddict's hash of it is kept in <c>clients</c> until then — never
+    /// the secret. A second rotation within the overlap replaces the kept one: only the one before the new is accepted.
+    /// </summary>
+    public async Task<(RotatedSecret? Issued, ProblemDetails? Problem)> RotateSecretAsync(Actor actor, string clientId, SecretRotation? body, CancellationToken ct)
     {
         var row = await clients.FindAsync(clientId, ct);
         var application = await applications.FindByClientIdAsync(clientId, ct);
@@ -78,13 +104,41 @@ public sealed class DepartmentClients(IOpenIddictApplicationManager applications
             return (null, Problem.NotFound($"No department client {clientId}."));
         }
 
+        var (overlap, violation) = OverlapOf(body?.OverlapMinutes);
+        if (violation is not null)
+        {
+            await audit.WriteAsync(new(actor.Name, actor.Role, "client.secret.rotate", clientId, "refused", violation.Rule, actor.RemoteAddress), ct);
+            return (null, Problem.Validation([violation]));
+        }
+
+        var previousHash = await applications.CurrentSecretHashAsync(application, ct);
+        var expiresAt = overlap > TimeSpan.Zero && previousHash is not null ? clock.GetUtcNow() + overlap : (DateTimeOffset?)null;
+        // The previous secret is kept before the new one replaces it, so that no moment accepts neither.
+        await clients.SetPreviousSecretAsync(clientId, expiresAt is null ? null : previousHash, expiresAt, ct);
         var secret = NewSecret();
         var descriptor = new OpenIddictApplicationDescriptor();
         await applications.PopulateAsync(descriptor, application, ct);
         descriptor.ClientSecret = secret;
         await applications.UpdateAsync(application, descriptor, ct);
-        await audit.WriteAsync(new(actor.Name, actor.Role, "client.secret.rotate", clientId, "ok", null, actor.RemoteAddress), ct);
-        return (new IssuedSecret(clientId, secret, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)), null);
+        await audit.WriteAsync(new(actor.Name, actor.Role, "client.secret.rotate", clientId, "ok",
+            expiresAt is null ? "previous secret stopped at once" : $"previous secret works until {expiresAt:O}", actor.RemoteAddress), ct);
+        return (new RotatedSecret(clientId, secret, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), expiresAt), null);
+    }
+
+    /// <summary>Ends a rotation's overlap early: from now only the new secret works.</summary>
+    public async Task<(ClientStore.ClientRow? Client, ProblemDetails? Problem)> EndOverlapAsync(Actor actor, string clientId, CancellationToken ct)
+    {
+        var row = await clients.FindAsync(clientId, ct);
+        if (row is not { Kind: ClientStore.DepartmentKind })
+        {
+            return (null, Problem.NotFound($"No department client {clientId}."));
+        }
+
+        var had = row.AcceptsPreviousSecret(clock.GetUtcNow());
+        await clients.SetPreviousSecretAsync(clientId, null, null, ct);
+        await audit.WriteAsync(new(actor.Name, actor.Role, "client.secret.end-overlap", clientId, "ok",
+            had ? "previous secret stopped" : "no previous secret was working", actor.RemoteAddress), ct);
+        return (await clients.FindAsync(clientId, ct), null);
     }
 
     private static string NewSecret() => "pcs_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -10,7 +10,8 @@ namespace PopInfo.Identity.Clients;
 /// The platform's own services as OAuth clients (client credentials). Their scopes are fixed here — least
 /// privilege, not a setting; their secrets come from the settings both sides read
 /// (<c>PopInfo:Auth:Clients:{service}:Secret</c>) and are stored only as OpenIddict's hash. A changed secret in
-/// the settings replaces the stored one at the next start.
+/// the settings replaces the stored one at the next start; <c>PreviousSecret</c> beside it is accepted too, while it
+/// is there (a rotation's overlap: docs/security.md, "Client secrets").
 /// </summary>
 public sealed class ServiceClients(
     IServiceScopeFactory scopes, ClientStore clients, AuditLog audit, IOptions<AuthOptions> auth, ILogger<ServiceClients> logger) : IHostedService
@@ -29,7 +30,7 @@ public sealed class ServiceClients(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var applications = scope.ServiceProvider.GetRequiredService<PlatformApplicationManager>();
         foreach (var (service, options) in auth.Value.Clients)
         {
             if (string.IsNullOrEmpty(options.Secret))
@@ -55,7 +56,10 @@ public sealed class ServiceClients(
             }
 
             await clients.UpsertAsync(clientId, ClientStore.ServiceKind, descriptor.DisplayName!, string.Join(' ', granted), cancellationToken);
-            await audit.WriteAsync(new("settings", null, "client.configure", clientId, "ok", "platform service client from settings"), cancellationToken);
+            var previous = string.IsNullOrEmpty(options.PreviousSecret) ? null : await applications.HashSecretAsync(options.PreviousSecret, cancellationToken);
+            await clients.SetPreviousSecretAsync(clientId, previous, expiresAt: null, cancellationToken);
+            await audit.WriteAsync(new("settings", null, "client.configure", clientId, "ok",
+                "platform service client from settings" + (previous is null ? "" : ", previous secret accepted while set")), cancellationToken);
             logger.LogInformation("Platform service client {ClientId} configured with scopes {Scopes}", clientId, string.Join(' ', granted));
         }
     }

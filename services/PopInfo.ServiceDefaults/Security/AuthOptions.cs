@@ -31,4 +31,10 @@ public sealed class ServiceClientOptions
     public string? ClientId { get; set; }
 
     public string? Secret { get; set; }
+
+    /// <summary>
+    /// The identity provider only: the secret <see cref="Secret"/> replaces, still accepted while this setting is
+    /// there, so that a service's secret is rotated without a gap (docs/security.md, "Client secrets").
+    /// </summary>
+    public string? PreviousSecret { get; set; }
 }

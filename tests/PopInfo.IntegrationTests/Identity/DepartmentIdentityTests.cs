@@ -48,7 +48,8 @@ public sealed class DepartmentIdentityTests
         Assert.Equal(200, (await TokenAsync(identity, "dept-civil", secret, PlatformScopes.ExchangeDepartment)).Status);
         Assert.Equal(400, (await TokenAsync(identity, "dept-civil", secret, PlatformScopes.RegistryRead)).Status);
 
-        var (rotated, renewed) = await identityAdmin.PostAsync("/api/v1/clients/dept-civil/secret", new { });
+        // No overlap asked: the old secret stops at once (ClientSecretRotationTests has the overlap).
+        var (rotated, renewed) = await identityAdmin.PostAsync("/api/v1/clients/dept-civil/secret", new { overlapMinutes = 0 });
         Assert.Equal(200, rotated);
         Assert.Equal(401, (await TokenAsync(identity, "dept-civil", secret, PlatformScopes.ExchangeDepartment)).Status);
         Assert.Equal(200, (await TokenAsync(identity, "dept-civil", (string)renewed["clientSecret"]!, PlatformScopes.ExchangeDepartment)).Status);

@@ -7,9 +7,9 @@ using PopInfo.Testing;
 namespace PopInfo.IntegrationTests.Security;
 
 /// <summary>
-/// The audit trails of the desk and the exchange are hash chains whose head is kept apart: the verification
-/// command (<c>popinfo-audit verify</c>) finds an edited row and removed last rows, on SQLite and on PostgreSQL
-/// with the services' own roles.
+/// The audit trails of the desk, the exchange and the identity provider are hash chains whose head is kept apart: the
+/// verification command (<c>popinfo-audit verify</c>) finds an edited row and removed last rows, on SQLite and on
+/// PostgreSQL with the services' own roles.
 /// </summary>
 public sealed class AuditChainTests
 {
@@ -49,7 +49,7 @@ public sealed class AuditChainTests
             }
 
             // The tampering is done as the test server's superuser: no service role may do it.
-            await AssertTamperingIsReportedAsync(["verify", "--provider", "PostgreSql", "--connection-string", database], service =>
+            await AssertTamperingIsReportedAsync(["verify", "--provider", "PostgreSql", "--connection-string", database, "--service", "collection", "--service", "exchange"], service =>
             {
                 var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { SearchPath = service, Pooling = false }.ConnectionString);
                 connection.Open();
@@ -101,7 +101,7 @@ public sealed class AuditChainTests
 
         foreach (var service in new[] { "collection", "exchange" })
         {
-            string[] verifyOne = [.. verify, "--service", service];
+            string[] verifyOne = [.. verify.TakeWhile(a => a != "--service"), "--service", service];
             await using var connection = connect(service);
             var ids = (await QueryIdsAsync(connection)).ToList();
             Assert.True(ids.Count >= 3, $"{service} has {ids.Count} audit rows");
@@ -127,6 +127,35 @@ public sealed class AuditChainTests
             var (_, afterMiddle) = await VerifyAsync(verifyOne);
             Assert.Contains($"{service}.audit_log: BROKEN at id {ids[1]}: row {ids[1]} of audit_log does not start the chain", afterMiddle, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task The_identity_providers_audit_trail_is_a_chain_and_an_edited_row_is_reported()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "popinfo-identity-audit-" + Guid.NewGuid().ToString("N")[..12]);
+        await using (var identity = new IdentityHost(new Dictionary<string, string?>
+        {
+            ["PopInfo:Database:Provider"] = "Sqlite", ["PopInfo:Database:DataDirectory"] = directory,
+        }))
+        {
+            // Audited: each platform service's client configured at start, and an administrator's rotation.
+            using var admin = identity.CreateAdminClient();
+            using var rotated = await admin.PostAsync("/api/v1/signing-keys/rotate", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, rotated.StatusCode);
+        }
+
+        string[] verify = ["verify", "--provider", "Sqlite", "--data-dir", directory, "--service", "identity"];
+        var (code, intact) = await VerifyAsync(verify);
+        Assert.True(code == 0, intact);
+        Assert.Matches(@"identity\.audit_log: intact, ([3-9]|[1-9][0-9]+) rows chained", intact);
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "identity.db")};Pooling=false");
+        connection.Open();
+        var edited = (await QueryIdsAsync(connection)).ElementAt(1);
+        await ExecuteAsync(connection, $"UPDATE audit_log SET outcome = 'refused' WHERE id = {edited}");
+        var (brokenCode, broken) = await VerifyAsync(verify);
+        Assert.Equal(1, brokenCode);
+        Assert.Contains($"identity.audit_log: BROKEN at id {edited}: row {edited} of audit_log does not match its hash: the row was edited", broken, StringComparison.Ordinal);
     }
 
     /// <summary>Audited actions: the desk's sign-ins (one refused), the exchange's department and its subscription.</summary>
