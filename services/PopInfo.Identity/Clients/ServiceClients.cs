@@ -1,6 +1,7 @@
 using OpenIddict.Abstractions;
 using Microsoft.Extensions.Options;
 using PopInfo.Identity.Audit;
+using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -14,7 +15,8 @@ namespace PopInfo.Identity.Clients;
 /// is there (a rotation's overlap: docs/security.md, "Client secrets").
 /// </summary>
 public sealed class ServiceClients(
-    IServiceScopeFactory scopes, ClientStore clients, AuditLog audit, IOptions<AuthOptions> auth, ILogger<ServiceClients> logger) : IHostedService
+    IServiceScopeFactory scopes, ClientStore clients, AuditLog audit, IOptions<AuthOptions> auth, ILogger<ServiceClients> logger,
+    [FromKeyedServices(IdentityModule.Name)] ServiceDatabase database) : IHostedService
 {
     /// <summary>What each platform service may ask for.</summary>
     public static IReadOnlyDictionary<string, string[]> ScopesOf { get; } = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
@@ -27,7 +29,11 @@ public sealed class ServiceClients(
         ["monitoring"] = [],
     };
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    // Instances starting at once take turns: each finds the clients the one before it made.
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        database.Dialect.RunExclusiveAsync("popinfo.identity.service-clients", () => ConfigureAsync(cancellationToken), cancellationToken);
+
+    private async Task ConfigureAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<PlatformApplicationManager>();

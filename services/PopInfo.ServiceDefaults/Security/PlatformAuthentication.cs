@@ -45,6 +45,9 @@ public static class PlatformAuthentication
             // Claims keep their JWT names (sub, role, scope): no mapping to long .NET claim types.
             jwt.MapInboundClaims = false;
             jwt.RefreshOnIssuerKeyNotFound = true;
+            // The key set is read again every hour (12 by default), so a key the issuer publishes ahead of use (the
+            // platform's provider: PopInfo:Identity:SigningKeyPublishAhead, at least 2 hours) is known before it signs.
+            jwt.AutomaticRefreshInterval = TimeSpan.FromHours(1);
             jwt.TokenValidationParameters.ValidAudiences = audiences.Value.Names;
             jwt.TokenValidationParameters.ClockSkew = options.ClockSkew;
             jwt.TokenValidationParameters.NameClaimType = PlatformClaims.Subject;

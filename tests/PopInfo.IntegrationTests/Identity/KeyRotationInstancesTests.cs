@@ -1,0 +1,70 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PopInfo.Identity.Server;
+using PopInfo.Testing;
+
+namespace PopInfo.IntegrationTests.Identity;
+
+/// <summary>
+/// Two instances of the provider on one PostgreSQL schema, as its runtime role: started at once they make one key of
+/// each use between them, publish the same key set, and a rotation on one is taken up by the other.
+/// </summary>
+public sealed class KeyRotationInstancesTests
+{
+    private static async Task<string> KidAsync(IdentityHost identity)
+    {
+        using var http = identity.CreateClient();
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "popinfo-collection", ["client_secret"] = TestIssuer.ServiceSecret, ["scope"] = "registry.read",
+        }));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        return new JwtSecurityTokenHandler().ReadJwtToken((string)body["access_token"]!).Header.Kid;
+    }
+
+    private static async Task<string> PublishedAsync(IdentityHost identity)
+    {
+        using var http = identity.CreateClient();
+        var (_, discovery) = await http.GetJsonAsync("/.well-known/openid-configuration");
+        var (_, keys) = await http.GetJsonAsync(new Uri((string)discovery["jwks_uri"]!).PathAndQuery);
+        return string.Join(' ', keys["keys"]!.AsArray().Select(k => (string)k!["kid"]!));
+    }
+
+    [Fact]
+    public async Task Instances_make_one_key_between_them_and_take_up_each_others_rotation()
+    {
+        var database = await TestInfrastructure.CreateDatabaseAsync();
+        var roles = await ServiceRoles.CreateAsync(database, "identity");
+        try
+        {
+            await using var first = new IdentityHost(roles.Settings("identity"));
+            await using var second = new IdentityHost(roles.Settings("identity"));
+            await Task.WhenAll(Task.Run(() => first.Server), Task.Run(() => second.Server));
+
+            var rows = await first.Services.GetRequiredService<SigningKeys>().ReadAsync(CancellationToken.None);
+            Assert.Equal(["enc", "sig"], rows.Select(r => r.Use).Order());
+            Assert.Equal(await KidAsync(first), await KidAsync(second));
+            Assert.Equal(await PublishedAsync(first), await PublishedAsync(second));
+
+            using var admin = first.CreateAdminClient();
+            using (var rotated = await admin.PostAsJsonAsync("/api/v1/signing-keys/rotate", new { immediately = true }))
+            {
+                Assert.Equal(200, (int)rotated.StatusCode);
+            }
+
+            var kid = await KidAsync(first);
+            // The other instance within its minute; here at once.
+            await second.Services.GetRequiredService<SigningKeyRing>().RefreshAsync(CancellationToken.None);
+            Assert.Equal(kid, await KidAsync(second));
+            Assert.Equal(await PublishedAsync(first), await PublishedAsync(second));
+        }
+        finally
+        {
+            await roles.DisposeAsync();
+            await TestInfrastructure.DropDatabaseAsync(database);
+        }
+    }
+}
