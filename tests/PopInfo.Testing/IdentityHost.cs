@@ -49,6 +49,26 @@ public sealed class IdentityHost(IReadOnlyDictionary<string, string?> settings) 
         ["PopInfo:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "popinfo-identity-" + Guid.NewGuid().ToString("N")[..12]),
     });
 
+    /// <summary>A client-credentials token request: the status and the answer (the token, or OAuth's error).</summary>
+    public async Task<(int Status, System.Text.Json.Nodes.JsonObject Body)> ClientCredentialsAsync(string clientId, string secret, string scope)
+    {
+        using var http = CreateClient();
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = scope,
+        }));
+        return ((int)response.StatusCode, System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
+    /// <summary>The key ids in the provider's key set (found through its discovery document), in its order.</summary>
+    public async Task<IReadOnlyList<string>> PublishedKeyIdsAsync()
+    {
+        using var http = CreateClient();
+        var (_, discovery) = await http.GetJsonAsync("/.well-known/openid-configuration");
+        var (_, keys) = await http.GetJsonAsync(new Uri((string)discovery["jwks_uri"]!).PathAndQuery);
+        return [.. keys["keys"]!.AsArray().Select(k => (string)k!["kid"]!)];
+    }
+
     /// <summary>An administrator's client (a token of the tests' issuer with identity.admin).</summary>
     public HttpClient CreateAdminClient()
     {

@@ -11,15 +11,8 @@ namespace PopInfo.IntegrationTests.Identity;
 /// </summary>
 public sealed class ClientSecretRotationTests
 {
-    private static async Task<int> TokenAsync(IdentityHost identity, string clientId, string secret, string scope)
-    {
-        using var http = identity.CreateClient();
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = scope,
-        }));
-        return (int)response.StatusCode;
-    }
+    private static async Task<int> TokenAsync(IdentityHost identity, string clientId, string secret, string scope) =>
+        (await identity.ClientCredentialsAsync(clientId, secret, scope)).Status;
 
     [Fact]
     public async Task The_previous_secret_works_until_the_overlap_ends_or_is_ended()

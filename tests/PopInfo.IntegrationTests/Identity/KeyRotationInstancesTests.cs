@@ -1,6 +1,5 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Identity.Server;
 using PopInfo.Testing;
@@ -15,23 +14,12 @@ public sealed class KeyRotationInstancesTests
 {
     private static async Task<string> KidAsync(IdentityHost identity)
     {
-        using var http = identity.CreateClient();
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = "popinfo-collection", ["client_secret"] = TestIssuer.ServiceSecret, ["scope"] = "registry.read",
-        }));
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        var (status, body) = await identity.ClientCredentialsAsync("popinfo-collection", TestIssuer.ServiceSecret, "registry.read");
+        Assert.True(status == 200, body.ToJsonString());
         return new JwtSecurityTokenHandler().ReadJwtToken((string)body["access_token"]!).Header.Kid;
     }
 
-    private static async Task<string> PublishedAsync(IdentityHost identity)
-    {
-        using var http = identity.CreateClient();
-        var (_, discovery) = await http.GetJsonAsync("/.well-known/openid-configuration");
-        var (_, keys) = await http.GetJsonAsync(new Uri((string)discovery["jwks_uri"]!).PathAndQuery);
-        return string.Join(' ', keys["keys"]!.AsArray().Select(k => (string)k!["kid"]!));
-    }
+    private static async Task<string> PublishedAsync(IdentityHost identity) => string.Join(' ', await identity.PublishedKeyIdsAsync());
 
     [Fact]
     public async Task Instances_make_one_key_between_them_and_take_up_each_others_rotation()

@@ -1,7 +1,6 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Identity.Server;
 using PopInfo.IntegrationTests.Exchange;
@@ -31,26 +30,14 @@ public sealed class KeyRotationTests : IAsyncLifetime
 
     private async Task<string> TokenAsync()
     {
-        using var http = identity.CreateClient();
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = "popinfo-collection", ["client_secret"] = TestIssuer.ServiceSecret, ["scope"] = "registry.read",
-        }));
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        var (status, body) = await identity.ClientCredentialsAsync("popinfo-collection", TestIssuer.ServiceSecret, "registry.read");
+        Assert.True(status == 200, body.ToJsonString());
         return (string)body["access_token"]!;
     }
 
     private static string KidOf(string token) => new JwtSecurityTokenHandler().ReadJwtToken(token).Header.Kid;
 
-    private async Task<List<string>> PublishedKidsAsync()
-    {
-        using var http = identity.CreateClient();
-        var (_, discovery) = await http.GetJsonAsync("/.well-known/openid-configuration");
-        var (status, keys) = await http.GetJsonAsync(new Uri((string)discovery["jwks_uri"]!).PathAndQuery);
-        Assert.Equal(200, status);
-        return [.. keys["keys"]!.AsArray().Select(k => (string)k!["kid"]!)];
-    }
+    private Task<IReadOnlyList<string>> PublishedKidsAsync() => identity.PublishedKeyIdsAsync();
 
     private Task<SigningKeyRing.Snapshot> RefreshAsync() => identity.Services.GetRequiredService<SigningKeyRing>().RefreshAsync(CancellationToken.None);
 

@@ -25,12 +25,8 @@ public sealed class TokenPruningTests
 
         async Task TokenAsync()
         {
-            using var http = identity.CreateClient();
-            using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials", ["client_id"] = "popinfo-exchange", ["client_secret"] = TestIssuer.ServiceSecret, ["scope"] = "registry.read",
-            }));
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var (status, body) = await identity.ClientCredentialsAsync("popinfo-exchange", TestIssuer.ServiceSecret, "registry.read");
+            Assert.True(status == 200, body.ToJsonString());
         }
 
         for (var i = 0; i < 3; i++)
