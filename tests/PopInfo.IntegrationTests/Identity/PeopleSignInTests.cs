@@ -107,6 +107,27 @@ public sealed partial class PeopleSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refresh_token_made_before_a_key_rotation_still_refreshes_after_it()
+    {
+        using var browser = Browser();
+        var (_, tokens) = await SignInAsync(browser, "wang.min", Password);
+        var before = new JwtSecurityTokenHandler().ReadJwtToken((string)tokens["access_token"]!).Header.Kid;
+
+        // New signing and encryption keys at once: the refresh token was signed and encrypted with the previous ones.
+        using var admin = identity.CreateAdminClient();
+        using (var rotated = await admin.PostAsync("/api/v1/signing-keys/rotate", System.Net.Http.Json.JsonContent.Create(new { immediately = true })))
+        {
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        }
+
+        var (refreshed, renewed) = await TokenAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = (string)tokens["refresh_token"]!, ["client_id"] = "popinfo-test-app" });
+        Assert.True(refreshed == 200, renewed.ToJsonString());
+        Assert.NotEqual(before, new JwtSecurityTokenHandler().ReadJwtToken((string)renewed["access_token"]!).Header.Kid);
+        var (again, _) = await TokenAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = (string)renewed["refresh_token"]!, ["client_id"] = "popinfo-test-app" });
+        Assert.Equal(200, again);
+    }
+
+    [Fact]
     public async Task A_disabled_account_gets_no_more_tokens_by_refresh()
     {
         using var browser = Browser();
