@@ -78,10 +78,8 @@ public static class IdentityModule
         // The same scoped instance OpenIddict uses, by its own type (for the secrets' hashes).
         builder.Services.AddScoped(sp => (PlatformApplicationManager)sp.GetRequiredService<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>>());
         builder.Services.AddSingleton<SigningKeys>();
-        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(IdentityOptions.Section)
-            .Validate(o => SigningKeySchedule.Problems(o.SigningKeyLifetime, o.SigningKeyPublishAhead).Count == 0,
-                "PopInfo:Identity:SigningKeyLifetime is 1 to 365 days and longer than PopInfo:Identity:SigningKeyPublishAhead, which is 2 hours to 7 days.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SigningKeyOptions>, SigningKeyOptionsValidation>();
         // The keys rotate: OpenIddict's options are built from the ring, and built again when it changes.
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<SigningKeyRing>());

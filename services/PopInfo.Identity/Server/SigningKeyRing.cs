@@ -19,6 +19,15 @@ public sealed class SigningKeyOptions
     public TimeSpan SigningKeyPublishAhead { get; set; } = TimeSpan.FromHours(13);
 }
 
+/// <summary>Checks the rotation settings at start, naming each one that is wrong (<see cref="SigningKeySchedule.Problems"/>).</summary>
+public sealed class SigningKeyOptionsValidation : IValidateOptions<SigningKeyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SigningKeyOptions options) =>
+        SigningKeySchedule.Problems(options.SigningKeyLifetime, options.SigningKeyPublishAhead) is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems)
+            : ValidateOptionsResult.Success;
+}
+
 /// <summary>
 /// The keys this instance works with, handed to OpenIddict. OpenIddict reads <see cref="OpenIddictServerOptions"/>
 /// through <c>IOptionsMonitor.CurrentValue</c> for every request (its dispatcher and factory), signs with the first
