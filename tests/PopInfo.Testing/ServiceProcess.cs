@@ -72,8 +72,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// 127.0.0.0/8), so that it runs beside a host on 127.0.0.1's ports 5100–5106. Its modules call each
     /// other at that address too.
     /// </summary>
-    public static ServiceProcess EmbeddedHost(string dataDirectory, IPAddress loopback) =>
-        new("PopInfo.Host", 5101, new()
+    public static ServiceProcess EmbeddedHost(string dataDirectory, IPAddress loopback, IReadOnlyDictionary<string, string>? more = null) =>
+        new("PopInfo.Host", 5101, new(more ?? new Dictionary<string, string>())
         {
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
