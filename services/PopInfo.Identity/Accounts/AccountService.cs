@@ -89,7 +89,9 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
         CheckPassword(r.Password, violations);
         if (violations.Count > 0)
         {
-            await audit.WriteAsync(new(actor.Name, actor.Role, "account.create", r.UserName, "refused", string.Join("; ", violations.Select(v => v.Rule)), actor.RemoteAddress), ct);
+            // A user name that broke its rule may hold anything (a NUL, which PostgreSQL's text refuses): not audited.
+            var name = violations.Any(v => v.Field == "userName") ? null : r.UserName;
+            await audit.WriteAsync(new(actor.Name, actor.Role, "account.create", name, "refused", string.Join("; ", violations.Select(v => v.Rule)), actor.RemoteAddress), ct);
             return (null, Problem.Validation(violations));
         }
 

@@ -158,6 +158,31 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
         Assert.Equal(before, (await admin.GetArrayAsync("/api/v1/accounts")).Count);
     }
 
+    public static TheoryData<string, string> SignInNamesAndPoisons => Poisons.Cross(["provider sign-in userName"]);
+
+    /// <summary>The provider's sign-in page, where the desk's people sign in: a poisoned user name is named, counted nowhere.</summary>
+    [Theory]
+    [MemberData(nameof(SignInNamesAndPoisons))]
+    public async Task A_poisoned_user_name_at_the_providers_sign_in_page_is_refused_naming_the_rule(string part, string poison)
+    {
+        _ = part;
+        var (character, rule) = Poisons.All[poison];
+        using var browser = platform.Identity.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri(IdentityHost.Issuer),
+        });
+        var page = await browser.GetStringAsync("/account/sign-in");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(page, "name=\"(__RequestVerificationToken)\" value=\"([^\"]+)\"");
+        using var response = await browser.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [antiforgery.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(antiforgery.Groups[2].Value),
+            ["returnUrl"] = "/", ["userName"] = Poisons.Into(PoisonPlatform.Collector, character), ["password"] = "a-long-password-1",
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {html}");
+        Assert.Contains($"({rule})", html, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> QueriesAndPoisons =>
         Poisons.Cross(["forms communityCode", "person lookup name", "sign-in return address"]);
 
@@ -167,23 +192,12 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     {
         var (character, rule) = Poisons.All[poison];
         var desk = platform.DeskCollector;
-        if (part == "sign-in return address")
-        {
-            // Not refused but never followed: the sign-in goes back to the desk's page instead.
-            using var anonymous = platform.Desk.CreateBrowserLikeClient();
-            using var start = await anonymous.GetAsync(
-                $"/account/sign-in?returnUrl={Uri.EscapeDataString(Poisons.Into("/desk/x", character))}&loginHint={platform.CollectorHint}");
-            using var issuer = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-            using var code = await issuer.GetAsync(start.Headers.Location);
-            using var back = await anonymous.GetAsync(code.Headers.Location!.PathAndQuery);
-            Assert.Equal("/desk", back.Headers.Location!.OriginalString);
-            return;
-        }
-
+        using var anonymous = platform.Desk.CreateBrowserLikeClient();
         var (parameter, request) = part switch
         {
             "forms communityCode" => ("communityCode", desk.GetAsync($"/api/v1/forms?communityCode={Uri.EscapeDataString(Poisons.Into(platform.Community, character))}")),
-            _ => ("name", desk.GetAsync($"/api/v1/persons?name={Uri.EscapeDataString(Poisons.Into("王芳", character))}")),
+            "person lookup name" => ("name", desk.GetAsync($"/api/v1/persons?name={Uri.EscapeDataString(Poisons.Into("王芳", character))}")),
+            _ => ("returnUrl", anonymous.GetAsync($"/account/sign-in?returnUrl={Uri.EscapeDataString(Poisons.Into("/desk/x", character))}")),
         };
         using var response = await request;
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
