@@ -1,4 +1,4 @@
-namespace PopInfo.Identity.Accounts;
+namespace PopInfo.Domain.Access;
 
 /// <summary>What a stored password hash must look like to be taken as it is.</summary>
 public static class PasswordHashes
