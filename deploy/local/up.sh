@@ -72,6 +72,16 @@ if [[ ! -s "$RUN_DIR/secrets/clients.env" ]]; then
         done >"$RUN_DIR/secrets/clients.env"
     )
 fi
+# The desk is an application people sign in to at the provider (authorization code with PKCE, a confidential
+# client): the same secret for both sides, added to a clients.env made before the desk signed in there.
+if ! grep -q '^PopInfo__Collection__SignIn__ClientSecret=' "$RUN_DIR/secrets/clients.env"; then
+    desk_secret="$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
+    (
+        umask 077
+        echo "PopInfo__Collection__SignIn__ClientSecret=$desk_secret"
+        echo "PopInfo__Identity__Applications__desk__Secret=$desk_secret"
+    ) >>"$RUN_DIR/secrets/clients.env"
+fi
 chmod 0600 "$RUN_DIR/secrets/clients.env"
 POPINFO_ISSUER="${POPINFO_ISSUER:-http://${POPINFO_BIND_HOST}:${POPINFO_IDENTITY_PORT}/}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -152,7 +162,19 @@ start_service() {
         export PopInfo__Secrets__KeyFile="$master_key"
         while IFS= read -r secret; do
             [[ "$name" == identity || "$secret" == "PopInfo__Auth__Clients__${name}__Secret="* ]] && export "${secret?}"
+            [[ "$name" == collection && "$secret" == "PopInfo__Collection__SignIn__ClientSecret="* ]] && export "${secret?}"
         done <"$RUN_DIR/secrets/clients.env"
+        if [[ "$name" == identity ]]; then
+            # The desk's addresses at the provider (sign-in callback, back after signing out).
+            desk_url="$(svc_url collection)"
+            export PopInfo__Identity__Applications__desk__ClientId=popinfo-desk
+            export PopInfo__Identity__Applications__desk__RedirectUris__0="$desk_url/signin-oidc"
+            export PopInfo__Identity__Applications__desk__PostLogoutRedirectUris__0="$desk_url/signout-callback-oidc"
+            if [[ "$POPINFO_BIND_HOST" == 127.0.0.1 ]]; then
+                export PopInfo__Identity__Applications__desk__RedirectUris__1="http://localhost:$POPINFO_COLLECTION_PORT/signin-oidc"
+                export PopInfo__Identity__Applications__desk__PostLogoutRedirectUris__1="http://localhost:$POPINFO_COLLECTION_PORT/signout-callback-oidc"
+            fi
+        fi
         exec setsid dotnet "$dll" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null
     ) &
     echo "$!" >"$RUN_DIR/pids/$name.pid"
@@ -221,9 +243,6 @@ identity_password="$REPO_ROOT/services/PopInfo.Identity/bin/$POPINFO_CONFIGURATI
 if [[ -f "$identity_password" ]]; then
     echo "    the identity provider's first administrator 'admin': password in $identity_password (unless PopInfo__Identity__AdminPassword was set)"
 fi
-desk_password="$REPO_ROOT/services/PopInfo.Collection/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/data/collection-admin-password.txt"
-if [[ -f "$desk_password" ]]; then
-    echo "    the desk's first administrator 'admin': password in $desk_password (unless PopInfo__Collection__AdminPassword was set)"
-fi
+echo "    people (the desk's collectors and supervisors too) sign in at the identity provider; its administrators' page: $(svc_url identity)/admin"
 echo "    platform services' client secrets: $RUN_DIR/secrets/clients.env (0600)"
 echo "    master keys of the services' stored secrets: $RUN_DIR/secrets/<service>-master.key (0600; back them up apart from the database)"

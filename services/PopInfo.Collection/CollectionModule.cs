@@ -31,14 +31,17 @@ public static class CollectionModule
     {
         builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly, auditTables: [AuditLog.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
+        // People sign in at the identity provider (its sign-in limits and lockout apply there); the desk limits look-ups per person.
         builder.AddDeskAuthentication();
-        // The desk's own sign-in (until it moves to the provider): attempts per account name and per address; look-ups per person.
-        builder.AddRateLimits(Name, RateLimitPolicy.SignInAccount, RateLimitPolicy.SignInAddress, LookUps);
+        builder.AddRateLimits(Name, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddSingleton<AccountService>();
-        builder.Services.AddHostedService<FirstAdmin>();
+        builder.Services.AddSingleton<DeskAccountStore>();
+        builder.Services.AddHostedService<DeskAccountsMove>();
+        var provider = builder.Configuration[$"{DeskSignInOptions.Section}:Authority"] ?? builder.Configuration["PopInfo:Auth:Authority"] ?? "http://127.0.0.1:5107/";
+        builder.Services.AddHttpClient<IdentityImportClient>(http => http.BaseAddress = new Uri(provider.TrimEnd('/') + "/"))
+            .AddServiceToken(Name, PlatformScopes.IdentityImport);
         builder.Services.AddSingleton<FormRules>();
         builder.Services.AddSingleton<RegisterChecks>();
         builder.Services.AddSingleton<FormService>();

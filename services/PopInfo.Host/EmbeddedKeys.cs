@@ -11,7 +11,7 @@ public static class EmbeddedKeys
     /// </summary>
     public static void UseOwnIssuer(ConfigurationManager configuration, int identityPort)
     {
-        var address = configuration["PopInfo:Host:BindAddress"] is { Length: > 0 } bind && bind != "0.0.0.0" && bind != "::" ? bind : "127.0.0.1";
+        var address = LoopbackOrBound(configuration);
         var issuer = configuration["PopInfo:Identity:Issuer"] is { Length: > 0 } set ? set : $"http://{address}:{identityPort}/";
         configuration["PopInfo:Identity:Issuer"] = issuer;
         if (string.IsNullOrEmpty(configuration["PopInfo:Auth:Authority"]))
@@ -37,6 +37,37 @@ public static class EmbeddedKeys
     }
 
     /// <summary>
+    /// The desk signs people in at the embedded provider (authorization code with PKCE): the provider knows it as the
+    /// application <c>popinfo-desk</c> with its addresses (by 127.0.0.1 and by localhost, as a browser may name either),
+    /// both sides with the one secret set (<c>PopInfo:Collection:SignIn:ClientSecret</c>), else a random one for this run.
+    /// </summary>
+    public static void RegisterDesk(ConfigurationManager configuration, int deskPort)
+    {
+        const string desk = "PopInfo:Identity:Applications:desk";
+        if (!string.IsNullOrEmpty(configuration[$"{desk}:ClientId"]))
+        {
+            return;
+        }
+
+        var secret = configuration["PopInfo:Collection:SignIn:ClientSecret"];
+        if (string.IsNullOrEmpty(secret))
+        {
+            secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            configuration["PopInfo:Collection:SignIn:ClientSecret"] = secret;
+        }
+
+        configuration[$"{desk}:ClientId"] = configuration["PopInfo:Collection:SignIn:ClientId"] ?? "popinfo-desk";
+        configuration[$"{desk}:Secret"] = secret;
+        var address = LoopbackOrBound(configuration);
+        string[] hosts = address == "127.0.0.1" ? [address, "localhost"] : [address];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            configuration[$"{desk}:RedirectUris:{i}"] = $"http://{hosts[i]}:{deskPort}/signin-oidc";
+            configuration[$"{desk}:PostLogoutRedirectUris:{i}"] = $"http://{hosts[i]}:{deskPort}/signout-callback-oidc";
+        }
+    }
+
+    /// <summary>
     /// The desk asks the exchange where a form went with the exchange's status key. In one process both sides are
     /// configured here with the same key — the one set, else a random one for this run.
     /// </summary>
@@ -54,4 +85,8 @@ public static class EmbeddedKeys
             configuration["PopInfo:Collection:ExchangeKey"] = key;
         }
     }
+
+    /// <summary>The address the host's own links name: the bound one, or loopback when it binds every address.</summary>
+    private static string LoopbackOrBound(ConfigurationManager configuration) =>
+        configuration["PopInfo:Host:BindAddress"] is { Length: > 0 } bind && bind != "0.0.0.0" && bind != "::" ? bind : "127.0.0.1";
 }

@@ -20,6 +20,7 @@ builder.WebHost.UseUrls(EmbeddedPorts.Urls(builder.Configuration));
 EmbeddedKeys.ShareStatusKey(builder.Configuration);
 EmbeddedKeys.UseOwnIssuer(builder.Configuration, IdentityModule.Port);
 EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name]);
+EmbeddedKeys.RegisterDesk(builder.Configuration, CollectionModule.Port);
 // The identity provider first: its hosted services (migrations, the services' clients) start before the
 // others ask it for tokens.
 builder.AddIdentityProvider();

@@ -24,6 +24,12 @@ public sealed class IdentityOptions
     /// </summary>
     public Dictionary<string, ApplicationOptions> Applications { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether the collection service may move the desk's accounts in (<c>identity.import</c>). On by default so that
+    /// an upgrade needs nobody to reset a password; turn it off once the desk's accounts have moved.
+    /// </summary>
+    public bool AccountImport { get; set; } = true;
+
     /// <summary>The first administrator's password (only when no account exists); else a random one written to a 0600 file.</summary>
     public string? AdminPassword { get; set; }
 }

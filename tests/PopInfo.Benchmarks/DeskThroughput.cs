@@ -15,7 +15,6 @@ namespace PopInfo.Benchmarks;
 public static class DeskThroughput
 {
     public const string AnswersExchange = "popinfo.registry.command-answered";
-    private const string AdminPassword = "benchmark-admin-password";
 
     public static async Task RunAsync(Options options)
     {
@@ -43,7 +42,6 @@ public static class DeskThroughput
                 ChangeLatency.DistributedEnvironment(registryPort, database, vhost, extraEnv));
             await registry.WaitReadyAsync(new Uri($"http://127.0.0.1:{registryPort}/health/ready"), TimeSpan.FromSeconds(90));
             var deskEnvironment = ChangeLatency.DistributedEnvironment(deskPort, database, vhost, extraEnv);
-            deskEnvironment["PopInfo__Collection__AdminPassword"] = AdminPassword;
             deskEnvironment["PopInfo__Collection__RegistryUrl"] = $"http://127.0.0.1:{registryPort}/";
             await using var desk = ServiceProcess.Start("collection", ServiceLocator.Find("PopInfo.Collection", servicesBin), deskEnvironment);
             await desk.WaitReadyAsync(new Uri($"http://127.0.0.1:{deskPort}/health/ready"), TimeSpan.FromSeconds(90));
@@ -133,14 +131,12 @@ public static class DeskThroughput
     private static async Task<HttpClient> SignedInCollectorAsync(Uri desk)
     {
         var cookies = new CookieContainer();
-        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = cookies, MaxConnectionsPerServer = 512 }) { BaseAddress = desk, Timeout = TimeSpan.FromSeconds(30) };
-        (await http.PostAsync("/api/v1/session", JsonBody(new { userName = "admin", password = AdminPassword }))).EnsureSuccessStatusCode();
-        (await http.PostAsync("/api/v1/accounts", JsonBody(new
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = cookies, MaxConnectionsPerServer = 512, AllowAutoRedirect = false })
         {
-            userName = "bench-collector", displayName = "压测", role = "collector", communityCode = PersonFactory.Community, password = AdminPassword,
-        }))).EnsureSuccessStatusCode();
-        (await http.PostAsync("/api/v1/session", JsonBody(new { userName = "bench-collector", password = AdminPassword }))).EnsureSuccessStatusCode();
-        return http;
+            BaseAddress = desk, Timeout = TimeSpan.FromSeconds(30),
+        };
+        // Signed in at the tests' issuer, as a browser does (the desk has no passwords of its own).
+        return await PopInfo.Testing.DeskSignIn.SignInAsync(http, PopInfo.Testing.TestIssuer.Shared.People.Add(new PopInfo.Testing.TestPerson("bench-collector", "压测", "collector", PersonFactory.Community)));
     }
 
     private static ByteArrayContent JsonBody(object body)

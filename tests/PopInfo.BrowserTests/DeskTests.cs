@@ -109,8 +109,12 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         await AssertFitsAsync(page);
         await Screenshots.SaveAsync(page, output);
 
+        // Signing out ends the provider's session too: back at the desk, signing in asks for the password again.
         await page.GetByRole(AriaRole.Button, new() { Name = "退出登录", Exact = true }).ClickAsync();
-        await Expect(page.GetByTestId("sign-in-user")).ToBeVisibleAsync();
+        await Expect(page).ToHaveURLAsync(Desk.ToString());
+        await Expect(page.GetByTestId("sign-in-submit")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel("密码 Password")).ToBeVisibleAsync();
         Assert.Empty(errors);
     }
 
@@ -126,11 +130,11 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         var errors = WatchForErrors(page);
         await page.GotoAsync(Desk.ToString());
 
-        // A wrong password is named as such.
+        // A wrong password is named as such at the provider, which then sends the browser back to the desk.
         await SignInAsync(page, collector, "not-the-password");
-        await Expect(page.GetByTestId("sign-in-problem")).ToContainTextAsync("用户名或密码错误");
-        await Expect(page.GetByTestId("sign-in-problem")).ToContainTextAsync("credentials.valid");
-        await SignInAsync(page, collector);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong user name or password");
+        await SignInAtProviderAsync(page, collector, Password);
+        await Expect(page).ToHaveURLAsync(Desk.ToString());
 
         await page.GetByTestId("find-query").FillAsync(idNumber);
         await page.GetByRole(AriaRole.Button, new() { Name = "查找", Exact = true }).ClickAsync();
@@ -227,14 +231,22 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
 
         await Expect(page).ToHaveURLAsync(Desk.ToString());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("社区信息采集台");
-        await Expect(page.GetByTestId("sign-in-user")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("sign-in-submit")).ToBeVisibleAsync();
     }
 
+    /// <summary>From the desk's page to the identity provider's sign-in page and, with the right password, back.</summary>
     private static async Task SignInAsync(IPage page, string userName, string password = Password)
     {
-        await page.GetByLabel("用户名", new() { Exact = true }).FillAsync(userName);
-        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
+        await SignInAtProviderAsync(page, userName, password);
+    }
+
+    private static async Task SignInAtProviderAsync(IPage page, string userName, string password)
+    {
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^http://127\\.0\\.0\\.1:5107/account/sign-in"));
+        await page.GetByLabel("用户名 User name").FillAsync(userName);
+        await page.GetByLabel("密码 Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
     }
 
     /// <summary>The page has no horizontal scrolling on a small laptop's screen (1366×768) nor on 1280×720.</summary>
@@ -263,15 +275,16 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         return errors;
     }
 
-    /// <summary>As the administrator, over the API: a collector of the community, with a user name of its own.</summary>
+    /// <summary>As an administrator, over the identity provider's API: a collector of the community, with a user name of its own.</summary>
     private async Task<string> CreateCollectorAsync(string community, string displayName)
     {
-        using var admin = new HttpClient { BaseAddress = host.Collection };
-        var (signedIn, session) = await admin.PostAsync("/api/v1/session", new { userName = "admin", password = CollectionHost.AdminPassword });
-        Assert.True(signedIn == 200, $"The administrator could not sign in: {signedIn} {session}");
+        _ = host;
+        using var admin = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:5107/") };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            TestIssuer.Shared.Token([PopInfo.ServiceDefaults.Security.PlatformScopes.IdentityAdmin], subject: "admin", role: "admin"));
         var userName = "desk-" + Guid.NewGuid().ToString("N")[..12];
         var (created, account) = await admin.PostAsync("/api/v1/accounts",
-            new { userName, displayName, role = "collector", communityCode = community, password = Password });
+            new { userName, displayName, role = "collector", regionCode = community, password = Password });
         Assert.True(created == 201, $"Creating the collector failed: {created} {account}");
         return userName;
     }

@@ -13,7 +13,6 @@ namespace PopInfo.EndToEndTests;
 public sealed class DeskTransmissionTests
 {
     private const int Forms = 60;
-    private const string AdminPassword = "e2e-admin-password";
 
     [Fact]
     public async Task Forms_survive_a_broker_restart_and_a_registry_crash_and_are_applied_exactly_once()
@@ -25,7 +24,7 @@ public sealed class DeskTransmissionTests
         await using (var registry = ServiceProcess.Registry(database, broker))
         {
             await registry.StartAsync();
-            await using var collection = ServiceProcess.Collection(database, broker, registry.BaseAddress, AdminPassword);
+            await using var collection = ServiceProcess.Collection(database, broker, registry.BaseAddress);
             await collection.StartAsync();
             using var registryHttp = ServiceProcess.RegistryClient(registry.BaseAddress);
             using var desk = await SignInCollectorAsync(collection, community);
@@ -108,19 +107,9 @@ public sealed class DeskTransmissionTests
         };
     }
 
-    private static async Task<HttpClient> SignInCollectorAsync(ServiceProcess collection, string community)
-    {
-        using (var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = collection.BaseAddress })
-        {
-            Assert.Equal(200, (await admin.PostAsync("/api/v1/session", new { userName = "admin", password = AdminPassword })).Status);
-            Assert.Equal(201, (await admin.PostAsync("/api/v1/accounts", new
-            {
-                userName = "e2e-collector", displayName = "测试", role = "collector", communityCode = community, password = AdminPassword,
-            })).Status);
-        }
-
-        var desk = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = collection.BaseAddress };
-        Assert.Equal(200, (await desk.PostAsync("/api/v1/session", new { userName = "e2e-collector", password = AdminPassword })).Status);
-        return desk;
-    }
+    /// <summary>A collector of the community signed in at the desk process through the tests' issuer, as a browser does.</summary>
+    private static Task<HttpClient> SignInCollectorAsync(ServiceProcess collection, string community) =>
+        DeskSignIn.SignInAsync(
+            new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = collection.BaseAddress },
+            TestIssuer.Shared.People.Add(new TestPerson("e2e-collector", "测试", "collector", community)));
 }

@@ -13,12 +13,9 @@ namespace PopInfo.Testing;
 /// </summary>
 public sealed class CollectionHost(IReadOnlyDictionary<string, string?> settings, Func<HttpMessageHandler>? registryHandler) : WebApplicationFactory<CollectionEntryPoint>
 {
-    public const string AdminPassword = "admin-password-for-tests";
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("PopInfo:Collection:AdminPassword", AdminPassword);
-        // Sessions are re-checked against their account on every request (30 s in production).
+        // Sessions are re-checked at the issuer on every request (30 s in production).
         builder.UseSetting("PopInfo:Collection:SessionRecheck", "00:00:00");
         foreach (var (key, value) in TestIssuer.Shared.Settings().Concat(TestRateLimits.Generous))
         {

@@ -16,7 +16,7 @@ namespace PopInfo.Testing;
 /// which <see cref="TestLocalPort"/> supplies here (the test server has no sockets). The desk's and the
 /// exchange's reads of the register go to the same in-process server.
 /// </summary>
-/// <param name="generatedSecrets">True: the desk's first password, the exchange's admin key and the master key of stored secrets are not set, so the host generates them into files.</param>
+/// <param name="generatedSecrets">True: the exchange's admin key and the master key of stored secrets are not set, so the host generates them into files.</param>
 /// <param name="dataDirectory">The folder of the SQLite files, when the test keeps it (a restart on the same files); else a fresh one, removed at the end.</param>
 public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? dataDirectory = null) : WebApplicationFactory<HostEntryPoint>
 {
@@ -32,7 +32,6 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? data
 
         if (!generatedSecrets)
         {
-            builder.UseSetting("PopInfo:Collection:AdminPassword", CollectionHost.AdminPassword);
             builder.UseSetting("PopInfo:Exchange:AdminKey", ExchangeHost.AdminKey);
         }
         else

@@ -38,7 +38,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The collection desk in distributed mode on a free port, reading the register at <paramref name="registry"/>.</summary>
-    public static ServiceProcess Collection(string databaseConnectionString, Uri broker, Uri registry, string adminPassword)
+    public static ServiceProcess Collection(string databaseConnectionString, Uri broker, Uri registry)
     {
         var port = FreePort();
         return new ServiceProcess("PopInfo.Collection", port, new()
@@ -50,19 +50,19 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["PopInfo__Bus__Transport"] = "RabbitMq",
             ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
             ["PopInfo__Collection__RegistryUrl"] = registry.ToString(),
-            ["PopInfo__Collection__AdminPassword"] = adminPassword,
         });
     }
 
     /// <summary>
-    /// The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5107. Its collection
-    /// desk's first account, admin, gets the password <see cref="CollectionHost.AdminPassword"/>.
+    /// The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5107. Its desk signs people
+    /// in at its own identity provider (whose first administrator has <see cref="IdentityHost.AdminPassword"/>), as a
+    /// city's desk does; its services trust the tests' issuer for their own tokens, as every test host does.
     /// </summary>
     public static ServiceProcess EmbeddedHost(string dataDirectory) =>
         new("PopInfo.Host", 5101, new()
         {
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
-            ["PopInfo__Collection__AdminPassword"] = CollectionHost.AdminPassword,
+            ["PopInfo__Collection__SignIn__Authority"] = "http://127.0.0.1:5107/",
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
             ["PopInfo__Identity__AdminPassword"] = IdentityHost.AdminPassword,
         });
@@ -72,11 +72,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// 127.0.0.0/8), so that it runs beside a host on 127.0.0.1's ports 5100–5106. Its modules call each
     /// other at that address too.
     /// </summary>
-    public static ServiceProcess EmbeddedHost(string dataDirectory, IPAddress loopback) =>
-        new("PopInfo.Host", 5101, new()
+    public static ServiceProcess EmbeddedHost(string dataDirectory, IPAddress loopback, IReadOnlyDictionary<string, string>? more = null) =>
+        new("PopInfo.Host", 5101, new(more ?? new Dictionary<string, string>())
         {
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
-            ["PopInfo__Collection__AdminPassword"] = CollectionHost.AdminPassword,
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
             ["PopInfo__Host__BindAddress"] = loopback.ToString(),
             ["PopInfo__Collection__RegistryUrl"] = $"http://{loopback}:5101/",

@@ -26,6 +26,14 @@ public sealed class TestIssuer : IAsyncDisposable
     private static readonly Lazy<Task<TestIssuer>> SharedIssuer = new(StartAsync);
 
     private readonly RsaSecurityKey key = new(RSA.Create(2048)) { KeyId = "test-" + Guid.NewGuid().ToString("N")[..8] };
+    private readonly TestIssuerPeople people;
+
+    private TestIssuer() => people = new TestIssuerPeople(this);
+
+    /// <summary>The people who may sign in here (authorization code with PKCE), for the desk's tests.</summary>
+    public TestIssuerPeople People => people;
+
+    internal SigningCredentials SigningCredentials => new(key, SecurityAlgorithms.RsaSha256);
     private WebApplication? app;
 
     /// <summary>One issuer for the whole test run.</summary>
@@ -51,6 +59,8 @@ public sealed class TestIssuer : IAsyncDisposable
         ["PopInfo:Auth:Clients:sharing:Secret"] = ServiceSecret,
         ["PopInfo:Auth:Clients:analytics:Secret"] = ServiceSecret,
         ["PopInfo:Auth:Clients:monitoring:Secret"] = ServiceSecret,
+        // The desk signs people in here (authorization code with PKCE) as the confidential client popinfo-desk.
+        ["PopInfo:Collection:SignIn:ClientSecret"] = ServiceSecret,
     };
 
     /// <summary>The same, as environment variables for a service process.</summary>
@@ -78,9 +88,15 @@ public sealed class TestIssuer : IAsyncDisposable
             ["issuer"] = Authority,
             ["jwks_uri"] = Authority + "jwks",
             ["token_endpoint"] = Authority + "token",
-            ["grant_types_supported"] = new[] { "client_credentials" },
+            ["authorization_endpoint"] = Authority + "authorize",
+            ["end_session_endpoint"] = Authority + "endsession",
+            ["response_types_supported"] = new[] { "code" },
+            ["subject_types_supported"] = new[] { "public" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["grant_types_supported"] = new[] { "client_credentials", "authorization_code", "refresh_token" },
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         }));
+        people.Map(web);
         web.MapGet("/jwks", () =>
         {
             var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
@@ -97,10 +113,14 @@ public sealed class TestIssuer : IAsyncDisposable
                 (clientId, secret) = (Uri.UnescapeDataString(pair[0].Replace('+', ' ')), Uri.UnescapeDataString(pair[1].Replace('+', ' ')));
             }
 
-            if (form["grant_type"] != "client_credentials" || clientId is null || !clientId.StartsWith("popinfo-", StringComparison.Ordinal)
-                || secret != ServiceSecret)
+            if (clientId is null || !clientId.StartsWith("popinfo-", StringComparison.Ordinal) || secret != ServiceSecret)
             {
                 return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+            }
+
+            if (form["grant_type"] != "client_credentials")
+            {
+                return people.Token(form, clientId);
             }
 
             Interlocked.Increment(ref tokensIssued);

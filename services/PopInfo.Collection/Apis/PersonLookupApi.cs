@@ -1,3 +1,4 @@
+using PopInfo.Domain.Access;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Contracts.Registry;
@@ -18,7 +19,7 @@ public static class PersonLookupApi
         app.MapGet("/api/v1/persons", async (string? idNumber, string? name, RegistryClient registry, AuditLog audit, HttpContext http, CancellationToken ct) =>
         {
             var user = DeskUser.From(http);
-            if (user.Role is not (DeskRoles.Collector or DeskRoles.Supervisor))
+            if (user.Role is not (PlatformRoles.Collector or PlatformRoles.Supervisor))
             {
                 return Forms.FormService.Forbidden(null).ToResult();
             }

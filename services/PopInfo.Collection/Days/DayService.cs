@@ -1,3 +1,4 @@
+using PopInfo.Domain.Access;
 using System.Data.Common;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
@@ -58,7 +59,7 @@ public sealed class DayService(
             return (null, Problem.NotFound($"No street or town {street}."));
         }
 
-        if (!(user.Role == DeskRoles.Supervisor && user.StreetCode == street))
+        if (!(user.Role == PlatformRoles.Supervisor && user.StreetCode == street))
         {
             await audit.WriteAsync(user, "day.street-report", day, street, "forbidden", ct: ct);
             return (null, FormService.Forbidden(street));

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using PopInfo.Domain.Codes;
 
+using PopInfo.Collection.Accounts;
+
 // The namespace of CollectionModule, so that MapCollection calls MapDesk without another using.
 namespace PopInfo.Collection;
 
@@ -19,8 +21,9 @@ public static class DeskPage
 
     private const string ResourcePrefix = "desk/";
 
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+    /// <summary>Forms may go to the desk and, for signing in and out, on to the identity provider (form-action covers redirects).</summary>
+    private static string ContentSecurityPolicy(Uri provider) =>
+        $"default-src 'self'; base-uri 'none'; form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
 
     private static readonly FrozenDictionary<string, Asset> Assets = Load();
 
@@ -42,7 +45,7 @@ public static class DeskPage
         }
 
         var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy(http.RequestServices.GetRequiredService<DeskSignInOptions>().Authority!);
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";

@@ -31,7 +31,7 @@
     closeProblem: null,
     closeBlocking: [],
     importResult: null,
-    signInProblem: null,
+    signInProblem: new URLSearchParams(window.location.search).get('signIn'),
     pollTimer: null,
     withdrawing: null,
     highlight: null,
@@ -163,7 +163,7 @@
       }
     }
 
-    if (response.status === 401 && state.session && !options.signingIn) {
+    if (response.status === 401 && state.session) {
       sessionEnded();
     }
 
@@ -337,7 +337,7 @@
       flash(message);
     }
 
-    $('sign-in-user').focus();
+    $('sign-in-submit').focus();
   }
 
   function sessionEnded() {
@@ -360,54 +360,16 @@
     renderAll();
   }
 
-  async function signIn(event) {
-    event.preventDefault();
-    const button = $('sign-in-submit');
-    button.disabled = true;
-    button.textContent = t('signin.busy');
-    const result = await api('POST', '/api/v1/session',
-      { userName: $('sign-in-user').value.trim(), password: $('sign-in-password').value }, { signingIn: true });
-    button.disabled = false;
-    button.textContent = t('signin.submit');
-    if (result.ok) {
-      $('sign-in-password').value = '';
-      state.signInProblem = null;
-      renderSignInProblem();
-      await enterDesk(result.body);
-      return;
-    }
-
-    state.signInProblem = result;
-    renderSignInProblem();
-    $('sign-in-password').select();
-  }
-
+  /** A sign-in the provider completed but the desk refused (?signIn=rule), or one that failed on the way. */
   function renderSignInProblem() {
     const box = $('sign-in-problem');
-    const result = state.signInProblem;
-    const unplaced = placeViolations($('sign-in-form'), result?.status === 400 ? violationsOf(result) : []);
-    if (!result) {
+    const rule = state.signInProblem;
+    if (!rule) {
       box.replaceChildren();
       return;
     }
 
-    const body = result.body ?? {};
-    let headline;
-    if (result.status === 401) {
-      headline = t('signin.wrong');
-    } else if (result.status === 423) {
-      headline = body.retryAfterSeconds
-        ? t('signin.locked', { minutes: Math.ceil(body.retryAfterSeconds / 60) })
-        : t('signin.lockedNoTime');
-    }
-
-    box.replaceChildren(...problemContent(result, { headline, violations: unplaced }));
-  }
-
-  async function signOut() {
-    await api('DELETE', '/api/v1/session');
-    resetDesk();
-    showSignIn(t('signin.signedOut'));
+    box.textContent = rule === 'failed' ? t('signin.failed') : t('signin.refused', { rule });
   }
 
   async function enterDesk(session) {
@@ -1228,8 +1190,6 @@
 
   async function boot() {
     $('lang').addEventListener('click', switchLang);
-    $('sign-in-form').addEventListener('submit', signIn);
-    $('sign-out').addEventListener('click', signOut);
     $('find-form').addEventListener('submit', find);
     $('find-query').addEventListener('input', guessSearchKind);
     $('find-by').addEventListener('change', updateFindPlaceholder);

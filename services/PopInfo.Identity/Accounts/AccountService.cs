@@ -83,17 +83,15 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
     public async Task<(AccountView? Created, ProblemDetails? Problem)> CreateAsync(Actor actor, NewAccount r, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
-        if (string.IsNullOrWhiteSpace(r.UserName) || r.UserName.Length is < 3 or > 40 || !r.UserName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            violations.Add(new("userName", "user-name.format", "A user name is 3–40 letters, digits, '-', '_' or '.'."));
-        }
-
+        CheckUserName(r.UserName, violations);
         CheckDisplayName(r.DisplayName, violations);
         CheckRole(r.Role, r.RegionCode, violations);
         CheckPassword(r.Password, violations);
         if (violations.Count > 0)
         {
-            await audit.WriteAsync(new(actor.Name, actor.Role, "account.create", r.UserName, "refused", string.Join("; ", violations.Select(v => v.Rule)), actor.RemoteAddress), ct);
+            // A user name that broke its rule may hold anything (a NUL, which PostgreSQL's text refuses): not audited.
+            var name = violations.Any(v => v.Field == "userName") ? null : r.UserName;
+            await audit.WriteAsync(new(actor.Name, actor.Role, "account.create", name, "refused", string.Join("; ", violations.Select(v => v.Rule)), actor.RemoteAddress), ct);
             return (null, Problem.Validation(violations));
         }
 
@@ -188,6 +186,71 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
         return (AccountView.From((await store.FindAsync(userName, ct))!), null);
     }
 
+    /// <summary>One of the desk's accounts as it moves into the provider: its PBKDF2 hash kept, so nobody resets.</summary>
+    public sealed record ImportedAccount(string? UserName, string? DisplayName, string? Role, string? RegionCode, string? PasswordHash, bool Disabled);
+
+    /// <summary>What became of one moved account: created, exists (never overwritten) or refused under a rule.</summary>
+    public sealed record ImportOutcome(string? UserName, string Outcome, string? Rule = null);
+
+    /// <summary>The roles the desk had; only these move.</summary>
+    private static readonly string[] DeskRoles = [PlatformRoles.Collector, PlatformRoles.Supervisor, PlatformRoles.Admin];
+
+    /// <summary>
+    /// Moves the desk's accounts in. An account whose name exists is left as it is; a desk administrator arrives
+    /// disabled, for a provider administrator to enable: at the provider the role also manages clients and the
+    /// exchange, a wider power than the desk's, and the importing service must not be able to grant it.
+    /// </summary>
+    public async Task<IReadOnlyList<ImportOutcome>> ImportAsync(Actor actor, IReadOnlyList<ImportedAccount> accounts, CancellationToken ct)
+    {
+        var outcomes = new List<ImportOutcome>(accounts.Count);
+        foreach (var a in accounts)
+        {
+            var violations = new List<RuleViolation>();
+            CheckUserName(a.UserName, violations);
+            CheckDisplayName(a.DisplayName, violations);
+            if (!DeskRoles.Contains(a.Role))
+            {
+                violations.Add(new("role", "role.desk", "Only the desk's roles move: collector, supervisor, admin."));
+            }
+
+            CheckRole(a.Role, a.RegionCode, violations);
+            if (!PasswordHashes.IsPbkdf2V3(a.PasswordHash))
+            {
+                violations.Add(new("passwordHash", "password-hash.format", "The hash is ASP.NET Core Identity's version 3 (PBKDF2) format, base64."));
+            }
+
+            // A user name that failed its own rule is not written into the audit either.
+            var name = violations.Any(v => v.Field == "userName") ? null : a.UserName;
+            if (violations.Count > 0)
+            {
+                var rules = string.Join("; ", violations.Select(v => v.Rule));
+                await audit.WriteAsync(new(actor.Name, actor.Role, "account.import", name, "refused", rules, actor.RemoteAddress), ct);
+                outcomes.Add(new(name, "refused", rules));
+                continue;
+            }
+
+            var now = clock.GetUtcNow();
+            var disabled = a.Disabled || a.Role == PlatformRoles.Admin;
+            var account = new Account
+            {
+                User_Name = a.UserName!, Display_Name = a.DisplayName!.Trim(), Role = a.Role!, Region_Code = NullIfEmpty(a.RegionCode),
+                Password_Hash = a.PasswordHash!, Disabled = disabled, Security_Stamp = NewStamp(), Version = 1, Created_At = now, Updated_At = now,
+            };
+            if (!await store.InsertAsync(account, ct))
+            {
+                await audit.WriteAsync(new(actor.Name, actor.Role, "account.import", a.UserName, "refused", "user name taken; left as it is", actor.RemoteAddress), ct);
+                outcomes.Add(new(a.UserName, "exists"));
+                continue;
+            }
+
+            await audit.WriteAsync(new(actor.Name, actor.Role, "account.import", a.UserName, "ok",
+                $"from the desk: role {a.Role} {a.RegionCode}{(disabled ? "; disabled" : "")}".TrimEnd(), actor.RemoteAddress), ct);
+            outcomes.Add(new(a.UserName, "created"));
+        }
+
+        return outcomes;
+    }
+
     /// <summary>The first administrator, when there is no account at all; false if there is one.</summary>
     public async Task<bool> CreateFirstAdminAsync(string password, CancellationToken ct)
     {
@@ -218,6 +281,14 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
             violations.Add(rule == "role.known"
                 ? new("role", rule, $"The role is one of {string.Join(", ", PlatformRoles.All)}.")
                 : new("regionCode", rule, "A collector has a community (12 digits), a supervisor a street (9 digits); other roles none."));
+        }
+    }
+
+    private static void CheckUserName(string? name, List<RuleViolation> violations)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length is < 3 or > 40 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            violations.Add(new("userName", "user-name.format", "A user name is 3–40 letters, digits, '-', '_' or '.'."));
         }
     }
 

@@ -2,6 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Identity.Server;
 using PopInfo.Identity.Accounts;
+using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Identity.Apis;
 
@@ -17,7 +20,32 @@ public static class AccountsApi
             .WithSummary("A new account: userName, displayName, role (admin, collector, supervisor, planner, operator, auditor), regionCode, password.");
         api.MapPatch("/{userName}", ChangeAccount).WithName("IdentityChangeAccount")
             .WithSummary("Change displayName, role, regionCode, disabled, password or unlock, naming expectedVersion. Role, region, status and password changes end the account's sessions.");
+        app.MapPost("/api/v1/accounts/import", ImportAccounts).WithTags("Accounts").WithGroupName(IdentityModule.Name)
+            .RequireScope(PlatformScopes.IdentityImport).WithName("IdentityImportAccounts")
+            .WithSummary("The desk's accounts moving in (the collection service's client only): at most 500, password hashes kept; an existing user name is never overwritten; desk administrators arrive disabled.");
         return app;
+    }
+
+    public sealed record ImportRequest(IReadOnlyList<AccountService.ImportedAccount>? Accounts);
+
+    public sealed record ImportAnswer(IReadOnlyList<AccountService.ImportOutcome> Results);
+
+    public const int MaxImport = 500;
+
+    public static async Task<Results<Ok<ImportAnswer>, ProblemHttpResult>> ImportAccounts(
+        ImportRequest body, ClaimsPrincipal user, HttpContext http, AccountService accounts, IOptions<IdentityOptions> options, CancellationToken ct)
+    {
+        if (!options.Value.AccountImport)
+        {
+            return TypedResults.Problem(Problem.Forbidden("import.closed", "Moving accounts in is turned off (PopInfo:Identity:AccountImport)."));
+        }
+
+        if (body.Accounts is not { Count: > 0 and <= MaxImport })
+        {
+            return TypedResults.Problem(Problem.Validation("accounts", "accounts.count", $"Send 1–{MaxImport} accounts."));
+        }
+
+        return TypedResults.Ok(new ImportAnswer(await accounts.ImportAsync(Actor.Of(user, http), body.Accounts, ct)));
     }
 
 

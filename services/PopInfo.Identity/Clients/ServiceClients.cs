@@ -22,7 +22,8 @@ public sealed class ServiceClients(
     public static IReadOnlyDictionary<string, string[]> ScopesOf { get; } = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
         // Their writes to the register travel over the bus (the broker's validated user), not HTTP.
-        ["collection"] = [PlatformScopes.RegistryRead, PlatformScopes.ExchangeStatus],
+        // identity.import: the desk's own accounts move into the provider (DeskAccountsMove in the collection).
+        ["collection"] = [PlatformScopes.RegistryRead, PlatformScopes.ExchangeStatus, PlatformScopes.IdentityImport],
         ["exchange"] = [PlatformScopes.RegistryRead],
         ["sharing"] = [PlatformScopes.RegistryRead],
         ["analytics"] = [PlatformScopes.RegistryRead],

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Server;
+using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Identity.Pages;
@@ -26,7 +27,19 @@ public static class SignInPage
     private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, AccountService accounts,
         [FromKeyedServices(IdentityModule.Name)] RateLimitCounter limits, CancellationToken ct)
     {
-        if (!await antiforgery.IsRequestValidAsync(http))
+        bool valid;
+        try
+        {
+            valid = await antiforgery.IsRequestValidAsync(http);
+        }
+        catch (AntiforgeryValidationException ex) when (ex.InnerException is InvalidDataException)
+        {
+            // ASP.NET Core's form reader refuses a NUL outright: answered as the poisoned text it is, not a 500.
+            return Render(http, antiforgery, "/",
+                $"用户名或密码含有不允许的字符。 The form holds a character that is not allowed ({PopInfo.Domain.Validation.FreeText.ControlCharacter}).", StatusCodes.Status400BadRequest);
+        }
+
+        if (!valid)
         {
             return Results.BadRequest();
         }
@@ -35,6 +48,13 @@ public static class SignInPage
         var returnUrl = Local(form["returnUrl"]);
         var userName = ((string?)form["userName"])?.Trim() ?? "";
         var password = (string?)form["password"] ?? "";
+        // Refused before it reaches the rate-limit counter or the audit, which would carry it into the database.
+        if (TextViolations.Of("userName", userName) is { } poisoned)
+        {
+            return Render(http, antiforgery, returnUrl,
+                $"用户名含有不允许的字符。 The user name holds a character that is not allowed ({poisoned.Rule}).", StatusCodes.Status400BadRequest);
+        }
+
         // Every attempt counts, per address and per account name (rate limits), before any password is checked.
         var limited = await limits.HitSignInAsync(http, userName, ct);
         if (!limited.Allowed)
@@ -66,7 +86,7 @@ public static class SignInPage
 
     /// <summary>Only a path of this site (no scheme, no host, no "//"): never an open redirect.</summary>
     private static string Local(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/";
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && TextViolations.Of("returnUrl", url) is null ? url : "/";
 
     private static IResult Render(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
     {

@@ -46,6 +46,16 @@ public static class Problem
         Extensions = { ["field"] = "expectedVersion", ["rule"] = "version.current", ["currentVersion"] = current },
     };
 
+    /// <summary>The caller is known but may not do this, under the named rule.</summary>
+    public static ProblemDetails Forbidden(string rule, string detail) => new()
+    {
+        Type = ProblemTypes.Forbidden,
+        Title = "Not allowed.",
+        Status = StatusCodes.Status403Forbidden,
+        Detail = detail,
+        Extensions = { ["rule"] = rule },
+    };
+
     public static ProblemDetails Conflict(string field, string rule, string detail) => new()
     {
         Type = ProblemTypes.Conflict,

@@ -15,6 +15,12 @@ public static class PlatformScopes
     /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
     public const string IdentityAdmin = "identity.admin";
 
+    /// <summary>
+    /// Move the desk's existing accounts into the provider, password hashes kept (the collection service's client
+    /// only, while the move lasts: <c>PopInfo:Identity:AccountImport</c> turns it off).
+    /// </summary>
+    public const string IdentityImport = "identity.import";
+
     /// <summary>Administer the exchange: departments, subscriptions, dead letters, held records (administrators).</summary>
     public const string ExchangeAdmin = "exchange.admin";
 
@@ -37,6 +43,7 @@ public static class PlatformScopes
         [RegistryRead] = Audience("registry"),
         [RegistryWrite] = Audience("registry"),
         [IdentityAdmin] = Audience("identity"),
+        [IdentityImport] = Audience("identity"),
         [ExchangeAdmin] = Audience("exchange"),
         [ExchangeStatus] = Audience("exchange"),
         [ExchangeDepartment] = Audience("exchange"),

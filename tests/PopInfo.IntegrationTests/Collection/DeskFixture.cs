@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using PopInfo.Domain.Regions;
@@ -8,13 +7,11 @@ namespace PopInfo.IntegrationTests.Collection;
 
 /// <summary>
 /// The registry and the collection desk on one PostgreSQL database (a schema each) and a RabbitMQ virtual
-/// host of their own: the distributed mode, in one test process. Accounts: a collector for each of two
-/// communities of one street, that street's supervisor, and the administrator.
+/// host of their own: the distributed mode, in one test process. People sign in at the tests' issuer: a collector
+/// for each of two communities of one street, that street's supervisor, and an administrator.
 /// </summary>
 public sealed class DeskFixture : IAsyncLifetime
 {
-    public const string Password = "collector-password-1";
-
     public string Database { get; private set; } = "";
     public Uri VirtualHost { get; private set; } = null!;
     public RegistryHost Registry { get; private set; } = null!;
@@ -32,11 +29,22 @@ public sealed class DeskFixture : IAsyncLifetime
         VirtualHost = await TestInfrastructure.CreateVirtualHostAsync();
         StartRegistry();
         Desk = new CollectionHost(RegistryHost.DistributedSettings(Database, VirtualHost), () => new RegistryForwarder(this));
-        using var admin = await SignInAsync("admin", CollectionHost.AdminPassword);
-        await CreateAccountAsync(admin, new { userName = "collector-a", displayName = "张丽", role = "collector", communityCode = CommunityA, password = Password });
-        await CreateAccountAsync(admin, new { userName = "collector-b", displayName = "李强", role = "collector", communityCode = CommunityB, password = Password });
-        await CreateAccountAsync(admin, new { userName = "supervisor", displayName = "王敏", role = "supervisor", streetCode = Street, password = Password });
+        Add(new TestPerson("collector-a", "张丽", "collector", CommunityA));
+        Add(new TestPerson("collector-b", "李强", "collector", CommunityB));
+        Add(new TestPerson("supervisor", "王敏", "supervisor", Street));
+        Add(new TestPerson("admin", "管理员", "admin", null));
     }
+
+    private readonly Dictionary<string, string> hints = [];
+
+    /// <summary>Makes a person known at the issuer, to sign in by their user name.</summary>
+    public void Add(TestPerson person) => hints[person.UserName] = TestIssuer.Shared.People.Add(person);
+
+    /// <summary>The person's account is disabled at the issuer: their refresh tokens are refused from now on.</summary>
+    public void Disable(string userName) => TestIssuer.Shared.People.Disable(hints[userName]);
+
+    /// <summary>The person's key at the issuer (OpenID Connect login_hint).</summary>
+    public string HintOf(string userName) => hints[userName];
 
     /// <summary>(Re)starts the registry on the same database and virtual host.</summary>
     public void StartRegistry()
@@ -69,17 +77,8 @@ public sealed class DeskFixture : IAsyncLifetime
         }
     }
 
-    public async Task<HttpClient> SignInAsync(string userName, string password = Password)
-    {
-        var client = Desk.CreateBrowserLikeClient();
-        var (status, body) = await client.PostAsync("/api/v1/session", new { userName, password });
-        if (status != 200)
-        {
-            throw new InvalidOperationException($"Sign-in of {userName} failed: {status} {body}");
-        }
-
-        return client;
-    }
+    /// <summary>A browser-like client of the desk, signed in at the issuer as the person.</summary>
+    public Task<HttpClient> SignInAsync(string userName) => DeskSignIn.SignInAsync(Desk.CreateBrowserLikeClient(), hints[userName]);
 
     /// <summary>Registers a living resident of community A directly at the registry; returns (personId, idNumber).</summary>
     public async Task<(Guid PersonId, string IdNumber, int Version)> RegisterResidentAsync(string? sex = null)
@@ -124,14 +123,5 @@ public sealed class DeskFixture : IAsyncLifetime
         await StopRegistryAsync();
         await TestInfrastructure.DropDatabaseAsync(Database);
         await TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
-    }
-
-    private static async Task CreateAccountAsync(HttpClient admin, object account)
-    {
-        using var response = await admin.PostAsJsonAsync("/api/v1/accounts", account);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Creating an account failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
     }
 }

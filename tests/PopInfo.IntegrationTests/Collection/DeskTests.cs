@@ -165,42 +165,19 @@ public sealed class DeskTests(DeskFixture fixture) : IClassFixture<DeskFixture>
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_an_account_until_an_administrator_unlocks_it()
-    {
-        using var admin = await fixture.SignInAsync("admin", CollectionHost.AdminPassword);
-        (await admin.PostAsync("/api/v1/accounts", new { userName = "careless", displayName = "周", role = "collector", communityCode = fixture.CommunityA, password = DeskFixture.Password }))
-            .Status.Equals(201);
-        using var client = fixture.Desk.CreateBrowserLikeClient();
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.Equal(401, (await client.PostAsync("/api/v1/session", new { userName = "careless", password = "wrong-password" })).Status);
-        }
-
-        var (locked, problem) = await client.PostAsync("/api/v1/session", new { userName = "careless", password = "wrong-password" });
-        Assert.Equal(423, locked);
-        Assert.Equal("account.locked", (string)problem["rule"]!);
-        Assert.Equal(423, (await client.PostAsync("/api/v1/session", new { userName = "careless", password = DeskFixture.Password })).Status);
-        // An unknown user is answered like a wrong password.
-        Assert.Equal(401, (await client.PostAsync("/api/v1/session", new { userName = "nobody-here", password = "wrong-password" })).Status);
-
-        Assert.Equal(204, (await admin.PostAsync("/api/v1/accounts/careless/unlock", new { })).Status);
-        Assert.Equal(200, (await client.PostAsync("/api/v1/session", new { userName = "careless", password = DeskFixture.Password })).Status);
-        Assert.Equal(6, await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.audit_log WHERE action = 'sign-in' AND target = 'careless' AND outcome = 'refused'"));
-        Assert.Equal(0, await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.accounts WHERE password_hash LIKE '%" + DeskFixture.Password + "%'"));
-    }
-
-    [Fact]
     public async Task The_sign_in_cookie_is_Secure_when_the_request_came_over_HTTPS()
     {
-        static async Task<string> SignInCookieAsync(HttpClient client)
-        {
-            using var response = await client.PostAsync("/api/v1/session", System.Net.Http.Json.JsonContent.Create(new { userName = "collector-a", password = DeskFixture.Password }));
-            Assert.Equal(200, (int)response.StatusCode);
-            return Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("popinfo.desk=", StringComparison.Ordinal));
-        }
+        async Task<string> SignInCookieAsync(HttpClient client) =>
+            Assert.Single(await DeskSignIn.SignInCookiesAsync(client, fixture.HintOf("collector-a")), c => c.StartsWith("popinfo.desk=", StringComparison.Ordinal));
 
-        using var https = fixture.Desk.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
-        using var http = fixture.Desk.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost") });
+        using var https = fixture.Desk.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://localhost"), HandleCookies = true, AllowAutoRedirect = false,
+        });
+        using var http = fixture.Desk.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("http://localhost"), HandleCookies = true, AllowAutoRedirect = false,
+        });
 
         var overHttps = await SignInCookieAsync(https);
         var overHttp = await SignInCookieAsync(http);
@@ -212,19 +189,5 @@ public sealed class DeskTests(DeskFixture fixture) : IClassFixture<DeskFixture>
             Assert.Contains("; httponly", c, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("; samesite=strict", c, StringComparison.OrdinalIgnoreCase);
         });
-    }
-
-    [Fact]
-    public async Task Only_an_administrator_manages_accounts()
-    {
-        using var collector = await fixture.SignInAsync("collector-a");
-        var (status, _) = await collector.PostAsync("/api/v1/accounts", new { userName = "sneaky", displayName = "x", role = "admin", password = "0123456789ab" });
-        Assert.Equal(403, status);
-        using var admin = await fixture.SignInAsync("admin", CollectionHost.AdminPassword);
-        var (bad, problem) = await admin.PostAsync("/api/v1/accounts", new { userName = "x", displayName = "", role = "collector", communityCode = "320200", password = "short" });
-        Assert.Equal(400, bad);
-        Assert.Contains(("userName", "user-name.format"), problem.Violations());
-        Assert.Contains(("communityCode", "region.community"), problem.Violations());
-        Assert.Contains(("password", "password.length"), problem.Violations());
     }
 }

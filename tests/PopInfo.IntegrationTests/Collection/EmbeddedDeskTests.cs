@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using PopInfo.Domain.Regions;
 using PopInfo.Testing;
 
@@ -7,8 +6,6 @@ namespace PopInfo.IntegrationTests.Collection;
 /// <summary>The desk's behaviour in the embedded mode — SQLite and the in-memory bus, all services in one process.</summary>
 public sealed class EmbeddedDeskFixture : IAsyncLifetime
 {
-    public const string Password = "collector-password-1";
-
     public EmbeddedPlatform Platform { get; } = new();
     public HttpClient Registry { get; private set; } = null!;
     public string CommunityA { get; } = RegionCatalogue.Wuxi.Communities[0].Code;
@@ -18,20 +15,18 @@ public sealed class EmbeddedDeskFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Registry = Platform.ClientOf(5101);
-        using var admin = await SignInAsync("admin", CollectionHost.AdminPassword);
         foreach (var (user, community) in new[] { ("collector-a", CommunityA), ("collector-b", CommunityB), ("collector-c", CommunityC) })
         {
-            using var created = await admin.PostAsJsonAsync("/api/v1/accounts", new { userName = user, displayName = "采集员", role = "collector", communityCode = community, password = Password });
-            created.EnsureSuccessStatusCode();
+            hints[user] = TestIssuer.Shared.People.Add(new TestPerson(user, "采集员", "collector", community));
         }
+
+        await Task.CompletedTask;
     }
 
-    public async Task<HttpClient> SignInAsync(string userName, string password = Password)
-    {
-        var desk = Platform.ClientOf(5102);
-        var (status, body) = await desk.PostAsync("/api/v1/session", new { userName, password });
-        return status == 200 ? desk : throw new InvalidOperationException($"Sign-in of {userName}: {status} {body}");
-    }
+    private readonly Dictionary<string, string> hints = [];
+
+    /// <summary>A client of the desk, signed in at the tests' issuer as the person.</summary>
+    public Task<HttpClient> SignInAsync(string userName) => DeskSignIn.SignInAsync(Platform.ClientOf(5102), hints[userName]);
 
     public async Task<string> RegisterResidentAsync(string community)
     {

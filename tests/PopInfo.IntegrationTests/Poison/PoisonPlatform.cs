@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PopInfo.Domain.Regions;
 using PopInfo.Testing;
@@ -8,11 +7,11 @@ namespace PopInfo.IntegrationTests.Poison;
 /// <summary>
 /// The three services that take input from outside — the registry, the collection desk and the exchange — on
 /// one database product: PostgreSQL with RabbitMQ (a database and a virtual host of their own), or SQLite with
-/// the in-memory bus (a folder of their own). The desk has one collector, for <see cref="Community"/>.
+/// the in-memory bus (a folder of their own) — and the identity provider, where people's accounts are kept. The desk
+/// has one collector, for <see cref="Community"/>, signed in at the tests' issuer.
 /// </summary>
 public abstract class PoisonPlatform : IAsyncLifetime
 {
-    public const string Password = "collector-password-1";
     public const string Collector = "poison-collector";
 
     public string Community { get; } = RegionCatalogue.Wuxi.Communities[0].Code;
@@ -22,9 +21,15 @@ public abstract class PoisonPlatform : IAsyncLifetime
     public HttpClient RegistryClient { get; private set; } = null!;
     public HttpClient ExchangeAdmin { get; private set; } = null!;
 
-    /// <summary>The desk's administrator and the collector, each signed in once for the class (hashing a password is slow on purpose).</summary>
-    public HttpClient DeskAdmin { get; private set; } = null!;
+    /// <summary>The collector's key at the tests' issuer.</summary>
+    public string CollectorHint { get; private set; } = "";
+
+    /// <summary>The collector, signed in once for the class.</summary>
     public HttpClient DeskCollector { get; private set; } = null!;
+
+    /// <summary>The identity provider on the same database, and an administrator's client of it.</summary>
+    public IdentityHost Identity { get; private set; } = null!;
+    public HttpClient IdentityAdmin { get; private set; } = null!;
 
     /// <summary>True when departments get RabbitMQ accounts (PostgreSQL with RabbitMQ), so that AMQP pushes can be tried.</summary>
     public abstract bool HasBroker { get; }
@@ -46,18 +51,10 @@ public abstract class PoisonPlatform : IAsyncLifetime
         Exchange = new ExchangeHost(settings, () => Registry.Server.CreateHandler());
         ExchangeAdmin = Exchange.CreateAdminClient();
 
-        DeskAdmin = await SignInAsync("admin", CollectionHost.AdminPassword);
-        using var created = await DeskAdmin.PostAsJsonAsync("/api/v1/accounts",
-            new { userName = Collector, displayName = "采集员", role = "collector", communityCode = Community, password = Password });
-        created.EnsureSuccessStatusCode();
-        DeskCollector = await SignInAsync(Collector);
-    }
-
-    public async Task<HttpClient> SignInAsync(string userName, string password = Password)
-    {
-        var client = Desk.CreateBrowserLikeClient();
-        var (status, body) = await client.PostAsync("/api/v1/session", new { userName, password });
-        return status == 200 ? client : throw new InvalidOperationException($"Sign-in of {userName}: {status} {body}");
+        Identity = new IdentityHost(new Dictionary<string, string?>(settings) { ["PopInfo:Identity:AdminPassword"] = IdentityHost.AdminPassword });
+        IdentityAdmin = Identity.CreateAdminClient();
+        CollectorHint = TestIssuer.Shared.People.Add(new TestPerson(Collector, "采集员", "collector", Community));
+        DeskCollector = await DeskSignIn.SignInAsync(Desk.CreateBrowserLikeClient(), CollectorHint);
     }
 
     /// <summary>Registers a living resident of <see cref="Community"/>; returns the person id and identity number.</summary>
@@ -84,8 +81,9 @@ public abstract class PoisonPlatform : IAsyncLifetime
     {
         RegistryClient.Dispose();
         ExchangeAdmin.Dispose();
-        DeskAdmin.Dispose();
+        IdentityAdmin.Dispose();
         DeskCollector.Dispose();
+        await Identity.DisposeAsync();
         await Exchange.DisposeAsync();
         await Desk.DisposeAsync();
         await Registry.DisposeAsync();

@@ -74,12 +74,14 @@ public sealed class AuditChainTests
             var settings = roles.Settings("collection");
             await using var first = new CollectionHost(settings, null);
             await using var second = new CollectionHost(settings, null);
-            var clients = new[] { first.CreateClient(), second.CreateClient() };
+            var hosts = new[] { first, second };
 
-            // Each refused sign-in is audited on its own connection, by either instance.
-            var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
-                clients[i % 2].PostAsync("/api/v1/session", new { userName = $"nobody-{i}", password = "not-a-password" })));
-            Assert.All(answers, a => Assert.True(a.Status == 401, $"{a.Status} {a.Body}"));
+            // Each sign-in is audited on its own connection, by either instance.
+            await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+            {
+                var hint = TestIssuer.Shared.People.Add(new TestPerson($"chained-{i}", "采集员", "collector", People.Community));
+                using var browser = await DeskSignIn.SignInAsync(hosts[i % 2].CreateBrowserLikeClient(), hint);
+            }));
 
             var (code, output) = await VerifyAsync("verify", "--provider", "PostgreSql", "--connection-string", roles.RuntimeConnectionString("collection"), "--service", "collection");
             Assert.True(code == 0, output);
@@ -158,13 +160,13 @@ public sealed class AuditChainTests
         Assert.Contains($"identity.audit_log: BROKEN at id {edited}: row {edited} of audit_log does not match its hash: the row was edited", broken, StringComparison.Ordinal);
     }
 
-    /// <summary>Audited actions: the desk's sign-ins (one refused), the exchange's department and its subscription.</summary>
+    /// <summary>Audited actions: the desk's sign-ins (two refused), the exchange's department and its subscription.</summary>
     private static async Task DeskAndExchangeActionsAsync(HttpClient desk, HttpClient exchangeAdmin)
     {
-        await desk.PostAsync("/api/v1/session", new { userName = "admin", password = "wrong-password-1" });
-        var (signedIn, body) = await desk.PostAsync("/api/v1/session", new { userName = "admin", password = CollectionHost.AdminPassword });
-        Assert.True(signedIn == 200, body.ToJsonString());
-        await desk.PostAsync("/api/v1/session", new { userName = "nobody", password = "wrong-password-2" });
+        var people = TestIssuer.Shared.People;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => DeskSignIn.SignInAsync(desk, people.Add(new TestPerson("audit-planner", "规划", "planner", null))));
+        await DeskSignIn.SignInAsync(desk, people.Add(new TestPerson("audit-collector", "采集员", "collector", People.Community)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => DeskSignIn.SignInAsync(desk, people.Add(new TestPerson("audit-nowhere", "采集员", "collector", null))));
 
         var code = "audit-" + Guid.NewGuid().ToString("N")[..6];
         var (created, department) = await exchangeAdmin.PostAsync("/api/v1/departments", new { code, name = "审计", contact = "0510-1" });

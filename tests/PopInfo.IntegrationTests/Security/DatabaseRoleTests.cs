@@ -79,9 +79,11 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
         var (found, read) = await registry.GetJsonAsync($"/api/v1/persons/{(string)person["personId"]!}");
         Assert.True(found == 200, $"looking the person up: {found} {read}");
 
-        using var desk = fixture.Desk.CreateBrowserLikeClient();
-        var (signedIn, session) = await desk.PostAsync("/api/v1/session", new { userName = "admin", password = CollectionHost.AdminPassword });
-        Assert.True(signedIn == 200, $"signing in at the desk: {signedIn} {session}");
+        // A sign-in at the desk is audited by the collection's runtime role.
+        using var desk = await DeskSignIn.SignInAsync(fixture.Desk.CreateBrowserLikeClient(),
+            TestIssuer.Shared.People.Add(new TestPerson("roles-collector", "采集员", "collector", People.Community)));
+        var (signedIn, session) = await desk.GetJsonAsync("/api/v1/session");
+        Assert.True(signedIn == 200, $"the desk's session: {signedIn} {session}");
 
         using var exchange = fixture.Exchange.CreateAdminClient();
         var (listed, departments) = await exchange.GetJsonAsync("/api/v1/service");

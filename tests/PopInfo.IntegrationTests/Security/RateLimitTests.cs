@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +10,8 @@ using PopInfo.Testing;
 namespace PopInfo.IntegrationTests.Security;
 
 /// <summary>
-/// Rate limits counted in the service's database: sign-in per address and per account name at the provider's page and the
-/// desk's session API, look-ups per caller at the registry, on SQLite and PostgreSQL, and one counter for two instances.
+/// Rate limits counted in the service's database: sign-in per address and per account name at the provider's page (the
+/// desk signs people in there), look-ups per caller at the registry, on SQLite and PostgreSQL, and one counter for two instances.
 /// Windows are a day long in these tests, so that a test's requests all fall in one window.
 /// </summary>
 public sealed partial class RateLimitTests : IAsyncLifetime
@@ -38,7 +37,7 @@ public sealed partial class RateLimitTests : IAsyncLifetime
 
     public static TheoryData<string, string> ServicesAndDatabases => new()
     {
-        { "identity", "Sqlite" }, { "identity", "PostgreSql" }, { "desk", "Sqlite" }, { "desk", "PostgreSql" },
+        { "identity", "Sqlite" }, { "identity", "PostgreSql" },
     };
 
     [Theory]
@@ -104,17 +103,6 @@ public sealed partial class RateLimitTests : IAsyncLifetime
 
         var desk = new CollectionHost(settings, null);
         hosts.Add(desk);
-        using (var admin = desk.Server.ClientFrom("10.3.0.1"))
-        {
-            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/v1/session", new { userName = "admin", password = CollectionHost.AdminPassword })).StatusCode);
-            foreach (var userName in new[] { "zhou.li", "chen.jie" })
-            {
-                using var created = await admin.PostAsJsonAsync("/api/v1/accounts",
-                    new { userName, displayName = "采集员", role = "collector", communityCode = People.Community, password = "collector-password-1" });
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            }
-        }
-
         using var zhou = await DeskSessionAsync(desk, "zhou.li");
         using var chen = await DeskSessionAsync(desk, "chen.jie");
         // No registry behind this desk: a look-up that is let through is answered 503 (registry.available).
@@ -125,12 +113,8 @@ public sealed partial class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await chen.GetAsync($"/api/v1/persons?name=陈")).StatusCode);
     }
 
-    private static async Task<HttpClient> DeskSessionAsync(CollectionHost desk, string userName)
-    {
-        var client = desk.Server.ClientFrom("10.3.0.2");
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/session", new { userName, password = "collector-password-1" })).StatusCode);
-        return client;
-    }
+    private static Task<HttpClient> DeskSessionAsync(CollectionHost desk, string userName) =>
+        DeskSignIn.SignInAsync(desk.Server.ClientFrom("10.3.0.2"), TestIssuer.Shared.People.Add(new TestPerson(userName, "采集员", "collector", People.Community)));
 
     [Fact]
     public async Task Two_registry_instances_on_one_PostgreSQL_database_share_the_counter()
@@ -189,32 +173,13 @@ public sealed partial class RateLimitTests : IAsyncLifetime
         Assert.Equal(limit, attempt.Limit);
     }
 
-    /// <summary>A sign-in attempt with a wrong password at the provider's page or the desk's API, from an address.</summary>
+    /// <summary>A sign-in attempt with a wrong password at the provider's page, from an address.</summary>
     private async Task<Func<string, string, Task<Attempt>>> SignInServiceAsync(string service, string provider, Dictionary<string, string?> limits)
     {
         var database = await DatabaseSettingsAsync(provider, service);
         foreach (var (key, value) in limits)
         {
             database[key] = value;
-        }
-
-        if (service == "desk")
-        {
-            var desk = new CollectionHost(database, null);
-            hosts.Add(desk);
-            return async (address, userName) =>
-            {
-                using var client = desk.Server.ClientFrom(address);
-                using var response = await client.PostAsJsonAsync("/api/v1/session", new { userName, password = "not-the-password" });
-                var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-                if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    Assert.Equal("rate.limit", (string?)body["rule"]);
-                    Assert.Equal((int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds, (int)body["retryAfterSeconds"]!);
-                }
-
-                return new Attempt((int)response.StatusCode, (int?)response.Headers.RetryAfter?.Delta?.TotalSeconds, (string?)body["limit"]);
-            };
         }
 
         var identity = new IdentityHost(database);
