@@ -59,6 +59,9 @@ public static class DeskAuthentication
             oidc.SignInScheme = Scheme;
             oidc.Authority = authority;
             oidc.RequireHttpsMetadata = !new Uri(authority).IsLoopback;
+            // The provider's key set is read again hourly, as every service's (PlatformAuthentication): keys are published
+            // hours ahead of use (PopInfo:Identity:SigningKeyPublishAhead), so sign-in never meets an unknown one.
+            oidc.AutomaticRefreshInterval = TimeSpan.FromHours(1);
             oidc.ClientId = options.ClientId;
             oidc.ClientSecret = string.IsNullOrEmpty(options.ClientSecret) ? null : options.ClientSecret;
             oidc.ResponseType = OpenIdConnectResponseType.Code;
