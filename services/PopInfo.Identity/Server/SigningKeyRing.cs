@@ -44,7 +44,7 @@ public sealed class SigningKeyRing(
 {
     private readonly SemaphoreSlim refreshing = new(1, 1);
     private CancellationTokenSource changed = new();
-    private Snapshot? current;
+    private volatile Snapshot? current;
 
     /// <summary>The keys in use, in OpenIddict's order.</summary>
     public sealed record Snapshot(IReadOnlyList<SigningCredentials> Signing, IReadOnlyList<EncryptingCredentials> Encryption, string Fingerprint);
