@@ -97,6 +97,42 @@ public sealed class BrokerUserTests(ExchangeFixture fixture) : IClassFixture<Exc
         Assert.Equal((string)answered["registry"]!["personId"]!, (string?)born.Json["subject"]);
     }
 
+    [Fact]
+    public async Task A_command_sent_before_the_registry_bound_its_exchange_is_returned_and_sent_again_not_lost()
+    {
+        // The state of a broker on which the registry never started: the command exchange routes nowhere.
+        using var http = await TestInfrastructure.ManagementClientAsync();
+        var vhost = Uri.EscapeDataString(fixture.Desk.VirtualHost.AbsolutePath.TrimStart('/'));
+        var binding = $"api/bindings/{vhost}/e/popinfo.registry.command-requests/e/popinfo.registry.commands";
+        await QueueExistsAsync("popinfo.registry.commands");
+        var published = await PublishedToCommandExchangeAsync(http, vhost);
+        (await http.DeleteAsync($"{binding}/~")).EnsureSuccessStatusCode();
+        JsonObject form;
+        using var collector = await fixture.Desk.SignInAsync("collector-a");
+        try
+        {
+            var mother = await fixture.Desk.RegisterResidentAsync(sex: "2");
+            (var status, form) = await collector.PostAsync("/api/v1/forms", DeskForms.Birth(mother.IdNumber));
+            Assert.True(status == 201, form.ToJsonString());
+            // The desk has sent it (the broker counts it, within its 5-second statistics interval) and it is still waiting.
+            await Eventually.TrueAsync(async () => await PublishedToCommandExchangeAsync(http, vhost) > published, TimeSpan.FromSeconds(30), "the desk to send the command");
+            Assert.Equal("submitted", (string?)(await collector.GetJsonAsync($"/api/v1/forms/{form["id"]}")).Body["state"]);
+        }
+        finally
+        {
+            (await http.PostAsJsonAsync(binding, new { routing_key = "" })).EnsureSuccessStatusCode();
+        }
+
+        var answered = await DeskFixture.WaitForAnswerAsync(collector, Guid.Parse((string)form["id"]!), TimeSpan.FromSeconds(60));
+        Assert.True((string?)answered["state"] == "accepted", answered.ToJsonString());
+    }
+
+    private static async Task<long> PublishedToCommandExchangeAsync(HttpClient http, string vhost)
+    {
+        var exchange = await http.GetFromJsonAsync<JsonObject>($"api/exchanges/{vhost}/popinfo.registry.command-requests");
+        return (long?)exchange?["message_stats"]?["publish_in"] ?? 0;
+    }
+
     private async Task<IConnection> ConnectAsync(string service) =>
         await new ConnectionFactory { Uri = fixture.Desk.Broker.UriOf(service), AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
 
