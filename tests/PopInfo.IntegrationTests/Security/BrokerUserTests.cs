@@ -147,6 +147,8 @@ public sealed class BrokerUserTests(ExchangeFixture fixture) : IClassFixture<Exc
     /// <summary>Waits until the service owning <paramref name="queue"/> has declared it, so a refusal is about rights, not absence.</summary>
     private async Task QueueExistsAsync(string queue)
     {
+        // The desk's host starts on its first use; the registry's and the exchange's with the fixture.
+        _ = fixture.Desk.Desk.Server;
         using var http = await TestInfrastructure.ManagementClientAsync();
         var vhost = Uri.EscapeDataString(fixture.Desk.VirtualHost.AbsolutePath.TrimStart('/'));
         await Eventually.TrueAsync(async () =>
