@@ -98,6 +98,25 @@ public sealed class BrokerUserTests(ExchangeFixture fixture) : IClassFixture<Exc
     }
 
     [Fact]
+    public async Task A_client_suspended_at_the_identity_provider_reaches_the_exchange_both_as_their_own_users()
+    {
+        // The provider publishes ClientStatusChanged as popinfo-identity; the exchange consumes it as popinfo-exchange.
+        await using var identity = new IdentityHost(RegistryHost.DistributedSettings(fixture.Desk.Database, fixture.Desk.Broker.UriOf("identity")));
+        using var identityAdmin = identity.CreateAdminClient();
+        var civil = await fixture.CreateDepartmentAsync("civil");
+        var (created, client) = await identityAdmin.PostAsync("/api/v1/clients", new { departmentCode = civil.Code, displayName = "民政局" });
+        Assert.True(created == 201, client.ToJsonString());
+
+        var listed = (await identityAdmin.GetJsonArrayAsync("/api/v1/clients")).Body.Single(c => (string)c!["clientId"]! == $"dept-{civil.Code}")!;
+        var (suspended, answer) = await identityAdmin.PostAsync($"/api/v1/clients/dept-{civil.Code}/suspend",
+            new { expectedVersion = (int)listed["version"]!, reason = "审计暂停" });
+
+        Assert.True(suspended == 200, answer.ToJsonString());
+        await Eventually.TrueAsync(async () => (string?)(await fixture.Admin.GetJsonAsync($"/api/v1/departments/{civil.Code}")).Body["status"] == "suspended",
+            TimeSpan.FromSeconds(30), "the exchange's department suspended");
+    }
+
+    [Fact]
     public async Task A_command_sent_before_the_registry_bound_its_exchange_is_returned_and_sent_again_not_lost()
     {
         // The state of a broker on which the registry never started: the command exchange routes nowhere.
