@@ -11,6 +11,7 @@
 #   ensure_rabbitmq   install if absent, configure, start if not answering, ensure user
 #   ensure_infra      both of the above
 #   ensure_service_db_roles SECRETS_FILE SERVICE...  each service's owner and runtime roles and schema
+#   ensure_service_broker_users SECRETS_FILE PERMISSIONS_COMMAND...  each service's RabbitMQ user
 #   stop_postgres / stop_rabbitmq / stop_infra
 #   infra_status      prints whether each service answers
 #   ensure_chromium   installs Debian's chromium and fonts if absent (browser tests)
@@ -393,6 +394,39 @@ ensure_rabbitmq() {
         infra_err "RabbitMQ user $u cannot log in to the management API"; return 1
     fi
     infra_log "RabbitMQ ready: amqp://$u:***@127.0.0.1:$POPINFO_RABBITMQ_AMQP_PORT/ management http://127.0.0.1:$POPINFO_RABBITMQ_MGMT_PORT/"
+}
+
+# Each service's own RabbitMQ user popinfo-<service> on vhost /, no tag, with the permissions PERMISSIONS_COMMAND prints
+# (popinfo-broker-users: "service user configure write read", tab-separated, one service a line — the patterns are
+# BrokerPermissions' in ServiceDefaults, never copied here). Passwords are generated once into SECRETS_FILE (0600,
+# "user=password" lines) and reused; they go to curl on its standard input, never on a command line.
+#   ensure_service_broker_users SECRETS_FILE PERMISSIONS_COMMAND...
+ensure_service_broker_users() {
+    local secrets="$1" service user configure write read password lines
+    shift
+    mkdir -p "$(dirname "$secrets")"
+    chmod 700 "$(dirname "$secrets")"
+    (umask 077 && touch "$secrets")
+    chmod 600 "$secrets"
+    lines="$("$@")" || { infra_err "could not list the services' broker permissions ($*)"; return 1; }
+    while IFS=$'\t' read -r service user configure write read; do
+        [[ -n "$user" ]] || continue
+        grep -q "^${user}=" "$secrets" ||
+            printf '%s=%s\n' "$user" "$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32)" >>"$secrets"
+        password="$(sed -n "s/^${user}=//p" "$secrets")"
+        # printf is a builtin (no process shows the password); the patterns' backslashes are doubled for JSON.
+        if ! printf '{"password":"%s","tags":""}' "$password" | _rabbit_api_stdin PUT "/users/$user" ||
+            ! printf '{"configure":"%s","write":"%s","read":"%s"}' "${configure//\\/\\\\}" "${write//\\/\\\\}" "${read//\\/\\\\}" |
+            _rabbit_api_stdin PUT "/permissions/%2F/$user"; then
+            infra_err "could not create the RabbitMQ user $user of $service or grant its permissions"; return 1
+        fi
+    done <<<"$lines"
+    infra_log "RabbitMQ users of the services: $(cut -f2 <<<"$lines" | tr '\n' ' ')(passwords in $secrets)"
+}
+
+_rabbit_api_stdin() { # METHOD PATH, the JSON body on stdin - as guest (loopback only)
+    curl -fsS --max-time 5 -u guest:guest -X "$1" -H 'content-type: application/json' --data-binary @- \
+        "http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/api$2" >/dev/null
 }
 
 stop_rabbitmq() {

@@ -19,7 +19,10 @@
 #                                         POPINFO_DB_CONNECTION_STRING with PopInfo__Database__AllowSuperuser=true
 #   POPINFO_DB_CONNECTION_STRING [Host=127.0.0.1;Port=5432;Username=popinfo;Password=popinfo;Database=popinfo]
 #                                         (only with POPINFO_DB_ROLES=0)
-#   POPINFO_RABBITMQ_URI    [amqp://popinfo:popinfo@127.0.0.1:5672/]
+#   POPINFO_BROKER_USERS    [1]           1: each service its own RabbitMQ user popinfo-<service> (below); 0: every
+#                                         service as POPINFO_RABBITMQ_URI's user, the old way
+#   POPINFO_RABBITMQ_URI    [amqp://popinfo:popinfo@127.0.0.1:5672/]  the administrator's (POPINFO_BROKER_USERS=1: only the
+#                                         exchange's provisioning credential is taken from it)
 #   POPINFO_READY_TIMEOUT   [120]         seconds to wait for every /health/ready to return 200
 #   POPINFO_RUN_DIR         [./run]       logs in <run>/logs/<service>.log, pids in <run>/pids/<service>.pid
 #   plus the PostgreSQL/RabbitMQ settings documented in deploy/local/infra.sh.
@@ -29,7 +32,9 @@
 # popinfo_<service>), PopInfo__Database__MigrationConnectionString (as popinfo_<service>_owner, used
 # only to migrate at start), PopInfo__Bus__Transport=RabbitMq, PopInfo__Bus__RabbitMqUri,
 # MASSTRANSIT_USAGE_TELEMETRY=false. The roles' generated passwords are in <run>/secrets/postgres-roles
-# (mode 0600; docs/database-roles.md).
+# (mode 0600; docs/database-roles.md). The bus URI is the service's own RabbitMQ user's, whose generated password
+# is in <run>/secrets/rabbitmq-users (0600); the exchange also gets PopInfo__Exchange__RabbitMqManagementUser and
+# __Password, the administrator's, used only to provision departments (docs/security.md, "Broker users").
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -53,6 +58,7 @@ POPINFO_IDENTITY_PORT="${POPINFO_IDENTITY_PORT:-5107}"
 POPINFO_DB_CONNECTION_STRING="${POPINFO_DB_CONNECTION_STRING:-Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}}"
 POPINFO_DB_ROLES="${POPINFO_DB_ROLES:-1}"
 POPINFO_RABBITMQ_URI="${POPINFO_RABBITMQ_URI:-amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/}"
+POPINFO_BROKER_USERS="${POPINFO_BROKER_USERS:-1}"
 POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
 POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
 
@@ -105,6 +111,15 @@ db_connection_string() { # popinfo_registry -> connection string as that role
     echo "Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=$1;Password=${password};Database=${POPINFO_PG_DATABASE}"
 }
 
+BROKER_SECRETS="$RUN_DIR/secrets/rabbitmq-users"
+broker_uri() { # registry -> the bus URI as popinfo-registry (or POPINFO_RABBITMQ_URI with POPINFO_BROKER_USERS=0)
+    [[ "$POPINFO_BROKER_USERS" == 1 ]] || { echo "$POPINFO_RABBITMQ_URI"; return; }
+    local user="popinfo-$1" password
+    password="$(sed -n "s/^${user}=//p" "$BROKER_SECRETS")"
+    [[ -n "$password" ]] || die "no RabbitMQ password for $user in $BROKER_SECRETS"
+    echo "amqp://${user}:${password}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"
+}
+
 # Is the pid in <service>.pid alive and really that service (pids get reused)?
 svc_running_pid() {
     local name="$1" pidf="$RUN_DIR/pids/$1.pid" pid
@@ -152,7 +167,14 @@ start_service() {
             export PopInfo__Database__AllowSuperuser=true
         fi
         export PopInfo__Bus__Transport=RabbitMq
-        export PopInfo__Bus__RabbitMqUri="$POPINFO_RABBITMQ_URI"
+        PopInfo__Bus__RabbitMqUri="$(broker_uri "$name")"
+        export PopInfo__Bus__RabbitMqUri
+        if [[ "$name" == exchange && "$POPINFO_BROKER_USERS" == 1 ]]; then
+            # Departments' users need the administrator tag: that credential is the exchange's for provisioning only.
+            export PopInfo__Exchange__RabbitMqManagementUrl="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/"
+            export PopInfo__Exchange__RabbitMqManagementUser="$POPINFO_RABBITMQ_USER"
+            export PopInfo__Exchange__RabbitMqManagementPassword="$POPINFO_RABBITMQ_PASSWORD"
+        fi
         export MASSTRANSIT_USAGE_TELEMETRY=false
         export PopInfo__Auth__Authority="$POPINFO_ISSUER" PopInfo__Identity__Issuer="$POPINFO_ISSUER"
         # The master key of the secrets this service stores (its Data Protection key ring): one per service, made
@@ -206,6 +228,14 @@ if [[ "$POPINFO_SKIP_BUILD" != 1 ]]; then
     dotnet build "$POPINFO_SOLUTION" -c "$POPINFO_CONFIGURATION" || die "build failed"
 fi
 
+if [[ "$POPINFO_BROKER_USERS" == 1 ]]; then
+    # After the build: the permissions come from the platform's own code (BrokerPermissions), through this tool.
+    broker_tool="$REPO_ROOT/tools/PopInfo.BrokerUsers/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/popinfo-broker-users.dll"
+    [[ -f "$broker_tool" ]] || die "$broker_tool not found (build failed, or POPINFO_SKIP_BUILD=1 without a build?)"
+    ensure_service_broker_users "$BROKER_SECRETS" dotnet "$broker_tool" "${services[@]}" ||
+        die "could not create the services' RabbitMQ users"
+fi
+
 for name in "${services[@]}"; do start_service "$name"; done
 
 say "waiting up to ${POPINFO_READY_TIMEOUT}s for /health/ready of: ${services[*]}"
@@ -238,6 +268,7 @@ done
 echo "    RabbitMQ management UI: http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/ (user ${POPINFO_RABBITMQ_USER})"
 echo "    PostgreSQL:             127.0.0.1:${POPINFO_PG_PORT}, database ${POPINFO_PG_DATABASE}"
 [[ "$POPINFO_DB_ROLES" == 1 ]] && echo "    PostgreSQL roles:       popinfo_<service> (runtime), popinfo_<service>_owner; passwords in $DB_SECRETS"
+[[ "$POPINFO_BROKER_USERS" == 1 ]] && echo "    RabbitMQ users:         popinfo-<service>; passwords in $BROKER_SECRETS"
 echo "    logs: $RUN_DIR/logs   stop: deploy/local/down.sh [--all]"
 identity_password="$REPO_ROOT/services/PopInfo.Identity/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/data/identity-admin-password.txt"
 if [[ -f "$identity_password" ]]; then

@@ -29,7 +29,11 @@ public static class CollectionModule
 
     public static IHostApplicationBuilder AddCollection(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly, auditTables: [AuditLog.Table.Name]);
+        // The key ring is insert-only like the audit trail: keys are only ever added.
+        builder.AddServiceDatabase(Name, typeof(CollectionModule).Assembly, auditTables: [AuditLog.Table.Name, DataProtectionKeyStore.Table]);
+        // The desk's session cookies and sign-in state on the service's key ring in its database (all instances).
+        builder.AddSecretProtection(Name);
+        builder.AddSessionKeyRing(Name);
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
         // People sign in at the identity provider (its sign-in limits and lockout apply there); the desk limits look-ups per person.
         builder.AddDeskAuthentication();

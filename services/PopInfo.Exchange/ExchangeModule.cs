@@ -84,13 +84,18 @@ public static class ExchangeModule
         }
 
         var amqp = bus.RabbitMqUri;
-        var credentials = Uri.UnescapeDataString(amqp.UserInfo).Split(':', 2);
         var virtualHost = amqp.AbsolutePath.Length <= 1 ? "/" : Uri.UnescapeDataString(amqp.AbsolutePath[1..]);
-        var management = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.RabbitMqManagementUrl
-            ?? new Uri($"http://{amqp.Host}:15672/");
+        var options = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
+        var management = options.RabbitMqManagementUrl ?? new Uri($"http://{amqp.Host}:15672/");
+        // The provisioning credential is kept apart from the messaging connection (BrokerConnection, the bus), which runs
+        // as the exchange's own broker user; only without one is the bus's user used (docs/security.md, "Broker users").
+        var busCredentials = Uri.UnescapeDataString(amqp.UserInfo).Split(':', 2);
+        var (user, password) = options.RabbitMqManagementUser is { Length: > 0 } provisioning
+            ? (provisioning, options.RabbitMqManagementPassword ?? "")
+            : (busCredentials[0], busCredentials.ElementAtOrDefault(1) ?? "");
         builder.Services.AddHttpClient(nameof(RabbitMqManagementAccounts))
             .AddTypedClient<IBrokerAccounts>((http, sp) => new RabbitMqManagementAccounts(
-                RabbitMqManagementAccounts.Configure(http, management, credentials[0], credentials.ElementAtOrDefault(1) ?? ""), virtualHost,
+                RabbitMqManagementAccounts.Configure(http, management, user, password), virtualHost,
                 sp.GetRequiredService<BrokerConnection>()));
         builder.Services.AddSingleton<BrokerConnection>();
         builder.Services.AddHostedService<AmqpDeliveryRelay>();

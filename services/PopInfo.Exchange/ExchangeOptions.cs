@@ -22,9 +22,19 @@ public sealed class ExchangeOptions
 
     /// <summary>
     /// RabbitMQ's management HTTP API, where departments' users and queues are provisioned. Unset: the
-    /// bus's host on port 15672 with the bus's user.
+    /// bus's host on port 15672.
     /// </summary>
     public Uri? RabbitMqManagementUrl { get; set; }
+
+    /// <summary>
+    /// The provisioning credential: a RabbitMQ user with the <c>administrator</c> tag (RabbitMQ 3.10 needs it to create
+    /// users), used only for the management API, never for messaging. Unset: the bus's user — only where that user is an
+    /// administrator (development); with a service user of its own (<c>popinfo-exchange</c>) departments cannot be made.
+    /// </summary>
+    public string? RabbitMqManagementUser { get; set; }
+
+    /// <summary>The provisioning credential's password (with <see cref="RabbitMqManagementUser"/>).</summary>
+    public string? RabbitMqManagementPassword { get; set; }
 
     /// <summary>Changes read from the register and projected in one transaction.</summary>
     [Range(1, 5000)]

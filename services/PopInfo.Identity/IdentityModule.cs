@@ -41,6 +41,8 @@ public static class IdentityModule
         // The key ring is insert-only as well: keys are only ever added.
         builder.AddServiceDatabase(Name, typeof(IdentityModule).Assembly, auditTables: ["audit_log", DataProtectionKeyStore.Table]);
         builder.AddSecretProtection(Name);
+        // The sign-in session's cookie and the pages' anti-forgery tokens on the provider's key ring in its database.
+        builder.AddSessionKeyRing(Name);
         builder.AddOpenApiDocument(Name, "PopInfo identity — the platform's identity provider");
         builder.AddPlatformAuthentication(Name);
         // Sign-in attempts per account name and per address, counted in the provider's database (all instances).

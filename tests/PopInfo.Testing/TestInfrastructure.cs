@@ -80,6 +80,16 @@ public static class TestInfrastructure
         using var response = await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(virtualHost.AbsolutePath.TrimStart('/'))}");
     }
 
+    /// <summary>The broker's management API as the test server's administrator.</summary>
+    public static async Task<HttpClient> ManagementClientAsync() => ManagementClient(await RabbitMqAsync());
+
+    /// <summary>The broker's management API address.</summary>
+    public static async Task<Uri> RabbitMqManagementAsync()
+    {
+        await EnsureStartedAsync();
+        return rabbitMqManagement!;
+    }
+
     private static HttpClient ManagementClient(Uri broker)
     {
         var http = new HttpClient { BaseAddress = rabbitMqManagement };

@@ -14,6 +14,13 @@ public sealed record ApplyRegistryCommand
     /// <summary>The registry's queue for command messages.</summary>
     public const string QueueName = "popinfo.registry.commands";
 
+    /// <summary>
+    /// The fanout exchange senders send commands to, bound to the registry's queue. Not the queue's own name: RabbitMQ
+    /// rights are granted per name, exchange and queue alike, so a sender allowed to declare and write to this exchange
+    /// gets no right on the queue (docs/security.md, "Broker users").
+    /// </summary>
+    public const string ExchangeName = "popinfo.registry.command-requests";
+
     /// <summary>Idempotency key; overrides any <c>commandId</c> inside <see cref="Body"/>.</summary>
     public required Guid CommandId { get; init; }
 

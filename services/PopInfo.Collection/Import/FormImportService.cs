@@ -83,7 +83,7 @@ public sealed class FormImportService(
 
         // Rows are not checked against the register (the registry's answer does that), but whose person a row
         // is about is: a collector files only about people of its community (CollectorScope).
-        var outside = await ScopeAsync(community, good, ct);
+        var (outside, found) = await ScopeAsync(community, good, ct);
         if (outside.Count > 0)
         {
             good.RemoveAll(g => outside.ContainsKey(g.Row.Line));
@@ -129,7 +129,9 @@ public sealed class FormImportService(
             foreach (var (row, type) in good)
             {
                 var form = forms.NewForm(user, community, day, late, type, null, null, row.Data, row.Note, now, importId, row.Line);
-                await FormService.QueueAsync(store, form, type, row.Data, subject: null, user, now, ct);
+                // The person as the scope check found them: their id and version are pinned on the form, so the
+                // registry refuses it if the person changed since (no silent last-writer-wins).
+                await FormService.QueueAsync(store, form, type, row.Data, found.GetValueOrDefault(row.Line), user, now, ct);
                 await store.AddEventAsync(form.Id, user.UserName, "created", $"import {importId}, line {row.Line}", now, ct);
                 formIds.Add(form.Id);
             }
@@ -160,14 +162,16 @@ public sealed class FormImportService(
     }
 
     /// <summary>
-    /// The rows a collector of <paramref name="community"/> may not file, by line. Rows about a person in the
-    /// register need the register: one look-up each, a few at a time, outside any transaction. Once the
-    /// registry does not answer, the remaining such rows are refused as unverifiable rather than asked again.
+    /// The rows a collector of <paramref name="community"/> may not file, by line, and the persons the other rows
+    /// are about as the register has them now (their versions are pinned on the forms). Rows about a person in the
+    /// register need the register: one look-up each, a few at a time, outside any transaction. Once the registry
+    /// does not answer, the remaining such rows are refused as unverifiable rather than asked again.
     /// </summary>
-    private async Task<Dictionary<int, (string Type, RuleViolation Violation)>> ScopeAsync(
+    private async Task<(Dictionary<int, (string Type, RuleViolation Violation)> Refused, Dictionary<int, RegisteredPerson> Found)> ScopeAsync(
         string community, IReadOnlyList<(FormCsvRow Row, FormType Type)> rows, CancellationToken ct)
     {
         var refused = new System.Collections.Concurrent.ConcurrentDictionary<int, (string, RuleViolation)>();
+        var subjects = new System.Collections.Concurrent.ConcurrentDictionary<int, RegisteredPerson>();
         var registryAway = false;
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (item, token) =>
         {
@@ -181,9 +185,11 @@ public sealed class FormImportService(
                 {
                     try
                     {
-                        person = await registry.FindByIdNumberAsync(idNumber, token) is { } found
-                            ? new PersonRegions(found.ResidenceRegionCode, found.RegisteredRegionCode)
-                            : null;
+                        if (await registry.FindByIdNumberAsync(idNumber, token) is { } found)
+                        {
+                            person = new PersonRegions(found.ResidenceRegionCode, found.RegisteredRegionCode);
+                            subjects[row.Line] = found;
+                        }
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
                                                && !token.IsCancellationRequested)
@@ -199,7 +205,7 @@ public sealed class FormImportService(
                 refused[row.Line] = (type.Code, violation);
             }
         });
-        return new(refused);
+        return (new(refused), new(subjects));
     }
 
     /// <summary>An earlier import, with the rows kept back for correction.</summary>

@@ -23,7 +23,6 @@ public sealed class SubmissionRelay(
     ILogger<SubmissionRelay> logger) : OutboxRelay<SubmissionRelay>(signal, clock, logger)
 {
     private const int BatchSize = 200;
-    private static readonly Uri RegistryQueue = new($"queue:{ApplyRegistryCommand.QueueName}");
 
     protected override TimeSpan IdlePoll => TimeSpan.FromSeconds(1);
 
@@ -45,7 +44,7 @@ public sealed class SubmissionRelay(
             return 0;
         }
 
-        var endpoint = await bus.GetSendEndpoint(RegistryQueue);
+        var endpoint = await bus.GetSendEndpoint(BusRegistration.RegistryCommands);
         // Different forms are independent commands: send them side by side, each confirmed by the broker.
         await Task.WhenAll(batch.Select(b => endpoint.Send(b.Message, context =>
         {

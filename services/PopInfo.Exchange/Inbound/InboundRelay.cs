@@ -22,7 +22,6 @@ public sealed class InboundRelay(
     ILogger<InboundRelay> logger) : OutboxRelay<InboundRelay>(signal, clock, logger)
 {
     private const int BatchSize = 200;
-    private static readonly Uri RegistryQueue = new($"queue:{ApplyRegistryCommand.QueueName}");
 
     protected override TimeSpan IdlePoll => TimeSpan.FromSeconds(2);
 
@@ -46,7 +45,7 @@ public sealed class InboundRelay(
         var now = Clock.GetUtcNow();
         // IBus is the process's send endpoint provider (the scoped ISendEndpointProvider is not for a background service).
         ISendEndpointProvider provider = bus;
-        var endpoint = await provider.GetSendEndpoint(RegistryQueue);
+        var endpoint = await provider.GetSendEndpoint(BusRegistration.RegistryCommands);
         // Different records are independent commands: send them side by side, each confirmed by the broker.
         await Task.WhenAll(batch.Select(command => endpoint.Send(command with { SentAt = now }, context =>
         {

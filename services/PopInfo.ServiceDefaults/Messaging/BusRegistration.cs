@@ -13,6 +13,14 @@ namespace PopInfo.ServiceDefaults.Messaging;
 /// </summary>
 public static class BusRegistration
 {
+    /// <summary>
+    /// Where the desk and the exchange send registry commands: the registry's command exchange, not
+    /// <c>queue:popinfo.registry.commands</c>. Sending to a queue address makes MassTransit declare the queue and bind
+    /// it, which needs RabbitMQ's configure and read rights on the queue's name — and read lets a sender consume the
+    /// registry's commands. Sending to an exchange declares only the exchange.
+    /// </summary>
+    public static readonly Uri RegistryCommands = new($"exchange:{ApplyRegistryCommand.ExchangeName}");
+
     public static IHostApplicationBuilder AddBusConsumers(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> register)
     {
         Contributions(builder.Services).Add(register);
@@ -29,6 +37,9 @@ public static class BusRegistration
             // A government platform must not phone home.
             bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
+            // No Fault<T> is published when a consumer fails (nothing here consumes faults): it would carry the message,
+            // personal data, to an exchange every service would need the right to declare (docs/security.md, "Broker users").
+            bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.PublishFaults = false);
             foreach (var register in contributions)
             {
                 register(bus);
@@ -48,6 +59,9 @@ public static class BusRegistration
                         if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
                         {
                             rabbit.BasicProperties.UserId = user;
+                            // The command exchange routes to the registry's queue only once the registry has bound it: until
+                            // then the broker returns the command and the send fails, so the sender's outbox keeps it.
+                            rabbit.Mandatory |= rabbit.Exchange == ApplyRegistryCommand.ExchangeName;
                         }
                     }));
                     cfg.PrefetchCount = options.PrefetchCount;
@@ -74,6 +88,7 @@ public static class BusRegistration
     {
         cfg.Message<PersonChanged>(m => m.SetEntityName(PersonChanged.ExchangeName));
         cfg.Message<RegistryCommandAnswered>(m => m.SetEntityName(RegistryCommandAnswered.ExchangeName));
+        cfg.Message<ApplyRegistryCommand>(m => m.SetEntityName(ApplyRegistryCommand.ExchangeName));
     }
 
     private static List<Action<IBusRegistrationConfigurator>> Contributions(IServiceCollection services)

@@ -55,6 +55,11 @@ public sealed class SecretProtector : IDisposable
 
     public string ServiceName => database.ServiceName;
 
+    /// <summary>The ring's store and key-encryption key, for the process's own Data Protection (<see cref="SecretProtection.AddSessionKeyRing"/>).</summary>
+    internal DataProtectionKeyStore Keys => keys;
+
+    internal KeyEncryptionKey Kek => kek;
+
     /// <summary>True when the stored value is encrypted (carries the marker).</summary>
     public static bool IsProtected(string stored) => stored.StartsWith(Marker, StringComparison.Ordinal);
 
@@ -128,6 +133,35 @@ public static class SecretProtection
         builder.Services.AddSingleton<IHostedService>(sp => new Start(sp.GetRequiredKeyedService<SecretProtector>(serviceName)));
         return builder;
     }
+
+    /// <summary>
+    /// The process's own Data Protection — session cookies, anti-forgery tokens, OpenID Connect sign-in state — on the
+    /// key ring of <paramref name="serviceName"/> in its database, wrapped by its master key: every instance of the
+    /// service reads the others' cookies, and a restart signs nobody out. Not the default folder on one machine's disk.
+    /// In the embedded host, where one process serves several services, the first service to ask holds the ring.
+    /// Call after <see cref="AddSecretProtection"/> for the same service.
+    /// </summary>
+    public static IHostApplicationBuilder AddSessionKeyRing(this IHostApplicationBuilder builder, string serviceName)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(SessionKeyRingOwner)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton(new SessionKeyRingOwner(serviceName));
+        // The ring's decryptor finds its key-encryption key in the container it is created from: this one.
+        builder.Services.AddSingleton(sp => sp.GetRequiredKeyedService<SecretProtector>(serviceName).Kek);
+        builder.Services.AddDataProtection().SetApplicationName("popinfo-" + serviceName + "-sessions");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, sp) =>
+        {
+            var protector = sp.GetRequiredKeyedService<SecretProtector>(serviceName);
+            options.XmlRepository = protector.Keys;
+            options.XmlEncryptor = new KeyRingEncryptor(protector.Kek);
+        });
+        return builder;
+    }
+
+    private sealed record SessionKeyRingOwner(string ServiceName);
 
     private sealed class Start(SecretProtector protector) : IHostedService
     {

@@ -13,7 +13,11 @@ namespace PopInfo.IntegrationTests.Collection;
 public sealed class DeskFixture : IAsyncLifetime
 {
     public string Database { get; private set; } = "";
+    /// <summary>The virtual host as the test server's administrator (tests looking at the broker from outside).</summary>
     public Uri VirtualHost { get; private set; } = null!;
+
+    /// <summary>Each service's own broker user in the virtual host: the services run as them, as up.sh runs them.</summary>
+    public ServiceBrokerUsers Broker { get; private set; } = null!;
     public RegistryHost Registry { get; private set; } = null!;
     public CollectionHost Desk { get; private set; } = null!;
     public HttpClient RegistryClient { get; private set; } = null!;
@@ -27,8 +31,9 @@ public sealed class DeskFixture : IAsyncLifetime
     {
         Database = await TestInfrastructure.CreateDatabaseAsync();
         VirtualHost = await TestInfrastructure.CreateVirtualHostAsync();
+        Broker = await ServiceBrokerUsers.CreateAsync(VirtualHost);
         StartRegistry();
-        Desk = new CollectionHost(RegistryHost.DistributedSettings(Database, VirtualHost), () => new RegistryForwarder(this));
+        Desk = new CollectionHost(RegistryHost.DistributedSettings(Database, Broker.UriOf("collection")), () => new RegistryForwarder(this));
         Add(new TestPerson("collector-a", "张丽", "collector", CommunityA));
         Add(new TestPerson("collector-b", "李强", "collector", CommunityB));
         Add(new TestPerson("supervisor", "王敏", "supervisor", Street));
@@ -49,7 +54,7 @@ public sealed class DeskFixture : IAsyncLifetime
     /// <summary>(Re)starts the registry on the same database and virtual host.</summary>
     public void StartRegistry()
     {
-        Registry = new RegistryHost(RegistryHost.DistributedSettings(Database, VirtualHost));
+        Registry = new RegistryHost(RegistryHost.DistributedSettings(Database, Broker.UriOf("registry")));
         RegistryClient = Registry.CreateClient();
         registryRunning = true;
     }
@@ -123,5 +128,6 @@ public sealed class DeskFixture : IAsyncLifetime
         await StopRegistryAsync();
         await TestInfrastructure.DropDatabaseAsync(Database);
         await TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
+        await Broker.DisposeAsync();
     }
 }

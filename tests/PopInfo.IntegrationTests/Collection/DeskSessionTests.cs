@@ -73,6 +73,23 @@ public sealed class DeskSessionTests(DeskFixture fixture) : IClassFixture<DeskFi
     }
 
     [Fact]
+    public async Task A_session_made_at_one_desk_instance_holds_at_another_on_the_same_database()
+    {
+        var cookies = await DeskSignIn.SignInCookiesAsync(fixture.Desk.CreateBrowserLikeClient(), fixture.HintOf("supervisor"));
+        var header = string.Join("; ", cookies.Select(c => c.Split(';')[0]).Where(c => c.StartsWith("popinfo.desk", StringComparison.Ordinal)));
+        await using var second = new CollectionHost(RegistryHost.DistributedSettings(fixture.Database, fixture.VirtualHost), null);
+        using var client = second.CreateClient();
+        client.DefaultRequestHeaders.Add("Cookie", header);
+
+        var (status, session) = await client.GetJsonAsync("/api/v1/session");
+
+        Assert.True(status == 200, session.ToJsonString());
+        Assert.Equal("supervisor", (string)session["userName"]!);
+        // The key that protects it is in the service's database (wrapped by the master key), not in a folder of one machine.
+        Assert.True(await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.data_protection_keys") >= 1);
+    }
+
+    [Fact]
     public async Task The_desk_has_no_passwords_of_its_own_any_more()
     {
         using var client = fixture.Desk.CreateBrowserLikeClient();

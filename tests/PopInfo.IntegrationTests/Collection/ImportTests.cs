@@ -45,6 +45,27 @@ public sealed class ImportTests(DeskFixture fixture) : IClassFixture<DeskFixture
     }
 
     [Fact]
+    public async Task A_row_about_a_person_in_the_register_carries_the_person_and_version_it_was_checked_against()
+    {
+        var (personId, dying, version) = await fixture.RegisterResidentAsync();
+        using var desk = await fixture.SignInAsync("collector-a");
+        var csv = $"""
+            表单类型,公民身份号码,死亡日期,备注
+            死亡,{dying},2026-01-06,{Guid.NewGuid():N}
+            """;
+
+        var (status, result) = await DeskForms.UploadCsvAsync(desk, csv);
+
+        Assert.Equal(201, status);
+        var formId = Guid.Parse((string)result["forms"]![0]!);
+        var (_, form) = await desk.GetJsonAsync($"/api/v1/forms/{formId}");
+        // The registry refuses the command if the person changed after this check (version.current), as for a single form.
+        Assert.Equal(personId, Guid.Parse((string)form["personId"]!));
+        Assert.Equal(version, (int)form["expectedVersion"]!);
+        Assert.Equal("accepted", (string)(await DeskFixture.WaitForAnswerAsync(desk, formId))["state"]!);
+    }
+
+    [Fact]
     public async Task All_or_nothing_refuses_a_file_with_a_bad_row_and_a_broken_file_is_refused_whole()
     {
         var (_, leaving, _) = await fixture.RegisterResidentAsync();

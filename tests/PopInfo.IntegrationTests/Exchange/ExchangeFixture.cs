@@ -36,7 +36,13 @@ public sealed class ExchangeFixture : IAsyncLifetime
 
     public void StartExchange()
     {
-        Exchange = new ExchangeHost(RegistryHost.DistributedSettings(Desk.Database, Desk.VirtualHost), () => new RegistryHandler(this));
+        var settings = RegistryHost.DistributedSettings(Desk.Database, Desk.Broker.UriOf("exchange"));
+        foreach (var (key, value) in Desk.Broker.ExchangeProvisioningSettings())
+        {
+            settings[key] = value;
+        }
+
+        Exchange = new ExchangeHost(settings, () => new RegistryHandler(this));
         Admin = Exchange.CreateAdminClient();
     }
 

@@ -57,9 +57,8 @@ public sealed class InboundTests(ExchangeFixture fixture) : IClassFixture<Exchan
         Assert.Equal(dying.PersonId.ToString(), (string?)died["registry"]!["personId"]);
         var (_, page) = await fixture.Registry.GetJsonAsync($"/api/v1/changes?after={sequence - 1}&limit=1");
         var change = page["changes"]![0]!;
-        // Sent by the exchange (the broker user RabbitMQ validated), on behalf of the department.
-        var brokerUser = Uri.UnescapeDataString(fixture.Desk.VirtualHost.UserInfo.Split(':')[0]);
-        Assert.Equal($"rabbitmq:{brokerUser}", (string?)change["source"]);
+        // Sent by the exchange (its own broker user, which RabbitMQ validated), on behalf of the department.
+        Assert.Equal($"rabbitmq:{fixture.Desk.Broker.UserOf("exchange")}", (string?)change["source"]);
         Assert.Equal($"department:{health.Code}", (string?)change["actor"]);
         Assert.Equal((string?)died["id"], (string?)change["commandId"]);
     }
