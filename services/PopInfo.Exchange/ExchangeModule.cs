@@ -94,6 +94,7 @@ public static class ExchangeModule
                 sp.GetRequiredService<BrokerConnection>()));
         builder.Services.AddSingleton<BrokerConnection>();
         builder.Services.AddHostedService<AmqpDeliveryRelay>();
+        builder.Services.AddHostedService<BrokerPermissionsRepair>();
     }
 }
 

@@ -23,7 +23,7 @@ public static class DeliveryApi
             {
                 if (!Caller.From(http).MaySee(code))
                 {
-                    return Results.Problem(statusCode: 403, title: "A department sees only its own status.", type: ProblemTypes.Forbidden);
+                    return NotYours("status");
                 }
 
                 return await reader.ForAsync(code, ct) is { } status ? Results.Ok(status) : Problem.NotFound($"No department '{code}'.").ToResult();
@@ -43,6 +43,10 @@ public static class DeliveryApi
             .Produces<IReadOnlyList<ChangeDelivery>>();
         return app;
     }
+
+    /// <summary>403 to a department asking about another's <paramref name="what"/>.</summary>
+    public static IResult NotYours(string what) =>
+        Results.Problem(statusCode: 403, title: $"A department sees only its own {what}.", type: ProblemTypes.Forbidden);
 
     private static async Task<IResult> ReadFeed(DeliveryStore deliveries, TimeProvider clock, HttpContext http, CancellationToken ct, long after = 0, int limit = 100)
     {

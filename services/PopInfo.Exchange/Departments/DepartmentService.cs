@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Brokers;
 using PopInfo.ServiceDefaults.Problems;
