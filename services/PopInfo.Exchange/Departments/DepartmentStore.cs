@@ -29,6 +29,14 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
         return [.. rows.Select(r => r.ToDepartment())];
     }
 
+    /// <summary>Whether a department of this code is registered and active.</summary>
+    public async Task<bool> IsActiveAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM departments WHERE code = @code AND status = 'active'", new { code }, cancellationToken: ct)) == 1;
+    }
+
     /// <summary>
     /// Runs <paramref name="action"/> if the department is active, holding its row locked meanwhile (PostgreSQL), so
     /// that a change of its status waits until the action is done — and the action never sees a status being changed.

@@ -36,9 +36,14 @@ public sealed class ExchangeFixture : IAsyncLifetime
 
     public void StartExchange()
     {
-        Exchange = new ExchangeHost(RegistryHost.DistributedSettings(Desk.Database, Desk.VirtualHost), () => new RegistryHandler(this));
+        Exchange = AnotherExchangeInstance();
         Admin = Exchange.CreateAdminClient();
     }
+
+    /// <summary>One more instance of the exchange on the same database and broker (the caller disposes it).</summary>
+    public ExchangeHost AnotherExchangeInstance(IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(new Dictionary<string, string?>(RegistryHost.DistributedSettings(Desk.Database, Desk.VirtualHost).Concat(settings ?? new Dictionary<string, string?>())),
+            () => new RegistryHandler(this));
 
     /// <summary>A community no other test of this process uses.</summary>
     public static string FreshCommunity() => RegionCatalogue.Wuxi.Communities[Interlocked.Increment(ref nextCommunity)].Code;

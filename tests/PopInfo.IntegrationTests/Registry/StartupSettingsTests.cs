@@ -42,6 +42,20 @@ public sealed class StartupSettingsTests
         Assert.Contains("PopInfo:Database:Provider", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("00:00:31")]
+    [InlineData("-00:00:01")]
+    public async Task The_exchanges_department_cache_life_outside_0_to_30_seconds_stops_it_naming_the_setting(string life)
+    {
+        var error = Assert.IsType<OptionsValidationException>(await ExchangeHost.StartFailureAsync(new Dictionary<string, string?>
+        {
+            ["PopInfo:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "popinfo-settings-" + Guid.NewGuid().ToString("N")[..8]),
+            ["PopInfo:Exchange:DepartmentCacheTtl"] = life,
+        }));
+
+        Assert.Contains("DepartmentCacheTtl", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_host_that_starts_after_all_is_stopped_and_the_test_told()
     {
