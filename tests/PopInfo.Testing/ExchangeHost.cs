@@ -47,7 +47,7 @@ public sealed class ExchangeHost(IReadOnlyDictionary<string, string?> settings, 
     {
         var all = TestIssuer.Shared.Settings();
         all["PopInfo:Exchange:AdminKey"] = AdminKey;
-        foreach (var (key, value) in FastWebhooks.Concat(settings))
+        foreach (var (key, value) in FastWebhooks.Concat(TestRateLimits.Generous).Concat(settings))
         {
             all[key] = value;
         }

@@ -2,6 +2,7 @@ using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Exchange.Apis;
 
@@ -15,6 +16,7 @@ public static class DeliveryApi
         var api = app.MapGroup("/api/v1").WithTags("Delivery").WithGroupName(ExchangeModule.Name);
 
         api.MapGet("/feed", ReadFeed).RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
+            .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("ReadFeed")
             .WithSummary("Your events after sequence 'after' (0: from the start), exactly as your queue and webhook received them. Each read is audited.")
             .Produces<FeedPage>().ProducesProblem(400);
@@ -29,6 +31,7 @@ public static class DeliveryApi
                 return await reader.ForAsync(code, ct) is { } status ? Results.Ok(status) : Problem.NotFound($"No department '{code}'.").ToResult();
             })
             .RequireAuthorization(ExchangeAuthentication.AdminOrDepartmentPolicy)
+            .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("GetDeliveryStatus").WithSummary("Last sequence, published / acknowledged (broker) and webhook delivered, backlog and lag.")
             .Produces<DepartmentDeliveryStatus>().ProducesProblem(403).ProducesProblem(404);
 

@@ -49,22 +49,21 @@ public sealed partial class AmqpInboundConsumer(
                 await channel.QueueDeclareAsync(QueueName, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: stoppingToken);
                 await channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
                 var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                channel.ChannelShutdownAsync += (_, _) =>
+                // Either channel closing ends this round: a new one opens both again (unacknowledged messages come back).
+                Task Closed(object sender, ShutdownEventArgs args)
                 {
                     closed.TrySetResult();
                     return Task.CompletedTask;
-                };
-                parking.ChannelShutdownAsync += (_, _) =>
-                {
-                    closed.TrySetResult();
-                    return Task.CompletedTask;
-                };
+                }
+
+                channel.ChannelShutdownAsync += Closed;
+                parking.ChannelShutdownAsync += Closed;
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, parking, delivery, stoppingToken);
                 await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
                 failures = 0;
                 await closed.Task.WaitAsync(stoppingToken);
-                logger.LogWarning("The inbound queue's channel closed; consuming again");
+                logger.LogWarning("The inbound queue's (or the parking) channel closed; consuming again");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
