@@ -55,7 +55,6 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? data
     {
         var all = TestIssuer.Shared.Settings();
         all["PopInfo:Database:DataDirectory"] = dataDirectory;
-        all["PopInfo:Collection:AdminPassword"] = CollectionHost.AdminPassword;
         all["PopInfo:Exchange:AdminKey"] = ExchangeHost.AdminKey;
         foreach (var (key, value) in settings)
         {
