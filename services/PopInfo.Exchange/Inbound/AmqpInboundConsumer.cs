@@ -117,7 +117,13 @@ public sealed partial class AmqpInboundConsumer(
         string queue;
         try
         {
-            queue = InboundParking.QueueFor(code, code is not null && await departments.GetAsync(code, ct) is not null);
+            var exists = code is not null && await departments.GetAsync(code, ct) is not null;
+            if (code is not null && !exists)
+            {
+                reason = new ParkReason(InboundParking.DepartmentUnknownRule, null, $"There is no department '{code}' (the message came through '{delivery.Exchange}').");
+            }
+
+            queue = InboundParking.QueueFor(code, exists);
             await parked.ParkAsync(parking, delivery, queue, reason, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -92,7 +92,7 @@ public sealed class ParkingTests(ExchangeFixture fixture) : IClassFixture<Exchan
     }
 
     [Fact]
-    public async Task A_push_left_by_a_department_since_suspended_is_parked_in_its_queue_and_one_of_no_department_in_the_platforms()
+    public async Task A_push_left_by_a_department_since_suspended_is_parked_in_its_queue_and_those_of_no_department_in_the_platforms()
     {
         var patrol = await fixture.CreateDepartmentAsync("patrol", inboundKinds: ["move-out"]);
         var (_, department) = await fixture.Admin.GetJsonAsync($"/api/v1/departments/{patrol.Code}");
@@ -109,6 +109,12 @@ public sealed class ParkingTests(ExchangeFixture fixture) : IClassFixture<Exchan
                 Encoding.UTF8.GetBytes("""{"recordId": "PT-1", "kind": "move-out"}"""));
             await channel.BasicPublishAsync("", "popinfo.exchange.inbound", mandatory: false, new BasicProperties { Persistent = true, MessageId = "stray" },
                 Encoding.UTF8.GetBytes("""{"records": []}"""));
+            // An exchange named like a department's, of a department that does not exist.
+            var ghost = DepartmentTopology.InboundExchange("ghost-" + Guid.NewGuid().ToString("N")[..6]);
+            await channel.ExchangeDeclareAsync(ghost, ExchangeType.Fanout, durable: false, autoDelete: true);
+            await channel.QueueBindAsync("popinfo.exchange.inbound", ghost, "");
+            await channel.BasicPublishAsync(ghost, "", mandatory: false, new BasicProperties { Persistent = true, MessageId = "ghost" },
+                Encoding.UTF8.GetBytes("""{"records": []}"""));
         }
 
         JsonObject view = [];
@@ -124,10 +130,11 @@ public sealed class ParkingTests(ExchangeFixture fixture) : IClassFixture<Exchan
         await Eventually.TrueAsync(async () =>
         {
             (_, stray) = await fixture.Admin.GetJsonAsync("/api/v1/parked");
-            return (long?)stray["count"] == 1;
-        }, TimeSpan.FromSeconds(30), "the message of no department to be parked", () => Task.FromResult(stray.ToJsonString()));
+            return (long?)stray["count"] == 2;
+        }, TimeSpan.FromSeconds(30), "the messages of no department to be parked", () => Task.FromResult(stray.ToJsonString()));
         Assert.Equal(DepartmentTopology.PlatformParkingQueue, (string?)stray["queue"]);
-        Assert.Equal(InboundParking.DepartmentUnknownRule, (string?)stray["messages"]![0]!["rule"]);
+        Assert.Equal(["stray", "ghost"], stray["messages"]!.AsArray().Select(m => (string?)m!["messageId"]));
+        Assert.All(stray["messages"]!.AsArray(), m => Assert.Equal(InboundParking.DepartmentUnknownRule, (string?)m!["rule"]));
 
         // A department may not look at the platform's queue.
         var other = await fixture.CreateDepartmentAsync("watch");
