@@ -9,6 +9,7 @@ using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Exchange;
 
@@ -22,6 +23,13 @@ public static class ExchangeModule
     public const string Name = "exchange";
     public const int Port = 5103;
 
+    /// <summary>
+    /// Requests to a department's endpoints (feed, pushes, a pushed record, delivery status, parked messages) per
+    /// department — its token and its key count together — or per other caller (the administrator): 1200 a minute,
+    /// setting <c>PopInfo:RateLimits:ExchangeDepartment</c>.
+    /// </summary>
+    public static readonly RateLimitPolicy DepartmentRequests = new("exchange.department", "ExchangeDepartment", 1200, TimeSpan.FromMinutes(1), Caller.RateLimitKey);
+
     public static readonly ServiceInfo Info = new(Name, "department information exchange", "Delivers every change to the bureaus entitled to it, and takes in what bureaus push.", Port);
 
     public static IHostApplicationBuilder AddExchange(this IHostApplicationBuilder builder)
@@ -32,6 +40,7 @@ public static class ExchangeModule
         builder.AddOpenApiDocument(Name, "PopInfo exchange — department information exchange");
         builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.AddExchangeAuthentication();
+        builder.AddRateLimits(Name, DepartmentRequests);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<EntitlementRules>();
@@ -99,6 +108,7 @@ public static class ExchangeModule
                 sp.GetRequiredService<BrokerConnection>()));
         builder.Services.AddSingleton<BrokerConnection>();
         builder.Services.AddHostedService<AmqpDeliveryRelay>();
+        builder.Services.AddHostedService<BrokerPermissionsRepair>();
     }
 }
 

@@ -36,6 +36,14 @@ public sealed class ExchangeOptions
     /// <summary>The provisioning credential's password (with <see cref="RabbitMqManagementUser"/>).</summary>
     public string? RabbitMqManagementPassword { get; set; }
 
+    /// <summary>
+    /// How long an instance remembers whether a department is active, for requests with a department's token (0: it
+    /// asks the database every time). At most 30 s: another instance learns of a suspension only when this expires,
+    /// and a suspended department must be refused everywhere within the minute (docs/security.md).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan DepartmentCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Changes read from the register and projected in one transaction.</summary>
     [Range(1, 5000)]
     public int ProjectionBatch { get; set; } = 500;

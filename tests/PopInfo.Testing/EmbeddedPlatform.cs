@@ -47,6 +47,23 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? data
         });
     }
 
+    /// <summary>
+    /// Starts the embedded host on the SQLite files of <paramref name="dataDirectory"/> with these settings (and the
+    /// tests' defaults), which must refuse: why it did (<see cref="StartRefusal"/>).
+    /// </summary>
+    public static Task<Exception> StartFailureAsync(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = TestIssuer.Shared.Settings();
+        all["PopInfo:Database:DataDirectory"] = dataDirectory;
+        all["PopInfo:Exchange:AdminKey"] = ExchangeHost.AdminKey;
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return StartRefusal.OfAsync(typeof(HostEntryPoint).Assembly, all);
+    }
+
     private TestServer? started;
 
     protected override IHost CreateHost(IHostBuilder builder)

@@ -27,18 +27,7 @@ public sealed class ExchangeHost(IReadOnlyDictionary<string, string?> settings, 
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("PopInfo:Exchange:AdminKey", AdminKey);
-        foreach (var (key, value) in TestIssuer.Shared.Settings())
-        {
-            builder.UseSetting(key, value);
-        }
-
-        foreach (var (key, value) in FastWebhooks)
-        {
-            builder.UseSetting(key, value);
-        }
-
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in WithTestDefaults(settings))
         {
             builder.UseSetting(key, value);
         }
@@ -48,6 +37,22 @@ public sealed class ExchangeHost(IReadOnlyDictionary<string, string?> settings, 
             s.AddHttpClient<RegistryFeed>().ConfigurePrimaryHttpMessageHandler(registryHandler);
             services?.Invoke(s);
         });
+    }
+
+    /// <summary>Starts the exchange with these settings (and the tests' defaults), which must refuse: why it did (<see cref="StartRefusal"/>).</summary>
+    public static Task<Exception> StartFailureAsync(IReadOnlyDictionary<string, string?> settings) =>
+        StartRefusal.OfAsync(typeof(ExchangeEntryPoint).Assembly, WithTestDefaults(settings));
+
+    private static Dictionary<string, string?> WithTestDefaults(IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = TestIssuer.Shared.Settings();
+        all["PopInfo:Exchange:AdminKey"] = AdminKey;
+        foreach (var (key, value) in FastWebhooks.Concat(TestRateLimits.Generous).Concat(settings))
+        {
+            all[key] = value;
+        }
+
+        return all;
     }
 
     /// <summary>A client with the administrator's key.</summary>

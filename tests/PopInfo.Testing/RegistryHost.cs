@@ -9,15 +9,25 @@ public sealed class RegistryHost(IReadOnlyDictionary<string, string?> settings) 
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in TestIssuer.Shared.Settings().Concat(TestRateLimits.Generous))
+        foreach (var (key, value) in WithTestDefaults(settings))
         {
             builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>Starts the registry with these settings (and the tests' defaults), which must refuse: why it did (<see cref="StartRefusal"/>).</summary>
+    public static Task<Exception> StartFailureAsync(IReadOnlyDictionary<string, string?> settings) =>
+        StartRefusal.OfAsync(typeof(RegistryEntryPoint).Assembly, WithTestDefaults(settings));
+
+    private static Dictionary<string, string?> WithTestDefaults(IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = TestIssuer.Shared.Settings();
+        foreach (var (key, value) in TestRateLimits.Generous.Concat(settings))
+        {
+            all[key] = value;
         }
 
-        foreach (var (key, value) in settings)
-        {
-            builder.UseSetting(key, value);
-        }
+        return all;
     }
 
     /// <summary>Clients act as a platform service with both of the register's scopes (<see cref="TestIssuer.RegistryToken"/>).</summary>

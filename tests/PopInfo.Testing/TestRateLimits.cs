@@ -13,5 +13,6 @@ public static class TestRateLimits
         ["PopInfo:RateLimits:SignInAddress:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:RegistryLookUp:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:CollectionLookUp:PermitLimit"] = "1000000",
+        ["PopInfo:RateLimits:ExchangeDepartment:PermitLimit"] = "1000000",
     };
 }

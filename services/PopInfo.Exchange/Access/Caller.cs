@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Exchange.Access;
 
@@ -15,6 +16,10 @@ public sealed record Caller(bool IsAdmin, string? DepartmentCode, string? Remote
 
     /// <summary>The administrator, or the department itself.</summary>
     public bool MaySee(string departmentCode) => IsAdmin || string.Equals(DepartmentCode, departmentCode, StringComparison.Ordinal);
+
+    /// <summary>Whom a department endpoint's rate limit counts: the department (by token or key alike), else the caller.</summary>
+    public static string RateLimitKey(HttpContext context) =>
+        context.User.FindFirstValue(DepartmentClaim) is { } code ? $"department:{code}" : RateLimitPolicy.CallerKey(context);
 
     public static Caller From(HttpContext context)
     {

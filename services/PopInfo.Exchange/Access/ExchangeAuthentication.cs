@@ -34,6 +34,7 @@ public static class ExchangeAuthentication
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminKey>());
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, KeyHandler>(Scheme, null);
         builder.AddPlatformAuthentication(ExchangeModule.Name);
+        builder.Services.AddSingleton<ActiveDepartments>();
         builder.Services.AddTransient<IClaimsTransformation, TokenRoles>();
         // The token scheme first: its 401/403 (token.required, token.valid, token.scope) is the answer callers should act on.
         string[] schemes = [PlatformAuthentication.Scheme, Scheme];

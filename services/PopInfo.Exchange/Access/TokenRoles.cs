@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
-using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Exchange.Access;
@@ -9,10 +7,11 @@ namespace PopInfo.Exchange.Access;
 /// <summary>
 /// Gives a token's caller the exchange's roles, as its keys do: <c>exchange.admin</c> → administrator,
 /// <c>exchange.status</c> → status reader, <c>exchange.department</c> from client <c>dept-{code}</c> → that
-/// department, while it is registered here and active; each scope only in a token for the exchange (<c>aud</c>
+/// department, while it is registered here and active (<see cref="ActiveDepartments"/>: remembered for a few seconds,
+/// not read from the database on every request); each scope only in a token for the exchange (<c>aud</c>
 /// <c>popinfo-exchange</c>). Other tokens (the registry's, say) gain nothing.
 /// </summary>
-public sealed class TokenRoles([FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database) : IClaimsTransformation
+public sealed class TokenRoles(ActiveDepartments departments) : IClaimsTransformation
 {
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
@@ -36,9 +35,7 @@ public sealed class TokenRoles([FromKeyedServices(ExchangeModule.Name)] ServiceD
 
         if (TokenCaller.HasScope(principal, PlatformScopes.ExchangeDepartment) && PlatformScopes.DepartmentCodeOf(caller.ClientId) is { } code)
         {
-            await using var connection = await database.OpenConnectionAsync();
-            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM departments WHERE code = @code AND status = 'active'", new { code })) == 1)
+            if (await departments.IsActiveAsync(code, CancellationToken.None))
             {
                 roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.DepartmentRole));
                 roles.Add(new(Caller.DepartmentClaim, code));

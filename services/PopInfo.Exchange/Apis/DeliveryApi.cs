@@ -2,6 +2,7 @@ using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Exchange.Apis;
 
@@ -15,6 +16,7 @@ public static class DeliveryApi
         var api = app.MapGroup("/api/v1").WithTags("Delivery").WithGroupName(ExchangeModule.Name);
 
         api.MapGet("/feed", ReadFeed).RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
+            .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("ReadFeed")
             .WithSummary("Your events after sequence 'after' (0: from the start), exactly as your queue and webhook received them. Each read is audited.")
             .Produces<FeedPage>().ProducesProblem(400);
@@ -23,12 +25,13 @@ public static class DeliveryApi
             {
                 if (!Caller.From(http).MaySee(code))
                 {
-                    return Results.Problem(statusCode: 403, title: "A department sees only its own status.", type: ProblemTypes.Forbidden);
+                    return NotYours("status");
                 }
 
                 return await reader.ForAsync(code, ct) is { } status ? Results.Ok(status) : Problem.NotFound($"No department '{code}'.").ToResult();
             })
             .RequireAuthorization(ExchangeAuthentication.AdminOrDepartmentPolicy)
+            .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("GetDeliveryStatus").WithSummary("Last sequence, published / acknowledged (broker) and webhook delivered, backlog and lag.")
             .Produces<DepartmentDeliveryStatus>().ProducesProblem(403).ProducesProblem(404);
 
@@ -43,6 +46,10 @@ public static class DeliveryApi
             .Produces<IReadOnlyList<ChangeDelivery>>();
         return app;
     }
+
+    /// <summary>403 to a department asking about another's <paramref name="what"/>.</summary>
+    public static IResult NotYours(string what) =>
+        Results.Problem(statusCode: 403, title: $"A department sees only its own {what}.", type: ProblemTypes.Forbidden);
 
     private static async Task<IResult> ReadFeed(DeliveryStore deliveries, TimeProvider clock, HttpContext http, CancellationToken ct, long after = 0, int limit = 100)
     {

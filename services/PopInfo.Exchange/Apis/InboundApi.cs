@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Access;
+using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Inbound;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Exchange.Apis;
 
@@ -14,6 +17,7 @@ public static class InboundApi
         var api = app.MapGroup("/api/v1/inbound").WithTags("Inbound").WithGroupName(ExchangeModule.Name);
 
         api.MapPost("", Push).RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
+            .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("PushRecords")
             .WithSummary($"Push up to {InboundService.MaxRecords} records ({{\"records\": [...]}}). The answer has one result per record, in order: queued, held (for review), refused (with the problem) or duplicate. Valid records are stored even when others are refused; a refused record is not stored.")
             .Produces<InboundPushAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(503);
@@ -45,11 +49,39 @@ public static class InboundApi
                     ? Results.Ok(record)
                     : Problem.NotFound($"You have pushed no record '{recordId}' that the exchange took.").ToResult())
             .RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
+            .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("GetInboundRecord")
             .WithSummary("One of your records by your record id: its state and the registry's answer (applied: person, version, sequence; rejected: the problem).")
             .Produces<InboundRecordView>().ProducesProblem(404);
 
+        // Not under /api/v1/inbound: "parked" would then have to be a reserved record id, as "reviews" is.
+        var parked = app.MapGroup("/api/v1").WithTags("Inbound").WithGroupName(ExchangeModule.Name);
+        parked.MapGet("/departments/{code}/parked", ReadParked).RequireAuthorization(ExchangeAuthentication.AdminOrDepartmentPolicy)
+            .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
+            .WithName("ListParkedInbound")
+            .WithSummary("Your AMQP pushes that could not be processed, parked in your queue popinfo.dept.{code}.inbound.parked: how many, the oldest, and the first 100 with the rule that parked each. Nothing is taken from the queue.")
+            .Produces<ParkedView>().ProducesProblem(403).ProducesProblem(404);
+
+        parked.MapGet("/parked", async (ParkedMessages messages, CancellationToken ct) =>
+                Results.Ok(await messages.ReadAsync(null, DepartmentTopology.PlatformParkingQueue, ct)))
+            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .WithName("ListParkedInboundOfNoDepartment")
+            .WithSummary("AMQP messages parked because they name no department (popinfo.exchange.inbound.parked).")
+            .Produces<ParkedView>();
+
         return app;
+    }
+
+    private static async Task<IResult> ReadParked(string code, ParkedMessages messages, DepartmentStore departments, HttpContext http, CancellationToken ct)
+    {
+        if (!Caller.From(http).MaySee(code))
+        {
+            return DeliveryApi.NotYours("parked messages");
+        }
+
+        return await departments.GetAsync(code, ct) is null
+            ? Problem.NotFound($"No department '{code}'.").ToResult()
+            : Results.Ok(await messages.ReadAsync(code, DepartmentTopology.ParkingQueue(code), ct));
     }
 
     private static async Task<IResult> Push(JsonElement body, InboundService inbound, HttpContext http, CancellationToken ct)

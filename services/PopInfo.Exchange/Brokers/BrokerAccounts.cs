@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Delivery;
-using PopInfo.Exchange.Departments;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -17,15 +17,16 @@ public sealed record QueueDepth(long Ready, long Unacknowledged, int Consumers)
 
 /// <summary>
 /// Departments' accounts on the platform's RabbitMQ, kept through the management HTTP API: one user per
-/// department that may read only its own queue <c>popinfo.dept.{code}</c> and write only to its own inbound
-/// exchange <c>popinfo.dept.{code}.inbound</c> (bound to the exchange's inbound queue). Null object when the
+/// department that may read only its own queue <c>popinfo.dept.{code}</c> and its parking queue
+/// <c>popinfo.dept.{code}.inbound.parked</c>, and write only to its own inbound exchange
+/// <c>popinfo.dept.{code}.inbound</c> (bound to the exchange's inbound queue). Null object when the
 /// platform runs on the in-memory bus (embedded mode): departments then use webhooks and the feed.
 /// </summary>
 public interface IBrokerAccounts
 {
     bool Enabled { get; }
 
-    /// <summary>Creates (or repairs) the user, its permissions, its queue and its inbound exchange. Idempotent.</summary>
+    /// <summary>Creates (or repairs) the user, its permissions, its queue, its parking queue and its inbound exchange. Idempotent.</summary>
     Task ProvisionAsync(string code, string password, CancellationToken ct);
 
     Task SetPasswordAsync(string code, string password, CancellationToken ct);
@@ -75,6 +76,7 @@ public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHo
         await PutAsync($"api/users/{Escape(DepartmentTopology.BrokerUser(code))}", new JsonObject { ["password"] = password, ["tags"] = "" }, ct);
         await SetAccessAsync(code, granted: true, ct);
         await PutAsync($"api/queues/{vhost}/{Escape(DepartmentTopology.Queue(code))}", new JsonObject { ["durable"] = true, ["auto_delete"] = false }, ct);
+        await PutAsync($"api/queues/{vhost}/{Escape(DepartmentTopology.ParkingQueue(code))}", new JsonObject { ["durable"] = true, ["auto_delete"] = false }, ct);
         await PutAsync($"api/queues/{vhost}/{Escape(InboundQueue)}", new JsonObject { ["durable"] = true, ["auto_delete"] = false }, ct);
         await PutAsync($"api/exchanges/{vhost}/{Escape(DepartmentTopology.InboundExchange(code))}", new JsonObject { ["type"] = "fanout", ["durable"] = true }, ct);
         using var bind = await http.PostAsJsonAsync(
@@ -103,9 +105,9 @@ public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHo
 
         await PutAsync(path, new JsonObject
         {
-            ["configure"] = "^$",
-            ["write"] = $"^{System.Text.RegularExpressions.Regex.Escape(DepartmentTopology.InboundExchange(code))}$",
-            ["read"] = $"^{System.Text.RegularExpressions.Regex.Escape(DepartmentTopology.Queue(code))}$",
+            ["configure"] = DepartmentTopology.ConfigurePermission,
+            ["write"] = DepartmentTopology.WritePermission(code),
+            ["read"] = DepartmentTopology.ReadPermission(code),
         }, ct);
     }
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
-using PopInfo.Exchange.Departments;
+using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults.Messaging;
 using RabbitMQ.Client;

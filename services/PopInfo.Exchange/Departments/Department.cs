@@ -37,13 +37,3 @@ public sealed record DepartmentCredentials(string? ApiKey, AmqpCredentials? Amqp
 public sealed record AmqpCredentials(string User, string Password, string Queue, string InboundExchange);
 
 public sealed record CreatedDepartment(Department Department, DepartmentCredentials Credentials);
-
-/// <summary>The names of the queues and exchanges of one department on the broker.</summary>
-public static class DepartmentTopology
-{
-    public static string Queue(string code) => $"popinfo.dept.{code}";
-
-    public static string InboundExchange(string code) => $"popinfo.dept.{code}.inbound";
-
-    public static string BrokerUser(string code) => $"popinfo-dept-{code}";
-}

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Brokers;
 using PopInfo.ServiceDefaults.Problems;
@@ -19,7 +20,8 @@ public sealed record Outcome<T>(T? Value, ProblemDetails? Problem)
 /// its audit entry (state before and after); the broker account is provisioned before the row is written
 /// and removed again if the row cannot be, so that neither exists without the other.
 /// </summary>
-public sealed class DepartmentService(DepartmentStore store, EntitlementRules rules, IBrokerAccounts broker, WebhookSecrets webhookSecrets, ILogger<DepartmentService> logger)
+public sealed class DepartmentService(
+    DepartmentStore store, EntitlementRules rules, IBrokerAccounts broker, WebhookSecrets webhookSecrets, ActiveDepartments active, ILogger<DepartmentService> logger)
 {
     public async Task<Outcome<CreatedDepartment>> CreateAsync(Caller caller, CreateDepartmentRequest request, CancellationToken ct)
     {
@@ -71,6 +73,7 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
             var created = (await store.GetAsync(code, ct, connection, transaction))!;
             await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, now, "department.created", code, after: created, ct: ct);
             await transaction.CommitAsync(ct);
+            active.Forget(code);
             return new CreatedDepartment(created, new DepartmentCredentials(apiKey, amqp, webhookSecret));
         }
         catch (Exception ex) when (broker.Enabled)
@@ -140,6 +143,12 @@ public sealed class DepartmentService(DepartmentStore store, EntitlementRules ru
         }
 
         await transaction.CommitAsync(ct);
+        if (status != before.Status)
+        {
+            // This instance refuses (or admits) the department's tokens from the next request; others within the cache's life.
+            active.Forget(code);
+        }
+
         return after;
     }
 

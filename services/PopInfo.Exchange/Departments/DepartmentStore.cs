@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using PopInfo.Contracts;
+using PopInfo.Domain.Exchange;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Exchange.Departments;
@@ -26,6 +27,34 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<DepartmentRow>(new CommandDefinition($"SELECT {DepartmentColumns} FROM departments ORDER BY code", cancellationToken: ct));
         return [.. rows.Select(r => r.ToDepartment())];
+    }
+
+    /// <summary>Whether a department of this code is registered and active.</summary>
+    public async Task<bool> IsActiveAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM departments WHERE code = @code AND status = 'active'", new { code }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> if the department is active, holding its row locked meanwhile (PostgreSQL), so
+    /// that a change of its status waits until the action is done — and the action never sees a status being changed.
+    /// </summary>
+    public async Task<bool> WhileActiveAsync(string code, Func<Task> action, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            $"SELECT status FROM departments WHERE code = @code{database.Dialect.ForUpdate}", new { code }, transaction, cancellationToken: ct));
+        if (status != DepartmentStatus.Active)
+        {
+            return false;
+        }
+
+        await action();
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     public async Task<Department?> GetAsync(string code, CancellationToken ct, DbConnection? connection = null, DbTransaction? transaction = null)

@@ -21,6 +21,7 @@ public static class InboundModule
         builder.Services.AddSingleton<InboundRecordReader>();
         builder.Services.AddSingleton<PersonMatcher>();
         builder.Services.AddSingleton<InboundService>();
+        builder.Services.AddSingleton<ParkedMessages>();
         builder.Services.AddSingleton<RelaySignal<InboundRelay>>();
         builder.Services.AddHostedService<InboundRelay>();
         // An answer that cannot be recorded (the database is away) is tried again for about ten minutes before it is parked in the error queue.

@@ -62,6 +62,10 @@ public static class BrokerPermissions
                 // Declares each department's queue popinfo.dept.{code} (never its inbound exchange popinfo.dept.{code}.inbound,
                 // which the provisioning credential makes) and publishes to it through the default exchange.
                 configure.Add(@"popinfo\.dept\.[a-z][a-z0-9-]*");
+                // And its parking queue popinfo.dept.{code}.inbound.parked, where pushes it cannot process are moved; it
+                // reads them back (get, then requeue) for the parked view.
+                configure.Add(@"popinfo\.dept\.[a-z][a-z0-9-]*\.inbound\.parked");
+                read.Add(@"popinfo\.dept\.[a-z][a-z0-9-]*\.inbound\.parked");
                 write.Add(Regex.Escape(DefaultExchange));
                 break;
             case "identity":

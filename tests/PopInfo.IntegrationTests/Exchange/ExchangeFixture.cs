@@ -36,14 +36,21 @@ public sealed class ExchangeFixture : IAsyncLifetime
 
     public void StartExchange()
     {
-        var settings = RegistryHost.DistributedSettings(Desk.Database, Desk.Broker.UriOf("exchange"));
-        foreach (var (key, value) in Desk.Broker.ExchangeProvisioningSettings())
+        Exchange = AnotherExchangeInstance();
+        Admin = Exchange.CreateAdminClient();
+    }
+
+    /// <summary>One more instance of the exchange on the same database and broker (the caller disposes it).</summary>
+    public ExchangeHost AnotherExchangeInstance(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        // As the exchange's own broker user, with the provisioning credential apart.
+        var all = RegistryHost.DistributedSettings(Desk.Database, Desk.Broker.UriOf("exchange"));
+        foreach (var (key, value) in Desk.Broker.ExchangeProvisioningSettings().Concat(settings ?? new Dictionary<string, string?>()))
         {
-            settings[key] = value;
+            all[key] = value;
         }
 
-        Exchange = new ExchangeHost(settings, () => new RegistryHandler(this));
-        Admin = Exchange.CreateAdminClient();
+        return new ExchangeHost(all, () => new RegistryHandler(this));
     }
 
     /// <summary>A community no other test of this process uses.</summary>

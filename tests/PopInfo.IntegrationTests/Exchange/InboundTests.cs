@@ -249,7 +249,7 @@ public sealed class InboundTests(ExchangeFixture fixture) : IClassFixture<Exchan
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
         {
             var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
-            // Not JSON at all: dropped (logged by department and rule), never blocking what follows.
+            // Not JSON at all: parked (ParkingTests), never blocking what follows.
             await channel.BasicPublishAsync(police.InboundExchange, "", mandatory: false, properties, Encoding.UTF8.GetBytes("not json"));
             // A record breaking a rule: refused, and readable by its record id.
             await channel.BasicPublishAsync(police.InboundExchange, "", mandatory: false, properties, Encoding.UTF8.GetBytes(

@@ -46,6 +46,31 @@ public sealed class TokenAccessTests(ExchangeFixture fixture) : IClassFixture<Ex
     }
 
     [Fact]
+    public async Task A_suspension_refuses_the_departments_token_at_once_on_its_instance_and_within_the_cache_life_on_another()
+    {
+        var bureau = await fixture.CreateDepartmentAsync("cache");
+        var token = DepartmentToken(bureau.Code);
+        await using var other = fixture.AnotherExchangeInstance();
+        using var here = WithToken(token);
+        using var there = other.CreateClient();
+        there.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // Both instances now remember the department as active.
+        Assert.Equal(200, (await here.GetJsonAsync("/api/v1/feed")).Status);
+        Assert.Equal(200, (await there.GetJsonAsync("/api/v1/feed")).Status);
+
+        var (_, current) = await fixture.Admin.GetJsonAsync($"/api/v1/departments/{bureau.Code}");
+        using var suspend = await fixture.Admin.PatchAsJsonAsync($"/api/v1/departments/{bureau.Code}", new { status = "suspended", expectedVersion = (int)current["version"]! });
+        Assert.Equal(System.Net.HttpStatusCode.OK, suspend.StatusCode);
+        var suspended = System.Diagnostics.Stopwatch.StartNew();
+
+        // The instance that suspended forgets at once; the other within the cache's life (5 s by default), well inside the minute.
+        Assert.Equal(403, (await here.GetJsonAsync("/api/v1/feed")).Status);
+        await Eventually.TrueAsync(async () => (await there.GetJsonAsync("/api/v1/feed")).Status == 403,
+            TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(2), "the other instance to refuse the suspended department's token");
+        Assert.True(suspended.Elapsed < TimeSpan.FromSeconds(7), $"refused after {suspended.Elapsed}");
+    }
+
+    [Fact]
     public async Task An_administrators_token_administers_and_the_desks_status_token_only_reads_where_changes_went()
     {
         using var admin = WithToken(TestIssuer.Shared.Token([PlatformScopes.ExchangeAdmin], subject: "admin", role: "admin"));

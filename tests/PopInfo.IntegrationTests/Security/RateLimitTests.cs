@@ -252,7 +252,7 @@ public sealed partial class RateLimitTests : IAsyncLifetime
         return client;
     }
 
-    private static async Task AssertRateLimitedAsync(HttpResponseMessage response, string limit)
+    internal static async Task AssertRateLimitedAsync(HttpResponseMessage response, string limit)
     {
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();

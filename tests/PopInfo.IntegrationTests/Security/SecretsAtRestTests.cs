@@ -100,17 +100,15 @@ public sealed class SecretsAtRestOnPostgreSqlTests(ExchangeFixture fixture) : IC
     }
 
     [Fact]
-    public void A_wrong_or_missing_master_key_stops_the_start_naming_the_setting()
+    public async Task A_wrong_or_missing_master_key_stops_the_start_naming_the_setting()
     {
         var settings = RegistryHost.DistributedSettings(fixture.Desk.Database, fixture.Desk.VirtualHost);
         var wrongKey = TestSecrets.NewKeyFile();
 
-        using var wrongHost = new ExchangeHost(new Dictionary<string, string?>(settings) { [MasterKey.Setting] = wrongKey }, () => new HttpClientHandler());
-        var wrong = SecretsAtRest.StartFailure(wrongHost);
+        var wrong = StartRefusal.Messages(await ExchangeHost.StartFailureAsync(new Dictionary<string, string?>(settings) { [MasterKey.Setting] = wrongKey }));
         Assert.Contains($"PopInfo:Secrets:KeyFile: the master key in '{wrongKey}' does not open the exchange key ring in its database", wrong, StringComparison.Ordinal);
 
-        using var missingHost = new ExchangeHost(new Dictionary<string, string?>(settings) { [MasterKey.Setting] = "" }, () => new HttpClientHandler());
-        var missing = SecretsAtRest.StartFailure(missingHost);
+        var missing = StartRefusal.Messages(await ExchangeHost.StartFailureAsync(new Dictionary<string, string?>(settings) { [MasterKey.Setting] = "" }));
         Assert.Contains("PopInfo:Secrets:KeyFile is required when PopInfo:Database:Provider is PostgreSql", missing, StringComparison.Ordinal);
     }
 
@@ -174,8 +172,7 @@ public sealed class SecretsAtRestOnSqliteTests : IDisposable
 
         Assert.All(receiver.Accepted, w => Assert.True(w.SignatureValid));
         var wrongKey = TestSecrets.NewKeyFile();
-        await using var wrong = new EmbeddedPlatform(dataDirectory: folder);
-        var refused = SecretsAtRest.StartFailure(wrong.WithWebHostBuilder(b => b.UseSetting(MasterKey.Setting, wrongKey)));
+        var refused = StartRefusal.Messages(await EmbeddedPlatform.StartFailureAsync(folder, new Dictionary<string, string?> { [MasterKey.Setting] = wrongKey }));
         Assert.Contains($"PopInfo:Secrets:KeyFile: the master key in '{wrongKey}' does not open the ", refused, StringComparison.Ordinal);
     }
 
@@ -218,20 +215,5 @@ internal static class SecretsAtRest
             Assert.Equal(200, keysStatus);
             return (string)Assert.Single(keys["keys"]!.AsArray())!["kid"]!;
         }
-    }
-
-    /// <summary>Starting the host fails; every message of the failure, inner ones included.</summary>
-    public static string StartFailure<T>(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<T> host)
-        where T : class
-    {
-        var failure = Record.Exception(() => host.CreateClient());
-        Assert.NotNull(failure);
-        var messages = new List<string>();
-        for (var e = failure; e is not null; e = e.InnerException)
-        {
-            messages.Add(e.Message);
-        }
-
-        return string.Join(" <- ", messages);
     }
 }

@@ -1,6 +1,7 @@
 using PopInfo.Collection.Transmission;
 using PopInfo.Contracts.Identity;
 using PopInfo.Contracts.Registry;
+using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Inbound;
 using PopInfo.Exchange.Projection;
@@ -99,6 +100,11 @@ public sealed class BrokerPermissionsTests
         var permission = BrokerPermissions.Of("exchange");
         var queue = DepartmentTopology.Queue("police");
         var inbound = DepartmentTopology.InboundExchange("police");
+        var parked = DepartmentTopology.ParkingQueue("police");
+
+        // The parking queue of what it could not process: declared, filled and read back (the parked view) by it.
+        Assert.True(BrokerPermissions.Allows(permission.Configure, parked));
+        Assert.True(BrokerPermissions.Allows(permission.Read, parked));
 
         Assert.True(BrokerPermissions.Allows(permission.Configure, queue));
         Assert.True(BrokerPermissions.Allows(permission.Write, BrokerPermissions.DefaultExchange));
