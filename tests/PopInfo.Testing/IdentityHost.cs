@@ -42,6 +42,21 @@ public sealed class IdentityHost(IReadOnlyDictionary<string, string?> settings) 
         }
     }
 
+    /// <summary>Why the provider's own program refuses to start with these settings (on SQLite in a fresh folder; <see cref="StartRefusal"/>).</summary>
+    public static Task<Exception> StartFailureAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = TestIssuer.Shared.Settings();
+        all["PopInfo:Identity:Issuer"] = Issuer;
+        all["PopInfo:Database:Provider"] = "Sqlite";
+        all["PopInfo:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "popinfo-identity-" + Guid.NewGuid().ToString("N")[..12]);
+        foreach (var (key, value) in TestRateLimits.Generous.Concat(settings))
+        {
+            all[key] = value;
+        }
+
+        return StartRefusal.OfAsync(typeof(IdentityEntryPoint).Assembly, all);
+    }
+
     /// <summary>The identity provider on SQLite in a fresh folder.</summary>
     public static IdentityHost OnSqlite(IReadOnlyDictionary<string, string?>? more = null) => new(new Dictionary<string, string?>(more ?? new Dictionary<string, string?>())
     {
