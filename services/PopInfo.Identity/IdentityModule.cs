@@ -13,6 +13,7 @@ using PopInfo.Identity.Pages;
 using PopInfo.Identity.Server;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -104,6 +105,8 @@ public static class IdentityModule
 
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<ClientStore>();
+        builder.Services.AddSingleton<RelaySignal<StatusRelay>>();
+        builder.Services.AddHostedService<StatusRelay>();
         builder.Services.AddScoped<DepartmentClients>();
         builder.Services.AddHostedService<ServiceClients>();
         builder.Services.AddHostedService<PeopleApplications>();

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
-using MassTransit;
+using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.Contracts.Identity;
 using PopInfo.Identity.Server;
 using PopInfo.Identity.Accounts;
@@ -25,11 +25,11 @@ public static class ClientsApi
             .WithSummary("A new secret for a department's client, in this answer only; the previous one works on for overlapMinutes (default a day; 0: it stops at once).");
         api.MapDelete("/{clientId}/previous-secret", EndSecretOverlap).WithName("IdentityEndClientSecretOverlap")
             .WithSummary("Ends a secret rotation's overlap early: from now only the new secret works.");
-        api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
-                SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, bus, clock, ct))
+        api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct) =>
+                SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, relay, clock, ct))
             .WithName("IdentitySuspendClient").WithSummary("The client gets no more tokens; those it holds expire within a minute.");
-        api.MapPost("/{clientId}/activate", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
-                SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, bus, clock, ct))
+        api.MapPost("/{clientId}/activate", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct) =>
+                SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, relay, clock, ct))
             .WithName("IdentityActivateClient").WithSummary("The client may get tokens again.");
         return app;
     }
@@ -61,10 +61,11 @@ public static class ClientsApi
 
     /// <summary>
     /// Suspends or activates a client: no more tokens for it (those held expire within a minute), and every service
-    /// hears it (<see cref="ClientStatusChanged"/>): the exchange stops a suspended department's deliveries too.
+    /// hears it (<see cref="ClientStatusChanged"/>, queued with the change and published by <see cref="StatusRelay"/>):
+    /// the exchange stops a suspended department's deliveries too.
     /// </summary>
     public static async Task<Results<Ok<ClientView>, ProblemHttpResult>> SetStatusAsync(string clientId, string status, StatusChange body,
-        ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct)
     {
         var caller = TokenCaller.From(user);
         var action = status == ClientStore.Active ? "client.activate" : "client.suspend";
@@ -94,7 +95,7 @@ public static class ClientsApi
             return TypedResults.Problem(Problem.NotFound($"No client {clientId}."));
         }
 
-        if (!await clients.SetStatusAsync(clientId, status, body.ExpectedVersion!.Value, ct))
+        if (!await clients.SetStatusAsync(clientId, status, body.ExpectedVersion!.Value, caller.Subject, ct))
         {
             await audit.WriteAsync(new(caller.Subject, caller.Role, action, clientId, "refused", "stale version", http.Connection.RemoteIpAddress?.ToString()), ct);
             return TypedResults.Problem(Problem.VersionConflict(body.ExpectedVersion.Value, current.Version));
@@ -102,11 +103,8 @@ public static class ClientsApi
 
         await audit.WriteAsync(new(caller.Subject, caller.Role, action, clientId, "ok",
             $"{current.Status} -> {status}" + (body.Reason is null ? "" : $": {body.Reason}"), http.Connection.RemoteIpAddress?.ToString()), ct);
+        relay.Notify();
         var changed = (await clients.FindAsync(clientId, ct))!;
-        await bus.Publish(new ClientStatusChanged
-        {
-            ClientId = clientId, Status = status, Version = changed.Version, ChangedAt = clock.GetUtcNow(), ChangedBy = caller.Subject,
-        }, ct);
         return TypedResults.Ok(View(changed, clock.GetUtcNow()));
     }
 

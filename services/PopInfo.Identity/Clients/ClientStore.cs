@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Dapper;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Identity;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Identity.Clients;
@@ -62,12 +65,44 @@ public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] Service
     }
 
     /// <summary>Sets the status if the caller saw the current version; false when it did not (or the client is unknown).</summary>
-    public async Task<bool> SetStatusAsync(string clientId, string status, int expectedVersion, CancellationToken ct)
+    /// <summary>
+    /// Sets a client's status if the caller saw its current version, and in the same transaction queues the
+    /// <see cref="ClientStatusChanged"/> every service hears (<c>status_outbox</c>, published by <see cref="StatusRelay"/>).
+    /// </summary>
+    public async Task<bool> SetStatusAsync(string clientId, string status, int expectedVersion, string changedBy, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE clients SET status = @status, version = version + 1, updated_at = @now WHERE client_id = @clientId AND version = @expectedVersion",
+                new { clientId, status, expectedVersion, now }, transaction, cancellationToken: ct)) != 1)
+        {
+            return false;
+        }
+
+        var message = new ClientStatusChanged { ClientId = clientId, Status = status, Version = expectedVersion + 1, ChangedAt = now, ChangedBy = changedBy };
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO status_outbox (message, created_at) VALUES (@message, @now)",
+            new { message = JsonSerializer.Serialize(message, Json.Options), now }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>The status changes not yet published, oldest first.</summary>
+    public async Task<IReadOnlyList<(long Seq, ClientStatusChanged Message)>> UnsentStatusChangesAsync(int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE clients SET status = @status, version = version + 1, updated_at = @now WHERE client_id = @clientId AND version = @expectedVersion",
-            new { clientId, status, expectedVersion, now = clock.GetUtcNow() }, cancellationToken: ct)) == 1;
+        var rows = await connection.QueryAsync<(long Seq, string Message)>(new CommandDefinition(
+            "SELECT seq, message FROM status_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT @limit", new { limit }, cancellationToken: ct));
+        return [.. rows.Select(r => (r.Seq, JsonSerializer.Deserialize<ClientStatusChanged>(r.Message, Json.Options)!))];
+    }
+
+    public async Task MarkStatusChangesSentAsync(IEnumerable<long> seqs, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE status_outbox SET sent_at = @now WHERE seq = @seq", seqs.Select(seq => new { seq, now = clock.GetUtcNow() }), cancellationToken: ct));
     }
 
     /// <summary>

@@ -1,0 +1,32 @@
+using MassTransit;
+using PopInfo.ServiceDefaults.Messaging;
+
+namespace PopInfo.Identity.Clients;
+
+/// <summary>
+/// Publishes the clients' status changes queued in <c>status_outbox</c> (<see cref="ClientStore.SetStatusAsync"/>), in
+/// order, and marks each sent once the broker confirmed it. While the broker is away they wait in the database; a
+/// crash between publishing and marking publishes again, still in order, so the last status a client was given is the
+/// last one heard (the exchange's consumer ignores a status its department already has).
+/// </summary>
+public sealed class StatusRelay(ClientStore clients, IBus bus, RelaySignal<StatusRelay> signal, TimeProvider clock, ILogger<StatusRelay> logger)
+    : OutboxRelay<StatusRelay>(signal, clock, logger)
+{
+    private const int BatchSize = 100;
+
+    protected override TimeSpan IdlePoll => TimeSpan.FromSeconds(5);
+
+    protected override TimeSpan MaxBackoff => TimeSpan.FromSeconds(10);
+
+    protected override async Task<int> RelayOnceAsync(CancellationToken ct)
+    {
+        var batch = await clients.UnsentStatusChangesAsync(BatchSize, ct);
+        foreach (var (_, message) in batch)
+        {
+            await bus.Publish(message, ct);
+        }
+
+        await clients.MarkStatusChangesSentAsync(batch.Select(b => b.Seq), ct);
+        return batch.Count;
+    }
+}
