@@ -1,3 +1,5 @@
+using PopInfo.Domain.Access;
+
 
 namespace PopInfo.Collection.Accounts;
 
@@ -62,7 +64,7 @@ public sealed class IdentityImportClient(HttpClient http)
             accounts = accounts.Select(a => new
             {
                 userName = a.User_Name, displayName = a.Display_Name, role = a.Role,
-                regionCode = a.Role == "supervisor" ? a.Street_Code : a.Community_Code,
+                regionCode = a.Role == PlatformRoles.Supervisor ? a.Street_Code : a.Community_Code,
                 passwordHash = a.Password_Hash, disabled = a.Disabled,
             }),
         };

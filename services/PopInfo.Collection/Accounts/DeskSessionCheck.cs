@@ -27,8 +27,6 @@ public sealed class DeskSessionCheck(
 
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(50);
 
-    private static readonly string[] DeskRoles = [PlatformRoles.Collector, PlatformRoles.Supervisor, PlatformRoles.Admin];
-
     /// <summary>Turns the provider's ID token into the desk's session, or refuses the sign-in under a rule.</summary>
     public async Task SignedInAsync(TokenValidatedContext context)
     {
@@ -37,7 +35,7 @@ public sealed class DeskSessionCheck(
         var role = token.FindFirstValue(PlatformClaims.Role);
         var region = token.FindFirstValue(PlatformClaims.Region);
         var who = new DeskUser(userName, role ?? "", null, null, context.HttpContext.Connection.RemoteIpAddress?.ToString());
-        var rule = !DeskRoles.Contains(role) ? "role.desk" : PlatformRoles.CheckRegion(role, region, regions);
+        var rule = !PlatformRoles.Desk.Contains(role) ? "role.desk" : PlatformRoles.CheckRegion(role, region, regions);
         if (rule is not null)
         {
             await audit.WriteAsync(who, "sign-in", userName, null, "refused", $"{rule} (role {role}, region {region})", ct: context.HttpContext.RequestAborted);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
+using PopInfo.Domain.Access;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Apis;
@@ -37,7 +38,7 @@ public static class SessionApi
             RedirectUri = returnUrl is { Length: > 0 and <= 500 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
                 && !returnUrl.Contains('\\') && TextViolations.Of("returnUrl", returnUrl) is null ? returnUrl : DeskPage.Path,
         };
-        if (loginHint is { Length: > 0 and <= 40 } && loginHint.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (PlatformRoles.IsUserName(loginHint))
         {
             properties.Items[DeskAuthentication.LoginHint] = loginHint;
         }

@@ -28,6 +28,13 @@ public static class PlatformRoles
 
     public static IReadOnlyList<string> All { get; } = [Admin, Collector, Supervisor, Planner, Operator, Auditor];
 
+    /// <summary>The roles the collection desk takes (the others are refused there with <c>role.desk</c>).</summary>
+    public static IReadOnlyList<string> Desk { get; } = [Collector, Supervisor, Admin];
+
+    /// <summary>A user name's form: 3–40 ASCII letters, digits, '-', '_' or '.' (rule <c>user-name.format</c>).</summary>
+    public static bool IsUserName(string? name) =>
+        name is { Length: >= 3 and <= 40 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     /// <summary>The level of the region a role is bound to, or null for a city-wide role.</summary>
     public static RegionLevel? RegionLevelOf(string role) => role switch
     {

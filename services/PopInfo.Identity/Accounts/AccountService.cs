@@ -192,9 +192,6 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
     /// <summary>What became of one moved account: created, exists (never overwritten) or refused under a rule.</summary>
     public sealed record ImportOutcome(string? UserName, string Outcome, string? Rule = null);
 
-    /// <summary>The roles the desk had; only these move.</summary>
-    private static readonly string[] DeskRoles = [PlatformRoles.Collector, PlatformRoles.Supervisor, PlatformRoles.Admin];
-
     /// <summary>
     /// Moves the desk's accounts in. An account whose name exists is left as it is; a desk administrator arrives
     /// disabled, for a provider administrator to enable: at the provider the role also manages clients and the
@@ -208,7 +205,7 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
             var violations = new List<RuleViolation>();
             CheckUserName(a.UserName, violations);
             CheckDisplayName(a.DisplayName, violations);
-            if (!DeskRoles.Contains(a.Role))
+            if (!PlatformRoles.Desk.Contains(a.Role))
             {
                 violations.Add(new("role", "role.desk", "Only the desk's roles move: collector, supervisor, admin."));
             }
@@ -286,7 +283,7 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
 
     private static void CheckUserName(string? name, List<RuleViolation> violations)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length is < 3 or > 40 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!PlatformRoles.IsUserName(name))
         {
             violations.Add(new("userName", "user-name.format", "A user name is 3–40 letters, digits, '-', '_' or '.'."));
         }

@@ -37,4 +37,18 @@ public sealed class PlatformRolesTests
     [InlineData("root")]
     [InlineData("Admin")]
     public void An_unknown_role_is_refused(string? role) => Assert.Equal("role.known", PlatformRoles.CheckRegion(role, null, Wuxi));
+
+    [Theory]
+    [InlineData("zhang.li", true)]
+    [InlineData("collector-a_1", true)]
+    [InlineData("ab", false)]
+    [InlineData("张丽", false)]
+    [InlineData("a b c", false)]
+    [InlineData(null, false)]
+    public void A_user_name_is_3_to_40_ASCII_letters_digits_dashes_underscores_or_dots(string? name, bool expected) =>
+        Assert.Equal(expected, PlatformRoles.IsUserName(name));
+
+    [Fact]
+    public void The_desk_takes_collectors_supervisors_and_administrators_only() =>
+        Assert.Equal([PlatformRoles.Collector, PlatformRoles.Supervisor, PlatformRoles.Admin], PlatformRoles.Desk);
 }
