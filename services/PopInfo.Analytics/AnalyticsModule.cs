@@ -1,8 +1,23 @@
+using MassTransit;
+using PopInfo.Analytics.Apis;
+using PopInfo.Analytics.Engine;
+using PopInfo.Analytics.Projection;
+using PopInfo.Analytics.Protection;
+using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Analytics;
 
-/// <summary>online decision analysis. Its capability is built by a later issue; until then it runs, answers health checks and describes itself.</summary>
+/// <summary>
+/// Online decision analysis (在线决策分析): any population table, indicators and monthly series, as of any date on
+/// either of the register's two times, kept current from the registry's events and protected by the cell-key method
+/// before anything leaves (docs/analytics.md).
+/// </summary>
 public static class AnalyticsModule
 {
     public const string Name = "analytics";
@@ -10,11 +25,63 @@ public static class AnalyticsModule
 
     public static readonly ServiceInfo Info = new(Name, "online decision analysis", "Aggregate population statistics for planners.", Port);
 
+    /// <summary>Requests to the open-data tables per remote address: 120 a minute, setting <c>PopInfo:RateLimits:AnalyticsOpenData</c>.</summary>
+    public static readonly RateLimitPolicy OpenDataRequests = new("analytics.open-data", "AnalyticsOpenData", 120, TimeSpan.FromMinutes(1),
+        http => RateLimitPolicy.AddressKey(http.Connection.RemoteIpAddress));
+
     public static IHostApplicationBuilder AddAnalytics(this IHostApplicationBuilder builder)
     {
+        builder.AddServiceDatabase(Name, typeof(AnalyticsModule).Assembly, auditTables: [QueryLog.Table, DataProtectionKeyStore.Table]);
+        builder.AddSecretProtection(Name);
         builder.AddOpenApiDocument(Name, "PopInfo analytics — online decision analysis");
+        builder.AddPlatformAuthentication(Name);
+        builder.AddRateLimits(Name, OpenDataRequests);
+        builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
+
+        builder.Services.AddSingleton(_ => new Categories(RegionCatalogue.Wuxi));
+        builder.Services.AddSingleton<CellKeySecret>();
+        builder.Services.AddSingleton(sp => new RecordKeys(sp.GetRequiredService<CellKeySecret>()));
+        builder.Services.AddSingleton(_ => new Disclosure(new CellKeyPerturbation(options.SmallCellThreshold, options.MaxNoise, options.NoiseSigma)));
+        builder.Services.AddSingleton<PopulationIndex>();
+        builder.Services.AddSingleton<ProjectionWatermark>();
+        builder.Services.AddSingleton<ProjectionReadiness>();
+        builder.Services.AddSingleton<FactStore>();
+        builder.Services.AddSingleton<Projector>();
+        builder.Services.AddSingleton<TableService>();
+        builder.Services.AddSingleton<IndicatorService>();
+        builder.Services.AddSingleton<SeriesService>();
+        builder.Services.AddSingleton<QueryLog>();
+        builder.Services.AddHttpClient<RegistryReader>(http =>
+            {
+                http.BaseAddress = options.RegistryUrl;
+                // A snapshot of a big city streams for minutes; the client's default 100 s would cut it off.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddServiceToken(Name, PlatformScopes.RegistryRead);
+        builder.Services.AddSingleton<ProjectionService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionService>());
+        builder.AddBusConsumers(bus => bus
+            .AddConsumer<PersonChangedConsumer>(c => c.Options<BatchOptions>(b => b
+                .SetMessageLimit(PersonChangedConsumer.BatchSize).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(1)))
+            .Endpoint(e =>
+            {
+                e.Name = PersonChangedConsumer.QueueName;
+                e.PrefetchCount = PersonChangedConsumer.BatchSize * 2;
+                e.ConcurrentMessageLimit = PersonChangedConsumer.BatchSize * 2;
+            }));
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app) => Info.MapServiceInfo(app);
+    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
+    {
+        Info.MapServiceInfo(app);
+        app.MapTablesApi();
+        app.MapProjectionApi();
+        app.MapOpenDataApi();
+        return app;
+    }
 }
+
+/// <summary>Names the analytics service's assembly for test hosts.</summary>
+public sealed class AnalyticsEntryPoint;

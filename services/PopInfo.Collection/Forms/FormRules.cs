@@ -16,7 +16,6 @@ namespace PopInfo.Collection.Forms;
 /// </summary>
 public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
 {
-    private static readonly string[] MigrantReasons = ["work", "business", "study", "family", "other"];
 
     private static readonly string[] DateFields = ["birthDate", "deathDate", "moveDate", "arrivalDate", "departureDate"];
 
@@ -126,7 +125,7 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
             Add("originRegionCode", "region.county-code", "The origin must be a six-digit county code (GB/T 2260) with a valid province prefix.");
         }
 
-        if (data.TryGetValue("reason", out var reason) && type == FormTypes.MigrantArrival && !MigrantReasons.Contains(reason))
+        if (data.TryGetValue("reason", out var reason) && type == FormTypes.MigrantArrival && !MigrantReasons.IsKnown(reason))
         {
             Add("reason", "migrant.reason", "The reason must be one of: work, business, study, family, other.");
         }

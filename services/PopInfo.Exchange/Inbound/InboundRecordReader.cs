@@ -33,7 +33,6 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
     private static readonly DateOnly EarliestBirth = new(1890, 1, 1);
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-    private static readonly string[] MigrantReasons = ["work", "business", "study", "family", "other"];
     private static readonly string[] EventDates = ["deathDate", "moveDate", "arrivalDate", "departureDate"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
@@ -530,9 +529,9 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             add("originRegionCode", "region.county-code", "The origin is a six-digit county code (GB/T 2260) with a valid province prefix.");
         }
 
-        if (InboundRecord.Text(fields, "reason") is { } reason && kind == InboundKindCatalogue.MigrantArrival && !MigrantReasons.Contains(reason))
+        if (InboundRecord.Text(fields, "reason") is { } reason && kind == InboundKindCatalogue.MigrantArrival && !MigrantReasons.IsKnown(reason))
         {
-            add("reason", "migrant.reason", $"reason is one of: {string.Join(", ", MigrantReasons)}.");
+            add("reason", "migrant.reason", $"reason is one of: {string.Join(", ", MigrantReasons.All)}.");
         }
 
         foreach (var (name, value) in fields)

@@ -17,7 +17,7 @@ public static class PeopleClaims
         [PlatformRoles.Admin] = [PlatformScopes.IdentityAdmin, PlatformScopes.ExchangeAdmin],
         [PlatformRoles.Collector] = [],
         [PlatformRoles.Supervisor] = [],
-        [PlatformRoles.Planner] = [],
+        [PlatformRoles.Planner] = [PlatformScopes.AnalyticsRead],
         [PlatformRoles.Operator] = [],
         [PlatformRoles.Auditor] = [],
     };

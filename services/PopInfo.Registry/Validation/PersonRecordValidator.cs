@@ -13,8 +13,6 @@ namespace PopInfo.Registry.Validation;
 /// </summary>
 public sealed class PersonRecordValidator : AbstractValidator<PersonRecord>
 {
-    public static readonly IReadOnlySet<string> MigrantReasons = new HashSet<string> { "work", "business", "study", "family", "other" };
-
     private static readonly DateOnly EarliestBirth = new(1890, 1, 1);
 
     public PersonRecordValidator(TimeProvider clock, RegionCatalogue regions)
@@ -126,7 +124,7 @@ public sealed class PersonRecordValidator : AbstractValidator<PersonRecord>
                 .WithMessage("The origin must be a six-digit county code (GB/T 2260) with a valid province prefix.");
             m.RuleFor(x => x.ArrivalDate).Must(d => d <= clock.Today()).WithErrorCode(PersonRules.DateNotInFuture)
                 .WithMessage("The arrival date is in the future.");
-            m.RuleFor(x => x.Reason).Must(MigrantReasons.Contains).WithErrorCode(PersonRules.MigrantReason)
+            m.RuleFor(x => x.Reason).Must(MigrantReasons.IsKnown).WithErrorCode(PersonRules.MigrantReason)
                 .WithMessage("The reason must be one of: work, business, study, family, other.");
             m.RuleFor(x => x.ExpectedStayMonths).InclusiveBetween(1, 600).WithErrorCode(PersonRules.ExpectedStay)
                 .WithMessage("The expected stay is 1 to 600 months.");

@@ -71,6 +71,9 @@ public static class BrokerPermissions
             case "identity":
                 Publishes(ClientStatusChangedExchange);
                 break;
+            case "analytics":
+                Consumes(PersonChanged.ExchangeName);
+                break;
         }
 
         return new BrokerPermission(Pattern(configure), Pattern(write), Pattern(read));

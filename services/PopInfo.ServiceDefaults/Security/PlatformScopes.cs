@@ -30,6 +30,9 @@ public static class PlatformScopes
     /// <summary>A department at the exchange: its feed, its pushes, its own delivery status (department clients <c>dept-{code}</c>).</summary>
     public const string ExchangeDepartment = "exchange.department";
 
+    /// <summary>Build and download aggregate population tables, indicators and series (planners).</summary>
+    public const string AnalyticsRead = "analytics.read";
+
     /// <summary>A department's client id: <c>dept-{code}</c>, the same department at every service.</summary>
     public static string DepartmentClientId(string code) => "dept-" + code;
 
@@ -47,6 +50,7 @@ public static class PlatformScopes
         [ExchangeAdmin] = Audience("exchange"),
         [ExchangeStatus] = Audience("exchange"),
         [ExchangeDepartment] = Audience("exchange"),
+        [AnalyticsRead] = Audience("analytics"),
     };
 
     /// <summary>The audience value of a service's tokens.</summary>

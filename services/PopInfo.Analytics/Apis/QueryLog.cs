@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using Dapper;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Analytics.Apis;
+
+/// <summary>Every table, indicator set and series asked for, by whom (append-only): the trail that shows a differencing campaign.</summary>
+public sealed class QueryLog([FromKeyedServices(AnalyticsModule.Name)] ServiceDatabase database, TimeProvider clock)
+{
+    public const string Table = "query_log";
+
+    public async Task WriteAsync(ClaimsPrincipal? user, string kind, string query, CancellationToken ct)
+    {
+        var caller = CallerOf(user);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO query_log (at, caller, kind, query) VALUES (@at, @caller, @kind, @query)",
+            new { at = clock.GetUtcNow(), caller, kind, query = query.Length > 2000 ? query[..2000] : query }, cancellationToken: ct));
+    }
+
+    // A planner through the dashboard's client: "client/person"; a client for itself: its id; no token: open data.
+    private static string CallerOf(ClaimsPrincipal? user)
+    {
+        if (user?.Identity?.IsAuthenticated != true)
+        {
+            return "open-data";
+        }
+
+        var token = TokenCaller.From(user);
+        return token.Subject == token.Source ? token.Source : $"{token.Source}/{token.Subject}";
+    }
+
+    public sealed class Row
+    {
+        public DateTimeOffset At { get; init; }
+        public string Caller { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Query { get; init; } = "";
+    }
+
+    public async Task<IReadOnlyList<Row>> LatestAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<Row>(new CommandDefinition(
+            "SELECT at, caller, kind, query FROM query_log ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken: ct))];
+    }
+}

@@ -1,0 +1,281 @@
+using PopInfo.Analytics.Projection;
+using PopInfo.Analytics.Protection;
+using PopInfo.Domain.Statistics;
+
+namespace PopInfo.Analytics.Engine;
+
+/// <summary>
+/// Every version of every person, in memory, column by column: what each table is counted from. A version is
+/// valid in the city's calendar from the day it happened until the day a later version happened (the "occurred"
+/// basis), and known from the day it was recorded until a later version was recorded (the "recorded" basis). A
+/// version counts in the population of a day when it is valid on it and the person then lived in a community of
+/// the city. Versions are keyed by (person, version): a repeat is ignored and an older version, arriving late,
+/// takes its place below the newer one without overwriting it. Reads share a lock; applying a batch takes it
+/// alone, briefly.
+/// </summary>
+public sealed class PopulationIndex : IDisposable
+{
+    private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<Guid, int> latestRowOf = [];
+    private readonly Dictionary<Guid, int> householdIndex = [];
+    private GrowableColumn<uint> householdKey = new(1024);
+    private readonly RowList[] rowsOfCommunity;
+    private readonly RowList[] rowsLeavingCommunity;
+    private readonly RecordKeys keys;
+
+    private GrowableColumn<int> community = new(1024);
+    private GrowableColumn<int> previousCommunity = new(1024);
+    private GrowableColumn<int> lowerRow = new(1024);
+    private GrowableColumn<int> version = new(1024);
+    private GrowableColumn<byte> changeType = new(1024);
+    private GrowableColumn<byte> sex = new(1024);
+    private GrowableColumn<int> birthDay = new(1024);
+    private GrowableColumn<byte> residenceType = new(1024);
+    private GrowableColumn<byte> education = new(1024);
+    private GrowableColumn<byte> marital = new(1024);
+    private GrowableColumn<byte> ethnicity = new(1024);
+    private GrowableColumn<int> household = new(1024);
+    private GrowableColumn<byte> province = new(1024);
+    private GrowableColumn<byte> reason = new(1024);
+    private GrowableColumn<int> validFrom = new(1024);
+    private GrowableColumn<int> validTo = new(1024);
+    private GrowableColumn<int> knownFrom = new(1024);
+    private GrowableColumn<int> knownTo = new(1024);
+    private GrowableColumn<uint> rowKey = new(1024);
+    private int rowCount;
+    private int earliestBirthDay = int.MaxValue;
+
+    public PopulationIndex(Categories categories, RecordKeys keys)
+    {
+        Categories = categories;
+        this.keys = keys;
+        rowsOfCommunity = [.. categories.Communities.Select(_ => new RowList())];
+        rowsLeavingCommunity = [.. categories.Communities.Select(_ => new RowList())];
+    }
+
+    public Categories Categories { get; }
+
+    /// <summary>Bumped by every batch that changed something: results computed at one generation hold until the next.</summary>
+    public long Generation { get; private set; }
+
+    public int RowCount => rowCount;
+
+    public int PersonCount => latestRowOf.Count;
+
+    public void Dispose() => gate.Dispose();
+
+    /// <summary>Applies versions; those already present are ignored. Returns how many were new.</summary>
+    public int Apply(IEnumerable<PersonFacts> versions)
+    {
+        gate.EnterWriteLock();
+        try
+        {
+            var added = 0;
+            foreach (var v in versions)
+            {
+                added += Add(v) ? 1 : 0;
+            }
+
+            if (added > 0)
+            {
+                Generation++;
+            }
+
+            return added;
+        }
+        finally
+        {
+            gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Forgets everything (before a rebuild is loaded).</summary>
+    public void Clear()
+    {
+        gate.EnterWriteLock();
+        try
+        {
+            latestRowOf.Clear();
+            householdIndex.Clear();
+            foreach (var list in rowsOfCommunity.Concat(rowsLeavingCommunity))
+            {
+                list.Clear();
+            }
+
+            rowCount = 0;
+            earliestBirthDay = int.MaxValue;
+            Generation++;
+        }
+        finally
+        {
+            gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Runs a read over a consistent state of the index.</summary>
+    public T Read<T>(Func<IndexView, T> read)
+    {
+        gate.EnterReadLock();
+        try
+        {
+            return read(new IndexView(this));
+        }
+        finally
+        {
+            gate.ExitReadLock();
+        }
+    }
+
+    private bool Add(PersonFacts v)
+    {
+        // The person's versions are a chain from the newest down; find where this one belongs.
+        var higher = -1;
+        var lower = latestRowOf.TryGetValue(v.Person_Id, out var newest) ? newest : -1;
+        while (lower >= 0 && version.Items[lower] > v.Version)
+        {
+            higher = lower;
+            lower = lowerRow.Items[lower];
+        }
+
+        if (lower >= 0 && version.Items[lower] == v.Version)
+        {
+            return false;
+        }
+
+        var r = rowCount;
+        Grow(r + 1);
+        var living = v.Status == "living";
+        previousCommunity.Items[r] = -1;
+        community.Items[r] = living ? Categories.CommunityOf(v.Residence_Region_Code) : -1;
+        version.Items[r] = v.Version;
+        changeType.Items[r] = Categories.ChangeTypeOf(v.Change_Type);
+        sex.Items[r] = Categories.Coded(Categories.Sex, v.Sex);
+        birthDay.Items[r] = v.Birth_Date.DayNumber;
+        residenceType.Items[r] = Categories.ResidenceTypeOf(v.Residence_Type);
+        education.Items[r] = Categories.Coded(Categories.Education, v.Education);
+        marital.Items[r] = Categories.Coded(Categories.MaritalStatus, v.Marital_Status);
+        ethnicity.Items[r] = Categories.Coded(Categories.Ethnicity, v.Ethnicity);
+        household.Items[r] = v.Household_Id is { } h ? HouseholdOf(h) : -1;
+        province.Items[r] = Categories.ProvinceOf(v.Origin_Region_Code);
+        reason.Items[r] = Categories.ReasonOf(v.Migrant_Reason);
+        validFrom.Items[r] = ChinaTime.DateOf(v.Occurred_At).DayNumber;
+        knownFrom.Items[r] = ChinaTime.DateOf(v.Recorded_At).DayNumber;
+        rowKey.Items[r] = keys.Of(v.Person_Id, v.Version);
+        earliestBirthDay = Math.Min(earliestBirthDay, birthDay.Items[r]);
+
+        // Valid until the earliest later version happened; known until the next was recorded.
+        validTo.Items[r] = higher < 0 ? int.MaxValue : Math.Min(validFrom.Items[higher], validTo.Items[higher]);
+        knownTo.Items[r] = higher < 0 ? int.MaxValue : Math.Min(knownFrom.Items[higher], knownTo.Items[higher]);
+        for (var w = lower; w >= 0; w = lowerRow.Items[w])
+        {
+            validTo.Items[w] = Math.Min(validTo.Items[w], validFrom.Items[r]);
+            knownTo.Items[w] = Math.Min(knownTo.Items[w], knownFrom.Items[r]);
+        }
+
+        lowerRow.Items[r] = lower;
+        if (higher < 0)
+        {
+            latestRowOf[v.Person_Id] = r;
+        }
+        else
+        {
+            lowerRow.Items[higher] = r;
+            SetPreviousCommunity(higher, community.Items[r]);
+        }
+
+        rowCount++;
+        SetPreviousCommunity(r, lower >= 0 ? community.Items[lower] : -1);
+        if (community.Items[r] >= 0)
+        {
+            rowsOfCommunity[community.Items[r]].Add(r);
+        }
+
+        return true;
+    }
+
+    // A row leaves a community when the version before it lived there and it does not: deaths, departures, moves.
+    private void SetPreviousCommunity(int r, int value)
+    {
+        var old = r < rowCount ? previousCommunity.Items[r] : -1;
+        if (r < rowCount && old >= 0 && old != community.Items[r])
+        {
+            rowsLeavingCommunity[old].Remove(r);
+        }
+
+        previousCommunity.Items[r] = value;
+        if (value >= 0 && value != community.Items[r])
+        {
+            rowsLeavingCommunity[value].Add(r);
+        }
+    }
+
+    private int HouseholdOf(Guid id)
+    {
+        if (!householdIndex.TryGetValue(id, out var index))
+        {
+            index = householdIndex.Count;
+            householdIndex[id] = index;
+            householdKey.EnsureCapacity(index + 1);
+            householdKey.Items[index] = keys.Of(id, 0);
+        }
+
+        return index;
+    }
+
+    private void Grow(int count)
+    {
+        community.EnsureCapacity(count);
+        previousCommunity.EnsureCapacity(count);
+        lowerRow.EnsureCapacity(count);
+        version.EnsureCapacity(count);
+        changeType.EnsureCapacity(count);
+        sex.EnsureCapacity(count);
+        birthDay.EnsureCapacity(count);
+        residenceType.EnsureCapacity(count);
+        education.EnsureCapacity(count);
+        marital.EnsureCapacity(count);
+        ethnicity.EnsureCapacity(count);
+        household.EnsureCapacity(count);
+        province.EnsureCapacity(count);
+        reason.EnsureCapacity(count);
+        validFrom.EnsureCapacity(count);
+        validTo.EnsureCapacity(count);
+        knownFrom.EnsureCapacity(count);
+        knownTo.EnsureCapacity(count);
+        rowKey.EnsureCapacity(count);
+    }
+
+    /// <summary>The index's columns as a read sees them (only valid inside <see cref="Read{T}"/>).</summary>
+    public readonly struct IndexView(PopulationIndex index)
+    {
+        public int RowCount => index.rowCount;
+        public int HouseholdCount => index.householdIndex.Count;
+        public int EarliestBirthDay => index.earliestBirthDay;
+        public Categories Categories => index.Categories;
+        public int[] Community => index.community.Items;
+        public int[] PreviousCommunity => index.previousCommunity.Items;
+        public byte[] ChangeType => index.changeType.Items;
+        public byte[] Sex => index.sex.Items;
+        public int[] BirthDay => index.birthDay.Items;
+        public byte[] ResidenceType => index.residenceType.Items;
+        public byte[] Education => index.education.Items;
+        public byte[] Marital => index.marital.Items;
+        public byte[] Ethnicity => index.ethnicity.Items;
+        public int[] Household => index.household.Items;
+        public byte[] Province => index.province.Items;
+        public byte[] Reason => index.reason.Items;
+        public int[] ValidFrom => index.validFrom.Items;
+        public int[] ValidTo => index.validTo.Items;
+        public int[] KnownFrom => index.knownFrom.Items;
+        public int[] KnownTo => index.knownTo.Items;
+        public uint[] RowKey => index.rowKey.Items;
+        public uint[] HouseholdKey => index.householdKey.Items;
+        public long Generation => index.Generation;
+
+        public ReadOnlySpan<int> RowsOfCommunity(int c) => index.rowsOfCommunity[c].Rows;
+
+        public (int[] Rows, int Count) RowArrayOfCommunity(int c) => (index.rowsOfCommunity[c].Array, index.rowsOfCommunity[c].Count);
+
+        public ReadOnlySpan<int> RowsLeavingCommunity(int c) => index.rowsLeavingCommunity[c].Rows;
+    }
+}

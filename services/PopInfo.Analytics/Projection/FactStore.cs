@@ -1,0 +1,237 @@
+using System.Data.Common;
+using System.Text;
+using Dapper;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Analytics.Projection;
+
+/// <summary>The projection's tables: person versions, the low watermark and the sequences applied above it.</summary>
+public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceDatabase database, TimeProvider clock)
+{
+    private const string Columns =
+        "person_id, version, change_type, occurred_at, recorded_at, status, residence_region_code, sex, birth_date, residence_type, " +
+        "education, marital_status, ethnicity, household_id, origin_region_code, migrant_reason, sequence";
+
+    // Rows per INSERT statement: 17 parameters each, well inside both products' limits.
+    private const int RowsPerStatement = 200;
+
+    /// <summary>The projection's state: the snapshot it was built from (null: never) and its watermark.</summary>
+    public sealed class State
+    {
+        public long? Snapshot_Sequence { get; init; }
+        public long Low_Watermark { get; init; }
+        public DateTimeOffset? Watermark_Recorded_At { get; init; }
+        public DateTimeOffset? Built_At { get; init; }
+    }
+
+    public async Task<State> StateAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<State>(new CommandDefinition(
+            "SELECT snapshot_sequence, low_watermark, watermark_recorded_at, built_at FROM projection_state WHERE id = 1", cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Applies change-log entries in one transaction: versions already held (a redelivery, a snapshot that had them) are
+    /// ignored, every sequence is marked applied, and the low watermark moves over every sequence now applied without a gap.
+    /// Returns the versions that were not below the watermark, and the new watermark.
+    /// </summary>
+    public async Task<(IReadOnlyList<PersonFacts> Applied, long Watermark)> ApplyAsync(IReadOnlyList<PersonFacts> changes, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // One writer of the watermark at a time (instances and consumers alike).
+        var state = await connection.QuerySingleAsync<State>(new CommandDefinition(
+            $"SELECT snapshot_sequence, low_watermark, watermark_recorded_at FROM projection_state WHERE id = 1 {database.Dialect.ForUpdate}", transaction: transaction, cancellationToken: ct));
+        var fresh = changes.Where(c => c.Sequence > state.Low_Watermark).DistinctBy(c => c.Sequence).ToList();
+        await InsertAsync(connection, transaction, fresh, ct);
+        foreach (var batch in fresh.Chunk(RowsPerStatement))
+        {
+            var sql = new StringBuilder("INSERT INTO applied_sequences (sequence, recorded_at) VALUES ");
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @r{i})");
+                parameters.Add($"s{i}", batch[i].Sequence);
+                parameters.Add($"r{i}", batch[i].Recorded_At);
+            }
+
+            sql.Append(" ON CONFLICT (sequence) DO NOTHING");
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
+        }
+
+        var watermark = await AdvanceAsync(connection, transaction, state.Low_Watermark, ct);
+        await transaction.CommitAsync(ct);
+        return (fresh, watermark);
+    }
+
+    /// <summary>Empties the projection before a rebuild (the watermark back to 0, no snapshot).</summary>
+    public async Task ResetAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"SELECT id FROM projection_state WHERE id = 1 {database.Dialect.ForUpdate}", transaction: transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM person_versions; DELETE FROM applied_sequences; " +
+            "UPDATE projection_state SET snapshot_sequence = NULL, low_watermark = 0, watermark_recorded_at = NULL, built_at = NULL WHERE id = 1",
+            transaction: transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Adds a batch of a snapshot's versions (a version already there, from an event applied meanwhile, stays).</summary>
+    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await InsertAsync(connection, transaction, versions, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events brought meanwhile.</summary>
+    public async Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var state = await connection.QuerySingleAsync<State>(new CommandDefinition(
+            $"SELECT snapshot_sequence, low_watermark FROM projection_state WHERE id = 1 {database.Dialect.ForUpdate}", transaction: transaction, cancellationToken: ct));
+        var start = Math.Max(sequence, state.Low_Watermark);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE projection_state SET snapshot_sequence = @sequence, low_watermark = @start, built_at = @now WHERE id = 1",
+            new { sequence, start, now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+        var watermark = await AdvanceAsync(connection, transaction, start, ct);
+        await transaction.CommitAsync(ct);
+        return watermark;
+    }
+
+    /// <summary>Every stored version, streamed (loading the index at start).</summary>
+    public async IAsyncEnumerable<PersonFacts> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = connection.QueryUnbufferedAsync<FactRow>(
+            $"SELECT {Columns.Replace("birth_date", "CAST(birth_date AS text) AS birth_date", StringComparison.Ordinal)} FROM person_versions");
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            yield return row.ToFacts();
+        }
+    }
+
+    /// <summary>Counts of stored versions and persons (status and tests).</summary>
+    public async Task<(long Versions, long Persons)> CountAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var versions = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM person_versions", cancellationToken: ct));
+        var persons = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(DISTINCT person_id) FROM person_versions", cancellationToken: ct));
+        return (versions, persons);
+    }
+
+    // Moves the watermark over every applied sequence that follows it without a gap, and forgets those.
+    private static async Task<long> AdvanceAsync(DbConnection connection, DbTransaction transaction, long watermark, CancellationToken ct)
+    {
+        var start = watermark;
+        DateTimeOffset? recordedAt = null;
+        while (true)
+        {
+            var next = (await connection.QueryAsync<AppliedRow>(new CommandDefinition(
+                "SELECT sequence, recorded_at FROM applied_sequences WHERE sequence > @watermark ORDER BY sequence LIMIT 1000",
+                new { watermark }, transaction, cancellationToken: ct))).ToList();
+            var moved = false;
+            foreach (var row in next)
+            {
+                if (row.Sequence != watermark + 1)
+                {
+                    break;
+                }
+
+                watermark = row.Sequence;
+                recordedAt = row.Recorded_At;
+                moved = true;
+            }
+
+            if (!moved || next.Count < 1000)
+            {
+                break;
+            }
+        }
+
+        if (watermark != start)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM applied_sequences WHERE sequence <= @watermark; " +
+                "UPDATE projection_state SET low_watermark = @watermark, watermark_recorded_at = @recordedAt WHERE id = 1",
+                new { watermark, recordedAt }, transaction, cancellationToken: ct));
+        }
+
+        return watermark;
+    }
+
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PersonFacts> versions, CancellationToken ct)
+    {
+        foreach (var batch in versions.Chunk(RowsPerStatement))
+        {
+            var sql = new StringBuilder($"INSERT INTO person_versions ({Columns}) VALUES ");
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var v = batch[i];
+                sql.Append(i == 0 ? "" : ", ").Append(
+                    $"(@p{i}, @v{i}, @ct{i}, @o{i}, @r{i}, @st{i}, @rr{i}, @sx{i}, @b{i}, @rt{i}, @e{i}, @m{i}, @et{i}, @h{i}, @or{i}, @mr{i}, @sq{i})");
+                parameters.Add($"p{i}", v.Person_Id);
+                parameters.Add($"v{i}", v.Version);
+                parameters.Add($"ct{i}", v.Change_Type);
+                parameters.Add($"o{i}", v.Occurred_At);
+                parameters.Add($"r{i}", v.Recorded_At);
+                parameters.Add($"st{i}", v.Status);
+                parameters.Add($"rr{i}", v.Residence_Region_Code);
+                parameters.Add($"sx{i}", v.Sex);
+                parameters.Add($"b{i}", v.Birth_Date);
+                parameters.Add($"rt{i}", v.Residence_Type);
+                parameters.Add($"e{i}", v.Education);
+                parameters.Add($"m{i}", v.Marital_Status);
+                parameters.Add($"et{i}", v.Ethnicity);
+                parameters.Add($"h{i}", v.Household_Id);
+                parameters.Add($"or{i}", v.Origin_Region_Code);
+                parameters.Add($"mr{i}", v.Migrant_Reason);
+                parameters.Add($"sq{i}", v.Sequence);
+            }
+
+            sql.Append(" ON CONFLICT (person_id, version) DO NOTHING");
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
+        }
+    }
+
+    private sealed class AppliedRow
+    {
+        public long Sequence { get; init; }
+        public DateTimeOffset Recorded_At { get; init; }
+    }
+
+    private sealed class FactRow
+    {
+        public Guid Person_Id { get; init; }
+        public int Version { get; init; }
+        public string Change_Type { get; init; } = "";
+        public DateTimeOffset Occurred_At { get; init; }
+        public DateTimeOffset Recorded_At { get; init; }
+        public string Status { get; init; } = "";
+        public string? Residence_Region_Code { get; init; }
+        public string Sex { get; init; } = "";
+        public string Birth_Date { get; init; } = "";
+        public string Residence_Type { get; init; } = "";
+        public string? Education { get; init; }
+        public string? Marital_Status { get; init; }
+        public string Ethnicity { get; init; } = "";
+        public Guid? Household_Id { get; init; }
+        public string? Origin_Region_Code { get; init; }
+        public string? Migrant_Reason { get; init; }
+        public long? Sequence { get; init; }
+
+        public PersonFacts ToFacts() => new()
+        {
+            Person_Id = Person_Id, Version = Version, Change_Type = Change_Type, Occurred_At = Occurred_At, Recorded_At = Recorded_At,
+            Status = Status, Residence_Region_Code = Residence_Region_Code, Sex = Sex, Birth_Date = DateOnly.Parse(Birth_Date, System.Globalization.CultureInfo.InvariantCulture),
+            Residence_Type = Residence_Type, Education = Education, Marital_Status = Marital_Status, Ethnicity = Ethnicity,
+            Household_Id = Household_Id, Origin_Region_Code = Origin_Region_Code, Migrant_Reason = Migrant_Reason, Sequence = Sequence,
+        };
+    }
+}

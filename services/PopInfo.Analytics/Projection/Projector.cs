@@ -1,0 +1,39 @@
+using PopInfo.Analytics.Engine;
+
+namespace PopInfo.Analytics.Projection;
+
+/// <summary>
+/// The one way versions reach the projection: into the store (idempotent, the watermark moved in the same transaction),
+/// then into the index. Events and the change feed both come through here.
+/// </summary>
+public sealed class Projector(FactStore store, PopulationIndex index, ProjectionWatermark watermark, ProjectionReadiness readiness)
+{
+    public async Task ApplyAsync(IReadOnlyList<PersonFacts> changes, CancellationToken ct)
+    {
+        // Before the index is loaded a change would be lost between the store and a load already past it: wait.
+        await readiness.WaitAsync(ct);
+        var (applied, low) = await store.ApplyAsync(changes, ct);
+        index.Apply(applied);
+        watermark.Set(low);
+    }
+}
+
+/// <summary>Completed once the index holds the store (the start's load or a rebuild): changes wait for it.</summary>
+public sealed class ProjectionReadiness
+{
+    private volatile TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsReady => ready.Task.IsCompleted;
+
+    public Task WaitAsync(CancellationToken ct) => ready.Task.WaitAsync(ct);
+
+    public void SetReady() => ready.TrySetResult();
+
+    public void SetNotReady()
+    {
+        if (ready.Task.IsCompleted)
+        {
+            ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+}
