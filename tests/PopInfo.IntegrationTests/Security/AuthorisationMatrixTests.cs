@@ -320,6 +320,7 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
         "recordId" => "matrix-record",
         "idNumber" => "320205198601010048",
         "file" => "index.html",
+        "name" => "age-pyramid",
         _ => throw new InvalidOperationException($"No value for the route parameter {{{name}}} of {route}: add one here."),
     };
 
