@@ -14,6 +14,14 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await DataSource.OpenConnectionAsync(cancellationToken);
 
+    public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        // SET takes no snapshot: the transaction's first query still fixes it.
+        await connection.ExecuteAsync(new CommandDefinition("SET TRANSACTION READ ONLY", transaction: transaction, cancellationToken: cancellationToken));
+        return transaction;
+    }
+
     public override string Json(string parameterName) => $"CAST(@{parameterName} AS jsonb)";
 
     public override string In(string column, string listParameter) => $"{column} = ANY(@{listParameter})";
