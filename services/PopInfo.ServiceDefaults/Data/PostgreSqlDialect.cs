@@ -17,8 +17,10 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
     public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        // SET takes no snapshot: the transaction's first query still fixes it.
-        await connection.ExecuteAsync(new CommandDefinition("SET TRANSACTION READ ONLY", transaction: transaction, cancellationToken: cancellationToken));
+        // SET takes no snapshot: the transaction's first query still fixes it. A snapshot streams whole tables in key order:
+        // without enable_sort off the planner chooses to sort them (7.5 million persons: a parallel seq scan and a sort of
+        // gigabytes on disk before the first row) over reading them in the order of their primary key.
+        await connection.ExecuteAsync(new CommandDefinition("SET TRANSACTION READ ONLY; SET LOCAL enable_sort = off", transaction: transaction, cancellationToken: cancellationToken));
         return transaction;
     }
 

@@ -73,7 +73,7 @@ public abstract class SnapshotBehaviour(RegistryFixture fixture)
                 }
                 else
                 {
-                    Assert.True(Time(line["supersededAt"]) >= Time(line["recordedAt"]));
+                    Assert.Equal(Time(lines[i + 1]["recordedAt"]), Time(line["supersededAt"]));
                 }
 
                 var person = version["person"]!.AsObject();
