@@ -48,6 +48,7 @@ public static class RegistryModule
         builder.Services.AddSingleton<HouseholdCommands>();
         builder.Services.AddSingleton<PersonQueries>();
         builder.Services.AddSingleton<ReadAudit>();
+        builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddHostedService<ChangeLogRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<ApplyRegistryCommandConsumer, ApplyRegistryCommandConsumerDefinition>());
         return builder;
@@ -58,6 +59,7 @@ public static class RegistryModule
         Info.MapServiceInfo(app);
         app.MapPersonsApi();
         app.MapChangesApi();
+        app.MapSnapshotApi();
         app.MapHouseholdsApi();
         return app;
     }

@@ -14,6 +14,15 @@ public abstract class SqlDialect
 
     public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Begins a read-only transaction whose reads all see one consistent state of the database, for a long read
+    /// that must not block writers: PostgreSQL <c>REPEATABLE READ, READ ONLY</c>; SQLite a deferred transaction
+    /// (its first read fixes the WAL snapshot; <c>BEGIN IMMEDIATE</c>, the default, would take the write lock).
+    /// Made for streaming whole tables in the order of an index: PostgreSQL's planner is told not to sort
+    /// (<c>enable_sort = off</c> for the transaction), so the rows come from index scans and the first at once.
+    /// </summary>
+    public abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
+
     /// <summary>SQL for a JSON-valued parameter (PostgreSQL needs a cast to jsonb).</summary>
     public abstract string Json(string parameterName);
 

@@ -21,6 +21,9 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         return connection;
     }
 
+    public override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
     public override string Json(string parameterName) => "@" + parameterName;
 
     // SQLite has one writer at a time: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already serialises writers.

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Dapper;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Registry.Data;
+
+/// <summary>
+/// Opens consistent snapshots of the register: every person (and every superseded version) as of one change-log sequence.
+/// </summary>
+public sealed class SnapshotStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, TimeProvider clock)
+{
+    /// <summary>
+    /// Begins the snapshot's read-only transaction and reads the last sequence in it, first: a writer holds the counter row
+    /// locked until it commits (ADR 0001), so every entry up to that sequence is committed and seen by the transaction,
+    /// and none after it. The caller streams <see cref="RegistrySnapshot.ReadAsync"/> and disposes the snapshot.
+    /// </summary>
+    public async Task<RegistrySnapshot> OpenAsync(bool history, CancellationToken ct)
+    {
+        var connection = await database.OpenConnectionAsync(ct);
+        DbTransaction? transaction = null;
+        try
+        {
+            transaction = await database.Dialect.BeginSnapshotAsync(connection, ct);
+            var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT last_sequence FROM change_sequence WHERE id = 1", transaction: transaction, cancellationToken: ct));
+            return new RegistrySnapshot(connection, transaction, sequence, clock.GetUtcNow(), history);
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>One open snapshot: its sequence, and its rows in person order, each person's versions oldest first.</summary>
+public sealed class RegistrySnapshot(DbConnection connection, DbTransaction transaction, long sequence, DateTimeOffset takenAt, bool history)
+    : IAsyncDisposable
+{
+    // Ordered by the person id only: both arms then come straight from their primary keys (persons (id),
+    // person_history (person_id, version)) and PostgreSQL merges the two index scans (Merge Append); SQLite merges
+    // its two ordered arms likewise. Neither sorts the table. The few versions of one person arrive together, in no
+    // promised order among themselves; ReadAsync puts them in version order.
+    private const string CurrentRows =
+        "SELECT id AS Person_Id, version AS Version, change_type AS Change_Type, record AS Record, occurred_at AS Occurred_At, recorded_at AS Recorded_At, NULL AS Superseded_At FROM persons";
+
+    private const string HistoryRows =
+        "SELECT person_id, version, change_type, record, occurred_at, recorded_at, superseded_at FROM person_history";
+
+    /// <summary>The change-log sequence the snapshot is consistent with: every entry up to it is reflected, none after.</summary>
+    public long Sequence => sequence;
+
+    /// <summary>When the snapshot's transaction began (the service's clock).</summary>
+    public DateTimeOffset TakenAt => takenAt;
+
+    public bool History => history;
+
+    /// <summary>Streams the rows (never all in memory): one person at a time, their versions in order, the current one last.</summary>
+    public async IAsyncEnumerable<SnapshotRow> ReadAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var sql = history ? $"{CurrentRows} UNION ALL {HistoryRows} ORDER BY 1" : $"{CurrentRows} ORDER BY id";
+        var person = new List<SnapshotRow>(4);
+        // No command timeout (0): the rows come as fast as the caller takes them, for as long as the register takes; a caller
+        // who goes away cancels the read.
+        await foreach (var row in connection.QueryUnbufferedAsync<SnapshotRow>(sql, transaction: transaction, commandTimeout: 0).WithCancellation(ct))
+        {
+            if (person.Count > 0 && person[0].Person_Id != row.Person_Id)
+            {
+                foreach (var version in InOrder(person))
+                {
+                    yield return version;
+                }
+
+                person.Clear();
+            }
+
+            person.Add(row);
+        }
+
+        foreach (var version in InOrder(person))
+        {
+            yield return version;
+        }
+    }
+
+    private static List<SnapshotRow> InOrder(List<SnapshotRow> person)
+    {
+        if (person.Count > 1)
+        {
+            person.Sort((a, b) => a.Version.CompareTo(b.Version));
+        }
+
+        return person;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}
+
+/// <summary>One version of a person as the snapshot reads it; <see cref="Superseded_At"/> is null for the current version.</summary>
+public sealed class SnapshotRow
+{
+    public Guid Person_Id { get; init; }
+    public int Version { get; init; }
+    public string Change_Type { get; init; } = "";
+    public string Record { get; init; } = "";
+    public DateTimeOffset Occurred_At { get; init; }
+    public DateTimeOffset Recorded_At { get; init; }
+    public DateTimeOffset? Superseded_At { get; init; }
+
+    public bool Current => Superseded_At is null;
+}
