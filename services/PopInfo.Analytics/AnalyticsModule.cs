@@ -61,6 +61,8 @@ public static class AnalyticsModule
             .AddServiceToken(Name, PlatformScopes.RegistryRead);
         builder.Services.AddSingleton<ProjectionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionService>());
+        builder.Services.AddSingleton<Reconciler>();
+        builder.Services.AddHostedService<ReconciliationSchedule>();
         builder.AddBusConsumers(bus => bus
             .AddConsumer<PersonChangedConsumer>(c => c.Options<BatchOptions>(b => b
                 .SetMessageLimit(PersonChangedConsumer.BatchSize).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(1)))

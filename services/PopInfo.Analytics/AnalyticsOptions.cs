@@ -35,6 +35,12 @@ public sealed class AnalyticsOptions
     /// <summary>How often the projection compares its watermark with the registry.</summary>
     public TimeSpan FeedCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often the reconciliation runs on its own (zero: only on demand).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a reconciliation waits for the projection to reach the registry's sequence before it asks again.</summary>
+    public TimeSpan ReconcileWait { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Versions per batch while a snapshot is loaded.</summary>
     [Range(100, 100_000)]
     public int SnapshotBatch { get; set; } = 5000;

@@ -49,6 +49,7 @@ public static class RegistryModule
         builder.Services.AddSingleton<PersonQueries>();
         builder.Services.AddSingleton<ReadAudit>();
         builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddSingleton<PopulationCounts>();
         builder.Services.AddHostedService<ChangeLogRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<ApplyRegistryCommandConsumer, ApplyRegistryCommandConsumerDefinition>());
         return builder;

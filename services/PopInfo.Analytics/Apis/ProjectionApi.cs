@@ -14,10 +14,28 @@ public static class ProjectionApi
 {
     public static IEndpointRouteBuilder MapProjectionApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/projection").WithTags("Projection").WithGroupName(AnalyticsModule.Name).RequireScope(PlatformScopes.AnalyticsRead)
-            .MapGet("/status", GetProjectionStatus).WithName("GetAnalyticsProjectionStatus")
+        var projection = app.MapGroup("/api/v1/projection").WithTags("Projection").WithGroupName(AnalyticsModule.Name);
+        projection.MapGet("/status", GetProjectionStatus).WithName("GetAnalyticsProjectionStatus").RequireScope(PlatformScopes.AnalyticsRead)
             .WithSummary("The projection's gap-free low watermark (every change-log sequence up to it applied), the registry's last sequence and the seconds behind.");
+        projection.MapPost("/reconcile", Reconcile).WithName("ReconcileAnalyticsProjection").RequireScope(PlatformScopes.AnalyticsAdmin)
+            .WithSummary("Recomputes the living population with the registry's SQL at one change-log sequence and lists every group where the projection differs.");
+        projection.MapGet("/reconciliation", GetReconciliation).WithName("GetAnalyticsReconciliation").RequireScope(PlatformScopes.AnalyticsAdmin)
+            .WithSummary("The last reconciliation's result (on demand or scheduled).");
+        projection.MapPost("/rebuild", Rebuild).WithName("RebuildAnalyticsProjection").RequireScope(PlatformScopes.AnalyticsAdmin)
+            .WithSummary("Empties the projection and builds it again from the registry's snapshot, then follows the feed (answers at once; watch the status).");
         return app;
+    }
+
+    public static async Task<Ok<ReconciliationResult>> Reconcile(Reconciler reconciler, CancellationToken ct) =>
+        TypedResults.Ok(await reconciler.RunAsync(ct));
+
+    public static Results<Ok<ReconciliationResult>, NotFound> GetReconciliation(Reconciler reconciler) =>
+        reconciler.Last is { } last ? TypedResults.Ok(last) : TypedResults.NotFound();
+
+    public static Accepted Rebuild(ProjectionService projection)
+    {
+        projection.RequestRebuild();
+        return TypedResults.Accepted("/api/v1/projection/status");
     }
 
     public static async Task<Ok<ProjectionStatus>> GetProjectionStatus(

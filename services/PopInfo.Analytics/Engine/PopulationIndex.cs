@@ -64,12 +64,19 @@ public sealed class PopulationIndex : IDisposable
 
     public void Dispose() => gate.Dispose();
 
+    /// <summary>
+    /// The projection's position the index holds, set with the versions that brought it (under the same lock): a read sees
+    /// rows and position together. Unknown (null) while a snapshot loads.
+    /// </summary>
+    public ProjectionPosition? Position { get; private set; }
+
     /// <summary>Applies versions; those already present are ignored. Returns how many were new.</summary>
-    public int Apply(IEnumerable<PersonFacts> versions)
+    public int Apply(IEnumerable<PersonFacts> versions, ProjectionPosition? position = null)
     {
         gate.EnterWriteLock();
         try
         {
+            Position = position ?? Position;
             var added = 0;
             foreach (var v in versions)
             {
@@ -104,6 +111,7 @@ public sealed class PopulationIndex : IDisposable
 
             rowCount = 0;
             earliestBirthDay = int.MaxValue;
+            Position = null;
             Generation++;
         }
         finally
@@ -271,6 +279,7 @@ public sealed class PopulationIndex : IDisposable
         public uint[] RowKey => index.rowKey.Items;
         public uint[] HouseholdKey => index.householdKey.Items;
         public long Generation => index.Generation;
+        public ProjectionPosition? Position => index.Position;
 
         public ReadOnlySpan<int> RowsOfCommunity(int c) => index.rowsOfCommunity[c].Rows;
 
@@ -279,3 +288,6 @@ public sealed class PopulationIndex : IDisposable
         public ReadOnlySpan<int> RowsLeavingCommunity(int c) => index.rowsLeavingCommunity[c].Rows;
     }
 }
+
+/// <summary>The projection's gap-free low watermark and how many sequences above it are already applied.</summary>
+public sealed record ProjectionPosition(long Watermark, long PendingAbove);

@@ -34,9 +34,9 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     /// <summary>
     /// Applies change-log entries in one transaction: versions already held (a redelivery, a snapshot that had them) are
     /// ignored, every sequence is marked applied, and the low watermark moves over every sequence now applied without a gap.
-    /// Returns the versions that were not below the watermark, and the new watermark.
+    /// Returns the versions that were not below the watermark, the new watermark, and how many sequences above it are applied.
     /// </summary>
-    public async Task<(IReadOnlyList<PersonFacts> Applied, long Watermark)> ApplyAsync(IReadOnlyList<PersonFacts> changes, CancellationToken ct)
+    public async Task<(IReadOnlyList<PersonFacts> Applied, long Watermark, long Pending)> ApplyAsync(IReadOnlyList<PersonFacts> changes, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -53,7 +53,7 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
             {
                 sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @r{i})");
                 parameters.Add($"s{i}", batch[i].Sequence);
-                parameters.Add($"r{i}", batch[i].Recorded_At);
+                parameters.Add($"r{i}", batch[i].Recorded_At.ToUniversalTime());
             }
 
             sql.Append(" ON CONFLICT (sequence) DO NOTHING");
@@ -61,8 +61,9 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
         }
 
         var watermark = await AdvanceAsync(connection, transaction, state.Low_Watermark, ct);
+        var pending = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM applied_sequences", transaction: transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
-        return (fresh, watermark);
+        return (fresh, watermark, pending);
     }
 
     /// <summary>Empties the projection before a rebuild (the watermark back to 0, no snapshot).</summary>
@@ -116,6 +117,13 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
         }
     }
 
+    /// <summary>How many sequences above the watermark are applied (waiting for the gaps below them).</summary>
+    public async Task<long> PendingAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM applied_sequences", cancellationToken: ct));
+    }
+
     /// <summary>Counts of stored versions and persons (status and tests).</summary>
     public async Task<(long Versions, long Persons)> CountAsync(CancellationToken ct)
     {
@@ -159,7 +167,7 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM applied_sequences WHERE sequence <= @watermark; " +
                 "UPDATE projection_state SET low_watermark = @watermark, watermark_recorded_at = @recordedAt WHERE id = 1",
-                new { watermark, recordedAt }, transaction, cancellationToken: ct));
+                new { watermark, recordedAt = recordedAt?.ToUniversalTime() }, transaction, cancellationToken: ct));
         }
 
         return watermark;
@@ -179,8 +187,9 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
                 parameters.Add($"p{i}", v.Person_Id);
                 parameters.Add($"v{i}", v.Version);
                 parameters.Add($"ct{i}", v.Change_Type);
-                parameters.Add($"o{i}", v.Occurred_At);
-                parameters.Add($"r{i}", v.Recorded_At);
+                // UTC: Npgsql writes timestamptz only from offset 0 (the type handler does not see DynamicParameters' values).
+                parameters.Add($"o{i}", v.Occurred_At.ToUniversalTime());
+                parameters.Add($"r{i}", v.Recorded_At.ToUniversalTime());
                 parameters.Add($"st{i}", v.Status);
                 parameters.Add($"rr{i}", v.Residence_Region_Code);
                 parameters.Add($"sx{i}", v.Sex);

@@ -23,6 +23,7 @@ public sealed partial class ProjectionService(
     ILogger<ProjectionService> logger) : BackgroundService
 {
     private long registryLast;
+    private int rebuildRequested;
     private DateTimeOffset caughtUpAt;
     private long lastSeenWatermark = -1;
     private DateTimeOffset watermarkSince;
@@ -49,6 +50,11 @@ public sealed partial class ProjectionService(
         caughtUpAt = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (Interlocked.Exchange(ref rebuildRequested, 0) == 1)
+            {
+                await UntilDoneAsync(RebuildAsync, "rebuild from the registry's snapshot", stoppingToken);
+            }
+
             try
             {
                 await CatchUpAsync(stoppingToken);
@@ -61,6 +67,9 @@ public sealed partial class ProjectionService(
             await Task.Delay(options.Value.FeedCheckInterval, clock, stoppingToken);
         }
     }
+
+    /// <summary>Asks for a rebuild; the service's loop does it at its next turn (within <see cref="AnalyticsOptions.FeedCheckInterval"/>).</summary>
+    public void RequestRebuild() => Interlocked.Exchange(ref rebuildRequested, 1);
 
     /// <summary>Empties the projection and builds it again from a snapshot, then follows the feed from there.</summary>
     public async Task RebuildAsync(CancellationToken ct)
@@ -88,6 +97,8 @@ public sealed partial class ProjectionService(
             index.Apply(batch);
         }
 
+        index.Apply([], await PositionAsync(ct));
+
         readiness.SetReady();
         LogRebuilt(logger, sequence, versions);
         await CatchUpAsync(ct, immediately: true);
@@ -100,10 +111,15 @@ public sealed partial class ProjectionService(
             index.Apply(batch);
         }
 
-        watermark.Set((await store.StateAsync(ct)).Low_Watermark);
+        var position = await PositionAsync(ct);
+        index.Apply([], position);
+        watermark.Set(position.Watermark);
         readiness.SetReady();
         LogLoaded(logger, index.RowCount, watermark.Current);
     }
+
+    private async Task<ProjectionPosition> PositionAsync(CancellationToken ct) =>
+        new((await store.StateAsync(ct)).Low_Watermark, await store.PendingAsync(ct));
 
     private async IAsyncEnumerable<List<PersonFacts>> ReadStoreAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

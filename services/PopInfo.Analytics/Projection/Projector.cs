@@ -12,8 +12,8 @@ public sealed class Projector(FactStore store, PopulationIndex index, Projection
     {
         // Before the index is loaded a change would be lost between the store and a load already past it: wait.
         await readiness.WaitAsync(ct);
-        var (applied, low) = await store.ApplyAsync(changes, ct);
-        index.Apply(applied);
+        var (applied, low, pending) = await store.ApplyAsync(changes, ct);
+        index.Apply(applied, new ProjectionPosition(low, pending));
         watermark.Set(low);
     }
 }

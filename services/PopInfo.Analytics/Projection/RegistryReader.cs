@@ -80,6 +80,14 @@ public sealed class RegistryReader(HttpClient http)
     public async Task<long> LastSequenceAsync(CancellationToken ct) =>
         (await http.GetFromJsonAsync<RelayStatus>("api/v1/changes/status", Json.Options, ct))?.LastSequence ?? 0;
 
+    /// <summary>The living population counted by the registry's SQL at one sequence (its reconciliation answer).</summary>
+    public async Task<PopulationCountsAnswer> PopulationCountsAsync(DateOnly asOf, CancellationToken ct) =>
+        (await http.GetFromJsonAsync<PopulationCountsAnswer>($"api/v1/population-counts?asOf={asOf:yyyy-MM-dd}", Json.Options, ct))!;
+
+    public sealed record PopulationCountsAnswer(long Sequence, DateOnly AsOf, IReadOnlyList<PopulationCountRow> Counts);
+
+    public sealed record PopulationCountRow(string Region, string Sex, string ResidenceType, int Band, long Count);
+
     /// <summary>A piece of a snapshot: its sequence and some versions (none in the first piece).</summary>
     public sealed record SnapshotPart(long Sequence, IReadOnlyList<PersonFacts> Versions);
 

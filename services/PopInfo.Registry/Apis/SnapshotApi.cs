@@ -24,7 +24,25 @@ public static class SnapshotApi
             .WithSummary("Every person (with history=true every version) as of one change-log sequence, streamed as NDJSON: a header, "
                 + "one line per version with the chosen fields (fields=, required), a trailer with the count.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/population-counts", GetPopulationCounts).WithName("GetRegistryPopulationCounts")
+            .WithSummary("The living population by community, sex, residence type and five-year band on 'asOf' (ages only), counted by SQL "
+                + "in one consistent read with the change-log sequence it reflects: what the analytics service reconciles with.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
+    }
+
+    public static async Task<Results<Ok<PopulationCountsAnswer>, ProblemHttpResult>> GetPopulationCounts(
+        ClaimsPrincipal user, PopulationCounts counts, ReadAudit audit, CancellationToken ct, [FromQuery] DateOnly? asOf = null)
+    {
+        if (asOf is null)
+        {
+            return TypedResults.Problem(Problem.Validation("asOf", "required", "asOf is the date (yyyy-MM-dd) the ages are counted on."));
+        }
+
+        var (sequence, rows) = await counts.CountAsync(asOf.Value, ct);
+        // Counts, no persons: audited as a bulk read by its sequence.
+        await audit.WriteAsync(user, "population-counts.read", [], $"sequence {sequence}; ages on {asOf:yyyy-MM-dd}", ct);
+        return TypedResults.Ok(new PopulationCountsAnswer(sequence, asOf.Value, [.. rows.Select(r => new PopulationCountRow(r.Region, r.Sex, r.Residence_Type, r.Band, r.Count))]));
     }
 
     public static async Task<Results<SnapshotStream, ProblemHttpResult>> GetSnapshot(
@@ -124,3 +142,9 @@ public sealed class SnapshotStream(RegistrySnapshot snapshot, SnapshotFields fie
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SnapshotHeader), [SnapshotApi.ContentType]));
 }
+
+/// <summary>The living population counted by SQL at one change-log sequence.</summary>
+public sealed record PopulationCountsAnswer(long Sequence, DateOnly AsOf, IReadOnlyList<PopulationCountRow> Counts);
+
+/// <summary>One group: community, sex, residence type, five-year band (20: 100 and over), count.</summary>
+public sealed record PopulationCountRow(string Region, string Sex, string ResidenceType, int Band, long Count);

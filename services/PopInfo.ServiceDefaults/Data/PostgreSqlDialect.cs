@@ -26,6 +26,9 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string Json(string parameterName) => $"CAST(@{parameterName} AS jsonb)";
 
+    public override string AgeInYears(string birthDateColumn, string dateParameter) =>
+        $"CAST(date_part('year', age(CAST(@{dateParameter} AS date), {birthDateColumn})) AS integer)";
+
     public override string In(string column, string listParameter) => $"{column} = ANY(@{listParameter})";
 
     public override string ForUpdate => " FOR UPDATE";

@@ -23,6 +23,9 @@ public abstract class SqlDialect
     /// </summary>
     public abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>SQL for completed years between a date column and a date parameter (a birthday on 29 February is reached on 1 March).</summary>
+    public abstract string AgeInYears(string birthDateColumn, string dateParameter);
+
     /// <summary>SQL for a JSON-valued parameter (PostgreSQL needs a cast to jsonb).</summary>
     public abstract string Json(string parameterName);
 

@@ -26,6 +26,10 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public override string Json(string parameterName) => "@" + parameterName;
 
+    // Dates are 'yyyy-MM-dd' text: the years apart, less one while the month and day of birth are still to come.
+    public override string AgeInYears(string birthDateColumn, string dateParameter) =>
+        $"(CAST(substr(@{dateParameter}, 1, 4) AS integer) - CAST(substr({birthDateColumn}, 1, 4) AS integer) - (substr(@{dateParameter}, 6, 5) < substr({birthDateColumn}, 6, 5)))";
+
     // SQLite has one writer at a time: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already serialises writers.
     // SQLite has one writer at a time; a second one waits in the busy handler's sleeps (a 0.3 s tail measured).
     public override int MaxConcurrentWriters => 1;

@@ -33,6 +33,9 @@ public static class PlatformScopes
     /// <summary>Build and download aggregate population tables, indicators and series (planners).</summary>
     public const string AnalyticsRead = "analytics.read";
 
+    /// <summary>Rebuild and reconcile the analytics projection (administrators).</summary>
+    public const string AnalyticsAdmin = "analytics.admin";
+
     /// <summary>A department's client id: <c>dept-{code}</c>, the same department at every service.</summary>
     public static string DepartmentClientId(string code) => "dept-" + code;
 
@@ -51,6 +54,7 @@ public static class PlatformScopes
         [ExchangeStatus] = Audience("exchange"),
         [ExchangeDepartment] = Audience("exchange"),
         [AnalyticsRead] = Audience("analytics"),
+        [AnalyticsAdmin] = Audience("analytics"),
     };
 
     /// <summary>The audience value of a service's tokens.</summary>
