@@ -80,14 +80,23 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Adds a batch of a snapshot's versions (a version already there, from an event applied meanwhile, stays).</summary>
+    /// <summary>
+    /// Adds a batch of a snapshot's versions by the product's bulk path (COPY on PostgreSQL). Only after <see cref="ResetAsync"/>:
+    /// changes wait while a snapshot loads (<see cref="ProjectionReadiness"/>), so no version can be there already.
+    /// </summary>
     public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await InsertAsync(connection, transaction, versions, ct);
+        await database.Dialect.BulkInsertAsync(connection, transaction, "person_versions", ColumnList, versions.Select(v => new object?[]
+        {
+            v.Person_Id, v.Version, v.Change_Type, v.Occurred_At, v.Recorded_At, v.Status, v.Residence_Region_Code, v.Sex, v.Birth_Date,
+            v.Residence_Type, v.Education, v.Marital_Status, v.Ethnicity, v.Household_Id, v.Origin_Region_Code, v.Migrant_Reason, v.Sequence,
+        }), ct);
         await transaction.CommitAsync(ct);
     }
+
+    private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 
     /// <summary>Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events brought meanwhile.</summary>
     public async Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct)

@@ -24,6 +24,33 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
         return transaction;
     }
 
+    public override async Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            $"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            foreach (var value in row)
+            {
+                switch (value)
+                {
+                    case null: await importer.WriteNullAsync(cancellationToken); break;
+                    case Guid v: await importer.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken); break;
+                    case string v: await importer.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken); break;
+                    case int v: await importer.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Integer, cancellationToken); break;
+                    case long v: await importer.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken); break;
+                    case DateOnly v: await importer.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Date, cancellationToken); break;
+                    case DateTimeOffset v: await importer.WriteAsync(v.ToUniversalTime(), NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken); break;
+                    default: throw new ArgumentException($"No COPY mapping for {value.GetType().Name}.", nameof(rows));
+                }
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
     public override string Json(string parameterName) => $"CAST(@{parameterName} AS jsonb)";
 
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>

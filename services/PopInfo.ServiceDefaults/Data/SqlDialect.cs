@@ -23,6 +23,14 @@ public abstract class SqlDialect
     /// </summary>
     public abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends rows to a table as fast as the product allows, inside the caller's transaction: PostgreSQL's binary COPY,
+    /// SQLite's prepared INSERT. No conflict handling: for tables the caller knows to be free of the keys (a rebuild after
+    /// emptying). Values are the columns' CLR values in order (Guid, string, int, long, DateOnly, DateTimeOffset in UTC, null).
+    /// </summary>
+    public abstract Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken);
+
     /// <summary>SQL for completed years between a date column and a date parameter (a birthday on 29 February is reached on 1 March).</summary>
     public abstract string AgeInYears(string birthDateColumn, string dateParameter);
 

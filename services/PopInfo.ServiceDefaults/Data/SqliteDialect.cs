@@ -24,6 +24,36 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
     public override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
 
+    public override async Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        // One prepared statement, its parameters rebound per row, all in the caller's transaction.
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        var parameters = columns.Select((_, i) => command.CreateParameter()).ToArray();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i].ParameterName = "$p" + i;
+            command.Parameters.Add(parameters[i]);
+        }
+
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                parameters[i].Value = row[i] switch
+                {
+                    null => DBNull.Value,
+                    DateTimeOffset v => v.ToUniversalTime(),
+                    var v => v,
+                };
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     public override string Json(string parameterName) => "@" + parameterName;
 
     // Dates are 'yyyy-MM-dd' text: the years apart, less one while the month and day of birth are still to come.
