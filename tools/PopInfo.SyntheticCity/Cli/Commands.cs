@@ -70,7 +70,7 @@ internal static class Commands
 
         AnsiConsole.MarkupLine($"Generated {stats.People:N0} people in {clock.Elapsed.TotalSeconds:F1} s (seed {settings.City.Seed}, as of {settings.City.AsOf:yyyy-MM-dd}" +
             (city.Enabled ? $"; with {history.People - history.Living:N0} more who lived here since the census and {history.Versions:N0} versions in all)." : ", no history)."));
-        StatsTable.Write(stats, generator.BirthDatesMoved);
+        StatsTable.Write(stats, generator.BirthDatesMoved + city.BirthDatesMoved);
         if (city.Enabled)
         {
             StatsTable.WriteHistory(history);

@@ -60,6 +60,9 @@ internal sealed class CityHistory
         Enabled = _spec.History && _periodDays > 0;
     }
 
+    /// <summary>How many birth dates of the people no longer there moved a day because their identity sequences were all taken.</summary>
+    public long BirthDatesMoved => _identities.DatesMoved;
+
     /// <summary>False without history, or with a reference date not after the census: then every person is one version.</summary>
     public bool Enabled { get; }
 
@@ -382,8 +385,10 @@ internal sealed class CityHistory
             versions.Add(new PersonVersion(current, ChangeTypes.MovedWithinCity, AtLocalMidnight(move.Date), recorded));
         }
 
-        if (exit is { } e)
+        if (exit is { } found)
         {
+            // A birth date moved for a free identity number may have passed the planned day: nobody leaves before arriving.
+            var e = found.Date < entry.Date ? found with { Date = entry.Date } : found;
             var last = e.Type switch
             {
                 ChangeTypes.Died => current with { Status = "deceased", DeathDate = e.Date },
