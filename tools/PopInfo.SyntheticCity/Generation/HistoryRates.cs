@@ -16,8 +16,9 @@ internal static class HistoryRates
     public const int MovedWithinCityPerMilleYear = 35;
 
     /// <summary>
-    /// Migrants who lived here during the period and left before the reference date, per thousand living
-    /// migrants: enough that departures balance arrivals and the number of migrants stays about flat.
+    /// Migrants who lived here during the period and left before the reference date: former households of
+    /// its shape per thousand living migrant family households, former mates per thousand dormitory members.
+    /// Enough that departures balance arrivals and the number of migrants stays about flat.
     /// </summary>
     public const int DepartedPerThousandMigrants = 1270;
 
