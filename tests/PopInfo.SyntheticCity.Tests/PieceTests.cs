@@ -25,12 +25,16 @@ public sealed class PieceTests
             Assert.True(expected.AsSpan().SequenceEqual(batch.JsonOf(i).Span), $"record {i} differs");
         }
 
+        // Every superseded version, superseded when the next one was recorded; the current one in persons.
+        var versions = Cities.Units(new CitySpec(3, 2_000, Cities.AsOf)).SelectMany(u => u.People)
+            .SelectMany(p => p.Versions.SkipLast(1).Select((v, i) => (p.Record.PersonId, i + 1, v.ChangeType, v.OccurredAt, v.RecordedAt, p.Versions[i + 1].RecordedAt, v.Record)))
+            .ToList();
+        Assert.Equal(versions.Count, batch.History.Count);
         for (var i = 0; i < batch.History.Count; i++)
         {
             var row = batch.History[i];
             var record = JsonSerializer.Deserialize<PopInfo.Contracts.Registry.PersonRecord>(batch.HistoryJsonOf(i).Span, Json.Options)!;
-            Assert.Equal(row.PersonId, record.PersonId);
-            Assert.True(row.SupersededAt >= row.RecordedAt);
+            Assert.Equal(versions[i], (row.PersonId, row.Version, row.ChangeType, row.OccurredAt, row.RecordedAt, row.SupersededAt, record));
         }
     }
 
