@@ -79,7 +79,7 @@ internal sealed class CityHistory
 
     private CityUnit Snapshot(GeneratedHousehold h) => new(
         h,
-        [new FormerHousehold(h, _loadTime)],
+        [new HouseholdRow(h, _loadTime)],
         [.. h.Members.Select(p => new PersonTimeline([new PersonVersion(p, ChangeTypes.Registered, _loadTime, _loadTime)]))]);
 
     private CityUnit Derive(GeneratedHousehold h)
@@ -128,7 +128,7 @@ internal sealed class CityHistory
             AddDead(h, members, i, headSurname, movedIn, move, people);
         }
 
-        var households = new List<FormerHousehold> { new(h, default) };
+        var households = new List<HouseholdRow> { new(h, default) };
         if (migrantHousehold)
         {
             AddDepartedMigrants(h, headSurname, people, households);
@@ -248,7 +248,7 @@ internal sealed class CityHistory
 
     // Migrants who lived here and have left: former housemates of a collective household, one by one; for a
     // family, a household like this one (same origin, same shape) that came and went.
-    private void AddDepartedMigrants(GeneratedHousehold h, string headSurname, List<PersonTimeline> people, List<FormerHousehold> households)
+    private void AddDepartedMigrants(GeneratedHousehold h, string headSurname, List<PersonTimeline> people, List<HouseholdRow> households)
     {
         var random = _random;
         if (h.Collective)
@@ -283,7 +283,7 @@ internal sealed class CityHistory
     }
 
     // A family like the living one that lived in the same community and left the city on one day.
-    private FormerHousehold FormerFamily(GeneratedHousehold h, string headSurname, List<PersonTimeline> people, bool migrant)
+    private HouseholdRow FormerFamily(GeneratedHousehold h, string headSurname, List<PersonTimeline> people, bool migrant)
     {
         var random = _random;
         var community = _map.ByCode[h.RegionCode];
@@ -317,7 +317,7 @@ internal sealed class CityHistory
             records.Add(timeline.Record);
         }
 
-        return new FormerHousehold(new GeneratedHousehold(id, number, address, community.Code, false, [.. records]), default);
+        return new HouseholdRow(new GeneratedHousehold(id, number, address, community.Code, false, [.. records]), default);
     }
 
     // A new person like the anchor — of the given age (on the reference date, or at death), origin, ethnicity,

@@ -39,7 +39,7 @@ internal sealed class PersonTimeline(IReadOnlyList<PersonVersion> versions)
 /// derived from it (first the living one), and everyone's timeline — the living members first, in the
 /// order of <see cref="GeneratedHousehold.Members"/>, then the people who are no longer there.
 /// </summary>
-internal sealed record CityUnit(GeneratedHousehold Household, IReadOnlyList<FormerHousehold> Households, IReadOnlyList<PersonTimeline> People);
+internal sealed record CityUnit(GeneratedHousehold Household, IReadOnlyList<HouseholdRow> Households, IReadOnlyList<PersonTimeline> People);
 
 /// <summary>A household row and when the register created it.</summary>
-internal sealed record FormerHousehold(GeneratedHousehold Household, DateTimeOffset CreatedAt);
+internal sealed record HouseholdRow(GeneratedHousehold Household, DateTimeOffset CreatedAt);

@@ -27,7 +27,7 @@ internal sealed class PersonBatch
     private readonly JsonRows _history = new();
     private int _holders;
 
-    public List<FormerHousehold> Households { get; } = [];
+    public List<HouseholdRow> Households { get; } = [];
 
     /// <summary>The rows of <c>persons</c>: the living city's people, then those who are no longer there.</summary>
     public List<CurrentRow> People { get; } = [];

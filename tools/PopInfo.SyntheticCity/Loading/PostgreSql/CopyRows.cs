@@ -68,7 +68,7 @@ internal static class CopyRows
         writer.Write(row.SupersededAt.UtcDateTime, NpgsqlDbType.TimestampTz);
     }
 
-    public static void WriteHousehold(NpgsqlBinaryImporter writer, FormerHousehold row)
+    public static void WriteHousehold(NpgsqlBinaryImporter writer, HouseholdRow row)
     {
         var h = row.Household;
         writer.StartRow();
