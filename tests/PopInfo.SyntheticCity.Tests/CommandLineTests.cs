@@ -30,7 +30,21 @@ public sealed class CommandLineTests
         Assert.True(line.Settings.Quiet);
     }
 
+    [Fact]
+    public void The_history_is_on_unless_switched_off()
+    {
+        var with = CommandLine.Parse(["stats", "--people", "5"]);
+        var without = CommandLine.Parse(["load", "--people", "5", "--provider", "Sqlite", "--no-history", "--as-of", "2019-06-01"]);
+
+        Assert.Null(with.Error);
+        Assert.True(with.Settings!.City.History);
+        Assert.Null(without.Error);
+        Assert.False(without.Settings!.City.History);
+    }
+
     [Theory]
+    [InlineData("The history runs from the census", "stats", "--people", "5", "--as-of", "2020-11-01")]
+    [InlineData("--no-history takes no value", "stats", "--people", "5", "--no-history=yes")]
     [InlineData("--people is required", "load", "--provider", "Sqlite")]
     [InlineData("--people must be a whole number", "load", "--people", "many", "--provider", "Sqlite")]
     [InlineData("--people must be a whole number", "load", "--people", "0", "--provider", "Sqlite")]

@@ -12,16 +12,54 @@ public sealed class PieceTests
     public void The_batch_writes_each_record_exactly_as_the_registry_serialises_it()
     {
         var batch = new PersonBatch();
-        foreach (var h in Cities.Generate(seed: 3, people: 2_000))
+        foreach (var unit in Cities.Units(new CitySpec(3, 2_000, Cities.AsOf)))
         {
-            batch.Add(h);
+            batch.Add(unit);
         }
 
+        Assert.Equal(2_000, batch.Living);
+        Assert.True(batch.History.Count > 500);
         for (var i = 0; i < batch.Count; i++)
         {
-            var expected = JsonSerializer.SerializeToUtf8Bytes(batch.People[i], Json.Options);
+            var expected = JsonSerializer.SerializeToUtf8Bytes(batch.People[i].Record, Json.Options);
             Assert.True(expected.AsSpan().SequenceEqual(batch.JsonOf(i).Span), $"record {i} differs");
         }
+
+        // Every superseded version, superseded when the next one was recorded; the current one in persons.
+        var versions = Cities.Units(new CitySpec(3, 2_000, Cities.AsOf)).SelectMany(u => u.People)
+            .SelectMany(p => p.Versions.SkipLast(1).Select((v, i) => (p.Record.PersonId, i + 1, v.ChangeType, v.OccurredAt, v.RecordedAt, p.Versions[i + 1].RecordedAt, v.Record)))
+            .ToList();
+        Assert.Equal(versions.Count, batch.History.Count);
+        for (var i = 0; i < batch.History.Count; i++)
+        {
+            var row = batch.History[i];
+            var record = JsonSerializer.Deserialize<PopInfo.Contracts.Registry.PersonRecord>(batch.HistoryJsonOf(i).Span, Json.Options)!;
+            Assert.Equal(versions[i], (row.PersonId, row.Version, row.ChangeType, row.OccurredAt, row.RecordedAt, row.SupersededAt, record));
+        }
+    }
+
+    [Fact]
+    public void Two_allocators_with_their_own_ranges_never_hand_out_the_same_number()
+    {
+        var asOf = new DateOnly(2026, 1, 1);
+        var living = new IdentityAllocator(asOf.AddYears(-105), asOf, 0, IdentityAllocator.LivingSlots);
+        var history = new IdentityAllocator(asOf.AddYears(-105), asOf, IdentityAllocator.LivingSlots, 500 - IdentityAllocator.LivingSlots);
+        var numbers = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < IdentityAllocator.LivingSlots; i++)
+        {
+            var birth = new DateOnly(1990, 6, 15);
+            Assert.True(numbers.Add(living.Allocate("320213", ref birth, male: false)));
+            Assert.Equal(new DateOnly(1990, 6, 15), birth);
+        }
+
+        for (var i = 0; i < 500 - IdentityAllocator.LivingSlots; i++)
+        {
+            var birth = new DateOnly(1990, 6, 15);
+            Assert.True(numbers.Add(history.Allocate("320213", ref birth, male: false)));
+            Assert.Equal(new DateOnly(1990, 6, 15), birth);
+        }
+
+        Assert.Equal(500, numbers.Count);
     }
 
     [Fact]

@@ -37,9 +37,15 @@ public sealed class PostgreSqlLoadTests : IAsyncLifetime
 
         var result = await Loads.PostgreSqlAsync(ConnectionString);
 
-        Assert.Equal(Loads.People, result.People);
-        Assert.Equal(Loads.People, await ScalarAsync("SELECT COUNT(*) FROM registry.persons"));
+        Assert.Equal(Loads.People, result.Living);
+        Assert.Equal(Loads.PersonRows, result.People);
+        Assert.Equal(Loads.PersonRows, await ScalarAsync("SELECT COUNT(*) FROM registry.persons"));
+        Assert.Equal(Loads.People, await ScalarAsync("SELECT COUNT(*) FROM registry.persons WHERE status = 'living'"));
+        Assert.Equal(Loads.HistoryRows, result.History);
+        Assert.Equal(Loads.HistoryRows, await ScalarAsync("SELECT COUNT(*) FROM registry.person_history"));
+        Assert.Equal(Loads.HouseholdRows, await ScalarAsync("SELECT COUNT(*) FROM registry.households"));
         Assert.Equal(result.Households, await ScalarAsync("SELECT COUNT(*) FROM registry.households"));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'person_history_pkey' AND contype = 'p'"));
         Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM registry.change_log"));
         Assert.Equal(indexesBefore, await IndexDefinitionsAsync());
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'persons_id_number_unique' AND contype = 'u'"));
@@ -55,10 +61,25 @@ public sealed class PostgreSqlLoadTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<CityLoadException>(() => Loads.PostgreSqlAsync(ConnectionString));
         Assert.Contains("--replace", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(Loads.People, await ScalarAsync("SELECT COUNT(*) FROM registry.persons"));
+        Assert.Equal(Loads.PersonRows, await ScalarAsync("SELECT COUNT(*) FROM registry.persons"));
 
         await Loads.PostgreSqlAsync(ConnectionString, replace: true);
-        Assert.Equal(Loads.People, await ScalarAsync("SELECT COUNT(*) FROM registry.persons"));
+        Assert.Equal(Loads.PersonRows, await ScalarAsync("SELECT COUNT(*) FROM registry.persons"));
+        Assert.Equal(Loads.HistoryRows, await ScalarAsync("SELECT COUNT(*) FROM registry.person_history"));
+    }
+
+    [Fact]
+    public async Task Without_history_every_person_is_one_registered_version_and_replace_empties_the_history()
+    {
+        await Loads.PostgreSqlAsync(ConnectionString);
+        Assert.True(await ScalarAsync("SELECT COUNT(*) FROM registry.person_history") > 0);
+
+        var result = await Loads.PostgreSqlAsync(ConnectionString, replace: true, history: false);
+
+        Assert.Equal(Loads.People, result.People);
+        Assert.Equal(Loads.People, await ScalarAsync("SELECT COUNT(*) FROM registry.persons WHERE version = 1 AND change_type = 'registered' AND occurred_at = recorded_at"));
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM registry.person_history"));
+        await Loads.AssertRegistryReadsTheSnapshotAsync(new ServiceDatabase(RegistryModule.Name, PostgreSqlDialect.Create(ConnectionString, RegistryModule.Name)));
     }
 
     private async Task<List<string>> IndexDefinitionsAsync()
@@ -66,7 +87,7 @@ public sealed class PostgreSqlLoadTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'registry' AND tablename IN ('persons', 'households') ORDER BY indexname", connection);
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'registry' AND tablename IN ('persons', 'person_history', 'households') ORDER BY indexname", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var definitions = new List<string>();
         while (await reader.ReadAsync())

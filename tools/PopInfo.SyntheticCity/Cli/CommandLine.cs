@@ -16,7 +16,7 @@ internal sealed record CommandLine(Verb Verb, LoadSettings? Settings, string? Er
 {
     public const long MaxPeople = 50_000_000;
 
-    private static readonly HashSet<string> Flags = ["--baseline", "--replace", "--keep-indexes", "--quiet"];
+    private static readonly HashSet<string> Flags = ["--baseline", "--replace", "--keep-indexes", "--quiet", "--no-history"];
     private static readonly HashSet<string> Valued = ["--people", "--seed", "--as-of", "--provider", "--connection", "--data-dir", "--connections"];
 
     /// <summary>
@@ -122,7 +122,13 @@ internal sealed record CommandLine(Verb Verb, LoadSettings? Settings, string? Er
             }
         }
 
-        var city = new CitySpec(seed, people, asOf);
+        var history = !flags.Contains("--no-history");
+        if (history && asOf <= CityHistory.CensusDate)
+        {
+            return Fail($"The history runs from the census ({CityHistory.CensusDate:yyyy-MM-dd}) to --as-of: give a later --as-of, or --no-history.");
+        }
+
+        var city = new CitySpec(seed, people, asOf, history);
         if (verb == Verb.Stats)
         {
             return new CommandLine(verb, new LoadSettings(city, Provider.Sqlite, null, "data", false, false, false, flags.Contains("--quiet")), null);

@@ -19,7 +19,8 @@ internal static class Commands
         var target = settings.Provider == Provider.PostgreSql
             ? $"PostgreSQL schema \"{PostgreSqlLoader.Schema}\""
             : $"SQLite {Path.Combine(settings.DataDirectory, "registry.db")}";
-        AnsiConsole.MarkupLine($"Loading [bold]{settings.City.People:N0}[/] people (seed {settings.City.Seed}, as of {settings.City.AsOf:yyyy-MM-dd}) into {Markup.Escape(target)}.");
+        AnsiConsole.MarkupLine($"Loading [bold]{settings.City.People:N0}[/] people (seed {settings.City.Seed}, as of {settings.City.AsOf:yyyy-MM-dd}, " +
+            $"{(settings.City.History ? "with their history since the census" : "no history")}) into {Markup.Escape(target)}.");
 
         if (settings.Baseline)
         {
@@ -32,7 +33,8 @@ internal static class Commands
             : new SqliteLoader(settings, counters, logger).LoadAsync(ct));
 
         AnsiConsole.MarkupLine(
-            $"Loaded [bold]{result.People:N0}[/] people and [bold]{result.Households:N0}[/] households in {result.Total.TotalSeconds:F1} s " +
+            $"Loaded [bold]{result.People:N0}[/] people ({result.Living:N0} living, {result.People - result.Living:N0} no longer there), " +
+            $"[bold]{result.History:N0}[/] superseded versions and [bold]{result.Households:N0}[/] households in {result.Total.TotalSeconds:F1} s " +
             $"([green]{result.PeoplePerSecond:N0} people/s[/]; rows {result.Copy.TotalSeconds:F1} s, indexes {result.Indexes.TotalSeconds:F1} s).");
 
         // On two cores the generator and the database share the CPU, so what the tool itself used is part of the figure.
@@ -56,15 +58,24 @@ internal static class Commands
     public static int Stats(LoadSettings settings)
     {
         var generator = new CityGenerator(settings.City, RegionCatalogue.Wuxi);
+        var city = new CityHistory(generator, DateTimeOffset.UtcNow);
         var stats = new CityStatistics(settings.City.AsOf);
+        var history = new HistoryStatistics(settings.City.AsOf);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var household in generator.Households())
+        foreach (var unit in city.Units())
         {
-            stats.Add(household);
+            stats.Add(unit.Household);
+            history.Add(unit);
         }
 
-        AnsiConsole.MarkupLine($"Generated {stats.People:N0} people in {clock.Elapsed.TotalSeconds:F1} s (seed {settings.City.Seed}, as of {settings.City.AsOf:yyyy-MM-dd}).");
-        StatsTable.Write(stats, generator.BirthDatesMoved);
+        AnsiConsole.MarkupLine($"Generated {stats.People:N0} people in {clock.Elapsed.TotalSeconds:F1} s (seed {settings.City.Seed}, as of {settings.City.AsOf:yyyy-MM-dd}" +
+            (city.Enabled ? $"; with {history.People - history.Living:N0} more who lived here since the census and {history.Versions:N0} versions in all)." : ", no history)."));
+        StatsTable.Write(stats, generator.BirthDatesMoved + city.BirthDatesMoved);
+        if (city.Enabled)
+        {
+            StatsTable.WriteHistory(history);
+        }
+
         return 0;
     }
 

@@ -31,4 +31,43 @@ internal static class StatsTable
 
         AnsiConsole.Write(table);
     }
+
+    /// <summary>Events per year by when they happened, and the population on each 1 January.</summary>
+    public static void WriteHistory(HistoryStatistics h)
+    {
+        var table = new Table().AddColumn("year (China time)");
+        table.AddColumn("living here on 1 Jan (registered / migrants)", c => c.RightAligned());
+        foreach (var type in HistoryStatistics.Events)
+        {
+            table.AddColumn(type, c => c.RightAligned());
+        }
+
+        for (var year = h.FirstYear; year <= h.LastYear; year++)
+        {
+            var (moment, all, registered, migrants) = h.PopulationAtStartOf(year);
+            var row = new List<string>
+            {
+                year == h.FirstYear ? $"{year} (from {moment.ToOffset(TimeSpan.FromHours(8)):d MMM})" : year == h.LastYear ? $"{year} (to the reference date)" : $"{year}",
+                $"{all:N0} ({registered:N0} / {migrants:N0})",
+            };
+            row.AddRange(HistoryStatistics.Events.Select(type => $"{h.Count(year, type):N0} ({h.PerMille(year, type):F1} ‰)"));
+            table.AddRow([.. row]);
+        }
+
+        table.AddRow(["targets", "about flat", "7–8 ‰", "≈ 8 ‰", "≈ departures", "≈ arrivals", "a few %",
+            $"{HistoryRates.MovedInPerMilleYear} ‰ of registered", $"{HistoryRates.MovedOutPerMilleYear} ‰ of registered"]);
+        AnsiConsole.Write(table);
+
+        var registeredTable = new Table().AddColumns("registered residents", "born", "died", "moved in", "moved out");
+        for (var year = h.FirstYear; year <= h.LastYear; year++)
+        {
+            registeredTable.AddRow([$"{year}", .. new[] { "born", "died", "moved-in", "moved-out" }.Select(type =>
+                $"{h.CountRegistered(year, type):N0} ({h.PerMille(year, type, registeredOnly: true):F2} ‰)")]);
+        }
+
+        registeredTable.AddRow("census 2020 (registered)", "7.75 ‰", "7.91 ‰", "—", "—");
+        AnsiConsole.Write(registeredTable);
+        AnsiConsole.MarkupLine($"No longer there: {h.Deceased:N0} deceased, {h.Departed:N0} migrants departed, {h.MovedOut:N0} registered residents moved out; " +
+            $"{h.Versions:N0} versions for {h.People:N0} people; versions before birth: {h.BeforeBirth:N0}. Rates are per 1,000 living here on 1 January (2020: at the census).");
+    }
 }

@@ -7,13 +7,16 @@ internal static class Usage
 
         Commands:
           load   generate and bulk-load the city into an empty register
-          stats  generate the city in memory and print how it compares with the 2020 census
+          stats  generate the city in memory and print how it compares with the 2020 census, and its history
           help   this text
 
         Options:
           --people N            how many people (required; the full city is 7500000)
           --seed S              64-bit seed, default 42: the same seed and size give the same people
-          --as-of yyyy-MM-dd    reference date for ages, default 2026-01-01 (never in the future)
+          --as-of yyyy-MM-dd    reference date for ages, default 2026-01-01 (never in the future); the history
+                                runs from the census (2020-11-01) to it
+          --no-history          only the living city, every person version 1 "registered" as of the load time
+                                (default: with births, deaths, moves, arrivals and departures since the census)
           --provider P          load: PostgreSql or Sqlite (required)
           --connection CS       PostgreSql: connection string; tables go to schema "registry"
           --data-dir DIR        Sqlite: folder of registry.db, default ./data

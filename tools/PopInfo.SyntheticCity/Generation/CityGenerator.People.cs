@@ -102,7 +102,7 @@ internal sealed partial class CityGenerator
 
     // Numbers keep the address code of the place and time they were issued: a 梁溪 or 新吴 resident
     // born before the districts existed (2015) still carries 崇安/南长/北塘 or 滨湖/锡山.
-    private static string RegisteredAddressCode(Community registered, int birthYear) =>
+    internal static string RegisteredAddressCode(Community registered, int birthYear) =>
         birthYear < 2016 ? registered.OldAddressCode : registered.District.Code;
 
     /// <summary>What the members of one household share.</summary>

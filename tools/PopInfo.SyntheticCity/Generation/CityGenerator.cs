@@ -15,7 +15,7 @@ internal sealed partial class CityGenerator
     private const int CollectivePerMille = 69;
 
     // The UUIDv7 clock starts at the census moment, 2020-11-01 00:00 China time; each id takes the next millisecond.
-    private static readonly long IdEpoch = new DateTimeOffset(2020, 11, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
+    internal static readonly long IdEpoch = new DateTimeOffset(2020, 11, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
 
     private static readonly Weighted<HouseholdTemplate> Templates =
         new([.. HouseholdTemplates.All.Select(t => (t.Template, t.Weight))]);
@@ -43,7 +43,7 @@ internal sealed partial class CityGenerator
         _random = new CityRandom(spec.Seed);
         _map = new CityMap(regions);
         _composer = new HouseholdComposer(new Kinship(new AgePyramid()));
-        _identities = new IdentityAllocator(spec.AsOf.AddYears(-(AgePyramid.MaxAge + 1)), spec.AsOf);
+        _identities = new IdentityAllocator(spec.AsOf.AddYears(-(AgePyramid.MaxAge + 1)), spec.AsOf, 0, IdentityAllocator.LivingSlots);
         _birthDays = new (int, int)[AgePyramid.MaxAge + 1];
         for (var age = 0; age <= AgePyramid.MaxAge; age++)
         {
@@ -51,6 +51,17 @@ internal sealed partial class CityGenerator
             var first = spec.AsOf.AddYears(-(age + 1)).AddDays(1).DayNumber;
             _birthDays[age] = (first, spec.AsOf.AddYears(-age).DayNumber - first + 1);
         }
+    }
+
+    public CitySpec Spec => _spec;
+
+    public CityMap Map => _map;
+
+    /// <summary>A birth date that makes someone <paramref name="age"/> years old on the reference date, drawn from <paramref name="random"/>.</summary>
+    public DateOnly BirthDateFor(int age, CityRandom random)
+    {
+        var (firstDay, days) = _birthDays[Math.Clamp(age, 0, AgePyramid.MaxAge)];
+        return DateOnly.FromDayNumber(firstDay + random.Next(days));
     }
 
     /// <summary>How many birth dates moved a day because their identity sequences were all taken.</summary>

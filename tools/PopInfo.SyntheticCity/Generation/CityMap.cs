@@ -22,6 +22,7 @@ internal sealed class CityMap
         }
 
         Communities = communities;
+        ByCode = communities.ToDictionary(c => c.Code, StringComparer.Ordinal);
         var entries = new List<(Community, int)>();
         foreach (var district in Districts.All)
         {
@@ -44,6 +45,8 @@ internal sealed class CityMap
     }
 
     public IReadOnlyList<Community> Communities { get; }
+
+    public IReadOnlyDictionary<string, Community> ByCode { get; }
 
     /// <summary>Communities weighted by how many people live there.</summary>
     public Weighted<Community> ByPopulation { get; }

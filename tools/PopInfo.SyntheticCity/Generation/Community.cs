@@ -19,6 +19,8 @@ internal sealed class Community
 
     private int _familyCount;
     private int _collectiveCount;
+    private int _formerFamilyCount;
+    private int _formerCollectiveCount;
 
     public Community(Region region, Region street, DistrictProfile district)
     {
@@ -61,6 +63,22 @@ internal sealed class Community
 
         var f = ++_familyCount;
         return f <= 999_999 ? $"{Code}{f:D6}" : throw Exhausted();
+    }
+
+    /// <summary>
+    /// The number of a household of the city's past (one that has left since): the same form, counted down
+    /// from the top of the serials, so it never meets the living city's numbers and never shifts them.
+    /// </summary>
+    public string NextFormerHouseholdNumber(bool collective)
+    {
+        if (collective)
+        {
+            var n = 99_999 - _formerCollectiveCount++;
+            return n > _collectiveCount ? $"{Code}J{n:D5}" : throw Exhausted();
+        }
+
+        var f = 999_999 - _formerFamilyCount++;
+        return f > _familyCount ? $"{Code}{f:D6}" : throw Exhausted();
     }
 
     /// <summary>A plausible address in this community: estate, road or village group.</summary>

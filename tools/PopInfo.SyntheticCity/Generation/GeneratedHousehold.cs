@@ -9,7 +9,8 @@ internal sealed record GeneratedHousehold(Guid Id, string Number, string Address
 /// <param name="Seed">Any 64-bit number; different seeds give different cities.</param>
 /// <param name="People">How many people in all; the last household is cut short to hit it exactly.</param>
 /// <param name="AsOf">The reference date: ages are counted to it and nothing lies after it.</param>
-internal sealed record CitySpec(ulong Seed, long People, DateOnly AsOf)
+/// <param name="History">Whether to derive the city's past since the census (see <see cref="CityHistory"/>).</param>
+internal sealed record CitySpec(ulong Seed, long People, DateOnly AsOf, bool History = true)
 {
     /// <summary>
     /// The default reference date. Fixed rather than "today", so a seed gives the same city next year;

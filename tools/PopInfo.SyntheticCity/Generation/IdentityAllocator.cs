@@ -8,10 +8,15 @@ namespace PopInfo.SyntheticCity.Generation;
 /// men, even for women; 500 of each). The order within the 500 starts at a place and steps by a stride
 /// derived from the key, so numbers do not all begin 001, 003…. When all 500 are taken the birth date
 /// moves by a day (+1, −1, +2, …), which is what an exhausted day looks like to anyone reading the data.
+/// Two allocators can share the numbers of one city without meeting: each takes its own range of
+/// places in that order (the living city the first 400, the people of its history the last 100).
 /// </summary>
 internal sealed class IdentityAllocator
 {
     private const int SlotsPerSex = 500;
+
+    /// <summary>The places in each day's order that the living city's allocator hands out.</summary>
+    public const int LivingSlots = 400;
 
     // Strides coprime with 500, so a stride walks through every slot before repeating one.
     private static readonly int[] Strides = [1, 3, 7, 9, 11, 13, 17, 19, 21, 23, 27, 29, 31, 33, 37, 39];
@@ -20,13 +25,21 @@ internal sealed class IdentityAllocator
     private readonly List<ushort[]> _counts = [];
     private readonly int _firstDay;
     private readonly int _lastDay;
+    private readonly int _firstSlot;
+    private readonly int _slots;
 
     /// <param name="earliest">The earliest birth date that will be asked for.</param>
     /// <param name="latest">The latest birth date (the reference date): a date never moves past it.</param>
-    public IdentityAllocator(DateOnly earliest, DateOnly latest)
+    /// <param name="firstSlot">The first place in each day's order this allocator may hand out.</param>
+    /// <param name="slots">How many places from there (per sex and day).</param>
+    public IdentityAllocator(DateOnly earliest, DateOnly latest, int firstSlot = 0, int slots = SlotsPerSex)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstSlot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstSlot + slots, SlotsPerSex);
         _firstDay = earliest.DayNumber;
         _lastDay = latest.DayNumber;
+        _firstSlot = firstSlot;
+        _slots = slots;
     }
 
     /// <summary>How many times a birth date had to move because its 500 sequences were taken.</summary>
@@ -48,7 +61,7 @@ internal sealed class IdentityAllocator
 
             var slot = ((candidate - _firstDay) * 2) + (male ? 1 : 0);
             var taken = counts[slot];
-            if (taken >= SlotsPerSex)
+            if (taken >= _slots)
             {
                 continue;
             }
@@ -63,7 +76,7 @@ internal sealed class IdentityAllocator
             var hash = Fnv.Hash(addressCode, "seq") ^ (uint)(candidate * 0x9E3779B1);
             var start = (int)(hash % SlotsPerSex);
             var stride = Strides[(hash >> 16) % (uint)Strides.Length];
-            var position = (start + (taken * stride)) % SlotsPerSex;
+            var position = (start + ((_firstSlot + taken) * stride)) % SlotsPerSex;
             return IdentityNumber.Create(addressCode, birthDate, (position * 2) + (male ? 1 : 0));
         }
 

@@ -26,18 +26,18 @@ internal sealed class BatchProducer
     }
 
     /// <summary>
-    /// Generates the whole city into <paramref name="outputs"/>: every batch goes to every output
-    /// channel (e.g. persons and households writers), then each channel is completed. Blocks the thread.
+    /// Generates the whole city with its history into <paramref name="outputs"/>: every batch goes to every
+    /// output channel (e.g. persons, history and households writers), then each channel is completed. Blocks the thread.
     /// </summary>
-    public void Run(CityGenerator generator, IReadOnlyList<ChannelWriter<PersonBatch>> outputs, CancellationToken ct)
+    public void Run(CityHistory city, IReadOnlyList<ChannelWriter<PersonBatch>> outputs, CancellationToken ct)
     {
         try
         {
             var batch = Rent(ct);
-            foreach (var household in generator.Households())
+            foreach (var unit in city.Units())
             {
-                batch.Add(household);
-                if (batch.Count >= _batchSize)
+                batch.Add(unit);
+                if (batch.Living >= _batchSize)
                 {
                     Publish(batch, outputs, ct);
                     batch = Rent(ct);

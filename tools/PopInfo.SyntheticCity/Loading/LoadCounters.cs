@@ -23,12 +23,15 @@ internal sealed class LoadCounters
 }
 
 /// <summary>The outcome of a load, for the summary and the benchmark figures.</summary>
-/// <param name="People">Person rows written.</param>
+/// <param name="People">Person rows written: the living city and, with history, the people who are no longer there.</param>
 /// <param name="Households">Household rows written.</param>
+/// <param name="History">person_history rows written (superseded versions).</param>
+/// <param name="Living">Of <paramref name="People"/>, the living city's.</param>
 /// <param name="Total">Wall-clock time of the whole load, from the first generated person to the commit.</param>
 /// <param name="Copy">Time spent generating and copying rows (everything before the indexes were rebuilt).</param>
 /// <param name="Indexes">Time spent rebuilding the secondary indexes, zero when they were kept.</param>
-internal sealed record LoadResult(long People, long Households, TimeSpan Total, TimeSpan Copy, TimeSpan Indexes)
+internal sealed record LoadResult(long People, long Households, long History, long Living, TimeSpan Total, TimeSpan Copy, TimeSpan Indexes)
 {
+    /// <summary>Persons rows per second of the whole load (history and households included in the time).</summary>
     public double PeoplePerSecond => People / Math.Max(Total.TotalSeconds, 1e-9);
 }

@@ -12,7 +12,7 @@ internal sealed record BaselineResult(long Rows, TimeSpan Copy)
 }
 
 /// <summary>
-/// What PostgreSQL can ingest of these rows at best: the same people, generated and serialised in
+/// What PostgreSQL can ingest of these rows at best: the same persons rows, generated and serialised in
 /// memory BEFORE the clock starts, then one binary COPY into a scratch table with the same columns and
 /// indexes as registry.persons (<c>LIKE … INCLUDING ALL</c>) in a schema of its own, which is dropped
 /// afterwards. The load's rate divided by this one says how much generation and the pipeline cost.
@@ -26,10 +26,11 @@ internal sealed class Baseline(LoadSettings settings, LoadCounters counters)
         counters.Phase = "baseline: generating in memory";
         var batches = new List<PersonBatch>();
         var batch = new PersonBatch();
-        foreach (var household in new CityGenerator(settings.City, RegionCatalogue.Wuxi).Households())
+        var loadedAt = DateTimeOffset.UtcNow;
+        foreach (var unit in new CityHistory(new CityGenerator(settings.City, RegionCatalogue.Wuxi), loadedAt).Units())
         {
-            batch.Add(household);
-            if (batch.Count >= BatchProducer.DefaultBatchSize)
+            batch.Add(unit);
+            if (batch.Living >= BatchProducer.DefaultBatchSize)
             {
                 batches.Add(batch);
                 batch = new PersonBatch();
@@ -47,7 +48,6 @@ internal sealed class Baseline(LoadSettings settings, LoadCounters counters)
             // Start from the same place as the load did: no dirty pages of earlier work left to flush.
             await ExecuteAsync(connection, "CHECKPOINT", ct);
             counters.Phase = "baseline: raw COPY";
-            var loadedAt = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
             long rows = 0;
             await using (var writer = await connection.BeginBinaryImportAsync(CopyRows.CopyPersons($"{ScratchSchema}.persons"), ct))
@@ -56,7 +56,7 @@ internal sealed class Baseline(LoadSettings settings, LoadCounters counters)
                 {
                     for (var i = 0; i < b.Count; i++)
                     {
-                        CopyRows.WritePerson(writer, b.People[i], b.JsonOf(i), loadedAt);
+                        CopyRows.WritePerson(writer, b.People[i], b.JsonOf(i));
                     }
 
                     rows += b.Count;

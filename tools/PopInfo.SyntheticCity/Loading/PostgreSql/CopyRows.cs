@@ -1,15 +1,15 @@
 using Npgsql;
 using NpgsqlTypes;
-using PopInfo.Contracts.Registry;
 using PopInfo.SyntheticCity.Generation;
 
 namespace PopInfo.SyntheticCity.Loading.PostgreSql;
 
 /// <summary>
-/// The binary COPY of persons and households rows: the column lists and the writing of one row. Person
-/// rows are what <c>PersonStore.InsertPersonAsync</c> writes for a first version: version 1, change type
-/// "registered", the searchable columns and the whole record as jsonb. The synchronous importer API is
-/// used because each writer has a thread of its own; the async one costs a state machine per value.
+/// The binary COPY of persons, person_history and households rows: the column lists and the writing of
+/// one row. Person rows are what <c>PersonStore</c> keeps for a current version — its number, change type,
+/// times, the searchable columns and the whole record as jsonb; history rows what it moves to
+/// person_history when a version is superseded. The synchronous importer API is used because each writer
+/// has a thread of its own; the async one costs a state machine per value.
 /// </summary>
 internal static class CopyRows
 {
@@ -19,16 +19,21 @@ internal static class CopyRows
 
     public const string HouseholdColumns = "id, number, address, region_code, created_at";
 
+    public const string HistoryColumns = "person_id, version, change_type, record, occurred_at, recorded_at, superseded_at";
+
     public static string CopyPersons(string table) => $"COPY {table} ({PersonColumns}) FROM STDIN (FORMAT BINARY)";
 
     public static string CopyHouseholds(string table) => $"COPY {table} ({HouseholdColumns}) FROM STDIN (FORMAT BINARY)";
 
-    public static void WritePerson(NpgsqlBinaryImporter writer, PersonRecord p, ReadOnlyMemory<byte> json, DateTime loadedAtUtc)
+    public static string CopyHistory(string table) => $"COPY {table} ({HistoryColumns}) FROM STDIN (FORMAT BINARY)";
+
+    public static void WritePerson(NpgsqlBinaryImporter writer, in CurrentRow row, ReadOnlyMemory<byte> json)
     {
+        var p = row.Record;
         writer.StartRow();
         writer.Write(p.PersonId, NpgsqlDbType.Uuid);
         writer.Write(p.IdNumber, NpgsqlDbType.Text);
-        writer.Write(1, NpgsqlDbType.Integer);
+        writer.Write(row.Version, NpgsqlDbType.Integer);
         writer.Write(p.Name, NpgsqlDbType.Text);
         writer.Write(p.Sex, NpgsqlDbType.Text);
         writer.Write(p.BirthDate, NpgsqlDbType.Date);
@@ -45,20 +50,33 @@ internal static class CopyRows
             writer.WriteNull();
         }
 
-        writer.Write(ChangeTypes.Registered, NpgsqlDbType.Text);
+        writer.Write(row.ChangeType, NpgsqlDbType.Text);
         writer.Write(json, NpgsqlDbType.Jsonb);
-        writer.Write(loadedAtUtc, NpgsqlDbType.TimestampTz);
-        writer.Write(loadedAtUtc, NpgsqlDbType.TimestampTz);
+        writer.Write(row.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        writer.Write(row.RecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
     }
 
-    public static void WriteHousehold(NpgsqlBinaryImporter writer, GeneratedHousehold h, DateTime loadedAtUtc)
+    public static void WriteHistory(NpgsqlBinaryImporter writer, in HistoryRow row, ReadOnlyMemory<byte> json)
     {
+        writer.StartRow();
+        writer.Write(row.PersonId, NpgsqlDbType.Uuid);
+        writer.Write(row.Version, NpgsqlDbType.Integer);
+        writer.Write(row.ChangeType, NpgsqlDbType.Text);
+        writer.Write(json, NpgsqlDbType.Jsonb);
+        writer.Write(row.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        writer.Write(row.RecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        writer.Write(row.SupersededAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+    }
+
+    public static void WriteHousehold(NpgsqlBinaryImporter writer, HouseholdRow row)
+    {
+        var h = row.Household;
         writer.StartRow();
         writer.Write(h.Id, NpgsqlDbType.Uuid);
         writer.Write(h.Number, NpgsqlDbType.Text);
         writer.Write(h.Address, NpgsqlDbType.Text);
         writer.Write(h.RegionCode, NpgsqlDbType.Text);
-        writer.Write(loadedAtUtc, NpgsqlDbType.TimestampTz);
+        writer.Write(row.CreatedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
     }
 
     private static void WriteText(NpgsqlBinaryImporter writer, string? value)

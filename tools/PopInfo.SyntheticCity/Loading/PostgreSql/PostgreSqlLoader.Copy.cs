@@ -16,78 +16,80 @@ internal sealed partial class PostgreSqlLoader
 
     /// <summary>
     /// The pipeline: the generator on its own thread fills batches; <see cref="LoadSettings.Connections"/>
-    /// writers take turns at the persons batches, each with a COPY of its own, and one more writer copies
-    /// the households. Each COPY is its own transaction into the staging tables, so they run side by side.
+    /// writers take turns at the persons batches, each with a COPY of its own, one more writer copies the
+    /// superseded versions into person_history and one the households. Each COPY is its own transaction
+    /// into the staging tables, so they run side by side.
     /// </summary>
-    private async Task<(long People, long Households)> CopyCityAsync(NpgsqlDataSource dataSource, TableShape persons, TableShape households, CancellationToken ct)
+    private async Task<LoadResult> CopyCityAsync(NpgsqlDataSource dataSource, TableShape persons, TableShape history, TableShape households, CancellationToken ct)
     {
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = new BatchProducer();
         var toPersons = BatchProducer.CreateChannel();
+        var toHistory = BatchProducer.CreateChannel();
         var toHouseholds = BatchProducer.CreateChannel();
-        var generator = new CityGenerator(settings.City, RegionCatalogue.Wuxi);
-        var loadedAt = DateTime.UtcNow;
+        var city = new CityHistory(new CityGenerator(settings.City, RegionCatalogue.Wuxi), DateTimeOffset.UtcNow);
 
         counters.Phase = "copying";
+        long living = 0;
         var tasks = new List<Task<long>>
         {
             // The generator is synchronous CPU work: it gets a thread of its own rather than a pool thread.
             Task.Factory.StartNew(() =>
             {
-                producer.Run(generator, [toPersons.Writer, toHouseholds.Writer], failed.Token);
+                producer.Run(city, [toPersons.Writer, toHistory.Writer, toHouseholds.Writer], failed.Token);
                 return 0L;
             }, failed.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default),
-            Task.Run(() => CopyHouseholdsAsync(dataSource, households.Staging, toHouseholds.Reader, producer, loadedAt, failed.Token), failed.Token),
-        };
-        for (var i = 0; i < settings.Connections; i++)
-        {
-            tasks.Add(Task.Run(() => CopyPersonsAsync(dataSource, persons.Staging, toPersons.Reader, producer, loadedAt, failed.Token), failed.Token));
-        }
-
-        await WhenAllOrFirstFailureAsync(tasks, failed);
-        return (tasks.Skip(2).Sum(t => t.Result), tasks[1].Result);
-    }
-
-    private async Task<long> CopyPersonsAsync(NpgsqlDataSource dataSource, string table, ChannelReader<PersonBatch> batches, BatchProducer producer, DateTime loadedAt, CancellationToken ct)
-    {
-        long rows = 0;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var writer = await connection.BeginBinaryImportAsync(CopyRows.CopyPersons(table), ct);
-        while (await batches.WaitToReadAsync(ct))
-        {
-            while (batches.TryRead(out var batch))
-            {
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    CopyRows.WritePerson(writer, batch.People[i], batch.JsonOf(i), loadedAt);
-                }
-
-                rows += batch.Count;
-                counters.AddPeople(batch.Count);
-                producer.Return(batch);
-            }
-        }
-
-        await writer.CompleteAsync(ct);
-        return rows;
-    }
-
-    private async Task<long> CopyHouseholdsAsync(NpgsqlDataSource dataSource, string table, ChannelReader<PersonBatch> batches, BatchProducer producer, DateTime loadedAt, CancellationToken ct)
-    {
-        long rows = 0;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var writer = await connection.BeginBinaryImportAsync(CopyRows.CopyHouseholds(table), ct);
-        while (await batches.WaitToReadAsync(ct))
-        {
-            while (batches.TryRead(out var batch))
+            Task.Run(() => CopyAsync(dataSource, CopyRows.CopyHouseholds(households.Staging), toHouseholds.Reader, producer, (writer, batch) =>
             {
                 foreach (var h in batch.Households)
                 {
-                    CopyRows.WriteHousehold(writer, h, loadedAt);
+                    CopyRows.WriteHousehold(writer, h);
                 }
 
-                rows += batch.Households.Count;
                 counters.AddHouseholds(batch.Households.Count);
+                return batch.Households.Count;
+            }, failed.Token), failed.Token),
+            Task.Run(() => CopyAsync(dataSource, CopyRows.CopyHistory(history.Staging), toHistory.Reader, producer, (writer, batch) =>
+            {
+                for (var i = 0; i < batch.History.Count; i++)
+                {
+                    CopyRows.WriteHistory(writer, batch.History[i], batch.HistoryJsonOf(i));
+                }
+
+                return batch.History.Count;
+            }, failed.Token), failed.Token),
+        };
+        for (var i = 0; i < settings.Connections; i++)
+        {
+            tasks.Add(Task.Run(() => CopyAsync(dataSource, CopyRows.CopyPersons(persons.Staging), toPersons.Reader, producer, (writer, batch) =>
+            {
+                for (var r = 0; r < batch.Count; r++)
+                {
+                    CopyRows.WritePerson(writer, batch.People[r], batch.JsonOf(r));
+                }
+
+                Interlocked.Add(ref living, batch.Living);
+                counters.AddPeople(batch.Living);
+                return batch.Count;
+            }, failed.Token), failed.Token));
+        }
+
+        await WhenAllOrFirstFailureAsync(tasks, failed);
+        return new LoadResult(tasks.Skip(3).Sum(t => t.Result), tasks[1].Result, tasks[2].Result, Interlocked.Read(ref living), default, default, default);
+    }
+
+    // One COPY into one staging table, fed from a channel of batches: each batch is written, then released.
+    private static async Task<long> CopyAsync(
+        NpgsqlDataSource dataSource, string copy, ChannelReader<PersonBatch> batches, BatchProducer producer, Func<NpgsqlBinaryImporter, PersonBatch, int> write, CancellationToken ct)
+    {
+        long rows = 0;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var writer = await connection.BeginBinaryImportAsync(copy, ct);
+        while (await batches.WaitToReadAsync(ct))
+        {
+            while (batches.TryRead(out var batch))
+            {
+                rows += write(writer, batch);
                 producer.Return(batch);
             }
         }

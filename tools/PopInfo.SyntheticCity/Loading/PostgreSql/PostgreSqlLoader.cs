@@ -8,8 +8,8 @@ using PopInfo.ServiceDefaults.Data;
 namespace PopInfo.SyntheticCity.Loading.PostgreSql;
 
 /// <summary>
-/// Loads a generated city into the registry's schema. Persons and households are copied (binary
-/// COPY, several connections at once) into staging copies of the two tables while the generator
+/// Loads a generated city into the registry's schema. Persons, their history and households are copied
+/// (binary COPY, several connections at once) into staging copies of the three tables while the generator
 /// produces them on another thread; the indexes are then built on the full staging tables, several
 /// at a time; and ONE short transaction swaps the staging tables in for the (empty) register tables.
 /// The register therefore changes atomically: it shows nothing of the city until the swap commits,
@@ -17,8 +17,9 @@ namespace PopInfo.SyntheticCity.Loading.PostgreSql;
 /// the staging tables behind, which the next load drops first: a load is always safe to re-run.
 /// </summary>
 /// <remarks>
-/// The initial snapshot writes no change_log entries and no person_history: every person is at
-/// version 1, "registered", as of the load time (see docs/synthetic-city.md).
+/// The city is the register's starting state: no change_log entries. With history (the default) each
+/// person's superseded versions go to person_history; without, every person is at version 1,
+/// "registered", as of the load time (see docs/synthetic-city.md).
 /// </remarks>
 internal sealed partial class PostgreSqlLoader(LoadSettings settings, LoadCounters counters, ILogger logger)
 {
@@ -40,49 +41,51 @@ internal sealed partial class PostgreSqlLoader(LoadSettings settings, LoadCounte
         await RegisterTables.CheckAsync(control, null, settings.Replace, ct);
         var persons = await TableShape.ReadAsync(control, Schema, "persons", ct);
         var households = await TableShape.ReadAsync(control, Schema, "households", ct);
+        var history = await TableShape.ReadAsync(control, Schema, "person_history", ct);
+        TableShape[] tables = [persons, history, households];
 
         var clock = Stopwatch.StartNew();
         try
         {
-            await ExecuteAsync(control, persons.CreateStagingSql() + "; " + households.CreateStagingSql(), ct);
+            await ExecuteAsync(control, string.Join("; ", tables.Select(t => t.CreateStagingSql())), ct);
             if (settings.KeepIndexes)
             {
                 // Indexes first, then rows: every key goes into the B-trees one by one, as an ordinary insert would.
-                foreach (var sql in IndexStatements(persons, households))
+                foreach (var sql in IndexStatements(tables))
                 {
                     await ExecuteAsync(control, sql, ct);
                 }
             }
 
-            var (people, householdRows) = await CopyCityAsync(dataSource, persons, households, ct);
+            var copiedRows = await CopyCityAsync(dataSource, persons, history, households, ct);
             var copied = clock.Elapsed;
             if (!settings.KeepIndexes)
             {
                 counters.Phase = "building indexes";
-                await BuildIndexesAsync(dataSource, IndexStatements(persons, households), ct);
+                await BuildIndexesAsync(dataSource, IndexStatements(tables), ct);
             }
 
             var indexed = clock.Elapsed - copied;
             counters.Phase = "swapping in";
-            await SwapAsync(control, persons, households, ct);
+            await SwapAsync(control, tables, ct);
             counters.Phase = "analyzing";
-            await ExecuteAsync(control, $"ANALYZE {persons.Qualified}, {households.Qualified}", ct);
+            await ExecuteAsync(control, $"ANALYZE {string.Join(", ", tables.Select(t => t.Qualified))}", ct);
             counters.Phase = "done";
-            return new LoadResult(people, householdRows, clock.Elapsed, copied, indexed);
+            return copiedRows with { Total = clock.Elapsed, Copy = copied, Indexes = indexed };
         }
         catch
         {
-            await DropStagingAsync(control, persons, households);
+            await DropStagingAsync(control, tables);
             throw;
         }
     }
 
-    private async Task SwapAsync(NpgsqlConnection control, TableShape persons, TableShape households, CancellationToken ct)
+    private async Task SwapAsync(NpgsqlConnection control, TableShape[] tables, CancellationToken ct)
     {
         await using var transaction = await control.BeginTransactionAsync(ct);
         // A running registry holding locks on the tables makes the swap wait; give up with a clear message rather than hang.
         await ExecuteAsync(control, "SET LOCAL lock_timeout = '30s'", ct, transaction);
-        await ExecuteAsync(control, $"LOCK TABLE {persons.Qualified}, {households.Qualified} IN ACCESS EXCLUSIVE MODE", ct, transaction);
+        await ExecuteAsync(control, $"LOCK TABLE {string.Join(", ", tables.Select(t => t.Qualified))} IN ACCESS EXCLUSIVE MODE", ct, transaction);
 
         // Checked again under the lock: someone may have registered a person while the city was being copied.
         await RegisterTables.CheckAsync(control, transaction, settings.Replace, ct);
@@ -91,7 +94,7 @@ internal sealed partial class PostgreSqlLoader(LoadSettings settings, LoadCounte
             await RegisterTables.EmptyAsync(control, transaction, truncate: true, ct);
         }
 
-        foreach (var sql in persons.SwapSql().Concat(households.SwapSql()))
+        foreach (var sql in tables.SelectMany(t => t.SwapSql()))
         {
             await ExecuteAsync(control, sql, ct, transaction);
         }
@@ -101,11 +104,11 @@ internal sealed partial class PostgreSqlLoader(LoadSettings settings, LoadCounte
 
     // Nothing reached the register; leave no staging tables either. Best effort: when the server is gone this
     // fails too, and the next load drops them before it starts, so the first error is the one to report.
-    private async Task DropStagingAsync(NpgsqlConnection control, TableShape persons, TableShape households)
+    private async Task DropStagingAsync(NpgsqlConnection control, TableShape[] tables)
     {
         try
         {
-            await ExecuteAsync(control, persons.DropStagingSql() + "; " + households.DropStagingSql(), CancellationToken.None);
+            await ExecuteAsync(control, string.Join("; ", tables.Select(t => t.DropStagingSql())), CancellationToken.None);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
@@ -123,10 +126,10 @@ internal sealed partial class PostgreSqlLoader(LoadSettings settings, LoadCounte
         }
     }
 
-    // Roughly longest first, so that the builders finish together: the big table before the small one, and
+    // Roughly longest first, so that the builders finish together: the big tables before the small one, and
     // within a table the (text) secondary keys before the primary key on an ordered uuid, the cheapest sort.
-    private static IEnumerable<string> IndexStatements(TableShape persons, TableShape households) =>
-        new[] { persons, households }.SelectMany(t => Enumerable.Range(0, t.Indexes.Count)
+    private static IEnumerable<string> IndexStatements(TableShape[] tables) =>
+        tables.SelectMany(t => Enumerable.Range(0, t.Indexes.Count)
             .OrderBy(i => t.Indexes[i].Constraint == 'p')
             .Select(t.CreateIndexSql));
 

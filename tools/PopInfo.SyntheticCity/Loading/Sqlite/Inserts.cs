@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using PopInfo.Contracts.Registry;
 
 namespace PopInfo.SyntheticCity.Loading.Sqlite;
 
@@ -27,11 +26,12 @@ internal sealed class PersonInsert : IDisposable
         _command.Prepare();
     }
 
-    public void Execute(PersonRecord p, string json, DateTimeOffset loadedAt)
+    public void Execute(in CurrentRow row, string json)
     {
+        var p = row.Record;
         _p[0].Value = p.PersonId;
         _p[1].Value = p.IdNumber;
-        _p[2].Value = 1;
+        _p[2].Value = row.Version;
         _p[3].Value = p.Name;
         _p[4].Value = p.Sex;
         _p[5].Value = p.BirthDate;
@@ -40,10 +40,48 @@ internal sealed class PersonInsert : IDisposable
         _p[8].Value = (object?)p.ResidenceRegionCode ?? DBNull.Value;
         _p[9].Value = (object?)p.RegisteredRegionCode ?? DBNull.Value;
         _p[10].Value = p.HouseholdId is { } household ? household : DBNull.Value;
-        _p[11].Value = ChangeTypes.Registered;
+        _p[11].Value = row.ChangeType;
         _p[12].Value = json;
-        _p[13].Value = loadedAt;
-        _p[14].Value = loadedAt;
+        _p[13].Value = row.OccurredAt;
+        _p[14].Value = row.RecordedAt;
+        _command.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _command.Dispose();
+}
+
+/// <summary>One prepared INSERT into person_history.</summary>
+internal sealed class HistoryInsert : IDisposable
+{
+    private readonly SqliteCommand _command;
+    private readonly SqliteParameter[] _p;
+
+    public HistoryInsert(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        _command = connection.CreateCommand();
+        _command.Transaction = transaction;
+        _command.CommandText = """
+            INSERT INTO person_history (person_id, version, change_type, record, occurred_at, recorded_at, superseded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """;
+        _p = new SqliteParameter[7];
+        for (var i = 0; i < _p.Length; i++)
+        {
+            _p[i] = _command.Parameters.Add(new SqliteParameter("$" + (i + 1), null));
+        }
+
+        _command.Prepare();
+    }
+
+    public void Execute(in HistoryRow row, string json)
+    {
+        _p[0].Value = row.PersonId;
+        _p[1].Value = row.Version;
+        _p[2].Value = row.ChangeType;
+        _p[3].Value = json;
+        _p[4].Value = row.OccurredAt;
+        _p[5].Value = row.RecordedAt;
+        _p[6].Value = row.SupersededAt;
         _command.ExecuteNonQuery();
     }
 

@@ -11,7 +11,7 @@ using PopInfo.SyntheticCity.Generation;
 namespace PopInfo.SyntheticCity.Loading.Sqlite;
 
 /// <summary>
-/// Loads a generated city into the embedded mode's data/registry.db: prepared INSERTs, all in ONE
+/// Loads a generated city and its history into the embedded mode's data/registry.db: prepared INSERTs, all in ONE
 /// transaction (a crash leaves the file as it was), with the plain secondary indexes dropped during
 /// the load and rebuilt after. Values are bound as the registry binds them through Dapper, with the
 /// same CLR types, so Microsoft.Data.Sqlite stores them in the same forms — Guid as upper-case text,
@@ -51,9 +51,9 @@ internal sealed class SqliteLoader(LoadSettings settings, LoadCounters counters,
 
         var clock = Stopwatch.StartNew();
         counters.Phase = "dropping indexes";
-        var indexes = await SqliteIndexes.DropAsync(connection, transaction, ["persons", "households"], ct);
+        var indexes = await SqliteIndexes.DropAsync(connection, transaction, ["persons", "person_history", "households"], ct);
 
-        var (people, households) = await InsertCityAsync(connection, transaction, ct);
+        var inserted = await InsertCityAsync(connection, transaction, ct);
         var copied = clock.Elapsed;
 
         counters.Phase = "building indexes";
@@ -67,17 +67,17 @@ internal sealed class SqliteLoader(LoadSettings settings, LoadCounters counters,
         }
 
         counters.Phase = "done";
-        return new LoadResult(people, households, clock.Elapsed, copied, clock.Elapsed - copied);
+        return inserted with { Total = clock.Elapsed, Copy = copied, Indexes = clock.Elapsed - copied };
     }
 
-    private async Task<(long People, long Households)> InsertCityAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken ct)
+    private async Task<LoadResult> InsertCityAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken ct)
     {
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = new BatchProducer();
         var batches = BatchProducer.CreateChannel();
-        var generator = new CityGenerator(settings.City, RegionCatalogue.Wuxi);
+        var city = new CityHistory(new CityGenerator(settings.City, RegionCatalogue.Wuxi), DateTimeOffset.UtcNow);
         var produce = Task.Factory.StartNew(
-            () => producer.Run(generator, [batches.Writer], failed.Token),
+            () => producer.Run(city, [batches.Writer], failed.Token),
             failed.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         counters.Phase = "inserting";
@@ -94,35 +94,45 @@ internal sealed class SqliteLoader(LoadSettings settings, LoadCounters counters,
         }
     }
 
-    private async Task<(long, long)> Insert(SqliteConnection connection, SqliteTransaction transaction, ChannelReader<PersonBatch> batches, BatchProducer producer, CancellationToken ct)
+    private async Task<LoadResult> Insert(SqliteConnection connection, SqliteTransaction transaction, ChannelReader<PersonBatch> batches, BatchProducer producer, CancellationToken ct)
     {
-        var loadedAt = DateTimeOffset.UtcNow;
         using var persons = new PersonInsert(connection, transaction);
+        using var history = new HistoryInsert(connection, transaction);
         using var households = new HouseholdInsert(connection, transaction);
         long people = 0;
+        long historyRows = 0;
+        long living = 0;
         long householdRows = 0;
         while (await batches.WaitToReadAsync(ct))
         {
             while (batches.TryRead(out var batch))
             {
-                foreach (var h in batch.Households)
+                foreach (var row in batch.Households)
                 {
-                    households.Execute(h.Id, h.Number, h.Address, h.RegionCode, loadedAt);
+                    var h = row.Household;
+                    households.Execute(h.Id, h.Number, h.Address, h.RegionCode, row.CreatedAt);
                 }
 
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    persons.Execute(batch.People[i], Encoding.UTF8.GetString(batch.JsonOf(i).Span), loadedAt);
+                    persons.Execute(batch.People[i], Encoding.UTF8.GetString(batch.JsonOf(i).Span));
+                }
+
+                for (var i = 0; i < batch.History.Count; i++)
+                {
+                    history.Execute(batch.History[i], Encoding.UTF8.GetString(batch.HistoryJsonOf(i).Span));
                 }
 
                 people += batch.Count;
+                historyRows += batch.History.Count;
+                living += batch.Living;
                 householdRows += batch.Households.Count;
-                counters.AddPeople(batch.Count);
+                counters.AddPeople(batch.Living);
                 counters.AddHouseholds(batch.Households.Count);
                 producer.Return(batch);
             }
         }
 
-        return (people, householdRows);
+        return new LoadResult(people, householdRows, historyRows, living, default, default, default);
     }
 }
