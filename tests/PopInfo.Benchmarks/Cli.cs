@@ -37,6 +37,11 @@ public static class Cli
           --prefetch 256 (every consumer, manual ack of each message), --phase-limit 600 (s), --env KEY=VALUE (both processes), --keep
         token-cost       the registry in-process on PostgreSQL + RabbitMQ, with and without bearer-token validation, interleaved
           --pairs 3 --seconds 20 --warmup 5 --clients 16   closed loop of registrations; medians of throughput and p99 compared
+        analytics        a synthetic city with history in the registry, then registry + analytics as processes: rebuild time and memory;
+                         a named query set over HTTP (protected) next to direct SQL scans of the registry; events/s while the registry runs at its maximum
+          --people 7500000 --seed 42   the city (loaded by popinfo-city into a fresh database), or --database CS of one already loaded
+          --rounds 3 --repeats 20 --sql-repeats 3 --past 2023-06-30   query rounds, requests per query, SQL scans per query, the past date
+          --stream-seconds 30 --stream-clients 16   the registry's closed loop while the projection follows; --keep
         Common: --postgres CS, --rabbitmq URI, --rabbitmq-management URL, --services-bin DIR
         """;
 
@@ -66,6 +71,9 @@ public static class Cli
                     return 0;
                 case "memory":
                     await MemoryFootprint.RunAsync(options);
+                    return 0;
+                case "analytics":
+                    await AnalyticsQueries.RunAsync(options);
                     return 0;
                 case "token-cost":
                     await TokenCost.RunAsync(options);

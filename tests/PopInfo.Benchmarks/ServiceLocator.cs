@@ -30,6 +30,7 @@ public static class ServiceLocator
         if (mine.Parent?.Parent?.Parent?.Parent?.Parent is { } repo && mine.Parent is { } configuration)
         {
             candidates.Add(Path.Combine(repo.FullName, "services", project, "bin", configuration.Name, mine.Name, project + ".dll"));
+            candidates.Add(Path.Combine(repo.FullName, "tools", project, "bin", configuration.Name, mine.Name, project + ".dll"));
         }
 
         return candidates.FirstOrDefault(File.Exists)
