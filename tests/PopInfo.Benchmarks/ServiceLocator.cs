@@ -9,31 +9,33 @@ namespace PopInfo.Benchmarks;
 /// </summary>
 public static class ServiceLocator
 {
-    public static string Find(string project, string? servicesBin)
+    /// <summary>The entry assembly of <paramref name="project"/> (named <paramref name="assembly"/> when it differs from the project's name).</summary>
+    public static string Find(string project, string? servicesBin, string? assembly = null)
     {
+        var file = (assembly ?? project) + ".dll";
         var candidates = new List<string>();
         var mine = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         if (servicesBin is not null)
         {
             candidates.AddRange(Directory.Exists(servicesBin)
-                ? Directory.EnumerateFiles(servicesBin, project + ".dll", SearchOption.AllDirectories)
+                ? Directory.EnumerateFiles(servicesBin, file, SearchOption.AllDirectories)
                 : []);
         }
 
         // Artifacts layout: bin/<project>/<configuration>/ beside bin/PopInfo.Benchmarks/<configuration>/.
         if (mine.Parent?.Parent is { } bin)
         {
-            candidates.Add(Path.Combine(bin.FullName, project, mine.Name, project + ".dll"));
+            candidates.Add(Path.Combine(bin.FullName, project, mine.Name, file));
         }
 
         // Default layout: tests/PopInfo.Benchmarks/bin/<Configuration>/<tfm>/ -> services/<project>/bin/<Configuration>/<tfm>/.
         if (mine.Parent?.Parent?.Parent?.Parent?.Parent is { } repo && mine.Parent is { } configuration)
         {
-            candidates.Add(Path.Combine(repo.FullName, "services", project, "bin", configuration.Name, mine.Name, project + ".dll"));
-            candidates.Add(Path.Combine(repo.FullName, "tools", project, "bin", configuration.Name, mine.Name, project + ".dll"));
+            candidates.Add(Path.Combine(repo.FullName, "services", project, "bin", configuration.Name, mine.Name, file));
+            candidates.Add(Path.Combine(repo.FullName, "tools", project, "bin", configuration.Name, mine.Name, file));
         }
 
         return candidates.FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException($"{project}.dll not found; looked in: {string.Join(", ", candidates)}. Build the benchmark (it builds every service) or pass --services-bin.");
+            ?? throw new FileNotFoundException($"{file} not found; looked in: {string.Join(", ", candidates)}. Build the benchmark (it builds every service) or pass --services-bin.");
     }
 }
