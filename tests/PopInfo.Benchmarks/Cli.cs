@@ -42,6 +42,8 @@ public static class Cli
           --people 7500000 --seed 42   the city (loaded by popinfo-city into a fresh database), or --database CS of one already loaded
           --rounds 3 --repeats 20 --sql-repeats 3 --past 2023-06-30   query rounds, requests per query, SQL scans per query, the past date
           --stream-seconds 30 --stream-clients 16   the registry's closed loop while the projection follows; --keep
+        analytics-engines  the analytics index against DuckDB (embedded) on the same rows, in-process (ADR 0002)
+          --versions 15000000 --repeats 30 --duckdb-memory 2GB --duckdb-threads <cores>
         Common: --postgres CS, --rabbitmq URI, --rabbitmq-management URL, --services-bin DIR
         """;
 
@@ -74,6 +76,9 @@ public static class Cli
                     return 0;
                 case "analytics":
                     await AnalyticsQueries.RunAsync(options);
+                    return 0;
+                case "analytics-engines":
+                    await AnalyticsEngines.RunAsync(options);
                     return 0;
                 case "token-cost":
                     await TokenCost.RunAsync(options);
