@@ -61,6 +61,7 @@ public static class AnalyticsModule
             .AddServiceToken(Name, PlatformScopes.RegistryRead);
         builder.Services.AddSingleton<ProjectionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionService>());
+        builder.Services.AddReadinessCheck<ProjectionHealthCheck>("analytics-projection");
         builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddHostedService<ReconciliationSchedule>();
         builder.AddBusConsumers(bus => bus
