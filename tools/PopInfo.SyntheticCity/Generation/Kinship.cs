@@ -3,7 +3,9 @@ namespace PopInfo.SyntheticCity.Generation;
 /// <summary>
 /// Ages and marital states of related people: a wife is usually a little younger than her husband,
 /// a mother is 20–40 when her child is born (most often 25–30), so every child is at least 18 years
-/// younger than either parent. Tables are cached per mother's age; all draws are integer.
+/// younger than either parent. Where a household must have a child, the mother's (or a married
+/// child's) age and the child's are drawn together, so that young women have children only as often as
+/// they give birth. Tables are cached per set of limits; all draws are integer.
 /// </summary>
 internal sealed class Kinship(AgePyramid pyramid)
 {
