@@ -11,6 +11,9 @@ internal static class StatsTable
         var table = new Table().AddColumns("measure", "generated", "Wuxi 2020 census");
         table.AddRow("sex ratio (men per 100 women)", $"{s.SexRatio:F2}", "106.52");
         table.AddRow("aged 0–14", $"{s.AgeShare(0, 14):P2}", "13–14 %");
+        table.AddRow("aged 0 / 1 / 2 / 3 / 4 / 5 … 9 (single years)",
+            string.Join(" / ", Enumerable.Range(0, 10).Select(a => $"{s.AgeShare(a, a) * 100:F2}")) + " %",
+            "under one about 0.6 % (births 6–8 ‰)");
         table.AddRow("aged 15–59", $"{s.AgeShare(15, 59):P2}", "about 70 %");
         table.AddRow("aged 60+", $"{s.AgeShare(60, 200):P2}", "16–17 %");
         table.AddRow("aged 65+", $"{s.AgeShare(65, 200):P2}", "about 12 %");
@@ -54,7 +57,7 @@ internal static class StatsTable
             table.AddRow([.. row]);
         }
 
-        table.AddRow(["targets", "about flat", "7–8 ‰", "≈ 8 ‰", "≈ departures", "≈ arrivals", "a few %",
+        table.AddRow(["targets", "about flat", "6–8 ‰", "≈ 8 ‰", "≈ departures", "≈ arrivals", "a few %",
             $"{HistoryRates.MovedInPerMilleYear} ‰ of registered", $"{HistoryRates.MovedOutPerMilleYear} ‰ of registered"]);
         AnsiConsole.Write(table);
 

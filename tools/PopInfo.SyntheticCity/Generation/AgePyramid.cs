@@ -14,6 +14,16 @@ internal sealed class AgePyramid
     private static readonly int[] BandWeights =
         [86, 100, 88, 82, 118, 150, 194, 172, 156, 172, 186, 164, 92, 86, 62, 40, 28, 16, 6, 2, 1];
 
+    // Children's ages 0–17 by single year (at the default reference date 2026: born 2008–2025). The
+    // census band of the 0–4 (born 2016–2020) does not fit the children of 2026: the 2021–2025 cohorts
+    // are small (China's births fell from 17–18 million in 2016–17 to 12.0 in 2020, then 10.6, 9.6, 9.0,
+    // 9.5 and about 7.9 million), so a year of age under five weighs a third of one at 6–14. Children's
+    // ages are drawn from these (with their mothers', see Kinship), and the weights are set by measuring
+    // the generated city: about 0.6 % of it under one (registered births 6.5–7.5 ‰ a year, Wuxi 7.75 ‰
+    // in 2020), 0–14 about 13 % (census 13.7 % in 2020), and no cliff from 14 to the census's small 15–19.
+    // Adults are never drawn under 18, so these weigh only in children's ages.
+    private static readonly int[] ChildWeights = [85, 96, 94, 100, 130, 185, 265, 270, 280, 290, 280, 290, 295, 300, 305, 235, 170, 115];
+
     private readonly Dictionary<(int, int), Weighted<int>> _ranges = [];
 
     /// <summary>An age in [min, max], in proportion to the city's pyramid.</summary>
@@ -28,7 +38,7 @@ internal sealed class AgePyramid
         return table.Sample(random);
     }
 
-    public static int WeightOf(int age) => BandWeights[Math.Min(age, MaxAge) / 5];
+    public static int WeightOf(int age) => age < ChildWeights.Length ? ChildWeights[age] : BandWeights[Math.Min(age, MaxAge) / 5];
 
     private static Weighted<int> Build(int min, int max)
     {

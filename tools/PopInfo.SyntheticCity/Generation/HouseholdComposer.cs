@@ -14,6 +14,10 @@ internal sealed class HouseholdComposer(Kinship kinship)
     private const int SonPerMille = 530;
     private const int MothersSurnamePerMille = 80;
 
+    // The usual difference of a husband's and his wife's age, to turn a template's husbands' ages into wives'.
+    private const int HusbandOlderBy = 2;
+    private const int GrandchildMaxAge = 25;
+
     private readonly List<Draft> _members = new(8);
     private Weighted<string> _surnames = Surnames.National;
     private CityRandom _random = null!;
@@ -51,7 +55,7 @@ internal sealed class HouseholdComposer(Kinship kinship)
                 HeadWithWidowedParent(Age(30, 62), married: false);
                 break;
             case HouseholdTemplate.CoupleWithChild:
-                Children(AddCouple(Age(24, 60)), count: 1, maxAge: 35);
+                CoupleWithChildren(24, 60, count: 1, maxAge: 35);
                 break;
             case HouseholdTemplate.CoupleWithParent:
                 AddCouple(Age(28, 55));
@@ -61,12 +65,11 @@ internal sealed class HouseholdComposer(Kinship kinship)
                 SingleParentWith(Age(30, 55), children: 2);
                 break;
             case HouseholdTemplate.CoupleWithTwoChildren:
-                Children(AddCouple(Age(28, 56)), count: 2, maxAge: 32);
+                CoupleWithChildren(28, 56, count: 2, maxAge: 32);
                 break;
             case HouseholdTemplate.CoupleChildAndParent:
             {
-                var couple = AddCouple(Age(28, 52));
-                Children(couple, count: 1, maxAge: 25);
+                CoupleWithChildren(28, 52, count: 1, maxAge: 25);
                 WidowedParentOfHead();
                 break;
             }
@@ -76,8 +79,7 @@ internal sealed class HouseholdComposer(Kinship kinship)
                 break;
             case HouseholdTemplate.CoupleChildAndBothParents:
             {
-                var couple = AddCouple(Age(27, 48));
-                Children(couple, count: 1, maxAge: 20);
+                CoupleWithChildren(27, 48, count: 1, maxAge: 20);
                 BothParentsOfHead();
                 break;
             }
@@ -86,15 +88,14 @@ internal sealed class HouseholdComposer(Kinship kinship)
                 MarriedChildWithFamily(AddCouple(Age(48, 75)), grandchildren: 1);
                 break;
             case HouseholdTemplate.CoupleWithThreeChildren:
-                Children(AddCouple(Age(30, 55)), count: 3, maxAge: 30);
+                CoupleWithChildren(30, 55, count: 3, maxAge: 30);
                 break;
             case HouseholdTemplate.ThreeGenerationsTwoGrandchildren:
                 MarriedChildWithFamily(AddCouple(Age(50, 78)), grandchildren: 2);
                 break;
             case HouseholdTemplate.CoupleTwoChildrenBothParents:
             {
-                var couple = AddCouple(Age(30, 48));
-                Children(couple, count: 2, maxAge: 20);
+                CoupleWithChildren(30, 48, count: 2, maxAge: 20);
                 BothParentsOfHead();
                 break;
             }
@@ -141,10 +142,23 @@ internal sealed class HouseholdComposer(Kinship kinship)
         Add(Role.Head, FamilyRelationshipCodes.Head, male, age, Surname(), SingleMaritalStatus(age, male));
 
     /// <summary>Head and spouse; returns what their children inherit from them.</summary>
-    private Couple AddCouple(int husbandAge)
+    private Couple AddCouple(int husbandAge) =>
+        AddCouple(Math.Max(husbandAge, Kinship.MinHusbandAge), Kinship.PartnerAge(_random, personIsMale: true, husbandAge));
+
+    /// <summary>
+    /// A couple (the husband's age about <paramref name="husbandMin"/>–<paramref name="husbandMax"/>) and
+    /// their children: the mother's and the first child's ages are drawn together, the husband's from the
+    /// wife's, so that young couples have children as rarely as young women give birth.
+    /// </summary>
+    private void CoupleWithChildren(int husbandMin, int husbandMax, int count, int maxAge)
     {
-        var wifeAge = Kinship.PartnerAge(_random, personIsMale: true, husbandAge);
-        husbandAge = Math.Max(husbandAge, Kinship.MinHusbandAge);
+        var (wifeAge, first) = kinship.MotherAndChildAge(_random, husbandMin - HusbandOlderBy, husbandMax - HusbandOlderBy, 0, maxAge);
+        var husbandAge = Math.Max(Kinship.PartnerAge(_random, personIsMale: false, wifeAge), first + Kinship.MinMotherAgeAtBirth);
+        Children(AddCouple(husbandAge, wifeAge), first, count);
+    }
+
+    private Couple AddCouple(int husbandAge, int wifeAge)
+    {
         var husband = Surname();
         var wife = Surname();
         if (Chance(WifeIsHeadPerMille))
@@ -163,13 +177,16 @@ internal sealed class HouseholdComposer(Kinship kinship)
 
     private void Children(Couple couple, int count, int maxAge, int minAge = 0)
     {
-        var youngerParent = Math.Min(couple.MotherAge, couple.FatherAge);
-        var first = kinship.ChildAge(_random, youngerParent, minAge, maxAge);
-        if (first < 0)
+        var first = kinship.ChildAge(_random, Math.Min(couple.MotherAge, couple.FatherAge), minAge, maxAge);
+        if (first >= 0)
         {
-            return;
+            Children(couple, first, count);
         }
+    }
 
+    private void Children(Couple couple, int first, int count)
+    {
+        var youngerParent = Math.Min(couple.MotherAge, couple.FatherAge);
         var surname = Chance(MothersSurnamePerMille) ? couple.MotherSurname : couple.FatherSurname;
         var age = first;
         for (var i = 0; i < count; i++)
@@ -241,14 +258,24 @@ internal sealed class HouseholdComposer(Kinship kinship)
     {
         var youngerParent = Math.Min(couple.MotherAge, couple.FatherAge);
         var son = Chance(700);
-        var childAge = kinship.ChildAge(_random, youngerParent, son ? Kinship.MinHusbandAge : Kinship.MinWifeAge, 50);
+        var minAge = son ? Kinship.MinHusbandAge : Kinship.MinWifeAge;
+        int childAge, inLawAge;
+        if (grandchildren == 0)
+        {
+            childAge = kinship.ChildAge(_random, youngerParent, minAge, 50);
+            inLawAge = childAge < 0 ? -1 : Kinship.PartnerAge(_random, son, childAge);
+        }
+        else
+        {
+            (childAge, inLawAge) = kinship.MarriedChildAges(_random, youngerParent, minAge, 50, son, GrandchildMaxAge);
+        }
+
         if (childAge < 0)
         {
             return;
         }
 
         var childSurname = Chance(MothersSurnamePerMille) ? couple.MotherSurname : couple.FatherSurname;
-        var inLawAge = Kinship.PartnerAge(_random, son, childAge);
         var inLawSurname = Surname();
         Add(Role.Child, son ? FamilyRelationshipCodes.Son : FamilyRelationshipCodes.Daughter, son, childAge, childSurname, MarriedStatus(childAge));
         Add(Role.ChildInLaw, son ? "38" : "28", !son, inLawAge, inLawSurname, MarriedStatus(inLawAge));
@@ -256,7 +283,7 @@ internal sealed class HouseholdComposer(Kinship kinship)
         var motherAge = son ? inLawAge : childAge;
         var fatherAge = son ? childAge : inLawAge;
         var grandchildSurname = son ? childSurname : inLawSurname;
-        var age = kinship.ChildAge(_random, Math.Min(motherAge, fatherAge), 0, 25);
+        var age = kinship.ChildAge(_random, Math.Min(motherAge, fatherAge), 0, GrandchildMaxAge);
         for (var i = 0; i < grandchildren && age >= 0; i++)
         {
             if (i > 0)
