@@ -126,7 +126,7 @@
     chart('pyramid').setOption({
       animation: false,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, renderMode: 'richText', valueFormatter: (v) => number(Math.abs(v)) },
-      legend: { data: [t('male'), t('female')] },
+      legend: { top: 0, left: 'center', data: [t('male'), t('female')] },
       grid: { left: 60, right: 30, top: 40, bottom: 30 },
       xAxis: { type: 'value', axisLabel: { formatter: (v) => number(Math.abs(v)) } },
       yAxis: { type: 'category', data: bands, axisTick: { show: false } },
@@ -152,10 +152,10 @@
     const months = s.months.map((m) => m.month);
     chart('births').setOption({
       animation: false,
-      title: { text: t('births') + ' / ' + t('deaths'), textStyle: { fontSize: 13 } },
+      title: { left: 0, top: 0, text: t('births') + ' / ' + t('deaths'), textStyle: { fontSize: 13 } },
       tooltip: { trigger: 'axis', renderMode: 'richText' },
-      legend: { top: 22, data: [t('births'), t('deaths'), t('naturalGrowth')] },
-      grid: { left: 50, right: 50, top: 60, bottom: 30 },
+      legend: { top: 28, left: 'center', data: [t('births'), t('deaths'), t('naturalGrowth')] },
+      grid: { left: 50, right: 50, top: 70, bottom: 30 },
       xAxis: { type: 'category', data: months },
       yAxis: [{ type: 'value' }, { type: 'value', name: '‰' }],
       series: [
@@ -166,10 +166,10 @@
     }, true);
     chart('moves').setOption({
       animation: false,
-      title: { text: t('movedIn') + ' / ' + t('movedOut'), textStyle: { fontSize: 13 } },
+      title: { left: 0, top: 0, text: t('movedIn') + ' / ' + t('movedOut'), textStyle: { fontSize: 13 } },
       tooltip: { trigger: 'axis', renderMode: 'richText' },
-      legend: { top: 22, data: [t('movedIn'), t('movedOut'), t('migrantArrivals'), t('migrantDepartures')] },
-      grid: { left: 50, right: 20, top: 60, bottom: 30 },
+      legend: { top: 28, left: 'center', data: [t('movedIn'), t('movedOut'), t('migrantArrivals'), t('migrantDepartures')] },
+      grid: { left: 50, right: 20, top: 70, bottom: 30 },
       xAxis: { type: 'category', data: months },
       yAxis: { type: 'value' },
       series: [
@@ -185,7 +185,7 @@
     chart('origins').setOption({
       animation: false,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, renderMode: 'richText' },
-      legend: { data: [t('arrivals'), t('departures')] },
+      legend: { top: 0, left: 'center', data: [t('arrivals'), t('departures')] },
       grid: { left: 110, right: 20, top: 30, bottom: 20 },
       xAxis: { type: 'value' },
       yAxis: { type: 'category', data: top.map(province) },
@@ -230,14 +230,31 @@
     const table = state.drillTable;
     if (!table) { return; }
     const dimension = table.rows[0];
-    const data = table.rowKeys.map((keys, i) => {
+    const all = table.rowKeys.map((keys, i) => {
       const c = dimension.categories.find((x) => x.code === keys[0]);
       return { name: c ? label(c) : keys[0], value: table.rowTotals[i], code: keys[0] };
-    }).filter((d) => d.value > 0);
+    });
+    const data = all.filter((d) => d.value > 0);
+    // The same areas as a list (keyboard and screen readers: a canvas is neither): each with its published figure.
+    const list = $('drill-list');
+    list.textContent = '';
+    for (const d of all) {
+      const item = document.createElement('li');
+      const deeper = dimension.name !== 'community';
+      const name = document.createElement(deeper ? 'button' : 'span');
+      name.textContent = d.name;
+      item.dataset.code = d.code;
+      if (deeper) {
+        name.type = 'button';
+        name.addEventListener('click', () => drillInto(d.code));
+      }
+      item.append(name, document.createTextNode(' ' + number(d.value)));
+      list.appendChild(item);
+    }
     const here = levels[levels.length - 1];
     chart('drill').setOption({
       animation: false,
-      title: { text: (levels.length === 1 ? t('city') : label(here)) + ' · ' + t('drillTotal') + ' ' + number(table.total), textStyle: { fontSize: 13 } },
+      title: { left: 0, top: 0, text: (levels.length === 1 ? t('city') : label(here)) + ' · ' + t('drillTotal') + ' ' + number(table.total), textStyle: { fontSize: 13 } },
       tooltip: { renderMode: 'richText', formatter: (p) => p.name + ': ' + number(p.value) },
       series: [{
         type: 'treemap', name: dimensionLabel(dimension.name), top: 30, bottom: 5, left: 5, right: 5, roam: false, nodeClick: false,
