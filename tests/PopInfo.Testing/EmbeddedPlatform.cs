@@ -18,7 +18,9 @@ namespace PopInfo.Testing;
 /// </summary>
 /// <param name="generatedSecrets">True: the exchange's admin key and the master key of stored secrets are not set, so the host generates them into files.</param>
 /// <param name="dataDirectory">The folder of the SQLite files, when the test keeps it (a restart on the same files); else a fresh one, removed at the end.</param>
-public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? dataDirectory = null) : WebApplicationFactory<HostEntryPoint>
+/// <param name="settings">More settings for this host (e.g. a session re-check at every request).</param>
+public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<HostEntryPoint>
 {
     public string DataDirectory { get; } = dataDirectory ?? Path.Combine(Path.GetTempPath(), "popinfo-embedded-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -26,6 +28,11 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? data
     {
         builder.UseSetting("PopInfo:Database:DataDirectory", DataDirectory);
         foreach (var (key, value) in TestIssuer.Shared.Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
