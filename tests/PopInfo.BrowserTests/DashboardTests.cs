@@ -100,6 +100,9 @@ public sealed class DashboardTests(ChromiumFixture chromium, EmbeddedHostFixture
         await Expect(page.Locator("h1")).ToHaveTextAsync("Wuxi population decision analysis");
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await Expect(table.Locator("tr").First).ToContainTextAsync("Total");
+        await Expect(table.Locator("tr").First).ToContainTextAsync("female");
+        await Expect(table.Locator("tr").Nth(1)).ToContainTextAsync(RegionCatalogue.Wuxi.Districts[0].Name);
+        await Expect(page.Locator("#basis")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Occurred: the city as it was"));
         await Expect(page.Locator("#sign-out button")).ToHaveTextAsync("Sign out");
         var legend = await page.EvaluateAsync<string>("() => echarts.getInstanceByDom(document.getElementById('pyramid')).getOption().series[0].name");
         Assert.Equal("Male", legend);
@@ -129,6 +132,8 @@ public sealed class DashboardTests(ChromiumFixture chromium, EmbeddedHostFixture
         await Expect(page.Locator("#refused")).ToBeVisibleAsync();
         await Expect(page.Locator("#refused")).ToHaveAttributeAsync("data-rule", "role.dashboard");
         await Expect(page.Locator("#refused")).ToContainTextAsync("规划人员");
+        await page.Locator("#lang").ClickAsync();
+        await Expect(page.Locator("#refused")).ToContainTextAsync("Only planners may use");
         await Expect(page.Locator("#main")).ToBeHiddenAsync();
         var status = await page.EvaluateAsync<int>("async () => (await fetch('/api/v1/tables?rows=district')).status");
         Assert.Equal(401, status);

@@ -19,7 +19,13 @@
 
   function t(key) { return TEXT[state.lang][key] ?? TEXT.zh[key] ?? key; }
   function format(template, values) { return template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? '')); }
-  function label(category) { return category ? (state.lang === 'en' ? category.labelEn || category.label : category.label) : ''; }
+  // In English a category's English name; regions have none (their labelEn is their code), so their Chinese name.
+  function label(category) {
+    if (!category) { return ''; }
+    if (state.lang !== 'en') { return category.label; }
+    const region = /^\d{6,12}$/.test(category.code) && category.labelEn === category.code;
+    return region || !category.labelEn ? category.label : category.labelEn;
+  }
   function dimensionLabel(name) { return TEXT[state.lang].dimensions[name] || name; }
   function number(value, digits) {
     if (value === null || value === undefined) { return '—'; }
@@ -411,6 +417,11 @@
     document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
     document.title = t('title') + ' · PopInfo';
     for (const el of document.querySelectorAll('[data-t]')) { el.textContent = t(el.dataset.t); }
+    // Which basis is which, also as the select's tooltip.
+    $('basis').title = t('basisHint');
+    if ($('refused').dataset.rule) {
+      $('refused').textContent = t('refused') + (TEXT[state.lang][$('refused').dataset.rule] || TEXT[state.lang].failed);
+    }
     if (state.dimensionOrder.length) {
       fillRegions(true);
       fillBuilder(true);
