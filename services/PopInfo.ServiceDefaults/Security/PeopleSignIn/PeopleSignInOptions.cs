@@ -8,7 +8,7 @@ namespace PopInfo.ServiceDefaults.Security.PeopleSignIn;
 /// </summary>
 public sealed class PeopleSignInOptions
 {
-    /// <summary>The issuer people sign in at; by default the platform's (<c>PopInfo:Auth:Authority</c>).</summary>
+    /// <summary>The issuer people sign in at; by default the platform's (<c>PopInfo:Auth:Authority</c>, itself by default <c>http://127.0.0.1:5107/</c>).</summary>
     public Uri? Authority { get; set; }
 
     /// <summary>The application's client id at the provider; by default <see cref="PeopleSignInApplication.DefaultClientId"/>.</summary>

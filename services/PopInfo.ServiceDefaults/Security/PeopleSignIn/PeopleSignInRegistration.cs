@@ -29,9 +29,8 @@ public static class PeopleSignInRegistration
         where TEvents : class, IPeopleSignInEvents
     {
         var options = builder.Configuration.GetSection(application.SettingsSection).Get<PeopleSignInOptions>() ?? new PeopleSignInOptions();
-        var authority = options.Authority?.ToString() ?? builder.Configuration["PopInfo:Auth:Authority"]
-            ?? throw new InvalidOperationException(
-                $"The {application.DisplayName} signs people in at an identity provider: set PopInfo:Auth:Authority or {application.SettingsSection}:Authority.");
+        // The application's own issuer, else the platform's (PopInfo:Auth:Authority, whose default is the platform's provider).
+        var authority = options.Authority?.ToString() ?? builder.Configuration["PopInfo:Auth:Authority"] ?? new AuthOptions().Authority.ToString();
         options.Authority ??= new Uri(authority);
         options.ClientId ??= application.DefaultClientId;
         var key = application.Scheme;
