@@ -88,6 +88,15 @@ if ! grep -q '^PopInfo__Collection__SignIn__ClientSecret=' "$RUN_DIR/secrets/cli
         echo "PopInfo__Identity__Applications__desk__Secret=$desk_secret"
     ) >>"$RUN_DIR/secrets/clients.env"
 fi
+# The planners' dashboard (analytics service) likewise: client popinfo-dashboard, its own secret.
+if ! grep -q '^PopInfo__Analytics__SignIn__ClientSecret=' "$RUN_DIR/secrets/clients.env"; then
+    dashboard_secret="$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
+    (
+        umask 077
+        echo "PopInfo__Analytics__SignIn__ClientSecret=$dashboard_secret"
+        echo "PopInfo__Identity__Applications__dashboard__Secret=$dashboard_secret"
+    ) >>"$RUN_DIR/secrets/clients.env"
+fi
 chmod 0600 "$RUN_DIR/secrets/clients.env"
 POPINFO_ISSUER="${POPINFO_ISSUER:-http://${POPINFO_BIND_HOST}:${POPINFO_IDENTITY_PORT}/}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -185,6 +194,7 @@ start_service() {
         while IFS= read -r secret; do
             [[ "$name" == identity || "$secret" == "PopInfo__Auth__Clients__${name}__Secret="* ]] && export "${secret?}"
             [[ "$name" == collection && "$secret" == "PopInfo__Collection__SignIn__ClientSecret="* ]] && export "${secret?}"
+            [[ "$name" == analytics && "$secret" == "PopInfo__Analytics__SignIn__ClientSecret="* ]] && export "${secret?}"
         done <"$RUN_DIR/secrets/clients.env"
         if [[ "$name" == identity ]]; then
             # The desk's addresses at the provider (sign-in callback, back after signing out).
@@ -195,6 +205,15 @@ start_service() {
             if [[ "$POPINFO_BIND_HOST" == 127.0.0.1 ]]; then
                 export PopInfo__Identity__Applications__desk__RedirectUris__1="http://localhost:$POPINFO_COLLECTION_PORT/signin-oidc"
                 export PopInfo__Identity__Applications__desk__PostLogoutRedirectUris__1="http://localhost:$POPINFO_COLLECTION_PORT/signout-callback-oidc"
+            fi
+            # The planners' dashboard's addresses (analytics service).
+            dashboard_url="$(svc_url analytics)"
+            export PopInfo__Identity__Applications__dashboard__ClientId=popinfo-dashboard
+            export PopInfo__Identity__Applications__dashboard__RedirectUris__0="$dashboard_url/dashboard/signin-oidc"
+            export PopInfo__Identity__Applications__dashboard__PostLogoutRedirectUris__0="$dashboard_url/dashboard/signout-callback-oidc"
+            if [[ "$POPINFO_BIND_HOST" == 127.0.0.1 ]]; then
+                export PopInfo__Identity__Applications__dashboard__RedirectUris__1="http://localhost:$POPINFO_ANALYTICS_PORT/dashboard/signin-oidc"
+                export PopInfo__Identity__Applications__dashboard__PostLogoutRedirectUris__1="http://localhost:$POPINFO_ANALYTICS_PORT/dashboard/signout-callback-oidc"
             fi
         fi
         exec setsid dotnet "$dll" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null

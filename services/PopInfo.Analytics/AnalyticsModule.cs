@@ -1,5 +1,6 @@
 using MassTransit;
 using PopInfo.Analytics.Apis;
+using PopInfo.Analytics.Dashboard;
 using PopInfo.Analytics.Engine;
 using PopInfo.Analytics.Projection;
 using PopInfo.Analytics.Protection;
@@ -35,6 +36,9 @@ public static class AnalyticsModule
         builder.AddSecretProtection(Name);
         builder.AddOpenApiDocument(Name, "PopInfo analytics — online decision analysis");
         builder.AddPlatformAuthentication(Name);
+        // Planners sign in to the dashboard at the identity provider; its session and sign-in state on the service's key ring.
+        builder.AddSessionKeyRing(Name);
+        builder.AddDashboardAuthentication();
         builder.AddRateLimits(Name, OpenDataRequests);
         builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
@@ -82,6 +86,8 @@ public static class AnalyticsModule
         app.MapTablesApi();
         app.MapProjectionApi();
         app.MapOpenDataApi();
+        app.MapDashboardSessionApi();
+        app.MapDashboard();
         return app;
     }
 }

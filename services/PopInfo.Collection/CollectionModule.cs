@@ -43,7 +43,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DeskAccountStore>();
         builder.Services.AddHostedService<DeskAccountsMove>();
-        var provider = builder.Configuration[$"{DeskSignInOptions.Section}:Authority"] ?? builder.Configuration["PopInfo:Auth:Authority"] ?? "http://127.0.0.1:5107/";
+        var provider = builder.Configuration[$"{DeskAuthentication.Section}:Authority"] ?? builder.Configuration["PopInfo:Auth:Authority"] ?? "http://127.0.0.1:5107/";
         builder.Services.AddHttpClient<IdentityImportClient>(http => http.BaseAddress = new Uri(provider.TrimEnd('/') + "/"))
             .AddServiceToken(Name, PlatformScopes.IdentityImport);
         builder.Services.AddSingleton<FormRules>();

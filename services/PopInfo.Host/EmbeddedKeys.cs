@@ -41,29 +41,46 @@ public static class EmbeddedKeys
     /// application <c>popinfo-desk</c> with its addresses (by 127.0.0.1 and by localhost, as a browser may name either),
     /// both sides with the one secret set (<c>PopInfo:Collection:SignIn:ClientSecret</c>), else a random one for this run.
     /// </summary>
-    public static void RegisterDesk(ConfigurationManager configuration, int deskPort)
+    public static void RegisterDesk(ConfigurationManager configuration, int deskPort) =>
+        RegisterApplication(configuration, "desk", "PopInfo:Collection:SignIn", "popinfo-desk", deskPort, "/signin-oidc", "/signout-callback-oidc");
+
+    /// <summary>
+    /// The planners' dashboard signs people in at the embedded provider as the application <c>popinfo-dashboard</c>
+    /// (<c>PopInfo:Identity:Applications:dashboard</c>), secret <c>PopInfo:Analytics:SignIn:ClientSecret</c> or a random one.
+    /// </summary>
+    public static void RegisterDashboard(ConfigurationManager configuration, int analyticsPort) =>
+        RegisterApplication(configuration, "dashboard", "PopInfo:Analytics:SignIn", "popinfo-dashboard", analyticsPort,
+            "/dashboard/signin-oidc", "/dashboard/signout-callback-oidc");
+
+    /// <summary>
+    /// An application people sign in to at the embedded provider (<c>PopInfo:Identity:Applications:{name}</c>), unless
+    /// the settings register it already: its client id, the one secret both sides read (<c>{signInSection}:ClientSecret</c>,
+    /// else a random one for this run) and its addresses by 127.0.0.1 and by localhost.
+    /// </summary>
+    private static void RegisterApplication(
+        ConfigurationManager configuration, string name, string signInSection, string defaultClientId, int port, string callbackPath, string signedOutPath)
     {
-        const string desk = "PopInfo:Identity:Applications:desk";
-        if (!string.IsNullOrEmpty(configuration[$"{desk}:ClientId"]))
+        var application = $"PopInfo:Identity:Applications:{name}";
+        if (!string.IsNullOrEmpty(configuration[$"{application}:ClientId"]))
         {
             return;
         }
 
-        var secret = configuration["PopInfo:Collection:SignIn:ClientSecret"];
+        var secret = configuration[$"{signInSection}:ClientSecret"];
         if (string.IsNullOrEmpty(secret))
         {
             secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            configuration["PopInfo:Collection:SignIn:ClientSecret"] = secret;
+            configuration[$"{signInSection}:ClientSecret"] = secret;
         }
 
-        configuration[$"{desk}:ClientId"] = configuration["PopInfo:Collection:SignIn:ClientId"] ?? "popinfo-desk";
-        configuration[$"{desk}:Secret"] = secret;
+        configuration[$"{application}:ClientId"] = configuration[$"{signInSection}:ClientId"] ?? defaultClientId;
+        configuration[$"{application}:Secret"] = secret;
         var address = LoopbackOrBound(configuration);
         string[] hosts = address == "127.0.0.1" ? [address, "localhost"] : [address];
         for (var i = 0; i < hosts.Length; i++)
         {
-            configuration[$"{desk}:RedirectUris:{i}"] = $"http://{hosts[i]}:{deskPort}/signin-oidc";
-            configuration[$"{desk}:PostLogoutRedirectUris:{i}"] = $"http://{hosts[i]}:{deskPort}/signout-callback-oidc";
+            configuration[$"{application}:RedirectUris:{i}"] = $"http://{hosts[i]}:{port}{callbackPath}";
+            configuration[$"{application}:PostLogoutRedirectUris:{i}"] = $"http://{hosts[i]}:{port}{signedOutPath}";
         }
     }
 

@@ -21,6 +21,7 @@ EmbeddedKeys.ShareStatusKey(builder.Configuration);
 EmbeddedKeys.UseOwnIssuer(builder.Configuration, IdentityModule.Port);
 EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name]);
 EmbeddedKeys.RegisterDesk(builder.Configuration, CollectionModule.Port);
+EmbeddedKeys.RegisterDashboard(builder.Configuration, AnalyticsModule.Port);
 // The identity provider first: its hosted services (migrations, the services' clients) start before the
 // others ask it for tokens.
 builder.AddIdentityProvider();

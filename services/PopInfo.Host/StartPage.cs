@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using PopInfo.Analytics;
+using PopInfo.Analytics.Dashboard;
 using PopInfo.Collection;
 using PopInfo.Identity;
 using PopInfo.Identity.Pages;
@@ -18,11 +20,12 @@ public static class StartPage
             foreach (var s in EmbeddedPorts.Services)
             {
                 var url = $"http://{host}:{s.Port}";
-                // The collection service has a page for people as well as an API: the collectors' desk.
-                // Services with a page for people as well as an API: the collectors' desk, the administrators' page.
+                // Services with a page for people as well as an API: the collectors' desk, the planners' dashboard,
+                // the administrators' page.
                 var page = s.Name switch
                 {
                     CollectionModule.Name => $"""<br><a href="{url}{DeskPage.Path}">采集台 · collector's desk</a>""",
+                    AnalyticsModule.Name => $"""<br><a href="{url}{DashboardPage.Path}">决策分析 · planners' dashboard</a>""",
                     IdentityModule.Name => $"""<br><a href="{url}{AdminPage.Path}">账户与客户端管理 · accounts and clients</a>""",
                     _ => "",
                 };

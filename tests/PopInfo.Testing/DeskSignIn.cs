@@ -15,10 +15,13 @@ public static class DeskSignIn
         return desk;
     }
 
-    /// <summary>As <see cref="SignInAsync"/>; returns the cookies the desk set when the browser came back.</summary>
-    public static async Task<IReadOnlyList<string>> SignInCookiesAsync(HttpClient desk, string hint)
+    /// <summary>
+    /// As <see cref="SignInAsync"/>; returns the cookies the desk set when the browser came back. Any application people
+    /// sign in to the same way (the planners' dashboard) signs in here too: its client and its <paramref name="signInPath"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SignInCookiesAsync(HttpClient desk, string hint, string signInPath = "/account/sign-in")
     {
-        using var start = await desk.GetAsync("/account/sign-in?loginHint=" + Uri.EscapeDataString(hint));
+        using var start = await desk.GetAsync(signInPath + "?loginHint=" + Uri.EscapeDataString(hint));
         var authorize = Redirected(start, "the desk's sign-in");
         using var issuer = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         using var code = await issuer.GetAsync(authorize);

@@ -13,12 +13,14 @@ namespace PopInfo.Testing;
 /// <summary>
 /// The embedded host in-process: all six services, SQLite files in a fresh folder, the in-memory bus.
 /// Requests reach a service by the port in their address: the host routes by the connection's local port,
-/// which <see cref="TestLocalPort"/> supplies here (the test server has no sockets). The desk's and the
-/// exchange's reads of the register go to the same in-process server.
+/// which <see cref="TestLocalPort"/> supplies here (the test server has no sockets). The desk's, the
+/// exchange's and the analytics service's reads of the register go to the same in-process server.
 /// </summary>
 /// <param name="generatedSecrets">True: the exchange's admin key and the master key of stored secrets are not set, so the host generates them into files.</param>
 /// <param name="dataDirectory">The folder of the SQLite files, when the test keeps it (a restart on the same files); else a fresh one, removed at the end.</param>
-public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? dataDirectory = null) : WebApplicationFactory<HostEntryPoint>
+/// <param name="settings">More settings for this host (e.g. a session re-check at every request).</param>
+public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<HostEntryPoint>
 {
     public string DataDirectory { get; } = dataDirectory ?? Path.Combine(Path.GetTempPath(), "popinfo-embedded-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -26,6 +28,11 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? data
     {
         builder.UseSetting("PopInfo:Database:DataDirectory", DataDirectory);
         foreach (var (key, value) in TestIssuer.Shared.Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
@@ -44,6 +51,8 @@ public sealed class EmbeddedPlatform(bool generatedSecrets = false, string? data
             services.AddSingleton<IStartupFilter, TestLocalPort.StartupFilter>();
             services.AddHttpClient<RegistryClient>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
             services.AddHttpClient<RegistryFeed>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
+            // The analytics service's snapshot, feed and population counts (its reconciliation) too.
+            services.AddHttpClient<PopInfo.Analytics.Projection.RegistryReader>().ConfigurePrimaryHttpMessageHandler(() => new StartedServerHandler(this));
         });
     }
 

@@ -63,6 +63,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
             ["PopInfo__Collection__SignIn__Authority"] = "http://127.0.0.1:5107/",
+            ["PopInfo__Analytics__SignIn__Authority"] = "http://127.0.0.1:5107/",
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
             ["PopInfo__Identity__AdminPassword"] = IdentityHost.AdminPassword,
         });

@@ -61,6 +61,8 @@ public sealed class TestIssuer : IAsyncDisposable
         ["PopInfo:Auth:Clients:monitoring:Secret"] = ServiceSecret,
         // The desk signs people in here (authorization code with PKCE) as the confidential client popinfo-desk.
         ["PopInfo:Collection:SignIn:ClientSecret"] = ServiceSecret,
+        // The planners' dashboard likewise, as the confidential client popinfo-dashboard.
+        ["PopInfo:Analytics:SignIn:ClientSecret"] = ServiceSecret,
     };
 
     /// <summary>The same, as environment variables for a service process.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PopInfo.Analytics.Dashboard;
 using PopInfo.Analytics.Engine;
 using PopInfo.Analytics.Projection;
 using PopInfo.ServiceDefaults.Security;
@@ -15,7 +16,7 @@ public static class ProjectionApi
     public static IEndpointRouteBuilder MapProjectionApi(this IEndpointRouteBuilder app)
     {
         var projection = app.MapGroup("/api/v1/projection").WithTags("Projection").WithGroupName(AnalyticsModule.Name);
-        projection.MapGet("/status", GetProjectionStatus).WithName("GetAnalyticsProjectionStatus").RequireScope(PlatformScopes.AnalyticsRead)
+        projection.MapGet("/status", GetProjectionStatus).WithName("GetAnalyticsProjectionStatus").RequireAnalyticsReader()
             .WithSummary("The projection's gap-free low watermark (every change-log sequence up to it applied), the registry's last sequence and the seconds behind.");
         projection.MapPost("/reconcile", Reconcile).WithName("ReconcileAnalyticsProjection").RequireScope(PlatformScopes.AnalyticsAdmin)
             .WithSummary("Recomputes the living population with the registry's SQL at one change-log sequence and lists every group where the projection differs.");

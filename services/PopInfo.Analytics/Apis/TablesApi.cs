@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.Analytics.Dashboard;
 using PopInfo.Analytics.Engine;
 using PopInfo.ServiceDefaults.Problems;
-using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Analytics.Apis;
 
@@ -12,7 +12,7 @@ public static class TablesApi
 {
     public static IEndpointRouteBuilder MapTablesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Tables").WithGroupName(AnalyticsModule.Name).RequireScope(PlatformScopes.AnalyticsRead);
+        var api = app.MapGroup("/api/v1").WithTags("Tables").WithGroupName(AnalyticsModule.Name).RequireAnalyticsReader();
         api.MapGet("/tables", GetTable).WithName("GetPopulationTable")
             .WithSummary("Any table: rows and columns from the dimensions (at most 4), filters 'dimension:code,code', a region, as of a date, on the occurred or recorded basis; every cell and total protected.")
             .ProducesProblem(StatusCodes.Status400BadRequest);

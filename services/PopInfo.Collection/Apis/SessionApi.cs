@@ -3,8 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
-using PopInfo.Domain.Access;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.PeopleSignIn;
 
 namespace PopInfo.Collection.Apis;
 
@@ -30,21 +29,8 @@ public static class SessionApi
         return app;
     }
 
-    public static ChallengeHttpResult SignIn(string? returnUrl, string? loginHint)
-    {
-        var properties = new AuthenticationProperties
-        {
-            // Only a path of this desk: never an address elsewhere (an open redirect).
-            RedirectUri = returnUrl is { Length: > 0 and <= 500 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-                && !returnUrl.Contains('\\') && TextViolations.Of("returnUrl", returnUrl) is null ? returnUrl : DeskPage.Path,
-        };
-        if (PlatformRoles.IsUserName(loginHint))
-        {
-            properties.Items[DeskAuthentication.LoginHint] = loginHint;
-        }
-
-        return TypedResults.Challenge(properties, [DeskAuthentication.ProviderScheme]);
-    }
+    public static ChallengeHttpResult SignIn(string? returnUrl, string? loginHint) =>
+        PeopleSignInEndpoints.SignIn(DeskAuthentication.Application, returnUrl, loginHint);
 
     public static async Task<IResult> SignOut(HttpContext http, AuditLog audit, CancellationToken ct)
     {
@@ -56,7 +42,7 @@ public static class SessionApi
 
         await audit.WriteAsync(DeskUser.From(http, session.Principal!), "sign-out", null, null, "ok", ct: ct);
         // The provider's session ends too (end-session with the ID token as hint), then the provider sends the browser back.
-        return TypedResults.SignOut(new AuthenticationProperties { RedirectUri = DeskPage.Path }, [DeskAuthentication.ProviderScheme, DeskAuthentication.Scheme]);
+        return PeopleSignInEndpoints.SignOut(DeskAuthentication.Application);
     }
 
     public static Ok<SessionView> GetSession(ClaimsPrincipal user) =>

@@ -20,7 +20,7 @@ namespace PopInfo.IntegrationTests.Security;
 /// The embedded host with one caller of every kind: no credentials; a token per scope for its own service, and the
 /// same scopes for another audience; a token and a key for each of two departments (A and B); the exchange's
 /// administrator and status keys; desk sessions of a collector of community A and of B, the supervisor of A's street
-/// and of another street, and an administrator (signed in at the tests' issuer). Every request names community A or department A's resources:
+/// and of another street, and an administrator, and a planner's dashboard session (signed in at the tests' issuer). Every request names community A or department A's resources:
 /// A's draft form and import, A's street, department A's code.
 /// </summary>
 public sealed class AuthorisationMatrixFixture : IAsyncLifetime
@@ -78,6 +78,15 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
         {
             var hint = issuer.People.Add(new TestPerson("matrix-" + name.Replace(' ', '-'), name, role, region));
             callers["desk " + name] = await SignInAsync(hint);
+        }
+
+        // A planner at the dashboard (the analytics service's own sign-in, at the same issuer).
+        var planner = issuer.People.Add(new TestPerson("matrix-planner", "planner", "planner", null));
+        using (var dashboard = Platform.ClientOf(5105))
+        {
+            var cookies = await DeskSignIn.SignInCookiesAsync(dashboard, planner);
+            var cookie = string.Join("; ", cookies.Select(c => c.Split(';')[0]).Where(c => c.StartsWith("popinfo.dashboard", StringComparison.Ordinal)));
+            callers["dashboard planner"] = r => r.Headers.Add("Cookie", cookie);
         }
 
         Callers = callers;
@@ -160,6 +169,7 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
             ["desk:supervisor"] = ["desk supervisor A", "desk supervisor other"],
             ["desk:supervisor-own"] = ["desk supervisor A"],
             ["desk:reader-own"] = ["desk collector A", "desk supervisor A"],
+            ["dashboard:planner"] = ["dashboard planner"],
         };
         foreach (var scope in PlatformScopes.AudienceOf.Keys.Where(s => s != PlatformScopes.ExchangeDepartment))
         {
