@@ -46,20 +46,8 @@ public static class Counter
             {
                 for (var offset = 0; offset < length; offset += Block)
                 {
-                    var n = Math.Min(Block, length - offset);
-                    if (list is null)
-                    {
-                        for (var i = 0; i < n; i++)
-                        {
-                            ids[i] = start + offset + i;
-                        }
-                    }
-                    else
-                    {
-                        list.AsSpan(start + offset, n).CopyTo(ids);
-                    }
-
-                    CountBlock(view1, ids.AsSpan(0, n), cell.AsSpan(0, n), day, basis, bindings, sizes, counts);
+                    var n = Select(view1, list, start + offset, Math.Min(Block, length - offset), day, basis, ids);
+                    CountBlock(view1, ids.AsSpan(0, n), cell.AsSpan(0, n), bindings, sizes, counts);
                 }
             }
 
@@ -92,17 +80,43 @@ public static class Counter
         return sizes;
     }
 
-    private static void CountBlock(PopulationIndex.IndexView view, ReadOnlySpan<int> ids, Span<int> cell, int day, TimeBasis basis,
-        IReadOnlyList<Binding> bindings, int[]? householdSizes, CellCounts counts)
+    // The rows of a stretch (of the index, or of a community's list) that count on the day: living in a community, the
+    // version valid (or known) then. Only those go through the dimensions' passes.
+    private static int Select(PopulationIndex.IndexView view, int[]? list, int start, int length, int day, TimeBasis basis, int[] ids)
     {
         var (from, to) = basis == TimeBasis.Occurred ? (view.ValidFrom, view.ValidTo) : (view.KnownFrom, view.KnownTo);
         var community = view.Community;
-        for (var i = 0; i < ids.Length; i++)
+        var n = 0;
+        if (list is null)
         {
-            var r = ids[i];
-            cell[i] = community[r] >= 0 && from[r] <= day && day < to[r] ? 0 : -1;
+            for (var r = start; r < start + length; r++)
+            {
+                if (community[r] >= 0 && from[r] <= day && day < to[r])
+                {
+                    ids[n++] = r;
+                }
+            }
+        }
+        else
+        {
+            for (var i = start; i < start + length; i++)
+            {
+                var r = list[i];
+                if (community[r] >= 0 && from[r] <= day && day < to[r])
+                {
+                    ids[n++] = r;
+                }
+            }
         }
 
+        return n;
+    }
+
+    private static void CountBlock(PopulationIndex.IndexView view, ReadOnlySpan<int> ids, Span<int> cell,
+        IReadOnlyList<Binding> bindings, int[]? householdSizes, CellCounts counts)
+    {
+        var community = view.Community;
+        cell.Clear();
         foreach (var b in bindings)
         {
             switch (b.Source)
