@@ -104,6 +104,6 @@ public static class EmbeddedKeys
     }
 
     /// <summary>The address the host's own links name: the bound one, or loopback when it binds every address.</summary>
-    private static string LoopbackOrBound(ConfigurationManager configuration) =>
+    public static string LoopbackOrBound(IConfiguration configuration) =>
         configuration["PopInfo:Host:BindAddress"] is { Length: > 0 } bind && bind != "0.0.0.0" && bind != "::" ? bind : "127.0.0.1";
 }

@@ -11,20 +11,24 @@ using PopInfo.Sharing;
 
 // Embedded mode: all seven services (six platforms and the identity provider) in one process, SQLite files under ./data, MassTransit's in-memory
 // bus. Each service answers on its own loopback port with the routes it has in distributed mode, chosen by
-// the port the connection arrived on (LocalPortRouting), never by the Host header.
-var builder = WebApplication.CreateBuilder(args);
+// the port the connection arrived on (LocalPortRouting), never by the Host header. With --demo (PopInfo:Demo:Enabled) a
+// synthetic city and one account per role are there on the first run (DemoMode).
+var builder = WebApplication.CreateBuilder(DemoMode.Arguments(args));
 AllowedHostsDefault.Apply(builder.Configuration, EmbeddedPorts.BindAddress(builder.Configuration));
 builder.AddServiceDefaults("popinfo-host");
 builder.Services.AddLocalPortRouting();
 builder.WebHost.UseUrls(EmbeddedPorts.Urls(builder.Configuration));
 EmbeddedKeys.ShareStatusKey(builder.Configuration);
 EmbeddedKeys.UseOwnIssuer(builder.Configuration, IdentityModule.Port);
-EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name]);
+EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name, AnalyticsModule.Name]);
 EmbeddedKeys.RegisterDesk(builder.Configuration, CollectionModule.Port);
 EmbeddedKeys.RegisterDashboard(builder.Configuration, AnalyticsModule.Port);
+// The demo city before any service starts: the registry serves it and the analytics service's first snapshot holds it.
+builder.AddDemoCity();
 // The identity provider first: its hosted services (migrations, the services' clients) start before the
 // others ask it for tokens.
 builder.AddIdentityProvider();
+builder.AddDemoAccounts();
 builder.AddRegistry();
 builder.AddCollection();
 builder.AddExchange();

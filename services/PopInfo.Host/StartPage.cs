@@ -37,6 +37,16 @@ public static class StartPage
                     """);
             }
 
+            // Demo mode: where the demo accounts are and which page each role uses.
+            var accounts = DemoMode.AccountsFile(context.RequestServices.GetRequiredService<IConfiguration>());
+            var demo = File.Exists(accounts)
+                ? $"""
+                    <p><strong>Demo city.</strong> One account per role; user names and passwords are in <code>{WebUtility.HtmlEncode(accounts)}</code>.
+                    Collectors and supervisors sign in at the <a href="http://{host}:{CollectionModule.Port}{DeskPage.Path}">desk</a>, planners open the
+                    <a href="http://{host}:{AnalyticsModule.Port}/dashboard">analytics dashboard</a>, the administrator the
+                    <a href="http://{host}:{IdentityModule.Port}{AdminPage.Path}">accounts page</a>.</p>
+                    """
+                : "";
             var html = $"""
                 <!doctype html>
                 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -45,6 +55,7 @@ public static class StartPage
                 </head><body>
                 <h1>PopInfo 人口信息共享平台 <small>— one database, five platforms (一库五平台)</small></h1>
                 <p>Embedded mode: one process, SQLite files under <code>./data</code>, in-memory bus.</p>
+                {demo}
                 <table><thead><tr><th>service</th><th>what it is</th><th>API</th><th>health</th></tr></thead><tbody>
                 {rows}
                 </tbody></table>

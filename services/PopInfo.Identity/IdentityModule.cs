@@ -113,6 +113,7 @@ public static class IdentityModule
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddSingleton<DemoAccounts>();
         builder.Services.AddHostedService<FirstAdmin>();
         builder.AddPeopleSession();
         builder.AddAdminAccess();

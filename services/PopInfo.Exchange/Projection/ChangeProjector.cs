@@ -15,8 +15,10 @@ namespace PopInfo.Exchange.Projection;
 /// matching subscription, numbered by the department's own gap-free sequence, written in one transaction
 /// with the new position. Changes come from the bus (<see cref="ChangeBuffer"/>) when they arrive in order
 /// and from the registry's feed otherwise (a gap, a restart, a lost message), so none is lost or projected twice.
+/// At start it asks the feed only once its own process listens (in the embedded host the registry is this process), and
+/// until the feed first answers it waits politely: one line in the log, no stack trace, and no failure counted.
 /// </summary>
-public sealed class ChangeProjector(
+public sealed partial class ChangeProjector(
     ChangeBuffer buffer,
     RegistryFeed feed,
     SubscriptionMatcher matcher,
@@ -25,12 +27,16 @@ public sealed class ChangeProjector(
     RelaySignal<ChangeProjector> signal,
     RelaySignal<AmqpDeliveryRelay> amqpSignal,
     RelaySignal<WebhookDeliveryRelay> webhookSignal,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<ChangeProjector> logger) : OutboxRelay<ChangeProjector>(signal, clock, logger)
 {
     public const string PositionName = "change-log";
 
+    private readonly ILogger log = logger;
     private long? position;
+    private bool feedAnswered;
+    private bool waitLogged;
 
     protected override TimeSpan IdlePoll => TimeSpan.FromSeconds(2);
 
@@ -46,7 +52,7 @@ public sealed class ChangeProjector(
         if (changes.Count == 0)
         {
             // Nothing in order on the bus: a gap, a restart or just quiet. The feed is authoritative.
-            changes = await feed.ReadAsync(position.Value, batch, ct);
+            changes = feedAnswered ? await feed.ReadAsync(position.Value, batch, ct) : await FirstReadAsync(position.Value, batch, ct);
         }
 
         if (changes.Count == 0)
@@ -65,6 +71,40 @@ public sealed class ChangeProjector(
 
         return changes.Count;
     }
+
+    // The first read of the feed: after this process listens, and while the registry does not answer yet, one line and
+    // nothing read (the relay asks again after its idle poll). Once it has answered, a failure is a failure.
+    private async Task<IReadOnlyList<PersonChanged>> FirstReadAsync(long after, int batch, CancellationToken ct)
+    {
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(ct);
+            }
+        }
+
+        try
+        {
+            var changes = await feed.ReadAsync(after, batch, ct);
+            feedAnswered = true;
+            return changes;
+        }
+        catch (HttpRequestException e)
+        {
+            if (!waitLogged)
+            {
+                waitLogged = true;
+                LogWaitingForFeed(log, e.Message);
+            }
+
+            return [];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the registry's change feed to answer ({Reason}); asking again every few seconds.")]
+    private static partial void LogWaitingForFeed(ILogger logger, string reason);
 
     private async Task<long> ReadPositionAsync(CancellationToken ct)
     {

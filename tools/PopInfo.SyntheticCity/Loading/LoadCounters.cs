@@ -30,7 +30,7 @@ internal sealed class LoadCounters
 /// <param name="Total">Wall-clock time of the whole load, from the first generated person to the commit.</param>
 /// <param name="Copy">Time spent generating and copying rows (everything before the indexes were rebuilt).</param>
 /// <param name="Indexes">Time spent rebuilding the secondary indexes, zero when they were kept.</param>
-internal sealed record LoadResult(long People, long Households, long History, long Living, TimeSpan Total, TimeSpan Copy, TimeSpan Indexes)
+public sealed record LoadResult(long People, long Households, long History, long Living, TimeSpan Total, TimeSpan Copy, TimeSpan Indexes)
 {
     /// <summary>Persons rows per second of the whole load (history and households included in the time).</summary>
     public double PeoplePerSecond => People / Math.Max(Total.TotalSeconds, 1e-9);
