@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PopInfo.Analytics.Engine;
 using PopInfo.Analytics.Protection;
+using PopInfo.ServiceDefaults;
 
 namespace PopInfo.Analytics.Projection;
 
@@ -18,6 +19,7 @@ public sealed partial class ProjectionService(
     ProjectionReadiness readiness,
     CellKeySecret secret,
     RegistryReader registry,
+    IHostApplicationLifetime lifetime,
     IOptions<AnalyticsOptions> options,
     TimeProvider clock,
     ILogger<ProjectionService> logger) : BackgroundService
@@ -37,6 +39,8 @@ public sealed partial class ProjectionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await secret.LoadAsync(stoppingToken);
+        // In the embedded host the registry and the token issuer are this process: ask them once it listens.
+        await lifetime.WhenStartedAsync(stoppingToken);
         var state = await store.StateAsync(stoppingToken);
         if (state.Snapshot_Sequence is null)
         {

@@ -5,6 +5,7 @@ using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 
@@ -76,14 +77,7 @@ public sealed partial class ChangeProjector(
     // nothing read (the relay asks again after its idle poll). Once it has answered, a failure is a failure.
     private async Task<IReadOnlyList<PersonChanged>> FirstReadAsync(long after, int batch, CancellationToken ct)
     {
-        if (!lifetime.ApplicationStarted.IsCancellationRequested)
-        {
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            {
-                await started.Task.WaitAsync(ct);
-            }
-        }
+        await lifetime.WhenStartedAsync(ct);
 
         try
         {
