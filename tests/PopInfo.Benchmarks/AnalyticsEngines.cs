@@ -55,13 +55,13 @@ public static class AnalyticsEngines
             var queries = new (string Name, TableRequest Request, string Sql)[]
             {
                 ("city: district × sex × residence × band, today", new("district", "sex,residenceType,ageBand", null, null, "2026-12-06", null),
-                    "SELECT district, sex, residence, LEAST(date_sub('year', birth, DATE '2026-12-06') // 5, 20) AS band, count(*) FROM v WHERE community >= 0 AND vfrom <= {d} AND vto > {d} AND birth <= DATE '2026-12-06' GROUP BY ALL"),
+                    "SELECT district, sex, residence, LEAST((20261206 - birth) // 10000 // 5, 20) AS band, count(*) FROM v WHERE community >= 0 AND vfrom <= {d} AND vto > {d} AND birth <= 20261206 GROUP BY ALL"),
                 ("city: the same, 2023-06-30", new("district", "sex,residenceType,ageBand", null, null, "2023-06-30", null),
-                    "SELECT district, sex, residence, LEAST(date_sub('year', birth, DATE '2023-06-30') // 5, 20) AS band, count(*) FROM v WHERE community >= 0 AND vfrom <= {d2} AND vto > {d2} AND birth <= DATE '2023-06-30' GROUP BY ALL"),
+                    "SELECT district, sex, residence, LEAST((20230630 - birth) // 10000 // 5, 20) AS band, count(*) FROM v WHERE community >= 0 AND vfrom <= {d2} AND vto > {d2} AND birth <= 20230630 GROUP BY ALL"),
                 ("city: street × sex, education filter", new("street", "sex", ["education:20,30"], null, "2026-12-06", null),
                     "SELECT street, sex, count(*) FROM v WHERE community >= 0 AND vfrom <= {d} AND vto > {d} AND education IN (4, 5) GROUP BY ALL"),
                 ("community: sex × residence × band, today", new("ageBand", "sex,residenceType", null, community, "2026-12-06", null),
-                    "SELECT sex, residence, LEAST(date_sub('year', birth, DATE '2026-12-06') // 5, 20) AS band, count(*) FROM v WHERE community = 517 AND vfrom <= {d} AND vto > {d} AND birth <= DATE '2026-12-06' GROUP BY ALL"),
+                    "SELECT sex, residence, LEAST((20261206 - birth) // 10000 // 5, 20) AS band, count(*) FROM v WHERE community = 517 AND vfrom <= {d} AND vto > {d} AND birth <= 20261206 GROUP BY ALL"),
             };
             var d = new DateOnly(2026, 12, 6).DayNumber.ToString(CultureInfo.InvariantCulture);
             var d2 = new DateOnly(2023, 6, 30).DayNumber.ToString(CultureInfo.InvariantCulture);
@@ -120,7 +120,7 @@ public static class AnalyticsEngines
 
     private static async Task LoadDuckAsync(DuckDBConnection duck, PopulationIndex index)
     {
-        await ExecAsync(duck, "CREATE TABLE v (community SMALLINT, district TINYINT, street SMALLINT, sex TINYINT, birth DATE, residence TINYINT, education TINYINT, vfrom INTEGER, vto INTEGER)");
+        await ExecAsync(duck, "CREATE TABLE v (community SMALLINT, district TINYINT, street SMALLINT, sex TINYINT, birth INTEGER, residence TINYINT, education TINYINT, vfrom INTEGER, vto INTEGER)");
         index.Read(view =>
         {
             using var appender = duck.CreateAppender("v");
@@ -132,7 +132,7 @@ public static class AnalyticsEngines
                     .AppendValue((sbyte)(c < 0 ? -1 : view.Categories.DistrictOfCommunity[c]))
                     .AppendValue((short)(c < 0 ? -1 : view.Categories.StreetOfCommunity[c]))
                     .AppendValue((sbyte)view.Sex[r])
-                    .AppendValue((DateOnly?)DateOnly.FromDayNumber(view.BirthDay[r]))
+                    .AppendValue(YearMonthDay(DateOnly.FromDayNumber(view.BirthDay[r])))
                     .AppendValue((sbyte)view.ResidenceType[r])
                     .AppendValue((sbyte)view.Education[r])
                     .AppendValue(view.ValidFrom[r])
@@ -145,6 +145,10 @@ public static class AnalyticsEngines
         // Sorted by community, as a table of a region would be stored for its zone maps to skip the rest.
         await ExecAsync(duck, "CREATE TABLE s AS SELECT * FROM v ORDER BY community; DROP TABLE v; ALTER TABLE s RENAME TO v;");
     }
+
+    // Birth dates as yyyymmdd: completed years on a day are (day − birth) / 10000 in integers — exact, and the cheapest form
+    // DuckDB can be given (its date_sub('year', …) cost it ten times more in a first run).
+    private static int YearMonthDay(DateOnly date) => date.Year * 10000 + date.Month * 100 + date.Day;
 
     private static async Task ExecAsync(DuckDBConnection duck, string sql)
     {
