@@ -146,7 +146,9 @@ public static class Counter
         }
     }
 
-    private static void Pass(ReadOnlySpan<int> ids, Span<int> cell, byte[] column, Binding b)
+    // One dimension over a block: the category of each selected row's value, or −1 to drop the row. Generic over the
+    // column's element type (byte codes, int communities); the JIT makes one loop per type.
+    private static void Pass<T>(ReadOnlySpan<int> ids, Span<int> cell, T[] column, Binding b) where T : struct, System.Numerics.IBinaryInteger<T>
     {
         var lookup = b.Lookup;
         var stride = b.Stride;
@@ -154,21 +156,7 @@ public static class Counter
         {
             if (cell[i] >= 0)
             {
-                var category = lookup[column[ids[i]]];
-                cell[i] = category < 0 ? -1 : cell[i] + category * stride;
-            }
-        }
-    }
-
-    private static void Pass(ReadOnlySpan<int> ids, Span<int> cell, int[] column, Binding b)
-    {
-        var lookup = b.Lookup;
-        var stride = b.Stride;
-        for (var i = 0; i < ids.Length; i++)
-        {
-            if (cell[i] >= 0)
-            {
-                var category = lookup[column[ids[i]]];
+                var category = lookup[int.CreateTruncating(column[ids[i]])];
                 cell[i] = category < 0 ? -1 : cell[i] + category * stride;
             }
         }

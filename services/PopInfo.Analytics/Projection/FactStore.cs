@@ -118,11 +118,10 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     public async IAsyncEnumerable<PersonFacts> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = connection.QueryUnbufferedAsync<FactRow>(
-            $"SELECT {Columns.Replace("birth_date", "CAST(birth_date AS text) AS birth_date", StringComparison.Ordinal)} FROM person_versions");
+        var rows = connection.QueryUnbufferedAsync<PersonFacts>($"SELECT {Columns} FROM person_versions");
         await foreach (var row in rows.WithCancellation(ct))
         {
-            yield return row.ToFacts();
+            yield return row;
         }
     }
 
@@ -222,34 +221,5 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     {
         public long Sequence { get; init; }
         public DateTimeOffset Recorded_At { get; init; }
-    }
-
-    private sealed class FactRow
-    {
-        public Guid Person_Id { get; init; }
-        public int Version { get; init; }
-        public string Change_Type { get; init; } = "";
-        public DateTimeOffset Occurred_At { get; init; }
-        public DateTimeOffset Recorded_At { get; init; }
-        public string Status { get; init; } = "";
-        public string? Residence_Region_Code { get; init; }
-        public string Sex { get; init; } = "";
-        public string Birth_Date { get; init; } = "";
-        public string Residence_Type { get; init; } = "";
-        public string? Education { get; init; }
-        public string? Marital_Status { get; init; }
-        public string Ethnicity { get; init; } = "";
-        public Guid? Household_Id { get; init; }
-        public string? Origin_Region_Code { get; init; }
-        public string? Migrant_Reason { get; init; }
-        public long? Sequence { get; init; }
-
-        public PersonFacts ToFacts() => new()
-        {
-            Person_Id = Person_Id, Version = Version, Change_Type = Change_Type, Occurred_At = Occurred_At, Recorded_At = Recorded_At,
-            Status = Status, Residence_Region_Code = Residence_Region_Code, Sex = Sex, Birth_Date = DateOnly.Parse(Birth_Date, System.Globalization.CultureInfo.InvariantCulture),
-            Residence_Type = Residence_Type, Education = Education, Marital_Status = Marital_Status, Ethnicity = Ethnicity,
-            Household_Id = Household_Id, Origin_Region_Code = Origin_Region_Code, Migrant_Reason = Migrant_Reason, Sequence = Sequence,
-        };
     }
 }

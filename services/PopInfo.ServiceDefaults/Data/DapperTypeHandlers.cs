@@ -22,6 +22,7 @@ public static class DapperTypeHandlers
 
         SqlMapper.AddTypeHandler(new GuidHandler());
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        SqlMapper.AddTypeHandler(new DateOnlyHandler());
     }
 
     /// <summary>A Guid as either product returns it.</summary>
@@ -41,6 +42,22 @@ public static class DapperTypeHandlers
         string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         _ => throw new DataException($"Cannot read a DateTimeOffset from {value.GetType().Name}."),
     };
+
+    /// <summary>A date as either product returns it (SQLite: 'yyyy-MM-dd' text; PostgreSQL's date as DateTime or DateOnly).</summary>
+    public static DateOnly ToDateOnly(object value) => value switch
+    {
+        DateOnly d => d,
+        DateTime d => DateOnly.FromDateTime(d),
+        string s => DateOnly.Parse(s, CultureInfo.InvariantCulture),
+        _ => throw new DataException($"Cannot read a DateOnly from {value.GetType().Name}."),
+    };
+
+    private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateOnly value) => parameter.Value = value;
+
+        public override DateOnly Parse(object value) => ToDateOnly(value);
+    }
 
     private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
     {
