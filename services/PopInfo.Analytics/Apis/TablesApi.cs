@@ -22,6 +22,9 @@ public static class TablesApi
         api.MapGet("/indicators", GetIndicators).WithName("GetPopulationIndicators")
             .WithSummary("Population, pyramid, age-group shares, dependency and sex ratios, average household size of a region on a date.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/indicators/comparison", CompareIndicators).WithName("ComparePopulationIndicators")
+            .WithSummary("The indicators of several regions ('regions', comma-separated, at most 10) on several dates ('dates', at most 5): one answer per region and date, each protected like any other.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/series", GetSeries).WithName("GetPopulationSeries")
             .WithSummary("Per month from 'from' to 'to' (yyyy-MM): births, deaths, natural growth rate, moves and migrants' arrivals and departures with their origins.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
@@ -58,6 +61,15 @@ public static class TablesApi
     {
         var result = indicators.Build(region, asOf, basis);
         await log.WriteAsync(user, "indicators", request.QueryString.Value ?? "", ct);
+        return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<IndicatorsResult>>, ProblemHttpResult>> CompareIndicators(
+        ClaimsPrincipal user, IndicatorService indicators, QueryLog log, HttpRequest request,
+        [FromQuery] string? regions, [FromQuery] string? dates, [FromQuery] string? basis, CancellationToken ct)
+    {
+        var result = indicators.Compare(regions, dates, basis);
+        await log.WriteAsync(user, "indicators.comparison", request.QueryString.Value ?? "", ct);
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 

@@ -23,7 +23,50 @@ public sealed record IndicatorsResult(
 /// </summary>
 public sealed class IndicatorService(PopulationIndex index, TableService tables, Disclosure disclosure, ProjectionWatermark watermark)
 {
+    /// <summary>The most regions and dates one comparison may name.</summary>
+    public const int MaxRegions = 10, MaxDates = 5;
+
     public AnalyticsResult<IndicatorsResult> Build(string? regionCode, string? asOf, string? basis) => Build(regionCode, asOf, basis, protect: true);
+
+    /// <summary>The indicators of every region named on every date named (regions, then dates, in the order given).</summary>
+    public AnalyticsResult<IReadOnlyList<IndicatorsResult>> Compare(string? regionCodes, string? dates, string? basis)
+    {
+        var regions = (regionCodes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var days = (dates ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var violations = new List<RuleViolation>();
+        if (regions.Length is 0 or > MaxRegions)
+        {
+            violations.Add(new("regions", "regions.count", $"regions names 1 to {MaxRegions} region codes, comma-separated."));
+        }
+
+        if (days.Length > MaxDates)
+        {
+            violations.Add(new("dates", "dates.count", $"dates names at most {MaxDates} dates (yyyy-MM-dd), comma-separated; none means today."));
+        }
+
+        if (violations.Count > 0)
+        {
+            return AnalyticsResult.Invalid<IReadOnlyList<IndicatorsResult>>(violations);
+        }
+
+        var answers = new List<IndicatorsResult>();
+        foreach (var region in regions)
+        {
+            foreach (var day in days.Length == 0 ? [null] : days.Cast<string?>())
+            {
+                var one = Build(region, day, basis);
+                if (!one.Succeeded)
+                {
+                    return AnalyticsResult.Invalid<IReadOnlyList<IndicatorsResult>>(
+                        [.. one.Violations.Select(v => v.Field == "region" ? v with { Field = "regions" } : v.Field == "asOf" ? v with { Field = "dates" } : v)]);
+                }
+
+                answers.Add(one.Value!);
+            }
+        }
+
+        return AnalyticsResult.Ok<IReadOnlyList<IndicatorsResult>>(answers);
+    }
 
     internal AnalyticsResult<IndicatorsResult> Build(string? regionCode, string? asOfText, string? basisText, bool protect)
     {
