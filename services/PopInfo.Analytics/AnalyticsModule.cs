@@ -30,6 +30,13 @@ public static class AnalyticsModule
     public static readonly RateLimitPolicy OpenDataRequests = new("analytics.open-data", "AnalyticsOpenData", 120, TimeSpan.FromMinutes(1),
         http => RateLimitPolicy.AddressKey(http.Connection.RemoteIpAddress));
 
+    /// <summary>
+    /// Tables, indicators, comparisons and series per caller (a program's token, or a planner through the dashboard): 1,200 an
+    /// hour, setting <c>PopInfo:RateLimits:AnalyticsTables</c>. A city-wide table costs both cores for a tenth of a second,
+    /// and a differencing campaign needs many tables (docs/analytics.md).
+    /// </summary>
+    public static readonly RateLimitPolicy TableRequests = new("analytics.tables", "AnalyticsTables", 1200, TimeSpan.FromHours(1), RateLimitPolicy.CallerKey);
+
     public static IHostApplicationBuilder AddAnalytics(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, typeof(AnalyticsModule).Assembly, auditTables: [QueryLog.Table, DataProtectionKeyStore.Table]);
@@ -39,7 +46,7 @@ public static class AnalyticsModule
         // Planners sign in to the dashboard at the identity provider; its session and sign-in state on the service's key ring.
         builder.AddSessionKeyRing(Name);
         builder.AddDashboardAuthentication();
-        builder.AddRateLimits(Name, OpenDataRequests);
+        builder.AddRateLimits(Name, OpenDataRequests, TableRequests);
         builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
 

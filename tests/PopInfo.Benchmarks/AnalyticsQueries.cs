@@ -73,7 +73,9 @@ public static class AnalyticsQueries
 
             var analyticsPort = ServiceProcess.FreePort();
             var environment = ChangeLatency.DistributedEnvironment(analyticsPort, database, vhost,
-                [$"PopInfo__Analytics__RegistryUrl=http://127.0.0.1:{registryPort}/", "PopInfo__Analytics__ReconcileInterval=00:00:00"]);
+                [$"PopInfo__Analytics__RegistryUrl=http://127.0.0.1:{registryPort}/", "PopInfo__Analytics__ReconcileInterval=00:00:00",
+                 // The query rounds send about a thousand tables in minutes: above a planner's hourly limit.
+                 "PopInfo__RateLimits__AnalyticsTables__PermitLimit=1000000"]);
             var started = Stopwatch.StartNew();
             await using var analytics = ServiceProcess.Start("analytics", ServiceLocator.Find("PopInfo.Analytics", servicesBin), environment);
             using var planner = Client(analyticsPort, PlatformScopes.AnalyticsRead);

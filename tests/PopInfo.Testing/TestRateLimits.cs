@@ -14,5 +14,7 @@ public static class TestRateLimits
         ["PopInfo:RateLimits:RegistryLookUp:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:CollectionLookUp:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:ExchangeDepartment:PermitLimit"] = "1000000",
+        ["PopInfo:RateLimits:AnalyticsTables:PermitLimit"] = "1000000",
+        ["PopInfo:RateLimits:AnalyticsOpenData:PermitLimit"] = "1000000",
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using PopInfo.Analytics.Dashboard;
 using PopInfo.Analytics.Engine;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Analytics.Apis;
 
@@ -12,7 +13,8 @@ public static class TablesApi
 {
     public static IEndpointRouteBuilder MapTablesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Tables").WithGroupName(AnalyticsModule.Name).RequireAnalyticsReader();
+        var api = app.MapGroup("/api/v1").WithTags("Tables").WithGroupName(AnalyticsModule.Name).RequireAnalyticsReader()
+            .RequireRateLimit(AnalyticsModule.Name, AnalyticsModule.TableRequests);
         api.MapGet("/tables", GetTable).WithName("GetPopulationTable")
             .WithSummary("Any table: rows and columns from the dimensions (at most 4), filters 'dimension:code,code', a region, as of a date, on the occurred or recorded basis; every cell and total protected.")
             .ProducesProblem(StatusCodes.Status400BadRequest);

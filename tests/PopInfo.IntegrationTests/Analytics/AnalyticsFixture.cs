@@ -39,9 +39,15 @@ public sealed class AnalyticsFixture : IAsyncLifetime
         RegistryClient = Registry.CreateClient();
     }
 
-    public AnalyticsHost StartAnalytics()
+    public AnalyticsHost StartAnalytics(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        Analytics = new AnalyticsHost(RegistryHost.DistributedSettings(Database, Broker.UriOf("analytics")), () => new RegistryHandler(this));
+        var all = RegistryHost.DistributedSettings(Database, Broker.UriOf("analytics"));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        Analytics = new AnalyticsHost(all, () => new RegistryHandler(this));
         _ = Analytics.Server;
         return Analytics;
     }
