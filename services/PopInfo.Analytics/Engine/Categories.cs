@@ -52,24 +52,13 @@ public sealed class Categories
     /// <summary>The community a code names, or −1 (none, or not a community of the city).</summary>
     public int CommunityOf(string? code) => code is not null && CommunityIndex.TryGetValue(code, out var i) ? i : -1;
 
+    // Each list's codes by value, made once: every version applied (15 million at a rebuild) looks up four of them.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<CodeList, Dictionary<string, byte>> Positions = new();
+
     /// <summary>1 + the position of a code in its list; 0 when absent or unknown.</summary>
-    public static byte Coded(CodeList list, string? code)
-    {
-        if (code is null)
-        {
-            return 0;
-        }
-
-        for (var i = 0; i < list.Entries.Count; i++)
-        {
-            if (string.Equals(list.Entries[i].Code, code, StringComparison.Ordinal))
-            {
-                return (byte)(i + 1);
-            }
-        }
-
-        return 0;
-    }
+    public static byte Coded(CodeList list, string? code) =>
+        code is not null && Positions.GetOrAdd(list, l => l.Entries.Select((e, i) => (e.Code, Value: (byte)(i + 1))).ToDictionary(p => p.Code, p => p.Value, StringComparer.Ordinal))
+            .TryGetValue(code, out var value) ? value : (byte)0;
 
     public static byte ResidenceTypeOf(string residenceType) => residenceType == "migrant" ? (byte)2 : (byte)1;
 
