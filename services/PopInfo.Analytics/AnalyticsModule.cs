@@ -54,7 +54,7 @@ public static class AnalyticsModule
         builder.Services.AddSingleton<CellKeySecret>();
         builder.Services.AddSingleton(sp => new RecordKeys(sp.GetRequiredService<CellKeySecret>()));
         builder.Services.AddSingleton(_ => new Disclosure(new CellKeyPerturbation(options.SmallCellThreshold, options.MaxNoise, options.NoiseSigma)));
-        builder.Services.AddSingleton<PopulationIndex>();
+        builder.Services.AddSingleton(sp => new PopulationIndex(sp.GetRequiredService<Categories>(), sp.GetRequiredService<RecordKeys>(), options.DayViews));
         builder.Services.AddSingleton<ProjectionWatermark>();
         builder.Services.AddSingleton<ProjectionReadiness>();
         builder.Services.AddSingleton<FactStore>();

@@ -45,6 +45,13 @@ public sealed class AnalyticsOptions
     [Range(100, 100_000)]
     public int SnapshotBatch { get; set; } = 5000;
 
+    /// <summary>
+    /// How many day views (the people counted on one day, packed: about 16 bytes a person) the index keeps, today's among
+    /// them; a table for another day makes one (a second or two for the whole city) and the least recently used goes.
+    /// </summary>
+    [Range(1, 32)]
+    public int DayViews { get; set; } = 3;
+
     /// <summary>The tables published without sign-in at <c>/open/v1/tables/{name}</c>: name → query string of <c>GET /api/v1/tables</c>.</summary>
     public Dictionary<string, string> OpenData { get; set; } = new(StringComparer.Ordinal)
     {

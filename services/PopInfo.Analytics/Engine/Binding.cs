@@ -19,10 +19,19 @@ public enum Source
 
 /// <summary>
 /// A dimension or filter bound to one query: the column it reads, a look-up table from the column's value to a
-/// category (−1: the row is not counted), and the stride of the category in the cell number (0 for a filter).
+/// category (−1: the row is not counted), and the stride of the category in the cell number (0 for a filter). Age
+/// dimensions also carry the category of each age in completed years (<see cref="ByAge"/>), for the day views, which
+/// hold ages rather than birth days.
 /// </summary>
-public sealed record Binding(Source Source, int[] Lookup, int Offset, int Stride)
+public sealed record Binding(Source Source, int[] Lookup, int Offset, int Stride, int[]? ByAge = null)
 {
+    /// <summary>The category of a value as a day view packs it (an age for the age dimensions), or −1.</summary>
+    public int CategoryOfPacked(int value)
+    {
+        var lookup = Source == Source.BirthDay ? ByAge! : Lookup;
+        return (uint)value < (uint)lookup.Length ? lookup[value] : -1;
+    }
+
     /// <summary>The category of each value of a column, for a dimension's categories or (with <paramref name="allowed"/>) a filter.</summary>
     public static Binding For(Dimension dimension, Categories categories, int day, int earliestBirthDay, int stride, IReadOnlySet<string>? allowed = null, int? onlyGroup = null)
     {
@@ -50,11 +59,10 @@ public sealed record Binding(Source Source, int[] Lookup, int Offset, int Stride
             case DimensionKind.Age or DimensionKind.AgeBand or DimensionKind.AgeGroup:
                 // Indexed by birth day from the earliest birth in the index to the day asked: everyone born later is not yet alive.
                 var first = Math.Min(earliestBirthDay, day);
-                var ages = new int[day - first + 1];
-                for (var b = first; b <= day; b++)
+                var byAge = new int[Ages.OpenEnded + 1];
+                for (var age = 0; age <= Ages.OpenEnded; age++)
                 {
-                    var age = Ages.On(DateOnly.FromDayNumber(b), DateOnly.FromDayNumber(day));
-                    ages[b - first] = dimension.Kind switch
+                    byAge[age] = dimension.Kind switch
                     {
                         DimensionKind.Age => Category(Ages.SingleYear(age) == Ages.OpenEnded ? $"{Ages.OpenEnded}+" : $"{age}"),
                         DimensionKind.AgeBand => Category(Ages.FiveYearBandLabel(Ages.FiveYearBand(age))),
@@ -62,7 +70,13 @@ public sealed record Binding(Source Source, int[] Lookup, int Offset, int Stride
                     };
                 }
 
-                return new(Source.BirthDay, ages, first, stride);
+                var ages = new int[day - first + 1];
+                for (var b = first; b <= day; b++)
+                {
+                    ages[b - first] = byAge[Ages.SingleYear(Ages.On(DateOnly.FromDayNumber(b), DateOnly.FromDayNumber(day)))];
+                }
+
+                return new(Source.BirthDay, ages, first, stride, byAge);
 
             case DimensionKind.HouseholdSize:
                 var sizes = new int[HouseholdSizes.Largest + 1];

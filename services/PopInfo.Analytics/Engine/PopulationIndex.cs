@@ -16,7 +16,12 @@ namespace PopInfo.Analytics.Engine;
 public sealed class PopulationIndex : IDisposable
 {
     private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
-    private readonly Dictionary<Guid, int> latestRowOf = [];
+    private readonly Dictionary<Guid, int> personIndex = [];
+    private readonly List<DayView> dayViews = [];
+    private readonly Lock dayViewGate = new();
+    private readonly int dayViewCapacity;
+    private GrowableColumn<int> latestRow = new(1024);
+    private GrowableColumn<int> personOfRow = new(1024);
     private readonly Dictionary<Guid, int> householdIndex = [];
     private GrowableColumn<uint> householdKey = new(1024);
     private readonly RowList[] rowsOfCommunity;
@@ -45,9 +50,12 @@ public sealed class PopulationIndex : IDisposable
     private int rowCount;
     private int earliestBirthDay = int.MaxValue;
 
-    public PopulationIndex(Categories categories, RecordKeys keys)
+    /// <summary>An empty index keeping up to <paramref name="dayViews"/> day views (each holds every person counted on its day).</summary>
+    public PopulationIndex(Categories categories, RecordKeys keys, int dayViews = 3)
     {
         Categories = categories;
+        Layout = new PackedLayout(categories);
+        dayViewCapacity = Math.Max(1, dayViews);
         this.keys = keys;
         rowsOfCommunity = [.. categories.Communities.Select(_ => new RowList())];
         rowsLeavingCommunity = [.. categories.Communities.Select(_ => new RowList())];
@@ -55,12 +63,14 @@ public sealed class PopulationIndex : IDisposable
 
     public Categories Categories { get; }
 
+    public PackedLayout Layout { get; }
+
     /// <summary>Bumped by every batch that changed something: results computed at one generation hold until the next.</summary>
     public long Generation { get; private set; }
 
     public int RowCount => rowCount;
 
-    public int PersonCount => latestRowOf.Count;
+    public int PersonCount => personIndex.Count;
 
     public void Dispose() => gate.Dispose();
 
@@ -102,8 +112,13 @@ public sealed class PopulationIndex : IDisposable
         gate.EnterWriteLock();
         try
         {
-            latestRowOf.Clear();
+            personIndex.Clear();
             householdIndex.Clear();
+            lock (dayViewGate)
+            {
+                dayViews.Clear();
+            }
+
             foreach (var list in rowsOfCommunity.Concat(rowsLeavingCommunity))
             {
                 list.Clear();
@@ -138,7 +153,8 @@ public sealed class PopulationIndex : IDisposable
     {
         // The person's versions are a chain from the newest down; find where this one belongs.
         var higher = -1;
-        var lower = latestRowOf.TryGetValue(v.Person_Id, out var newest) ? newest : -1;
+        var known = personIndex.TryGetValue(v.Person_Id, out var person);
+        var lower = known ? latestRow.Items[person] : -1;
         while (lower >= 0 && version.Items[lower] > v.Version)
         {
             higher = lower;
@@ -150,8 +166,16 @@ public sealed class PopulationIndex : IDisposable
             return false;
         }
 
+        if (!known)
+        {
+            person = personIndex.Count;
+            personIndex[v.Person_Id] = person;
+            latestRow.EnsureCapacity(person + 1);
+        }
+
         var r = rowCount;
         Grow(r + 1);
+        personOfRow.Items[r] = person;
         var living = v.Status == "living";
         previousCommunity.Items[r] = -1;
         community.Items[r] = living ? Categories.CommunityOf(v.Residence_Region_Code) : -1;
@@ -168,7 +192,7 @@ public sealed class PopulationIndex : IDisposable
         reason.Items[r] = Categories.ReasonOf(v.Migrant_Reason);
         validFrom.Items[r] = ChinaTime.DateOf(v.Occurred_At).DayNumber;
         knownFrom.Items[r] = ChinaTime.DateOf(v.Recorded_At).DayNumber;
-        rowKey.Items[r] = keys.Of(v.Person_Id, v.Version);
+        rowKey.Items[r] = Layout.KeepKeyBits(keys.Of(v.Person_Id, v.Version));
         earliestBirthDay = Math.Min(earliestBirthDay, birthDay.Items[r]);
 
         // Valid until the earliest later version happened; known until the next was recorded.
@@ -183,7 +207,7 @@ public sealed class PopulationIndex : IDisposable
         lowerRow.Items[r] = lower;
         if (higher < 0)
         {
-            latestRowOf[v.Person_Id] = r;
+            latestRow.Items[person] = r;
         }
         else
         {
@@ -198,7 +222,71 @@ public sealed class PopulationIndex : IDisposable
             rowsOfCommunity[community.Items[r]].Add(r);
         }
 
+        foreach (var dayView in dayViews)
+        {
+            Refresh(dayView, person);
+        }
+
         return true;
+    }
+
+    // A person's entry in a day view after a version of theirs arrived: the version valid on the view's day, if they
+    // then lived in a community of the city.
+    private void Refresh(DayView dayView, int person)
+    {
+        var (from, to) = dayView.Basis == TimeBasis.Occurred ? (validFrom.Items, validTo.Items) : (knownFrom.Items, knownTo.Items);
+        for (var w = latestRow.Items[person]; w >= 0; w = lowerRow.Items[w])
+        {
+            if (from[w] <= dayView.Day && dayView.Day < to[w])
+            {
+                if (community.Items[w] >= 0)
+                {
+                    dayView.Set(person, PackRow(dayView, w));
+                    return;
+                }
+
+                break;
+            }
+        }
+
+        dayView.Remove(person);
+    }
+
+    private ulong PackRow(DayView dayView, int r) => Layout.Pack(rowKey.Items[r], community.Items[r], dayView.AgeOf(birthDay.Items[r]), sex.Items[r],
+        residenceType.Items[r], education.Items[r], marital.Items[r], ethnicity.Items[r], province.Items[r], reason.Items[r]);
+
+    // The view of a day, made from every row when no kept view has it (under the read lock, so no batch is applied
+    // meanwhile; the views' own lock keeps two reads from making the same one). The least recently used view goes.
+    private DayView DayViewOf(int day, TimeBasis basis)
+    {
+        lock (dayViewGate)
+        {
+            var found = dayViews.Find(v => v.Day == day && v.Basis == basis);
+            if (found is null)
+            {
+                // Sized like the largest kept view (most days hold about as many people), else for everyone ever seen.
+                var expected = dayViews.Count > 0 ? dayViews.Max(v => v.Count) + 4096 : personIndex.Count;
+                found = new DayView(Layout, day, basis, personIndex.Count, earliestBirthDay, expected);
+                var (from, to) = basis == TimeBasis.Occurred ? (validFrom.Items, validTo.Items) : (knownFrom.Items, knownTo.Items);
+                for (var r = 0; r < rowCount; r++)
+                {
+                    if (community.Items[r] >= 0 && from[r] <= day && day < to[r])
+                    {
+                        found.Set(personOfRow.Items[r], PackRow(found, r));
+                    }
+                }
+
+                if (dayViews.Count >= dayViewCapacity)
+                {
+                    dayViews.Remove(dayViews.MinBy(v => v.LastUsed)!);
+                }
+
+                dayViews.Add(found);
+            }
+
+            found.LastUsed = Environment.TickCount64;
+            return found;
+        }
     }
 
     // A row leaves a community when the version before it lived there and it does not: deaths, departures, moves.
@@ -233,6 +321,7 @@ public sealed class PopulationIndex : IDisposable
     private void Grow(int count)
     {
         community.EnsureCapacity(count);
+        personOfRow.EnsureCapacity(count);
         previousCommunity.EnsureCapacity(count);
         lowerRow.EnsureCapacity(count);
         version.EnsureCapacity(count);
@@ -280,6 +369,11 @@ public sealed class PopulationIndex : IDisposable
         public uint[] HouseholdKey => index.householdKey.Items;
         public long Generation => index.Generation;
         public ProjectionPosition? Position => index.Position;
+
+        public PackedLayout Layout => index.Layout;
+
+        /// <summary>The people counted on a day on a basis, packed (made on first use, then kept current).</summary>
+        public DayView DayView(int day, TimeBasis basis) => index.DayViewOf(day, basis);
 
         public ReadOnlySpan<int> RowsOfCommunity(int c) => index.rowsOfCommunity[c].Rows;
 

@@ -78,6 +78,14 @@ public sealed class TableService(PopulationIndex index, Disclosure disclosure, P
         // for an origin, the born for an age).
         filters.AddRange((summedOut ?? []).Select(d => Binding.For(d, index.Categories, day, view.EarliestBirthDay, 0, d.Categories.Select(c => c.Code).ToHashSet(StringComparer.Ordinal))));
         var universe = RowsOf(spec.Region);
+        // The city and its districts read the day's view (one packed word per person); streets and communities read
+        // their communities' rows, which are fewer. Household size is not in the view.
+        var fromView = spec.Region.Level is RegionLevel.City or RegionLevel.District
+            && ViewCounter.CanCount(filters) && dims.All(d => d.Kind != DimensionKind.HouseholdSize);
+        if (fromView && spec.Region.Level == RegionLevel.District)
+        {
+            filters.Add(WithinRegion(universe.Communities!));
+        }
 
         // A person is in several of the planners' age groups: such a dimension is counted group by group.
         var overlapping = dims.Select((d, i) => (d, i)).Where(p => p.d.Overlapping).Select(p => p.i).ToList();
@@ -87,10 +95,25 @@ public sealed class TableService(PopulationIndex index, Disclosure disclosure, P
         {
             var bindings = dims.Select((d, i) => Binding.For(d, index.Categories, day, view.EarliestBirthDay, strides[i], onlyGroup: d.Overlapping ? group : null)).ToList();
             bindings.AddRange(filters);
-            result.Add(Counter.Count(view, universe, day, spec.Basis, bindings, cells));
+            result.Add(fromView
+                ? ViewCounter.Count(view.DayView(day, spec.Basis), view.Layout, bindings, cells)
+                : Counter.Count(view, universe, day, spec.Basis, bindings, cells));
         }
 
         return result;
+    }
+
+    // A filter keeping the people of some communities.
+    private Binding WithinRegion(int[] communities)
+    {
+        var lookup = new int[index.Categories.Communities.Count];
+        Array.Fill(lookup, -1);
+        foreach (var c in communities)
+        {
+            lookup[c] = 0;
+        }
+
+        return new Binding(Source.Community, lookup, 0, 0);
     }
 
     // The margin over the dimensions kept: summed from the full counts (keys add like counts), or counted again when an

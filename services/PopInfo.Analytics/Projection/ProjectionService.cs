@@ -68,9 +68,14 @@ public sealed partial class ProjectionService(
                 LogRegistryUnreachable(logger, e.Message);
             }
 
+            WarmToday();
             await Task.Delay(options.Value.FeedCheckInterval, clock, stoppingToken);
         }
     }
+
+    // Today's view of the city is what most tables read: made before the service says it is ready, and again as soon as
+    // the day turns, so that no planner's query waits for it (and asking for it keeps it the most recently used).
+    private void WarmToday() => index.Read(view => view.DayView(Domain.Statistics.ChinaTime.Today(clock).DayNumber, TimeBasis.Occurred));
 
     /// <summary>Asks for a rebuild; the service's loop does it at its next turn (within <see cref="AnalyticsOptions.FeedCheckInterval"/>).</summary>
     public void RequestRebuild() => Interlocked.Exchange(ref rebuildRequested, 1);
@@ -102,7 +107,7 @@ public sealed partial class ProjectionService(
         }
 
         index.Apply([], await PositionAsync(ct));
-
+        WarmToday();
         readiness.SetReady();
         LogRebuilt(logger, sequence, versions);
         await CatchUpAsync(ct, immediately: true);
@@ -118,6 +123,7 @@ public sealed partial class ProjectionService(
         var position = await PositionAsync(ct);
         index.Apply([], position);
         watermark.Set(position.Watermark);
+        WarmToday();
         readiness.SetReady();
         LogLoaded(logger, index.RowCount, watermark.Current);
     }

@@ -44,6 +44,28 @@ public class DisclosureAttackTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains(truth.Cells.SelectMany(r => r), v => v is >= 1 and <= 4);
     }
 
+    /// <summary>
+    /// The same people must get the same published figure however they are reached, or averaging the versions would wear
+    /// the noise away: the city's tables are counted from a day view (district ones too, streets and communities from their
+    /// rows), and both must sum the same record keys.
+    /// </summary>
+    [Fact]
+    public void The_same_people_get_the_same_figure_whichever_way_they_are_counted()
+    {
+        foreach (var (dimension, asOf) in new[] { ("street", "2026-01-01"), ("district", "2026-01-01"), ("street", "2021-07-01") })
+        {
+            var city = Table(dimension, asOf: asOf);
+            var truth = Table(dimension, asOf: asOf, protect: false);
+            for (var r = 0; r < city.RowKeys.Count; r++)
+            {
+                var own = Table("sex", region: city.RowKeys[r][0], asOf: asOf);
+                var ownTruth = Table("sex", region: city.RowKeys[r][0], asOf: asOf, protect: false);
+                Assert.Equal(truth.RowTotals[r], ownTruth.Total);
+                Assert.True(city.RowTotals[r] == own.Total, $"{dimension} {city.RowKeys[r][0]} on {asOf}: {city.RowTotals[r]} in the city's table, {own.Total} in its own");
+            }
+        }
+    }
+
     [Fact]
     public void The_city_minus_all_but_one_district_does_not_give_the_district_away()
     {

@@ -73,7 +73,7 @@ public sealed class RandomRegister
     public static TableService Service(PopulationIndex index, TimeProvider clock) =>
         new(index, new Disclosure(new CellKeyPerturbation()), new ProjectionWatermark(), clock);
 
-    public static PopulationIndex NewIndex() => new(new Categories(Regions), new RecordKeys(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()));
+    public static PopulationIndex NewIndex(int dayViews = 3) => new(new Categories(Regions), new RecordKeys(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()), dayViews);
 
     private static PersonFacts Next(PersonFacts p, int version, string type, DateOnly happened, DateOnly recorded) => new()
     {
