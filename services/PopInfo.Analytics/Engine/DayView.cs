@@ -1,19 +1,30 @@
 namespace PopInfo.Analytics.Engine;
 
 /// <summary>
-/// The people counted on one day on one basis, one packed word each (their fields and record key), side by side with no gaps:
-/// what a city-wide or district table reads instead of every version of every person. Made from the index on first
-/// use and kept current by every batch applied after (the index recomputes a changed person's entry); an entry that
-/// leaves is replaced by the last one, so the arrays stay dense. Alongside, the view keeps its people counted by the
-/// fields of the layout's first two windows (community, age, sex, residence type: the core): a table that reads nothing
-/// else is counted from those few hundred thousand counts instead of millions of people. Written under the index's
-/// write lock only.
+/// The people counted on one day on one basis, one packed word each (their fields and record key): what a city-wide or
+/// district table reads instead of every version of every person. Made from the index on first use and kept current by
+/// every batch applied after (the index recomputes a changed person's entry). Written under the index's write lock only.
+/// <para>
+/// The view also counts its people by the fields of the layout's first two windows (community, age, sex, residence type:
+/// the core), a few hundred thousand combinations for the city. A table that reads nothing else is counted from those
+/// counts. For the others the words are kept in order of their core combination, each combination a run
+/// (<see cref="RunStart"/>), so that a table whose core filters drop a combination (the over-60s, women, one district)
+/// skips its run whole. A changed person's word leaves its run (a tombstone takes its place) and joins an unordered
+/// tail; when tail and tombstones pass an eighth of the view, the words are put in order again.
+/// </para>
 /// </summary>
 public sealed class DayView
 {
-    private ulong[] packed;
+    /// <summary>How many of the layout's windows the core holds.</summary>
+    public const int CoreWindows = 2;
+
+    /// <summary>What a word left behind in its run becomes (no person has every field at its largest value).</summary>
+    public const ulong Tombstone = ulong.MaxValue;
+
+    private ulong[] words;
     private int[] personAt;
     private int[] positionOf;
+    private int[] runStart = [0];
     private readonly byte[] ageByBirth;
     private readonly int firstBirth;
     private readonly PackedLayout layout;
@@ -22,6 +33,7 @@ public sealed class DayView
     private GrowableColumn<int> coreWords = new(1024);
     private GrowableColumn<int> coreCounts = new(1024);
     private GrowableColumn<uint> coreKeySums = new(1024);
+    private int tombstones;
 
     internal DayView(PackedLayout layout, int day, TimeBasis basis, int persons, int earliestBirthDay, int expected)
     {
@@ -35,8 +47,8 @@ public sealed class DayView
         coreMask = (1UL << coreBits) - 1;
         Day = day;
         Basis = basis;
-        packed = new ulong[Math.Max(16, expected)];
-        personAt = new int[packed.Length];
+        words = new ulong[Math.Max(16, expected)];
+        personAt = new int[words.Length];
         positionOf = new int[Math.Max(16, persons)];
         Array.Fill(positionOf, -1);
         // Ages on the day by birth day, so that packing a person costs a look-up, not a calendar computation.
@@ -53,13 +65,22 @@ public sealed class DayView
     public TimeBasis Basis { get; }
 
     /// <summary>How many people it holds.</summary>
-    public int Count { get; private set; }
+    public int People => Length - tombstones;
 
-    /// <summary>The packed words, valid up to <see cref="Count"/>.</summary>
-    public ulong[] Packed => packed;
+    /// <summary>The words in use: the ordered runs (with their tombstones), then the tail.</summary>
+    public int Length { get; private set; }
 
-    /// <summary>How many of the layout's windows the core holds.</summary>
-    public const int CoreWindows = 2;
+    /// <summary>The packed words, valid up to <see cref="Length"/>; tombstones (<see cref="Tombstone"/>) only before <see cref="OrderedLength"/>.</summary>
+    public ulong[] Words => words;
+
+    /// <summary>Where the tail begins: the words before it are in runs of one core combination each.</summary>
+    public int OrderedLength => runStart[^1];
+
+    /// <summary>Core combination <c>e</c>'s run is <c>Words[RunStart[e] .. RunStart[e + 1])</c>, for <c>e</c> below <see cref="Runs"/>.</summary>
+    public int[] RunStart => runStart;
+
+    /// <summary>How many core combinations have a run (those first seen since the last ordering have their people in the tail).</summary>
+    public int Runs => runStart.Length - 1;
 
     /// <summary>How many core combinations have (or had) people: the core arrays are valid up to it.</summary>
     public int CoreCount => coreEntry.Count;
@@ -81,33 +102,44 @@ public sealed class DayView
         : birthDay >= firstBirth ? ageByBirth[birthDay - firstBirth]
         : Domain.Statistics.Ages.On(DateOnly.FromDayNumber(birthDay), DateOnly.FromDayNumber(Day));
 
-    /// <summary>Puts or replaces a person's entry.</summary>
-    internal void Set(int person, ulong word)
+    /// <summary>Puts or replaces a person's word (<paramref name="tidy"/> false while the view is made: it is ordered once at the end).</summary>
+    internal void Set(int person, ulong word, bool tidy = true)
     {
         EnsurePersons(person + 1);
         var at = positionOf[person];
         if (at >= 0)
         {
-            Tally(packed[at], -1);
-        }
-        else
-        {
-            if (Count == packed.Length)
+            Tally(words[at], -1);
+            if (at >= OrderedLength)
             {
-                Array.Resize(ref packed, packed.Length * 2);
-                Array.Resize(ref personAt, packed.Length);
+                words[at] = word;
+                Tally(word, +1);
+                return;
             }
 
-            at = Count++;
-            positionOf[person] = at;
-            personAt[at] = person;
+            // Its run is its old core combination's: it leaves a tombstone and joins the tail.
+            words[at] = Tombstone;
+            tombstones++;
         }
 
-        packed[at] = word;
+        if (Length == words.Length)
+        {
+            Array.Resize(ref words, words.Length * 2);
+            Array.Resize(ref personAt, words.Length);
+        }
+
+        at = Length++;
+        words[at] = word;
+        personAt[at] = person;
+        positionOf[person] = at;
         Tally(word, +1);
+        if (tidy)
+        {
+            OrderWhenUntidy();
+        }
     }
 
-    /// <summary>Takes a person's entry out (moved away, died, not yet there on the day); the last entry fills the gap.</summary>
+    /// <summary>Takes a person out (moved away, died, not yet there on the day).</summary>
     internal void Remove(int person)
     {
         if (person >= positionOf.Length || positionOf[person] is var at && at < 0)
@@ -115,16 +147,75 @@ public sealed class DayView
             return;
         }
 
-        Tally(packed[at], -1);
-        var last = --Count;
+        Tally(words[at], -1);
+        positionOf[person] = -1;
+        if (at < OrderedLength)
+        {
+            words[at] = Tombstone;
+            tombstones++;
+            OrderWhenUntidy();
+            return;
+        }
+
+        // In the tail the last word fills the gap.
+        var last = --Length;
         if (at != last)
         {
-            packed[at] = packed[last];
+            words[at] = words[last];
             personAt[at] = personAt[last];
             positionOf[personAt[at]] = at;
         }
+    }
 
-        positionOf[person] = -1;
+    /// <summary>Puts every word in the run of its core combination (a counting sort), leaving no tail and no tombstone.</summary>
+    internal void Order()
+    {
+        var entries = coreEntry.Count;
+        var entryOf = new int[Length];
+        var start = new int[entries + 1];
+        for (var i = 0; i < Length; i++)
+        {
+            if (words[i] != Tombstone)
+            {
+                entryOf[i] = coreEntry[(int)(words[i] & coreMask)];
+                start[entryOf[i] + 1]++;
+            }
+        }
+
+        for (var e = 0; e < entries; e++)
+        {
+            start[e + 1] += start[e];
+        }
+
+        var ordered = new ulong[Math.Max(16, start[entries] + (start[entries] / 8))];
+        var orderedPerson = new int[ordered.Length];
+        var next = start[..entries];
+        for (var i = 0; i < Length; i++)
+        {
+            if (words[i] != Tombstone)
+            {
+                var to = next[entryOf[i]]++;
+                ordered[to] = words[i];
+                orderedPerson[to] = personAt[i];
+                positionOf[personAt[i]] = to;
+            }
+        }
+
+        words = ordered;
+        personAt = orderedPerson;
+        runStart = start;
+        Length = start[entries];
+        tombstones = 0;
+    }
+
+    // Tail and tombstones cost a full evaluation or a skipped word each: past an eighth of the view, order again (a few
+    // hundred milliseconds for the city, about once per million changes).
+    private void OrderWhenUntidy()
+    {
+        if (Length - OrderedLength + tombstones > (People / 8) + 4096)
+        {
+            Order();
+        }
     }
 
     // One person more (+1) or fewer (−1) in their core combination.

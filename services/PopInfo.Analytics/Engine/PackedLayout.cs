@@ -32,7 +32,8 @@ public sealed class PackedLayout
     {
         (Source Source, int Width)[] widths =
         [
-            (Source.Community, BitsFor(categories.Communities.Count - 1)),
+            // Room for one value more than the communities, so that a word of all ones (a view's tombstone) is no one's.
+            (Source.Community, BitsFor(categories.Communities.Count)),
             (Source.BirthDay, BitsFor(NotBorn)),
             (Source.Sex, BitsFor(Categories.Sex.Entries.Count)),
             (Source.ResidenceType, BitsFor(Categories.ResidenceTypes.Count)),

@@ -265,17 +265,18 @@ public sealed class PopulationIndex : IDisposable
             if (found is null)
             {
                 // Sized like the largest kept view (most days hold about as many people), else for everyone ever seen.
-                var expected = dayViews.Count > 0 ? dayViews.Max(v => v.Count) + 4096 : personIndex.Count;
+                var expected = dayViews.Count > 0 ? dayViews.Max(v => v.People) + 4096 : personIndex.Count;
                 found = new DayView(Layout, day, basis, personIndex.Count, earliestBirthDay, expected);
                 var (from, to) = basis == TimeBasis.Occurred ? (validFrom.Items, validTo.Items) : (knownFrom.Items, knownTo.Items);
                 for (var r = 0; r < rowCount; r++)
                 {
                     if (community.Items[r] >= 0 && from[r] <= day && day < to[r])
                     {
-                        found.Set(personOfRow.Items[r], PackRow(found, r));
+                        found.Set(personOfRow.Items[r], PackRow(found, r), tidy: false);
                     }
                 }
 
+                found.Order();
                 if (dayViews.Count >= dayViewCapacity)
                 {
                     dayViews.Remove(dayViews.MinBy(v => v.LastUsed)!);
