@@ -60,6 +60,8 @@ public static class AnalyticsEngines
                     "SELECT district, sex, residence, LEAST((20230630 - birth) // 10000 // 5, 20) AS band, count(*) FROM v WHERE community >= 0 AND vfrom <= {d2} AND vto > {d2} AND birth <= 20230630 GROUP BY ALL"),
                 ("city: street × sex, education filter", new("street", "sex", ["education:20,30"], null, "2026-12-06", null),
                     "SELECT street, sex, count(*) FROM v WHERE community >= 0 AND vfrom <= {d} AND vto > {d} AND education IN (4, 5) GROUP BY ALL"),
+                ("city: community × residence × education, women 15–59", new("community", "residenceType,education", ["sex:2", "ageGroup:15-59"], null, "2026-12-06", null),
+                    $"SELECT community, residence, education, count(*) FROM v WHERE community >= 0 AND vfrom <= {{d}} AND vto > {{d}} AND sex = {Categories.Coded(Categories.Sex, "2")} AND (20261206 - birth) // 10000 BETWEEN 15 AND 59 GROUP BY ALL"),
                 ("community: sex × residence × band, today", new("ageBand", "sex,residenceType", null, community, "2026-12-06", null),
                     "SELECT sex, residence, LEAST((20261206 - birth) // 10000 // 5, 20) AS band, count(*) FROM v WHERE community = 517 AND vfrom <= {d} AND vto > {d} AND birth <= 20261206 GROUP BY ALL"),
             };

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PopInfo.Analytics.Engine;
 
 /// <summary>True counts and cell keys (the sums of the contributors' record keys, mod 2³²) of a table's cells.</summary>
@@ -82,6 +84,7 @@ public static class Counter
 
     // The rows of a stretch (of the index, or of a community's list) that count on the day: living in a community, the
     // version valid (or known) then. Only those go through the dimensions' passes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Select(PopulationIndex.IndexView view, int[]? list, int start, int length, int day, TimeBasis basis, int[] ids)
     {
         var (from, to) = basis == TimeBasis.Occurred ? (view.ValidFrom, view.ValidTo) : (view.KnownFrom, view.KnownTo);
@@ -112,6 +115,7 @@ public static class Counter
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountBlock(PopulationIndex.IndexView view, ReadOnlySpan<int> ids, Span<int> cell,
         IReadOnlyList<Binding> bindings, int[]? householdSizes, CellCounts counts)
     {
@@ -148,6 +152,7 @@ public static class Counter
 
     // One dimension over a block: the category of each selected row's value, or −1 to drop the row. Generic over the
     // column's element type (byte codes, int communities); the JIT makes one loop per type.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pass<T>(ReadOnlySpan<int> ids, Span<int> cell, T[] column, Binding b) where T : struct, System.Numerics.IBinaryInteger<T>
     {
         var lookup = b.Lookup;
@@ -162,6 +167,7 @@ public static class Counter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PassBirth(ReadOnlySpan<int> ids, Span<int> cell, int[] birthDay, Binding b)
     {
         var lookup = b.Lookup;
@@ -178,6 +184,7 @@ public static class Counter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PassHousehold(ReadOnlySpan<int> ids, Span<int> cell, int[] household, int[] sizes, Binding b)
     {
         var lookup = b.Lookup;

@@ -25,6 +25,7 @@ public sealed class DayView
     private int[] personAt;
     private int[] positionOf;
     private int[] runStart = [0];
+    private int[] runCore = [];
     private readonly byte[] ageByBirth;
     private readonly int firstBirth;
     private readonly PackedLayout layout;
@@ -76,8 +77,11 @@ public sealed class DayView
     /// <summary>Where the tail begins: the words before it are in runs of one core combination each.</summary>
     public int OrderedLength => runStart[^1];
 
-    /// <summary>Core combination <c>e</c>'s run is <c>Words[RunStart[e] .. RunStart[e + 1])</c>, for <c>e</c> below <see cref="Runs"/>.</summary>
+    /// <summary>Run <c>r</c> is <c>Words[RunStart[r] .. RunStart[r + 1])</c>, for <c>r</c> below <see cref="Runs"/>.</summary>
     public int[] RunStart => runStart;
+
+    /// <summary>Run <c>r</c>'s core combination, as the core fields sit in the packed word.</summary>
+    public int[] RunCore => runCore;
 
     /// <summary>How many core combinations have a run (those first seen since the last ordering have their people in the tail).</summary>
     public int Runs => runStart.Length - 1;
@@ -167,24 +171,47 @@ public sealed class DayView
         }
     }
 
-    /// <summary>Puts every word in the run of its core combination (a counting sort), leaving no tail and no tombstone.</summary>
+    /// <summary>
+    /// Puts every word in the run of its core combination (a counting sort), leaving no tail and no tombstone. The runs
+    /// go by age, sex and residence type first, community last, so that the runs a filter on those keeps (the over-60s,
+    /// women aged 15–59) lie side by side and are read as one stretch of memory, not one cache miss per run.
+    /// </summary>
     internal void Order()
     {
         var entries = coreEntry.Count;
-        var entryOf = new int[Length];
+        var community = layout.Windows[0];
+        var sortKeys = new long[entries];
+        var runOfEntry = new int[entries];
+        for (var e = 0; e < entries; e++)
+        {
+            var core = coreWords.Items[e];
+            sortKeys[e] = ((long)(core >> community.Width) << 32) | (uint)(core & community.Mask);
+            runOfEntry[e] = e;
+        }
+
+        var entryOfRun = (int[])runOfEntry.Clone();
+        Array.Sort(sortKeys, entryOfRun);
+        runCore = new int[entries];
+        for (var r = 0; r < entries; r++)
+        {
+            runOfEntry[entryOfRun[r]] = r;
+            runCore[r] = coreWords.Items[entryOfRun[r]];
+        }
+
+        var runOf = new int[Length];
         var start = new int[entries + 1];
         for (var i = 0; i < Length; i++)
         {
             if (words[i] != Tombstone)
             {
-                entryOf[i] = coreEntry[(int)(words[i] & coreMask)];
-                start[entryOf[i] + 1]++;
+                runOf[i] = runOfEntry[coreEntry[(int)(words[i] & coreMask)]];
+                start[runOf[i] + 1]++;
             }
         }
 
-        for (var e = 0; e < entries; e++)
+        for (var r = 0; r < entries; r++)
         {
-            start[e + 1] += start[e];
+            start[r + 1] += start[r];
         }
 
         var ordered = new ulong[Math.Max(16, start[entries] + (start[entries] / 8))];
@@ -194,7 +221,7 @@ public sealed class DayView
         {
             if (words[i] != Tombstone)
             {
-                var to = next[entryOf[i]]++;
+                var to = next[runOf[i]]++;
                 ordered[to] = words[i];
                 orderedPerson[to] = personAt[i];
                 positionOf[personAt[i]] = to;

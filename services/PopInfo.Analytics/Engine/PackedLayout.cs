@@ -32,16 +32,17 @@ public sealed class PackedLayout
     {
         (Source Source, int Width)[] widths =
         [
-            // Room for one value more than the communities, so that a word of all ones (a view's tombstone) is no one's.
+            // Each field has room for one value more than it holds, so that no person's field, and so no person's window,
+            // is all ones: a view's tombstone is, and every look-up table drops it. (Age's all ones is NotBorn.)
             (Source.Community, BitsFor(categories.Communities.Count)),
             (Source.BirthDay, BitsFor(NotBorn)),
-            (Source.Sex, BitsFor(Categories.Sex.Entries.Count)),
-            (Source.ResidenceType, BitsFor(Categories.ResidenceTypes.Count)),
-            (Source.Education, BitsFor(Categories.Education.Entries.Count)),
-            (Source.Marital, BitsFor(Categories.MaritalStatus.Entries.Count)),
-            (Source.Ethnicity, BitsFor(Categories.Ethnicity.Entries.Count)),
-            (Source.Province, BitsFor(Categories.Province.Entries.Count)),
-            (Source.Reason, BitsFor(MigrantReasons.All.Count)),
+            (Source.Sex, BitsFor(Categories.Sex.Entries.Count + 1)),
+            (Source.ResidenceType, BitsFor(Categories.ResidenceTypes.Count + 1)),
+            (Source.Education, BitsFor(Categories.Education.Entries.Count + 1)),
+            (Source.Marital, BitsFor(Categories.MaritalStatus.Entries.Count + 1)),
+            (Source.Ethnicity, BitsFor(Categories.Ethnicity.Entries.Count + 1)),
+            (Source.Province, BitsFor(Categories.Province.Entries.Count + 1)),
+            (Source.Reason, BitsFor(MigrantReasons.All.Count + 1)),
         ];
 
         var fields = new List<PackedField>();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PopInfo.Analytics.Engine;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace PopInfo.Analytics.Engine;
 /// (its value → the sum of its bindings' category × stride, or <see cref="Drop"/> when a binding rejects it). A table
 /// that reads only core windows is counted from the view's core counts. Any other goes run by run: the core tables give
 /// the run's cell offset once (or drop the run whole), then each word in it costs one look-up per other window and one
-/// add to its cell's accumulator; the tail's words get every look-up. Two partitions run side by side.
+/// add to its cell's accumulator; the tail's words get every look-up. Two partitions run side by side. The loops are
+/// compiled fully optimised at once: tiered compilation would run a planner's first thirty tables on unoptimised code.
 /// </summary>
 public static class ViewCounter
 {
@@ -13,6 +16,8 @@ public static class ViewCounter
     private const int Drop = 1 << 26;
 
     // A cell's accumulator holds its count from bit 40 up and the sum of its record-key bits below: one add per person.
+    // Past the cells, four spill accumulators take (in turn) the words no cell takes.
+    private const int Spills = 4;
     private const int CountShift = 40;
     private const ulong KeySumMask = (1UL << CountShift) - 1;
 
@@ -29,6 +34,8 @@ public static class ViewCounter
             return CountCore(view, core, cells);
         }
 
+        var restWindows = new Windows(rest);
+        var allWindows = new Windows(tables);
         var partitions = Math.Clamp(Environment.ProcessorCount, 1, 4);
         var results = new CellCounts[partitions];
         Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions }, p =>
@@ -37,10 +44,10 @@ public static class ViewCounter
             // The runs split by their words; the last partition also takes the tail.
             var first = FirstRunAtOrAfter(view, (int)((long)view.OrderedLength * p / partitions));
             var end = FirstRunAtOrAfter(view, (int)((long)view.OrderedLength * (p + 1) / partitions));
-            CountRuns(view, first, end, core, rest, counter);
+            CountRuns(view, first, end, core, restWindows, counter);
             if (p == partitions - 1)
             {
-                CountTail(view, tables, counter);
+                CountTail(view, allWindows, counter);
             }
 
             results[p] = counter.Flush();
@@ -85,6 +92,9 @@ public static class ViewCounter
                 table[value] = sum;
             }
 
+            // No person has a window of all ones (every field leaves its largest value unused): a tombstone has.
+            table[^1] = Drop;
+
             tables.Add(new Table(window.Number, window.Shift, window.Mask, table));
         }
 
@@ -95,15 +105,17 @@ public static class ViewCounter
     internal sealed record Table(int Window, int Shift, int Mask, int[] Lookup);
 
     // A table of core fields only: each core combination's count and key sum go to its cell.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static CellCounts CountCore(DayView view, List<Table> tables, int cells)
     {
         var counts = new CellCounts(cells);
         var words = view.CoreWords;
         var people = view.CoreCounts;
         var keySums = view.CoreKeySums;
+        var core = new CoreOffsets(tables);
         for (var e = 0; e < view.CoreCount; e++)
         {
-            var c = Offset(words[e], tables);
+            var c = core.Of(words[e]);
             if ((uint)c < (uint)cells)
             {
                 counts.Counts[c] += people[e];
@@ -114,15 +126,20 @@ public static class ViewCounter
         return counts;
     }
 
-    private static int Offset(long word, List<Table> tables)
+    /// <summary>The cell offset of a core combination: at most two windows, each looked up (an absent one reads a zero).</summary>
+    private readonly struct CoreOffsets
     {
-        var c = 0;
-        foreach (var t in tables)
+        private static readonly int[] Zero = [0];
+        private readonly int s0, m0, s1, m1;
+        private readonly int[] t0, t1;
+
+        public CoreOffsets(List<Table> core)
         {
-            c += t.Lookup[(int)(word >> t.Shift) & t.Mask];
+            (s0, m0, t0) = core.Count > 0 ? (core[0].Shift, core[0].Mask, core[0].Lookup) : (0, 0, Zero);
+            (s1, m1, t1) = core.Count > 1 ? (core[1].Shift, core[1].Mask, core[1].Lookup) : (0, 0, Zero);
         }
 
-        return c;
+        public int Of(int word) => t0[(word >> s0) & m0] + t1[(word >> s1) & m1];
     }
 
     private static int FirstRunAtOrAfter(DayView view, int position)
@@ -142,61 +159,65 @@ public static class ViewCounter
         return at;
     }
 
-    private static void CountRuns(DayView view, int first, int end, List<Table> core, List<Table> rest, Accumulators counter)
+    // Runs are short (a few dozen words for the city): the loop over them and the loop over their words are one method,
+    // with everything a word needs in locals, so that a run costs two look-ups and a few compares besides its words. A
+    // word no cell takes (a filter dropped it, or a tombstone: its every window is all ones, which every table drops) is
+    // added to one of four spill accumulators past the cells, in turn: no branch to mispredict when a filter keeps people
+    // at random, and no chain of adds to one address.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CountRuns(DayView view, int first, int end, List<Table> core, Windows rest, Accumulators counter)
     {
-        var coreWords = view.CoreWords;
+        var runCore = view.RunCore;
         var runStart = view.RunStart;
-        for (var e = first; e < end; e++)
+        var offsets = new CoreOffsets(core);
+        var words = view.Words;
+        var (shift, mask, lookup) = (rest.Shifts[0], rest.Masks[0], rest.Lookups[0]);
+        var accumulators = counter.Values;
+        var cells = (uint)counter.Cells;
+        var keyShift = counter.KeyShift;
+        for (var r = first; r < end; r++)
         {
-            var from = runStart[e];
-            var to = runStart[e + 1];
-            var offset = Offset(coreWords[e], core);
-            if (from == to || offset >= Drop)
+            var offset = offsets.Of(runCore[r]);
+            var from = runStart[r];
+            var to = runStart[r + 1];
+            if (offset >= Drop || from == to)
             {
                 continue;
             }
 
-            while (from < to)
+            if (rest.Count > 1 || to - from > counter.Room)
             {
-                var take = Math.Min(to - from, counter.Room);
-                if (rest.Count == 1)
-                {
-                    Run1(view.Words, from, from + take, offset, rest[0], counter);
-                }
-                else
-                {
-                    RunAny(view.Words, from, from + take, offset, rest, counter);
-                }
-
-                counter.Added(take);
-                from += take;
+                // Several windows besides the core, or the accumulators nearly full: the general loop.
+                RunInPieces(words, from, to, offset, rest, counter);
+                continue;
             }
+
+            for (var i = from; i < to; i++)
+            {
+                var word = words[i];
+                var c = offset + lookup[(int)(word >> shift) & mask];
+                accumulators[Math.Min((uint)c, cells + ((uint)i & (Spills - 1)))] += (1UL << CountShift) + (word >> keyShift);
+            }
+
+            counter.Added(to - from);
         }
     }
 
-    // One run, one window besides the core (the common case): tombstones are dropped by their own test, rare and predictable.
-    private static void Run1(ulong[] words, int from, int to, int offset, Table t, Accumulators counter)
+    private static void RunInPieces(ulong[] words, int from, int to, int offset, Windows windows, Accumulators counter)
     {
-        var (shift, mask, lookup) = (t.Shift, t.Mask, t.Lookup);
-        var cells = (uint)counter.Cells;
-        var keyShift = counter.KeyShift;
-        var accumulators = counter.Values;
-        for (var i = from; i < to; i++)
+        while (from < to)
         {
-            var word = words[i];
-            var c = offset + lookup[(int)(word >> shift) & mask];
-            if ((uint)c < cells && word != DayView.Tombstone)
-            {
-                accumulators[c] += (1UL << CountShift) + (word >> keyShift);
-            }
+            var take = Math.Min(to - from, counter.Room);
+            RunAny(words, from, from + take, offset, windows, counter);
+            counter.Added(take);
+            from += take;
         }
     }
 
-    private static void RunAny(ulong[] words, int from, int to, int offset, List<Table> rest, Accumulators counter)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunAny(ulong[] words, int from, int to, int offset, Windows windows, Accumulators counter)
     {
-        var shifts = rest.Select(t => t.Shift).ToArray();
-        var masks = rest.Select(t => t.Mask).ToArray();
-        var lookups = rest.Select(t => t.Lookup).ToArray();
+        var (shifts, masks, lookups) = (windows.Shifts, windows.Masks, windows.Lookups);
         var cells = (uint)counter.Cells;
         var keyShift = counter.KeyShift;
         var accumulators = counter.Values;
@@ -209,28 +230,29 @@ public static class ViewCounter
                 c += lookups[w][(int)(word >> shifts[w]) & masks[w]];
             }
 
-            if ((uint)c < cells && word != DayView.Tombstone)
-            {
-                accumulators[c] += (1UL << CountShift) + (word >> keyShift);
-            }
+            accumulators[Math.Min((uint)c, cells + ((uint)i & (Spills - 1)))] += (1UL << CountShift) + (word >> keyShift);
         }
     }
 
     // The tail: people changed since the view was last ordered, every window looked up (it holds no tombstones).
-    private static void CountTail(DayView view, List<Table> tables, Accumulators counter)
+    private static void CountTail(DayView view, Windows all, Accumulators counter) =>
+        RunInPieces(view.Words, view.OrderedLength, view.Length, 0, all, counter);
+
+    /// <summary>Some windows' tables as arrays, made once per count.</summary>
+    private sealed class Windows(IReadOnlyList<Table> tables)
     {
-        for (var from = view.OrderedLength; from < view.Length;)
-        {
-            var take = Math.Min(view.Length - from, counter.Room);
-            RunAny(view.Words, from, from + take, 0, tables, counter);
-            counter.Added(take);
-            from += take;
-        }
+        public int Count => Lookups.Length;
+
+        public int[] Shifts { get; } = [.. tables.Select(t => t.Shift)];
+
+        public int[] Masks { get; } = [.. tables.Select(t => t.Mask)];
+
+        public int[][] Lookups { get; } = [.. tables.Select(t => t.Lookup)];
     }
 
     /// <summary>
     /// A partition's accumulators: each holds a count and a key sum, emptied into true counts before the key sums could
-    /// reach the count's bits (2^(40 − key bits) people: eight million with 17-bit keys).
+    /// reach the count's bits (2^(40 − key bits) people: four million with 18-bit keys).
     /// </summary>
     private sealed class Accumulators(int cells, PackedLayout layout)
     {
@@ -238,7 +260,7 @@ public static class ViewCounter
         private readonly int capacity = 1 << (CountShift - layout.KeyBits);
         private int added;
 
-        public ulong[] Values { get; } = new ulong[cells];
+        public ulong[] Values { get; } = new ulong[cells + Spills];
 
         public int Cells => cells;
 
@@ -264,7 +286,7 @@ public static class ViewCounter
 
         private void Empty()
         {
-            for (var c = 0; c < Values.Length; c++)
+            for (var c = 0; c < cells; c++)
             {
                 counts.Counts[c] += (long)(Values[c] >> CountShift);
                 counts.Keys[c] += (uint)((Values[c] & KeySumMask) << (32 - layout.KeyBits));

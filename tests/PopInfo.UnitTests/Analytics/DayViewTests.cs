@@ -75,7 +75,7 @@ public class DayViewTests
         {
             for (var i = view.RunStart[e]; i < view.RunStart[e + 1]; i++)
             {
-                Assert.True(view.Words[i] == DayView.Tombstone || (int)(view.Words[i] & coreMask) == view.CoreWords[e], $"word {i} outside its run {e}");
+                Assert.True(view.Words[i] == DayView.Tombstone || (int)(view.Words[i] & coreMask) == view.RunCore[e], $"word {i} outside its run {e}");
             }
         }
 
