@@ -40,8 +40,10 @@ public static class TablesApi
         [FromQuery] string? rows, [FromQuery] string? columns, [FromQuery] string[]? filter, [FromQuery] string? region,
         [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
+        // The query is logged while it is counted (the answer still waits for the log).
+        var logged = log.WriteAsync(user, "table", request.QueryString.Value ?? "", ct);
         var result = tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis));
-        await log.WriteAsync(user, "table", request.QueryString.Value ?? "", ct);
+        await logged;
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 
@@ -50,8 +52,9 @@ public static class TablesApi
         [FromQuery] string? rows, [FromQuery] string? columns, [FromQuery] string[]? filter, [FromQuery] string? region,
         [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
+        var logged = log.WriteAsync(user, "table.csv", request.QueryString.Value ?? "", ct);
         var result = tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis));
-        await log.WriteAsync(user, "table.csv", request.QueryString.Value ?? "", ct);
+        await logged;
         return result.Succeeded
             ? TypedResults.File(TableCsv.Write(result.Value!), "text/csv; charset=utf-8", $"popinfo-{result.Value!.Region.Code}-{result.Value.AsOf:yyyyMMdd}.csv")
             : TypedResults.Problem(Problem.Validation(result.Violations));
@@ -61,8 +64,9 @@ public static class TablesApi
         ClaimsPrincipal user, IndicatorService indicators, QueryLog log, HttpRequest request,
         [FromQuery] string? region, [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
+        var logged = log.WriteAsync(user, "indicators", request.QueryString.Value ?? "", ct);
         var result = indicators.Build(region, asOf, basis);
-        await log.WriteAsync(user, "indicators", request.QueryString.Value ?? "", ct);
+        await logged;
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 
@@ -70,8 +74,9 @@ public static class TablesApi
         ClaimsPrincipal user, IndicatorService indicators, QueryLog log, HttpRequest request,
         [FromQuery] string? regions, [FromQuery] string? dates, [FromQuery] string? basis, CancellationToken ct)
     {
+        var logged = log.WriteAsync(user, "indicators.comparison", request.QueryString.Value ?? "", ct);
         var result = indicators.Compare(regions, dates, basis);
-        await log.WriteAsync(user, "indicators.comparison", request.QueryString.Value ?? "", ct);
+        await logged;
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 
@@ -79,8 +84,9 @@ public static class TablesApi
         ClaimsPrincipal user, SeriesService series, QueryLog log, HttpRequest request,
         [FromQuery] string? region, [FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
     {
+        var logged = log.WriteAsync(user, "series", request.QueryString.Value ?? "", ct);
         var result = series.Build(region, from, to);
-        await log.WriteAsync(user, "series", request.QueryString.Value ?? "", ct);
+        await logged;
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 

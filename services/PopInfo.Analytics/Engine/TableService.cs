@@ -129,13 +129,14 @@ public sealed class TableService(PopulationIndex index, Disclosure disclosure, P
         var size = keptDims.Aggregate(1, (n, d) => n * d.Categories.Count);
         var margin = new CellCounts(size);
         var counts = dims.Select(d => d.Categories.Count).ToArray();
+        var keptArray = kept.ToArray();
         var position = new int[dims.Count];
         for (var i = 0; i < full.Counts.Length; i++)
         {
             var target = 0;
-            foreach (var k in kept)
+            for (var k = 0; k < keptArray.Length; k++)
             {
-                target = target * counts[k] + position[k];
+                target = target * counts[keptArray[k]] + position[keptArray[k]];
             }
 
             margin.Counts[target] += full.Counts[i];
