@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using PopInfo.Contracts.Registry;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Problems;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using PopInfo.Contracts.Registry;
+using PopInfo.Domain.Records;
 using PopInfo.Exchange.Departments;
 
 namespace PopInfo.Exchange.Projection;
