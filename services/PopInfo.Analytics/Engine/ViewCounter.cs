@@ -24,7 +24,11 @@ public static class ViewCounter
     /// <summary>Whether a view can answer these bindings (household size is not packed: it needs every member).</summary>
     public static bool CanCount(IEnumerable<Binding> bindings) => bindings.All(b => b.Source != Source.HouseholdSize);
 
-    public static CellCounts Count(DayView view, PackedLayout layout, IReadOnlyList<Binding> bindings, int cells)
+    public static CellCounts Count(DayView view, PackedLayout layout, IReadOnlyList<Binding> bindings, int cells) =>
+        Count(view, layout, bindings, cells, capacity: null);
+
+    /// <summary>With <paramref name="capacity"/> people between emptyings of the accumulators (tests make it small to empty them mid-run).</summary>
+    internal static CellCounts Count(DayView view, PackedLayout layout, IReadOnlyList<Binding> bindings, int cells, int? capacity)
     {
         var tables = Tables(layout, bindings);
         var core = tables.Where(t => t.Window < DayView.CoreWindows).ToList();
@@ -40,7 +44,7 @@ public static class ViewCounter
         var results = new CellCounts[partitions];
         Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions }, p =>
         {
-            var counter = new Accumulators(cells, layout);
+            var counter = new Accumulators(cells, layout, capacity);
             // The runs split by their words; the last partition also takes the tail.
             var first = FirstRunAtOrAfter(view, (int)((long)view.OrderedLength * p / partitions));
             var end = FirstRunAtOrAfter(view, (int)((long)view.OrderedLength * (p + 1) / partitions));
@@ -254,10 +258,10 @@ public static class ViewCounter
     /// A partition's accumulators: each holds a count and a key sum, emptied into true counts before the key sums could
     /// reach the count's bits (2^(40 − key bits) people: four million with 18-bit keys).
     /// </summary>
-    private sealed class Accumulators(int cells, PackedLayout layout)
+    private sealed class Accumulators(int cells, PackedLayout layout, int? capacityForTests)
     {
         private readonly CellCounts counts = new(cells);
-        private readonly int capacity = 1 << (CountShift - layout.KeyBits);
+        private readonly int capacity = capacityForTests ?? 1 << (CountShift - layout.KeyBits);
         private int added;
 
         public ulong[] Values { get; } = new ulong[cells + Spills];

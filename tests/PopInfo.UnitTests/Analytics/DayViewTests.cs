@@ -90,7 +90,14 @@ public class DayViewTests
 
     private static void AssertCounts(DayView view, Dictionary<int, ulong> model, IReadOnlyList<Binding> bindings, int cells)
     {
-        var counts = ViewCounter.Count(view, Layout, bindings, cells);
+        AssertCounts(view, model, bindings, cells, capacity: null);
+        // Accumulators emptied every 7 people: mid-run, in the tail, and runs longer than what is left of the room.
+        AssertCounts(view, model, bindings, cells, capacity: 7);
+    }
+
+    private static void AssertCounts(DayView view, Dictionary<int, ulong> model, IReadOnlyList<Binding> bindings, int cells, int? capacity)
+    {
+        var counts = ViewCounter.Count(view, Layout, bindings, cells, capacity);
         var expected = new CellCounts(cells);
         foreach (var word in model.Values)
         {
