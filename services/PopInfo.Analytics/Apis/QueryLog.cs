@@ -19,6 +19,18 @@ public sealed class QueryLog([FromKeyedServices(AnalyticsModule.Name)] ServiceDa
             new { at = clock.GetUtcNow(), caller, kind, query = query.Length > 2000 ? query[..2000] : query }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// The answer to a query, counted while the query is written to the log: the log's round trip overlaps the count, and
+    /// the answer still leaves only once the query is logged.
+    /// </summary>
+    public async Task<T> LoggedAsync<T>(ClaimsPrincipal? user, string kind, string query, Func<T> answer, CancellationToken ct)
+    {
+        var logged = WriteAsync(user, kind, query, ct);
+        var result = answer();
+        await logged;
+        return result;
+    }
+
     // A planner through the dashboard's client: "client/person"; a client for itself: its id; no token: open data.
     private static string CallerOf(ClaimsPrincipal? user)
     {

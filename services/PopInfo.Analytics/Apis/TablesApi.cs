@@ -40,10 +40,7 @@ public static class TablesApi
         [FromQuery] string? rows, [FromQuery] string? columns, [FromQuery] string[]? filter, [FromQuery] string? region,
         [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
-        // The query is logged while it is counted (the answer still waits for the log).
-        var logged = log.WriteAsync(user, "table", request.QueryString.Value ?? "", ct);
-        var result = tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis));
-        await logged;
+        var result = await log.LoggedAsync(user, "table", request.QueryString.Value ?? "", () => tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis)), ct);
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 
@@ -52,9 +49,7 @@ public static class TablesApi
         [FromQuery] string? rows, [FromQuery] string? columns, [FromQuery] string[]? filter, [FromQuery] string? region,
         [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
-        var logged = log.WriteAsync(user, "table.csv", request.QueryString.Value ?? "", ct);
-        var result = tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis));
-        await logged;
+        var result = await log.LoggedAsync(user, "table.csv", request.QueryString.Value ?? "", () => tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis)), ct);
         return result.Succeeded
             ? TypedResults.File(TableCsv.Write(result.Value!), "text/csv; charset=utf-8", $"popinfo-{result.Value!.Region.Code}-{result.Value.AsOf:yyyyMMdd}.csv")
             : TypedResults.Problem(Problem.Validation(result.Violations));
@@ -64,9 +59,7 @@ public static class TablesApi
         ClaimsPrincipal user, IndicatorService indicators, QueryLog log, HttpRequest request,
         [FromQuery] string? region, [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
-        var logged = log.WriteAsync(user, "indicators", request.QueryString.Value ?? "", ct);
-        var result = indicators.Build(region, asOf, basis);
-        await logged;
+        var result = await log.LoggedAsync(user, "indicators", request.QueryString.Value ?? "", () => indicators.Build(region, asOf, basis), ct);
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 
@@ -74,9 +67,7 @@ public static class TablesApi
         ClaimsPrincipal user, IndicatorService indicators, QueryLog log, HttpRequest request,
         [FromQuery] string? regions, [FromQuery] string? dates, [FromQuery] string? basis, CancellationToken ct)
     {
-        var logged = log.WriteAsync(user, "indicators.comparison", request.QueryString.Value ?? "", ct);
-        var result = indicators.Compare(regions, dates, basis);
-        await logged;
+        var result = await log.LoggedAsync(user, "indicators.comparison", request.QueryString.Value ?? "", () => indicators.Compare(regions, dates, basis), ct);
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 
@@ -84,9 +75,7 @@ public static class TablesApi
         ClaimsPrincipal user, SeriesService series, QueryLog log, HttpRequest request,
         [FromQuery] string? region, [FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
     {
-        var logged = log.WriteAsync(user, "series", request.QueryString.Value ?? "", ct);
-        var result = series.Build(region, from, to);
-        await logged;
+        var result = await log.LoggedAsync(user, "series", request.QueryString.Value ?? "", () => series.Build(region, from, to), ct);
         return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
     }
 

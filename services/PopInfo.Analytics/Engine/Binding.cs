@@ -70,11 +70,7 @@ public sealed record Binding(Source Source, int[] Lookup, int Offset, int Stride
                     };
                 }
 
-                var ages = new int[day - first + 1];
-                for (var b = first; b <= day; b++)
-                {
-                    ages[b - first] = byAge[Ages.SingleYear(Ages.On(DateOnly.FromDayNumber(b), DateOnly.FromDayNumber(day)))];
-                }
+                var ages = Array.ConvertAll(Ages.SingleYearsByBirthDay(first, day), age => byAge[age]);
 
                 return new(Source.BirthDay, ages, first, stride, byAge);
 

@@ -54,11 +54,7 @@ public sealed class DayView
         Array.Fill(positionOf, -1);
         // Ages on the day by birth day, so that packing a person costs a look-up, not a calendar computation.
         firstBirth = Math.Min(earliestBirthDay, day);
-        ageByBirth = new byte[day - firstBirth + 1];
-        for (var b = firstBirth; b <= day; b++)
-        {
-            ageByBirth[b - firstBirth] = (byte)Domain.Statistics.Ages.SingleYear(Domain.Statistics.Ages.On(DateOnly.FromDayNumber(b), DateOnly.FromDayNumber(day)));
-        }
+        ageByBirth = Domain.Statistics.Ages.SingleYearsByBirthDay(firstBirth, day);
     }
 
     public int Day { get; }

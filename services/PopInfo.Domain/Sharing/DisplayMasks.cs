@@ -1,4 +1,5 @@
 using System.Text;
+using PopInfo.Domain.Privacy;
 using PopInfo.Domain.Records;
 
 namespace PopInfo.Domain.Sharing;
@@ -8,7 +9,8 @@ namespace PopInfo.Domain.Sharing;
 /// read (a clerk comparing a number on a paper form), so they keep more than the masks for logs
 /// (<see cref="Privacy.PersonalDataMask"/>, <see cref="Identity.IdentityNumber.Mask"/>), which keep as little as
 /// possible: an identity number keeps its first four and last four characters (<c>3202**********123X</c>), a phone
-/// its first three and last four digits (<c>138****5678</c>), a name its first character (<c>张**</c>), an address
+/// its first three and last four digits (<c>138****5678</c>), a name its first character (<c>张**</c>, the log mask:
+/// there is nothing less to keep), an address
 /// its first six characters, a birth date its year.
 /// </summary>
 public static class DisplayMasks
@@ -40,7 +42,7 @@ public static class DisplayMasks
         {
             PersonFields.IdNumber => KeepEnds(value, 4, 4),
             PersonFields.Phone => KeepEnds(value, 3, 4),
-            PersonFields.Name => KeepEnds(value, 1, 0),
+            PersonFields.Name => PersonalDataMask.MaskName(value),
             PersonFields.BirthDate => value.Length >= 4 ? $"{value[..4]}-**-**" : "****-**-**",
             PersonFields.RegisteredAddress or PersonFields.ResidenceAddress => KeepEnds(value, 6, 0),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, "This field has no mask."),

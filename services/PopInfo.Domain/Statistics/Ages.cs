@@ -23,6 +23,24 @@ public static class Ages
         return age;
     }
 
+    /// <summary>
+    /// The single year (0–100) on day number <paramref name="day"/> of everyone born on each day number from
+    /// <paramref name="firstBirthDay"/> to <paramref name="day"/>: entry <c>b − firstBirthDay</c>. A look-up table, so that
+    /// millions of people cost a look-up each rather than a calendar computation.
+    /// </summary>
+    public static byte[] SingleYearsByBirthDay(int firstBirthDay, int day)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstBirthDay, day);
+        var date = DateOnly.FromDayNumber(day);
+        var ages = new byte[day - firstBirthDay + 1];
+        for (var b = firstBirthDay; b <= day; b++)
+        {
+            ages[b - firstBirthDay] = (byte)SingleYear(On(DateOnly.FromDayNumber(b), date));
+        }
+
+        return ages;
+    }
+
     /// <summary>Single year 0–100, 100 meaning 100 and over.</summary>
     public static int SingleYear(int age) => Math.Min(age, OpenEnded);
 

@@ -52,4 +52,21 @@ public class AgesTests
         Assert.Equal(new DateOnly(2025, 12, 31), ChinaTime.DateOf(new DateTimeOffset(2025, 12, 31, 15, 59, 59, TimeSpan.Zero)));
         Assert.Equal(new DateTimeOffset(2025, 12, 31, 16, 0, 0, TimeSpan.Zero), ChinaTime.StartOf(new DateOnly(2026, 1, 1)));
     }
+
+    [Fact]
+    public void The_table_by_birth_day_gives_each_birth_day_its_single_year()
+    {
+        var day = new DateOnly(2024, 2, 29).DayNumber;
+        var first = new DateOnly(1900, 1, 1).DayNumber;
+        var table = Ages.SingleYearsByBirthDay(first, day);
+        Assert.Equal(day - first + 1, table.Length);
+        foreach (var birth in new[] { new DateOnly(1900, 1, 1), new DateOnly(1923, 3, 1), new DateOnly(1990, 2, 28), new DateOnly(2020, 2, 29), new DateOnly(2024, 2, 29) })
+        {
+            Assert.Equal(Ages.SingleYear(Ages.On(birth, DateOnly.FromDayNumber(day))), table[birth.DayNumber - first]);
+        }
+
+        Assert.Equal(100, table[0]); // 124 years: the open-ended year
+        Assert.Equal(4, table[new DateOnly(2020, 2, 29).DayNumber - first]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Ages.SingleYearsByBirthDay(day + 1, day));
+    }
 }
