@@ -14,7 +14,7 @@ public static class TablesApi
     public static IEndpointRouteBuilder MapTablesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Tables").WithGroupName(AnalyticsModule.Name).RequireAnalyticsReader()
-            .RequireRateLimit(AnalyticsModule.Name, AnalyticsModule.TableRequests);
+            .RequireRateLimit(AnalyticsModule.Name, AnalyticsModule.TableRequests).WithServerTiming();
         api.MapGet("/tables", GetTable).WithName("GetPopulationTable")
             .WithSummary("Any table: rows and columns from the dimensions (at most 4), filters 'dimension:code,code', a region, as of a date, on the occurred or recorded basis; every cell and total protected.")
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -26,6 +26,7 @@ public sealed class DayView
     private int[] positionOf;
     private int[] runStart = [0];
     private int[] runCore = [];
+    private int[] groupStart;
     private readonly byte[] ageByBirth;
     private readonly int firstBirth;
     private readonly PackedLayout layout;
@@ -46,6 +47,7 @@ public sealed class DayView
         }
 
         coreMask = (1UL << coreBits) - 1;
+        groupStart = new int[(1 << layout.Windows[CoreWindows - 1].Width) + 1];
         Day = day;
         Basis = basis;
         words = new ulong[Math.Max(16, expected)];
@@ -78,6 +80,12 @@ public sealed class DayView
 
     /// <summary>Run <c>r</c>'s core combination, as the core fields sit in the packed word.</summary>
     public int[] RunCore => runCore;
+
+    /// <summary>
+    /// The runs of each value <c>v</c> of the second core window (age, sex and residence type, which the runs are ordered
+    /// by first): runs <c>GroupStart[v] .. GroupStart[v + 1]</c>. A filter that drops a value skips its runs at once.
+    /// </summary>
+    public int[] GroupStart => groupStart;
 
     /// <summary>How many core combinations have a run (those first seen since the last ordering have their people in the tail).</summary>
     public int Runs => runStart.Length - 1;
@@ -194,6 +202,18 @@ public sealed class DayView
             runCore[r] = coreWords.Items[entryOfRun[r]];
         }
 
+        var group = layout.Windows[CoreWindows - 1];
+        var groups = new int[(1 << group.Width) + 1];
+        foreach (var core in runCore)
+        {
+            groups[((core >> group.Shift) & group.Mask) + 1]++;
+        }
+
+        for (var g = 0; g + 1 < groups.Length; g++)
+        {
+            groups[g + 1] += groups[g];
+        }
+
         var runOf = new int[Length];
         var start = new int[entries + 1];
         for (var i = 0; i < Length; i++)
@@ -227,6 +247,7 @@ public sealed class DayView
         words = ordered;
         personAt = orderedPerson;
         runStart = start;
+        groupStart = groups;
         Length = start[entries];
         tombstones = 0;
     }

@@ -76,7 +76,11 @@ public sealed class PackedLayout
 
         Fields = fields;
         Windows = windows;
+        Communities = categories.Communities.Count;
     }
+
+    /// <summary>How many communities a word's community field can name (values from 0).</summary>
+    public int Communities { get; }
 
     public IReadOnlyList<PackedField> Fields { get; }
 

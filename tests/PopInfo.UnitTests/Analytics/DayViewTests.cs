@@ -90,14 +90,19 @@ public class DayViewTests
 
     private static void AssertCounts(DayView view, Dictionary<int, ulong> model, IReadOnlyList<Binding> bindings, int cells)
     {
-        AssertCounts(view, model, bindings, cells, capacity: null);
+        // One to four partitions: the kept runs cut between them at different places.
+        for (var partitions = 1; partitions <= 4; partitions++)
+        {
+            AssertCounts(view, model, bindings, cells, capacity: null, partitions);
+        }
+
         // Accumulators emptied every 7 people: mid-run, in the tail, and runs longer than what is left of the room.
-        AssertCounts(view, model, bindings, cells, capacity: 7);
+        AssertCounts(view, model, bindings, cells, capacity: 7, partitions: 3);
     }
 
-    private static void AssertCounts(DayView view, Dictionary<int, ulong> model, IReadOnlyList<Binding> bindings, int cells, int? capacity)
+    private static void AssertCounts(DayView view, Dictionary<int, ulong> model, IReadOnlyList<Binding> bindings, int cells, int? capacity, int partitions)
     {
-        var counts = ViewCounter.Count(view, Layout, bindings, cells, capacity);
+        var counts = ViewCounter.Count(view, Layout, bindings, cells, capacity, partitions);
         var expected = new CellCounts(cells);
         foreach (var word in model.Values)
         {
@@ -130,6 +135,9 @@ public class DayViewTests
     {
         static int[] Codes(int size, Func<int, int> category) => [.. Enumerable.Range(0, size).Select(category)];
         var byCommunity = new Binding(Source.Community, Codes(Categories.Communities.Count, c => c < 5 ? c : -1), 0, 1);
+        // Every community a category (read word by word, no run dropped), and a filter keeping two of the five.
+        var everyCommunity = new Binding(Source.Community, Codes(Categories.Communities.Count, c => c % 5), 0, 1);
+        var twoCommunities = new Binding(Source.Community, Codes(Categories.Communities.Count, c => c is 1 or 3 ? 0 : -1), 0, 0);
         var sex = new Binding(Source.Sex, Codes(256, v => v is 1 or 2 ? v - 1 : -1), 0, 5);
         var over60 = new Binding(Source.BirthDay, [], 0, 0, Codes(101, a => a >= 60 ? 0 : -1));
         var band = new Binding(Source.BirthDay, [], 0, 10, Codes(101, a => Math.Min(a / 5, 20)));
@@ -146,6 +154,10 @@ public class DayViewTests
             ([byCommunity, sex, over60, education], 5 * 2 * 5),
             ([byCommunity, education, marital], 5 * 10 * 4),
             ([migrantsOnly, province, reason], 10 * 4 * 3),
+            ([everyCommunity, sex, over60, education], 5 * 2 * 5),
+            ([everyCommunity, migrantsOnly, province, reason], 10 * 4 * 3),
+            ([twoCommunities, sex, band, education], 5 + 200 + 40 + 1),
+            ([twoCommunities, marital], 50 * 4),
             ([], 1),
         ];
     }
