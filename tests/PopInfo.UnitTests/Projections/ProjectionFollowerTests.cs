@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -11,8 +12,9 @@ using PopInfo.ServiceDefaults.Projections;
 namespace PopInfo.UnitTests.Projections;
 
 /// <summary>
-/// The follower's rebuild against a registry answering from memory: the snapshot in batches, then the feed read from the
-/// snapshot's sequence up to the registry's last; a cut-off snapshot leaves the projection not ready and unfinished.
+/// The follower against a registry answering from memory: a rebuild reads the snapshot in batches, then the feed from the
+/// snapshot's sequence up to the registry's last; a cut-off snapshot leaves the projection not ready and unfinished; a
+/// start on a built store loads it and reads the feed only once the watermark has stood below the registry for GapWait.
 /// </summary>
 public class ProjectionFollowerTests
 {
@@ -49,18 +51,57 @@ public class ProjectionFollowerTests
         Assert.DoesNotContain(follower.Steps, s => s.StartsWith("finish", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_start_on_a_built_store_loads_it_and_fills_a_gap_from_the_feed_once_it_has_stood_for_GapWait()
+    {
+        var registry = new MemoryRegistry(snapshotSequence: 5, snapshotVersions: 3, lastSequence: 7, trailer: true);
+        var clock = new FakeTimeProvider();
+        using var follower = new MemoryFollower(registry, clock, storedWatermark: 5);
+
+        await follower.StartAsync(CancellationToken.None);
+        // The clock stands still: the first comparison finds the gap, too young to be read from the feed.
+        await UntilAsync(() => follower.Checks >= 1);
+        Assert.Equal(["load"], follower.Steps);
+        Assert.Equal(5, follower.Watermark.Current);
+        Assert.True(follower.Readiness.IsReady);
+        Assert.Equal(7, follower.RegistryLastSequence);
+
+        // Time passes (past GapWait at the next comparison): the gap is read from the feed.
+        await UntilAsync(() => follower.Steps.Contains("changes 6,7"), () => clock.Advance(TimeSpan.FromSeconds(6)));
+        Assert.Equal(7, follower.Watermark.Current);
+        Assert.Equal(0.0, follower.SecondsBehind);
+        Assert.DoesNotContain(registry.Requests, r => r.StartsWith("/api/v1/snapshot", StringComparison.Ordinal));
+        await follower.StopAsync(CancellationToken.None);
+    }
+
+    // Polls a condition (doing something between looks, if asked) for at most ten seconds.
+    private static async Task UntilAsync(Func<bool> condition, Action? between = null)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "the follower did not get there within 10 s");
+            between?.Invoke();
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>A projection in memory: rows as text, the watermark moved over the sequences the feed brought.</summary>
     private sealed class MemoryFollower : ProjectionFollower<string>
     {
-        public MemoryFollower(MemoryRegistry registry)
-            : this(registry, new ProjectionWatermark(), new ProjectionReadiness())
+        private readonly long? storedWatermark;
+        private int checks;
+
+        // storedWatermark: the store's watermark when it was built before; null: never built.
+        public MemoryFollower(MemoryRegistry registry, FakeTimeProvider? clock = null, long? storedWatermark = null)
+            : this(registry, new ProjectionWatermark(), new ProjectionReadiness(), clock ?? new FakeTimeProvider())
         {
+            this.storedWatermark = storedWatermark;
         }
 
-        private MemoryFollower(MemoryRegistry registry, ProjectionWatermark watermark, ProjectionReadiness readiness)
+        private MemoryFollower(MemoryRegistry registry, ProjectionWatermark watermark, ProjectionReadiness readiness, FakeTimeProvider clock)
             : base("Test", new RegistryFeedClient<string>(new HttpClient(registry) { BaseAddress = new Uri("http://registry/") }, Mapping), watermark, readiness,
-                new ProjectionFollowerOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), SnapshotBatch: 2), new Lifetime(), new FakeTimeProvider(),
-                NullLogger.Instance)
+                new ProjectionFollowerOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), SnapshotBatch: 2), new Lifetime(), clock, NullLogger.Instance)
         {
             Watermark = watermark;
             Readiness = readiness;
@@ -68,12 +109,16 @@ public class ProjectionFollowerTests
 
         public ProjectionWatermark Watermark { get; }
         public ProjectionReadiness Readiness { get; }
-        public List<string> Rows { get; } = [];
-        public List<string> Steps { get; } = [];
+        public ConcurrentQueue<string> Rows { get; } = [];
+        public ConcurrentQueue<string> Steps { get; } = [];
 
-        protected override Task<bool> IsBuiltAsync(CancellationToken ct) => Task.FromResult(false);
+        /// <summary>How many comparisons with the registry the loop has made.</summary>
+        public int Checks => Volatile.Read(ref checks);
 
-        protected override Task<ProjectionLoad> LoadAsync(CancellationToken ct) => Step("load", new ProjectionLoad(Rows.Count, Watermark.Current));
+        protected override Task<bool> IsBuiltAsync(CancellationToken ct) => Task.FromResult(storedWatermark is not null);
+
+        protected override Task<ProjectionLoad> LoadAsync(CancellationToken ct) =>
+            Step("load", new ProjectionLoad(Rows.Count, storedWatermark ?? Watermark.Current));
 
         protected override Task ResetAsync(CancellationToken ct)
         {
@@ -83,7 +128,11 @@ public class ProjectionFollowerTests
 
         protected override Task AddSnapshotBatchAsync(IReadOnlyList<string> rows, CancellationToken ct)
         {
-            Rows.AddRange(rows);
+            foreach (var row in rows)
+            {
+                Rows.Enqueue(row);
+            }
+
             return Step($"batch {rows.Count}", 0);
         }
 
@@ -91,14 +140,20 @@ public class ProjectionFollowerTests
 
         protected override Task ApplyChangesAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct)
         {
-            Rows.AddRange(changes.Select(c => $"{c.PersonId:N}/{c.Version}"));
+            foreach (var change in changes)
+            {
+                Rows.Enqueue($"{change.PersonId:N}/{change.Version}");
+            }
+
             Watermark.Set(changes.Max(c => c.Sequence));
             return Step($"changes {string.Join(',', changes.Select(c => c.Sequence))}", 0);
         }
 
+        protected override void AfterFeedCheck() => Interlocked.Increment(ref checks);
+
         private Task<T> Step<T>(string step, T result)
         {
-            Steps.Add(step);
+            Steps.Enqueue(step);
             return Task.FromResult(result);
         }
     }
@@ -106,12 +161,12 @@ public class ProjectionFollowerTests
     /// <summary>The registry's snapshot, feed and status from memory; every request's path and query noted.</summary>
     private sealed class MemoryRegistry(long snapshotSequence, int snapshotVersions, long lastSequence, bool trailer) : HttpMessageHandler
     {
-        public List<string> Requests { get; } = [];
+        public ConcurrentQueue<string> Requests { get; } = [];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.PathAndQuery;
-            Requests.Add(path);
+            Requests.Enqueue(path);
             var body = request.RequestUri.AbsolutePath switch
             {
                 "/api/v1/snapshot" => Snapshot(),
