@@ -2,11 +2,12 @@ using System.Data.Common;
 using System.Text;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Analytics.Projection;
 
-/// <summary>The projection's tables: person versions, the low watermark and the sequences applied above it.</summary>
-public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceDatabase database, TimeProvider clock)
+/// <summary>The projection's tables: person versions, and (through <see cref="ProjectionLedger"/>) the low watermark and the sequences applied above it.</summary>
+public sealed class FactStore
 {
     private const string Columns =
         "person_id, version, change_type, occurred_at, recorded_at, status, residence_region_code, sex, birth_date, residence_type, " +
@@ -15,21 +16,16 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     // Rows per INSERT statement: 17 parameters each, well inside both products' limits.
     private const int RowsPerStatement = 200;
 
-    /// <summary>The projection's state: the snapshot it was built from (null: never) and its watermark.</summary>
-    public sealed class State
+    private readonly ServiceDatabase database;
+    private readonly ProjectionLedger ledger;
+
+    public FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceDatabase database, TimeProvider clock)
     {
-        public long? Snapshot_Sequence { get; init; }
-        public long Low_Watermark { get; init; }
-        public DateTimeOffset? Watermark_Recorded_At { get; init; }
-        public DateTimeOffset? Built_At { get; init; }
+        this.database = database;
+        ledger = new ProjectionLedger(database, clock);
     }
 
-    public async Task<State> StateAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await connection.QuerySingleAsync<State>(new CommandDefinition(
-            "SELECT snapshot_sequence, low_watermark, watermark_recorded_at, built_at FROM projection_state WHERE id = 1", cancellationToken: ct));
-    }
+    public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
     /// <summary>
     /// Applies change-log entries in one transaction: versions already held (a redelivery, a snapshot that had them) are
@@ -40,30 +36,10 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // One writer of the watermark at a time (instances and consumers alike).
-        var state = await connection.QuerySingleAsync<State>(new CommandDefinition(
-            $"SELECT snapshot_sequence, low_watermark, watermark_recorded_at FROM projection_state WHERE id = 1 {database.Dialect.ForUpdate}", transaction: transaction, cancellationToken: ct));
-        var fresh = changes.Where(c => c.Sequence > state.Low_Watermark).DistinctBy(c => c.Sequence).ToList();
-        await InsertAsync(connection, transaction, fresh, ct);
-        foreach (var batch in fresh.Chunk(RowsPerStatement))
-        {
-            var sql = new StringBuilder("INSERT INTO applied_sequences (sequence, recorded_at) VALUES ");
-            var parameters = new DynamicParameters();
-            for (var i = 0; i < batch.Length; i++)
-            {
-                sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @r{i})");
-                parameters.Add($"s{i}", batch[i].Sequence);
-                parameters.Add($"r{i}", batch[i].Recorded_At.ToUniversalTime());
-            }
-
-            sql.Append(" ON CONFLICT (sequence) DO NOTHING");
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
-        }
-
-        var watermark = await AdvanceAsync(connection, transaction, state.Low_Watermark, ct);
-        var pending = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM applied_sequences", transaction: transaction, cancellationToken: ct));
+        var (applied, watermark, pending) = await ledger.ApplyAsync(
+            connection, transaction, changes, c => c.Sequence, c => c.Recorded_At, fresh => InsertAsync(connection, transaction, fresh, ct), ct);
         await transaction.CommitAsync(ct);
-        return (fresh, watermark, pending);
+        return (applied, watermark, pending);
     }
 
     /// <summary>Empties the projection before a rebuild (the watermark back to 0, no snapshot).</summary>
@@ -71,12 +47,8 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"SELECT id FROM projection_state WHERE id = 1 {database.Dialect.ForUpdate}", transaction: transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM person_versions; DELETE FROM applied_sequences; " +
-            "UPDATE projection_state SET snapshot_sequence = NULL, low_watermark = 0, watermark_recorded_at = NULL, built_at = NULL WHERE id = 1",
-            transaction: transaction, cancellationToken: ct));
+        await ledger.ResetAsync(connection, transaction, ct);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM person_versions", transaction: transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
 
@@ -99,20 +71,7 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 
     /// <summary>Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events brought meanwhile.</summary>
-    public async Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var state = await connection.QuerySingleAsync<State>(new CommandDefinition(
-            $"SELECT snapshot_sequence, low_watermark FROM projection_state WHERE id = 1 {database.Dialect.ForUpdate}", transaction: transaction, cancellationToken: ct));
-        var start = Math.Max(sequence, state.Low_Watermark);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE projection_state SET snapshot_sequence = @sequence, low_watermark = @start, built_at = @now WHERE id = 1",
-            new { sequence, start, now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
-        var watermark = await AdvanceAsync(connection, transaction, start, ct);
-        await transaction.CommitAsync(ct);
-        return watermark;
-    }
+    public Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, ct);
 
     /// <summary>Every stored version, streamed (loading the index at start).</summary>
     public async IAsyncEnumerable<PersonFacts> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -126,11 +85,7 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
     }
 
     /// <summary>How many sequences above the watermark are applied (waiting for the gaps below them).</summary>
-    public async Task<long> PendingAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM applied_sequences", cancellationToken: ct));
-    }
+    public Task<long> PendingAsync(CancellationToken ct) => ledger.PendingAsync(ct);
 
     /// <summary>Counts of stored versions and persons (status and tests).</summary>
     public async Task<(long Versions, long Persons)> CountAsync(CancellationToken ct)
@@ -139,46 +94,6 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
         var versions = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM person_versions", cancellationToken: ct));
         var persons = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(DISTINCT person_id) FROM person_versions", cancellationToken: ct));
         return (versions, persons);
-    }
-
-    // Moves the watermark over every applied sequence that follows it without a gap, and forgets those.
-    private static async Task<long> AdvanceAsync(DbConnection connection, DbTransaction transaction, long watermark, CancellationToken ct)
-    {
-        var start = watermark;
-        DateTimeOffset? recordedAt = null;
-        while (true)
-        {
-            var next = (await connection.QueryAsync<AppliedRow>(new CommandDefinition(
-                "SELECT sequence, recorded_at FROM applied_sequences WHERE sequence > @watermark ORDER BY sequence LIMIT 1000",
-                new { watermark }, transaction, cancellationToken: ct))).ToList();
-            var moved = false;
-            foreach (var row in next)
-            {
-                if (row.Sequence != watermark + 1)
-                {
-                    break;
-                }
-
-                watermark = row.Sequence;
-                recordedAt = row.Recorded_At;
-                moved = true;
-            }
-
-            if (!moved || next.Count < 1000)
-            {
-                break;
-            }
-        }
-
-        if (watermark != start)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM applied_sequences WHERE sequence <= @watermark; " +
-                "UPDATE projection_state SET low_watermark = @watermark, watermark_recorded_at = @recordedAt WHERE id = 1",
-                new { watermark, recordedAt = recordedAt?.ToUniversalTime() }, transaction, cancellationToken: ct));
-        }
-
-        return watermark;
     }
 
     private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PersonFacts> versions, CancellationToken ct)
@@ -215,11 +130,5 @@ public sealed class FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceD
             sql.Append(" ON CONFLICT (person_id, version) DO NOTHING");
             await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
         }
-    }
-
-    private sealed class AppliedRow
-    {
-        public long Sequence { get; init; }
-        public DateTimeOffset Recorded_At { get; init; }
     }
 }

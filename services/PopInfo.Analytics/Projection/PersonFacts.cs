@@ -1,4 +1,5 @@
 using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Analytics.Projection;
 
@@ -11,6 +12,9 @@ public sealed record PersonFacts
     /// <summary>The record fields the projection takes from the register (the snapshot's <c>fields</c>).</summary>
     public static readonly IReadOnlyList<string> RecordFields =
         ["sex", "birthDate", "ethnicity", "maritalStatus", "education", "residenceRegionCode", "residenceType", "migrant", "status", "householdId"];
+
+    /// <summary>The projection's snapshot: <see cref="RecordFields"/> of every version, history included (tables as of any date).</summary>
+    public static readonly SnapshotMapping<PersonFacts> Snapshot = SnapshotMapping.Of<SnapshotRecord, PersonFacts>(RecordFields, history: true, From);
 
     public Guid Person_Id { get; init; }
     public int Version { get; init; }
@@ -53,6 +57,32 @@ public sealed record PersonFacts
         Sequence = sequence,
     };
 
+    /// <summary>A version line of the snapshot: no sequence (a snapshot's versions are below its own).</summary>
+    public static PersonFacts From(SnapshotLine<SnapshotRecord> line) => new()
+    {
+        Person_Id = line.PersonId,
+        Version = line.Version,
+        Change_Type = line.ChangeType ?? "",
+        Occurred_At = line.OccurredAt,
+        Recorded_At = line.RecordedAt,
+        Status = line.Record!.Status,
+        Residence_Region_Code = line.Record.ResidenceRegionCode,
+        Sex = line.Record.Sex,
+        Birth_Date = line.Record.BirthDate,
+        Residence_Type = line.Record.ResidenceType,
+        Education = line.Record.Education,
+        Marital_Status = line.Record.MaritalStatus,
+        Ethnicity = line.Record.Ethnicity,
+        Household_Id = line.Record.HouseholdId,
+        Origin_Region_Code = line.Record.Migrant?.OriginRegionCode,
+        Migrant_Reason = line.Record.Migrant?.Reason,
+    };
+
     public static PersonFacts From(PersonChanged change) =>
         From(change.Person, change.Version, change.ChangeType, change.OccurredAt, change.RecordedAt, change.Sequence);
+
+    /// <summary>A snapshot line's record: the fields of <see cref="RecordFields"/>, nothing else.</summary>
+    public sealed record SnapshotRecord(
+        string Sex, DateOnly BirthDate, string Ethnicity, string? MaritalStatus, string? Education, string? ResidenceRegionCode,
+        string ResidenceType, MigrantDetails? Migrant, string Status, Guid? HouseholdId);
 }

@@ -1,11 +1,7 @@
 namespace PopInfo.Analytics.Projection;
 
-/// <summary>The projection's gap-free low watermark as last committed, for answers to carry (read without the database).</summary>
-public sealed class ProjectionWatermark
-{
-    private long current;
-
-    public long Current => Interlocked.Read(ref current);
-
-    public void Set(long value) => Interlocked.Exchange(ref current, value);
-}
+/// <summary>
+/// The analytics projection's gap-free low watermark as last committed, for answers to carry (read without the database).
+/// A type of its own: the embedded host holds every service in one container.
+/// </summary>
+public sealed class ProjectionWatermark : PopInfo.ServiceDefaults.Projections.ProjectionWatermark;

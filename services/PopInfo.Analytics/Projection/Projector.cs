@@ -17,23 +17,3 @@ public sealed class Projector(FactStore store, PopulationIndex index, Projection
         watermark.Set(low);
     }
 }
-
-/// <summary>Completed once the index holds the store (the start's load or a rebuild): changes wait for it.</summary>
-public sealed class ProjectionReadiness
-{
-    private volatile TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public bool IsReady => ready.Task.IsCompleted;
-
-    public Task WaitAsync(CancellationToken ct) => ready.Task.WaitAsync(ct);
-
-    public void SetReady() => ready.TrySetResult();
-
-    public void SetNotReady()
-    {
-        if (ready.Task.IsCompleted)
-        {
-            ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-    }
-}

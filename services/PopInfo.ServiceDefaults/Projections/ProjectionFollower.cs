@@ -1,0 +1,210 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PopInfo.Contracts.Registry;
+
+namespace PopInfo.ServiceDefaults.Projections;
+
+/// <summary>The follower's settings: how often it compares its watermark with the registry, how long a gap may stand, the snapshot's batch size.</summary>
+public sealed record ProjectionFollowerOptions(TimeSpan FeedCheckInterval, TimeSpan GapWait, int SnapshotBatch);
+
+/// <summary>What a load of the projection from its store found: its rows and its watermark.</summary>
+public sealed record ProjectionLoad(long Rows, long Watermark);
+
+/// <summary>
+/// Keeps a service's projection of the register: at start, from its store — or, when the store was never built, a
+/// rebuild from the registry's snapshot — then it follows the registry: when the watermark stands below the registry's
+/// last sequence longer than <see cref="ProjectionFollowerOptions.GapWait"/> (a lost event, a restart, the time of a
+/// rebuild), it reads the missing entries from the change feed. Events reach the projection by the service's own
+/// consumer; the service derives its follower from this class and implements the few steps that touch its store.
+/// Its name ("Analytics") begins its log lines ("Analytics projection rebuilt …").
+/// </summary>
+public abstract class ProjectionFollower<TRow>(
+    string name,
+    RegistryFeedClient<TRow> registry,
+    ProjectionWatermark watermark,
+    ProjectionReadiness readiness,
+    ProjectionFollowerOptions options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger logger) : BackgroundService
+{
+    private const string RebuildWork = "rebuild from the registry's snapshot";
+
+    private long registryLast;
+    private int rebuildRequested;
+    private DateTimeOffset caughtUpAt;
+    private long lastSeenWatermark = -1;
+    private DateTimeOffset watermarkSince;
+
+    /// <summary>The registry's last sequence when last asked.</summary>
+    public long RegistryLastSequence => Interlocked.Read(ref registryLast);
+
+    /// <summary>Seconds since the projection last held everything the registry had written (0 while it does).</summary>
+    public double SecondsBehind => watermark.Current >= RegistryLastSequence ? 0 : Math.Max(0, (clock.GetUtcNow() - caughtUpAt).TotalSeconds);
+
+    /// <summary>The clock the follower keeps time by, for the service's steps.</summary>
+    protected TimeProvider Clock => clock;
+
+    /// <summary>Asks for a rebuild; the follower's loop does it at its next turn (within <see cref="ProjectionFollowerOptions.FeedCheckInterval"/>).</summary>
+    public void RequestRebuild() => Interlocked.Exchange(ref rebuildRequested, 1);
+
+    /// <summary>Before anything else at start (e.g. a secret the rows are read with).</summary>
+    protected virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>True when the store was built from a snapshot once (<c>projection_state.snapshot_sequence</c> is set).</summary>
+    protected abstract Task<bool> IsBuiltAsync(CancellationToken ct);
+
+    /// <summary>Loads what the service keeps in memory from its store (nothing, for a service that answers from the store).</summary>
+    protected abstract Task<ProjectionLoad> LoadAsync(CancellationToken ct);
+
+    /// <summary>Empties the store (and memory) before a rebuild: its rows and <see cref="ProjectionLedger.ResetAsync"/> in one transaction.</summary>
+    protected abstract Task ResetAsync(CancellationToken ct);
+
+    /// <summary>Stores a batch of the snapshot's rows (changes wait meanwhile: the projection is not ready).</summary>
+    protected abstract Task AddSnapshotBatchAsync(IReadOnlyList<TRow> rows, CancellationToken ct);
+
+    /// <summary>Marks the snapshot complete (<see cref="ProjectionLedger.FinishSnapshotAsync"/>); returns the watermark.</summary>
+    protected abstract Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct);
+
+    /// <summary>Applies entries of the change feed the way the service's consumer applies events (and moves the watermark).</summary>
+    protected abstract Task ApplyChangesAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct);
+
+    /// <summary>After each comparison with the registry, reachable or not (e.g. a view to keep warm).</summary>
+    protected virtual void AfterFeedCheck()
+    {
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await PrepareAsync(stoppingToken);
+        // In the embedded host the registry and the token issuer are this process: ask them once it listens.
+        await lifetime.WhenStartedAsync(stoppingToken);
+        if (!await IsBuiltAsync(stoppingToken))
+        {
+            await UntilDoneAsync(RebuildAsync, RebuildWork, stoppingToken);
+        }
+        else
+        {
+            await LoadAndSetReadyAsync(stoppingToken);
+        }
+
+        caughtUpAt = clock.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (Interlocked.Exchange(ref rebuildRequested, 0) == 1)
+            {
+                await UntilDoneAsync(RebuildAsync, RebuildWork, stoppingToken);
+            }
+
+            try
+            {
+                await CatchUpAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                ProjectionLog.RegistryUnreachable(logger, name, e.Message);
+            }
+
+            AfterFeedCheck();
+            await Task.Delay(options.FeedCheckInterval, clock, stoppingToken);
+        }
+    }
+
+    /// <summary>Empties the projection and builds it again from a snapshot, then follows the feed from there.</summary>
+    public async Task RebuildAsync(CancellationToken ct)
+    {
+        readiness.SetNotReady();
+        await ResetAsync(ct);
+        long sequence = 0;
+        long versions = 0;
+        await foreach (var part in registry.ReadSnapshotAsync(options.SnapshotBatch, ct))
+        {
+            sequence = part.Sequence;
+            if (part.Versions.Count > 0)
+            {
+                await AddSnapshotBatchAsync(part.Versions, ct);
+                versions += part.Versions.Count;
+            }
+        }
+
+        watermark.Set(await FinishSnapshotAsync(sequence, ct));
+        // Changes applied to the store while the snapshot streamed are in the store: load them too.
+        await LoadAsync(ct);
+        readiness.SetReady();
+        ProjectionLog.Rebuilt(logger, name, sequence, versions);
+        await CatchUpAsync(ct, immediately: true);
+    }
+
+    private async Task LoadAndSetReadyAsync(CancellationToken ct)
+    {
+        var loaded = await LoadAsync(ct);
+        watermark.Set(loaded.Watermark);
+        readiness.SetReady();
+        ProjectionLog.Loaded(logger, name, loaded.Rows, watermark.Current);
+    }
+
+    // Reads the feed after the watermark when the registry is ahead and the watermark has stood still for GapWait.
+    private async Task CatchUpAsync(CancellationToken ct, bool immediately = false)
+    {
+        var last = await registry.LastSequenceAsync(ct);
+        Interlocked.Exchange(ref registryLast, last);
+        var now = clock.GetUtcNow();
+        if (watermark.Current != lastSeenWatermark)
+        {
+            lastSeenWatermark = watermark.Current;
+            watermarkSince = now;
+        }
+
+        if (watermark.Current >= last)
+        {
+            caughtUpAt = now;
+            return;
+        }
+
+        if (!immediately && now - watermarkSince < options.GapWait)
+        {
+            return;
+        }
+
+        while (watermark.Current < last && !ct.IsCancellationRequested)
+        {
+            var before = watermark.Current;
+            var changes = await registry.ReadChangesAsync(before, 1000, ct);
+            if (changes.Count == 0)
+            {
+                break;
+            }
+
+            await ApplyChangesAsync(changes, ct);
+            if (watermark.Current == before)
+            {
+                break;
+            }
+        }
+
+        if (watermark.Current >= last)
+        {
+            caughtUpAt = clock.GetUtcNow();
+        }
+    }
+
+    // At start the registry may not answer yet (the embedded host starts it alongside): wait for it quietly, one line a try.
+    private async Task UntilDoneAsync(Func<CancellationToken, Task> work, string what, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await work(ct);
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or RegistryFeedClient<TRow>.TruncatedSnapshotException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                ProjectionLog.Retry(logger, name, what, e.Message, delay.TotalSeconds);
+                await Task.Delay(delay, clock, ct);
+                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+            }
+        }
+    }
+}
