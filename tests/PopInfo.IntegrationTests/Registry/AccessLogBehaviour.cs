@@ -26,7 +26,7 @@ public abstract class AccessLogBehaviour(RegistryFixture fixture)
 
         using (var exchange = ClientWith(TestIssuer.Shared.Token([PlatformScopes.RegistryRead], clientId: "popinfo-exchange", subject: "collector-7")))
         {
-            Assert.Equal(200, (await exchange.GetJsonAsync($"/api/v1/persons/{person.Id}/history")).Status);
+            Assert.Equal(200, (await exchange.GetJsonArrayAsync($"/api/v1/persons/{person.Id}/history")).Status);
         }
 
         using var sharing = Sharing();
