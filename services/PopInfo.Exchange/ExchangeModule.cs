@@ -4,6 +4,7 @@ using PopInfo.Exchange.Apis;
 using PopInfo.Exchange.Brokers;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
+using PopInfo.Exchange.PersonAccess;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
@@ -49,6 +50,8 @@ public static class ExchangeModule
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSecrets>());
         builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<PersonDeliveryStore>();
+        builder.Services.AddSingleton<PersonDeliveriesQuery>();
         builder.Services.AddScoped<DeliveryStatusReader>();
         builder.Services.AddSingleton<DeadLetters>();
 
@@ -77,6 +80,7 @@ public static class ExchangeModule
         Info.MapServiceInfo(app);
         app.MapDepartmentsApi();
         app.MapDeliveryApi();
+        app.MapPersonDeliveriesApi();
         app.MapInboundApi();
         return app;
     }

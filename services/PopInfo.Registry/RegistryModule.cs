@@ -1,5 +1,6 @@
 using MassTransit;
 using PopInfo.Domain.Regions;
+using PopInfo.Registry.AccessLog;
 using PopInfo.Registry.Apis;
 using PopInfo.Registry.Commands;
 using PopInfo.Registry.Data;
@@ -33,7 +34,7 @@ public static class RegistryModule
     {
         ValidationNames.UseCamelCase();
         // The audit of reads of persons may only be appended to and read (docs/database-roles.md).
-        builder.AddServiceDatabase(Name, typeof(RegistryModule).Assembly, auditTables: ["read_audit"]);
+        builder.AddServiceDatabase(Name, typeof(RegistryModule).Assembly, auditTables: ["read_audit", "read_audit_persons"]);
         builder.AddOpenApiDocument(Name, "PopInfo registry — the population master database");
         // Only the platform's services reach the register: reads with registry.read, commands with registry.write.
         builder.AddPlatformAuthentication(Name);
@@ -48,6 +49,8 @@ public static class RegistryModule
         builder.Services.AddSingleton<HouseholdCommands>();
         builder.Services.AddSingleton<PersonQueries>();
         builder.Services.AddSingleton<ReadAudit>();
+        builder.Services.AddSingleton<AccessLogStore>();
+        builder.Services.AddSingleton<AccessLogQuery>();
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<PopulationCounts>();
         builder.Services.AddHostedService<ChangeLogRelay>();
@@ -62,6 +65,7 @@ public static class RegistryModule
         app.MapChangesApi();
         app.MapSnapshotApi();
         app.MapHouseholdsApi();
+        app.MapAccessLogApi();
         return app;
     }
 }

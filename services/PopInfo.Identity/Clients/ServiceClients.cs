@@ -25,7 +25,8 @@ public sealed class ServiceClients(
         // identity.import: the desk's own accounts move into the provider (DeskAccountsMove in the collection).
         ["collection"] = [PlatformScopes.RegistryRead, PlatformScopes.ExchangeStatus, PlatformScopes.IdentityImport],
         ["exchange"] = [PlatformScopes.RegistryRead],
-        ["sharing"] = [PlatformScopes.RegistryRead],
+        // registry.audit, exchange.audit: the person's access report, asked on an auditor's behalf (named in each request).
+        ["sharing"] = [PlatformScopes.RegistryRead, PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit],
         ["analytics"] = [PlatformScopes.RegistryRead],
         ["monitoring"] = [],
     };

@@ -44,7 +44,8 @@ public static class ChangesApi
 
         var changes = await queries.ChangesAsync(after, limit, ct);
         // The feed carries whole persons: its reads are audited by the stretch of sequences (the persons are in the log).
-        await audit.WriteAsync(user, "changes.read", [], changes.Count == 0 ? $"after {after}: none" : $"sequences {changes[0].Sequence}-{changes[^1].Sequence}", ct);
+        await audit.WriteAsync(user, "changes.read", [], changes.Count == 0 ? $"after {after}: none" : $"sequences {changes[0].Sequence}-{changes[^1].Sequence}",
+            changes.Count == 0 ? null : (changes[0].Sequence, changes[^1].Sequence), ct);
         return TypedResults.Ok(new ChangePage(changes, changes.Count > 0 ? changes[^1].Sequence : after));
     }
 

@@ -8,15 +8,38 @@ namespace PopInfo.Registry.Data;
 /// <summary>Records every read of persons before the answer leaves: who read, how, and which persons (by id).</summary>
 public sealed class ReadAudit([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, TimeProvider clock)
 {
-    public async Task WriteAsync(ClaimsPrincipal user, string action, IEnumerable<Guid> personIds, string? detail, CancellationToken ct)
+    /// <summary>
+    /// Appends one read: the row, and one <c>read_audit_persons</c> row per person, in one transaction (a person's access
+    /// log finds the read by the latter). A feed read gives the stretch of sequences it returned instead of persons.
+    /// </summary>
+    public Task WriteAsync(ClaimsPrincipal user, string action, IEnumerable<Guid> personIds, string? detail, CancellationToken ct) =>
+        WriteAsync(user, action, personIds, detail, null, ct);
+
+    /// <inheritdoc cref="WriteAsync(ClaimsPrincipal, string, IEnumerable{Guid}, string?, CancellationToken)"/>
+    public async Task WriteAsync(ClaimsPrincipal user, string action, IEnumerable<Guid> personIds, string? detail, (long First, long Last)? sequences, CancellationToken ct)
     {
         var caller = TokenCaller.From(user);
-        var ids = string.Join(',', personIds);
+        var persons = personIds.Distinct().ToList();
         await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO read_audit (at, client, subject, action, person_ids, detail) VALUES (@at, @client, @subject, @action, @ids, @detail)",
-            new { at = clock.GetUtcNow(), client = caller.Source, subject = caller.Subject, action, ids = ids.Length == 0 ? null : ids, detail },
-            cancellationToken: ct));
+        await using var transaction = persons.Count == 0 ? null : await connection.BeginTransactionAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO read_audit (at, client, subject, action, person_ids, detail, first_sequence, last_sequence)
+            VALUES (@at, @client, @subject, @action, @ids, @detail, @first, @last) RETURNING id
+            """,
+            new
+            {
+                at = clock.GetUtcNow(), client = caller.Source, subject = caller.Subject, action,
+                ids = persons.Count == 0 ? null : string.Join(',', persons), detail, first = sequences?.First, last = sequences?.Last,
+            },
+            transaction, cancellationToken: ct));
+        if (transaction is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO read_audit_persons (person_id, audit_id) VALUES (@personId, @id)",
+                persons.Select(personId => new { personId, id }), transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+        }
     }
 
     public sealed class Row

@@ -53,6 +53,8 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string Json(string parameterName) => $"CAST(@{parameterName} AS jsonb)";
 
+    public override string JsonInteger(string column, string property) => $"CAST(CAST({column} AS jsonb) ->> '{property}' AS bigint)";
+
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>
         $"CAST(date_part('year', age(CAST(@{dateParameter} AS date), {birthDateColumn})) AS integer)";
 

@@ -37,6 +37,9 @@ public abstract class SqlDialect
     /// <summary>SQL for a JSON-valued parameter (PostgreSQL needs a cast to jsonb).</summary>
     public abstract string Json(string parameterName);
 
+    /// <summary>The whole number at a top-level property of a JSON text column, as SQL (NULL when the property is absent).</summary>
+    public abstract string JsonInteger(string column, string property);
+
     /// <summary>Suffix that locks the selected rows until commit, where the product has row locks.</summary>
     public abstract string ForUpdate { get; }
 

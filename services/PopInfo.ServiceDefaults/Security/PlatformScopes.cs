@@ -12,6 +12,12 @@ public static class PlatformScopes
     /// <summary>Send change commands to the register (platform services only).</summary>
     public const string RegistryWrite = "registry.write";
 
+    /// <summary>
+    /// Read who read one person in the register (its read audit) and that person's change-log sequences, for the person's
+    /// access report: auditors, and the sharing service's client on an auditor's behalf. Opens no person's data.
+    /// </summary>
+    public const string RegistryAudit = "registry.audit";
+
     /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
     public const string IdentityAdmin = "identity.admin";
 
@@ -26,6 +32,12 @@ public static class PlatformScopes
 
     /// <summary>Read which departments have a change (the desk's question to the exchange).</summary>
     public const string ExchangeStatus = "exchange.status";
+
+    /// <summary>
+    /// Read which departments received one person's changes (queue, webhook, feed), for the person's access report:
+    /// auditors, and the sharing service's client on an auditor's behalf. Opens no event's content.
+    /// </summary>
+    public const string ExchangeAudit = "exchange.audit";
 
     /// <summary>A department at the exchange: its feed, its pushes, its own delivery status (department clients <c>dept-{code}</c>).</summary>
     public const string ExchangeDepartment = "exchange.department";
@@ -48,11 +60,13 @@ public static class PlatformScopes
     {
         [RegistryRead] = Audience("registry"),
         [RegistryWrite] = Audience("registry"),
+        [RegistryAudit] = Audience("registry"),
         [IdentityAdmin] = Audience("identity"),
         [IdentityImport] = Audience("identity"),
         [ExchangeAdmin] = Audience("exchange"),
         [ExchangeStatus] = Audience("exchange"),
         [ExchangeDepartment] = Audience("exchange"),
+        [ExchangeAudit] = Audience("exchange"),
         [AnalyticsRead] = Audience("analytics"),
         [AnalyticsAdmin] = Audience("analytics"),
     };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PopInfo.ServiceDefaults.Security;
 using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Exchange;
@@ -45,5 +46,18 @@ public sealed class EmbeddedExchangeTests
         Assert.Null(delivery["amqp"]);
         Assert.Equal(1, (long)delivery["webhook"]!["delivered"]!);
         Assert.Equal(0, (long)delivery["backlog"]!);
+
+        // An auditor's question on SQLite: the one department, its webhook delivered it, its one feed read returned it.
+        using var auditor = platform.ClientOf(5103);
+        auditor.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            TestIssuer.Shared.Token([PlatformScopes.ExchangeAudit], clientId: "popinfo-sharing"));
+        var (asked, answer) = await auditor.PostAsync("/api/v1/persons/deliveries", new { personId = (string)person["personId"]!, onBehalfOf = "audit-li" });
+        Assert.Equal(200, asked);
+        var only = Assert.Single(answer["deliveries"]!.AsArray())!;
+        Assert.Equal(("health", 1L, (long)person["sequence"]!, "Maternal and child health records.", "delivered", 1),
+            ((string)only["department"]!, (long)only["sequence"]!, (long)only["registrySequence"]!, (string)only["purpose"]!,
+             (string)only["webhook"]!["state"]!, (int)only["webhook"]!["attempts"]!));
+        Assert.Null(only["queue"]);
+        Assert.Equal("department:health", (string)Assert.Single(only["feedReads"]!.AsArray())!["actor"]!);
     }
 }

@@ -73,6 +73,23 @@ public sealed class TokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_the_sharing_service_gets_the_audit_scopes_of_the_registry_and_the_exchange()
+    {
+        // The access report's sources (docs/adr/0003 decision 6): the sharing service asks them for an auditor.
+        var (status, body) = await RequestTokenAsync("popinfo-sharing", TestIssuer.ServiceSecret, "registry.audit exchange.audit");
+        Assert.Equal(200, status);
+        var token = new JwtSecurityTokenHandler().ReadJwtToken((string)body["access_token"]!);
+        Assert.Equal("registry.audit exchange.audit", token.Claims.Single(c => c.Type == "scope").Value);
+        Assert.Equal(["popinfo-exchange", "popinfo-registry"], token.Audiences.Order(StringComparer.Ordinal));
+
+        foreach (var service in new[] { "popinfo-collection", "popinfo-exchange", "popinfo-analytics" })
+        {
+            Assert.Equal(400, (await RequestTokenAsync(service, TestIssuer.ServiceSecret, "registry.audit")).Status);
+            Assert.Equal(400, (await RequestTokenAsync(service, TestIssuer.ServiceSecret, "exchange.audit")).Status);
+        }
+    }
+
+    [Fact]
     public async Task The_registry_trusts_the_provider_by_configuration_and_checks_scopes()
     {
         await using var registry = identity.RegistryTrustingThis();

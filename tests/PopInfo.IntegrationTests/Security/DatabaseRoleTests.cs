@@ -132,6 +132,7 @@ public sealed class DatabaseRoleTests(DatabaseRolesFixture fixture) : IClassFixt
     [InlineData("registry", "DELETE FROM schema_migrations")]
     [InlineData("registry", "UPDATE read_audit SET client = 'someone else'")]
     [InlineData("registry", "DELETE FROM read_audit")]
+    [InlineData("registry", "DELETE FROM read_audit_persons")]
     [InlineData("identity", "UPDATE audit_log SET actor = 'someone else'")]
     [InlineData("identity", "DELETE FROM audit_log")]
     [InlineData("collection", "TRUNCATE accounts")]

@@ -1,0 +1,97 @@
+using System.Security.Claims;
+using PopInfo.Domain.Access;
+using PopInfo.Domain.Identity;
+using PopInfo.Registry.Data;
+using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Registry.AccessLog;
+
+/// <summary>
+/// A person's access log for an auditor (issue 11's access report, docs/adr/0003 decision 6). The question is itself a
+/// read of the person, so it is audited like one (<c>access-log.read</c>) before the answer leaves; it is recorded
+/// after the log is read, so it shows in the next question's answer, not its own.
+/// </summary>
+public sealed class AccessLogQuery(AccessLogStore store, ReadAudit audit)
+{
+    public const int MaxLimit = 1000;
+    public const int DefaultLimit = 100;
+
+    public async Task<AccessLogOutcome> ReadAsync(AccessLogRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var caller = TokenCaller.From(user);
+        var (auditor, onBehalfRule) = AuditorOnBehalf.Check(caller.Role, caller.Subject, request.OnBehalfOf);
+        var violations = Check(request, onBehalfRule, out var idNumber);
+        if (violations.Count > 0)
+        {
+            return new(null, Problem.Validation(violations));
+        }
+
+        var personId = await store.PersonIdAsync(request.PersonId, idNumber, ct);
+        var after = request.After ?? 0;
+        if (personId is not { } id)
+        {
+            await audit.WriteAsync(user, "access-log.read", [], $"for {auditor}; not found", ct);
+            return new(null, Problem.NotFound("No such person is in the register."));
+        }
+
+        var reads = await store.ReadsAsync(id, after, request.From, request.To, request.Limit ?? DefaultLimit, ct);
+        var changes = await store.ChangesAsync(id, ct);
+        await audit.WriteAsync(user, "access-log.read", [id], $"for {auditor}; {reads.Count} reads after {after}", ct);
+        return new(new PersonAccessLog(
+            id,
+            [.. reads.Select(r => new RegistryRead(r.Id, r.At, r.Client, r.Subject.Length > 0 && r.Subject != r.Client ? r.Subject : null, r.Action, r.Via, r.Detail))],
+            reads.Count > 0 ? reads[^1].Id : after,
+            [.. changes.Select(c => new PersonChange(c.Sequence, c.ChangeType, c.RecordedAt))]), null);
+    }
+
+    /// <summary>The rules of the question; <paramref name="idNumber"/> is the number normalised (a lower-case x made upper-case).</summary>
+    private static List<RuleViolation> Check(AccessLogRequest request, string? onBehalfRule, out string? idNumber)
+    {
+        var violations = new List<RuleViolation>();
+        idNumber = null;
+        if (onBehalfRule is not null)
+        {
+            violations.Add(new("onBehalfOf", onBehalfRule, AuditorOnBehalf.MessageOf(onBehalfRule)));
+        }
+
+        if (request.PersonId is null && request.IdNumber is null)
+        {
+            violations.Add(new("personId", "required", "Give the person: personId or idNumber."));
+        }
+        else if (request.PersonId is not null && request.IdNumber is not null)
+        {
+            violations.Add(new("idNumber", "person.one-of", "Give personId or idNumber, not both."));
+        }
+        else if (request.IdNumber is not null)
+        {
+            var parsed = IdentityNumber.Parse(request.IdNumber);
+            if (parsed.IsValid)
+            {
+                idNumber = parsed.Normalized;
+            }
+            else
+            {
+                // The domain's message names what is wrong without repeating the number.
+                violations.Add(new("idNumber", parsed.FailedRule, parsed.Message));
+            }
+        }
+
+        if (request.After is < 0)
+        {
+            violations.Add(new("after", "range", "after is a read id, 0 or more."));
+        }
+
+        if (request.Limit is < 1 or > MaxLimit)
+        {
+            violations.Add(new("limit", "range", $"limit is 1 to {MaxLimit}."));
+        }
+
+        if (request.From is { } from && request.To is { } to && to <= from)
+        {
+            violations.Add(new("to", "time.range", "to is later than from."));
+        }
+
+        return violations;
+    }
+}
