@@ -49,9 +49,10 @@ public static class Verification
     /// is forgiven (no case folding of Chinese, no pinyin, no traditional/simplified mapping).
     /// </summary>
     public static bool SameName(string registered, string claimed) =>
-        string.Equals(Normal(registered), Normal(claimed), StringComparison.Ordinal);
+        string.Equals(NameKey(registered), NameKey(claimed), StringComparison.Ordinal);
 
-    private static string Normal(string name)
+    /// <summary>A name as <see cref="SameName"/> compares it: what a look-up by name searches for.</summary>
+    public static string NameKey(string name)
     {
         var normal = name.Normalize(NormalizationForm.FormKC).Trim();
         var result = new StringBuilder(normal.Length);

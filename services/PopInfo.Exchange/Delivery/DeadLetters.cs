@@ -43,10 +43,10 @@ public sealed class DeadLetters(DeliveryStore deliveries, RelaySignal<WebhookDel
         {
             // The chosen dead letters, and whatever of the same persons is held behind them.
             var persons = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                $"SELECT DISTINCT person_id FROM deliveries WHERE department_code = @code AND webhook_state = 'dead' AND {deliveries.Database.Dialect.In("sequence", "@sequences")}",
+                $"SELECT DISTINCT person_id FROM deliveries WHERE department_code = @code AND webhook_state = 'dead' AND {deliveries.Database.Dialect.In("sequence", "sequences")}",
                 new { code, sequences = sequences.ToArray() }, transaction, cancellationToken: ct))).ToArray();
             count = persons.Length == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE deliveries SET webhook_state = 'pending', webhook_attempts = 0 WHERE department_code = @code AND webhook_state IN ('dead', 'held') AND {deliveries.Database.Dialect.In("person_id", "@persons")}",
+                $"UPDATE deliveries SET webhook_state = 'pending', webhook_attempts = 0 WHERE department_code = @code AND webhook_state IN ('dead', 'held') AND {deliveries.Database.Dialect.In("person_id", "persons")}",
                 new { code, persons }, transaction, cancellationToken: ct));
         }
 
