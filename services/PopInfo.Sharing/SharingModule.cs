@@ -1,8 +1,19 @@
+using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Security;
+using PopInfo.ServiceDefaults.Security.RateLimits;
+using PopInfo.Sharing.Audit;
+using PopInfo.Sharing.Grants;
 
 namespace PopInfo.Sharing;
 
-/// <summary>information sharing service. Its capability is built by a later issue; until then it runs, answers health checks and describes itself.</summary>
+/// <summary>
+/// The information sharing service (信息共享服务): departments verify and look up people within their grants, and every
+/// person verified or returned is audited before the answer leaves (docs/sharing.md, ADR 0003). Built so far: its
+/// database, the grants with their audited administration, the daily quota and the access audit by group commit; the
+/// operations and the read model of persons come next.
+/// </summary>
 public static class SharingModule
 {
     public const string Name = "sharing";
@@ -10,11 +21,38 @@ public static class SharingModule
 
     public static readonly ServiceInfo Info = new(Name, "information sharing service", "Authorised departments look up and verify people; every read is audited.", Port);
 
+    /// <summary>Look-ups per department client and person (setting <c>PopInfo:RateLimits:SharingLookUp</c>); the counters' table is in V1.</summary>
+    public static readonly RateLimitPolicy LookUps = RateLimitPolicy.LookUp(Name, 600, TimeSpan.FromMinutes(1));
+
     public static IHostApplicationBuilder AddSharing(this IHostApplicationBuilder builder)
     {
+        // Insert-only for the runtime role: the grants' change trail and the access audit.
+        builder.AddServiceDatabase(Name, typeof(SharingModule).Assembly, auditTables: [GrantChanges.Table.Name, AccessAuditTable.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo sharing — information sharing service");
+        builder.AddPlatformAuthentication(Name);
+        builder.AddRateLimits(Name, LookUps);
+        builder.Services.AddOptions<SharingOptions>().Bind(builder.Configuration.GetSection(SharingOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.AuditBatchWait >= TimeSpan.Zero && o.AuditBatchWait <= TimeSpan.FromMilliseconds(100), "PopInfo:Sharing:AuditBatchWait is 0 to 100 ms.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(RegionCatalogue.Wuxi);
+        builder.Services.AddSingleton<GrantStore>();
+        builder.Services.AddSingleton<GrantService>();
+        builder.Services.AddSingleton<QuotaStore>();
+        builder.Services.AddSingleton<DailyQuota>();
+        builder.Services.AddSingleton<AccessAuditTable>();
+        builder.Services.AddSingleton<AccessAudit>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessAudit>());
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapSharing(this IEndpointRouteBuilder app) => Info.MapServiceInfo(app);
+    public static IEndpointRouteBuilder MapSharing(this IEndpointRouteBuilder app)
+    {
+        Info.MapServiceInfo(app);
+        app.MapGrantsApi();
+        return app;
+    }
 }
+
+/// <summary>Names the sharing service's assembly for test hosts.</summary>
+public sealed class SharingEntryPoint;

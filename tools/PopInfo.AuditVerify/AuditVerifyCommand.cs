@@ -4,6 +4,9 @@ using PopInfo.Exchange;
 using PopInfo.Exchange.Departments;
 using PopInfo.Identity;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.Sharing;
+using PopInfo.Sharing.Audit;
+using PopInfo.Sharing.Grants;
 
 namespace PopInfo.AuditVerify;
 
@@ -20,12 +23,13 @@ public static class AuditVerifyCommand
         [CollectionModule.Name] = [AuditLog.Table],
         [ExchangeModule.Name] = [ExchangeAudit.Table],
         [IdentityModule.Name] = [Identity.Audit.AuditLog.Table],
+        [SharingModule.Name] = [GrantChanges.Table, AccessAuditTable.Table],
     };
 
     private const string Usage = """
         usage: popinfo-audit verify --provider PostgreSql --connection-string "Host=…;Username=…;Password=…;Database=…" [--service NAME]...
                popinfo-audit verify --provider Sqlite --data-dir ./data [--service NAME]...
-        Services: collection, exchange, identity (default: all). Exit code 0: every chain intact; 1: one is broken; 2: bad command line.
+        Services: collection, exchange, identity, sharing (default: all). Exit code 0: every chain intact; 1: one is broken; 2: bad command line.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)

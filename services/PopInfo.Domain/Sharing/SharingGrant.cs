@@ -118,4 +118,7 @@ public static class GrantRules
     public const string RegionNotGranted = "grant.region";
     public const string CaseReference = "request.case-reference";
     public const string EndUser = "request.end-user";
+
+    /// <summary>The department's items for the day (China Standard Time) are used up: refused until the next midnight there.</summary>
+    public const string DailyQuota = "quota.daily";
 }

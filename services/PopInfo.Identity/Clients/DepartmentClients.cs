@@ -15,8 +15,11 @@ namespace PopInfo.Identity.Clients;
 /// </summary>
 public sealed class DepartmentClients(PlatformApplicationManager applications, ClientStore clients, AuditLog audit, TimeProvider clock)
 {
-    /// <summary>The scopes a department may be granted (the sharing service's come with its issue).</summary>
-    public static readonly string[] Grantable = [PlatformScopes.ExchangeDepartment];
+    /// <summary>The scopes a department may be granted: the exchange's and the sharing service's.</summary>
+    public static readonly string[] Grantable = [PlatformScopes.ExchangeDepartment, PlatformScopes.SharingRead];
+
+    /// <summary>What a new department's client gets when its request names no scopes (sharing is granted on purpose, not by default).</summary>
+    public static readonly string[] DefaultScopes = [PlatformScopes.ExchangeDepartment];
 
     public sealed record NewDepartmentClient(string? DepartmentCode, string? DisplayName, IReadOnlyList<string>? Scopes);
 
@@ -40,7 +43,7 @@ public sealed class DepartmentClients(PlatformApplicationManager applications, C
             violations.Add(poisoned);
         }
 
-        var scopes = r.Scopes ?? Grantable;
+        var scopes = r.Scopes ?? DefaultScopes;
         for (var i = 0; i < scopes.Count; i++)
         {
             if (!Grantable.Contains(scopes[i]))

@@ -14,7 +14,7 @@ public static class PeopleClaims
     /// <summary>The platform scopes each role may be given (besides openid, profile, offline_access).</summary>
     public static IReadOnlyDictionary<string, string[]> ScopesOf { get; } = new Dictionary<string, string[]>
     {
-        [PlatformRoles.Admin] = [PlatformScopes.IdentityAdmin, PlatformScopes.ExchangeAdmin, PlatformScopes.AnalyticsAdmin],
+        [PlatformRoles.Admin] = [PlatformScopes.IdentityAdmin, PlatformScopes.ExchangeAdmin, PlatformScopes.AnalyticsAdmin, PlatformScopes.SharingAdmin],
         [PlatformRoles.Collector] = [],
         [PlatformRoles.Supervisor] = [],
         [PlatformRoles.Planner] = [PlatformScopes.AnalyticsRead],

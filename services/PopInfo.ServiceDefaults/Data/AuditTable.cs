@@ -98,6 +98,87 @@ public sealed class AuditTable
     }
 
     /// <summary>
+    /// Appends many rows in the caller's transaction (values by column name, every column given; in chain order), with
+    /// the same hashes as appending them one by one: the chain's lock taken once, the head read once, each row's hash
+    /// computed from the one before it, the rows inserted by multi-row <c>INSERT</c>s of <see cref="RowsPerInsert"/> and
+    /// the head moved once to the last. What makes a group commit possible: one lock and three round trips per
+    /// statement's worth of rows, not per row. Returns the rows' ids in order.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AppendManyAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        await dialect.LockAsync(connection, transaction, "audit-chain:" + Name, shared: false, ct);
+        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(
+            $"SELECT last_id AS LastId, last_hash AS LastHash FROM {HeadTable} WHERE table_name = @Name",
+            new { Name }, transaction, cancellationToken: ct));
+
+        var ids = new List<long>(rows.Count);
+        var previous = head.LastHash;
+        for (var first = 0; first < rows.Count; first += RowsPerInsert)
+        {
+            var count = Math.Min(RowsPerInsert, rows.Count - first);
+            var parameters = new DynamicParameters();
+            var canonical = new string?[Columns.Count];
+            for (var r = 0; r < count; r++)
+            {
+                for (var i = 0; i < Columns.Count; i++)
+                {
+                    var value = Stored(Columns[i].Kind, ValueOf(rows[first + r], Columns[i].Name));
+                    parameters.Add($"p{r}_{i}", value);
+                    canonical[i] = Canonical(Columns[i].Kind, value);
+                }
+
+                var hash = Hash(previous, canonical);
+                parameters.Add($"h{r}_0", previous);
+                parameters.Add($"h{r}_1", hash);
+                previous = hash;
+            }
+
+            var inserted = (await connection.QueryAsync<long>(new CommandDefinition(MultiRowInsertSql(count), parameters, transaction, cancellationToken: ct))).ToList();
+            // The chain's order is the ids' order: both products number a VALUES list's rows in its order (and return them so);
+            // a product that did not would break the chain, so it is checked rather than assumed.
+            if (inserted.Count != count || inserted.Zip(inserted.Skip(1)).Any(p => p.Second <= p.First) || (ids.Count > 0 && inserted[0] <= ids[^1]))
+            {
+                throw new InvalidOperationException($"The rows appended to {Name} were not numbered in the order given.");
+            }
+
+            ids.AddRange(inserted);
+        }
+
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {HeadTable} SET last_id = @rowId, last_hash = @hash WHERE table_name = @Name AND last_hash = @prevHash",
+            new { rowId = ids[^1], hash = previous, Name, prevHash = head.LastHash }, transaction, cancellationToken: ct));
+        if (moved != 1)
+        {
+            throw new InvalidOperationException($"The head of the audit chain of {Name} moved while it was locked.");
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Rows per multi-row insert: as many as keep a statement under 8,000 parameters (PostgreSQL takes 65,535, SQLite's
+    /// bundled build 32,766), so a batch of 1,000 rows of a dozen columns is two statements.
+    /// </summary>
+    public int RowsPerInsert => Math.Max(1, 8000 / (Columns.Count + 2));
+
+    private string MultiRowInsertSql(int count) =>
+        $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash) VALUES " +
+        string.Join(", ", Enumerable.Range(0, count).Select(r =>
+            $"({string.Join(", ", Columns.Select((_, i) => $"@p{r}_{i}"))}, @h{r}_0, @h{r}_1)")) +
+        " RETURNING id";
+
+    private object? ValueOf(IReadOnlyDictionary<string, object?> values, string column) =>
+        values.TryGetValue(column, out var given)
+            ? given
+            : throw new ArgumentException($"The audit row of {Name} has no value for {column}.", nameof(values));
+
+    /// <summary>
     /// Reads the whole chain in order and reports the first row that breaks it (edited, removed, inserted
     /// around the chain) or a head that the last row does not reach (the last rows removed). Rows written
     /// before the chain existed (no hash, at the start) are counted, not checked.

@@ -48,6 +48,15 @@ public static class PlatformScopes
     /// <summary>Rebuild and reconcile the analytics projection (administrators).</summary>
     public const string AnalyticsAdmin = "analytics.admin";
 
+    /// <summary>
+    /// A department at the sharing service: verify and look up people within its grant, read its own grant and quota use
+    /// (department clients <c>dept-{code}</c>; the grant is kept per client id).
+    /// </summary>
+    public const string SharingRead = "sharing.read";
+
+    /// <summary>Administer the sharing service's grants and read their change trail (administrators).</summary>
+    public const string SharingAdmin = "sharing.admin";
+
     /// <summary>A department's client id: <c>dept-{code}</c>, the same department at every service.</summary>
     public static string DepartmentClientId(string code) => "dept-" + code;
 
@@ -69,6 +78,8 @@ public static class PlatformScopes
         [ExchangeAudit] = Audience("exchange"),
         [AnalyticsRead] = Audience("analytics"),
         [AnalyticsAdmin] = Audience("analytics"),
+        [SharingRead] = Audience("sharing"),
+        [SharingAdmin] = Audience("sharing"),
     };
 
     /// <summary>The audience value of a service's tokens.</summary>

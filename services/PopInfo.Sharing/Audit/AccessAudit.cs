@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Sharing.Audit;
+
+/// <summary>
+/// The access audit by group commit (ADR 0003): requests hand their rows to one writer through a channel and await them;
+/// the writer takes what has queued — up to <see cref="SharingOptions.AuditBatchRows"/> rows, waiting up to
+/// <see cref="SharingOptions.AuditBatchWait"/> for more once it has some — writes them in one transaction (the chain's lock
+/// taken once, <see cref="PopInfo.ServiceDefaults.Data.AuditTable.AppendManyAsync"/>) and completes every waiter at commit.
+/// A failed commit fails every waiter of that batch with <see cref="AccessAuditUnavailableException"/> and stores none of
+/// its rows. A request cancelled before its batch is formed is left out (it will answer nothing, so nothing was read);
+/// one cancelled later only stops waiting — its rows are written with the others'.
+/// Logs and spans carry counts only: never a person, a name or a number.
+/// </summary>
+public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions> options, ILogger<AccessAudit> logger) : IHostedService, IAsyncDisposable
+{
+    private static readonly ActivitySource Source = new("PopInfo.Sharing.AccessAudit");
+
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? writer;
+
+    /// <summary>A test seam: runs inside each batch's transaction before its rows go in (to make a batch fail, or hold it).</summary>
+    internal Func<IReadOnlyList<AccessAuditEntry>, CancellationToken, Task>? BeforeWrite { get; set; }
+
+    /// <summary>Requests waiting for the writer to take them (tests wait on it).</summary>
+    internal int Queued => queue.Reader.Count;
+
+    /// <summary>
+    /// Stores the rows durably (committed) before it returns; throws <see cref="AccessAuditUnavailableException"/> when
+    /// they could not be stored, and <see cref="OperationCanceledException"/> when the caller stopped waiting.
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<AccessAuditEntry> entries, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var pending = new Pending(entries, ct);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new AccessAuditUnavailableException("The access audit has stopped: nothing more is stored.");
+        }
+
+        await pending.Completion.Task.WaitAsync(ct);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        writer = Task.Run(WriteBatchesAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes no more rows, and writes what has queued before it returns (or the host gives up waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryComplete();
+        if (writer is not null)
+        {
+            await writer.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        if (writer is not null)
+        {
+            await writer;
+        }
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        var reader = queue.Reader;
+        var batch = new List<Pending>();
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var rows = await TakeBatchAsync(reader, batch);
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+
+            using var activity = Source.StartActivity("access-audit.commit");
+            activity?.SetTag("popinfo.audit.rows", rows.Count);
+            activity?.SetTag("popinfo.audit.requests", batch.Count);
+            try
+            {
+                await table.AppendCommittedAsync(rows, BeforeWrite, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // The rows of this batch are not stored (the transaction rolled back): none of its requests may answer.
+                // Only the kind of error and its code: a database's message may quote a row's values.
+                var error = DatabaseErrors.Describe(e);
+                logger.LogError("The access audit could not store a batch of {Rows} rows of {Requests} requests: {Error} {Code}",
+                    rows.Count, batch.Count, e.GetType().Name, error?.Code);
+                activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+                var failure = new AccessAuditUnavailableException("The access audit could not be stored.", e);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(failure);
+                }
+
+                continue;
+            }
+
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// What has queued, up to the batch's rows (a request's rows are never split; one request larger than a batch goes alone),
+    /// waiting up to the batch wait for more while there is room. Requests cancelled meanwhile are left out.
+    /// </summary>
+    private async Task<List<AccessAuditEntry>> TakeBatchAsync(ChannelReader<Pending> reader, List<Pending> batch)
+    {
+        var settings = options.Value;
+        var rows = new List<AccessAuditEntry>();
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.AuditBatchWait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            while (reader.TryPeek(out var next) && (rows.Count == 0 || rows.Count + next.Entries.Count <= settings.AuditBatchRows))
+            {
+                reader.TryRead(out _);
+                if (next.Cancelled.IsCancellationRequested)
+                {
+                    next.Completion.TrySetCanceled(next.Cancelled);
+                    continue;
+                }
+
+                batch.Add(next);
+                rows.AddRange(next.Entries);
+            }
+
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (rows.Count == 0 || rows.Count >= settings.AuditBatchRows || reader.TryPeek(out _) || left <= TimeSpan.Zero)
+            {
+                // Empty (all cancelled), full, the next request would not fit, or the wait is over.
+                return rows;
+            }
+
+            using var wait = new CancellationTokenSource(left);
+            try
+            {
+                if (!await reader.WaitToReadAsync(wait.Token))
+                {
+                    return rows;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return rows;
+            }
+        }
+    }
+
+    private sealed record Pending(IReadOnlyList<AccessAuditEntry> Entries, CancellationToken Cancelled)
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,94 @@
+using Dapper;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Sharing.Audit;
+
+/// <summary>
+/// The access audit, <c>access_audit</c>: a hash chain (docs/database-roles.md) the runtime role may only add to and read.
+/// The store of its SQL: the batch append (through <see cref="AuditTable.AppendManyAsync"/>) and the reads.
+/// </summary>
+public sealed class AccessAuditTable([FromKeyedServices(SharingModule.Name)] ServiceDatabase database)
+{
+    public static readonly AuditTable Table = new("access_audit",
+        new("at", AuditValue.Time), new("request_id", AuditValue.Uuid), new("client_id"), new("end_user"), new("operation"), new("purpose"),
+        new("case_reference"), new("person_id", AuditValue.Uuid), new("fields"), new("outcome"), new("as_of_sequence"));
+
+    public ServiceDatabase Database => database;
+
+    /// <summary>
+    /// Appends the rows, in order, in one transaction of its own; committed when this returns. <paramref name="beforeWrite"/>
+    /// (tests only) runs in the transaction before the rows go in.
+    /// </summary>
+    public async Task AppendCommittedAsync(IReadOnlyList<AccessAuditEntry> entries, Func<IReadOnlyList<AccessAuditEntry>, CancellationToken, Task>? beforeWrite,
+        CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (beforeWrite is not null)
+        {
+            await beforeWrite(entries, ct);
+        }
+
+        await Table.AppendManyAsync(connection, transaction, database.Dialect, [.. entries.Select(Values)], ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Every row of a request, in order (for the tests and the person's access report).</summary>
+    public async Task<IReadOnlyList<AccessAuditRow>> OfRequestAsync(Guid requestId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<AccessAuditRow>(new CommandDefinition(
+            $"SELECT {RowColumns} FROM access_audit WHERE request_id = @requestId ORDER BY id", new { requestId }, cancellationToken: ct))];
+    }
+
+    /// <summary>Every row naming a person, oldest first (the person's access report).</summary>
+    public async Task<IReadOnlyList<AccessAuditRow>> OfPersonAsync(Guid personId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<AccessAuditRow>(new CommandDefinition(
+            $"SELECT {RowColumns} FROM access_audit WHERE person_id = @personId ORDER BY id", new { personId }, cancellationToken: ct))];
+    }
+
+    /// <summary>Verifies the chain (what <c>popinfo-audit verify</c> does).</summary>
+    public async Task<AuditChainReport> VerifyAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await Table.VerifyAsync(connection, ct);
+    }
+
+    private const string RowColumns =
+        "id AS Id, at AS At, request_id AS RequestId, client_id AS ClientId, end_user AS EndUser, operation AS Operation, purpose AS Purpose, " +
+        "case_reference AS CaseReference, person_id AS PersonId, fields AS Fields, outcome AS Outcome, as_of_sequence AS AsOfSequence";
+
+    public static IReadOnlyDictionary<string, object?> Values(AccessAuditEntry e) => new Dictionary<string, object?>
+    {
+        ["at"] = e.At,
+        ["request_id"] = e.RequestId,
+        ["client_id"] = e.ClientId,
+        ["end_user"] = e.EndUser,
+        ["operation"] = e.Operation,
+        ["purpose"] = e.Purpose,
+        ["case_reference"] = e.CaseReference,
+        ["person_id"] = e.PersonId,
+        ["fields"] = e.Fields.Count == 0 ? null : string.Join(',', e.Fields),
+        ["outcome"] = e.Outcome,
+        ["as_of_sequence"] = e.AsOfSequence,
+    };
+}
+
+/// <summary>An access audit row as stored.</summary>
+public sealed class AccessAuditRow
+{
+    public long Id { get; init; }
+    public DateTimeOffset At { get; init; }
+    public Guid RequestId { get; init; }
+    public string ClientId { get; init; } = "";
+    public string? EndUser { get; init; }
+    public string Operation { get; init; } = "";
+    public string Purpose { get; init; } = "";
+    public string CaseReference { get; init; } = "";
+    public Guid? PersonId { get; init; }
+    public string? Fields { get; init; }
+    public string Outcome { get; init; } = "";
+    public long? AsOfSequence { get; init; }
+}

@@ -1,0 +1,112 @@
+using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Sharing.Grants;
+
+/// <summary>
+/// The administrator's work on grants: each change checked against the domain's rules and the version the administrator
+/// read, then written with its change-trail entry (before and after) in one transaction.
+/// </summary>
+public sealed class GrantService(GrantStore store, RegionCatalogue regions, TimeProvider clock)
+{
+    /// <summary>The form of a client id a grant is kept under (the provider's client ids: dept-{code} for departments).</summary>
+    public static bool IsClientId(string clientId) =>
+        clientId.Length is >= 2 and <= 100 && clientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>Creates or replaces a grant. A new grant is version 1; a replaced one the next version.</summary>
+    public async Task<SharingResult<GrantView>> PutAsync(SharingCaller caller, string clientId, GrantRequest request, GrantVersionCheck check, CancellationToken ct)
+    {
+        if (!IsClientId(clientId))
+        {
+            return ClientIdInvalid();
+        }
+
+        var grant = request.ToGrant(clientId);
+        var violations = grant.Problems(regions);
+        if (violations.Count > 0)
+        {
+            return SharingResult.Invalid<GrantView>([.. violations.Select(v => new RuleViolation(v.Field, v.Rule, v.Message))]);
+        }
+
+        return await ChangeAsync(caller, clientId, check, versionRequired: true, current =>
+        {
+            var next = new GrantView(clientId, [.. grant.Operations.Order(StringComparer.Ordinal)], grant.Fields, grant.Regions,
+                [.. grant.Purposes.Order(StringComparer.Ordinal)], grant.RequestsPerMinute, grant.DailyQuota, grant.MayTellNotFound,
+                current?.Status ?? GrantStatus.Active, (current?.Version ?? 0) + 1, clock.GetUtcNow(), caller.Actor);
+            return (next, current is null ? GrantChanges.Create : GrantChanges.Replace);
+        }, ct);
+    }
+
+    /// <summary>Suspends (or activates again) a grant: a suspended department is refused every operation; its grant stays.</summary>
+    public Task<SharingResult<GrantView>> SetStatusAsync(SharingCaller caller, string clientId, bool active, GrantVersionCheck check, CancellationToken ct) =>
+        ChangeAsync(caller, clientId, check, versionRequired: false, current => current is null
+            ? null
+            : (current with { Status = active ? GrantStatus.Active : GrantStatus.Suspended, Version = current.Version + 1, UpdatedAt = clock.GetUtcNow(), UpdatedBy = caller.Actor },
+                active ? GrantChanges.Activate : GrantChanges.Suspend), ct);
+
+    /// <summary>Removes a grant (its change trail stays). Needs the version read.</summary>
+    public Task<SharingResult<GrantView>> DeleteAsync(SharingCaller caller, string clientId, GrantVersionCheck check, CancellationToken ct) =>
+        ChangeAsync(caller, clientId, check, versionRequired: true, current => current is null ? null : (null, GrantChanges.Delete), ct);
+
+    /// <summary>
+    /// One change: reads the grant locked, checks the version, applies <paramref name="change"/> (null: nothing to change
+    /// from that state; a null grant: delete), writes it and the trail entry, commits. Answers the grant after (or as it was,
+    /// for a deletion).
+    /// </summary>
+    private async Task<SharingResult<GrantView>> ChangeAsync(SharingCaller caller, string clientId, GrantVersionCheck check, bool versionRequired,
+        Func<GrantView?, (GrantView? Next, string Action)?> change, CancellationToken ct)
+    {
+        if (!IsClientId(clientId))
+        {
+            return ClientIdInvalid();
+        }
+
+        var database = store.Database;
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var current = await store.GetAsync(connection, transaction, clientId, forUpdate: true, ct);
+        if (change(current) is not { } planned)
+        {
+            return SharingResult.NotFound<GrantView>($"There is no grant for the client '{clientId}'.");
+        }
+
+        if (check.Refusal(current, versionRequired) is { } refusal)
+        {
+            return SharingResult.Failed<GrantView>(refusal.Failure, current?.Version, refusal.Detail);
+        }
+
+        if (planned.Next is { } next && current is not null && next.Status == current.Status && planned.Action is GrantChanges.Suspend or GrantChanges.Activate)
+        {
+            // Already so: nothing changes, nothing to record.
+            return current;
+        }
+
+        try
+        {
+            if (planned.Next is null)
+            {
+                await store.DeleteAsync(connection, transaction, clientId, current!.Version, ct);
+            }
+            else if (current is null)
+            {
+                await store.InsertAsync(connection, transaction, planned.Next, ct);
+            }
+            else
+            {
+                await store.UpdateAsync(connection, transaction, planned.Next, current.Version, ct);
+            }
+        }
+        catch (Exception e) when (database.Dialect.IsUniqueViolation(e, out _))
+        {
+            // Another administrator created it between our read and our insert.
+            return SharingResult.Failed<GrantView>(SharingFailure.VersionConflict, null, "The grant was created meanwhile by someone else. Read it and resend.");
+        }
+
+        await GrantChanges.AppendAsync(connection, transaction, database.Dialect, caller, clock.GetUtcNow(), clientId, planned.Action, current, planned.Next, ct);
+        await transaction.CommitAsync(ct);
+        return planned.Next ?? current!;
+    }
+
+    private static SharingResult<GrantView> ClientIdInvalid() => SharingResult.Invalid<GrantView>(
+        [new RuleViolation("clientId", "grant.client-id", "A client id is 2 to 100 characters: letters, digits and - _ . (a department's is dept-{code}).")]);
+}

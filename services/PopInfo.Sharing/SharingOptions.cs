@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PopInfo.Sharing;
+
+/// <summary>Settings of the sharing service (section <c>PopInfo:Sharing</c>).</summary>
+public sealed class SharingOptions
+{
+    public const string Section = "PopInfo:Sharing";
+
+    /// <summary>The most audit rows one group commit writes (a batch call of 1,000 items is one commit).</summary>
+    [Range(1, 10_000)]
+    public int AuditBatchRows { get; set; } = 1000;
+
+    /// <summary>
+    /// How long the audit writer waits for more rows once it has some and the batch is not full (ADR 0003: 2 ms). Zero: it
+    /// writes what has queued at once, and rows arriving meanwhile wait for the next commit.
+    /// </summary>
+    public TimeSpan AuditBatchWait { get; set; } = TimeSpan.FromMilliseconds(2);
+}
