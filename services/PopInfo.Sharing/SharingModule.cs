@@ -1,18 +1,22 @@
+using MassTransit;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 using PopInfo.Sharing.Audit;
 using PopInfo.Sharing.Grants;
+using PopInfo.Sharing.Operations;
+using PopInfo.Sharing.People;
 
 namespace PopInfo.Sharing;
 
 /// <summary>
 /// The information sharing service (信息共享服务): departments verify and look up people within their grants, and every
 /// person verified or returned is audited before the answer leaves (docs/sharing.md, ADR 0003). Built so far: its
-/// database, the grants with their audited administration, the daily quota and the access audit by group commit; the
-/// operations and the read model of persons come next.
+/// database, the grants with their audited administration, the daily quota, the access audit by group commit, the read
+/// model of current persons kept from the registry's events, and the operations (verify, look up, batches, household).
 /// </summary>
 public static class SharingModule
 {
@@ -43,6 +47,34 @@ public static class SharingModule
         builder.Services.AddSingleton<AccessAuditTable>();
         builder.Services.AddSingleton<AccessAudit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessAudit>());
+
+        // The read model of current persons, kept from the registry's events (ADR 0003 decisions 1 and 2).
+        var options = builder.Configuration.GetSection(SharingOptions.Section).Get<SharingOptions>() ?? new SharingOptions();
+        builder.Services.AddSingleton<PeopleStore>();
+        builder.Services.AddSingleton<PeopleWatermark>();
+        builder.Services.AddSingleton<PeopleReadiness>();
+        builder.Services.AddSingleton<PeopleApplier>();
+        builder.Services.AddHttpClient<PeopleRegistryReader>(http =>
+            {
+                http.BaseAddress = options.RegistryUrl;
+                // A snapshot of a big city streams for minutes; the client's default 100 s would cut it off.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddServiceToken(Name, PlatformScopes.RegistryRead);
+        builder.Services.AddSingleton<PeopleProjection>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PeopleProjection>());
+        builder.Services.AddReadinessCheck<ReadModelHealthCheck>("sharing-read-model");
+        builder.AddBusConsumers(bus => bus
+            .AddConsumer<PersonChangedConsumer>(c => c.Options<BatchOptions>(b => b
+                .SetMessageLimit(PersonChangedConsumer.BatchSize).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(1)))
+            .Endpoint(e =>
+            {
+                e.Name = PersonChangedConsumer.QueueName;
+                e.PrefetchCount = PersonChangedConsumer.BatchSize * 2;
+                e.ConcurrentMessageLimit = PersonChangedConsumer.BatchSize * 2;
+            }));
+
+        builder.Services.AddSingleton<SharingService>();
         return builder;
     }
 
@@ -50,6 +82,8 @@ public static class SharingModule
     {
         Info.MapServiceInfo(app);
         app.MapGrantsApi();
+        app.MapOperationsApi();
+        app.MapReadModelApi();
         return app;
     }
 }

@@ -16,4 +16,17 @@ public sealed class SharingOptions
     /// writes what has queued at once, and rows arriving meanwhile wait for the next commit.
     /// </summary>
     public TimeSpan AuditBatchWait { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>The registry's base address (its snapshot, change feed and relay status).</summary>
+    public Uri RegistryUrl { get; set; } = new("http://localhost:5101/");
+
+    /// <summary>How long the read model's watermark may stand below the registry's last sequence before the change feed fills the gap.</summary>
+    public TimeSpan GapWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the read model compares its watermark with the registry.</summary>
+    public TimeSpan FeedCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Persons per batch while a snapshot is loaded.</summary>
+    [Range(100, 100_000)]
+    public int SnapshotBatch { get; set; } = 5000;
 }

@@ -18,10 +18,21 @@ public enum SharingFailure
 
     /// <summary>A change to an existing record names no version to change.</summary>
     PreconditionRequired,
+
+    /// <summary>The caller may not do this: its grant refuses it under the rule <see cref="SharingResult{T}.Violations"/> names.</summary>
+    Refused,
+
+    /// <summary>The department's daily quota is used up (<see cref="SharingResult{T}.Quota"/>).</summary>
+    QuotaExceeded,
+
+    /// <summary>The service cannot answer now (its copy of the register is being built, or the access audit cannot be stored).</summary>
+    Unavailable,
 }
 
 /// <summary>What the sharing application answers: a value, or why not (no HTTP in it; endpoints map it).</summary>
-public sealed record SharingResult<T>(T? Value, SharingFailure? Failure, IReadOnlyList<RuleViolation> Violations, int? CurrentVersion = null, string? Detail = null)
+public sealed record SharingResult<T>(
+    T? Value, SharingFailure? Failure, IReadOnlyList<RuleViolation> Violations, int? CurrentVersion = null, string? Detail = null,
+    Grants.QuotaDecision? Quota = null, int? RetryAfterSeconds = null)
 {
     public bool Succeeded => Failure is null;
 
@@ -36,4 +47,11 @@ public static class SharingResult
     public static SharingResult<T> NotFound<T>(string detail) => new(default, SharingFailure.NotFound, [], Detail: detail);
 
     public static SharingResult<T> Failed<T>(SharingFailure failure, int? currentVersion, string detail) => new(default, failure, [], currentVersion, detail);
+
+    public static SharingResult<T> Refused<T>(RuleViolation rule) => new(default, SharingFailure.Refused, [rule]);
+
+    public static SharingResult<T> QuotaExceeded<T>(Grants.QuotaDecision decision) => new(default, SharingFailure.QuotaExceeded, [], Quota: decision);
+
+    public static SharingResult<T> Unavailable<T>(string detail, int retryAfterSeconds) =>
+        new(default, SharingFailure.Unavailable, [], Detail: detail, RetryAfterSeconds: retryAfterSeconds);
 }

@@ -82,6 +82,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["PopInfo__Collection__RegistryUrl"] = $"http://{loopback}:5101/",
             ["PopInfo__Collection__ExchangeUrl"] = $"http://{loopback}:5103/",
             ["PopInfo__Exchange__RegistryUrl"] = $"http://{loopback}:5101/",
+            ["PopInfo__Sharing__RegistryUrl"] = $"http://{loopback}:5101/",
+            ["PopInfo__Analytics__RegistryUrl"] = $"http://{loopback}:5101/",
         })
         { Address = loopback };
 

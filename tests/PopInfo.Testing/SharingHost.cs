@@ -1,12 +1,19 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.Sharing;
+using PopInfo.Sharing.People;
 
 namespace PopInfo.Testing;
 
 /// <summary>The sharing service in-process on a real database (PostgreSQL as the test server's superuser, or SQLite) and the in-memory bus.</summary>
-public sealed class SharingHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<SharingEntryPoint>
+/// <remarks>
+/// With <paramref name="registryHandler"/> its read model reads the registry through it (a registry host in the test's
+/// process); without one it tries the registry's default address and its operations answer 503 until built.
+/// </remarks>
+public sealed class SharingHost(IReadOnlyDictionary<string, string?> settings, Func<HttpMessageHandler>? registryHandler = null) : WebApplicationFactory<SharingEntryPoint>
 {
     /// <summary>PostgreSQL: the given database (its schema <c>sharing</c>), one role for everything (development's <c>AllowSuperuser</c>).</summary>
     public static SharingHost OnPostgreSql(string database) => new(new Dictionary<string, string?>
@@ -28,6 +35,8 @@ public sealed class SharingHost(IReadOnlyDictionary<string, string?> settings) :
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var all = TestIssuer.Shared.Settings();
+        all["PopInfo:Sharing:FeedCheckInterval"] = "00:00:00.200";
+        all["PopInfo:Sharing:GapWait"] = "00:00:01";
         foreach (var (key, value) in TestRateLimits.Generous.Concat(settings))
         {
             all[key] = value;
@@ -36,6 +45,11 @@ public sealed class SharingHost(IReadOnlyDictionary<string, string?> settings) :
         foreach (var (key, value) in all)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (registryHandler is not null)
+        {
+            builder.ConfigureTestServices(s => s.AddHttpClient<PeopleRegistryReader>().ConfigurePrimaryHttpMessageHandler(registryHandler));
         }
     }
 

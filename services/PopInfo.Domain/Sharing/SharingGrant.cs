@@ -117,6 +117,7 @@ public static class GrantRules
     public const string PurposeNotGranted = "grant.purpose";
     public const string RegionNotGranted = "grant.region";
     public const string CaseReference = "request.case-reference";
+    public const string NoGrant = "grant.none";
     public const string EndUser = "request.end-user";
 
     /// <summary>The department's items for the day (China Standard Time) are used up: refused until the next midnight there.</summary>

@@ -72,6 +72,8 @@ public static class BrokerPermissions
                 Publishes(ClientStatusChangedExchange);
                 break;
             case "analytics":
+            case "sharing":
+                // Their read models follow every change.
                 Consumes(PersonChanged.ExchangeName);
                 break;
         }

@@ -95,35 +95,6 @@ public static class GrantsApi
         return TypedResults.Ok(result.Value);
     }
 
-    /// <summary>RFC 9457 problems for what the application refused, each naming its rule.</summary>
-    public static ProblemDetails ProblemOf<T>(SharingResult<T> result) => result.Failure switch
-    {
-        SharingFailure.Invalid => Problem.Validation(result.Violations),
-        SharingFailure.NotFound => Problem.NotFound(result.Detail ?? "Not found."),
-        SharingFailure.VersionConflict => new ProblemDetails
-        {
-            Type = ProblemTypes.VersionConflict,
-            Title = "The record has changed since you read it.",
-            Status = StatusCodes.Status409Conflict,
-            Detail = result.Detail,
-            Extensions = { ["field"] = "expectedVersion", ["rule"] = "version.current", ["currentVersion"] = result.CurrentVersion },
-        },
-        SharingFailure.PreconditionFailed => new ProblemDetails
-        {
-            Type = ProblemTypes.VersionConflict,
-            Title = "If-Match does not name the current version.",
-            Status = StatusCodes.Status412PreconditionFailed,
-            Detail = result.Detail,
-            Extensions = { ["field"] = "If-Match", ["rule"] = "version.if-match", ["currentVersion"] = result.CurrentVersion },
-        },
-        SharingFailure.PreconditionRequired => new ProblemDetails
-        {
-            Type = ProblemTypes.VersionConflict,
-            Title = "Say which version you change.",
-            Status = StatusCodes.Status428PreconditionRequired,
-            Detail = result.Detail,
-            Extensions = { ["field"] = "If-Match", ["rule"] = "version.required", ["currentVersion"] = result.CurrentVersion },
-        },
-        _ => throw new InvalidOperationException("A successful result has no problem."),
-    };
+    /// <summary>RFC 9457 problems for what the application refused, each naming its rule (<see cref="SharingProblems"/>).</summary>
+    public static ProblemDetails ProblemOf<T>(SharingResult<T> result) => SharingProblems.Of(result);
 }

@@ -1,0 +1,56 @@
+using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Sharing.Operations;
+
+/// <summary>
+/// The departments' operations (scope <c>sharing.read</c>, each within the department's grant): every one a POST with a
+/// JSON body, so that no identity number reaches a URL or an access log (docs/sharing.md).
+/// </summary>
+public static class OperationsApi
+{
+    public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Operations").WithGroupName(SharingModule.Name).RequireScope(PlatformScopes.SharingRead);
+        api.MapPost("/verify", Verify).WithName("VerifyPerson")
+            .WithSummary("核验: does the person with this identity number have this name (and birth date, sex)? match, no-match, deceased or moved-away; no personal data.")
+            .Produces<VerifyAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/lookup", Lookup).WithName("LookUpPerson")
+            .WithSummary("One person by identity number, or the persons with an exact name and birth date (and region): the granted fields only, masked as granted.")
+            .Produces<LookupAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/batch/verify", BatchVerify).WithName("BatchVerifyPersons")
+            .WithSummary("Up to 1,000 verifications; each item answered (or its problems named) and audited on its own, each counted against the quota.")
+            .Produces<BatchVerifyAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/batch/lookup", BatchLookup).WithName("BatchLookUpPersons")
+            .WithSummary("Up to 1,000 look-ups; each item answered (or its problems named) and audited on its own, each counted against the quota.")
+            .Produces<BatchLookupAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/household", Household).WithName("LookUpHousehold")
+            .WithSummary("The household of the person with this identity number: its members, their relationships to the head and granted fields.")
+            .Produces<HouseholdAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    public static async Task<IResult> Verify(VerifyRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        Answer(await sharing.VerifyAsync(SharingCaller.From(http), body, ct));
+
+    public static async Task<IResult> Lookup(LookupRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        Answer(await sharing.LookupAsync(SharingCaller.From(http), body, ct));
+
+    public static async Task<IResult> BatchVerify(BatchVerifyRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        Answer(await sharing.BatchVerifyAsync(SharingCaller.From(http), body, ct));
+
+    public static async Task<IResult> BatchLookup(BatchLookupRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        Answer(await sharing.BatchLookupAsync(SharingCaller.From(http), body, ct));
+
+    public static async Task<IResult> Household(HouseholdRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        Answer(await sharing.HouseholdAsync(SharingCaller.From(http), body, ct));
+
+    // The answer, or its problem (with Retry-After when it says when to try again).
+    private static IResult Answer<T>(SharingResult<T> result) =>
+        result.Succeeded ? TypedResults.Ok(result.Value) : SharingProblems.Of(result).ToResult();
+}

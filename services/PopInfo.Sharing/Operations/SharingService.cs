@@ -1,0 +1,272 @@
+using System.Text.Json.Nodes;
+using PopInfo.Domain.Identity;
+using PopInfo.Domain.Regions;
+using PopInfo.Domain.Sharing;
+using PopInfo.ServiceDefaults.Problems;
+using PopInfo.Sharing.Audit;
+using PopInfo.Sharing.Grants;
+using PopInfo.Sharing.People;
+
+namespace PopInfo.Sharing.Operations;
+
+/// <summary>
+/// The operations departments call (docs/sharing.md). Each request goes the same way: the department's active grant, the
+/// form of the request (purpose, case reference, end user), the operation and purpose against the grant, the question's
+/// form, the daily quota (each item counted), then the read model; every person verified or returned — and every item
+/// refused after the grant was checked — becomes an audit row, and the answer leaves only once its rows are committed.
+/// A look-up or household treats a person outside the grant's regions as not held; a verification, which returns no
+/// personal data (and a status only on a full match), answers for anyone in the register — a person who moved away has no
+/// region left to be within.
+/// </summary>
+public sealed class SharingService(
+    GrantStore grants,
+    DailyQuota quota,
+    AccessAudit audit,
+    PeopleStore people,
+    PeopleWatermark watermark,
+    PeopleReadiness readiness,
+    RegionCatalogue regions,
+    TimeProvider clock)
+{
+    public async Task<SharingResult<VerifyAnswer>> VerifyAsync(SharingCaller caller, VerifyRequest request, CancellationToken ct)
+    {
+        var question = SharingQuestions.OfVerification(request.IdNumber, request.Name, request.Sex);
+        var admitted = await AdmitAsync<VerifyAnswer>(caller, SharingOperations.Verify, request, question, items: 1, ct);
+        if (admitted.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var context = admitted.Context!;
+        var found = Holder(await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
+        var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(request.Name!, request.BirthDate, request.Sex), context.Grant.MayTellNotFound);
+        return await AuditedAsync(context, [context.Entry(found?.Person_Id, [], outcome)], new VerifyAnswer(outcome, context.AsOfSequence), ct);
+    }
+
+    public async Task<SharingResult<LookupAnswer>> LookupAsync(SharingCaller caller, LookupRequest request, CancellationToken ct)
+    {
+        var question = SharingQuestions.OfLookup(request.IdNumber, request.Name, request.BirthDate, request.Region, regions);
+        var admitted = await AdmitAsync<LookupAnswer>(caller, SharingOperations.Lookup, request, question, items: 1, ct);
+        if (admitted.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var context = admitted.Context!;
+        var (answer, entries) = await FindAsync(context, new LookupItem(request.IdNumber, request.Name, request.BirthDate, request.Region), ct);
+        return await AuditedAsync(context, entries, answer with { AsOfSequence = context.AsOfSequence }, ct);
+    }
+
+    public async Task<SharingResult<BatchVerifyAnswer>> BatchVerifyAsync(SharingCaller caller, BatchVerifyRequest request, CancellationToken ct)
+    {
+        var size = SharingQuestions.OfBatch(request.Items?.Count);
+        var admitted = await AdmitAsync<BatchVerifyAnswer>(caller, SharingOperations.BatchVerify, request, size is null ? [] : [size], request.Items?.Count ?? 0, ct);
+        if (admitted.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var context = admitted.Context!;
+        var items = request.Items!;
+        var problems = items.Select(i => SharingQuestions.OfVerification(i.IdNumber, i.Name, i.Sex)).ToList();
+        var held = await people.ByIdNumbersAsync([.. items.Where((_, k) => problems[k].Count == 0).Select(i => Normal(i.IdNumber))], ct);
+        var results = new List<VerifyItemAnswer>(items.Count);
+        var entries = new List<AccessAuditEntry>(items.Count);
+        for (var k = 0; k < items.Count; k++)
+        {
+            var item = items[k];
+            if (problems[k].Count > 0)
+            {
+                results.Add(new VerifyItemAnswer(k, null, ItemProblems(problems[k])));
+                entries.Add(context.Entry(null, [], Outcomes.Invalid));
+                continue;
+            }
+
+            var found = Holder([.. held[Normal(item.IdNumber)]]);
+            var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(item.Name!, item.BirthDate, item.Sex), context.Grant.MayTellNotFound);
+            results.Add(new VerifyItemAnswer(k, outcome, null));
+            entries.Add(context.Entry(found?.Person_Id, [], outcome));
+        }
+
+        return await AuditedAsync(context, entries, new BatchVerifyAnswer(results, context.AsOfSequence), ct);
+    }
+
+    public async Task<SharingResult<BatchLookupAnswer>> BatchLookupAsync(SharingCaller caller, BatchLookupRequest request, CancellationToken ct)
+    {
+        var size = SharingQuestions.OfBatch(request.Items?.Count);
+        var admitted = await AdmitAsync<BatchLookupAnswer>(caller, SharingOperations.BatchLookup, request, size is null ? [] : [size], request.Items?.Count ?? 0, ct);
+        if (admitted.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var context = admitted.Context!;
+        var results = new List<LookupItemAnswer>(request.Items!.Count);
+        var entries = new List<AccessAuditEntry>();
+        for (var k = 0; k < request.Items.Count; k++)
+        {
+            var item = request.Items[k];
+            var problems = SharingQuestions.OfLookup(item.IdNumber, item.Name, item.BirthDate, item.Region, regions);
+            if (problems.Count > 0)
+            {
+                results.Add(new LookupItemAnswer(k, null, 0, ItemProblems(problems)));
+                entries.Add(context.Entry(null, [], Outcomes.Invalid));
+                continue;
+            }
+
+            var (answer, itemEntries) = await FindAsync(context, item, ct);
+            results.Add(new LookupItemAnswer(k, answer.People, answer.Matches, null));
+            entries.AddRange(itemEntries);
+        }
+
+        return await AuditedAsync(context, entries, new BatchLookupAnswer(results, context.AsOfSequence), ct);
+    }
+
+    public async Task<SharingResult<HouseholdAnswer>> HouseholdAsync(SharingCaller caller, HouseholdRequest request, CancellationToken ct)
+    {
+        var question = SharingQuestions.OfLookup(request.IdNumber ?? "", null, null, null, regions);
+        var admitted = await AdmitAsync<HouseholdAnswer>(caller, SharingOperations.Household, request, question, items: 1, ct);
+        if (admitted.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var context = admitted.Context!;
+        var person = Covered(context.Grant, await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
+        if (person?.Household_Id is not { } household)
+        {
+            return await AuditedAsync(context, [context.Entry(person?.Person_Id, [], Outcomes.NotFound)], new HouseholdAnswer([], context.AsOfSequence), ct);
+        }
+
+        var members = new List<HouseholdMember>();
+        var entries = new List<AccessAuditEntry>();
+        foreach (var member in (await people.HouseholdAsync(household, ct)).Where(m => context.Grant.Covers(m.Residence_Region_Code ?? m.Registered_Region_Code, regions)))
+        {
+            var (shown, names) = GrantedFields.Of(context.Grant, member.Record);
+            members.Add(new HouseholdMember(RelationshipOf(member), shown));
+            entries.Add(context.Entry(member.Person_Id, names, Outcomes.Returned));
+        }
+
+        return await AuditedAsync(context, entries, new HouseholdAnswer(members, context.AsOfSequence), ct);
+    }
+
+    // The grant, the request's form, the operation and purpose, the question, the read model's readiness, the quota:
+    // the first that refuses answers. A request refused here returned nobody, so it has no audit rows.
+    private async Task<(SharingResult<T>? Refusal, RequestContext? Context)> AdmitAsync<T>(
+        SharingCaller caller, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question, int items, CancellationToken ct)
+    {
+        var view = await grants.GetAsync(caller.ClientId, ct);
+        if (view is null || !view.IsActive)
+        {
+            return (SharingResult.Refused<T>(new RuleViolation("grant", GrantRules.NoGrant,
+                view is null ? "This client has no grant at the sharing service." : "This client's grant is suspended.")), null);
+        }
+
+        var grant = view.ToGrant();
+        var refusal = SharingRequests.Problem(request.CaseReference, request.EndUser);
+        if (refusal is not null)
+        {
+            return (SharingResult.Invalid<T>([Violation(refusal)]), null);
+        }
+
+        if (grant.Refusal(operation, request.Purpose) is { } notGranted)
+        {
+            return notGranted.Rule == GrantRules.PurposeUnknown
+                ? (SharingResult.Invalid<T>([Violation(notGranted)]), null)
+                : (SharingResult.Refused<T>(Violation(notGranted)), null);
+        }
+
+        if (question.Count > 0)
+        {
+            return (SharingResult.Invalid<T>([.. question.Select(Violation)]), null);
+        }
+
+        if (!readiness.IsReady)
+        {
+            return (SharingResult.Unavailable<T>("The service's copy of the register is being built; try again shortly.", 30), null);
+        }
+
+        var decision = await quota.TryConsumeAsync(caller.ClientId, Math.Max(1, items), ct);
+        if (!decision.Allowed)
+        {
+            return (SharingResult.QuotaExceeded<T>(decision), null);
+        }
+
+        return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), watermark.Current));
+    }
+
+    // One look-up: by identity number (every holder within the grant's regions), or by name and birth date (and region).
+    private async Task<(LookupAnswer Answer, List<AccessAuditEntry> Entries)> FindAsync(RequestContext context, LookupItem item, CancellationToken ct)
+    {
+        IReadOnlyList<PersonRow> found = item.IdNumber is not null
+            ? await people.ByIdNumberAsync(Normal(item.IdNumber), ct)
+            : await people.ByNameAndBirthAsync(Verification.NameKey(item.Name!), item.BirthDate!.Value, SharingOperations.MaxMatches * 5, ct);
+        var kept = found.Where(p => context.Grant.Covers(p.Residence_Region_Code ?? p.Registered_Region_Code, regions)
+            && (item.Region is null || Within(p, item.Region))).ToList();
+        var listed = kept.Take(SharingOperations.MaxMatches).ToList();
+        var shown = new List<JsonObject>(listed.Count);
+        var entries = new List<AccessAuditEntry>(Math.Max(1, listed.Count));
+        foreach (var person in listed)
+        {
+            var (fields, names) = GrantedFields.Of(context.Grant, person.Record);
+            shown.Add(fields);
+            entries.Add(context.Entry(person.Person_Id, names, Outcomes.Returned));
+        }
+
+        if (listed.Count == 0)
+        {
+            entries.Add(context.Entry(null, [], Outcomes.NotFound));
+        }
+
+        return (new LookupAnswer(shown, kept.Count, context.AsOfSequence), entries);
+    }
+
+    private bool Within(PersonRow person, string region) =>
+        (person.Residence_Region_Code is { } r && regions.IsWithin(r, region)) || (person.Registered_Region_Code is { } g && regions.IsWithin(g, region));
+
+    private PersonRow? Covered(SharingGrant grant, IReadOnlyList<PersonRow> holders) =>
+        Holder([.. holders.Where(p => grant.Covers(p.Residence_Region_Code ?? p.Registered_Region_Code, regions))]);
+
+    // The person holding a number: the latest to take it while a corrected number moves between two persons.
+    private static PersonRow? Holder(IReadOnlyList<PersonRow> holders) => holders.OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault();
+
+    private async Task<SharingResult<T>> AuditedAsync<T>(RequestContext context, IReadOnlyList<AccessAuditEntry> entries, T answer, CancellationToken ct)
+    {
+        try
+        {
+            await audit.WriteAsync(entries, ct);
+        }
+        catch (AccessAuditUnavailableException)
+        {
+            // An answer whose audit was not stored is not sent.
+            return SharingResult.Unavailable<T>("The access could not be audited, so nothing is answered; try again shortly.", 5);
+        }
+
+        return answer;
+    }
+
+    private static string Normal(string? idNumber) => IdentityNumber.Parse(idNumber) is { IsValid: true } parsed ? parsed.Normalized : idNumber ?? "";
+
+    private static string? RelationshipOf(PersonRow person) =>
+        System.Text.Json.Nodes.JsonNode.Parse(person.Record)?["relationshipToHead"]?.GetValue<string>();
+
+    private static RuleViolation Violation(GrantViolation v) => new(v.Field, v.Rule, v.Message);
+
+    private static IReadOnlyList<ItemProblem> ItemProblems(IReadOnlyList<GrantViolation> problems) =>
+        [.. problems.Select(p => new ItemProblem(p.Field, p.Rule, p.Message))];
+
+    /// <summary>One admitted request: who, under which grant, what for, and the register sequence its answer reflects.</summary>
+    private sealed record RequestContext(SharingCaller Caller, SharingGrant Grant, string Operation, IStatedPurpose Request, Guid RequestId, DateTimeOffset At, long AsOfSequence)
+    {
+        public AccessAuditEntry Entry(Guid? person, IReadOnlyList<string> fields, string outcome) =>
+            new(At, RequestId, Caller.ClientId, Request.EndUser, Operation, Request.Purpose!, Request.CaseReference!, person, fields, outcome, AsOfSequence);
+    }
+}
+
+/// <summary>The outcomes an audit row records besides a verification's: returned, not found, or an item not asked.</summary>
+public static class Outcomes
+{
+    public const string Returned = "returned";
+    public const string NotFound = "not-found";
+    public const string Invalid = "invalid";
+}

@@ -1,0 +1,149 @@
+using System.Data.Common;
+using System.Text;
+using Dapper;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Projections;
+
+namespace PopInfo.Sharing.People;
+
+/// <summary>
+/// The read model's table <c>people</c> (one row per person at their latest version) and, through
+/// <see cref="ProjectionLedger"/>, its gap-free watermark. A change applies only when its version is newer than the row's,
+/// so redelivery and reordering across persons do no harm.
+/// </summary>
+public sealed class PeopleStore
+{
+    private const string Columns =
+        "person_id, version, id_number, name, name_key, birth_date, sex, status, residence_region_code, registered_region_code, household_id, record, sequence";
+
+    // Rows per INSERT statement: 13 parameters each, well inside both products' limits.
+    private const int RowsPerStatement = 200;
+
+    private static readonly string[] ColumnList = [.. Columns.Split(", ")];
+
+    private readonly ServiceDatabase database;
+    private readonly ProjectionLedger ledger;
+
+    public PeopleStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database, TimeProvider clock)
+    {
+        this.database = database;
+        ledger = new ProjectionLedger(database, clock);
+    }
+
+    public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
+
+    public Task<long> PendingAsync(CancellationToken ct) => ledger.PendingAsync(ct);
+
+    /// <summary>Applies change-log entries in one transaction with the watermark's move; returns the new watermark.</summary>
+    public async Task<long> ApplyAsync(IReadOnlyList<PersonRow> changes, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var applied = await ledger.ApplyAsync(
+            connection, transaction, changes, c => c.Sequence, c => c.Recorded_At, fresh => UpsertAsync(connection, transaction, fresh, ct), ct);
+        await transaction.CommitAsync(ct);
+        return applied.Watermark;
+    }
+
+    /// <summary>Empties the read model before a rebuild (the watermark back to 0, no snapshot).</summary>
+    public async Task ResetAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await ledger.ResetAsync(connection, transaction, ct);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM people", transaction: transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Adds a batch of a snapshot's persons by the product's bulk path (COPY on PostgreSQL). Only after
+    /// <see cref="ResetAsync"/>: changes wait while a snapshot loads, and a snapshot has one line per person.
+    /// </summary>
+    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonRow> people, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await database.Dialect.BulkInsertAsync(connection, transaction, "people", ColumnList, people.Select(Values), ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, ct);
+
+    public async Task<long> CountAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM people", cancellationToken: ct));
+    }
+
+    /// <summary>The persons holding an identity number (one, save for a moment while a corrected number moves between two).</summary>
+    public async Task<IReadOnlyList<PersonRow>> ByIdNumberAsync(string idNumber, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM people WHERE id_number = @idNumber", new { idNumber }, cancellationToken: ct))];
+    }
+
+    /// <summary>Several identity numbers at once (a batch): each number's persons.</summary>
+    public async Task<ILookup<string, PersonRow>> ByIdNumbersAsync(IReadOnlyCollection<string> idNumbers, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = new List<PersonRow>();
+        foreach (var chunk in idNumbers.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            rows.AddRange(await connection.QueryAsync<PersonRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM people WHERE {database.Dialect.In("id_number", "chunk")}", new { chunk }, cancellationToken: ct)));
+        }
+
+        return rows.ToLookup(r => r.Id_Number, StringComparer.Ordinal);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> persons with this name (as compared) and birth date, in a stable order.</summary>
+    public async Task<IReadOnlyList<PersonRow>> ByNameAndBirthAsync(string nameKey, DateOnly birthDate, int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM people WHERE name_key = @nameKey AND birth_date = @birthDate ORDER BY person_id LIMIT @limit",
+            new { nameKey, birthDate, limit }, cancellationToken: ct))];
+    }
+
+    /// <summary>Every person of a household.</summary>
+    public async Task<IReadOnlyList<PersonRow>> HouseholdAsync(Guid householdId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM people WHERE household_id = @householdId ORDER BY person_id", new { householdId }, cancellationToken: ct))];
+    }
+
+    private static object?[] Values(PersonRow p) =>
+    [
+        p.Person_Id, p.Version, p.Id_Number, p.Name, p.Name_Key, p.Birth_Date, p.Sex, p.Status, p.Residence_Region_Code,
+        p.Registered_Region_Code, p.Household_Id, p.Record, p.Sequence,
+    ];
+
+    // Each person's newest version of the batch, written only over an older one.
+    private static async Task UpsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PersonRow> rows, CancellationToken ct)
+    {
+        var newest = rows.GroupBy(r => r.Person_Id).Select(g => g.MaxBy(r => r.Version)!).ToList();
+        var updates = string.Join(", ", ColumnList.Skip(1).Select(c => $"{c} = excluded.{c}"));
+        foreach (var batch in newest.Chunk(RowsPerStatement))
+        {
+            var sql = new StringBuilder($"INSERT INTO people ({Columns}) VALUES ");
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                sql.Append(i == 0 ? "(" : ", (");
+                var values = Values(batch[i]);
+                for (var c = 0; c < values.Length; c++)
+                {
+                    sql.Append(c == 0 ? "" : ", ").Append($"@p{i}_{c}");
+                    parameters.Add($"p{i}_{c}", values[c]);
+                }
+
+                sql.Append(')');
+            }
+
+            sql.Append($" ON CONFLICT (person_id) DO UPDATE SET {updates} WHERE people.version < excluded.version");
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
+        }
+    }
+}

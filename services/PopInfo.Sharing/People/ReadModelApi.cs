@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Sharing.People;
+
+/// <summary>How current the read model is: built or not, its gap-free low watermark, the registry's last sequence, seconds behind, persons held.</summary>
+public sealed record ReadModelStatus(bool Ready, long? SnapshotSequence, long LowWatermark, long RegistryLastSequence, double SecondsBehind, DateTimeOffset? BuiltAt, long Persons);
+
+public static class ReadModelApi
+{
+    public static IEndpointRouteBuilder MapReadModelApi(this IEndpointRouteBuilder app)
+    {
+        var model = app.MapGroup("/api/v1/read-model").WithTags("Read model").WithGroupName(SharingModule.Name);
+        model.MapGet("/status", GetReadModelStatus).WithName("GetSharingReadModelStatus").RequireScope(PlatformScopes.SharingAdmin)
+            .WithSummary("The read model's gap-free low watermark (every change-log sequence up to it applied), the registry's last sequence, the seconds behind and the persons held.");
+        model.MapPost("/rebuild", Rebuild).WithName("RebuildSharingReadModel").RequireScope(PlatformScopes.SharingAdmin)
+            .WithSummary("Empties the read model and builds it again from the registry's snapshot, then follows the feed (answers at once; watch the status).");
+        return app;
+    }
+
+    public static async Task<Ok<ReadModelStatus>> GetReadModelStatus(PeopleStore store, PeopleProjection projection, PeopleReadiness readiness, CancellationToken ct)
+    {
+        var state = await store.StateAsync(ct);
+        return TypedResults.Ok(new ReadModelStatus(
+            readiness.IsReady, state.Snapshot_Sequence, state.Low_Watermark, projection.RegistryLastSequence, projection.SecondsBehind, state.Built_At,
+            await store.CountAsync(ct)));
+    }
+
+    public static Accepted Rebuild(PeopleProjection projection)
+    {
+        projection.RequestRebuild();
+        return TypedResults.Accepted("/api/v1/read-model/status");
+    }
+}
