@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Sharing.Audit;
@@ -17,7 +18,8 @@ namespace PopInfo.Sharing.Audit;
 /// </summary>
 public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions> options, ILogger<AccessAudit> logger) : IHostedService, IAsyncDisposable
 {
-    private static readonly ActivitySource Source = new("PopInfo.Sharing.AccessAudit");
+    // The platform's own source, which telemetry exports: a span per commit, with counts only.
+    private static readonly ActivitySource Source = new(Telemetry.SourceName);
 
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private Task? writer;

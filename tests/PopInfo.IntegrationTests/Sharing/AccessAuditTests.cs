@@ -154,9 +154,51 @@ public sealed class AccessAuditTests
         Assert.True(report.Intact, report.Problem);
     }
 
-    private static AccessAudit Start(AccessAuditTable table)
+    [Theory]
+    [InlineData(SharingDatabase.PostgreSql)]
+    [InlineData(SharingDatabase.Sqlite)]
+    public async Task A_batch_holds_whole_requests_up_to_its_rows_and_a_larger_request_goes_alone(string provider)
     {
-        var audit = new AccessAudit(table, Options.Create(new SharingOptions()), NullLogger<AccessAudit>.Instance);
+        await using var database = await SharingDatabase.CreateAsync(provider);
+        var table = new AccessAuditTable(database.Database);
+        await using var audit = Start(table, new SharingOptions { AuditBatchRows = 10 });
+        var (held, release) = HoldFirstBatch(audit);
+        var batches = new List<int>();
+        var hold = audit.BeforeWrite!;
+        audit.BeforeWrite = async (rows, ct) =>
+        {
+            batches.Add(rows.Count);
+            await hold(rows, ct);
+        };
+
+        var writes = new List<Task>();
+        try
+        {
+            writes.Add(audit.WriteAsync(Entries(1), CancellationToken.None));
+            await held.WaitAsync(Patience);
+            // Queued behind the held batch: 4 + 4 fit in one of 10 rows, the next 4 do not; 12 go alone; 3 + 2 fit.
+            foreach (var count in new[] { 4, 4, 4, 12, 3, 2 })
+            {
+                writes.Add(audit.WriteAsync(Entries(count), CancellationToken.None));
+            }
+
+            await Eventually.TrueAsync(() => Task.FromResult(audit.Queued == 6), Patience, "six requests queued behind the held batch");
+        }
+        finally
+        {
+            release();
+        }
+
+        await Task.WhenAll(writes).WaitAsync(Patience);
+        Assert.Equal([1, 8, 4, 12, 5], batches);
+        Assert.Equal(30, await database.ScalarAsync("SELECT COUNT(*) FROM access_audit"));
+        var report = await table.VerifyAsync(CancellationToken.None);
+        Assert.True(report.Intact, report.Problem);
+    }
+
+    private static AccessAudit Start(AccessAuditTable table, SharingOptions? options = null)
+    {
+        var audit = new AccessAudit(table, Options.Create(options ?? new SharingOptions()), NullLogger<AccessAudit>.Instance);
         audit.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return audit;
     }
