@@ -23,8 +23,11 @@ public static class SharingModule
 
     public static readonly ServiceInfo Info = new(Name, "information sharing service", "Authorised departments look up and verify people; every read is audited.", Port);
 
-    /// <summary>Look-ups per department client and person (setting <c>PopInfo:RateLimits:SharingLookUp</c>); the counters' table is in V1.</summary>
-    public static readonly RateLimitPolicy LookUps = RateLimitPolicy.LookUp(Name, 600, TimeSpan.FromMinutes(1));
+    /// <summary>
+    /// Requests per department client and minute: each department's limit is its grant's <c>requestsPerMinute</c> (the
+    /// setting <c>PopInfo:RateLimits:SharingRequests</c> gives only the window); the counters' table is in V1.
+    /// </summary>
+    public static readonly RateLimitPolicy GrantRequests = new("sharing.requests", "SharingRequests", 600, TimeSpan.FromMinutes(1));
 
     public static IHostApplicationBuilder AddSharing(this IHostApplicationBuilder builder)
     {
@@ -32,7 +35,7 @@ public static class SharingModule
         builder.AddServiceDatabase(Name, typeof(SharingModule).Assembly, auditTables: [GrantChanges.Table.Name, AccessAuditTable.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo sharing — information sharing service");
         builder.AddPlatformAuthentication(Name);
-        builder.AddRateLimits(Name, LookUps);
+        builder.AddRateLimits(Name, GrantRequests);
         builder.Services.AddOptions<SharingOptions>().Bind(builder.Configuration.GetSection(SharingOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.AuditBatchWait >= TimeSpan.Zero && o.AuditBatchWait <= TimeSpan.FromMilliseconds(100), "PopInfo:Sharing:AuditBatchWait is 0 to 100 ms.")
             .ValidateOnStart();

@@ -37,6 +37,7 @@ public static class SharingProblems
         },
         SharingFailure.Refused => Problem.Forbidden(result.Violations[0].Rule, result.Violations[0].Message),
         SharingFailure.QuotaExceeded => result.Quota!.ToProblem(),
+        SharingFailure.RateLimited => result.RateLimit!.ToProblem(),
         SharingFailure.Unavailable => new ProblemDetails
         {
             Type = ProblemTypes.Busy,

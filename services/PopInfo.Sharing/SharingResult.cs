@@ -25,6 +25,9 @@ public enum SharingFailure
     /// <summary>The department's daily quota is used up (<see cref="SharingResult{T}.Quota"/>).</summary>
     QuotaExceeded,
 
+    /// <summary>The department's requests this minute passed its grant's rate limit (<see cref="SharingResult{T}.RateLimit"/>).</summary>
+    RateLimited,
+
     /// <summary>The service cannot answer now (its copy of the register is being built, or the access audit cannot be stored).</summary>
     Unavailable,
 }
@@ -32,7 +35,7 @@ public enum SharingFailure
 /// <summary>What the sharing application answers: a value, or why not (no HTTP in it; endpoints map it).</summary>
 public sealed record SharingResult<T>(
     T? Value, SharingFailure? Failure, IReadOnlyList<RuleViolation> Violations, int? CurrentVersion = null, string? Detail = null,
-    Grants.QuotaDecision? Quota = null, int? RetryAfterSeconds = null)
+    Grants.QuotaDecision? Quota = null, int? RetryAfterSeconds = null, ServiceDefaults.Security.RateLimits.RateLimitDecision? RateLimit = null)
 {
     public bool Succeeded => Failure is null;
 
@@ -51,6 +54,9 @@ public static class SharingResult
     public static SharingResult<T> Refused<T>(RuleViolation rule) => new(default, SharingFailure.Refused, [rule]);
 
     public static SharingResult<T> QuotaExceeded<T>(Grants.QuotaDecision decision) => new(default, SharingFailure.QuotaExceeded, [], Quota: decision);
+
+    public static SharingResult<T> RateLimited<T>(ServiceDefaults.Security.RateLimits.RateLimitDecision decision) =>
+        new(default, SharingFailure.RateLimited, [], RateLimit: decision);
 
     public static SharingResult<T> Unavailable<T>(string detail, int retryAfterSeconds) =>
         new(default, SharingFailure.Unavailable, [], Detail: detail, RetryAfterSeconds: retryAfterSeconds);

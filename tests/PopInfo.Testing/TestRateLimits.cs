@@ -16,6 +16,5 @@ public static class TestRateLimits
         ["PopInfo:RateLimits:ExchangeDepartment:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:AnalyticsTables:PermitLimit"] = "1000000",
         ["PopInfo:RateLimits:AnalyticsOpenData:PermitLimit"] = "1000000",
-        ["PopInfo:RateLimits:SharingLookUp:PermitLimit"] = "1000000",
     };
 }

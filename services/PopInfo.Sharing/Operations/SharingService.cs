@@ -3,6 +3,7 @@ using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Sharing;
 using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 using PopInfo.Sharing.Audit;
 using PopInfo.Sharing.Grants;
 using PopInfo.Sharing.People;
@@ -10,8 +11,8 @@ using PopInfo.Sharing.People;
 namespace PopInfo.Sharing.Operations;
 
 /// <summary>
-/// The operations departments call (docs/sharing.md). Each request goes the same way: the department's active grant, the
-/// form of the request (purpose, case reference, end user), the operation and purpose against the grant, the question's
+/// The operations departments call (docs/sharing.md). Each request goes the same way: the department's active grant, its
+/// rate limit (the grant's requests a minute), the form of the request (purpose, case reference, end user), the operation and purpose against the grant, the question's
 /// form, the daily quota (each item counted), then the read model; every person verified or returned — and every item
 /// refused after the grant was checked — becomes an audit row, and the answer leaves only once its rows are committed.
 /// A look-up or household treats a person outside the grant's regions as not held; a verification, which returns no
@@ -25,6 +26,7 @@ public sealed class SharingService(
     PeopleStore people,
     PeopleWatermark watermark,
     PeopleReadiness readiness,
+    [FromKeyedServices(SharingModule.Name)] RateLimitCounter limits,
     RegionCatalogue regions,
     TimeProvider clock)
 {
@@ -150,7 +152,7 @@ public sealed class SharingService(
         return await AuditedAsync(context, entries, new HouseholdAnswer(members, context.AsOfSequence), ct);
     }
 
-    // The grant, the request's form, the operation and purpose, the question, the read model's readiness, the quota:
+    // The grant, its rate limit, the request's form, the operation and purpose, the question, the read model's readiness, the quota:
     // the first that refuses answers. A request refused here returned nobody, so it has no audit rows.
     private async Task<(SharingResult<T>? Refusal, RequestContext? Context)> AdmitAsync<T>(
         SharingCaller caller, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question, int items, CancellationToken ct)
@@ -163,6 +165,13 @@ public sealed class SharingService(
         }
 
         var grant = view.ToGrant();
+        // Every request of a department with a grant counts against its rate limit, well-formed or not.
+        var limit = await limits.HitAsync(SharingModule.GrantRequests, caller.ClientId, grant.RequestsPerMinute, ct);
+        if (!limit.Allowed)
+        {
+            return (SharingResult.RateLimited<T>(limit), null);
+        }
+
         var refusal = SharingRequests.Problem(request.CaseReference, request.EndUser);
         if (refusal is not null)
         {

@@ -23,9 +23,16 @@ public sealed class RateLimitCounter(ServiceDatabase database, IOptionsMonitor<R
         """;
 
     /// <summary>Counts one request of <paramref name="key"/> against the limit; refused once the window's count passes it.</summary>
-    public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken ct)
+    public Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken ct) =>
+        HitAsync(policy, key, settings.Get(policy.Name).PermitLimit, ct);
+
+    /// <summary>
+    /// As <see cref="HitAsync(RateLimitPolicy, string, CancellationToken)"/> with the caller's own limit for this key (a
+    /// department's from its grant); the window is the policy's.
+    /// </summary>
+    public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, int permitLimit, CancellationToken ct)
     {
-        var setting = settings.Get(policy.Name);
+        var setting = new RateLimitSetting { PermitLimit = permitLimit, Window = settings.Get(policy.Name).Window };
         var now = clock.GetUtcNow();
         var window = FixedWindow.At(now, setting.Window);
         await using var connection = await database.OpenConnectionAsync(ct);
