@@ -1,4 +1,3 @@
-using MassTransit;
 using PopInfo.Analytics.Apis;
 using PopInfo.Analytics.Dashboard;
 using PopInfo.Analytics.Engine;
@@ -8,7 +7,6 @@ using PopInfo.Domain.Regions;
 using PopInfo.Domain.Statistics;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
-using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 
@@ -63,27 +61,11 @@ public static class AnalyticsModule
         builder.Services.AddSingleton<IndicatorService>();
         builder.Services.AddSingleton<SeriesService>();
         builder.Services.AddSingleton<QueryLog>();
-        builder.Services.AddHttpClient<RegistryReader>(http =>
-            {
-                http.BaseAddress = options.RegistryUrl;
-                // A snapshot of a big city streams for minutes; the client's default 100 s would cut it off.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddServiceToken(Name, PlatformScopes.RegistryRead);
-        builder.Services.AddSingleton<ProjectionService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionService>());
+        builder.AddRegistryProjection<RegistryReader, ProjectionService, PersonChangedConsumer>(
+            Name, options.RegistryUrl, PersonChangedConsumer.QueueName, PersonChangedConsumer.BatchSize);
         builder.Services.AddReadinessCheck<ProjectionHealthCheck>("analytics-projection");
         builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddHostedService<ReconciliationSchedule>();
-        builder.AddBusConsumers(bus => bus
-            .AddConsumer<PersonChangedConsumer>(c => c.Options<BatchOptions>(b => b
-                .SetMessageLimit(PersonChangedConsumer.BatchSize).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(1)))
-            .Endpoint(e =>
-            {
-                e.Name = PersonChangedConsumer.QueueName;
-                e.PrefetchCount = PersonChangedConsumer.BatchSize * 2;
-                e.ConcurrentMessageLimit = PersonChangedConsumer.BatchSize * 2;
-            }));
         return builder;
     }
 

@@ -1,8 +1,6 @@
-using MassTransit;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
-using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 using PopInfo.Sharing.Audit;
@@ -54,25 +52,9 @@ public static class SharingModule
         builder.Services.AddSingleton<PeopleWatermark>();
         builder.Services.AddSingleton<PeopleReadiness>();
         builder.Services.AddSingleton<PeopleApplier>();
-        builder.Services.AddHttpClient<PeopleRegistryReader>(http =>
-            {
-                http.BaseAddress = options.RegistryUrl;
-                // A snapshot of a big city streams for minutes; the client's default 100 s would cut it off.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddServiceToken(Name, PlatformScopes.RegistryRead);
-        builder.Services.AddSingleton<PeopleProjection>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PeopleProjection>());
+        builder.AddRegistryProjection<PeopleRegistryReader, PeopleProjection, PersonChangedConsumer>(
+            Name, options.RegistryUrl, PersonChangedConsumer.QueueName, PersonChangedConsumer.BatchSize);
         builder.Services.AddReadinessCheck<ReadModelHealthCheck>("sharing-read-model");
-        builder.AddBusConsumers(bus => bus
-            .AddConsumer<PersonChangedConsumer>(c => c.Options<BatchOptions>(b => b
-                .SetMessageLimit(PersonChangedConsumer.BatchSize).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(1)))
-            .Endpoint(e =>
-            {
-                e.Name = PersonChangedConsumer.QueueName;
-                e.PrefetchCount = PersonChangedConsumer.BatchSize * 2;
-                e.ConcurrentMessageLimit = PersonChangedConsumer.BatchSize * 2;
-            }));
 
         builder.Services.AddSingleton<SharingService>();
         return builder;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Sharing.Audit;
@@ -17,16 +18,22 @@ namespace PopInfo.Sharing.Audit;
 /// </summary>
 public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions> options, ILogger<AccessAudit> logger) : IHostedService, IAsyncDisposable
 {
-    private static readonly ActivitySource Source = new("PopInfo.Sharing.AccessAudit");
+    // The platform's own source, which telemetry exports: a span per commit, with counts only.
+    private static readonly ActivitySource Source = new(Telemetry.SourceName);
 
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private Task? writer;
 
+    // A request taken from the channel that did not fit in the batch being formed: it opens the next one.
+    private Pending? carried;
+
     /// <summary>A test seam: runs inside each batch's transaction before its rows go in (to make a batch fail, or hold it).</summary>
     internal Func<IReadOnlyList<AccessAuditEntry>, CancellationToken, Task>? BeforeWrite { get; set; }
 
-    /// <summary>Requests waiting for the writer to take them (tests wait on it).</summary>
-    internal int Queued => queue.Reader.Count;
+    /// <summary>Requests waiting for the writer to take them (tests wait on it; a single-reader channel does not count).</summary>
+    internal int Queued => Volatile.Read(ref queued);
+
+    private int queued;
 
     /// <summary>
     /// Stores the rows durably (committed) before it returns; throws <see cref="AccessAuditUnavailableException"/> when
@@ -41,8 +48,10 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
         }
 
         var pending = new Pending(entries, ct);
+        Interlocked.Increment(ref queued);
         if (!queue.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref queued);
             throw new AccessAuditUnavailableException("The access audit has stopped: nothing more is stored.");
         }
 
@@ -78,7 +87,7 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
     {
         var reader = queue.Reader;
         var batch = new List<Pending>();
-        while (await reader.WaitToReadAsync())
+        while (carried is not null || await reader.WaitToReadAsync())
         {
             batch.Clear();
             var rows = await TakeBatchAsync(reader, batch);
@@ -120,7 +129,8 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
 
     /// <summary>
     /// What has queued, up to the batch's rows (a request's rows are never split; one request larger than a batch goes alone),
-    /// waiting up to the batch wait for more while there is room. Requests cancelled meanwhile are left out.
+    /// waiting up to the batch wait for more while there is room. A request that does not fit is carried to the next batch.
+    /// Requests cancelled meanwhile are left out.
     /// </summary>
     private async Task<List<AccessAuditEntry>> TakeBatchAsync(ChannelReader<Pending> reader, List<Pending> batch)
     {
@@ -129,9 +139,17 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
         var deadline = Stopwatch.GetTimestamp() + (long)(settings.AuditBatchWait.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
-            while (reader.TryPeek(out var next) && (rows.Count == 0 || rows.Count + next.Entries.Count <= settings.AuditBatchRows))
+            while (carried is not null || reader.TryRead(out carried))
             {
-                reader.TryRead(out _);
+                var next = carried;
+                if (rows.Count > 0 && rows.Count + next.Entries.Count > settings.AuditBatchRows)
+                {
+                    // Full: this one opens the next batch.
+                    return rows;
+                }
+
+                carried = null;
+                Interlocked.Decrement(ref queued);
                 if (next.Cancelled.IsCancellationRequested)
                 {
                     next.Completion.TrySetCanceled(next.Cancelled);
@@ -143,9 +161,9 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
             }
 
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (rows.Count == 0 || rows.Count >= settings.AuditBatchRows || reader.TryPeek(out _) || left <= TimeSpan.Zero)
+            if (rows.Count == 0 || rows.Count >= settings.AuditBatchRows || left <= TimeSpan.Zero)
             {
-                // Empty (all cancelled), full, the next request would not fit, or the wait is over.
+                // Empty (all cancelled), full, or the wait is over.
                 return rows;
             }
 

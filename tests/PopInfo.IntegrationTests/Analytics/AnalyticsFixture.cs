@@ -13,13 +13,8 @@ namespace PopInfo.IntegrationTests.Analytics;
 /// own, each as its own broker user: the distributed mode in one test process. The analytics host can be stopped and
 /// started again on the same store.
 /// </summary>
-public sealed class AnalyticsFixture : IAsyncLifetime
+public sealed class AnalyticsFixture : RegistryBackedFixture
 {
-    public string Database { get; private set; } = "";
-    public Uri VirtualHost { get; private set; } = null!;
-    public ServiceBrokerUsers Broker { get; private set; } = null!;
-    public RegistryHost Registry { get; private set; } = null!;
-    public HttpClient RegistryClient { get; private set; } = null!;
     public AnalyticsHost? Analytics { get; private set; }
 
     /// <summary>Communities of two streets of one district, and one of another district.</summary>
@@ -30,24 +25,10 @@ public sealed class AnalyticsFixture : IAsyncLifetime
         RegionCatalogue.Wuxi.Communities[^1].Code,
     ];
 
-    public async Task InitializeAsync()
-    {
-        Database = await TestInfrastructure.CreateDatabaseAsync();
-        VirtualHost = await TestInfrastructure.CreateVirtualHostAsync();
-        Broker = await ServiceBrokerUsers.CreateAsync(VirtualHost);
-        Registry = new RegistryHost(RegistryHost.DistributedSettings(Database, Broker.UriOf("registry")));
-        RegistryClient = Registry.CreateClient();
-    }
-
     public AnalyticsHost StartAnalytics(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var all = RegistryHost.DistributedSettings(Database, Broker.UriOf("analytics"));
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        Analytics = new AnalyticsHost(all, () => new RegistryHandler(this));
+        var all = ServiceSettings("analytics", settings);
+        Analytics = new AnalyticsHost(all, RegistryHandler);
         _ = Analytics.Server;
         return Analytics;
     }
@@ -62,9 +43,6 @@ public sealed class AnalyticsFixture : IAsyncLifetime
     }
 
     public T Service<T>() where T : notnull => Analytics!.Services.GetRequiredService<T>();
-
-    /// <summary>The registry's last change-log sequence.</summary>
-    public async Task<long> RegistryLastAsync() => (long)(await RegistryClient.GetJsonAsync("/api/v1/changes/status")).Body["lastSequence"]!;
 
     /// <summary>Waits until the projection is ready and holds everything the registry has written.</summary>
     public async Task CaughtUpAsync(TimeSpan? within = null)
@@ -92,30 +70,5 @@ public sealed class AnalyticsFixture : IAsyncLifetime
         return status == 201 ? Guid.Parse((string)body["personId"]!) : throw new InvalidOperationException($"register: {status} {body}");
     }
 
-    public async Task<long> CommandAsync(Guid person, string command, object body)
-    {
-        var version = (int)(await RegistryClient.GetJsonAsync($"/api/v1/persons/{person}")).Body["version"]!;
-        var merged = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(body))!.AsObject();
-        merged["commandId"] = Guid.NewGuid();
-        merged["expectedVersion"] = version;
-        var (status, answer) = await RegistryClient.PostAsync($"/api/v1/persons/{person}/{command}", merged);
-        return status == 200 ? (long)answer["sequence"]! : throw new InvalidOperationException($"{command}: {status} {answer}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await StopAnalyticsAsync();
-        RegistryClient.Dispose();
-        await Registry.DisposeAsync();
-        await Broker.DisposeAsync();
-        await TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
-        await TestInfrastructure.DropDatabaseAsync(Database);
-    }
-
-    /// <summary>The analytics service's reads of the registry go to the registry host in this process.</summary>
-    private sealed class RegistryHandler(AnalyticsFixture fixture) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            new HttpMessageInvoker(fixture.Registry.Server.CreateHandler(), disposeHandler: false).SendAsync(request, cancellationToken);
-    }
+    protected override Task StopServiceAsync() => StopAnalyticsAsync();
 }

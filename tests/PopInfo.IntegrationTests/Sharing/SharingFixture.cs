@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Domain.Regions;
 using PopInfo.IntegrationTests.Exchange;
@@ -13,13 +12,8 @@ namespace PopInfo.IntegrationTests.Sharing;
 /// own, each as its own broker user: the distributed mode in one test process. The sharing host can be stopped and started
 /// again on the same store; its read model reads the registry host through the test's process.
 /// </summary>
-public sealed class SharingFixture : IAsyncLifetime
+public sealed class SharingFixture : RegistryBackedFixture
 {
-    public string Database { get; private set; } = "";
-    public Uri VirtualHost { get; private set; } = null!;
-    public ServiceBrokerUsers Broker { get; private set; } = null!;
-    public RegistryHost Registry { get; private set; } = null!;
-    public HttpClient RegistryClient { get; private set; } = null!;
     public SharingHost? Sharing { get; private set; }
 
     /// <summary>Two communities of one street, and one of another district.</summary>
@@ -29,28 +23,14 @@ public sealed class SharingFixture : IAsyncLifetime
         RegionCatalogue.Wuxi.Communities[^1].Code,
     ];
 
-    public async Task InitializeAsync()
-    {
-        Database = await TestInfrastructure.CreateDatabaseAsync();
-        VirtualHost = await TestInfrastructure.CreateVirtualHostAsync();
-        Broker = await ServiceBrokerUsers.CreateAsync(VirtualHost);
-        Registry = new RegistryHost(RegistryHost.DistributedSettings(Database, Broker.UriOf("registry")));
-        RegistryClient = Registry.CreateClient();
-    }
-
     /// <summary>
     /// Starts the sharing host on this fixture's store; given <paramref name="kestrelPort"/>, on a real socket at that port
     /// (for clients outside the process), otherwise on the in-process test server.
     /// </summary>
     public SharingHost StartSharing(IReadOnlyDictionary<string, string?>? settings = null, int? kestrelPort = null)
     {
-        var all = RegistryHost.DistributedSettings(Database, Broker.UriOf("sharing"));
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        Sharing = new SharingHost(all, () => new RegistryHandler(this));
+        var all = ServiceSettings("sharing", settings);
+        Sharing = new SharingHost(all, RegistryHandler);
         if (kestrelPort is { } port)
         {
             Sharing.UseKestrel(port);
@@ -60,7 +40,6 @@ public sealed class SharingFixture : IAsyncLifetime
         {
             _ = Sharing.Server;
         }
-
         return Sharing;
     }
 
@@ -74,9 +53,6 @@ public sealed class SharingFixture : IAsyncLifetime
     }
 
     public T Service<T>() where T : notnull => Sharing!.Services.GetRequiredService<T>();
-
-    /// <summary>The registry's last change-log sequence.</summary>
-    public async Task<long> RegistryLastAsync() => (long)(await RegistryClient.GetJsonAsync("/api/v1/changes/status")).Body["lastSequence"]!;
 
     /// <summary>Waits until the read model is built and holds everything the registry has written.</summary>
     public async Task CaughtUpAsync(TimeSpan? within = null)
@@ -98,17 +74,6 @@ public sealed class SharingFixture : IAsyncLifetime
         return status == 201
             ? (Guid.Parse((string)answer["personId"]!), (string)body["idNumber"]!, (string)body["name"]!, (string)body["birthDate"]!)
             : throw new InvalidOperationException($"register: {status} {answer}");
-    }
-
-    /// <summary>A command on a person at their current version; returns its change-log sequence.</summary>
-    public async Task<long> CommandAsync(Guid person, string command, object body)
-    {
-        var version = (int)(await RegistryClient.GetJsonAsync($"/api/v1/persons/{person}")).Body["version"]!;
-        var merged = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(body))!.AsObject();
-        merged["commandId"] = Guid.NewGuid();
-        merged["expectedVersion"] = version;
-        var (status, answer) = await RegistryClient.PostAsync($"/api/v1/persons/{person}/{command}", merged);
-        return status == 200 ? (long)answer["sequence"]! : throw new InvalidOperationException($"{command}: {status} {answer}");
     }
 
     /// <summary>Creates a household in the community and puts the persons in it (the first its head "02", the others "10").</summary>
@@ -138,20 +103,5 @@ public sealed class SharingFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await StopSharingAsync();
-        RegistryClient.Dispose();
-        await Registry.DisposeAsync();
-        await Broker.DisposeAsync();
-        await TestInfrastructure.DeleteVirtualHostAsync(VirtualHost);
-        await TestInfrastructure.DropDatabaseAsync(Database);
-    }
-
-    /// <summary>The sharing service's reads of the registry go to the registry host in this process.</summary>
-    private sealed class RegistryHandler(SharingFixture fixture) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            new HttpMessageInvoker(fixture.Registry.Server.CreateHandler(), disposeHandler: false).SendAsync(request, cancellationToken);
-    }
+    protected override Task StopServiceAsync() => StopSharingAsync();
 }
