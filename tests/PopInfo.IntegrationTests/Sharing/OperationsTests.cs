@@ -299,6 +299,38 @@ public sealed class OperationsTests(SharingFixture fixture) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task A_look_up_by_name_lists_20_counts_every_match_and_audits_those_listed()
+    {
+        await ReadyAsync(fixture);
+        var birth = new DateOnly(1973, 8, 21);
+        var registered = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 23; i++)
+        {
+            registered.Add((await RegisterNamedAsync(fixture, fixture.Communities[i % 2], "林晓雯", birth, 2 * (i + 1))).IdNumber);
+        }
+
+        await fixture.CaughtUpAsync();
+        using var client = await DepartmentAsync(fixture, "many", Grant(["lookup", "batch-lookup"], new { idNumber = "plain" }));
+        var (status, answer) = await client.PostAsync("/api/v1/lookup", Body(new { name = "林晓雯", birthDate = "1973-08-21" }));
+        Assert.Equal(200, status);
+        Assert.Equal(23, (int)answer["matches"]!);
+        var listed = answer["people"]!.AsArray().Select(p => (string)p!["idNumber"]!).ToList();
+        Assert.Equal(20, listed.Count);
+        Assert.Equal(20, listed.Distinct().Count());
+        Assert.Subset(registered, listed.ToHashSet(StringComparer.Ordinal));
+
+        (status, answer) = await client.PostAsync("/api/v1/batch/lookup", Body(new { items = new[] { new { name = "林晓雯", birthDate = "1973-08-21" } } }));
+        Assert.Equal(200, status);
+        Assert.Equal((23, 20), ((int)answer["results"]![0]!["matches"]!, answer["results"]![0]!["people"]!.AsArray().Count));
+
+        // One audit row per person listed (20 + 20), none for the three counted only.
+        var rows = await AuditRowsAsync(fixture, "many");
+        Assert.Equal(40, rows.Count);
+        Assert.All(rows, r => Assert.Equal(("returned", "idNumber"), (r.Outcome, r.Fields)));
+        Assert.Equal(20, rows.Where(r => r.Operation == "lookup").Select(r => r.PersonId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Batches_answer_each_item_on_its_own_count_each_item_and_refuse_more_than_1000()
     {
         await ReadyAsync(fixture);
