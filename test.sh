@@ -48,6 +48,9 @@ phase_end "rabbitmq"
 phase_begin "python3-pika"
 ensure_python_pika || { echo "=== [test.sh] FAILED: python3-pika (the non-.NET consumer's library) could not be installed" >&2; exit 1; }
 phase_end "python3-pika"
+phase_begin "python3-requests"
+ensure_python_requests || { echo "=== [test.sh] FAILED: python3-requests (the sharing service's sample client's library) could not be installed" >&2; exit 1; }
+phase_end "python3-requests"
 
 phase_begin "chromium"
 ensure_chromium || { echo "=== [test.sh] FAILED: Chromium (the browser tests' browser) could not be installed" >&2; exit 1; }

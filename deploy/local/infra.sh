@@ -497,6 +497,13 @@ ensure_python_pika() {
     apt_install python3-pika
 }
 
+# Debian's python3-requests for the sharing service's sample client (clients/python/popinfo_sharing.py), which the
+# integration tests run against the service.
+ensure_python_requests() {
+    /usr/bin/python3 -c 'import requests' >/dev/null 2>&1 && return 0
+    apt_install python3-requests
+}
+
 # Executed (not sourced): small CLI.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     set -euo pipefail
@@ -508,6 +515,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         rabbitmq) ensure_rabbitmq ;;
         chromium) ensure_chromium ;;
         pika) ensure_python_pika ;;
-        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika]" >&2; exit 2 ;;
+        requests) ensure_python_requests ;;
+        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests]" >&2; exit 2 ;;
     esac
 fi

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Sharing;
 using PopInfo.Host;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.Testing;
@@ -90,6 +91,22 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
         }
 
         Callers = callers;
+
+        // The sharing service's operations have a second gate after the scope: the caller's grant. The sharing.read
+        // caller has one, so that what it meets past the scope is the request's own rules, as department A past its code.
+        using (var grant = new HttpRequestMessage(HttpMethod.Put, "http://127.0.0.1:5104/api/v1/grants/popinfo-tests")
+        {
+            Content = JsonContent(new
+            {
+                operations = SharingOperations.All, fields = new { name = "plain" }, regions = new[] { StreetA }, purposes = new[] { "school-enrolment" },
+                requestsPerMinute = 600, dailyQuota = 100_000,
+            }),
+        })
+        {
+            Bearer(issuer.Token([PlatformScopes.SharingAdmin], subject: "admin"))(grant);
+            await Expect(200, grant);
+        }
+
         FormA = await CreatedIdAsync(callers["desk collector A"], "/api/v1/forms", JsonContent(new Dictionary<string, object> { ["formType"] = "birth", ["data"] = new Dictionary<string, string>() }), "id");
         ImportA = await CreatedIdAsync(callers["desk collector A"], "/api/v1/forms/import", Csv, "importId");
     }

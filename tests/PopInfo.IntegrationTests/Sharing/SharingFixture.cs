@@ -23,11 +23,23 @@ public sealed class SharingFixture : RegistryBackedFixture
         RegionCatalogue.Wuxi.Communities[^1].Code,
     ];
 
-    public SharingHost StartSharing(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the sharing host on this fixture's store; given <paramref name="kestrelPort"/>, on a real socket at that port
+    /// (for clients outside the process), otherwise on the in-process test server.
+    /// </summary>
+    public SharingHost StartSharing(IReadOnlyDictionary<string, string?>? settings = null, int? kestrelPort = null)
     {
         var all = ServiceSettings("sharing", settings);
         Sharing = new SharingHost(all, RegistryHandler);
-        _ = Sharing.Server;
+        if (kestrelPort is { } port)
+        {
+            Sharing.UseKestrel(port);
+            Sharing.StartServer();
+        }
+        else
+        {
+            _ = Sharing.Server;
+        }
         return Sharing;
     }
 
@@ -53,10 +65,11 @@ public sealed class SharingFixture : RegistryBackedFixture
         }, within ?? TimeSpan.FromSeconds(60), $"the read model to reach sequence {last}");
     }
 
-    /// <summary>Registers a resident of the community; returns the person's id and identity number.</summary>
-    public async Task<(Guid Id, string IdNumber, string Name, string BirthDate)> RegisterAsync(string community, string sex = "2")
+    /// <summary>Registers a resident of the community (its body changed by <paramref name="edit"/>); returns the person's id and identity number.</summary>
+    public async Task<(Guid Id, string IdNumber, string Name, string BirthDate)> RegisterAsync(string community, string sex = "2", Action<Dictionary<string, object?>>? edit = null)
     {
         var body = People.ResidentOf(community, sex);
+        edit?.Invoke(body);
         var (status, answer) = await RegistryClient.PostAsync("/api/v1/persons", body);
         return status == 201
             ? (Guid.Parse((string)answer["personId"]!), (string)body["idNumber"]!, (string)body["name"]!, (string)body["birthDate"]!)
