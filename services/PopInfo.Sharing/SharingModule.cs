@@ -62,10 +62,15 @@ public static class SharingModule
 
         // A person's access report (ADR 0003 decision 6): the registry's and the exchange's audits, asked with the service's
         // own token on an auditor's behalf; the page's auditors sign in at the identity provider.
+        // No retries (the defaults' pipeline retries 5xx for 30 s): each attempt is an audited question at the source, and a
+        // source that does not answer within PopInfo:Sharing:SourceTimeout is named in the report instead.
+        // RemoveAllResilienceHandlers is marked experimental (EXTEXP0001) but is the documented way to drop the default pipeline.
+#pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<RegistryAccessLogClient>(http => http.BaseAddress = options.RegistryUrl)
-            .AddServiceToken(Name, PlatformScopes.RegistryAudit);
+            .RemoveAllResilienceHandlers().AddServiceToken(Name, PlatformScopes.RegistryAudit);
         builder.Services.AddHttpClient<ExchangeDeliveriesClient>(http => http.BaseAddress = options.ExchangeUrl)
-            .AddServiceToken(Name, PlatformScopes.ExchangeAudit);
+            .RemoveAllResilienceHandlers().AddServiceToken(Name, PlatformScopes.ExchangeAudit);
+#pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<AccessReportService>();
         builder.AddAccessReportAuthentication();
         return builder;

@@ -102,7 +102,7 @@
 
   function showProblem(problem) {
     const p = $('problem');
-    const first = problem.errors && problem.errors.length ? problem.errors[0] : null;
+    const first = problem.violations && problem.violations.length ? problem.violations[0] : null;
     p.textContent = t('failed') + ' (' + problem.status + '): ' + (first ? first.field + ' — ' + first.rule : (problem.rule || problem.title || ''));
     p.dataset.rule = first ? first.rule : (problem.rule || '');
     p.hidden = false;

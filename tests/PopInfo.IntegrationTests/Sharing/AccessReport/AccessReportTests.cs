@@ -151,6 +151,7 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         await GrantAsync("school", ["verify"], "school-enrolment");
         await fixture.CaughtUpAsync();
         await OperationAsync("school", "/api/v1/verify", new { idNumber = person.IdNumber, name = person.Name, purpose = "school-enrolment", caseReference = "SCH-3" });
+        Assert.Equal(200, (await fixture.RegistryClient.GetJsonAsync($"/api/v1/persons/{person.Id}")).Status);
         using var auditor = fixture.ClientWithToken(AuditorToken());
 
         // The exchange refuses (503, a problem naming its rule) …
@@ -160,7 +161,7 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         Assert.Equal(["sharing:True:", "exchange:False:exchange answered 503 (service.unavailable)", "registry:True:"],
             report["sources"]!.AsArray().Select(s => $"{s!["name"]}:{(bool)s["ok"]!}:{s["error"]}"));
         Assert.Equal(["verify"], report["entries"]!.AsArray().Where(e => (string)e!["source"]! == "sharing").Select(e => (string)e!["operation"]!));
-        Assert.Contains(report["entries"]!.AsArray(), e => (string)e!["source"]! == "registry");
+        Assert.Equal(["popinfo-tests person.get"], report["entries"]!.AsArray().Where(e => (string)e!["source"]! == "registry").Select(e => $"{e!["department"]} {e["operation"]}"));
         Assert.DoesNotContain(report["entries"]!.AsArray(), e => (string)e!["source"]! == "exchange");
 
         // … or cannot be reached at all.
@@ -212,7 +213,7 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         {
             var (status, problem) = await auditor.PostAsync("/api/v1/access-report", invalid);
             Assert.Equal(400, status);
-            Assert.Contains(problem["errors"]!.AsArray(), e => (string?)e!["field"] == field && (string?)e["rule"] == rule);
+            Assert.Contains(problem["violations"]!.AsArray(), e => (string?)e!["field"] == field && (string?)e["rule"] == rule);
             Assert.DoesNotContain("110105194912310021", problem.ToJsonString(), StringComparison.Ordinal);
         }
 
