@@ -99,6 +99,25 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
             callers["access-report auditor"] = r => r.Headers.Add("Cookie", cookie);
         }
 
+        // The sharing service's operations admit a token with sharing.read whose client holds a grant: the tests' client gets one.
+        using (var grant = new HttpRequestMessage(HttpMethod.Put, "http://127.0.0.1:5104/api/v1/grants/popinfo-tests")
+        {
+            Content = JsonContent(new
+            {
+                operations = new[] { "verify", "lookup", "batch-verify", "batch-lookup", "household" },
+                fields = new Dictionary<string, string> { ["name"] = "plain" },
+                regions = new[] { CommunityA },
+                purposes = new[] { "school-enrolment" },
+                requestsPerMinute = 600,
+                dailyQuota = 100_000,
+                mayTellNotFound = false,
+            }),
+        })
+        {
+            Bearer(issuer.Token([PlatformScopes.SharingAdmin], "popinfo-admin-page", subject: "admin"))(grant);
+            await Expect(200, grant);
+        }
+
         Callers = callers;
         FormA = await CreatedIdAsync(callers["desk collector A"], "/api/v1/forms", JsonContent(new Dictionary<string, object> { ["formType"] = "birth", ["data"] = new Dictionary<string, string>() }), "id");
         ImportA = await CreatedIdAsync(callers["desk collector A"], "/api/v1/forms/import", Csv, "importId");
