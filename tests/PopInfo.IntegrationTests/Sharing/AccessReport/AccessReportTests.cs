@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using PopInfo.Domain.Access;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.Sharing.AccessReport;
 using PopInfo.Sharing.Audit;
 using PopInfo.Testing;
 
@@ -222,6 +224,38 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         var (notFound, _) = await auditor.PostAsync("/api/v1/access-report", body);
         Assert.Equal(404, notFound);
         Assert.Equal(before + 1, await CountAuditAsync());
+    }
+
+    [Fact]
+    public async Task An_auditor_signed_in_at_the_page_gets_the_report_and_the_audit_names_the_page_and_the_auditor()
+    {
+        var person = await fixture.RegisterAsync();
+        using var browser = fixture.Sharing.CreateDefaultClient(new CookieContainerHandler());
+        await DeskSignIn.SignInCookiesAsync(browser, TestIssuer.Shared.People.Add(new TestPerson("auditor-wang", "王审计", PlatformRoles.Auditor, null)),
+            AccessReportAuthentication.SignInPath);
+        var (sessionStatus, session) = await browser.GetJsonAsync("/api/v1/access-report/session");
+        Assert.Equal((200, "auditor-wang", "auditor"), (sessionStatus, (string?)session["userName"], (string?)session["role"]));
+
+        var (status, report) = await browser.PostAsync("/api/v1/access-report", new { personId = person.Id });
+        Assert.Equal(200, status);
+        Assert.Equal("auditor-wang", (string)report["auditor"]!);
+        var question = (await fixture.Service<AccessAuditTable>().OfPersonAsync(person.Id, CancellationToken.None))[^1];
+        Assert.Equal((AccessReportAuthentication.DefaultClientId, "auditor-wang", "access-report", "person-request"),
+            (question.ClientId, question.EndUser, question.Operation, question.CaseReference));
+    }
+
+    [Theory]
+    [InlineData("planner", false, "role.access-report")]
+    [InlineData("admin", false, "role.access-report")]
+    [InlineData("auditor", true, "region.none")]
+    public async Task A_person_the_page_is_not_for_is_refused_at_sign_in_naming_the_rule(string role, bool withRegion, string rule)
+    {
+        using var browser = fixture.Sharing.CreateDefaultClient(new CookieContainerHandler());
+        var hint = TestIssuer.Shared.People.Add(new TestPerson($"refused-{role}-{withRegion}".ToLowerInvariant(), "拒绝", role, withRegion ? fixture.Community : null));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DeskSignIn.SignInCookiesAsync(browser, hint, AccessReportAuthentication.SignInPath));
+        Assert.Contains("/access-report?signIn=" + rule, error.Message, StringComparison.Ordinal);
+        Assert.Equal(401, (await browser.GetJsonAsync("/api/v1/access-report/session")).Status);
+        Assert.Equal(401, (await browser.PostAsync("/api/v1/access-report", new { personId = Guid.NewGuid() })).Status);
     }
 
     [Fact]
