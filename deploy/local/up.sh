@@ -97,6 +97,15 @@ if ! grep -q '^PopInfo__Analytics__SignIn__ClientSecret=' "$RUN_DIR/secrets/clie
         echo "PopInfo__Identity__Applications__dashboard__Secret=$dashboard_secret"
     ) >>"$RUN_DIR/secrets/clients.env"
 fi
+# The access report's page (sharing service) likewise: client popinfo-access-report, its own secret.
+if ! grep -q '^PopInfo__Sharing__SignIn__ClientSecret=' "$RUN_DIR/secrets/clients.env"; then
+    report_secret="$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
+    (
+        umask 077
+        echo "PopInfo__Sharing__SignIn__ClientSecret=$report_secret"
+        echo "PopInfo__Identity__Applications__report__Secret=$report_secret"
+    ) >>"$RUN_DIR/secrets/clients.env"
+fi
 chmod 0600 "$RUN_DIR/secrets/clients.env"
 POPINFO_ISSUER="${POPINFO_ISSUER:-http://${POPINFO_BIND_HOST}:${POPINFO_IDENTITY_PORT}/}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -195,6 +204,7 @@ start_service() {
             [[ "$name" == identity || "$secret" == "PopInfo__Auth__Clients__${name}__Secret="* ]] && export "${secret?}"
             [[ "$name" == collection && "$secret" == "PopInfo__Collection__SignIn__ClientSecret="* ]] && export "${secret?}"
             [[ "$name" == analytics && "$secret" == "PopInfo__Analytics__SignIn__ClientSecret="* ]] && export "${secret?}"
+            [[ "$name" == sharing && "$secret" == "PopInfo__Sharing__SignIn__ClientSecret="* ]] && export "${secret?}"
         done <"$RUN_DIR/secrets/clients.env"
         if [[ "$name" == identity ]]; then
             # The desk's addresses at the provider (sign-in callback, back after signing out).
@@ -215,6 +225,11 @@ start_service() {
                 export PopInfo__Identity__Applications__dashboard__RedirectUris__1="http://localhost:$POPINFO_ANALYTICS_PORT/dashboard/signin-oidc"
                 export PopInfo__Identity__Applications__dashboard__PostLogoutRedirectUris__1="http://localhost:$POPINFO_ANALYTICS_PORT/dashboard/signout-callback-oidc"
             fi
+            # The access report's page (sharing service).
+            report_url="$(svc_url sharing)"
+            export PopInfo__Identity__Applications__report__ClientId=popinfo-access-report
+            export PopInfo__Identity__Applications__report__RedirectUris__0="$report_url/access-report/signin-oidc"
+            export PopInfo__Identity__Applications__report__PostLogoutRedirectUris__0="$report_url/access-report/signout-callback-oidc"
         fi
         exec setsid dotnet "$dll" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null
     ) &

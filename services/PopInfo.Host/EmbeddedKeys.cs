@@ -53,6 +53,14 @@ public static class EmbeddedKeys
             "/dashboard/signin-oidc", "/dashboard/signout-callback-oidc");
 
     /// <summary>
+    /// The access report's page signs auditors in at the embedded provider as the application <c>popinfo-access-report</c>
+    /// (<c>PopInfo:Identity:Applications:report</c>), secret <c>PopInfo:Sharing:SignIn:ClientSecret</c> or a random one.
+    /// </summary>
+    public static void RegisterAccessReport(ConfigurationManager configuration, int sharingPort) =>
+        RegisterApplication(configuration, "report", "PopInfo:Sharing:SignIn", "popinfo-access-report", sharingPort,
+            "/access-report/signin-oidc", "/access-report/signout-callback-oidc");
+
+    /// <summary>
     /// An application people sign in to at the embedded provider (<c>PopInfo:Identity:Applications:{name}</c>), unless
     /// the settings register it already: its client id, the one secret both sides read (<c>{signInSection}:ClientSecret</c>,
     /// else a random one for this run) and its addresses by 127.0.0.1 and by localhost.

@@ -23,6 +23,7 @@ EmbeddedKeys.UseOwnIssuer(builder.Configuration, IdentityModule.Port);
 EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name, SharingModule.Name, AnalyticsModule.Name]);
 EmbeddedKeys.RegisterDesk(builder.Configuration, CollectionModule.Port);
 EmbeddedKeys.RegisterDashboard(builder.Configuration, AnalyticsModule.Port);
+EmbeddedKeys.RegisterAccessReport(builder.Configuration, SharingModule.Port);
 // The demo city before any service starts: the registry serves it and the analytics service's first snapshot holds it.
 builder.AddDemoCity();
 // The identity provider first: its hosted services (migrations, the services' clients) start before the

@@ -3,6 +3,7 @@ using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
+using PopInfo.Sharing.AccessReport;
 using PopInfo.Sharing.Audit;
 using PopInfo.Sharing.Grants;
 using PopInfo.Sharing.Operations;
@@ -14,7 +15,8 @@ namespace PopInfo.Sharing;
 /// The information sharing service (信息共享服务): departments verify and look up people within their grants, and every
 /// person verified or returned is audited before the answer leaves (docs/sharing.md, ADR 0003). Built so far: its
 /// database, the grants with their audited administration, the daily quota, the access audit by group commit, the read
-/// model of current persons kept from the registry's events, and the operations (verify, look up, batches, household).
+/// model of current persons kept from the registry's events, the operations (verify, look up, batches, household), and a
+/// person's access report for auditors (JSON and a printable page).
 /// </summary>
 public static class SharingModule
 {
@@ -60,6 +62,20 @@ public static class SharingModule
         builder.Services.AddReadinessCheck<ReadModelHealthCheck>("sharing-read-model");
 
         builder.Services.AddSingleton<SharingService>();
+
+        // A person's access report (ADR 0003 decision 6): the registry's and the exchange's audits, asked with the service's
+        // own token on an auditor's behalf; the page's auditors sign in at the identity provider.
+        // No retries (the defaults' pipeline retries 5xx for 30 s): each attempt is an audited question at the source, and a
+        // source that does not answer within PopInfo:Sharing:SourceTimeout is named in the report instead.
+        // RemoveAllResilienceHandlers is marked experimental (EXTEXP0001) but is the documented way to drop the default pipeline.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient<RegistryAccessLogClient>(http => http.BaseAddress = options.RegistryUrl)
+            .RemoveAllResilienceHandlers().AddServiceToken(Name, PlatformScopes.RegistryAudit);
+        builder.Services.AddHttpClient<ExchangeDeliveriesClient>(http => http.BaseAddress = options.ExchangeUrl)
+            .RemoveAllResilienceHandlers().AddServiceToken(Name, PlatformScopes.ExchangeAudit);
+#pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<AccessReportService>();
+        builder.AddAccessReportAuthentication();
         return builder;
     }
 
@@ -69,6 +85,8 @@ public static class SharingModule
         app.MapGrantsApi();
         app.MapOperationsApi();
         app.MapReadModelApi();
+        app.MapAccessReportApi();
+        app.MapAccessReportPage();
         return app;
     }
 }

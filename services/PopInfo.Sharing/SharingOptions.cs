@@ -20,6 +20,18 @@ public sealed class SharingOptions
     /// <summary>The registry's base address (its snapshot, change feed and relay status).</summary>
     public Uri RegistryUrl { get; set; } = new("http://localhost:5101/");
 
+    /// <summary>The exchange's base address (a person's deliveries, for the access report).</summary>
+    public Uri ExchangeUrl { get; set; } = new("http://localhost:5103/");
+
+    /// <summary>
+    /// Purpose codes withheld from a person's access report besides those the domain marks
+    /// (<see cref="PopInfo.Domain.Sharing.Purpose.WithheldFromPerson"/>): an access under one shows as withheld — when, not by whom or why.
+    /// </summary>
+    public List<string> WithheldPurposes { get; set; } = [];
+
+    /// <summary>How long the access report waits for the registry or the exchange before it reports that source as not answering.</summary>
+    public TimeSpan SourceTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long the read model's watermark may stand below the registry's last sequence before the change feed fills the gap.</summary>
     public TimeSpan GapWait { get; set; } = TimeSpan.FromSeconds(5);
 

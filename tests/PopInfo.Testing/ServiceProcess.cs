@@ -64,6 +64,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
             ["PopInfo__Collection__SignIn__Authority"] = "http://127.0.0.1:5107/",
             ["PopInfo__Analytics__SignIn__Authority"] = "http://127.0.0.1:5107/",
+            ["PopInfo__Sharing__SignIn__Authority"] = "http://127.0.0.1:5107/",
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
             ["PopInfo__Identity__AdminPassword"] = IdentityHost.AdminPassword,
         });
@@ -83,6 +84,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["PopInfo__Collection__ExchangeUrl"] = $"http://{loopback}:5103/",
             ["PopInfo__Exchange__RegistryUrl"] = $"http://{loopback}:5101/",
             ["PopInfo__Sharing__RegistryUrl"] = $"http://{loopback}:5101/",
+            ["PopInfo__Sharing__ExchangeUrl"] = $"http://{loopback}:5103/",
             ["PopInfo__Analytics__RegistryUrl"] = $"http://{loopback}:5101/",
         })
         { Address = loopback };

@@ -63,6 +63,8 @@ public sealed class TestIssuer : IAsyncDisposable
         ["PopInfo:Collection:SignIn:ClientSecret"] = ServiceSecret,
         // The planners' dashboard likewise, as the confidential client popinfo-dashboard.
         ["PopInfo:Analytics:SignIn:ClientSecret"] = ServiceSecret,
+        // The access report's page likewise, as the confidential client popinfo-access-report.
+        ["PopInfo:Sharing:SignIn:ClientSecret"] = ServiceSecret,
     };
 
     /// <summary>The same, as environment variables for a service process.</summary>

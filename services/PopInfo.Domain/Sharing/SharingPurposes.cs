@@ -29,6 +29,15 @@ public static class SharingPurposes
     public static bool IsKnown(string? code) => code is not null && ByCode.ContainsKey(code);
 
     public static Purpose? Find(string? code) => code is not null && ByCode.TryGetValue(code, out var p) ? p : null;
+
+    /// <summary>
+    /// The purpose codes a person's access report withholds: those marked <see cref="Purpose.WithheldFromPerson"/> and the
+    /// <paramref name="configured"/> ones (blank entries ignored, spaces trimmed; codes compared exactly).
+    /// </summary>
+    public static IReadOnlySet<string> Withheld(IEnumerable<string?> configured) =>
+        All.Where(p => p.WithheldFromPerson).Select(p => p.Code)
+            .Concat(configured.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!.Trim()))
+            .ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>A purpose code with its Chinese and English names, and whether it is withheld from the person's access report.</summary>

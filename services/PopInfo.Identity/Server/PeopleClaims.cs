@@ -19,8 +19,8 @@ public static class PeopleClaims
         [PlatformRoles.Supervisor] = [],
         [PlatformRoles.Planner] = [PlatformScopes.AnalyticsRead],
         [PlatformRoles.Operator] = [],
-        // The sources of a person's access report (docs/adr/0003, decision 6): who read them, which departments got them.
-        [PlatformRoles.Auditor] = [PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit],
+        // A person's access report (docs/adr/0003, decision 6) and its sources: who read them, which departments got them.
+        [PlatformRoles.Auditor] = [PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit, PlatformScopes.SharingAudit],
     };
 
     private static readonly string[] Protocol = [Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, Scopes.Roles];

@@ -57,6 +57,9 @@ public static class PlatformScopes
     /// <summary>Administer the sharing service's grants and read their change trail (administrators).</summary>
     public const string SharingAdmin = "sharing.admin";
 
+    /// <summary>Make a person's access report at the sharing service, on the person's request (auditors).</summary>
+    public const string SharingAudit = "sharing.audit";
+
     /// <summary>A department's client id: <c>dept-{code}</c>, the same department at every service.</summary>
     public static string DepartmentClientId(string code) => "dept-" + code;
 
@@ -80,6 +83,7 @@ public static class PlatformScopes
         [AnalyticsAdmin] = Audience("analytics"),
         [SharingRead] = Audience("sharing"),
         [SharingAdmin] = Audience("sharing"),
+        [SharingAudit] = Audience("sharing"),
     };
 
     /// <summary>The audience value of a service's tokens.</summary>

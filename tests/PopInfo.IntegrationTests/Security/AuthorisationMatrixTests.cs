@@ -90,6 +90,16 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
             callers["dashboard planner"] = r => r.Headers.Add("Cookie", cookie);
         }
 
+        // An auditor: a person's token with role auditor and sharing.audit, and a session of the access report's page.
+        callers["token auditor"] = Bearer(issuer.Token([PlatformScopes.SharingAudit], "popinfo-matrix", subject: "matrix-auditor-token", role: "auditor"));
+        var auditor = issuer.People.Add(new TestPerson("matrix-auditor", "auditor", "auditor", null));
+        using (var reportPage = Platform.ClientOf(5104))
+        {
+            var cookies = await DeskSignIn.SignInCookiesAsync(reportPage, auditor, "/access-report/sign-in");
+            var cookie = string.Join("; ", cookies.Select(c => c.Split(';')[0]).Where(c => c.StartsWith("popinfo.access-report", StringComparison.Ordinal)));
+            callers["access-report auditor"] = r => r.Headers.Add("Cookie", cookie);
+        }
+
         Callers = callers;
 
         // The sharing service's operations have a second gate after the scope: the caller's grant. The sharing.read
@@ -187,6 +197,8 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
             ["desk:supervisor-own"] = ["desk supervisor A"],
             ["desk:reader-own"] = ["desk collector A", "desk supervisor A"],
             ["dashboard:planner"] = ["dashboard planner"],
+            ["role:auditor"] = ["token auditor"],
+            ["access-report:auditor"] = ["access-report auditor"],
         };
         foreach (var scope in PlatformScopes.AudienceOf.Keys.Where(s => s != PlatformScopes.ExchangeDepartment))
         {

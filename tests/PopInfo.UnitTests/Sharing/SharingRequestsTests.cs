@@ -36,4 +36,13 @@ public class SharingRequestsTests
         Assert.True(SharingPurposes.IsKnown("school-enrolment"));
         Assert.False(SharingPurposes.IsKnown("School-Enrolment"));
     }
+
+    [Fact]
+    public void The_access_report_withholds_the_marked_purposes_and_the_configured_ones()
+    {
+        Assert.Equal(["criminal-investigation", "state-security"], SharingPurposes.Withheld([]).Order(StringComparer.Ordinal));
+        Assert.Equal(["criminal-investigation", "state-security", "tax-administration"],
+            SharingPurposes.Withheld([" tax-administration ", "", null, "   "]).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("Tax-Administration", SharingPurposes.Withheld(["tax-administration"]));
+    }
 }

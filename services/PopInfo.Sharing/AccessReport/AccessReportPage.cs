@@ -1,0 +1,38 @@
+using System.Text.Json;
+using PopInfo.Domain.Sharing;
+using PopInfo.ServiceDefaults.Pages;
+
+namespace PopInfo.Sharing.AccessReport;
+
+/// <summary>
+/// The printable access report at <c>/access-report</c> (docs/sharing.md): static HTML, CSS (with a print stylesheet)
+/// and JavaScript embedded in the assembly (AccessReport/*.html, *.css, *.js), served as every embedded page is, on the
+/// sharing port only. No script is inline and nothing comes from another host; the person's number goes in a POST body.
+/// </summary>
+public static class AccessReportPage
+{
+    public const string Path = "/access-report";
+
+    private const string ResourcePrefix = "access-report/";
+
+    // The purposes' names in both languages, made at start from the domain (the page names a purpose in either language).
+    private static readonly EmbeddedPage Page = new(typeof(AccessReportPage).Assembly, ResourcePrefix, new Dictionary<string, (byte[], string)>
+    {
+        ["purposes.json"] = (JsonSerializer.SerializeToUtf8Bytes(SharingPurposes.All.ToDictionary(p => p.Code, p => new { zh = p.NameZh, en = p.NameEn })),
+            "application/json"),
+    });
+
+    private static string ContentSecurityPolicy(Uri provider) =>
+        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " +
+        $"form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
+
+    public static IEndpointRouteBuilder MapAccessReportPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
+        app.MapGet(Path + "/{file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult Serve(HttpContext http, string file) =>
+        Page.Serve(http, file, ContentSecurityPolicy(AccessReportAuthentication.Options(http.RequestServices).Authority!));
+}
