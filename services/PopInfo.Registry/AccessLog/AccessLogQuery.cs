@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using PopInfo.Domain.Access;
-using PopInfo.Domain.Identity;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
@@ -55,26 +54,11 @@ public sealed class AccessLogQuery(AccessLogStore store, ReadAudit audit)
             violations.Add(new("onBehalfOf", onBehalfRule, AuditorOnBehalf.MessageOf(onBehalfRule)));
         }
 
-        if (request.PersonId is null && request.IdNumber is null)
+        var named = PersonNamed.Check(request.PersonId, request.IdNumber);
+        idNumber = named.IdNumber;
+        if (named.Rule is not null)
         {
-            violations.Add(new("personId", "required", "Give the person: personId or idNumber."));
-        }
-        else if (request.PersonId is not null && request.IdNumber is not null)
-        {
-            violations.Add(new("idNumber", "person.one-of", "Give personId or idNumber, not both."));
-        }
-        else if (request.IdNumber is not null)
-        {
-            var parsed = IdentityNumber.Parse(request.IdNumber);
-            if (parsed.IsValid)
-            {
-                idNumber = parsed.Normalized;
-            }
-            else
-            {
-                // The domain's message names what is wrong without repeating the number.
-                violations.Add(new("idNumber", parsed.FailedRule, parsed.Message));
-            }
+            violations.Add(new(named.Field!, named.Rule, named.Message!));
         }
 
         if (request.After is < 0)

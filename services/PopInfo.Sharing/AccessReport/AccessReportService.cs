@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PopInfo.Domain.Access;
-using PopInfo.Domain.Identity;
 using PopInfo.Domain.Sharing;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Problems;
@@ -272,26 +271,11 @@ public sealed class AccessReportService(
             violations.Add(new("auditor", AuditorOnBehalf.Format, "The auditor's user name is not a user name's form."));
         }
 
-        if (request.PersonId is null && request.IdNumber is null)
+        var named = PersonNamed.Check(request.PersonId, request.IdNumber);
+        idNumber = named.IdNumber;
+        if (named.Rule is not null)
         {
-            violations.Add(new("idNumber", "required", "Give the person: idNumber or personId."));
-        }
-        else if (request.PersonId is not null && request.IdNumber is not null)
-        {
-            violations.Add(new("idNumber", "person.one-of", "Give idNumber or personId, not both."));
-        }
-        else if (request.IdNumber is not null)
-        {
-            var parsed = IdentityNumber.Parse(request.IdNumber);
-            if (parsed.IsValid)
-            {
-                idNumber = parsed.Normalized;
-            }
-            else
-            {
-                // The domain's message names what is wrong without repeating the number.
-                violations.Add(new("idNumber", parsed.FailedRule, parsed.Message));
-            }
+            violations.Add(new(named.Field!, named.Rule, named.Message!));
         }
 
         if (request.Language is not null && !Languages.Contains(request.Language))

@@ -205,7 +205,7 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         using var auditor = fixture.ClientWithToken(AuditorToken());
         var cases = new (object Body, string Field, string Rule)[]
         {
-            (new { }, "idNumber", "required"),
+            (new { }, "personId", "required"),
             (new { idNumber = "11010519491231002X", personId = Guid.NewGuid() }, "idNumber", "person.one-of"),
             (new { idNumber = "110105194912310021" }, "idNumber", "id-number.check-character"),
             (new { personId = Guid.NewGuid(), language = "fr" }, "language", "language.supported"),
