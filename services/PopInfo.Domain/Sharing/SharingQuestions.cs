@@ -65,6 +65,14 @@ public static class SharingQuestions
         return problems;
     }
 
+    /// <summary>The rules a household question breaks: an identity number, valid.</summary>
+    public static IReadOnlyList<GrantViolation> OfHousehold(string? idNumber)
+    {
+        var problems = new List<GrantViolation>();
+        AddIdNumber(problems, idNumber);
+        return problems;
+    }
+
     /// <summary>The rule a batch's size breaks: 1 to <see cref="SharingOperations.MaxBatch"/> items.</summary>
     public static GrantViolation? OfBatch(int? items) => items is null or < 1 or > SharingOperations.MaxBatch
         ? new("items", BatchSizeRule, $"A batch has 1 to {SharingOperations.MaxBatch} items.")

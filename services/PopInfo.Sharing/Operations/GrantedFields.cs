@@ -10,9 +10,12 @@ namespace PopInfo.Sharing.Operations;
 public static class GrantedFields
 {
     /// <summary>The fields shown and their names (what the audit records as returned).</summary>
-    public static (JsonObject Shown, IReadOnlyList<string> Names) Of(SharingGrant grant, string recordJson)
+    public static (JsonObject Shown, IReadOnlyList<string> Names) Of(SharingGrant grant, string recordJson) =>
+        Of(grant, JsonNode.Parse(recordJson)!.AsObject());
+
+    /// <summary>As <see cref="Of(SharingGrant, string)"/>, for a record already parsed.</summary>
+    public static (JsonObject Shown, IReadOnlyList<string> Names) Of(SharingGrant grant, JsonObject record)
     {
-        var record = JsonNode.Parse(recordJson)!.AsObject();
         var shown = new JsonObject();
         var names = new List<string>();
         foreach (var (field, mask) in grant.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))

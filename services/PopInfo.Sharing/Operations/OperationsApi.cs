@@ -14,24 +14,19 @@ public static class OperationsApi
         var api = app.MapGroup("/api/v1").WithTags("Operations").WithGroupName(SharingModule.Name).RequireScope(PlatformScopes.SharingRead);
         api.MapPost("/verify", Verify).WithName("VerifyPerson")
             .WithSummary("核验: does the person with this identity number have this name (and birth date, sex)? match, no-match, deceased or moved-away; no personal data.")
-            .Produces<VerifyAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<VerifyAnswer>().ProducesRefusals();
         api.MapPost("/lookup", Lookup).WithName("LookUpPerson")
             .WithSummary("One person by identity number, or the persons with an exact name and birth date (and region): the granted fields only, masked as granted.")
-            .Produces<LookupAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<LookupAnswer>().ProducesRefusals();
         api.MapPost("/batch/verify", BatchVerify).WithName("BatchVerifyPersons")
             .WithSummary("Up to 1,000 verifications; each item answered (or its problems named) and audited on its own, each counted against the quota.")
-            .Produces<BatchVerifyAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<BatchVerifyAnswer>().ProducesRefusals();
         api.MapPost("/batch/lookup", BatchLookup).WithName("BatchLookUpPersons")
             .WithSummary("Up to 1,000 look-ups; each item answered (or its problems named) and audited on its own, each counted against the quota.")
-            .Produces<BatchLookupAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<BatchLookupAnswer>().ProducesRefusals();
         api.MapPost("/household", Household).WithName("LookUpHousehold")
             .WithSummary("The household of the person with this identity number: its members, their relationships to the head and granted fields.")
-            .Produces<HouseholdAnswer>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<HouseholdAnswer>().ProducesRefusals();
         return app;
     }
 
@@ -49,6 +44,11 @@ public static class OperationsApi
 
     public static async Task<IResult> Household(HouseholdRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
         Answer(await sharing.HouseholdAsync(SharingCaller.From(http), body, ct));
+
+    // What every operation may answer instead: bad input, a refusal by the grant, a limit, the service unable to answer.
+    private static RouteHandlerBuilder ProducesRefusals(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     // The answer, or its problem (with Retry-After when it says when to try again).
     private static IResult Answer<T>(SharingResult<T> result) =>

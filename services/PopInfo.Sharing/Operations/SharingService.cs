@@ -126,7 +126,7 @@ public sealed class SharingService(
 
     public async Task<SharingResult<HouseholdAnswer>> HouseholdAsync(SharingCaller caller, HouseholdRequest request, CancellationToken ct)
     {
-        var question = SharingQuestions.OfLookup(request.IdNumber ?? "", null, null, null, regions);
+        var question = SharingQuestions.OfHousehold(request.IdNumber);
         var admitted = await AdmitAsync<HouseholdAnswer>(caller, SharingOperations.Household, request, question, items: 1, ct);
         if (admitted.Refusal is { } refusal)
         {
@@ -144,8 +144,10 @@ public sealed class SharingService(
         var entries = new List<AccessAuditEntry>();
         foreach (var member in (await people.HouseholdAsync(household, ct)).Where(m => context.Grant.Covers(m.Residence_Region_Code ?? m.Registered_Region_Code, regions)))
         {
-            var (shown, names) = GrantedFields.Of(context.Grant, member.Record);
-            members.Add(new HouseholdMember(RelationshipOf(member), shown));
+            // The record parsed once: for the granted fields and for the relationship the answer always carries.
+            var record = JsonNode.Parse(member.Record)!.AsObject();
+            var (shown, names) = GrantedFields.Of(context.Grant, record);
+            members.Add(new HouseholdMember((string?)record["relationshipToHead"], shown));
             entries.Add(context.Entry(member.Person_Id, names, Outcomes.Returned));
         }
 
@@ -255,9 +257,6 @@ public sealed class SharingService(
     }
 
     private static string Normal(string? idNumber) => IdentityNumber.Parse(idNumber) is { IsValid: true } parsed ? parsed.Normalized : idNumber ?? "";
-
-    private static string? RelationshipOf(PersonRow person) =>
-        System.Text.Json.Nodes.JsonNode.Parse(person.Record)?["relationshipToHead"]?.GetValue<string>();
 
     private static RuleViolation Violation(GrantViolation v) => new(v.Field, v.Rule, v.Message);
 
