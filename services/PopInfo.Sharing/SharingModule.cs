@@ -40,6 +40,8 @@ public static class SharingModule
         builder.AddRateLimits(Name, GrantRequests);
         builder.Services.AddOptions<SharingOptions>().Bind(builder.Configuration.GetSection(SharingOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.AuditBatchWait >= TimeSpan.Zero && o.AuditBatchWait <= TimeSpan.FromMilliseconds(100), "PopInfo:Sharing:AuditBatchWait is 0 to 100 ms.")
+            .Validate(o => o.GrantsFreshFor >= TimeSpan.Zero && o.GrantsFreshFor <= TimeSpan.FromSeconds(60), "PopInfo:Sharing:GrantsFreshFor is 0 to 60 s.")
+            .Validate(o => o.CountsFreshFor >= TimeSpan.Zero && o.CountsFreshFor <= TimeSpan.FromSeconds(10), "PopInfo:Sharing:CountsFreshFor is 0 to 10 s.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
@@ -47,6 +49,8 @@ public static class SharingModule
         builder.Services.AddSingleton<GrantService>();
         builder.Services.AddSingleton<QuotaStore>();
         builder.Services.AddSingleton<DailyQuota>();
+        builder.Services.AddSingleton<GrantCache>();
+        builder.Services.AddSingleton<DepartmentUsage>();
         builder.Services.AddSingleton<AccessAuditTable>();
         builder.Services.AddSingleton<AccessAudit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessAudit>());

@@ -17,6 +17,18 @@ public sealed class SharingOptions
     /// </summary>
     public TimeSpan AuditBatchWait { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// How long an instance keeps a grant it read (ADR 0003 decision 7): a change made through another instance takes effect
+    /// within this; one made through this instance at once.
+    /// </summary>
+    public TimeSpan GrantsFreshFor { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an instance decides a department's rate limit and quota on the counts it last saw in the database before
+    /// reading them again (each audit commit refreshes them): how far several instances together can pass a limit.
+    /// </summary>
+    public TimeSpan CountsFreshFor { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The registry's base address (its snapshot, change feed and relay status).</summary>
     public Uri RegistryUrl { get; set; } = new("http://localhost:5101/");
 

@@ -250,7 +250,7 @@ public sealed class AccessReportService(
     {
         try
         {
-            await audit.WriteAsync(rows, ct);
+            await audit.WriteAsync(rows, null, ct);
             return true;
         }
         catch (AccessAuditUnavailableException)

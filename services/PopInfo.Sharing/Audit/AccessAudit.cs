@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.Sharing.Grants;
 
 namespace PopInfo.Sharing.Audit;
 
@@ -16,7 +17,7 @@ namespace PopInfo.Sharing.Audit;
 /// one cancelled later only stops waiting — its rows are written with the others'.
 /// Logs and spans carry counts only: never a person, a name or a number.
 /// </summary>
-public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions> options, ILogger<AccessAudit> logger) : IHostedService, IAsyncDisposable
+public sealed class AccessAudit(AccessAuditTable table, DepartmentUsage usage, IOptions<SharingOptions> options, ILogger<AccessAudit> logger) : IHostedService, IAsyncDisposable
 {
     // The platform's own source, which telemetry exports: a span per commit, with counts only.
     private static readonly ActivitySource Source = new(Telemetry.SourceName);
@@ -36,10 +37,11 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
     private int queued;
 
     /// <summary>
-    /// Stores the rows durably (committed) before it returns; throws <see cref="AccessAuditUnavailableException"/> when
-    /// they could not be stored, and <see cref="OperationCanceledException"/> when the caller stopped waiting.
+    /// Stores the rows durably (committed), and counts the request's quota <paramref name="reservation"/> in the same
+    /// transaction, before it returns; throws <see cref="AccessAuditUnavailableException"/> when they could not be stored
+    /// (nothing counted), and <see cref="OperationCanceledException"/> when the caller stopped waiting.
     /// </summary>
-    public async Task WriteAsync(IReadOnlyList<AccessAuditEntry> entries, CancellationToken ct)
+    public async Task WriteAsync(IReadOnlyList<AccessAuditEntry> entries, QuotaReservation? reservation, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         if (entries.Count == 0)
@@ -47,7 +49,7 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
             return;
         }
 
-        var pending = new Pending(entries, ct);
+        var pending = new Pending(entries, reservation, ct);
         Interlocked.Increment(ref queued);
         if (!queue.Writer.TryWrite(pending))
         {
@@ -57,6 +59,24 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
 
         await pending.Completion.Task.WaitAsync(ct);
     }
+
+    /// <summary>
+    /// Asks the writer to commit the departments' counts soon even without audit rows (a request refused after it was
+    /// counted against its rate limit); one nudge waiting is enough.
+    /// </summary>
+    public void Nudge()
+    {
+        if (Interlocked.Exchange(ref nudged, 1) == 0)
+        {
+            Interlocked.Increment(ref queued);
+            if (!queue.Writer.TryWrite(new Pending([], null, CancellationToken.None)))
+            {
+                Interlocked.Decrement(ref queued);
+            }
+        }
+    }
+
+    private int nudged;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -91,7 +111,8 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
         {
             batch.Clear();
             var rows = await TakeBatchAsync(reader, batch);
-            if (rows.Count == 0)
+            var counts = usage.TakeUnwritten(batch.Select(p => p.Reservation).OfType<QuotaReservation>());
+            if (rows.Count == 0 && counts.IsEmpty)
             {
                 continue;
             }
@@ -99,14 +120,18 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
             using var activity = Source.StartActivity("access-audit.commit");
             activity?.SetTag("popinfo.audit.rows", rows.Count);
             activity?.SetTag("popinfo.audit.requests", batch.Count);
+            UsageTotals? totals = null;
             try
             {
-                await table.AppendCommittedAsync(rows, BeforeWrite, CancellationToken.None);
+                await table.AppendCommittedAsync(rows, BeforeWrite, async (connection, transaction, ct) => totals = await usage.WriteAsync(connection, transaction, counts, ct),
+                    CancellationToken.None);
             }
             catch (Exception e)
             {
-                // The rows of this batch are not stored (the transaction rolled back): none of its requests may answer.
+                // The rows of this batch are not stored (the transaction rolled back): none of its requests may answer, and
+                // none of their items is counted.
                 // Only the kind of error and its code: a database's message may quote a row's values.
+                usage.Finish(counts, null);
                 var error = DatabaseErrors.Describe(e);
                 logger.LogError("The access audit could not store a batch of {Rows} rows of {Requests} requests: {Error} {Code}",
                     rows.Count, batch.Count, e.GetType().Name, error?.Code);
@@ -120,6 +145,7 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
                 continue;
             }
 
+            usage.Finish(counts, totals);
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetResult();
@@ -150,8 +176,17 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
 
                 carried = null;
                 Interlocked.Decrement(ref queued);
-                if (next.Cancelled.IsCancellationRequested)
+                if (next.Entries.Count == 0)
                 {
+                    // A nudge: the counts go with this batch.
+                    Volatile.Write(ref nudged, 0);
+                    continue;
+                }
+
+                // Cancelled, or its reservation released meanwhile: left out. Taken: only this batch's commit ends it.
+                if (next.Cancelled.IsCancellationRequested || (next.Reservation is { } reservation && !reservation.TryStartWriting()))
+                {
+                    usage.Release(next.Reservation);
                     next.Completion.TrySetCanceled(next.Cancelled);
                     continue;
                 }
@@ -182,7 +217,7 @@ public sealed class AccessAudit(AccessAuditTable table, IOptions<SharingOptions>
         }
     }
 
-    private sealed record Pending(IReadOnlyList<AccessAuditEntry> Entries, CancellationToken Cancelled)
+    private sealed record Pending(IReadOnlyList<AccessAuditEntry> Entries, QuotaReservation? Reservation, CancellationToken Cancelled)
     {
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
 
@@ -16,11 +17,11 @@ public sealed class AccessAuditTable([FromKeyedServices(SharingModule.Name)] Ser
     public ServiceDatabase Database => database;
 
     /// <summary>
-    /// Appends the rows, in order, in one transaction of its own; committed when this returns. <paramref name="beforeWrite"/>
-    /// (tests only) runs in the transaction before the rows go in.
+    /// Appends the rows, in order, and does <paramref name="alongside"/> (the departments' counts) in one transaction of its
+    /// own; committed when this returns. <paramref name="beforeWrite"/> (tests only) runs in the transaction before the rows go in.
     /// </summary>
     public async Task AppendCommittedAsync(IReadOnlyList<AccessAuditEntry> entries, Func<IReadOnlyList<AccessAuditEntry>, CancellationToken, Task>? beforeWrite,
-        CancellationToken ct)
+        Func<DbConnection, DbTransaction, CancellationToken, Task> alongside, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -29,7 +30,12 @@ public sealed class AccessAuditTable([FromKeyedServices(SharingModule.Name)] Ser
             await beforeWrite(entries, ct);
         }
 
-        await Table.AppendManyAsync(connection, transaction, database.Dialect, [.. entries.Select(Values)], ct);
+        if (entries.Count > 0)
+        {
+            await Table.AppendManyAsync(connection, transaction, database.Dialect, [.. entries.Select(Values)], ct);
+        }
+
+        await alongside(connection, transaction, ct);
         await transaction.CommitAsync(ct);
     }
 

@@ -5,29 +5,11 @@ namespace PopInfo.Sharing.Grants;
 
 /// <summary>
 /// A department's daily quota: items (each item of a batch counts) per China day (UTC+8, <see cref="ChinaTime"/>), the
-/// day's count kept in the database so every instance shares it. What the operations call before they answer.
+/// day's count kept in the database so every instance shares it. The operations reserve items through
+/// <see cref="DepartmentUsage"/> and count them with their audit; this answers a department's own usage.
 /// </summary>
 public sealed class DailyQuota(QuotaStore store, TimeProvider clock)
 {
-    /// <summary>
-    /// Counts <paramref name="items"/> against the department's quota for today in China, all or none: refused (nothing
-    /// counted) when they would take the day past the quota, or when the department has no active grant.
-    /// </summary>
-    public async Task<QuotaDecision> TryConsumeAsync(string department, int items, CancellationToken ct)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(items);
-        var now = clock.GetUtcNow();
-        var day = ChinaTime.DateOf(now);
-        var used = await store.TryConsumeAsync(department, day, items, ct);
-        if (used is { } total)
-        {
-            return new QuotaDecision(department, day, true, total, null, 0);
-        }
-
-        var (usedSoFar, quota, active) = await store.UsageAsync(department, day, ct);
-        return new QuotaDecision(department, day, false, usedSoFar, active ? quota : null, SecondsToNextDay(now));
-    }
-
     /// <summary>Today's use (China day) of a department, for its own usage page.</summary>
     public async Task<QuotaUsage?> UsageAsync(string department, CancellationToken ct)
     {
@@ -48,10 +30,14 @@ public sealed class DailyQuota(QuotaStore store, TimeProvider clock)
 }
 
 /// <summary>
-/// What counting against the quota decided: allowed (with the day's new total), or refused with the total so far, the
-/// quota (null: no active grant, which the operations refuse before they count) and the seconds until the next China day.
+/// What reserving against the quota decided: allowed (with the day's total counting this request), or refused with the
+/// total so far, the quota and the seconds until the next China day.
 /// </summary>
-public sealed record QuotaDecision(string Department, DateOnly Day, bool Allowed, long Used, int? Quota, int RetryAfterSeconds);
+public sealed record QuotaDecision(string Department, DateOnly Day, bool Allowed, long Used, int? Quota, int RetryAfterSeconds)
+{
+    /// <summary>An allowed decision's items, held until the request's audit commits them or it releases them.</summary>
+    public QuotaReservation? Reservation { get; init; }
+}
 
 /// <summary>A department's use of its quota on one China day; <c>resetsAt</c> is the next midnight in China.</summary>
 public sealed record QuotaUsage(string ClientId, DateOnly Day, long Used, int DailyQuota, long Remaining, DateTimeOffset ResetsAt);

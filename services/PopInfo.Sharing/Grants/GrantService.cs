@@ -7,7 +7,7 @@ namespace PopInfo.Sharing.Grants;
 /// The administrator's work on grants: each change checked against the domain's rules and the version the administrator
 /// read, then written with its change-trail entry (before and after) in one transaction.
 /// </summary>
-public sealed class GrantService(GrantStore store, RegionCatalogue regions, TimeProvider clock)
+public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatalogue regions, TimeProvider clock)
 {
     /// <summary>The form of a client id a grant is kept under (the provider's client ids: dept-{code} for departments).</summary>
     public static bool IsClientId(string clientId) =>
@@ -104,6 +104,7 @@ public sealed class GrantService(GrantStore store, RegionCatalogue regions, Time
 
         await GrantChanges.AppendAsync(connection, transaction, database.Dialect, caller, clock.GetUtcNow(), clientId, planned.Action, current, planned.Next, ct);
         await transaction.CommitAsync(ct);
+        cache.Forget();
         return planned.Next ?? current!;
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
 
@@ -6,23 +7,24 @@ namespace PopInfo.Sharing.Grants;
 /// <summary>The daily quota counters, <c>quota_days</c>: items used per department (client id) and China day.</summary>
 public sealed class QuotaStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database)
 {
-    // One statement: adds the items only while the day's total stays within the active grant's quota, and returns the
-    // new total; no row returned means refused (over the quota, or no active grant). Atomic in PostgreSQL (the
-    // conflicting row is locked, the WHERE re-checked on it) and in SQLite (one writer). SQLite needs the SELECT's WHERE
-    // to read ON CONFLICT as the upsert's.
-    private const string Consume = """
-        INSERT INTO quota_days (client_id, day, used)
-        SELECT client_id, @day, @items FROM grants WHERE client_id = @clientId AND status = 'active' AND @items <= daily_quota
+    // Adds the items to the day's row (made at the day's first) and returns the new total, in the caller's transaction:
+    // the access audit's batch, so that items are counted exactly when their audit rows are stored.
+    private const string Add = """
+        INSERT INTO quota_days (client_id, day, used) VALUES (@clientId, @day, @items)
         ON CONFLICT (client_id, day) DO UPDATE SET used = quota_days.used + excluded.used
-        WHERE quota_days.used + excluded.used <= (SELECT daily_quota FROM grants WHERE client_id = @clientId AND status = 'active')
         RETURNING used
         """;
 
-    /// <summary>Adds <paramref name="items"/> to the day's count if the grant's quota allows; the new total, or null when refused.</summary>
-    public async Task<long?> TryConsumeAsync(string clientId, DateOnly day, int items, CancellationToken ct)
+    /// <summary>Adds <paramref name="items"/> to a department's day in the caller's transaction; the day's new total.</summary>
+    public Task<long> AddAsync(DbConnection connection, DbTransaction transaction, string clientId, DateOnly day, long items, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(Add, new { clientId, day, items }, transaction, cancellationToken: ct));
+
+    /// <summary>The items a department has used on a day (every instance's commits).</summary>
+    public async Task<long> UsedAsync(string clientId, DateOnly day, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(Consume, new { clientId, day, items }, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT used FROM quota_days WHERE client_id = @clientId AND day = @day", new { clientId, day }, cancellationToken: ct)) ?? 0;
     }
 
     /// <summary>The items a department has used on a day, its grant's quota (null: no grant) and whether the grant is active.</summary>

@@ -3,7 +3,6 @@ using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Sharing;
 using PopInfo.ServiceDefaults.Problems;
-using PopInfo.ServiceDefaults.Security.RateLimits;
 using PopInfo.Sharing.Audit;
 using PopInfo.Sharing.Grants;
 using PopInfo.Sharing.People;
@@ -20,138 +19,138 @@ namespace PopInfo.Sharing.Operations;
 /// region left to be within.
 /// </summary>
 public sealed class SharingService(
-    GrantStore grants,
-    DailyQuota quota,
+    GrantCache grants,
+    DepartmentUsage usage,
     AccessAudit audit,
     PeopleStore people,
     PeopleWatermark watermark,
     PeopleReadiness readiness,
-    [FromKeyedServices(SharingModule.Name)] RateLimitCounter limits,
     RegionCatalogue regions,
     TimeProvider clock)
 {
     public async Task<SharingResult<VerifyAnswer>> VerifyAsync(SharingCaller caller, VerifyRequest request, CancellationToken ct)
     {
         var question = SharingQuestions.OfVerification(request.IdNumber, request.Name, request.Sex);
-        var admitted = await AdmitAsync<VerifyAnswer>(caller, SharingOperations.Verify, request, question, items: 1, ct);
-        if (admitted.Refusal is { } refusal)
+        return await AnsweredAsync<VerifyAnswer>(caller, SharingOperations.Verify, request, question, items: 1, async context =>
         {
-            return refusal;
-        }
-
-        var context = admitted.Context!;
-        var found = Holder(await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
-        var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(request.Name!, request.BirthDate, request.Sex), context.Grant.MayTellNotFound);
-        return await AuditedAsync(context, [context.Entry(found?.Person_Id, [], outcome)], new VerifyAnswer(outcome, context.AsOfSequence), ct);
+            var found = Holder(await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
+            var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(request.Name!, request.BirthDate, request.Sex), context.Grant.MayTellNotFound);
+            return await AuditedAsync(context, [context.Entry(found?.Person_Id, [], outcome)], new VerifyAnswer(outcome, context.AsOfSequence), ct);
+        }, ct);
     }
 
     public async Task<SharingResult<LookupAnswer>> LookupAsync(SharingCaller caller, LookupRequest request, CancellationToken ct)
     {
         var question = SharingQuestions.OfLookup(request.IdNumber, request.Name, request.BirthDate, request.Region, regions);
-        var admitted = await AdmitAsync<LookupAnswer>(caller, SharingOperations.Lookup, request, question, items: 1, ct);
-        if (admitted.Refusal is { } refusal)
+        return await AnsweredAsync<LookupAnswer>(caller, SharingOperations.Lookup, request, question, items: 1, async context =>
         {
-            return refusal;
-        }
-
-        var context = admitted.Context!;
-        var (answer, entries) = await FindAsync(context, new LookupItem(request.IdNumber, request.Name, request.BirthDate, request.Region), ct);
-        return await AuditedAsync(context, entries, answer with { AsOfSequence = context.AsOfSequence }, ct);
+            var (answer, entries) = await FindAsync(context, new LookupItem(request.IdNumber, request.Name, request.BirthDate, request.Region), ct);
+            return await AuditedAsync(context, entries, answer with { AsOfSequence = context.AsOfSequence }, ct);
+        }, ct);
     }
 
     public async Task<SharingResult<BatchVerifyAnswer>> BatchVerifyAsync(SharingCaller caller, BatchVerifyRequest request, CancellationToken ct)
     {
         var size = SharingQuestions.OfBatch(request.Items?.Count);
-        var admitted = await AdmitAsync<BatchVerifyAnswer>(caller, SharingOperations.BatchVerify, request, size is null ? [] : [size], request.Items?.Count ?? 0, ct);
-        if (admitted.Refusal is { } refusal)
+        return await AnsweredAsync<BatchVerifyAnswer>(caller, SharingOperations.BatchVerify, request, size is null ? [] : [size], request.Items?.Count ?? 0, async context =>
         {
-            return refusal;
-        }
-
-        var context = admitted.Context!;
-        var items = request.Items!;
-        var problems = items.Select(i => SharingQuestions.OfVerification(i.IdNumber, i.Name, i.Sex)).ToList();
-        var held = await people.ByIdNumbersAsync([.. items.Where((_, k) => problems[k].Count == 0).Select(i => Normal(i.IdNumber))], ct);
-        var results = new List<VerifyItemAnswer>(items.Count);
-        var entries = new List<AccessAuditEntry>(items.Count);
-        for (var k = 0; k < items.Count; k++)
-        {
-            var item = items[k];
-            if (problems[k].Count > 0)
+            var items = request.Items!;
+            var problems = items.Select(i => SharingQuestions.OfVerification(i.IdNumber, i.Name, i.Sex)).ToList();
+            var held = await people.ByIdNumbersAsync([.. items.Where((_, k) => problems[k].Count == 0).Select(i => Normal(i.IdNumber))], ct);
+            var results = new List<VerifyItemAnswer>(items.Count);
+            var entries = new List<AccessAuditEntry>(items.Count);
+            for (var k = 0; k < items.Count; k++)
             {
-                results.Add(new VerifyItemAnswer(k, null, ItemProblems(problems[k])));
-                entries.Add(context.Entry(null, [], Outcomes.Invalid));
-                continue;
+                var item = items[k];
+                if (problems[k].Count > 0)
+                {
+                    results.Add(new VerifyItemAnswer(k, null, ItemProblems(problems[k])));
+                    entries.Add(context.Entry(null, [], Outcomes.Invalid));
+                    continue;
+                }
+
+                var found = Holder([.. held[Normal(item.IdNumber)]]);
+                var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(item.Name!, item.BirthDate, item.Sex), context.Grant.MayTellNotFound);
+                results.Add(new VerifyItemAnswer(k, outcome, null));
+                entries.Add(context.Entry(found?.Person_Id, [], outcome));
             }
 
-            var found = Holder([.. held[Normal(item.IdNumber)]]);
-            var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(item.Name!, item.BirthDate, item.Sex), context.Grant.MayTellNotFound);
-            results.Add(new VerifyItemAnswer(k, outcome, null));
-            entries.Add(context.Entry(found?.Person_Id, [], outcome));
-        }
-
-        return await AuditedAsync(context, entries, new BatchVerifyAnswer(results, context.AsOfSequence), ct);
+            return await AuditedAsync(context, entries, new BatchVerifyAnswer(results, context.AsOfSequence), ct);
+        }, ct);
     }
 
     public async Task<SharingResult<BatchLookupAnswer>> BatchLookupAsync(SharingCaller caller, BatchLookupRequest request, CancellationToken ct)
     {
         var size = SharingQuestions.OfBatch(request.Items?.Count);
-        var admitted = await AdmitAsync<BatchLookupAnswer>(caller, SharingOperations.BatchLookup, request, size is null ? [] : [size], request.Items?.Count ?? 0, ct);
-        if (admitted.Refusal is { } refusal)
+        return await AnsweredAsync<BatchLookupAnswer>(caller, SharingOperations.BatchLookup, request, size is null ? [] : [size], request.Items?.Count ?? 0, async context =>
         {
-            return refusal;
-        }
-
-        var context = admitted.Context!;
-        var results = new List<LookupItemAnswer>(request.Items!.Count);
-        var entries = new List<AccessAuditEntry>();
-        for (var k = 0; k < request.Items.Count; k++)
-        {
-            var item = request.Items[k];
-            var problems = SharingQuestions.OfLookup(item.IdNumber, item.Name, item.BirthDate, item.Region, regions);
-            if (problems.Count > 0)
+            var results = new List<LookupItemAnswer>(request.Items!.Count);
+            var entries = new List<AccessAuditEntry>();
+            for (var k = 0; k < request.Items.Count; k++)
             {
-                results.Add(new LookupItemAnswer(k, null, 0, ItemProblems(problems)));
-                entries.Add(context.Entry(null, [], Outcomes.Invalid));
-                continue;
+                var item = request.Items[k];
+                var problems = SharingQuestions.OfLookup(item.IdNumber, item.Name, item.BirthDate, item.Region, regions);
+                if (problems.Count > 0)
+                {
+                    results.Add(new LookupItemAnswer(k, null, 0, ItemProblems(problems)));
+                    entries.Add(context.Entry(null, [], Outcomes.Invalid));
+                    continue;
+                }
+
+                var (answer, itemEntries) = await FindAsync(context, item, ct);
+                results.Add(new LookupItemAnswer(k, answer.People, answer.Matches, null));
+                entries.AddRange(itemEntries);
             }
 
-            var (answer, itemEntries) = await FindAsync(context, item, ct);
-            results.Add(new LookupItemAnswer(k, answer.People, answer.Matches, null));
-            entries.AddRange(itemEntries);
-        }
-
-        return await AuditedAsync(context, entries, new BatchLookupAnswer(results, context.AsOfSequence), ct);
+            return await AuditedAsync(context, entries, new BatchLookupAnswer(results, context.AsOfSequence), ct);
+        }, ct);
     }
 
     public async Task<SharingResult<HouseholdAnswer>> HouseholdAsync(SharingCaller caller, HouseholdRequest request, CancellationToken ct)
     {
         var question = SharingQuestions.OfHousehold(request.IdNumber);
-        var admitted = await AdmitAsync<HouseholdAnswer>(caller, SharingOperations.Household, request, question, items: 1, ct);
-        if (admitted.Refusal is { } refusal)
+        return await AnsweredAsync<HouseholdAnswer>(caller, SharingOperations.Household, request, question, items: 1, async context =>
+        {
+            var person = Covered(context.Grant, await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
+            if (person?.Household_Id is not { } household)
+            {
+                return await AuditedAsync(context, [context.Entry(person?.Person_Id, [], Outcomes.NotFound)], new HouseholdAnswer([], context.AsOfSequence), ct);
+            }
+
+            var members = new List<HouseholdMember>();
+            var entries = new List<AccessAuditEntry>();
+            foreach (var member in (await people.HouseholdAsync(household, ct)).Where(m => context.Grant.Covers(m.Residence_Region_Code ?? m.Registered_Region_Code, regions)))
+            {
+                // The record parsed once: for the granted fields and for the relationship the answer always carries.
+                var record = JsonNode.Parse(member.Record)!.AsObject();
+                var (shown, names) = GrantedFields.Of(context.Grant, record);
+                members.Add(new HouseholdMember((string?)record["relationshipToHead"], shown));
+                entries.Add(context.Entry(member.Person_Id, names, Outcomes.Returned));
+            }
+
+            return await AuditedAsync(context, entries, new HouseholdAnswer(members, context.AsOfSequence), ct);
+        }, ct);
+    }
+
+    // Admits the request, then answers it; the quota's reservation is given back unless its audit rows took it (an answer
+    // that failed before its audit, or was cancelled, counts nothing).
+    private async Task<SharingResult<T>> AnsweredAsync<T>(SharingCaller caller, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question,
+        int items, Func<RequestContext, Task<SharingResult<T>>> answer, CancellationToken ct)
+    {
+        var (refusal, context) = await AdmitAsync<T>(caller, operation, request, question, items, ct);
+        if (refusal is not null)
         {
             return refusal;
         }
 
-        var context = admitted.Context!;
-        var person = Covered(context.Grant, await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
-        if (person?.Household_Id is not { } household)
+        try
         {
-            return await AuditedAsync(context, [context.Entry(person?.Person_Id, [], Outcomes.NotFound)], new HouseholdAnswer([], context.AsOfSequence), ct);
+            return await answer(context!);
         }
-
-        var members = new List<HouseholdMember>();
-        var entries = new List<AccessAuditEntry>();
-        foreach (var member in (await people.HouseholdAsync(household, ct)).Where(m => context.Grant.Covers(m.Residence_Region_Code ?? m.Registered_Region_Code, regions)))
+        finally
         {
-            // The record parsed once: for the granted fields and for the relationship the answer always carries.
-            var record = JsonNode.Parse(member.Record)!.AsObject();
-            var (shown, names) = GrantedFields.Of(context.Grant, record);
-            members.Add(new HouseholdMember((string?)record["relationshipToHead"], shown));
-            entries.Add(context.Entry(member.Person_Id, names, Outcomes.Returned));
+            usage.Release(context!.Reservation);
         }
-
-        return await AuditedAsync(context, entries, new HouseholdAnswer(members, context.AsOfSequence), ct);
     }
 
     // The grant, its rate limit, the request's form, the operation and purpose, the question, the read model's readiness, the quota:
@@ -167,43 +166,51 @@ public sealed class SharingService(
         }
 
         var grant = view.ToGrant();
-        // Every request of a department with a grant counts against its rate limit, well-formed or not.
-        var limit = await limits.HitAsync(SharingModule.GrantRequests, caller.ClientId, grant.RequestsPerMinute, ct);
+        // Every request of a department with a grant counts against its rate limit, well-formed or not; a refused one's
+        // count is written with the next audit commit (nudged).
+        var limit = await usage.HitAsync(caller.ClientId, grant.RequestsPerMinute, ct);
         if (!limit.Allowed)
         {
+            audit.Nudge();
             return (SharingResult.RateLimited<T>(limit), null);
         }
 
-        var refusal = SharingRequests.Problem(request.CaseReference, request.EndUser);
-        if (refusal is not null)
+        var refused = Refusal<T>(grant, operation, request, question);
+        if (refused is not null)
         {
-            return (SharingResult.Invalid<T>([Violation(refusal)]), null);
+            audit.Nudge();
+            return (refused, null);
+        }
+
+        var decision = await usage.TryReserveAsync(caller.ClientId, Math.Max(1, items), grant.DailyQuota, ct);
+        if (!decision.Allowed)
+        {
+            audit.Nudge();
+            return (SharingResult.QuotaExceeded<T>(decision), null);
+        }
+
+        return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), watermark.Current, decision.Reservation));
+    }
+
+    // The request's form, the operation and purpose, the question, the read model's readiness: the first that refuses answers.
+    private SharingResult<T>? Refusal<T>(SharingGrant grant, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question)
+    {
+        if (SharingRequests.Problem(request.CaseReference, request.EndUser) is { } refusal)
+        {
+            return SharingResult.Invalid<T>([Violation(refusal)]);
         }
 
         if (grant.Refusal(operation, request.Purpose) is { } notGranted)
         {
-            return notGranted.Rule == GrantRules.PurposeUnknown
-                ? (SharingResult.Invalid<T>([Violation(notGranted)]), null)
-                : (SharingResult.Refused<T>(Violation(notGranted)), null);
+            return notGranted.Rule == GrantRules.PurposeUnknown ? SharingResult.Invalid<T>([Violation(notGranted)]) : SharingResult.Refused<T>(Violation(notGranted));
         }
 
         if (question.Count > 0)
         {
-            return (SharingResult.Invalid<T>([.. question.Select(Violation)]), null);
+            return SharingResult.Invalid<T>([.. question.Select(Violation)]);
         }
 
-        if (!readiness.IsReady)
-        {
-            return (SharingResult.Unavailable<T>("The service's copy of the register is being built; try again shortly.", 30), null);
-        }
-
-        var decision = await quota.TryConsumeAsync(caller.ClientId, Math.Max(1, items), ct);
-        if (!decision.Allowed)
-        {
-            return (SharingResult.QuotaExceeded<T>(decision), null);
-        }
-
-        return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), watermark.Current));
+        return readiness.IsReady ? null : SharingResult.Unavailable<T>("The service's copy of the register is being built; try again shortly.", 30);
     }
 
     // One look-up: by identity number (every holder within the grant's regions), or by name and birth date (and region).
@@ -245,7 +252,7 @@ public sealed class SharingService(
     {
         try
         {
-            await audit.WriteAsync(entries, ct);
+            await audit.WriteAsync(entries, context.Reservation, ct);
         }
         catch (AccessAuditUnavailableException)
         {
@@ -264,7 +271,8 @@ public sealed class SharingService(
         [.. problems.Select(p => new ItemProblem(p.Field, p.Rule, p.Message))];
 
     /// <summary>One admitted request: who, under which grant, what for, and the register sequence its answer reflects.</summary>
-    private sealed record RequestContext(SharingCaller Caller, SharingGrant Grant, string Operation, IStatedPurpose Request, Guid RequestId, DateTimeOffset At, long AsOfSequence)
+    private sealed record RequestContext(SharingCaller Caller, SharingGrant Grant, string Operation, IStatedPurpose Request, Guid RequestId, DateTimeOffset At,
+        long AsOfSequence, QuotaReservation? Reservation)
     {
         public AccessAuditEntry Entry(Guid? person, IReadOnlyList<string> fields, string outcome) =>
             new(At, RequestId, Caller.ClientId, Request.EndUser, Operation, Request.Purpose!, Request.CaseReference!, person, fields, outcome, AsOfSequence);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PopInfo.IntegrationTests.Exchange;
 using PopInfo.Sharing;
 using PopInfo.Sharing.Audit;
+using PopInfo.Sharing.Grants;
 
 namespace PopInfo.IntegrationTests.Sharing;
 
@@ -32,7 +33,7 @@ public sealed class AccessAuditTests
 
         // 300 requests of 1 to 5 rows and one batch call of 1,000.
         List<IReadOnlyList<AccessAuditEntry>> requests = [.. Enumerable.Range(0, 300).Select(i => Entries(1 + i % 5)), Entries(1000)];
-        await Task.WhenAll(requests.Select(r => Task.Run(() => audit.WriteAsync(r, CancellationToken.None))));
+        await Task.WhenAll(requests.Select(r => Task.Run(() => audit.WriteAsync(r, null, CancellationToken.None))));
 
         var total = requests.Sum(r => r.Count);
         Assert.Equal(1900, total);
@@ -76,11 +77,11 @@ public sealed class AccessAuditTests
         List<Task> writes;
         try
         {
-            firstWrite = audit.WriteAsync(first, CancellationToken.None);
+            firstWrite = audit.WriteAsync(first, null, CancellationToken.None);
             await held.WaitAsync(Patience);
 
             // These three queue behind the held batch and are written together; one of them holds the refused row.
-            writes = [.. new[] { refused, others[0], others[1] }.Select(r => audit.WriteAsync(r, CancellationToken.None))];
+            writes = [.. new[] { refused, others[0], others[1] }.Select(r => audit.WriteAsync(r, null, CancellationToken.None))];
             await Eventually.TrueAsync(() => Task.FromResult(audit.Queued == 3), Patience, "three requests queued behind the held batch");
         }
         finally
@@ -103,7 +104,7 @@ public sealed class AccessAuditTests
 
         // The writer goes on after a failed batch.
         var later = Entries(2);
-        await audit.WriteAsync(later, CancellationToken.None).WaitAsync(Patience);
+        await audit.WriteAsync(later, null, CancellationToken.None).WaitAsync(Patience);
         Assert.Equal(5, await database.ScalarAsync("SELECT COUNT(*) FROM access_audit"));
         var report = await table.VerifyAsync(CancellationToken.None);
         Assert.True(report.Intact, report.Problem);
@@ -127,17 +128,17 @@ public sealed class AccessAuditTests
         Task firstWrite, stayingWrite;
         try
         {
-            firstWrite = audit.WriteAsync(first, CancellationToken.None);
+            firstWrite = audit.WriteAsync(first, null, CancellationToken.None);
             await held.WaitAsync(Patience);
 
-            var cancelledWrite = audit.WriteAsync(cancelled, leaving.Token);
-            stayingWrite = audit.WriteAsync(staying, CancellationToken.None);
+            var cancelledWrite = audit.WriteAsync(cancelled, null, leaving.Token);
+            stayingWrite = audit.WriteAsync(staying, null, CancellationToken.None);
             await Eventually.TrueAsync(() => Task.FromResult(audit.Queued == 2), Patience, "two requests queued behind the held batch");
             await leaving.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelledWrite);
 
             // A caller already cancelled hands nothing over.
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => audit.WriteAsync(Entries(1), leaving.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => audit.WriteAsync(Entries(1), null, leaving.Token));
         }
         finally
         {
@@ -174,12 +175,12 @@ public sealed class AccessAuditTests
         var writes = new List<Task>();
         try
         {
-            writes.Add(audit.WriteAsync(Entries(1), CancellationToken.None));
+            writes.Add(audit.WriteAsync(Entries(1), null, CancellationToken.None));
             await held.WaitAsync(Patience);
             // Queued behind the held batch: 4 + 4 fit in one of 10 rows, the next 4 do not; 12 go alone; 3 + 2 fit.
             foreach (var count in new[] { 4, 4, 4, 12, 3, 2 })
             {
-                writes.Add(audit.WriteAsync(Entries(count), CancellationToken.None));
+                writes.Add(audit.WriteAsync(Entries(count), null, CancellationToken.None));
             }
 
             await Eventually.TrueAsync(() => Task.FromResult(audit.Queued == 6), Patience, "six requests queued behind the held batch");
@@ -196,9 +197,11 @@ public sealed class AccessAuditTests
         Assert.True(report.Intact, report.Problem);
     }
 
-    private static AccessAudit Start(AccessAuditTable table, SharingOptions? options = null)
+    /// <summary>An access audit on the table's database, started, with the departments' counts it writes (made here when not given).</summary>
+    internal static AccessAudit Start(AccessAuditTable table, SharingOptions? options = null, DepartmentUsage? usage = null)
     {
-        var audit = new AccessAudit(table, Options.Create(options ?? new SharingOptions()), NullLogger<AccessAudit>.Instance);
+        options ??= new SharingOptions();
+        var audit = new AccessAudit(table, usage ?? SharingDatabase.Usage(table.Database, TimeProvider.System, options), Options.Create(options), NullLogger<AccessAudit>.Instance);
         audit.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return audit;
     }
@@ -221,7 +224,7 @@ public sealed class AccessAuditTests
     }
 
     /// <summary>The rows of one request: <paramref name="count"/> persons looked up under one request id.</summary>
-    private static List<AccessAuditEntry> Entries(int count, string caseReference = "CASE-1")
+    internal static List<AccessAuditEntry> Entries(int count, string caseReference = "CASE-1")
     {
         var request = Guid.NewGuid();
         return [.. Enumerable.Range(0, count).Select(i => new AccessAuditEntry(

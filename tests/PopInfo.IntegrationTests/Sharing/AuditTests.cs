@@ -116,8 +116,8 @@ public sealed class AuditTests(SharingFixture fixture) : IClassFixture<SharingFi
 
         Assert.Empty(await AuditRowsAsync(fixture, "audit-fails"));
 
-        // The quota counted the six requests' items before their audit failed (docs/sharing.md says so).
-        Assert.Equal(6L, (long)(await client.GetJsonAsync("/api/v1/usage")).Body["used"]!);
+        // Items are counted with their audit rows: the six requests whose audit failed counted none.
+        Assert.Equal(0L, (long)(await client.GetJsonAsync("/api/v1/usage")).Body["used"]!);
 
         // Once the audit stores again, the same question is answered and audited.
         var (status, answer) = await client.PostAsync("/api/v1/lookup", Body(new { idNumber = person.IdNumber }));

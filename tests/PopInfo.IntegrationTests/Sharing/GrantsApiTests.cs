@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
+using PopInfo.Sharing;
 using PopInfo.Sharing.Grants;
 using PopInfo.Testing;
 
@@ -132,15 +134,22 @@ public sealed class GrantsApiTests
         await using var host = SharingHost.OnSqlite();
         using var admin = host.CreateAdminClient();
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/grants/dept-school", SchoolGrant)).StatusCode);
-        var decision = await host.Services.GetRequiredService<DailyQuota>().TryConsumeAsync("dept-school", 12, CancellationToken.None);
-        Assert.True(decision.Allowed);
+        // Twelve items counted today (China day), as an audit commit counts them.
+        var today = PopInfo.Domain.Statistics.ChinaTime.DateOf(DateTimeOffset.UtcNow);
+        var database = host.Services.GetRequiredKeyedService<ServiceDatabase>(SharingModule.Name);
+        await using (var connection = await database.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.Equal(12, await host.Services.GetRequiredService<QuotaStore>().AddAsync(connection, transaction, "dept-school", today, 12, CancellationToken.None));
+            await transaction.CommitAsync();
+        }
 
         using var school = host.CreateDepartmentClient("school");
         var (status, own) = await school.GetJsonAsync("/api/v1/grant");
         Assert.Equal((200, "dept-school", "masked"), (status, (string)own["clientId"]!, (string)own["fields"]!["name"]!));
         var (usageStatus, usage) = await school.GetJsonAsync("/api/v1/usage");
         Assert.Equal((200, 12, 5000, 4988), (usageStatus, (int)usage["used"]!, (int)usage["dailyQuota"]!, (int)usage["remaining"]!));
-        Assert.Equal(decision.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string)usage["day"]!);
+        Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string)usage["day"]!);
         Assert.Equal(0, DateTimeOffset.Parse((string)usage["resetsAt"]!, System.Globalization.CultureInfo.InvariantCulture).ToOffset(TimeSpan.FromHours(8)).TimeOfDay.Ticks);
 
         // Another department has no grant here: it sees none, and never dept-school's.

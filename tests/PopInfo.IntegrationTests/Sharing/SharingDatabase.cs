@@ -1,7 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 using PopInfo.Sharing;
+using PopInfo.Sharing.Grants;
 using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Sharing;
@@ -65,5 +68,20 @@ public sealed class SharingDatabase : IAsyncDisposable
         await Dapper.SqlMapper.ExecuteAsync(connection, sql);
     }
 
+    /// <summary>The departments' counts on a database as the service makes them (its rate window: a minute).</summary>
+    public static DepartmentUsage Usage(ServiceDatabase database, TimeProvider clock, SharingOptions? options = null) =>
+        new(new QuotaStore(database), new RateLimitCounter(database, new OneSetting(new RateLimitSetting { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }), clock),
+            Options.Create(options ?? new SharingOptions()), clock);
+
     public ValueTask DisposeAsync() => new(drop());
+
+    /// <summary>The same rate-limit setting for every policy.</summary>
+    private sealed class OneSetting(RateLimitSetting setting) : IOptionsMonitor<RateLimitSetting>
+    {
+        public RateLimitSetting CurrentValue => setting;
+
+        public RateLimitSetting Get(string? name) => setting;
+
+        public IDisposable? OnChange(Action<RateLimitSetting, string?> listener) => null;
+    }
 }

@@ -33,7 +33,7 @@ public sealed class SharingDatabaseRoleTests
                 Assert.Equal(HttpStatusCode.OK, put.StatusCode);
                 await host.Services.GetRequiredService<AccessAudit>().WriteAsync(
                     [new AccessAuditEntry(DateTimeOffset.UtcNow, Guid.NewGuid(), "dept-school", null, "verify", "school-enrolment", "CASE-1", null, [], "no-match", 7)],
-                    CancellationToken.None);
+                    null, CancellationToken.None);
             }
 
             await using var runtime = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(roles.RuntimeConnectionString("sharing")) { SearchPath = "sharing", Pooling = false }.ConnectionString);

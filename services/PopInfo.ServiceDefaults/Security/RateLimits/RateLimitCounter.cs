@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -17,28 +18,41 @@ public sealed class RateLimitCounter(ServiceDatabase database, IOptionsMonitor<R
 {
     private const string Hit = """
         INSERT INTO rate_limit_windows (limit_name, partition_key, window_start, expires_at, hits)
-        VALUES (@limit, @key, @start, @expires, 1)
-        ON CONFLICT (limit_name, partition_key, window_start) DO UPDATE SET hits = rate_limit_windows.hits + 1
+        VALUES (@limit, @key, @start, @expires, @hits)
+        ON CONFLICT (limit_name, partition_key, window_start) DO UPDATE SET hits = rate_limit_windows.hits + excluded.hits
         RETURNING hits
         """;
 
     /// <summary>Counts one request of <paramref name="key"/> against the limit; refused once the window's count passes it.</summary>
-    public Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken ct) =>
-        HitAsync(policy, key, settings.Get(policy.Name).PermitLimit, ct);
+    public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken ct)
+    {
+        var permitLimit = settings.Get(policy.Name).PermitLimit;
+        var now = clock.GetUtcNow();
+        var window = WindowAt(policy, now);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var hits = await AddHitsAsync(connection, null, policy, key, window, 1, ct);
+        return new RateLimitDecision(policy.Name, hits <= permitLimit, hits <= permitLimit ? 0 : window.SecondsLeft(now));
+    }
+
+    /// <summary>The policy's window (its configured length) that <paramref name="now"/> falls in.</summary>
+    public FixedWindow WindowAt(RateLimitPolicy policy, DateTimeOffset now) => FixedWindow.At(now, settings.Get(policy.Name).Window);
 
     /// <summary>
-    /// As <see cref="HitAsync(RateLimitPolicy, string, CancellationToken)"/> with the caller's own limit for this key (a
-    /// department's from its grant); the window is the policy's.
+    /// Adds <paramref name="hits"/> requests of <paramref name="key"/> to a window, in the caller's transaction when given
+    /// (a service that counts in memory and writes its counts with other work); returns the window's total.
     /// </summary>
-    public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, int permitLimit, CancellationToken ct)
+    public static async Task<long> AddHitsAsync(DbConnection connection, DbTransaction? transaction, RateLimitPolicy policy, string key, FixedWindow window, long hits,
+        CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(Hit,
+            new { limit = policy.Name, key = Hash(key), start = window.Start, expires = window.End, hits }, transaction, cancellationToken: ct));
+
+    /// <summary>The requests of <paramref name="key"/> counted so far in a window (every instance's).</summary>
+    public async Task<long> HitsAsync(RateLimitPolicy policy, string key, FixedWindow window, CancellationToken ct)
     {
-        var setting = new RateLimitSetting { PermitLimit = permitLimit, Window = settings.Get(policy.Name).Window };
-        var now = clock.GetUtcNow();
-        var window = FixedWindow.At(now, setting.Window);
         await using var connection = await database.OpenConnectionAsync(ct);
-        var hits = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Hit,
-            new { limit = policy.Name, key = Hash(key), start = window.Start, expires = window.End }, cancellationToken: ct));
-        return new RateLimitDecision(policy.Name, hits <= setting.PermitLimit, hits <= setting.PermitLimit ? 0 : window.SecondsLeft(now));
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT hits FROM rate_limit_windows WHERE limit_name = @limit AND partition_key = @key AND window_start = @start",
+            new { limit = policy.Name, key = Hash(key), start = window.Start }, cancellationToken: ct)) ?? 0;
     }
 
     /// <summary>Sign-in: the remote address's limit, then (when the address is within its own) the account name's.</summary>
