@@ -46,12 +46,8 @@ public static class DashboardAuthentication
         Roles = [PlatformRoles.Planner],
         RoleRule = RoleRule,
         // A planner acts city-wide: an account bound to a region is not a planner's (region.none).
-        RegionRule = (role, region, _) => string.IsNullOrEmpty(region) ? null : "region.none",
-        ExtraClaims = (person, services) =>
-        [
-            new(PlatformClaims.Subject, person.UserName),
-            new(PlatformClaims.ClientId, services.GetRequiredKeyedService<PeopleSignInOptions>(Scheme).ClientId ?? DefaultClientId),
-        ],
+        RegionRule = PeopleSignInApplication.CityWide,
+        ExtraClaims = PeopleSignInApplication.AsClientToken(Scheme, DefaultClientId),
     };
 
     public static IHostApplicationBuilder AddDashboardAuthentication(this IHostApplicationBuilder builder) =>
@@ -66,14 +62,10 @@ public static class DashboardAuthentication
     /// 401 <c>token.required</c>, 403 <c>token.scope</c>.
     /// </summary>
     public static TBuilder RequireAnalyticsReader<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new PlatformAuthentication.RequiredAccess("scope", PlatformScopes.AnalyticsRead + " (or a planner's dashboard session)"))
-            .RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(PlatformAuthentication.Scheme, Scheme)
-                .RequireAuthenticatedUser()
-                .RequireAssertion(context => IsReader(context.User)));
+        Application.RequireTokenOrSession(builder,
+            new PlatformAuthentication.RequiredAccess("scope", PlatformScopes.AnalyticsRead + " (or a planner's dashboard session)"),
+            IsReader);
 
     /// <summary>True for a token carrying <c>analytics.read</c> for this service, or a planner's dashboard session.</summary>
-    public static bool IsReader(ClaimsPrincipal user) =>
-        TokenCaller.HasScope(user, PlatformScopes.AnalyticsRead)
-        || user.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scheme && i.HasClaim(ClaimTypes.Role, PlatformRoles.Planner));
+    public static bool IsReader(ClaimsPrincipal user) => TokenCaller.HasScope(user, PlatformScopes.AnalyticsRead) || Application.HasSession(user);
 }

@@ -44,12 +44,8 @@ public static class AccessReportAuthentication
         Policy = Policy,
         Roles = [PlatformRoles.Auditor],
         RoleRule = RoleRule,
-        RegionRule = (role, region, _) => string.IsNullOrEmpty(region) ? null : "region.none",
-        ExtraClaims = (person, services) =>
-        [
-            new(PlatformClaims.Subject, person.UserName),
-            new(PlatformClaims.ClientId, services.GetRequiredKeyedService<PeopleSignInOptions>(Scheme).ClientId ?? DefaultClientId),
-        ],
+        RegionRule = PeopleSignInApplication.CityWide,
+        ExtraClaims = PeopleSignInApplication.AsClientToken(Scheme, DefaultClientId),
     };
 
     public static IHostApplicationBuilder AddAccessReportAuthentication(this IHostApplicationBuilder builder) =>
@@ -64,16 +60,13 @@ public static class AccessReportAuthentication
     /// 403 <c>token.role</c>.
     /// </summary>
     public static TBuilder RequireAuditor<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new PlatformAuthentication.RequiredAccess("role", PlatformRoles.Auditor + " (a token with " + PlatformScopes.SharingAudit + ", or the page's session)"))
-            .RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(PlatformAuthentication.Scheme, Scheme)
-                .RequireAuthenticatedUser()
-                .RequireAssertion(context => IsAuditor(context.User)));
+        Application.RequireTokenOrSession(builder,
+            new PlatformAuthentication.RequiredAccess("role", PlatformRoles.Auditor + " (a token with " + PlatformScopes.SharingAudit + ", or the page's session)"),
+            IsAuditor);
 
     /// <summary>True for an auditor's token carrying <c>sharing.audit</c> for this service, or an auditor's session of the page.</summary>
     public static bool IsAuditor(ClaimsPrincipal user) =>
-        (TokenCaller.HasScope(user, PlatformScopes.SharingAudit) && TokenCaller.From(user).Role == PlatformRoles.Auditor)
-        || user.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scheme && i.HasClaim(ClaimTypes.Role, PlatformRoles.Auditor));
+        (TokenCaller.HasScope(user, PlatformScopes.SharingAudit) && TokenCaller.From(user).Role == PlatformRoles.Auditor) || Application.HasSession(user);
 
     /// <summary>The auditor's user name: the token's or the session's subject.</summary>
     public static string AuditorOf(ClaimsPrincipal user) => user.FindFirst(PlatformClaims.Subject)?.Value ?? "";

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PopInfo.ServiceDefaults.Security.PeopleSignIn;
 
@@ -63,6 +65,35 @@ public sealed class PeopleSignInApplication
 
     /// <summary>The session's claims beyond name, display name and role (e.g. the desk's community and street).</summary>
     public Func<SignedInPerson, IServiceProvider, IEnumerable<Claim>> ExtraClaims { get; init; } = (_, _) => [];
+
+    /// <summary>The region rule of a role that acts city-wide: an account bound to a region is refused (<c>region.none</c>).</summary>
+    public static string? CityWide(string? role, string? region, IServiceProvider services) => string.IsNullOrEmpty(region) ? null : "region.none";
+
+    /// <summary>
+    /// Extra claims that make the session read as a token of the application's own client would: <c>sub</c> (the user) and
+    /// <c>client_id</c> (the configured client id, else <paramref name="defaultClientId"/>), so audits and logs name both.
+    /// </summary>
+    public static Func<SignedInPerson, IServiceProvider, IEnumerable<Claim>> AsClientToken(string scheme, string defaultClientId) => (person, services) =>
+    [
+        new(PlatformClaims.Subject, person.UserName),
+        new(PlatformClaims.ClientId, services.GetRequiredKeyedService<PeopleSignInOptions>(scheme).ClientId ?? defaultClientId),
+    ];
+
+    /// <summary>
+    /// Requires a caller authenticated by a platform token or by this application's session (the page's own fetches: same
+    /// origin, the cookie SameSite=Strict) whom <paramref name="allowed"/> takes; refusals answer as a token's do.
+    /// <paramref name="required"/> names what is required in the 401/403 problem and the permission table.
+    /// </summary>
+    public TBuilder RequireTokenOrSession<TBuilder>(TBuilder builder, PlatformAuthentication.RequiredAccess required, Func<ClaimsPrincipal, bool> allowed)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(required).RequireAuthorization(policy => policy
+            .AddAuthenticationSchemes(PlatformAuthentication.Scheme, Scheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => allowed(context.User)));
+
+    /// <summary>True when the user is signed in to this application in one of its roles.</summary>
+    public bool HasSession(ClaimsPrincipal user) =>
+        user.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scheme && Roles.Any(r => i.HasClaim(ClaimTypes.Role, r)));
 }
 
 /// <summary>A person the provider signed in: user name, display name, role and region of the ID token, and the browser's address.</summary>
