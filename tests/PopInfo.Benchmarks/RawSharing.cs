@@ -13,8 +13,8 @@ namespace PopInfo.Benchmarks;
 /// with the service's rules (AccessAudit: one writer, up to <c>batchRows</c> rows, a request's rows never split, waiting up
 /// to <c>batchWait</c> for more once it has some) and the service's hash chain (AuditTable.AppendManyAsync: the advisory
 /// lock, the head read once, each row's hash from the one before, multi-row inserts, the head moved once) — into tables of
-/// its own, <c>public.bench_raw_access_audit</c> and its head, so that the service's chain is not touched. A caller
-/// awaits its rows' commit.
+/// its own, <c>public.bench_raw_access_audit</c> and its head in <c>public.audit_chain_head</c>, so that the service's chain
+/// is not touched (and AuditTable.VerifyAsync can check the raw chain as it checks the service's). A caller awaits its rows' commit.
 /// </summary>
 public sealed class RawSharing : IAsyncDisposable
 {
@@ -54,8 +54,8 @@ public sealed class RawSharing : IAsyncDisposable
                 outcome text NOT NULL, as_of_sequence bigint, prev_hash text, hash text);
             CREATE INDEX IF NOT EXISTS {AuditName}_person ON public.{AuditName} (person_id, id);
             CREATE INDEX IF NOT EXISTS {AuditName}_client ON public.{AuditName} (client_id, at);
-            CREATE TABLE IF NOT EXISTS public.{AuditName}_head (table_name text PRIMARY KEY, last_id bigint NOT NULL, last_hash text NOT NULL);
-            INSERT INTO public.{AuditName}_head VALUES ('{AuditName}', 0, '{AuditTable.Genesis}') ON CONFLICT DO NOTHING;
+            CREATE TABLE IF NOT EXISTS public.{AuditTable.HeadTable} (table_name text PRIMARY KEY, last_id bigint NOT NULL, last_hash text NOT NULL);
+            INSERT INTO public.{AuditTable.HeadTable} VALUES ('{AuditName}', 0, '{AuditTable.Genesis}') ON CONFLICT DO NOTHING;
             """))
         {
             await command.ExecuteNonQueryAsync();
@@ -98,6 +98,21 @@ public sealed class RawSharing : IAsyncDisposable
 
         await AuditAsync(found, idNumbers.Count, operation, fields);
         return found.Count;
+    }
+
+    /// <summary>The raw chain checked by the service's own verification (AuditTable.VerifyAsync): the same hashes, or where they part.</summary>
+    public async Task<string> VerifyChainAsync()
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var report = await Chain.VerifyAsync(connection, CancellationToken.None);
+        return report.Intact ? $"{report.ChainedRows:N0} rows, intact" : report.Problem!;
+    }
+
+    /// <summary>Rows of the raw audit table.</summary>
+    public async Task<long> RowsAsync()
+    {
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM public.{AuditName}");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     public async ValueTask DisposeAsync()
@@ -210,7 +225,7 @@ public sealed class RawSharing : IAsyncDisposable
         }
 
         string head;
-        await using (var headCommand = new NpgsqlCommand($"SELECT last_hash FROM public.{AuditName}_head WHERE table_name = '{AuditName}'", connection, transaction))
+        await using (var headCommand = new NpgsqlCommand($"SELECT last_hash FROM public.{AuditTable.HeadTable} WHERE table_name = '{AuditName}'", connection, transaction))
         {
             head = (string)(await headCommand.ExecuteScalarAsync())!;
         }
@@ -250,7 +265,7 @@ public sealed class RawSharing : IAsyncDisposable
         }
 
         await using (var move = new NpgsqlCommand(
-            $"UPDATE public.{AuditName}_head SET last_id = $1, last_hash = $2 WHERE table_name = '{AuditName}' AND last_hash = $3", connection, transaction))
+            $"UPDATE public.{AuditTable.HeadTable} SET last_id = $1, last_hash = $2 WHERE table_name = '{AuditName}' AND last_hash = $3", connection, transaction))
         {
             move.Parameters.Add(new NpgsqlParameter { Value = lastId });
             move.Parameters.Add(new NpgsqlParameter { Value = previous });

@@ -101,6 +101,7 @@ public static class SharingLoad
                 Console.WriteLine($"\n[warm-up] {warmup} s each of service verify, look-up and raw verify, 8 clients; {Machine.LoadAverage()}");
             }
 
+            var (serviceRowsBefore, rawRowsBefore) = (await AuditRowsAsync(database), await raw.RowsAsync());
             foreach (var count in clients)
             {
                 Console.WriteLine($"\n[max rate, closed loop] {count} clients, {seconds} s each");
@@ -122,6 +123,10 @@ public static class SharingLoad
                 results.Add(await bench.MeasureBatchesAsync(workload, batches));
             }
 
+            var (serviceRows, rawRows) = (await AuditRowsAsync(database) - serviceRowsBefore, await raw.RowsAsync() - rawRowsBefore);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"\n[audit] rows written by the measured phases: service (sharing.access_audit, {ClientId}) {serviceRows:N0}, raw (public.{RawSharing.AuditName}) {rawRows:N0}"));
+            Console.WriteLine($"  raw chain checked by AuditTable.VerifyAsync: {await raw.VerifyChainAsync()}");
             Summarise(results, rate);
         }
         finally
@@ -274,6 +279,9 @@ public static class SharingLoad
             throw new InvalidOperationException($"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
+
+    private static async Task<long> AuditRowsAsync(string database) =>
+        (long)(await ScalarAsync(database, $"SELECT count(*) FROM sharing.access_audit WHERE client_id = '{ClientId}'"))!;
 
     private static async Task ExecuteAsync(string database, string sql) => await ScalarAsync(database, sql);
 
