@@ -125,7 +125,8 @@ public static class SharingLoad
 
             var (serviceRows, rawRows) = (await AuditRowsAsync(database) - serviceRowsBefore, await raw.RowsAsync() - rawRowsBefore);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"\n[audit] rows written by the measured phases: service (sharing.access_audit, {ClientId}) {serviceRows:N0}, raw (public.{RawSharing.AuditName}) {rawRows:N0}"));
+                $"\n[audit] rows written by the measured phases: service (sharing.access_audit, {ClientId}) {serviceRows:N0} for {results.Where(r => !r.Name.StartsWith("raw", StringComparison.Ordinal)).Sum(r => r.Items):N0} items answered, " +
+                $"raw (public.{RawSharing.AuditName}) {rawRows:N0} for {results.Where(r => r.Name.StartsWith("raw", StringComparison.Ordinal)).Sum(r => r.Items):N0}"));
             Console.WriteLine($"  raw chain checked by AuditTable.VerifyAsync: {await raw.VerifyChainAsync()}");
             Summarise(results, rate);
         }
@@ -142,7 +143,11 @@ public static class SharingLoad
         }
     }
 
-    private sealed record Result(string Phase, string Name, int Clients, double Rate, double P50, double P99, double Max, int Errors);
+    private sealed record Result(string Phase, string Name, int Clients, double Rate, double P50, double P99, double Max, int Errors, int Ok)
+    {
+        /// <summary>Persons asked about by the answered requests: one audit row each (more when a number is held by two persons).</summary>
+        public long Items => Phase == "batch" ? Ok * 1000L : Ok;
+    }
 
     /// <summary>The department's grant, put (or replaced) through the administrators' API.</summary>
     private static async Task GrantAsync(HttpClient admin)
@@ -391,7 +396,7 @@ public static class SharingLoad
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    {Machine.LoadAverage()}; sharing process {cpu.TotalSeconds / run.Seconds * 100:0}% of a core, {sharing.Memory()}"));
             return new Result(phase, workload.Name, clients, ok.Count / seconds, Latencies.Percentile(latencies, 50), Latencies.Percentile(latencies, 99),
-                latencies.DefaultIfEmpty(double.NaN).Max(), errors);
+                latencies.DefaultIfEmpty(double.NaN).Max(), errors, ok.Count);
         }
 
         /// <summary>Sequential batches of 1,000; p50, p95 (as the result's P99 slot) and max.</summary>
@@ -409,7 +414,7 @@ public static class SharingLoad
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {workload.Name,-22} n {times.Count,3}  p50 {p50,7:0.0}  p95 {p95,7:0.0}  max {max,7:0.0} ms   errors {errors}{Errors(samples)}"));
             Console.WriteLine($"    {Machine.LoadAverage()}; sharing process {sharing.Memory()}");
-            return new Result("batch", workload.Name, 1, 0, p50, p95, max, errors);
+            return new Result("batch", workload.Name, 1, 0, p50, p95, max, errors, times.Count);
         }
 
         private static string Errors(IReadOnlyList<Sample> samples) => string.Concat(samples.Where(s => !s.Ok).GroupBy(s => s.Error).Take(3)
