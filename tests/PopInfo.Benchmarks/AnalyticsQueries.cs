@@ -123,7 +123,8 @@ public static class AnalyticsQueries
         }
     }
 
-    private static async Task LoadCityAsync(string database, int people, int seed, string? servicesBin)
+    /// <summary>Loads a synthetic city with its history into the registry's database (popinfo-city, as its own process); the sharing benchmark uses it too.</summary>
+    internal static async Task LoadCityAsync(string database, int people, int seed, string? servicesBin)
     {
         var tool = ServiceLocator.Find("PopInfo.SyntheticCity", servicesBin, assembly: "popinfo-city");
         var watch = Stopwatch.StartNew();

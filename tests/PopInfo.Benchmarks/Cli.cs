@@ -42,6 +42,14 @@ public static class Cli
           --people 7500000 --seed 42   the city (loaded by popinfo-city into a fresh database), or --database CS of one already loaded
           --rounds 3 --repeats 20 --sql-repeats 3 --past 2023-06-30   query rounds, requests per query, SQL scans per query, the past date
           --stream-seconds 30 --stream-clients 16   the registry's closed loop while the projection follows; --keep
+        sharing          registry + sharing service as processes on a loaded city, audit on: verify and look-up by identity number
+                         over HTTP next to a raw Npgsql baseline of the same database work (point query + audit rows by the same group commit)
+          --database CS      an existing database with a loaded city (else --people 7500000 --seed 42 loaded into a fresh one)
+          --rebuild          drop the sharing schema first, so the service rebuilds its read model from the registry's snapshot (else kept)
+          --clients 8,32 --seconds 20   max rate, closed loop: service verify, look-up, raw verify, raw look-up per client count
+          --rate 2000        fixed rate, open loop (latency from the scheduled start), --seconds each
+          --batches 30       sequential batches of 1,000 (batch verify, batch look-up, raw)
+          --sample 200000 --warmup 5 --audit-wait-ms 2 (the service's PopInfo:Sharing:AuditBatchWait, used by the raw group commit too), --keep
         analytics-engines  the analytics index against DuckDB (embedded) on the same rows, in-process (ADR 0002)
           --versions 15000000 --repeats 30 --duckdb-memory 2GB --duckdb-threads <cores>
         Common: --postgres CS, --rabbitmq URI, --rabbitmq-management URL, --services-bin DIR
@@ -76,6 +84,9 @@ public static class Cli
                     return 0;
                 case "analytics":
                     await AnalyticsQueries.RunAsync(options);
+                    return 0;
+                case "sharing":
+                    await SharingLoad.RunAsync(options);
                     return 0;
                 case "analytics-engines":
                     await AnalyticsEngines.RunAsync(options);
