@@ -47,9 +47,9 @@ public static class Cli
           --database CS      an existing database with a loaded city (else --people 7500000 --seed 42 loaded into a fresh one)
           --rebuild          drop the sharing schema first, so the service rebuilds its read model from the registry's snapshot (else kept)
           --clients 8,32 --seconds 20   max rate, closed loop: service verify, look-up, raw verify, raw look-up per client count
-          --rate 2000        fixed rate, open loop (latency from the scheduled start), --seconds each
+          --rates 500,1000,2000   fixed rates, open loop (latency from the scheduled start), --seconds each
           --batches 30       sequential batches of 1,000 (batch verify, batch look-up, raw)
-          --sample 200000 --warmup 5 --audit-wait-ms 2 (the service's PopInfo:Sharing:AuditBatchWait, used by the raw group commit too), --keep
+          --sample 200000 --warmup 5 --audit-wait-ms 0 (the service's PopInfo:Sharing:AuditBatchWait, used by the raw group commit too), --keep
         analytics-engines  the analytics index against DuckDB (embedded) on the same rows, in-process (ADR 0002)
           --versions 15000000 --repeats 30 --duckdb-memory 2GB --duckdb-threads <cores>
         Common: --postgres CS, --rabbitmq URI, --rabbitmq-management URL, --services-bin DIR

@@ -44,7 +44,7 @@ public sealed class SharingService(
         var question = SharingQuestions.OfLookup(request.IdNumber, request.Name, request.BirthDate, request.Region, regions);
         return await AnsweredAsync<LookupAnswer>(caller, SharingOperations.Lookup, request, question, items: 1, async context =>
         {
-            var (answer, entries) = await FindAsync(context, new LookupItem(request.IdNumber, request.Name, request.BirthDate, request.Region), ct);
+            var (answer, entries) = await FindAsync(context, new LookupItem(request.IdNumber, request.Name, request.BirthDate, request.Region), null, ct);
             return await AuditedAsync(context, entries, answer with { AsOfSequence = context.AsOfSequence }, ct);
         }, ct);
     }
@@ -84,20 +84,23 @@ public sealed class SharingService(
         var size = SharingQuestions.OfBatch(request.Items?.Count);
         return await AnsweredAsync<BatchLookupAnswer>(caller, SharingOperations.BatchLookup, request, size is null ? [] : [size], request.Items?.Count ?? 0, async context =>
         {
-            var results = new List<LookupItemAnswer>(request.Items!.Count);
+            var items = request.Items!;
+            var problems = items.Select(i => SharingQuestions.OfLookup(i.IdNumber, i.Name, i.BirthDate, i.Region, regions)).ToList();
+            // Every number asked in one read; names and birth dates one by one (their index is not by number).
+            var held = await people.ByIdNumbersAsync([.. items.Where((i, k) => problems[k].Count == 0 && i.IdNumber is not null).Select(i => Normal(i.IdNumber))], ct);
+            var results = new List<LookupItemAnswer>(items.Count);
             var entries = new List<AccessAuditEntry>();
-            for (var k = 0; k < request.Items.Count; k++)
+            for (var k = 0; k < items.Count; k++)
             {
-                var item = request.Items[k];
-                var problems = SharingQuestions.OfLookup(item.IdNumber, item.Name, item.BirthDate, item.Region, regions);
-                if (problems.Count > 0)
+                var item = items[k];
+                if (problems[k].Count > 0)
                 {
-                    results.Add(new LookupItemAnswer(k, null, 0, ItemProblems(problems)));
+                    results.Add(new LookupItemAnswer(k, null, 0, ItemProblems(problems[k])));
                     entries.Add(context.Entry(null, [], Outcomes.Invalid));
                     continue;
                 }
 
-                var (answer, itemEntries) = await FindAsync(context, item, ct);
+                var (answer, itemEntries) = await FindAsync(context, item, item.IdNumber is null ? null : [.. held[Normal(item.IdNumber)]], ct);
                 results.Add(new LookupItemAnswer(k, answer.People, answer.Matches, null));
                 entries.AddRange(itemEntries);
             }
@@ -213,11 +216,13 @@ public sealed class SharingService(
         return readiness.IsReady ? null : SharingResult.Unavailable<T>("The service's copy of the register is being built; try again shortly.", 30);
     }
 
-    // One look-up: by identity number (every holder within the grant's regions), or by name and birth date (and region).
-    private async Task<(LookupAnswer Answer, List<AccessAuditEntry> Entries)> FindAsync(RequestContext context, LookupItem item, CancellationToken ct)
+    // One look-up: by identity number (every holder within the grant's regions; read already when a batch gives them), or by
+    // name and birth date (and region).
+    private async Task<(LookupAnswer Answer, List<AccessAuditEntry> Entries)> FindAsync(RequestContext context, LookupItem item, IReadOnlyList<PersonRow>? holders,
+        CancellationToken ct)
     {
         IReadOnlyList<PersonRow> found = item.IdNumber is not null
-            ? await people.ByIdNumberAsync(Normal(item.IdNumber), ct)
+            ? holders ?? await people.ByIdNumberAsync(Normal(item.IdNumber), ct)
             : await people.ByNameAndBirthAsync(Verification.NameKey(item.Name!), item.BirthDate!.Value, SharingOperations.MaxMatches * 5, ct);
         var kept = found.Where(p => context.Grant.Covers(p.Residence_Region_Code ?? p.Registered_Region_Code, regions)
             && (item.Region is null || Within(p, item.Region))).ToList();

@@ -88,7 +88,7 @@ public sealed class PeopleStore
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = new List<PersonRow>();
-        foreach (var chunk in idNumbers.Distinct(StringComparer.Ordinal).Chunk(500))
+        foreach (var chunk in idNumbers.Distinct(StringComparer.Ordinal).Chunk(Domain.Sharing.SharingOperations.MaxBatch))
         {
             rows.AddRange(await connection.QueryAsync<PersonRow>(new CommandDefinition(
                 $"SELECT {Columns} FROM people WHERE {database.Dialect.In("id_number", "chunk")}", new { chunk }, cancellationToken: ct)));
