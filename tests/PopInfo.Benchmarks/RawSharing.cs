@@ -23,6 +23,10 @@ public sealed class RawSharing : IAsyncDisposable
     private const string PeopleColumns =
         "person_id, version, id_number, name, name_key, birth_date, sex, status, residence_region_code, registered_region_code, household_id, record, sequence";
 
+    // A verification's read, as PeopleStore's: every column but the record.
+    private const string VerifyColumns =
+        "person_id, version, id_number, name, name_key, birth_date, sex, status, residence_region_code, registered_region_code, household_id, '' AS record, sequence";
+
     // The service's access_audit columns (AccessAuditTable.Table), in its order: the hash covers them in this order.
     private static readonly AuditTable Chain = new(AuditName,
         new("at", AuditValue.Time), new("request_id", AuditValue.Uuid), new("client_id"), new("end_user"), new("operation"), new("purpose"),
@@ -68,7 +72,7 @@ public sealed class RawSharing : IAsyncDisposable
     public async Task<int> OneAsync(string idNumber, string operation, string? fields)
     {
         var found = new List<Guid>(1);
-        await using (var command = dataSource.CreateCommand($"SELECT {PeopleColumns} FROM sharing.people WHERE id_number = $1"))
+        await using (var command = dataSource.CreateCommand($"SELECT {ColumnsOf(operation)} FROM sharing.people WHERE id_number = $1"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = idNumber, NpgsqlDbType = NpgsqlDbType.Text });
             await using var reader = await command.ExecuteReaderAsync();
@@ -86,7 +90,7 @@ public sealed class RawSharing : IAsyncDisposable
     public async Task<int> BatchAsync(IReadOnlyList<string> idNumbers, string operation, string? fields)
     {
         var found = new List<Guid>(idNumbers.Count);
-        await using (var command = dataSource.CreateCommand($"SELECT {PeopleColumns} FROM sharing.people WHERE id_number = ANY($1)"))
+        await using (var command = dataSource.CreateCommand($"SELECT {ColumnsOf(operation)} FROM sharing.people WHERE id_number = ANY($1)"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = idNumbers.Distinct(StringComparer.Ordinal).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await using var reader = await command.ExecuteReaderAsync();
@@ -121,6 +125,8 @@ public sealed class RawSharing : IAsyncDisposable
         await writer;
         await dataSource.DisposeAsync();
     }
+
+    private static string ColumnsOf(string operation) => operation.Contains("verify", StringComparison.Ordinal) ? VerifyColumns : PeopleColumns;
 
     // Every column read, as the service's row mapping reads them; the person's id is what the audit names.
     private static Guid Read(NpgsqlDataReader reader)

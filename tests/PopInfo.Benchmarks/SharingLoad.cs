@@ -380,7 +380,7 @@ public static class SharingLoad
 
         public IWorkload RawBatchLookup { get; }
 
-        /// <summary>Runs one closed or open loop and prints its figures; <paramref name="clients"/> 0 for an open loop.</summary>
+        /// <summary>Runs one closed loop (phase "max", <paramref name="clients"/> clients) or open loop (phase "rate", <paramref name="clients"/> the rate) and prints its figures.</summary>
         public async Task<Result> MeasureAsync(string phase, IWorkload workload, int clients, Task<Run> running)
         {
             var cpu = sharing.ProcessorTime();
@@ -393,8 +393,8 @@ public static class SharingLoad
             var errors = run.Samples.Count - ok.Count;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {workload.Name,-15} {ok.Count,7} ok in {seconds,5:0.0} s = {ok.Count / seconds,7:0}/s   errors {errors}{Errors(run.Samples)}"));
-            Console.WriteLine($"    latency ({(clients == 0 ? "scheduled" : "sent")} → answered) {Latencies.Summary(latencies)}");
-            if (clients == 0)
+            Console.WriteLine($"    latency ({(phase == "rate" ? "scheduled" : "sent")} → answered) {Latencies.Summary(latencies)}");
+            if (phase == "rate")
             {
                 Console.WriteLine($"    pacer lag (scheduled → started)  {Latencies.Summary(run.PacerLagMs)}");
             }

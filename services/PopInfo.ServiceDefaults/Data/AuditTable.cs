@@ -122,24 +122,36 @@ public sealed class AuditTable
         for (var first = 0; first < rows.Count; first += RowsPerInsert)
         {
             var count = Math.Min(RowsPerInsert, rows.Count - first);
-            var parameters = new DynamicParameters();
+            // Built by hand, not by Dapper: a batch of 1,000 rows is 13,000 parameters, and positional ones cost PostgreSQL's
+            // driver no name look-ups.
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = MultiRowInsertSql(count, dialect);
             var canonical = new string?[Columns.Count];
             for (var r = 0; r < count; r++)
             {
                 for (var i = 0; i < Columns.Count; i++)
                 {
                     var value = Stored(Columns[i].Kind, ValueOf(rows[first + r], Columns[i].Name));
-                    parameters.Add($"p{r}_{i}", value);
+                    Add(command, dialect, value);
                     canonical[i] = Canonical(Columns[i].Kind, value);
                 }
 
                 var hash = Hash(previous, canonical);
-                parameters.Add($"h{r}_0", previous);
-                parameters.Add($"h{r}_1", hash);
+                Add(command, dialect, previous);
+                Add(command, dialect, hash);
                 previous = hash;
             }
 
-            var inserted = (await connection.QueryAsync<long>(new CommandDefinition(MultiRowInsertSql(count), parameters, transaction, cancellationToken: ct))).ToList();
+            var inserted = new List<long>(count);
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    inserted.Add(reader.GetInt64(0));
+                }
+            }
+
             // The chain's order is the ids' order: both products number a VALUES list's rows in its order (and return them so);
             // a product that did not would break the chain, so it is checked rather than assumed.
             if (inserted.Count != count || inserted.Zip(inserted.Skip(1)).Any(p => p.Second <= p.First) || (ids.Count > 0 && inserted[0] <= ids[^1]))
@@ -167,11 +179,25 @@ public sealed class AuditTable
     /// </summary>
     public int RowsPerInsert => Math.Max(1, 8000 / (Columns.Count + 2));
 
-    private string MultiRowInsertSql(int count) =>
-        $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash) VALUES " +
-        string.Join(", ", Enumerable.Range(0, count).Select(r =>
-            $"({string.Join(", ", Columns.Select((_, i) => $"@p{r}_{i}"))}, @h{r}_0, @h{r}_1)")) +
-        " RETURNING id";
+    // The statement for a number of rows, made once per number and product (a batch is at most two sizes).
+    private string MultiRowInsertSql(int count, SqlDialect dialect) => insertStatements.GetOrAdd((count, dialect.MigrationFolder), key =>
+    {
+        var width = Columns.Count + 2;
+        return $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash) VALUES " +
+            string.Join(", ", Enumerable.Range(0, key.Rows).Select(r =>
+                $"({string.Join(", ", Enumerable.Range(r * width, width).Select(dialect.Placeholder))})")) +
+            " RETURNING id";
+    });
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Rows, string Product), string> insertStatements = new();
+
+    private static void Add(DbCommand command, SqlDialect dialect, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = dialect.ParameterName(command.Parameters.Count);
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
 
     private object? ValueOf(IReadOnlyDictionary<string, object?> values, string column) =>
         values.TryGetValue(column, out var given)

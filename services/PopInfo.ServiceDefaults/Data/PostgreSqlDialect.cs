@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Dapper;
 using Npgsql;
@@ -59,6 +60,10 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
         $"CAST(date_part('year', age(CAST(@{dateParameter} AS date), {birthDateColumn})) AS integer)";
 
     public override string In(string column, string listParameter) => $"{column} = ANY(@{listParameter})";
+
+    public override string Placeholder(int ordinal) => "$" + (ordinal + 1).ToString(CultureInfo.InvariantCulture);
+
+    public override string ParameterName(int ordinal) => "";
 
     public override string ForUpdate => " FOR UPDATE";
 

@@ -68,6 +68,16 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string In(string column, string listParameter);
 
+    /// <summary>
+    /// The placeholder of a command's <paramref name="ordinal"/>-th parameter (from 0) when the command is built by hand for
+    /// speed (thousands of parameters: the audit's multi-row inserts), and that parameter's name: PostgreSQL's are
+    /// positional (<c>$1</c>, unnamed, so Npgsql sends the statement as it is), SQLite's named (<c>@p0</c>).
+    /// </summary>
+    public abstract string Placeholder(int ordinal);
+
+    /// <inheritdoc cref="Placeholder"/>
+    public abstract string ParameterName(int ordinal);
+
     /// <summary>True when the exception is a unique-constraint violation (a duplicate key).</summary>
     public abstract bool IsUniqueViolation(Exception exception, out string? constraint);
 }

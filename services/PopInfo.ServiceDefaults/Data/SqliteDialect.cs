@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
@@ -71,6 +72,10 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
     public override Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken) => action();
 
     public override string In(string column, string listParameter) => $"{column} IN @{listParameter}";
+
+    public override string Placeholder(int ordinal) => "@p" + ordinal.ToString(CultureInfo.InvariantCulture);
+
+    public override string ParameterName(int ordinal) => Placeholder(ordinal);
 
     public override string ForUpdate => "";
 

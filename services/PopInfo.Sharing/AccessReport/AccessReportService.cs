@@ -73,7 +73,7 @@ public sealed class AccessReportService(
                 return SharingResult.Unavailable<PersonAccessReport>("The service's copy of the register is being built; try again shortly.", 30);
             }
 
-            var holder = (await people.ByIdNumberAsync(idNumber!, ct)).OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault();
+            var holder = (await people.ByIdNumberAsync(idNumber!, record: false, ct)).OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault();
             if (holder is null)
             {
                 // The question is audited all the same: an auditor asked about a number.

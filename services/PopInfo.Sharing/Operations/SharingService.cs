@@ -33,7 +33,7 @@ public sealed class SharingService(
         var question = SharingQuestions.OfVerification(request.IdNumber, request.Name, request.Sex);
         return await AnsweredAsync<VerifyAnswer>(caller, SharingOperations.Verify, request, question, items: 1, async context =>
         {
-            var found = Holder(await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
+            var found = Holder(await people.ByIdNumberAsync(Normal(request.IdNumber), record: false, ct));
             var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(request.Name!, request.BirthDate, request.Sex), context.Grant.MayTellNotFound);
             return await AuditedAsync(context, [context.Entry(found?.Person_Id, [], outcome)], new VerifyAnswer(outcome, context.AsOfSequence), ct);
         }, ct);
@@ -56,7 +56,7 @@ public sealed class SharingService(
         {
             var items = request.Items!;
             var problems = items.Select(i => SharingQuestions.OfVerification(i.IdNumber, i.Name, i.Sex)).ToList();
-            var held = await people.ByIdNumbersAsync([.. items.Where((_, k) => problems[k].Count == 0).Select(i => Normal(i.IdNumber))], ct);
+            var held = await people.ByIdNumbersAsync([.. items.Where((_, k) => problems[k].Count == 0).Select(i => Normal(i.IdNumber))], record: false, ct);
             var results = new List<VerifyItemAnswer>(items.Count);
             var entries = new List<AccessAuditEntry>(items.Count);
             for (var k = 0; k < items.Count; k++)
@@ -87,7 +87,7 @@ public sealed class SharingService(
             var items = request.Items!;
             var problems = items.Select(i => SharingQuestions.OfLookup(i.IdNumber, i.Name, i.BirthDate, i.Region, regions)).ToList();
             // Every number asked in one read; names and birth dates one by one (their index is not by number).
-            var held = await people.ByIdNumbersAsync([.. items.Where((i, k) => problems[k].Count == 0 && i.IdNumber is not null).Select(i => Normal(i.IdNumber))], ct);
+            var held = await people.ByIdNumbersAsync([.. items.Where((i, k) => problems[k].Count == 0 && i.IdNumber is not null).Select(i => Normal(i.IdNumber))], record: true, ct);
             var results = new List<LookupItemAnswer>(items.Count);
             var entries = new List<AccessAuditEntry>();
             for (var k = 0; k < items.Count; k++)
@@ -114,7 +114,7 @@ public sealed class SharingService(
         var question = SharingQuestions.OfHousehold(request.IdNumber);
         return await AnsweredAsync<HouseholdAnswer>(caller, SharingOperations.Household, request, question, items: 1, async context =>
         {
-            var person = Covered(context.Grant, await people.ByIdNumberAsync(Normal(request.IdNumber), ct));
+            var person = Covered(context.Grant, await people.ByIdNumberAsync(Normal(request.IdNumber), record: true, ct));
             if (person?.Household_Id is not { } household)
             {
                 return await AuditedAsync(context, [context.Entry(person?.Person_Id, [], Outcomes.NotFound)], new HouseholdAnswer([], context.AsOfSequence), ct);
@@ -222,7 +222,7 @@ public sealed class SharingService(
         CancellationToken ct)
     {
         IReadOnlyList<PersonRow> found = item.IdNumber is not null
-            ? holders ?? await people.ByIdNumberAsync(Normal(item.IdNumber), ct)
+            ? holders ?? await people.ByIdNumberAsync(Normal(item.IdNumber), record: true, ct)
             : await people.ByNameAndBirthAsync(Verification.NameKey(item.Name!), item.BirthDate!.Value, SharingOperations.MaxMatches * 5, ct);
         var kept = found.Where(p => context.Grant.Covers(p.Residence_Region_Code ?? p.Registered_Region_Code, regions)
             && (item.Region is null || Within(p, item.Region))).ToList();

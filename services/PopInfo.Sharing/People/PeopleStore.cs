@@ -19,6 +19,10 @@ public sealed class PeopleStore
     // Rows per INSERT statement: 13 parameters each, well inside both products' limits.
     private const int RowsPerStatement = 200;
 
+    // What a verification reads: every column but the record (a kilobyte or more a person), which it never shows.
+    private const string ColumnsWithoutRecord =
+        "person_id, version, id_number, name, name_key, birth_date, sex, status, residence_region_code, registered_region_code, household_id, '' AS record, sequence";
+
     private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 
     private readonly ServiceDatabase database;
@@ -75,23 +79,26 @@ public sealed class PeopleStore
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM people", cancellationToken: ct));
     }
 
-    /// <summary>The persons holding an identity number (one, save for a moment while a corrected number moves between two).</summary>
-    public async Task<IReadOnlyList<PersonRow>> ByIdNumberAsync(string idNumber, CancellationToken ct)
+    /// <summary>
+    /// The persons holding an identity number (one, save for a moment while a corrected number moves between two); without
+    /// <paramref name="record"/>, their records are left empty (a verification needs only name, birth date, sex and status).
+    /// </summary>
+    public async Task<IReadOnlyList<PersonRow>> ByIdNumberAsync(string idNumber, bool record, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM people WHERE id_number = @idNumber", new { idNumber }, cancellationToken: ct))];
+            $"SELECT {(record ? Columns : ColumnsWithoutRecord)} FROM people WHERE id_number = @idNumber", new { idNumber }, cancellationToken: ct))];
     }
 
-    /// <summary>Several identity numbers at once (a batch): each number's persons.</summary>
-    public async Task<ILookup<string, PersonRow>> ByIdNumbersAsync(IReadOnlyCollection<string> idNumbers, CancellationToken ct)
+    /// <summary>Several identity numbers at once (a batch): each number's persons (records as <see cref="ByIdNumberAsync"/>).</summary>
+    public async Task<ILookup<string, PersonRow>> ByIdNumbersAsync(IReadOnlyCollection<string> idNumbers, bool record, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = new List<PersonRow>();
         foreach (var chunk in idNumbers.Distinct(StringComparer.Ordinal).Chunk(Domain.Sharing.SharingOperations.MaxBatch))
         {
             rows.AddRange(await connection.QueryAsync<PersonRow>(new CommandDefinition(
-                $"SELECT {Columns} FROM people WHERE {database.Dialect.In("id_number", "chunk")}", new { chunk }, cancellationToken: ct)));
+                $"SELECT {(record ? Columns : ColumnsWithoutRecord)} FROM people WHERE {database.Dialect.In("id_number", "chunk")}", new { chunk }, cancellationToken: ct)));
         }
 
         return rows.ToLookup(r => r.Id_Number, StringComparer.Ordinal);
