@@ -12,60 +12,48 @@ internal sealed class UsageLedger
 {
     private readonly Lock gate = new();
 
-    // The rate window: hits the database held (as last seen), hits in a commit now, hits not yet written.
-    private FixedWindow current = new(long.MinValue, long.MinValue);
-    private long windowCommitted;
-    private long hitsWriting;
+    // The rate window (by its start): hits in a commit now are the count's Pending; hits not yet written are apart.
+    private readonly PeriodCount<long> window = new(long.MinValue);
+    private FixedWindow current;
     private long hitsUnwritten;
-    private long windowSeenAt = long.MinValue;
 
-    // The quota day: items the database held (as last seen), items reserved by requests not yet committed.
-    private DateOnly day;
-    private long dayCommitted;
-    private long reserved;
-    private long daySeenAt = long.MinValue;
+    // The quota day: items reserved by requests not yet committed are the count's Pending.
+    private readonly PeriodCount<DateOnly> day = new(DateOnly.MinValue);
 
-    public bool HitsStale(FixedWindow window, long now, long freshTicks)
+    public bool HitsStale(FixedWindow of, long now, long freshTicks)
     {
         lock (gate)
         {
-            return current != window || windowSeenAt == long.MinValue || now - windowSeenAt > freshTicks;
+            return window.Stale(of.Start, now, freshTicks);
         }
     }
 
     /// <summary>What the database counted in the window (read or returned by a commit): kept when newer than what is known.</summary>
-    public void SawHits(FixedWindow window, long counted, long now)
+    public void SawHits(FixedWindow of, long counted, long now)
     {
         lock (gate)
         {
-            if (current != window)
+            if (window.Saw(of.Start, counted, now))
             {
-                if (window.Start < current.Start)
-                {
-                    return;
-                }
-
                 // A new window: hits of the old one no longer decide anything.
-                (current, windowCommitted, hitsWriting, hitsUnwritten) = (window, 0, 0, 0);
+                (current, hitsUnwritten) = (of, 0);
             }
-
-            windowCommitted = Math.Max(windowCommitted, counted);
-            windowSeenAt = now;
         }
     }
 
     /// <summary>Counts one request; the window's count with it.</summary>
-    public long Hit(FixedWindow window)
+    public long Hit(FixedWindow of)
     {
         lock (gate)
         {
-            if (current != window)
+            if (window.Period != of.Start)
             {
-                (current, windowCommitted, hitsWriting, hitsUnwritten, windowSeenAt) = (window, 0, 0, 0, long.MinValue);
+                window.Start(of.Start);
+                (current, hitsUnwritten) = (of, 0);
             }
 
             hitsUnwritten++;
-            return windowCommitted + hitsWriting + hitsUnwritten;
+            return window.Total + hitsUnwritten;
         }
     }
 
@@ -80,29 +68,18 @@ internal sealed class UsageLedger
             }
 
             var hits = hitsUnwritten;
-            hitsWriting += hits;
+            window.Pending += hits;
             hitsUnwritten = 0;
             return (current, hits);
         }
     }
 
     /// <summary>The commit that wrote <paramref name="hits"/> ended: committed with the window's new total, or failed (written again later).</summary>
-    public void HitsWritten(FixedWindow window, long hits, long? total, long now)
+    public void HitsWritten(FixedWindow of, long hits, long? total, long now)
     {
         lock (gate)
         {
-            if (current != window)
-            {
-                return;
-            }
-
-            hitsWriting -= hits;
-            if (total is { } counted)
-            {
-                windowCommitted = Math.Max(windowCommitted, counted);
-                windowSeenAt = now;
-            }
-            else
+            if (window.Ended(of.Start, hits, total, now) && total is null)
             {
                 hitsUnwritten += hits;
             }
@@ -113,7 +90,7 @@ internal sealed class UsageLedger
     {
         lock (gate)
         {
-            return day != today || daySeenAt == long.MinValue || now - daySeenAt > freshTicks;
+            return day.Stale(today, now, freshTicks);
         }
     }
 
@@ -122,19 +99,8 @@ internal sealed class UsageLedger
     {
         lock (gate)
         {
-            if (day != today)
-            {
-                if (today < day)
-                {
-                    return;
-                }
-
-                // A new day: reservations of the old one, still being written, count there, not here.
-                (day, dayCommitted, reserved) = (today, 0, 0);
-            }
-
-            dayCommitted = Math.Max(dayCommitted, used);
-            daySeenAt = now;
+            // A new day drops the old day's reservations here: those still being written count there.
+            day.Saw(today, used, now);
         }
     }
 
@@ -146,18 +112,18 @@ internal sealed class UsageLedger
     {
         lock (gate)
         {
-            if (day != today || daySeenAt == long.MinValue)
+            if (day.Period != today || !day.Seen)
             {
                 return null;
             }
 
-            if (dayCommitted + reserved + items > dailyQuota)
+            if (day.Total + items > dailyQuota)
             {
-                return (false, dayCommitted + reserved);
+                return (false, day.Total);
             }
 
-            reserved += items;
-            return (true, dayCommitted + reserved);
+            day.Pending += items;
+            return (true, day.Total);
         }
     }
 
@@ -166,17 +132,70 @@ internal sealed class UsageLedger
     {
         lock (gate)
         {
-            if (day != of)
+            day.Ended(of, items, total, now);
+        }
+    }
+
+    /// <summary>
+    /// A count over one period (a window, a day): what the database held when last seen, and what this instance has
+    /// pending on top of it. Periods only move forward; news of an older one is ignored.
+    /// </summary>
+    private sealed class PeriodCount<TPeriod>(TPeriod none) where TPeriod : struct, IComparable<TPeriod>, IEquatable<TPeriod>
+    {
+        private const long Unseen = long.MinValue;
+
+        private long committed;
+        private long seenAt = Unseen;
+
+        public TPeriod Period { get; private set; } = none;
+
+        public long Pending { get; set; }
+
+        public bool Seen => seenAt != Unseen;
+
+        public long Total => committed + Pending;
+
+        public bool Stale(TPeriod period, long now, long freshTicks) => !Period.Equals(period) || !Seen || now - seenAt > freshTicks;
+
+        /// <summary>Starts a period afresh, unseen.</summary>
+        public void Start(TPeriod period) => (Period, committed, Pending, seenAt) = (period, 0, 0, Unseen);
+
+        /// <summary>The database's count of a period; true when it started a new period.</summary>
+        public bool Saw(TPeriod period, long counted, long now)
+        {
+            var started = false;
+            if (!Period.Equals(period))
             {
-                return;
+                if (period.CompareTo(Period) < 0)
+                {
+                    return false;
+                }
+
+                Start(period);
+                started = true;
             }
 
-            reserved -= items;
-            if (total is { } used)
+            committed = Math.Max(committed, counted);
+            seenAt = now;
+            return started;
+        }
+
+        /// <summary>A pending amount's commit ended (with the new total, or failed: null); false when its period has passed.</summary>
+        public bool Ended(TPeriod period, long amount, long? total, long now)
+        {
+            if (!Period.Equals(period))
             {
-                dayCommitted = Math.Max(dayCommitted, used);
-                daySeenAt = now;
+                return false;
             }
+
+            Pending -= amount;
+            if (total is { } counted)
+            {
+                committed = Math.Max(committed, counted);
+                seenAt = now;
+            }
+
+            return true;
         }
     }
 }
