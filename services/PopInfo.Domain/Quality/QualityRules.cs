@@ -34,20 +34,24 @@ public static class QualityRules
     /// <summary>A living person older than this (completed years) is implausible; exactly this age is not.</summary>
     public const int ImplausibleAbove = 110;
 
-    /// <summary>The fields expected of everyone living in the city (camelCase, as the record names them).</summary>
-    public static IReadOnlyList<string> ExpectedOfEveryone { get; } = ["residenceAddress"];
+    /// <summary>
+    /// The fields expected of a registered resident (camelCase, as the record names them): the registered address, which
+    /// the record may lack (its region code is required). The residence address is required of everyone living, so it is
+    /// never missing.
+    /// </summary>
+    public static IReadOnlyList<string> ExpectedOfRegistered { get; } = ["registeredAddress"];
 
     /// <summary>The fields expected from <see cref="AdultAge"/> on.</summary>
     public static IReadOnlyList<string> ExpectedOfAdults { get; } = ["phone", "maritalStatus", "education"];
 
     /// <summary>
     /// The expected fields a person lacks (empty or blank counts as lacking), in the order of
-    /// <see cref="ExpectedOfEveryone"/> then <see cref="ExpectedOfAdults"/>; empty when none is missing.
+    /// <see cref="ExpectedOfRegistered"/> (registered residents only) then <see cref="ExpectedOfAdults"/>; empty when none is missing.
     /// </summary>
-    public static IReadOnlyList<string> MissingFields(DateOnly birthDate, DateOnly today, Func<string, string?> field)
+    public static IReadOnlyList<string> MissingFields(DateOnly birthDate, DateOnly today, bool registered, Func<string, string?> field)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var missing = ExpectedOfEveryone.Where(f => string.IsNullOrWhiteSpace(field(f))).ToList();
+        var missing = registered ? ExpectedOfRegistered.Where(f => string.IsNullOrWhiteSpace(field(f))).ToList() : [];
         if (Ages.On(birthDate, today) >= AdultAge)
         {
             missing.AddRange(ExpectedOfAdults.Where(f => string.IsNullOrWhiteSpace(field(f))));

@@ -22,7 +22,7 @@ public static class QualityFindings
         var persons = living.Select(r => (r.Region, Person: Parse(r.Record))).ToList();
         foreach (var (region, p) in persons)
         {
-            var missing = QualityRules.MissingFields(p.BirthDate, today, f => Field(p, f));
+            var missing = QualityRules.MissingFields(p.BirthDate, today, p.ResidenceType == "registered", f => Field(p, f));
             if (missing.Count > 0)
             {
                 findings.Add(new(QualityRules.MissingExpected, region, p, string.Join(',', missing), "missing: " + string.Join(", ", missing)));
@@ -70,7 +70,7 @@ public static class QualityFindings
 
     private static string? Field(PersonRecord p, string field) => field switch
     {
-        "residenceAddress" => p.ResidenceAddress,
+        "registeredAddress" => p.RegisteredAddress,
         "phone" => p.Phone,
         "maritalStatus" => p.MaritalStatus,
         "education" => p.Education,

@@ -19,11 +19,12 @@ public class QualityRulesTests
     }
 
     [Fact]
-    public void A_child_needs_only_a_residence_address()
+    public void A_registered_child_needs_only_a_registered_address_and_a_migrant_child_nothing()
     {
         var child = new DateOnly(2010, 1, 1);
-        Assert.Empty(QualityRules.MissingFields(child, Today, f => f == "residenceAddress" ? "Road 1" : null));
-        Assert.Equal(["residenceAddress"], QualityRules.MissingFields(child, Today, _ => " "));
+        Assert.Empty(QualityRules.MissingFields(child, Today, true, f => f == "registeredAddress" ? "Road 1" : null));
+        Assert.Equal(["registeredAddress"], QualityRules.MissingFields(child, Today, true, _ => " "));
+        Assert.Empty(QualityRules.MissingFields(child, Today, false, _ => null));
     }
 
     [Fact]
@@ -31,9 +32,10 @@ public class QualityRulesTests
     {
         var eighteenToday = new DateOnly(2008, 12, 7);
         var eighteenTomorrow = new DateOnly(2008, 12, 8);
-        Assert.Equal(["residenceAddress", "phone", "maritalStatus", "education"], QualityRules.MissingFields(eighteenToday, Today, _ => null));
-        Assert.Equal(["residenceAddress"], QualityRules.MissingFields(eighteenTomorrow, Today, _ => null));
-        Assert.Equal(["education"], QualityRules.MissingFields(eighteenToday, Today, f => f == "education" ? "" : "x"));
+        Assert.Equal(["registeredAddress", "phone", "maritalStatus", "education"], QualityRules.MissingFields(eighteenToday, Today, true, _ => null));
+        Assert.Equal(["phone", "maritalStatus", "education"], QualityRules.MissingFields(eighteenToday, Today, false, _ => null));
+        Assert.Equal(["registeredAddress"], QualityRules.MissingFields(eighteenTomorrow, Today, true, _ => null));
+        Assert.Equal(["education"], QualityRules.MissingFields(eighteenToday, Today, true, f => f == "education" ? "" : "x"));
     }
 
     [Theory]
