@@ -5,6 +5,7 @@ using PopInfo.Registry.Apis;
 using PopInfo.Registry.Commands;
 using PopInfo.Registry.Data;
 using PopInfo.Registry.Messaging;
+using PopInfo.Registry.Quality;
 using PopInfo.Registry.Relay;
 using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults;
@@ -53,6 +54,8 @@ public static class RegistryModule
         builder.Services.AddSingleton<AccessLogQuery>();
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<PopulationCounts>();
+        builder.Services.AddSingleton<QualityStore>();
+        builder.Services.AddSingleton<QualityReport>();
         builder.Services.AddHostedService<ChangeLogRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<ApplyRegistryCommandConsumer, ApplyRegistryCommandConsumerDefinition>());
         return builder;
@@ -66,6 +69,7 @@ public static class RegistryModule
         app.MapSnapshotApi();
         app.MapHouseholdsApi();
         app.MapAccessLogApi();
+        app.MapQualityApi();
         return app;
     }
 }

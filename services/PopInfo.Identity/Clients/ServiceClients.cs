@@ -28,7 +28,8 @@ public sealed class ServiceClients(
         // registry.audit, exchange.audit: the person's access report, asked on an auditor's behalf (named in each request).
         ["sharing"] = [PlatformScopes.RegistryRead, PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit],
         ["analytics"] = [PlatformScopes.RegistryRead],
-        ["monitoring"] = [],
+        // registry.quality: the data-quality counts per region it shows as trends (never the list of persons).
+        ["monitoring"] = [PlatformScopes.RegistryQuality],
     };
 
     // Instances starting at once take turns: each finds the clients the one before it made.

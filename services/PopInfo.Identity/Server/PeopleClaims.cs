@@ -15,10 +15,12 @@ public static class PeopleClaims
     public static IReadOnlyDictionary<string, string[]> ScopesOf { get; } = new Dictionary<string, string[]>
     {
         [PlatformRoles.Admin] = [PlatformScopes.IdentityAdmin, PlatformScopes.ExchangeAdmin, PlatformScopes.AnalyticsAdmin, PlatformScopes.SharingAdmin],
-        [PlatformRoles.Collector] = [],
-        [PlatformRoles.Supervisor] = [],
+        // The data-quality list of their own community or street's communities (the registry checks the region).
+        [PlatformRoles.Collector] = [PlatformScopes.RegistryQualityIssues],
+        [PlatformRoles.Supervisor] = [PlatformScopes.RegistryQualityIssues],
         [PlatformRoles.Planner] = [PlatformScopes.AnalyticsRead],
-        [PlatformRoles.Operator] = [],
+        // Data-quality counts per region, no person (docs/data-quality.md).
+        [PlatformRoles.Operator] = [PlatformScopes.RegistryQuality],
         // A person's access report (docs/adr/0003, decision 6) and its sources: who read them, which departments got them.
         [PlatformRoles.Auditor] = [PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit, PlatformScopes.SharingAudit],
     };

@@ -18,6 +18,18 @@ public static class PlatformScopes
     /// </summary>
     public const string RegistryAudit = "registry.audit";
 
+    /// <summary>
+    /// Read the register's data-quality counts per region (docs/data-quality.md): the monitoring service's client and
+    /// operators. Counts only, no person.
+    /// </summary>
+    public const string RegistryQuality = "registry.quality";
+
+    /// <summary>
+    /// Read the persons a data-quality rule flags in one community: people of role collector (their community) or
+    /// supervisor (their street's communities) only; the registry checks the role and region of the token.
+    /// </summary>
+    public const string RegistryQualityIssues = "registry.quality.issues";
+
     /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
     public const string IdentityAdmin = "identity.admin";
 
@@ -73,6 +85,8 @@ public static class PlatformScopes
         [RegistryRead] = Audience("registry"),
         [RegistryWrite] = Audience("registry"),
         [RegistryAudit] = Audience("registry"),
+        [RegistryQuality] = Audience("registry"),
+        [RegistryQualityIssues] = Audience("registry"),
         [IdentityAdmin] = Audience("identity"),
         [IdentityImport] = Audience("identity"),
         [ExchangeAdmin] = Audience("exchange"),

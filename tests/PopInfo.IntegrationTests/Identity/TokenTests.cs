@@ -90,6 +90,29 @@ public sealed class TokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_the_monitoring_service_gets_the_registrys_data_quality_counts_and_no_service_its_list()
+    {
+        // docs/data-quality.md: counts for monitoring (and operators); the list for collectors and supervisors only.
+        var (status, body) = await RequestTokenAsync("popinfo-monitoring", TestIssuer.ServiceSecret, "registry.quality");
+        Assert.Equal(200, status);
+        var token = new JwtSecurityTokenHandler().ReadJwtToken((string)body["access_token"]!);
+        Assert.Equal("registry.quality", token.Claims.Single(c => c.Type == "scope").Value);
+        Assert.Equal(["popinfo-registry"], token.Audiences);
+
+        foreach (var service in new[] { "popinfo-collection", "popinfo-exchange", "popinfo-sharing", "popinfo-analytics" })
+        {
+            Assert.Equal(400, (await RequestTokenAsync(service, TestIssuer.ServiceSecret, "registry.quality")).Status);
+        }
+
+        foreach (var service in new[] { "popinfo-collection", "popinfo-exchange", "popinfo-sharing", "popinfo-analytics", "popinfo-monitoring" })
+        {
+            Assert.Equal(400, (await RequestTokenAsync(service, TestIssuer.ServiceSecret, "registry.quality.issues")).Status);
+        }
+
+        Assert.Equal(400, (await RequestTokenAsync("popinfo-monitoring", TestIssuer.ServiceSecret, "registry.read")).Status);
+    }
+
+    [Fact]
     public async Task The_registry_trusts_the_provider_by_configuration_and_checks_scopes()
     {
         await using var registry = identity.RegistryTrustingThis();

@@ -21,7 +21,8 @@ namespace PopInfo.IntegrationTests.Security;
 /// The embedded host with one caller of every kind: no credentials; a token per scope for its own service, and the
 /// same scopes for another audience; a token and a key for each of two departments (A and B); the exchange's
 /// administrator and status keys; desk sessions of a collector of community A and of B, the supervisor of A's street
-/// and of another street, and an administrator, and a planner's dashboard session (signed in at the tests' issuer). Every request names community A or department A's resources:
+/// and of another street, and an administrator, and a planner's dashboard session (signed in at the tests' issuer); people's tokens for the
+/// data-quality list of a collector of A and of B, of A's street's supervisor and of another's. Every request names community A or department A's resources:
 /// A's draft form and import, A's street, department A's code.
 /// </summary>
 public sealed class AuthorisationMatrixFixture : IAsyncLifetime
@@ -98,6 +99,18 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
             var cookies = await DeskSignIn.SignInCookiesAsync(reportPage, auditor, "/access-report/sign-in");
             var cookie = string.Join("; ", cookies.Select(c => c.Split(';')[0]).Where(c => c.StartsWith("popinfo.access-report", StringComparison.Ordinal)));
             callers["access-report auditor"] = r => r.Headers.Add("Cookie", cookie);
+        }
+
+        // The data-quality list (docs/data-quality.md): people's tokens of role collector or supervisor with registry.quality.issues,
+        // admitted only for their own community or their street's communities.
+        foreach (var (name, role, region) in new[]
+                 {
+                     ("collector A", "collector", CommunityA), ("collector B", "collector", CommunityB),
+                     ("supervisor A", "supervisor", StreetA), ("supervisor other", "supervisor", OtherStreet),
+                 })
+        {
+            callers["token quality " + name] = Bearer(issuer.Token([PlatformScopes.RegistryQualityIssues], "popinfo-matrix",
+                subject: "matrix-quality-" + name.Replace(' ', '-'), role: role, region: region));
         }
 
         Callers = callers;
@@ -199,6 +212,7 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
             ["dashboard:planner"] = ["dashboard planner"],
             ["role:auditor"] = ["token auditor"],
             ["access-report:auditor"] = ["access-report auditor"],
+            ["role:quality-reader-own"] = ["token quality collector A", "token quality supervisor A"],
         };
         foreach (var scope in PlatformScopes.AudienceOf.Keys.Where(s => s != PlatformScopes.ExchangeDepartment))
         {
@@ -331,7 +345,8 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
         }
 
         var desk = port == "5102";
-        var request = new HttpRequestMessage(new HttpMethod(method), $"http://127.0.0.1:{port}{(path.Length == 0 ? "/" : path)}{(desk ? "?communityCode=" + fixture.CommunityA : "")}");
+        var query = desk ? "?communityCode=" + fixture.CommunityA : endpoint.Route == "/api/v1/quality/issues" ? "?community=" + fixture.CommunityA : "";
+        var request = new HttpRequestMessage(new HttpMethod(method), $"http://127.0.0.1:{port}{(path.Length == 0 ? "/" : path)}{query}");
         if (method is "POST" or "PUT" or "PATCH")
         {
             request.Content = desk && endpoint.Route.EndsWith("/forms/import", StringComparison.Ordinal)
