@@ -91,6 +91,10 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
             callers["dashboard planner"] = r => r.Headers.Add("Cookie", cookie);
         }
 
+        // An operator: a person's token of role operator for the monitoring service.
+        callers["token operator"] = Bearer(issuer.Token([], "popinfo-matrix", subject: "matrix-operator-token", role: "operator",
+            audiences: [PlatformScopes.Audience("monitoring")]));
+
         // An auditor: a person's token with role auditor and sharing.audit, and a session of the access report's page.
         callers["token auditor"] = Bearer(issuer.Token([PlatformScopes.SharingAudit], "popinfo-matrix", subject: "matrix-auditor-token", role: "auditor"));
         var auditor = issuer.People.Add(new TestPerson("matrix-auditor", "auditor", "auditor", null));
@@ -211,6 +215,7 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
             ["desk:reader-own"] = ["desk collector A", "desk supervisor A"],
             ["dashboard:planner"] = ["dashboard planner"],
             ["role:auditor"] = ["token auditor"],
+            ["role:operator"] = ["token operator"],
             ["access-report:auditor"] = ["access-report auditor"],
             ["role:quality-reader-own"] = ["token quality collector A", "token quality supervisor A"],
         };

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PopInfo.Monitoring;
+
+/// <summary>Settings of the monitoring service (section <c>PopInfo:Monitoring</c>).</summary>
+public sealed class MonitoringOptions
+{
+    public const string Section = "PopInfo:Monitoring";
+
+    /// <summary>
+    /// The services watched, by name, at their base addresses (their health, readiness and version; ADR 0004). None named:
+    /// <see cref="LocalServices"/>, the platform's ports on this machine.
+    /// </summary>
+    public Dictionary<string, Uri> Services { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The services named, or the platform's own on this machine when none is.</summary>
+    public IReadOnlyDictionary<string, Uri> Watched => Services.Count > 0 ? Services : LocalServices;
+
+    public static readonly IReadOnlyDictionary<string, Uri> LocalServices = new Dictionary<string, Uri>(StringComparer.Ordinal)
+    {
+        ["registry"] = new("http://localhost:5101/"),
+        ["collection"] = new("http://localhost:5102/"),
+        ["exchange"] = new("http://localhost:5103/"),
+        ["sharing"] = new("http://localhost:5104/"),
+        ["analytics"] = new("http://localhost:5105/"),
+        ["identity"] = new("http://localhost:5107/"),
+    };
+
+    /// <summary>How long one probe may take before its target is reported as not answering.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>RabbitMQ's management API (a user with the <c>monitoring</c> tag: it reads every vhost's queues and nothing else).</summary>
+    public Uri? BrokerManagementUrl { get; set; }
+
+    public string? BrokerUser { get; set; }
+
+    public string? BrokerPassword { get; set; }
+
+    /// <summary>How many of the deepest queues the health answer lists.</summary>
+    [Range(1, 1000)]
+    public int DeepestQueues { get; set; } = 20;
+}
