@@ -9,6 +9,15 @@ namespace PopInfo.Registry.Quality;
 /// </summary>
 public sealed class QualityStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
 {
+    /// <summary>How many living persons live in [<paramref name="from"/>, <paramref name="to"/>) (by the same index, no record read).</summary>
+    public async Task<long> CountLivingAsync(string from, string to, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM persons WHERE residence_region_code >= @from AND residence_region_code < @to AND status = 'living'",
+            new { from, to }, cancellationToken: ct));
+    }
+
     /// <summary>Living persons whose residence region code lies in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public async Task<IReadOnlyList<QualityPersonRow>> LivingPersonsAsync(string from, string to, CancellationToken ct)
     {
