@@ -10,7 +10,10 @@ using OpenTelemetry.Trace;
 
 namespace PopInfo.ServiceDefaults;
 
-/// <summary>OpenTelemetry traces, metrics and logs; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
+/// <summary>
+/// OpenTelemetry traces, metrics and logs; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector; the
+/// metrics also in Prometheus' text format at <c>/metrics</c> (<see cref="MetricsEndpoint"/>).
+/// </summary>
 public static class Telemetry
 {
     /// <summary>The meter and activity source of PopInfo's own instruments.</summary>
@@ -40,7 +43,9 @@ public static class Telemetry
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddMeter("MassTransit")
-                .AddMeter(SourceName))
+                .AddMeter(SourceName)
+                // Scraped at /metrics (MetricsEndpoint), behind the scrape credential.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o =>
                 {
