@@ -49,7 +49,8 @@ public static class Telemetry
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o =>
                 {
-                    o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health");
+                    // Neither health probes nor scrapes make traces (Prometheus asks every 15 s).
+                    o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments(MetricsEndpoint.Path);
                     // Spans carry the route template, never the concrete path with its personal data.
                     o.EnrichWithHttpResponse = (activity, response) =>
                     {
