@@ -25,7 +25,7 @@ public sealed partial class DeployConfigurationTests(ITestOutputHelper output)
     {
         if (Environment.GetEnvironmentVariable("POPINFO_PROMTOOL") is { Length: > 0 } set)
         {
-            return set;
+            return File.Exists(set) ? set : throw new InvalidOperationException($"POPINFO_PROMTOOL={set} is not a file.");
         }
 
         var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
