@@ -5,7 +5,8 @@
 #   ./test.sh --filter 'Category=X' # extra arguments go to `dotnet test`
 #
 # 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback, and installs
-#    Debian's chromium for the browser tests, via deploy/local/infra.sh; if that fails, this
+#    Debian's chromium for the browser tests and promtool (prometheus) for the scrape configuration,
+#    via deploy/local/infra.sh; if that fails, this
 #    script FAILS (never skips);
 # 2. exports where the tests find them (POPINFO_TEST_*);
 # 3. runs `dotnet test` on the solution; the exit code is dotnet test's.
@@ -51,6 +52,9 @@ phase_end "python3-pika"
 phase_begin "python3-requests"
 ensure_python_requests || { echo "=== [test.sh] FAILED: python3-requests (the sharing service's sample client's library) could not be installed" >&2; exit 1; }
 phase_end "python3-requests"
+phase_begin "promtool"
+ensure_promtool || { echo "=== [test.sh] FAILED: promtool (Debian's prometheus package; checks deploy/prometheus/prometheus.yml) could not be installed" >&2; exit 1; }
+phase_end "promtool"
 
 phase_begin "chromium"
 ensure_chromium || { echo "=== [test.sh] FAILED: Chromium (the browser tests' browser) could not be installed" >&2; exit 1; }

@@ -504,6 +504,13 @@ ensure_python_requests() {
     apt_install python3-requests
 }
 
+# promtool (Debian's prometheus package): the tests check deploy/prometheus/prometheus.yml with it. Only the
+# tool is used; apt_install's policy-rc.d keeps the package's Prometheus server from starting.
+ensure_promtool() {
+    command -v promtool >/dev/null 2>&1 && return 0
+    apt_install prometheus
+}
+
 # Executed (not sourced): small CLI.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     set -euo pipefail
@@ -516,6 +523,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         chromium) ensure_chromium ;;
         pika) ensure_python_pika ;;
         requests) ensure_python_requests ;;
-        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests]" >&2; exit 2 ;;
+        promtool) ensure_promtool ;;
+        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests|promtool]" >&2; exit 2 ;;
     esac
 fi

@@ -32,7 +32,8 @@
 # popinfo_<service>), PopInfo__Database__MigrationConnectionString (as popinfo_<service>_owner, used
 # only to migrate at start), PopInfo__Bus__Transport=RabbitMq, PopInfo__Bus__RabbitMqUri,
 # MASSTRANSIT_USAGE_TELEMETRY=false. The roles' generated passwords are in <run>/secrets/postgres-roles
-# (mode 0600; docs/database-roles.md). The bus URI is the service's own RabbitMQ user's, whose generated password
+# (mode 0600; docs/database-roles.md). PopInfo__Metrics__ScrapeToken, the bearer token of /metrics, is the same for
+# every service, in <run>/secrets/metrics-scrape-token (0600; docs/metrics.md). The bus URI is the service's own RabbitMQ user's, whose generated password
 # is in <run>/secrets/rabbitmq-users (0600); the exchange also gets PopInfo__Exchange__RabbitMqManagementUser and
 # __Password, the administrator's, used only to provision departments (docs/security.md, "Broker users").
 set -euo pipefail
@@ -200,6 +201,12 @@ start_service() {
         master_key="$RUN_DIR/secrets/$name-master.key"
         [[ -s "$master_key" ]] || (umask 077 && head -c 32 /dev/urandom | base64 >"$master_key")
         export PopInfo__Secrets__KeyFile="$master_key"
+        # The scrape token of every service's /metrics (docs/metrics.md): one for all, made once, 0600; copy it to
+        # Prometheus' secrets/scrape-token (deploy/prometheus/prometheus.yml).
+        scrape_token="$RUN_DIR/secrets/metrics-scrape-token"
+        [[ -s "$scrape_token" ]] || (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=' >"$scrape_token")
+        PopInfo__Metrics__ScrapeToken="$(cat "$scrape_token")"
+        export PopInfo__Metrics__ScrapeToken
         while IFS= read -r secret; do
             [[ "$name" == identity || "$secret" == "PopInfo__Auth__Clients__${name}__Secret="* ]] && export "${secret?}"
             [[ "$name" == collection && "$secret" == "PopInfo__Collection__SignIn__ClientSecret="* ]] && export "${secret?}"

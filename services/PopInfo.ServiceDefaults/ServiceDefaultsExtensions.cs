@@ -50,7 +50,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c>, the Swagger UI, the error handling middleware and the free-text check of route values and query parameters.</summary>
+    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (behind its scrape credential), the Swagger UI, the error handling middleware and the free-text check of route values and query parameters.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -64,6 +64,7 @@ public static class ServiceDefaultsExtensions
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
         });
+        app.MapMetrics();
 
         app.UseSwagger();
         app.UseSwaggerUI();

@@ -10,7 +10,10 @@ using OpenTelemetry.Trace;
 
 namespace PopInfo.ServiceDefaults;
 
-/// <summary>OpenTelemetry traces, metrics and logs; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
+/// <summary>
+/// OpenTelemetry traces, metrics and logs; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector; the
+/// metrics also in Prometheus' text format at <c>/metrics</c> (<see cref="MetricsEndpoint"/>).
+/// </summary>
 public static class Telemetry
 {
     /// <summary>The meter and activity source of PopInfo's own instruments.</summary>
@@ -40,11 +43,14 @@ public static class Telemetry
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddMeter("MassTransit")
-                .AddMeter(SourceName))
+                .AddMeter(SourceName)
+                // Scraped at /metrics (MetricsEndpoint), behind the scrape credential.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o =>
                 {
-                    o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health");
+                    // Neither health probes nor scrapes make traces (Prometheus asks every 15 s).
+                    o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments(MetricsEndpoint.Path);
                     // Spans carry the route template, never the concrete path with its personal data.
                     o.EnrichWithHttpResponse = (activity, response) =>
                     {

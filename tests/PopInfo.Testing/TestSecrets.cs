@@ -27,5 +27,8 @@ public static class TestSecrets
         return path;
     }
 
-    public static Dictionary<string, string?> Settings() => new() { [MasterKey.Setting] = KeyFile };
+    /// <summary>The scrape credential of <c>/metrics</c> (<see cref="MetricsEndpoint"/>) in every host the tests start.</summary>
+    public static string MetricsScrapeToken { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public static Dictionary<string, string?> Settings() => new() { [MasterKey.Setting] = KeyFile, [MetricsEndpoint.ScrapeTokenKey] = MetricsScrapeToken };
 }

@@ -69,6 +69,7 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
         callers["token department B"] = Bearer(issuer.Token([PlatformScopes.ExchangeDepartment], PlatformScopes.DepartmentClientId(DepartmentB)));
         callers["key admin"] = Bearer(ExchangeHost.AdminKey);
         callers["key status"] = Bearer(Platform.Services.GetRequiredService<IConfiguration>()["PopInfo:Exchange:StatusKey"]!);
+        callers["key metrics"] = Bearer(TestSecrets.MetricsScrapeToken);
         callers["key department A"] = Bearer(await CreateDepartmentAsync(DepartmentA));
         callers["key department B"] = Bearer(await CreateDepartmentAsync(DepartmentB));
 
@@ -203,6 +204,7 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
             ["public"] = fixture.Callers.Keys.ToList(),
             ["key:admin"] = ["key admin"],
             ["key:status"] = ["key status"],
+            ["key:metrics"] = ["key metrics"],
             ["department"] = ["token department A", "token department B"],
             ["department-own"] = ["token department A"],
             ["key:department"] = ["key department A", "key department B"],
