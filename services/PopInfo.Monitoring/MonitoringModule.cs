@@ -35,6 +35,7 @@ public static class MonitoringModule
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<ServiceProbe>();
         builder.Services.AddSingleton<BrokerProbe>();
+        builder.Services.AddSingleton<DatabaseMonitorStore>();
         builder.Services.AddSingleton<HealthService>();
         return builder;
     }

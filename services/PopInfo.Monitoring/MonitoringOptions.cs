@@ -36,6 +36,9 @@ public sealed class MonitoringOptions
 
     public string? BrokerPassword { get; set; }
 
+    /// <summary>PostgreSQL, as a role with <c>pg_monitor</c> (reads the statistics views and sizes, no table): none, not watched.</summary>
+    public string? DatabaseConnectionString { get; set; }
+
     /// <summary>How many of the deepest queues the health answer lists.</summary>
     [Range(1, 1000)]
     public int DeepestQueues { get; set; } = 20;

@@ -3,13 +3,38 @@ using Microsoft.Extensions.Options;
 namespace PopInfo.Monitoring.Health;
 
 /// <summary>The platform's health now: every watched service and the broker asked at once.</summary>
-public sealed class HealthService(ServiceProbe services, BrokerProbe broker, IOptions<MonitoringOptions> options, TimeProvider clock)
+public sealed class HealthService(ServiceProbe services, BrokerProbe broker, DatabaseMonitorStore database, IOptions<MonitoringOptions> options,
+    TimeProvider clock)
 {
     public async Task<PlatformHealth> NowAsync(CancellationToken ct)
     {
         var takenAt = clock.GetUtcNow();
         var probes = options.Value.Watched.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => services.ProbeAsync(s.Key, s.Value, ct)).ToList();
         var brokerProbe = broker.ProbeAsync(ct);
-        return new PlatformHealth(takenAt, await Task.WhenAll(probes), await brokerProbe);
+        var databaseProbe = DatabaseAsync(ct);
+        return new PlatformHealth(takenAt, await Task.WhenAll(probes), await brokerProbe, await databaseProbe);
+    }
+
+    private async Task<DatabaseHealth?> DatabaseAsync(CancellationToken ct)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.DatabaseConnectionString))
+        {
+            return null;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.ProbeTimeout);
+        try
+        {
+            return await database.ReadAsync(settings.DatabaseConnectionString, timeout.Token);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
+            // The kind and the SQL state only: a message may quote a connection's details.
+            var problem = e is OperationCanceledException && !ct.IsCancellationRequested ? "timeout"
+                : e is Npgsql.PostgresException pg ? $"{e.GetType().Name} {pg.SqlState}" : e.GetType().Name;
+            return new DatabaseHealth(false, null, 0, new Dictionary<string, long>(), [], [], problem);
+        }
     }
 }

@@ -1,10 +1,13 @@
 namespace PopInfo.Monitoring.Health;
 
-/// <summary>The platform at one moment: every watched service, and the broker (null when no management API is configured).</summary>
-public sealed record PlatformHealth(DateTimeOffset TakenAt, IReadOnlyList<ServiceHealth> Services, BrokerHealth? Broker)
+/// <summary>
+/// The platform at one moment: every watched service, the broker and the database (each null when not configured).
+/// </summary>
+public sealed record PlatformHealth(DateTimeOffset TakenAt, IReadOnlyList<ServiceHealth> Services, BrokerHealth? Broker, DatabaseHealth? Database)
 {
-    /// <summary>True when every service is live and ready and the broker (if watched) answers with no alarm.</summary>
-    public bool AllWell => Services.All(s => s.Live && s.Ready) && (Broker is null || (Broker.Answered && Broker.Alarms.Count == 0));
+    /// <summary>True when every service is live and ready, the broker (if watched) answers with no alarm, and the database (if watched) answers.</summary>
+    public bool AllWell => Services.All(s => s.Live && s.Ready) && (Broker is null || (Broker.Answered && Broker.Alarms.Count == 0))
+        && (Database is null || Database.Answered);
 }
 
 /// <summary>
@@ -33,3 +36,25 @@ public sealed record QueueTotals(int Queues, long Messages, long Ready, long Una
 
 /// <summary>A queue: where, how deep, ready and unacknowledged, its consumers and rates (messages a second).</summary>
 public sealed record QueueState(string VirtualHost, string Name, long Messages, long Ready, long Unacknowledged, int Consumers, double PublishPerSecond, double DeliverPerSecond);
+
+/// <summary>
+/// PostgreSQL: whether it answered, its version, client connections by state against the limit, each database's size in
+/// bytes, and the streaming replicas (none unless one is attached) with their replay lag.
+/// </summary>
+public sealed record DatabaseHealth(
+    bool Answered, string? Version, int MaxConnections, IReadOnlyDictionary<string, long> Connections, IReadOnlyList<DatabaseSize> Databases,
+    IReadOnlyList<ReplicaState> Replicas, string? Problem);
+
+public sealed class DatabaseSize
+{
+    public string Name { get; init; } = "";
+    public long Bytes { get; init; }
+}
+
+public sealed class ReplicaState
+{
+    public string Name { get; init; } = "";
+    public string? State { get; init; }
+    public string? SyncState { get; init; }
+    public double? ReplayLagSeconds { get; init; }
+}

@@ -105,6 +105,54 @@ public sealed class PlatformHealthTests
         }
     }
 
+    [Fact]
+    public async Task Operators_see_the_database_server_by_a_role_that_may_only_monitor()
+    {
+        // A role of pg_monitor only, connecting to the maintenance database "postgres" (the platform's databases do not let
+        // PUBLIC connect): it reads the statistics views and sizes, no table of any service.
+        var admin = await TestInfrastructure.PostgresAsync();
+        var role = "popinfo_monitor_" + Guid.NewGuid().ToString("N")[..8];
+        await using var connection = new Npgsql.NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await Dapper.SqlMapper.ExecuteAsync(connection, $"CREATE ROLE {role} LOGIN PASSWORD 'watch-it' IN ROLE pg_monitor");
+        try
+        {
+            var monitorRole = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Username = role, Password = "watch-it", Database = "postgres", Pooling = false }.ConnectionString;
+            var (version, maxConnections, database) = (await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SHOW server_version"),
+                await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SHOW max_connections"), connection.Database);
+            var health = await HealthAsync(monitorRole);
+            var db = health["database"]!;
+            Assert.True((bool)db["answered"]!, (string?)db["problem"]);
+            Assert.Equal((version, int.Parse(maxConnections!, System.Globalization.CultureInfo.InvariantCulture)), ((string?)db["version"], (int)db["maxConnections"]!));
+            Assert.Contains(db["databases"]!.AsArray(), d => (string?)d!["name"] == database && (long)d["bytes"]! > 0);
+            Assert.True(db["connections"]!.AsObject().Sum(c => (long)c.Value!) >= 1);
+            Assert.Empty(db["replicas"]!.AsArray());
+
+            // A wrong password: not answered, said by kind and SQL state only.
+            var wrong = await HealthAsync(new Npgsql.NpgsqlConnectionStringBuilder(monitorRole) { Password = "wrong" }.ConnectionString);
+            Assert.Equal((false, "PostgresException 28P01"), ((bool)wrong["database"]!["answered"]!, (string?)wrong["database"]!["problem"]));
+            Assert.False((bool)wrong["allWell"]!);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await Dapper.SqlMapper.ExecuteAsync(connection, $"DROP ROLE {role}");
+        }
+    }
+
+    // The health as an operator sees it, with no service watched but a closed port, and the database as given.
+    private static async Task<JsonNode> HealthAsync(string databaseConnectionString)
+    {
+        await using var monitoring = new MonitoringHost(new Dictionary<string, string?>
+        {
+            ["PopInfo:Monitoring:Services:none"] = $"http://127.0.0.1:{ClosedPort()}/",
+            ["PopInfo:Monitoring:DatabaseConnectionString"] = databaseConnectionString,
+        }, new Dictionary<string, Func<HttpMessageHandler>>());
+        using var operatorClient = Client(monitoring, TestIssuer.Shared.Token([], "popinfo-monitor-page", "operator.1", PlatformRoles.Operator,
+            audiences: [PlatformScopes.Audience("monitoring")]));
+        return JsonNode.Parse(await operatorClient.GetStringAsync("/api/v1/health"))!;
+    }
+
     private static HttpClient Client(MonitoringHost host, string token)
     {
         var client = host.CreateClient();
