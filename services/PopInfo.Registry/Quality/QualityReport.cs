@@ -31,17 +31,20 @@ public sealed record QualityIssues(string Community, string? Rule, string Today,
 /// The data-quality rules over the register (issue 12, docs/data-quality.md): counts per region for monitoring and
 /// operators, and the list of one community for its collector and its street's supervisor, every listed person audited.
 /// </summary>
-public sealed class QualityReport(QualityStore store, RegionCatalogue regions, ReadAudit audit, TimeProvider clock)
+public sealed class QualityReport(QualityStore store, RegionCatalogue regions, ReadAudit audit, IConfiguration configuration, TimeProvider clock)
 {
     public const int MaxLimit = 200;
     public const int DefaultLimit = 50;
 
     /// <summary>
-    /// The most living persons one count reads: the rules read and parse every record of the region, so a district or the
-    /// city (hundreds of thousands to millions of records) would hold gigabytes in the registry. Until counts are kept as
-    /// the change log moves (docs/data-quality.md), larger regions are refused by name.
+    /// The most living persons one count reads by default (setting <c>PopInfo:Registry:QualityMaxPersons</c>): the rules
+    /// read and parse every record of the region, so a district or the city (hundreds of thousands to millions of records)
+    /// would hold gigabytes in the registry. Until counts are kept as the change log moves (docs/data-quality.md), larger
+    /// regions are refused by name.
     /// </summary>
     public const long MaxPersons = 250_000;
+
+    public const string MaxPersonsSetting = "PopInfo:Registry:QualityMaxPersons";
 
     public async Task<QualityOutcome<QualityCounts>> CountsAsync(string? regionCode, CancellationToken ct)
     {
@@ -52,10 +55,11 @@ public sealed class QualityReport(QualityStore store, RegionCatalogue regions, R
         }
 
         var (from, to) = CodeRange(region);
-        if (await store.CountLivingAsync(from, to, ct) > MaxPersons)
+        var most = configuration.GetValue(MaxPersonsSetting, MaxPersons);
+        if (await store.CountLivingAsync(from, to, ct) > most)
         {
             return new(null, Problem.Validation("region", "quality.region-too-large",
-                $"This region has more than {MaxPersons:N0} living persons: ask for its streets (or a smaller district) until counts are kept as the register changes."));
+                $"This region has more than {most:N0} living persons: ask for its streets (or a smaller district) until counts are kept as the register changes."));
         }
 
         var today = ChinaTime.Today(clock);

@@ -216,6 +216,35 @@ public abstract class QualityBehaviour(RegistryFixture fixture)
         Assert.Equal([4, 1, 1, 2, 2], Rules.Select(r => (int)counts["region"]!["counts"]![r]!));
     }
 
+    [Fact]
+    public async Task A_region_with_more_living_persons_than_the_limit_is_refused_by_name_and_a_smaller_one_answered()
+    {
+        await SeedAsync();
+        using var monitoring = ClientWith(TestIssuer.Shared.Token([PlatformScopes.RegistryQuality], clientId: "popinfo-monitoring"));
+        var configuration = fixture.Host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        // The fixture's city has more than two living persons; one community has at most the fixture's 28.
+        configuration[PopInfo.Registry.Quality.QualityReport.MaxPersonsSetting] = "2";
+        try
+        {
+            var (status, problem) = await monitoring.GetJsonAsync("/api/v1/quality/counts");
+            Assert.Equal(400, status);
+            Assert.Contains(problem["violations"]!.AsArray(), v => (string?)v!["field"] == "region" && (string?)v["rule"] == "quality.region-too-large");
+        }
+        finally
+        {
+            configuration[PopInfo.Registry.Quality.QualityReport.MaxPersonsSetting] = "28";
+        }
+
+        try
+        {
+            Assert.Equal(200, (await monitoring.GetJsonAsync("/api/v1/quality/counts")).Status);
+        }
+        finally
+        {
+            configuration[PopInfo.Registry.Quality.QualityReport.MaxPersonsSetting] = null;
+        }
+    }
+
     [Theory]
     [InlineData("city")]
     [InlineData("district")]
