@@ -39,6 +39,37 @@ public sealed class MonitoringOptions
     /// <summary>PostgreSQL, as a role with <c>pg_monitor</c> (reads the statistics views and sizes, no table): none, not watched.</summary>
     public string? DatabaseConnectionString { get; set; }
 
+    /// <summary>How often the collector takes samples of every source (health, broker, flow, read models).</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the data-quality counts are sampled (they read every record of a region at the registry).</summary>
+    public TimeSpan QualityInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The region whose data-quality counts (and its children's) are sampled; none: the city. A region the registry finds
+    /// too large to count at once (<c>quality.region-too-large</c>) is sampled through its children.
+    /// </summary>
+    public string? QualityRegion { get; set; }
+
+    /// <summary>How often the alert rules are evaluated (by the instance holding the lease).</summary>
+    public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long samples are kept.</summary>
+    public TimeSpan SampleRetention { get; set; } = TimeSpan.FromDays(35);
+
+    /// <summary>A subject whose latest sample is older than this is unknown (its source stopped answering): three sample intervals.</summary>
+    public TimeSpan StaleAfter => SampleInterval * 3;
+
+    /// <summary>Where alerts are posted as signed webhooks (none: alerts are kept and shown, not sent).</summary>
+    public Uri? NotificationUrl { get; set; }
+
+    /// <summary>The webhook's signing secret, <c>whsec_</c> + base64 of at least 24 bytes (Standard Webhooks, as the exchange signs).</summary>
+    public string? NotificationSecret { get; set; }
+
+    /// <summary>How many times one notification is tried before it is given up (backoff doubling from a second, capped at five minutes).</summary>
+    [Range(1, 100)]
+    public int NotificationAttempts { get; set; } = 10;
+
     /// <summary>How many of the deepest queues the health answer lists.</summary>
     [Range(1, 1000)]
     public int DeepestQueues { get; set; } = 20;

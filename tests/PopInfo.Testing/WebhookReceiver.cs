@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using PopInfo.Exchange.Delivery;
+using PopInfo.ServiceDefaults.Webhooks;
 
 namespace PopInfo.Testing;
 

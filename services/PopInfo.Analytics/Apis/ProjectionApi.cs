@@ -16,7 +16,7 @@ public static class ProjectionApi
     public static IEndpointRouteBuilder MapProjectionApi(this IEndpointRouteBuilder app)
     {
         var projection = app.MapGroup("/api/v1/projection").WithTags("Projection").WithGroupName(AnalyticsModule.Name);
-        projection.MapGet("/status", GetProjectionStatus).WithName("GetAnalyticsProjectionStatus").RequireAnalyticsReader()
+        projection.MapGet("/status", GetProjectionStatus).WithName("GetAnalyticsProjectionStatus").RequireAnalyticsReaderOrMonitor()
             .WithSummary("The projection's gap-free low watermark (every change-log sequence up to it applied), the registry's last sequence and the seconds behind.");
         projection.MapPost("/reconcile", Reconcile).WithName("ReconcileAnalyticsProjection").RequireScope(PlatformScopes.AnalyticsAdmin)
             .WithSummary("Recomputes the living population with the registry's SQL at one change-log sequence and lists every group where the projection differs.");

@@ -66,6 +66,12 @@ public static class DashboardAuthentication
             new PlatformAuthentication.RequiredAccess("scope", PlatformScopes.AnalyticsRead + " (or a planner's dashboard session)"),
             IsReader);
 
+    /// <summary>The projection's status: a reader (above), or the monitoring service's client (<c>analytics.monitor</c>, positions only).</summary>
+    public static TBuilder RequireAnalyticsReaderOrMonitor<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        Application.RequireTokenOrSession(builder,
+            new PlatformAuthentication.RequiredAccess("scope", $"{PlatformScopes.AnalyticsRead} or {PlatformScopes.AnalyticsMonitor} (or a planner's dashboard session)"),
+            user => IsReader(user) || TokenCaller.HasScope(user, PlatformScopes.AnalyticsMonitor));
+
     /// <summary>True for a token carrying <c>analytics.read</c> for this service, or a planner's dashboard session.</summary>
     public static bool IsReader(ClaimsPrincipal user) => TokenCaller.HasScope(user, PlatformScopes.AnalyticsRead) || Application.HasSession(user);
 }

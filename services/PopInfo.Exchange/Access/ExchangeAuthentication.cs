@@ -24,6 +24,8 @@ public static class ExchangeAuthentication
     public const string DepartmentPolicy = "exchange-department";
     public const string AdminOrDepartmentPolicy = "exchange-admin-or-department";
     public const string AdminOrStatusReaderPolicy = "exchange-admin-or-status-reader";
+    public const string AdminOrMonitorPolicy = "exchange-admin-or-monitor";
+    public const string MonitorRole = "monitor";
     public const string StatusReaderRole = "status-reader";
     public const string AdminRole = "exchange-admin";
     public const string DepartmentRole = "department";
@@ -42,7 +44,8 @@ public static class ExchangeAuthentication
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole))
             .AddPolicy(DepartmentPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(DepartmentRole))
             .AddPolicy(AdminOrDepartmentPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole, DepartmentRole))
-            .AddPolicy(AdminOrStatusReaderPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole, StatusReaderRole));
+            .AddPolicy(AdminOrStatusReaderPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole, StatusReaderRole))
+            .AddPolicy(AdminOrMonitorPolicy, p => p.AddAuthenticationSchemes(schemes).RequireRole(AdminRole, MonitorRole));
         return builder;
     }
 

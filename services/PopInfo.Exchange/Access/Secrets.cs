@@ -10,7 +10,7 @@ namespace PopInfo.Exchange.Access;
 public static class Secrets
 {
     public const string ApiKeyPrefix = "pik_";
-    public const string WebhookSecretPrefix = "whsec_";
+    public const string WebhookSecretPrefix = PopInfo.ServiceDefaults.Webhooks.WebhookSignature.SecretPrefix;
 
     public static string NewApiKey() => ApiKeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 

@@ -6,7 +6,7 @@ namespace PopInfo.Exchange.Access;
 
 /// <summary>
 /// Gives a token's caller the exchange's roles, as its keys do: <c>exchange.admin</c> → administrator,
-/// <c>exchange.status</c> → status reader, <c>exchange.department</c> from client <c>dept-{code}</c> → that
+/// <c>exchange.status</c> → status reader, <c>exchange.monitor</c> → the monitoring service (every department's delivery figures), <c>exchange.department</c> from client <c>dept-{code}</c> → that
 /// department, while it is registered here and active (<see cref="ActiveDepartments"/>: remembered for a few seconds,
 /// not read from the database on every request); each scope only in a token for the exchange (<c>aud</c>
 /// <c>popinfo-exchange</c>). Other tokens (the registry's, say) gain nothing.
@@ -31,6 +31,11 @@ public sealed class TokenRoles(ActiveDepartments departments) : IClaimsTransform
         if (TokenCaller.HasScope(principal, PlatformScopes.ExchangeStatus))
         {
             roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.StatusReaderRole));
+        }
+
+        if (TokenCaller.HasScope(principal, PlatformScopes.ExchangeMonitor))
+        {
+            roles.Add(new(identity.RoleClaimType, ExchangeAuthentication.MonitorRole));
         }
 
         if (TokenCaller.HasScope(principal, PlatformScopes.ExchangeDepartment) && PlatformScopes.DepartmentCodeOf(caller.ClientId) is { } code)

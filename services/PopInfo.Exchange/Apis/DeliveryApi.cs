@@ -36,7 +36,7 @@ public static class DeliveryApi
             .Produces<DepartmentDeliveryStatus>().ProducesProblem(403).ProducesProblem(404);
 
         api.MapGet("/delivery-status", async (DeliveryStatusReader reader, CancellationToken ct) => Results.Ok(await reader.AllAsync(ct)))
-            .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
+            .RequireAuthorization(ExchangeAuthentication.AdminOrMonitorPolicy)
             .WithName("GetAllDeliveryStatus").Produces<IReadOnlyList<DepartmentDeliveryStatus>>();
 
         api.MapGet("/changes/{registrySequence:long}/deliveries", async (long registrySequence, DeliveryStatusReader reader, CancellationToken ct) =>

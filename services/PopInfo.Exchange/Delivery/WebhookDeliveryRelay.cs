@@ -8,6 +8,7 @@ using Polly.Retry;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Webhooks;
 
 namespace PopInfo.Exchange.Delivery;
 

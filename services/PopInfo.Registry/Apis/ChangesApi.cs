@@ -14,11 +14,12 @@ public static class ChangesApi
 
     public static IEndpointRouteBuilder MapChangesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/changes").WithTags("Change feed").WithGroupName(RegistryModule.Name).RequireScope(PlatformScopes.RegistryRead);
-        api.MapGet("", GetChanges).WithName("GetChanges")
+        var api = app.MapGroup("/api/v1/changes").WithTags("Change feed").WithGroupName(RegistryModule.Name);
+        api.MapGet("", GetChanges).WithName("GetChanges").RequireScope(PlatformScopes.RegistryRead)
             .WithSummary("The change log after sequence 'after', in order, at most 'limit' entries; never skips an entry.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapGet("/status", GetStatus).WithName("GetChangeRelayStatus")
+        // Positions only: the platform's readers of the feed, and the monitoring service's client.
+        api.MapGet("/status", GetStatus).WithName("GetChangeRelayStatus").RequireAnyScope(PlatformScopes.RegistryRead, PlatformScopes.RegistryMonitor)
             .WithSummary("The last sequence written, the last published to the bus, and the backlog between them.");
         return app;
     }

@@ -72,6 +72,12 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
             shared ? "SELECT pg_advisory_xact_lock_shared(hashtext(@name))" : "SELECT pg_advisory_xact_lock(hashtext(@name))",
             new { name }, transaction, cancellationToken: cancellationToken));
 
+    public override Task<bool> TryLockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext(@name))", new { name }, cancellationToken: cancellationToken));
+
+    public override Task UnlockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@name))", new { name }, cancellationToken: cancellationToken));
+
     public override async Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken)
     {
         // A session lock on a connection of its own: released by the unlock, or by PostgreSQL if the process dies.

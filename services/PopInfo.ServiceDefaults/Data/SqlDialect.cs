@@ -63,6 +63,19 @@ public abstract class SqlDialect
     public abstract Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Tries, without waiting, to take a lock on a name that all instances share, held by <paramref name="connection"/>'s
+    /// session until it closes (or the database loses it): a leader's lease. False when another session holds it.
+    /// SQLite: one process per file, so always true.
+    /// </summary>
+    public abstract Task<bool> TryLockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lets go of a lock taken with <see cref="TryLockSessionAsync"/> before the connection goes back to the pool (a pooled
+    /// session is reset only when it is used again, so closing alone would keep the lock).
+    /// </summary>
+    public abstract Task UnlockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken);
+
+    /// <summary>
     /// "column is one of the values of the list parameter". Dapper expands <c>IN @list</c> for SQLite but
     /// hands Npgsql the list as an array, which PostgreSQL matches with <c>= ANY(@list)</c>.
     /// </summary>

@@ -71,6 +71,10 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public override Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken) => action();
 
+    public override Task<bool> TryLockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public override Task UnlockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public override string In(string column, string listParameter) => $"{column} IN @{listParameter}";
 
     public override string Placeholder(int ordinal) => "@p" + ordinal.ToString(CultureInfo.InvariantCulture);

@@ -105,6 +105,11 @@ public static class PlatformAuthentication
         builder.WithMetadata(new RequiredAccess("scope", scope)).RequireAuthorization(policy => policy
             .AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope)));
 
+    /// <summary>Only a token carrying one of these scopes passes.</summary>
+    public static TBuilder RequireAnyScope<TBuilder>(this TBuilder builder, params string[] scopes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredAccess("scope", string.Join(" or ", scopes))).RequireAuthorization(policy => policy
+            .AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scopes)));
+
     /// <summary>Only a person's token with one of these roles passes.</summary>
     public static TBuilder RequireTokenRole<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredAccess("role", string.Join(" or ", roles))).RequireAuthorization(policy => policy
@@ -126,13 +131,13 @@ public static class PlatformAuthentication
         public override string ToString() => $"the {Kind} {Value}";
     }
 
-    private sealed record ScopeRequirement(string Scope) : IAuthorizationRequirement;
+    private sealed record ScopeRequirement(params string[] Scopes) : IAuthorizationRequirement;
 
     private sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
     {
         protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
         {
-            if (TokenCaller.HasScope(context.User, requirement.Scope))
+            if (requirement.Scopes.Any(scope => TokenCaller.HasScope(context.User, scope)))
             {
                 context.Succeed(requirement);
             }

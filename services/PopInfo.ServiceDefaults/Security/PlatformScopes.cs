@@ -30,6 +30,21 @@ public static class PlatformScopes
     /// </summary>
     public const string RegistryQualityIssues = "registry.quality.issues";
 
+    /// <summary>
+    /// Read a service's operational status — positions, backlogs, lags, counts; never a person — for the monitoring
+    /// service's client only (docs/monitoring.md). One per service, so each opens only that service's status endpoints.
+    /// </summary>
+    public const string RegistryMonitor = "registry.monitor";
+
+    /// <summary>The exchange's operational status for monitoring: every department's delivery figures (counts and lags only).</summary>
+    public const string ExchangeMonitor = "exchange.monitor";
+
+    /// <summary>The sharing service's operational status for monitoring: its read model's watermark and lag.</summary>
+    public const string SharingMonitor = "sharing.monitor";
+
+    /// <summary>The analytics service's operational status for monitoring: its projection's watermark and lag.</summary>
+    public const string AnalyticsMonitor = "analytics.monitor";
+
     /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
     public const string IdentityAdmin = "identity.admin";
 
@@ -87,6 +102,10 @@ public static class PlatformScopes
         [RegistryAudit] = Audience("registry"),
         [RegistryQuality] = Audience("registry"),
         [RegistryQualityIssues] = Audience("registry"),
+        [RegistryMonitor] = Audience("registry"),
+        [ExchangeMonitor] = Audience("exchange"),
+        [SharingMonitor] = Audience("sharing"),
+        [AnalyticsMonitor] = Audience("analytics"),
         [IdentityAdmin] = Audience("identity"),
         [IdentityImport] = Audience("identity"),
         [ExchangeAdmin] = Audience("exchange"),

@@ -11,7 +11,8 @@ public static class ReadModelApi
     public static IEndpointRouteBuilder MapReadModelApi(this IEndpointRouteBuilder app)
     {
         var model = app.MapGroup("/api/v1/read-model").WithTags("Read model").WithGroupName(SharingModule.Name);
-        model.MapGet("/status", GetReadModelStatus).WithName("GetSharingReadModelStatus").RequireScope(PlatformScopes.SharingAdmin)
+        model.MapGet("/status", GetReadModelStatus).WithName("GetSharingReadModelStatus")
+            .RequireAnyScope(PlatformScopes.SharingAdmin, PlatformScopes.SharingMonitor)
             .WithSummary("The read model's gap-free low watermark (every change-log sequence up to it applied), the registry's last sequence, the seconds behind and the persons held.");
         model.MapPost("/rebuild", Rebuild).WithName("RebuildSharingReadModel").RequireScope(PlatformScopes.SharingAdmin)
             .WithSummary("Empties the read model and builds it again from the registry's snapshot, then follows the feed (answers at once; watch the status).");

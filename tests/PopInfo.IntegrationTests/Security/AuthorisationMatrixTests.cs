@@ -369,6 +369,7 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
     {
         "id" when route.StartsWith("/api/v1/forms/", StringComparison.Ordinal) => fixture.FormA.ToString(),
         "id" when route.StartsWith("/api/v1/imports/", StringComparison.Ordinal) => fixture.ImportA.ToString(),
+        "id" when route.StartsWith("/api/v1/alerts/", StringComparison.Ordinal) => "1",
         "id" => "0190a5a4-7d4c-7b6e-9c1f-3a2b1c0d9e8f",
         "communityCode" => fixture.CommunityA,
         "streetCode" => fixture.StreetA,

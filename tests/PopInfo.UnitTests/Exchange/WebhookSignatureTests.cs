@@ -1,4 +1,4 @@
-using PopInfo.Exchange.Delivery;
+using PopInfo.ServiceDefaults.Webhooks;
 
 namespace PopInfo.UnitTests.Exchange;
 

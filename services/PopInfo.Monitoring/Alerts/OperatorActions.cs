@@ -1,0 +1,30 @@
+using System.Data.Common;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.Monitoring.Alerts;
+
+/// <summary>
+/// The operators' trail, <c>operator_actions</c>: every rule change (before and after) and every acknowledgement, written
+/// in the transaction of the change, a hash chain (docs/database-roles.md) the runtime role may only add to and read.
+/// </summary>
+public static class OperatorActions
+{
+    public static readonly AuditTable Table = new("operator_actions",
+        new("at", AuditValue.Time), new("actor"), new("action"), new("subject"), new("before"), new("after"));
+
+    public const string RuleChange = "rule.change";
+    public const string RuleCreate = "rule.create";
+    public const string Acknowledge = "alert.acknowledge";
+
+    public static Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, DateTimeOffset at, string actor,
+        string action, string subject, string? before, string? after, CancellationToken ct) =>
+        Table.AppendAsync(connection, transaction, dialect, new Dictionary<string, object?>
+        {
+            ["at"] = at,
+            ["actor"] = actor,
+            ["action"] = action,
+            ["subject"] = subject,
+            ["before"] = before,
+            ["after"] = after,
+        }, ct);
+}
