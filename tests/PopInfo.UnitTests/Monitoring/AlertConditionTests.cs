@@ -57,7 +57,7 @@ public sealed class AlertConditionTests
     {
         // The monitoring service was down between 600 s and 20 s ago; before and after, the condition held.
         var state = AlertCondition.Evaluate([At(620, 0), At(610, 0), At(600, 0), At(20, 0), At(5, 0)], "below", 1, Now, Stale);
-        Assert.Equal(Now.AddSeconds(-610), state.HeldSince);
+        Assert.Equal(Now.AddSeconds(-620), state.HeldSince);
         Assert.True(state.HasHeldFor(TimeSpan.FromMinutes(10), Now));
     }
 
