@@ -107,6 +107,15 @@ if ! grep -q '^PopInfo__Sharing__SignIn__ClientSecret=' "$RUN_DIR/secrets/client
         echo "PopInfo__Identity__Applications__report__Secret=$report_secret"
     ) >>"$RUN_DIR/secrets/clients.env"
 fi
+# The monitoring dashboard (monitoring service) likewise: client popinfo-monitor, its own secret.
+if ! grep -q '^PopInfo__Monitoring__SignIn__ClientSecret=' "$RUN_DIR/secrets/clients.env"; then
+    monitor_secret="$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
+    (
+        umask 077
+        echo "PopInfo__Monitoring__SignIn__ClientSecret=$monitor_secret"
+        echo "PopInfo__Identity__Applications__monitor__Secret=$monitor_secret"
+    ) >>"$RUN_DIR/secrets/clients.env"
+fi
 chmod 0600 "$RUN_DIR/secrets/clients.env"
 POPINFO_ISSUER="${POPINFO_ISSUER:-http://${POPINFO_BIND_HOST}:${POPINFO_IDENTITY_PORT}/}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -212,6 +221,7 @@ start_service() {
             [[ "$name" == collection && "$secret" == "PopInfo__Collection__SignIn__ClientSecret="* ]] && export "${secret?}"
             [[ "$name" == analytics && "$secret" == "PopInfo__Analytics__SignIn__ClientSecret="* ]] && export "${secret?}"
             [[ "$name" == sharing && "$secret" == "PopInfo__Sharing__SignIn__ClientSecret="* ]] && export "${secret?}"
+            [[ "$name" == monitoring && "$secret" == "PopInfo__Monitoring__SignIn__ClientSecret="* ]] && export "${secret?}"
         done <"$RUN_DIR/secrets/clients.env"
         if [[ "$name" == identity ]]; then
             # The desk's addresses at the provider (sign-in callback, back after signing out).
@@ -237,6 +247,11 @@ start_service() {
             export PopInfo__Identity__Applications__report__ClientId=popinfo-access-report
             export PopInfo__Identity__Applications__report__RedirectUris__0="$report_url/access-report/signin-oidc"
             export PopInfo__Identity__Applications__report__PostLogoutRedirectUris__0="$report_url/access-report/signout-callback-oidc"
+            # The operators' and auditors' dashboard (monitoring service).
+            monitor_url="$(svc_url monitoring)"
+            export PopInfo__Identity__Applications__monitor__ClientId=popinfo-monitor
+            export PopInfo__Identity__Applications__monitor__RedirectUris__0="$monitor_url/monitor/signin-oidc"
+            export PopInfo__Identity__Applications__monitor__PostLogoutRedirectUris__0="$monitor_url/monitor/signout-callback-oidc"
         fi
         exec setsid dotnet "$dll" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null
     ) &

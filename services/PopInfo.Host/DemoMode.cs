@@ -8,6 +8,7 @@ using PopInfo.Identity;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Pages;
 using PopInfo.Monitoring;
+using PopInfo.Monitoring.Dashboard;
 using PopInfo.SyntheticCity;
 
 namespace PopInfo.Host;
@@ -64,7 +65,7 @@ public static class DemoMode
         PlatformRoles.Admin => $"http://{address}:{IdentityModule.Port}{AdminPage.Path}",
         PlatformRoles.Collector or PlatformRoles.Supervisor => $"http://{address}:{CollectionModule.Port}{DeskPage.Path}",
         PlatformRoles.Planner => $"http://{address}:{AnalyticsModule.Port}/dashboard",
-        PlatformRoles.Operator => $"http://{address}:{MonitoringModule.Port}/swagger (no page yet)",
+        PlatformRoles.Operator or PlatformRoles.Auditor => $"http://{address}:{MonitoringModule.Port}{MonitorPage.Path}",
         _ => "(no page yet)",
     };
 }

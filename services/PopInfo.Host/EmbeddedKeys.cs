@@ -61,6 +61,14 @@ public static class EmbeddedKeys
             "/access-report/signin-oidc", "/access-report/signout-callback-oidc");
 
     /// <summary>
+    /// The monitoring dashboard signs operators and auditors in at the embedded provider as the application
+    /// <c>popinfo-monitor</c> (<c>PopInfo:Identity:Applications:monitor</c>), secret <c>PopInfo:Monitoring:SignIn:ClientSecret</c> or a random one.
+    /// </summary>
+    public static void RegisterMonitor(ConfigurationManager configuration, int monitoringPort) =>
+        RegisterApplication(configuration, "monitor", "PopInfo:Monitoring:SignIn", "popinfo-monitor", monitoringPort,
+            "/monitor/signin-oidc", "/monitor/signout-callback-oidc");
+
+    /// <summary>
     /// An application people sign in to at the embedded provider (<c>PopInfo:Identity:Applications:{name}</c>), unless
     /// the settings register it already: its client id, the one secret both sides read (<c>{signInSection}:ClientSecret</c>,
     /// else a random one for this run) and its addresses by 127.0.0.1 and by localhost.

@@ -24,6 +24,7 @@ EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, E
 EmbeddedKeys.RegisterDesk(builder.Configuration, CollectionModule.Port);
 EmbeddedKeys.RegisterDashboard(builder.Configuration, AnalyticsModule.Port);
 EmbeddedKeys.RegisterAccessReport(builder.Configuration, SharingModule.Port);
+EmbeddedKeys.RegisterMonitor(builder.Configuration, MonitoringModule.Port);
 // The demo city before any service starts: the registry serves it and the analytics service's first snapshot holds it.
 builder.AddDemoCity();
 // The identity provider first: its hosted services (migrations, the services' clients) start before the

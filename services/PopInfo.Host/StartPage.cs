@@ -5,6 +5,8 @@ using PopInfo.Analytics.Dashboard;
 using PopInfo.Collection;
 using PopInfo.Identity;
 using PopInfo.Identity.Pages;
+using PopInfo.Monitoring;
+using PopInfo.Monitoring.Dashboard;
 
 namespace PopInfo.Host;
 
@@ -21,12 +23,13 @@ public static class StartPage
             {
                 var url = $"http://{host}:{s.Port}";
                 // Services with a page for people as well as an API: the collectors' desk, the planners' dashboard,
-                // the administrators' page.
+                // the administrators' page, the operators' and auditors' dashboard.
                 var page = s.Name switch
                 {
                     CollectionModule.Name => $"""<br><a href="{url}{DeskPage.Path}">采集台 · collector's desk</a>""",
                     AnalyticsModule.Name => $"""<br><a href="{url}{DashboardPage.Path}">决策分析 · planners' dashboard</a>""",
                     IdentityModule.Name => $"""<br><a href="{url}{AdminPage.Path}">账户与客户端管理 · accounts and clients</a>""",
+                    MonitoringModule.Name => $"""<br><a href="{url}{MonitorPage.Path}">监控管理 · operators' and auditors' dashboard</a>""",
                     _ => "",
                 };
                 rows.Append($"""
@@ -43,7 +46,8 @@ public static class StartPage
                 ? $"""
                     <p><strong>Demo city.</strong> One account per role; user names and passwords are in <code>{WebUtility.HtmlEncode(accounts)}</code>.
                     Collectors and supervisors sign in at the <a href="http://{host}:{CollectionModule.Port}{DeskPage.Path}">desk</a>, planners open the
-                    <a href="http://{host}:{AnalyticsModule.Port}/dashboard">analytics dashboard</a>, the administrator the
+                    <a href="http://{host}:{AnalyticsModule.Port}/dashboard">analytics dashboard</a>, operators and auditors the
+                    <a href="http://{host}:{MonitoringModule.Port}{MonitorPage.Path}">monitoring dashboard</a>, the administrator the
                     <a href="http://{host}:{IdentityModule.Port}{AdminPage.Path}">accounts page</a>.</p>
                     """
                 : "";

@@ -1,5 +1,6 @@
 using PopInfo.Domain.Regions;
 using PopInfo.Monitoring.Alerts;
+using PopInfo.Monitoring.Dashboard;
 using PopInfo.Monitoring.Flow;
 using PopInfo.Monitoring.Health;
 using PopInfo.Monitoring.Leadership;
@@ -16,7 +17,7 @@ namespace PopInfo.Monitoring;
 /// liveness, readiness and version, the broker from its management API, PostgreSQL by a pg_monitor role — for operators;
 /// samples of health, flow (the registry's relay, every department, the read models) and data-quality counts kept over
 /// time by one loop on the instance holding the lease; alert rules evaluated over the samples, alerts with their signed
-/// webhook notifications (an outbox) and acknowledgements.
+/// webhook notifications (an outbox) and acknowledgements; the dashboard at <c>/monitor</c> for operators and auditors.
 /// </summary>
 public static class MonitoringModule
 {
@@ -31,6 +32,8 @@ public static class MonitoringModule
         builder.AddServiceDatabase(Name, typeof(MonitoringModule).Assembly, auditTables: [OperatorActions.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo monitoring — monitoring management");
         builder.AddPlatformAuthentication(Name);
+        // The dashboard at /monitor: operators and auditors sign in at the identity provider (docs/monitoring.md, "Dashboard").
+        builder.AddMonitorAuthentication();
         builder.Services.AddOptions<MonitoringOptions>().Bind(builder.Configuration.GetSection(MonitoringOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.ProbeTimeout > TimeSpan.Zero && o.ProbeTimeout <= TimeSpan.FromMinutes(1), "PopInfo:Monitoring:ProbeTimeout is above 0 and at most a minute.")
             .Validate(o => o.SampleInterval >= TimeSpan.FromMilliseconds(100) && o.SampleInterval <= TimeSpan.FromMinutes(1),
@@ -90,6 +93,8 @@ public static class MonitoringModule
         app.MapHealthApi();
         app.MapFlowApi();
         app.MapAlertsApi();
+        app.MapMonitorSessionApi();
+        app.MapMonitorPage();
         return app;
     }
 

@@ -57,14 +57,16 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5107. Its desk signs people
     /// in at its own identity provider (whose first administrator has <see cref="IdentityHost.AdminPassword"/>), as a
     /// city's desk does; its services trust the tests' issuer for their own tokens, as every test host does.
+    /// <paramref name="more"/>: further settings (environment variables).
     /// </summary>
-    public static ServiceProcess EmbeddedHost(string dataDirectory) =>
-        new("PopInfo.Host", 5101, new()
+    public static ServiceProcess EmbeddedHost(string dataDirectory, IReadOnlyDictionary<string, string>? more = null) =>
+        new("PopInfo.Host", 5101, new(more ?? new Dictionary<string, string>())
         {
             ["PopInfo__Database__DataDirectory"] = dataDirectory,
             ["PopInfo__Collection__SignIn__Authority"] = "http://127.0.0.1:5107/",
             ["PopInfo__Analytics__SignIn__Authority"] = "http://127.0.0.1:5107/",
             ["PopInfo__Sharing__SignIn__Authority"] = "http://127.0.0.1:5107/",
+            ["PopInfo__Monitoring__SignIn__Authority"] = "http://127.0.0.1:5107/",
             ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
             ["PopInfo__Identity__AdminPassword"] = IdentityHost.AdminPassword,
         });

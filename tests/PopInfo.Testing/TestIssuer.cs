@@ -65,6 +65,8 @@ public sealed class TestIssuer : IAsyncDisposable
         ["PopInfo:Analytics:SignIn:ClientSecret"] = ServiceSecret,
         // The access report's page likewise, as the confidential client popinfo-access-report.
         ["PopInfo:Sharing:SignIn:ClientSecret"] = ServiceSecret,
+        // The monitoring dashboard likewise, as the confidential client popinfo-monitor.
+        ["PopInfo:Monitoring:SignIn:ClientSecret"] = ServiceSecret,
     };
 
     /// <summary>The same, as environment variables for a service process.</summary>

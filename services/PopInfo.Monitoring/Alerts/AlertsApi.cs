@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PopInfo.Domain.Access;
+using PopInfo.Monitoring.Dashboard;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Monitoring.Alerts;
@@ -10,7 +10,7 @@ public static class AlertsApi
 {
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Alerts").WithGroupName(MonitoringModule.Name).RequireTokenRole(PlatformRoles.Operator);
+        var group = app.MapGroup("/api/v1").WithTags("Alerts").WithGroupName(MonitoringModule.Name).RequireOperator();
         group.MapGet("/alerts", ListAlerts).WithName("monitoring-list-alerts")
             .WithSummary("Alerts, newest first: open ones (state=open, the default) or all; keyset paging by 'before'.");
         group.MapPost("/alerts/{id:long}/acknowledge", AcknowledgeAlert).WithName("monitoring-acknowledge-alert")
@@ -42,8 +42,8 @@ public static class AlertsApi
         long? before = null, int limit = 100) =>
         Answer(await alerts.ActionsAsync(before, limit, ct));
 
-    /// <summary>Who acted, as the trail names them: the person's user name (the token's subject) and role.</summary>
-    public static string ActorOf(ClaimsPrincipal user) => TokenCaller.From(user) is var caller ? $"{caller.Role ?? "client"}:{caller.Subject}" : "";
+    /// <summary>Who acted, as the trail names them: the person's user name (the token's or the page session's subject) and role.</summary>
+    public static string ActorOf(ClaimsPrincipal user) => $"{MonitorAuthentication.RoleOf(user) ?? "client"}:{TokenCaller.From(user).Subject}";
 
     private static Results<Ok<T>, ProblemHttpResult> Answer<T>(MonitoringResult<T> result) =>
         result.Succeeded ? TypedResults.Ok(result.Value!) : TypedResults.Problem(MonitoringResult.Problem(result));

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PopInfo.Domain.Access;
-using PopInfo.ServiceDefaults.Security;
+using PopInfo.Monitoring.Dashboard;
 
 namespace PopInfo.Monitoring.Flow;
 
@@ -9,7 +8,7 @@ public static class FlowApi
 {
     public static IEndpointRouteBuilder MapFlowApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Flow").WithGroupName(MonitoringModule.Name).RequireTokenRole(PlatformRoles.Operator);
+        var group = app.MapGroup("/api/v1").WithTags("Flow").WithGroupName(MonitoringModule.Name).RequireOperator();
         group.MapGet("/flow", GetFlow).WithName("monitoring-flow")
             .WithSummary("The registry's relay backlog, each department's backlog, lag and deliveries, the read models' lag, from the latest samples.");
         group.MapGet("/samples", GetSamples).WithName("monitoring-samples")

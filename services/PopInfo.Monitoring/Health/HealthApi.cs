@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PopInfo.Domain.Access;
-using PopInfo.ServiceDefaults.Security;
+using PopInfo.Monitoring.Dashboard;
 
 namespace PopInfo.Monitoring.Health;
 
@@ -12,7 +11,7 @@ public static class HealthApi
         var group = app.MapGroup("/api/v1").WithTags("Health").WithGroupName(MonitoringModule.Name);
         group.MapGet("/health", GetPlatformHealth).WithName("monitoring-platform-health")
             .WithSummary("Every watched service's liveness, readiness and version, and the broker's nodes, alarms and queues.")
-            .RequireTokenRole(PlatformRoles.Operator);
+            .RequireOperator();
         return app;
     }
 

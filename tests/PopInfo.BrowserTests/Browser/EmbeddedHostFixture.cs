@@ -34,9 +34,31 @@ public sealed class EmbeddedHostFixture : IAsyncLifetime
                 "(dotnet run --project services/PopInfo.Host, or another test run) — the browser tests start their own.");
         }
 
-        host = ServiceProcess.EmbeddedHost(dataDirectory);
+        host = ServiceProcess.EmbeddedHost(dataDirectory, MonitoringSettings());
         await host.StartAsync();
     }
+
+    /// <summary>
+    /// The monitoring service samples every second (the monitoring dashboard's tests wait for its alerts) and watches, beside
+    /// the platform's own services, one more at a closed port — <see cref="Unreachable"/>, never ready: the source of a
+    /// firing <c>service-not-ready</c> once a test shortens that rule's duration.
+    /// </summary>
+    private static Dictionary<string, string> MonitoringSettings()
+    {
+        var settings = new Dictionary<string, string> { ["PopInfo__Monitoring__SampleInterval"] = "00:00:01" };
+        foreach (var (name, port) in new[] { ("registry", 5101), ("collection", 5102), ("exchange", 5103), ("sharing", 5104), ("analytics", 5105), ("identity", 5107) })
+        {
+            settings[$"PopInfo__Monitoring__Services__{name}"] = $"http://127.0.0.1:{port}/";
+        }
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        settings[$"PopInfo__Monitoring__Services__{Unreachable}"] = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/";
+        return settings;
+    }
+
+    /// <summary>The watched service that never answers (a port nothing listens on).</summary>
+    public const string Unreachable = "archive";
 
     public async Task DisposeAsync()
     {

@@ -94,6 +94,10 @@ public sealed class PeopleSignInApplication
     /// <summary>True when the user is signed in to this application in one of its roles.</summary>
     public bool HasSession(ClaimsPrincipal user) =>
         user.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scheme && Roles.Any(r => i.HasClaim(ClaimTypes.Role, r)));
+
+    /// <summary>True when the user is signed in to this application in <paramref name="role"/> (one of its roles).</summary>
+    public bool HasSession(ClaimsPrincipal user, string role) =>
+        Roles.Contains(role) && user.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scheme && i.HasClaim(ClaimTypes.Role, role));
 }
 
 /// <summary>A person the provider signed in: user name, display name, role and region of the ID token, and the browser's address.</summary>

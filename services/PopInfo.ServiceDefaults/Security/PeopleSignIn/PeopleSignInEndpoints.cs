@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
 using PopInfo.Domain.Access;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -32,4 +33,20 @@ public static class PeopleSignInEndpoints
     /// <summary>Ends the application's session and the provider's (end-session with the ID token as hint), then back to the page.</summary>
     public static SignOutHttpResult SignOut(PeopleSignInApplication application) =>
         TypedResults.SignOut(new AuthenticationProperties { RedirectUri = application.PagePath }, [application.ProviderScheme, application.Scheme]);
+
+    /// <summary>
+    /// The sign-out endpoint's answer: with a session of the application, <see cref="SignOut"/> (logged with the user name);
+    /// without one, back to the page.
+    /// </summary>
+    public static async Task<Results<SignOutHttpResult, RedirectHttpResult>> SignOutAsync(PeopleSignInApplication application, HttpContext http, ILogger logger)
+    {
+        var session = await http.AuthenticateAsync(application.Scheme);
+        if (!session.Succeeded)
+        {
+            return TypedResults.Redirect(application.PagePath);
+        }
+
+        logger.LogInformation("{Application} sign-out: {UserName}", application.DisplayName, session.Principal!.Identity?.Name);
+        return SignOut(application);
+    }
 }

@@ -1,0 +1,34 @@
+using PopInfo.ServiceDefaults.Pages;
+
+namespace PopInfo.Monitoring.Dashboard;
+
+/// <summary>
+/// The operators' and auditors' dashboard at <c>/monitor</c> (docs/monitoring.md, "Dashboard"): static HTML, CSS (with a
+/// print stylesheet) and JavaScript embedded in the assembly (Dashboard/*.html, *.css, *.js), and the analytics dashboard's
+/// vendored Apache ECharts, linked into this assembly from its one place (not copied); served as every embedded page is
+/// (ServiceDefaults' <see cref="EmbeddedPage"/>), on the monitoring port only. No script is inline and nothing comes from
+/// another host; the page holds no figures itself — everything comes from the monitoring API, with the person's session.
+/// </summary>
+public static class MonitorPage
+{
+    public const string Path = "/monitor";
+
+    private const string ResourcePrefix = "monitor/";
+
+    private static readonly EmbeddedPage Page = new(typeof(MonitorPage).Assembly, ResourcePrefix);
+
+    /// <summary>As the other pages: everything from this service; forms (signing out) to it and on to the identity provider.</summary>
+    private static string ContentSecurityPolicy(Uri provider) =>
+        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " +
+        $"form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
+
+    public static IEndpointRouteBuilder MapMonitorPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
+        app.MapGet(Path + "/{file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult Serve(HttpContext http, string file) =>
+        Page.Serve(http, file, ContentSecurityPolicy(MonitorAuthentication.Options(http.RequestServices).Authority!));
+}
