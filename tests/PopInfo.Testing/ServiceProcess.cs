@@ -72,7 +72,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         });
 
     /// <summary>
-    /// As <see cref="EmbeddedHost(string)"/>, listening on another loopback address (Linux answers all of
+    /// As <see cref="EmbeddedHost(string, IReadOnlyDictionary{string, string})"/>, listening on another loopback address (Linux answers all of
     /// 127.0.0.0/8), so that it runs beside a host on 127.0.0.1's ports 5100–5106. Its modules call each
     /// other at that address too.
     /// </summary>

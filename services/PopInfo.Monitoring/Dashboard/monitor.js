@@ -144,7 +144,11 @@
     const table = byId('services');
     clear(table);
     for (const s of h.services) {
-      const tr = row(table, [s.name, yesNo(s.live), yesNo(s.ready), s.version || '—', s.checks.map((c) => c.name + ' ' + c.status).join(', '),
+      // The checks as a count of the healthy ones, naming those that are not (the embedded host reports every module's).
+      const unwell = s.checks.filter((c) => c.status !== 'Healthy');
+      const checks = s.checks.length === 0 ? '—' : num(s.checks.length - unwell.length) + '/' + num(s.checks.length)
+        + (unwell.length ? ' · ' + unwell.map((c) => c.name + ' ' + c.status).join(', ') : '');
+      const tr = row(table, [s.name, yesNo(s.live), yesNo(s.ready), s.version || '—', checks,
         num(s.milliseconds), s.problem || ''], s.live && s.ready ? 'ok' : 'bad');
       tr.dataset.service = s.name;
       tr.dataset.ready = String(s.ready);

@@ -21,7 +21,8 @@ namespace PopInfo.IntegrationTests.Security;
 /// The embedded host with one caller of every kind: no credentials; a token per scope for its own service, and the
 /// same scopes for another audience; a token and a key for each of two departments (A and B); the exchange's
 /// administrator and status keys; desk sessions of a collector of community A and of B, the supervisor of A's street
-/// and of another street, and an administrator, and a planner's dashboard session (signed in at the tests' issuer); people's tokens for the
+/// and of another street, and an administrator, a planner's dashboard session and an operator's and an auditor's monitoring
+/// dashboard sessions (signed in at the tests' issuer); people's tokens for the
 /// data-quality list of a collector of A and of B, of A's street's supervisor and of another's. Every request names community A or department A's resources:
 /// A's draft form and import, A's street, department A's code.
 /// </summary>
@@ -104,6 +105,21 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
             var cookies = await DeskSignIn.SignInCookiesAsync(reportPage, auditor, "/access-report/sign-in");
             var cookie = string.Join("; ", cookies.Select(c => c.Split(';')[0]).Where(c => c.StartsWith("popinfo.access-report", StringComparison.Ordinal)));
             callers["access-report auditor"] = r => r.Headers.Add("Cookie", cookie);
+        }
+
+        // An operator and an auditor at the monitoring dashboard (the monitoring service's own sign-in, at the same issuer); their
+        // changing calls carry the page's header, as the page's own do.
+        foreach (var role in (string[])["operator", "auditor"])
+        {
+            var person = issuer.People.Add(new TestPerson("matrix-monitor-" + role, role, role, null));
+            using var monitorPage = Platform.ClientOf(5106);
+            var cookies = await DeskSignIn.SignInCookiesAsync(monitorPage, person, "/monitor/sign-in");
+            var cookie = string.Join("; ", cookies.Select(c => c.Split(';')[0]).Where(c => c.StartsWith("popinfo.monitor", StringComparison.Ordinal)));
+            callers["monitor " + role] = r =>
+            {
+                r.Headers.Add("Cookie", cookie);
+                r.Headers.Add("X-Requested-With", "popinfo-monitor");
+            };
         }
 
         // The data-quality list (docs/data-quality.md): people's tokens of role collector or supervisor with registry.quality.issues,
@@ -219,6 +235,8 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
             ["role:auditor"] = ["token auditor"],
             ["role:operator"] = ["token operator"],
             ["access-report:auditor"] = ["access-report auditor"],
+            ["monitor:operator"] = ["monitor operator"],
+            ["monitor:auditor"] = ["monitor auditor"],
             ["role:quality-reader-own"] = ["token quality collector A", "token quality supervisor A"],
         };
         foreach (var scope in PlatformScopes.AudienceOf.Keys.Where(s => s != PlatformScopes.ExchangeDepartment))
