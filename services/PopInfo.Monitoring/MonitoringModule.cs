@@ -28,8 +28,11 @@ public static class MonitoringModule
 
     public static IHostApplicationBuilder AddMonitoring(this IHostApplicationBuilder builder)
     {
-        // Insert-only for the runtime role: the operators' trail.
-        builder.AddServiceDatabase(Name, typeof(MonitoringModule).Assembly, auditTables: [OperatorActions.Table.Name]);
+        // Insert-only for the runtime role: the operators' trail, and the key ring (keys are only ever added).
+        builder.AddServiceDatabase(Name, typeof(MonitoringModule).Assembly, auditTables: [OperatorActions.Table.Name, DataProtectionKeyStore.Table]);
+        // The dashboard's session cookies and sign-in state on the service's key ring in its database (all instances).
+        builder.AddSecretProtection(Name);
+        builder.AddSessionKeyRing(Name);
         builder.AddOpenApiDocument(Name, "PopInfo monitoring — monitoring management");
         builder.AddPlatformAuthentication(Name);
         // The dashboard at /monitor: operators and auditors sign in at the identity provider (docs/monitoring.md, "Dashboard").
