@@ -36,7 +36,7 @@ public sealed class DashboardTests(ChromiumFixture chromium, EmbeddedHostFixture
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var errors = WatchForErrors(page);
+        var errors = PeoplePages.WatchForErrors(page);
 
         var response = await page.GotoAsync(Dashboard.ToString());
         Assert.Equal(200, response?.Status);
@@ -157,38 +157,13 @@ public sealed class DashboardTests(ChromiumFixture chromium, EmbeddedHostFixture
     {
         await Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
         await page.Locator("#sign-in").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^http://127\\.0\\.0\\.1:5107/account/sign-in"));
-        await page.GetByLabel("用户名 User name").FillAsync(userName);
-        await page.GetByLabel("密码 Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await PeoplePages.SignInAtProviderAsync(page, userName, Password);
     }
 
-    /// <summary>Script errors and refusals by the content security policy; failed API calls are the page's business.</summary>
-    private static List<string> WatchForErrors(IPage page)
-    {
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
-            {
-                errors.Add(message.Text);
-            }
-        };
-        return errors;
-    }
-
-    /// <summary>As an administrator, over the identity provider's API: an account of the role, with a user name of its own.</summary>
-    private async Task<string> CreateAccountAsync(string role, string? regionCode, string displayName)
+    private Task<string> CreateAccountAsync(string role, string? regionCode, string displayName)
     {
         _ = host;
-        using var admin = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:5107/") };
-        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
-            TestIssuer.Shared.Token([PopInfo.ServiceDefaults.Security.PlatformScopes.IdentityAdmin], subject: "admin", role: "admin"));
-        var userName = role + "-" + Guid.NewGuid().ToString("N")[..12];
-        var (created, account) = await admin.PostAsync("/api/v1/accounts", new { userName, displayName, role, regionCode, password = Password });
-        Assert.True(created == 201, $"Creating the {role} failed: {created} {account}");
-        return userName;
+        return PeoplePages.CreateAccountAsync(role, regionCode, displayName, Password);
     }
 
     /// <summary>Until the analytics projection is ready and holds at least <paramref name="persons"/> persons (asked with a token, as a program asks).</summary>

@@ -43,7 +43,7 @@ public sealed class MonitorTests(ChromiumFixture chromium, EmbeddedHostFixture h
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var errors = WatchForErrors(page);
+        var errors = PeoplePages.WatchForErrors(page);
         var response = await page.GotoAsync(Monitor.ToString());
         Assert.Equal(200, response?.Status);
         var headers = await response!.AllHeadersAsync();
@@ -152,7 +152,7 @@ public sealed class MonitorTests(ChromiumFixture chromium, EmbeddedHostFixture h
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var errors = WatchForErrors(page);
+        var errors = PeoplePages.WatchForErrors(page);
         await page.GotoAsync(Monitor.ToString());
         await SignInAsync(page, operatorName);
         await Expect(page.Locator("#who")).ToHaveTextAsync("钱运维");
@@ -219,7 +219,7 @@ public sealed class MonitorTests(ChromiumFixture chromium, EmbeddedHostFixture h
         var auditor = await CreateAccountAsync("auditor", "孙审计");
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var errors = WatchForErrors(page);
+        var errors = PeoplePages.WatchForErrors(page);
         await page.GotoAsync(Monitor.ToString());
         await SignInAsync(page, auditor);
         await Expect(page.Locator("#who")).ToHaveTextAsync("孙审计");
@@ -289,16 +289,15 @@ public sealed class MonitorTests(ChromiumFixture chromium, EmbeddedHostFixture h
     {
         await Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
         await page.Locator("#sign-in").ClickAsync();
-        await SignInAtProviderAsync(page, userName);
+        await PeoplePages.SignInAtProviderAsync(page, userName, Password);
     }
 
-    private static async Task SignInAtProviderAsync(IPage page, string userName)
+    private Task<string> CreateAccountAsync(string role, string displayName, string? regionCode = null)
     {
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^http://127\\.0\\.0\\.1:5107/account/sign-in"));
-        await page.GetByLabel("用户名 User name").FillAsync(userName);
-        await page.GetByLabel("密码 Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        _ = host;
+        return PeoplePages.CreateAccountAsync(role, regionCode, displayName, Password);
     }
+
 
     /// <summary>
     /// A collector of the community signs in at the desk (in a browser of their own: the provider's session is theirs) and
@@ -310,40 +309,12 @@ public sealed class MonitorTests(ChromiumFixture chromium, EmbeddedHostFixture h
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync("http://127.0.0.1:5102/account/sign-in?returnUrl=%2Fdesk");
-        await SignInAtProviderAsync(page, collector);
+        await PeoplePages.SignInAtProviderAsync(page, collector, Password);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^http://127\\.0\\.0\\.1:5102/desk"));
         var status = await page.EvaluateAsync<int>(
             "async (community) => (await fetch('/api/v1/forms', { method: 'POST', headers: { 'Content-Type': 'application/json' }, " +
             "body: JSON.stringify({ formType: 'birth', communityCode: community, data: {} }) })).status", community);
         Assert.Equal(201, status);
-    }
-
-    /// <summary>Script errors and refusals by the content security policy; failed API calls are the page's business.</summary>
-    private static List<string> WatchForErrors(IPage page)
-    {
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
-            {
-                errors.Add(message.Text);
-            }
-        };
-        return errors;
-    }
-
-    /// <summary>As an administrator, over the identity provider's API: an account of the role, with a user name of its own.</summary>
-    private async Task<string> CreateAccountAsync(string role, string displayName, string? regionCode = null)
-    {
-        _ = host;
-        using var admin = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:5107/") };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            TestIssuer.Shared.Token([PlatformScopes.IdentityAdmin], subject: "admin", role: "admin"));
-        var userName = role + "-" + Guid.NewGuid().ToString("N")[..12];
-        var (created, account) = await admin.PostAsync("/api/v1/accounts", new { userName, displayName, role, regionCode, password = Password });
-        Assert.True(created == 201, $"Creating the {role} failed: {created} {account}");
-        return userName;
     }
 
     /// <summary>The monitoring API with a person's token of the role (the tests' issuer, which the embedded host's services trust).</summary>

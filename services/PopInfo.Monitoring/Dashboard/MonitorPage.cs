@@ -17,18 +17,6 @@ public static class MonitorPage
 
     private static readonly EmbeddedPage Page = new(typeof(MonitorPage).Assembly, ResourcePrefix);
 
-    /// <summary>As the other pages: everything from this service; forms (signing out) to it and on to the identity provider.</summary>
-    private static string ContentSecurityPolicy(Uri provider) =>
-        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " +
-        $"form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
-
-    public static IEndpointRouteBuilder MapMonitorPage(this IEndpointRouteBuilder app)
-    {
-        app.MapGet(Path, (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
-        app.MapGet(Path + "/{file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
-        return app;
-    }
-
-    private static IResult Serve(HttpContext http, string file) =>
-        Page.Serve(http, file, ContentSecurityPolicy(MonitorAuthentication.Options(http.RequestServices).Authority!));
+    public static IEndpointRouteBuilder MapMonitorPage(this IEndpointRouteBuilder app) =>
+        Page.MapSignInPage(app, Path, services => MonitorAuthentication.Options(services).Authority!);
 }

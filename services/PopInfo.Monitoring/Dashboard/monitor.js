@@ -288,22 +288,28 @@
     byId('quality-chart').dataset.state = 'ready';
   }
 
+  // A report asked by its form (timeliness, assessment): its answer, or null with the refusal shown under the form; its CSV
+  // link is the same question with format=csv.
+  async function askReport(query, name) {
+    showProblem(name + '-problem', null);
+    let answer = null;
+    try {
+      answer = await call(query);
+    } catch (error) {
+      if (!(error instanceof Refusal)) { throw error; }
+      showProblem(name + '-problem', error);
+    }
+    byId(name + '-csv').href = query + '&format=csv';
+    byId(name + '-csv').hidden = !answer;
+    return answer;
+  }
+
   // ---- Timeliness: one day's communities, cleared or not.
   function cityToday() { return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10); }
   async function loadTimeliness() {
     const day = byId('timeliness-day').value || cityToday();
     byId('timeliness-day').value = day;
-    showProblem('timeliness-problem', null);
-    const query = '/api/v1/timeliness?day=' + encodeURIComponent(day);
-    try {
-      state.timeliness = await call(query);
-    } catch (error) {
-      if (!(error instanceof Refusal)) { throw error; }
-      state.timeliness = null;
-      showProblem('timeliness-problem', error);
-    }
-    byId('timeliness-csv').href = query + '&format=csv';
-    byId('timeliness-csv').hidden = !state.timeliness;
+    state.timeliness = await askReport('/api/v1/timeliness?day=' + encodeURIComponent(day), 'timeliness');
     renderTimeliness();
   }
   function renderTimeliness() {
@@ -332,16 +338,7 @@
     byId('assessment-period').value = period;
     const subject = byId('assessment-subject').value;
     const query = '/api/v1/assessment/' + subject + '?period=' + encodeURIComponent(period);
-    showProblem('assessment-problem', null);
-    try {
-      state.assessment = await call(query);
-    } catch (error) {
-      if (!(error instanceof Refusal)) { throw error; }
-      state.assessment = null;
-      showProblem('assessment-problem', error);
-    }
-    byId('assessment-csv').href = query + '&format=csv';
-    byId('assessment-csv').hidden = !state.assessment;
+    state.assessment = await askReport(query, 'assessment');
     byId('assessment-print').disabled = !state.assessment;
     renderAssessment();
   }

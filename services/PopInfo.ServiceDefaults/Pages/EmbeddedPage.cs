@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace PopInfo.ServiceDefaults.Pages;
 
@@ -73,6 +75,26 @@ public sealed class EmbeddedPage
         return http.Request.Headers.IfNoneMatch == asset.ETag
             ? Results.StatusCode(StatusCodes.Status304NotModified)
             : Results.Bytes(asset.Content, asset.ContentType);
+    }
+
+    /// <summary>
+    /// The policy of a page people sign in to at the identity provider: everything from this service only; forms (signing
+    /// out) to it and on to the provider. Script may set element styles (ECharts does; <c>style-src 'self'</c> only stops
+    /// style attributes and elements in markup).
+    /// </summary>
+    public static string SignInPagePolicy(Uri provider) =>
+        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " +
+        $"form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
+
+    /// <summary>
+    /// Maps the page at <paramref name="path"/> (its <c>index.html</c>; routing ignores a trailing slash) and its files at
+    /// <c>{path}/{file}</c>, under <see cref="SignInPagePolicy"/> of the provider <paramref name="providerOf"/> names.
+    /// </summary>
+    public IEndpointRouteBuilder MapSignInPage(IEndpointRouteBuilder app, string path, Func<IServiceProvider, Uri> providerOf)
+    {
+        app.MapGet(path, (HttpContext http) => Serve(http, "index.html", SignInPagePolicy(providerOf(http.RequestServices)))).ExcludeFromDescription();
+        app.MapGet(path + "/{file}", (string file, HttpContext http) => Serve(http, file, SignInPagePolicy(providerOf(http.RequestServices)))).ExcludeFromDescription();
+        return app;
     }
 
     private static Asset Create(byte[] content, string contentType) =>
