@@ -50,12 +50,18 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
+    /// <summary>Export requests received (traces, metrics and logs).</summary>
+    public long Exports => Interlocked.Read(ref exports);
+
+    private long exports;
+
     public ConcurrentQueue<OtlpSpan> Spans { get; } = new();
 
     /// <summary>The trace export bodies exactly as received (to look for what must never be in a span).</summary>
     public ConcurrentQueue<byte[]> TracePayloads { get; } = new();
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <param name="keep">False: a sink that reads every export and keeps nothing (a benchmark's collector, costing it no memory).</param>
+    public static async Task<OtlpReceiver> StartAsync(bool keep = true)
     {
         var port = FreePort();
         var builder = WebApplication.CreateSlimBuilder();
@@ -66,7 +72,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
-            if (signal == "traces")
+            Interlocked.Increment(ref receiver.exports);
+            if (keep && signal == "traces")
             {
                 var bytes = body.ToArray();
                 receiver.TracePayloads.Enqueue(bytes);
