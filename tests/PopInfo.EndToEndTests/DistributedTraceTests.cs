@@ -120,6 +120,13 @@ public sealed class DistributedTraceTests(ITestOutputHelper output)
             Assert.Contains(chain, s => s.Service == "popinfo-registry" && s.Kind == OtlpSpanKind.Consumer);
             Assert.Contains(chain, s => s.Name == "popinfo.collection.submission send");
 
+            // Each relay's batch span is a root of its own with a span link to the row's origin, and the row's span links back to it.
+            var deskBatch = await BatchSpanAsync(otlp, "popinfo.collection.submissions send", traceId, root.SpanId);
+            Assert.Contains((deskBatch.TraceId, deskBatch.SpanId), chain.Single(s => s.Name == "popinfo.collection.submission send").Links);
+            var deliveryBatch = await BatchSpanAsync(otlp, "popinfo.exchange.deliveries publish", traceId, chain[1].SpanId);
+            Assert.Contains((deliveryBatch.TraceId, deliveryBatch.SpanId), publish.Links);
+            Assert.Equal("popinfo-exchange", deliveryBatch.Service);
+
             // The registry's relay publishes the change as a child of the same trace (the exchange hears it from there).
             Assert.Contains(otlp.Trace(traceId), s => s.Service == "popinfo-registry" && s.Name == "popinfo.registry.change publish");
 
@@ -137,6 +144,17 @@ public sealed class DistributedTraceTests(ITestOutputHelper output)
     }
 
     private static string TraceIdOf(string traceParent) => traceParent.Split('-')[1];
+
+    /// <summary>The batch span named <paramref name="name"/> that links to the span (<paramref name="traceId"/>, <paramref name="spanId"/>): a root of another trace.</summary>
+    private static async Task<OtlpSpan> BatchSpanAsync(OtlpReceiver otlp, string name, string traceId, string spanId)
+    {
+        OtlpSpan? batch = null;
+        await PollAsync(() => (batch = otlp.Spans.FirstOrDefault(s => s.Name == name && s.Links.Contains((traceId, spanId)))) is not null,
+            TimeSpan.FromSeconds(30), $"a '{name}' span linked to {spanId}");
+        Assert.Equal("", batch!.ParentSpanId);
+        Assert.NotEqual(traceId, batch.TraceId);
+        return batch;
+    }
 
     /// <summary>The span named <paramref name="name"/> and its ancestors, child first, as far as they have arrived.</summary>
     private static List<OtlpSpan> Chain(IReadOnlyList<OtlpSpan> trace, string name)
