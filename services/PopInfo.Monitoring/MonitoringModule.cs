@@ -1,3 +1,4 @@
+using PopInfo.Monitoring.Assessment;
 using PopInfo.Monitoring.Health;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Security;
@@ -37,6 +38,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<BrokerProbe>();
         builder.Services.AddSingleton<DatabaseMonitorStore>();
         builder.Services.AddSingleton<HealthService>();
+        builder.AddAssessment();
         return builder;
     }
 
@@ -44,6 +46,7 @@ public static class MonitoringModule
     {
         Info.MapServiceInfo(app);
         app.MapHealthApi();
+        app.MapAssessmentApi();
         return app;
     }
 }

@@ -29,7 +29,8 @@ public sealed class ServiceClients(
         ["sharing"] = [PlatformScopes.RegistryRead, PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit],
         ["analytics"] = [PlatformScopes.RegistryRead],
         // registry.quality: the data-quality counts per region it shows as trends (never the list of persons).
-        ["monitoring"] = [PlatformScopes.RegistryQuality],
+        // collection.monitor, exchange.monitor: the daily facts of timeliness and assessment (counts, no person).
+        ["monitoring"] = [PlatformScopes.RegistryQuality, PlatformScopes.CollectionMonitor, PlatformScopes.ExchangeMonitor],
     };
 
     // Instances starting at once take turns: each finds the clients the one before it made.

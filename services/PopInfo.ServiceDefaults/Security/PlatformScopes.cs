@@ -30,6 +30,12 @@ public static class PlatformScopes
     /// </summary>
     public const string RegistryQualityIssues = "registry.quality.issues";
 
+    /// <summary>
+    /// Read the desk's daily-clearing facts per community and day (counts only, no person): the monitoring service's
+    /// client only, for timeliness and assessment (docs/monitoring.md).
+    /// </summary>
+    public const string CollectionMonitor = "collection.monitor";
+
     /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
     public const string IdentityAdmin = "identity.admin";
 
@@ -50,6 +56,12 @@ public static class PlatformScopes
     /// auditors, and the sharing service's client on an auditor's behalf. Opens no event's content.
     /// </summary>
     public const string ExchangeAudit = "exchange.audit";
+
+    /// <summary>
+    /// Read the exchange's facts per department and day — records supplied, deliveries acknowledged (counts only): the
+    /// monitoring service's client only, for assessment (docs/monitoring.md).
+    /// </summary>
+    public const string ExchangeMonitor = "exchange.monitor";
 
     /// <summary>A department at the exchange: its feed, its pushes, its own delivery status (department clients <c>dept-{code}</c>).</summary>
     public const string ExchangeDepartment = "exchange.department";
@@ -87,12 +99,14 @@ public static class PlatformScopes
         [RegistryAudit] = Audience("registry"),
         [RegistryQuality] = Audience("registry"),
         [RegistryQualityIssues] = Audience("registry"),
+        [CollectionMonitor] = Audience("collection"),
         [IdentityAdmin] = Audience("identity"),
         [IdentityImport] = Audience("identity"),
         [ExchangeAdmin] = Audience("exchange"),
         [ExchangeStatus] = Audience("exchange"),
         [ExchangeDepartment] = Audience("exchange"),
         [ExchangeAudit] = Audience("exchange"),
+        [ExchangeMonitor] = Audience("exchange"),
         [AnalyticsRead] = Audience("analytics"),
         [AnalyticsAdmin] = Audience("analytics"),
         [SharingRead] = Audience("sharing"),
