@@ -51,12 +51,16 @@ public sealed class DepartmentFactsStore([FromKeyedServices(ExchangeModule.Name)
             $"""
             SELECT department_code AS Department_Code, day AS Day, state AS State, event_date AS Event_Date, COUNT(*) AS N
             FROM (SELECT department_code, {day} AS day, state, CASE WHEN payload IS NULL THEN NULL ELSE {eventDate} END AS event_date
-                  FROM inbound_records) x
+                  FROM inbound_records WHERE received_at >= @after AND received_at < @before) x
             WHERE day >= @from AND day <= @to
             GROUP BY department_code, day, state, event_date
             ORDER BY department_code, day
-            """, new { from, to }, cancellationToken: ct))];
+            """, new { from, to, after = Margin(from, -1), before = Margin(to, 2) }, cancellationToken: ct))];
     }
+
+    // A coarse bound on the time column (a day either side), so that an index or a scan stops early; the exact test is on the city day.
+    private static DateTimeOffset Margin(string day, int days) =>
+        new DateTimeOffset(DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddDays(days).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>
     /// One department's deliveries made in the range, by day: acknowledged (webhook 2xx, a feed read that covered it, or — when
@@ -84,10 +88,10 @@ public sealed class DepartmentFactsStore([FromKeyedServices(ExchangeModule.Name)
                                (SELECT MIN({dialect.EpochSeconds("a.at")}) FROM audit_log a
                                 WHERE a.department_code = d.department_code AND a.action = 'feed.read' AND {first} <= d.sequence AND {last} >= d.sequence) AS feed_at,
                                CASE WHEN d.sequence <= @amqpAcknowledged THEN 1 ELSE 0 END AS amqp_ok
-                        FROM deliveries d WHERE d.department_code = @code) y
+                        FROM deliveries d WHERE d.department_code = @code AND d.created_at >= @after AND d.created_at < @before) y
                   WHERE day >= @from AND day <= @to) x
             GROUP BY day
             ORDER BY day
-            """, new { code, from, to, target, amqpAcknowledged }, cancellationToken: ct))];
+            """, new { code, from, to, target, amqpAcknowledged, after = Margin(from, -1), before = Margin(to, 2) }, cancellationToken: ct))];
     }
 }

@@ -129,6 +129,11 @@ public sealed class AssessmentTests(ExchangeFixture fixture) : IClassFixture<Exc
         Assert.Equal((1, 1), ((int)street5["notCleared"]!, (int)street5["drafts"]!));
         Assert.Equal(Domain.Regions.RegionCatalogue.Wuxi.ChildrenOf(fixture.Desk.Street).Count, (int)street5["communities"]!);
 
+        var timelinessCsv = await CsvAsync(operatorClient, $"/api/v1/timeliness?day=2026-11-05&street={fixture.Desk.Street}&format=csv");
+        Assert.StartsWith("level,code,name,street,forms,late,submittedSameDay,submittedLater,drafts,pending,accepted,rejected,withdrawn,cleared,", timelinessCsv[0], StringComparison.Ordinal);
+        Assert.Contains(timelinessCsv, l => l.StartsWith($"community,{a},", StringComparison.Ordinal) && l.EndsWith(",1,0,0,0,1,0,0,0,0,false,,false,,", StringComparison.Ordinal));
+        Assert.Contains(timelinessCsv, l => l.StartsWith($"street,{fixture.Desk.Street},", StringComparison.Ordinal) && l.EndsWith($",false,,0,{Domain.Regions.RegionCatalogue.Wuxi.ChildrenOf(fixture.Desk.Street).Count},1", StringComparison.Ordinal));
+
         // A cleared day, closed in time; and one cleared only the next day.
         var (_, day2) = await operatorClient.GetJsonAsync("/api/v1/timeliness?day=2026-11-02");
         var communities2 = day2["communities"]!.AsArray().ToDictionary(c => (string)c!["communityCode"]!);
