@@ -1,5 +1,6 @@
 using PopInfo.Domain.Regions;
 using PopInfo.Monitoring.Alerts;
+using PopInfo.Monitoring.Assessment;
 using PopInfo.Monitoring.Flow;
 using PopInfo.Monitoring.Health;
 using PopInfo.Monitoring.Leadership;
@@ -81,6 +82,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<FlowService>();
         builder.Services.AddSingleton<MonitoringLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringLoop>());
+        builder.AddAssessment();
         return builder;
     }
 
@@ -90,6 +92,7 @@ public static class MonitoringModule
         app.MapHealthApi();
         app.MapFlowApi();
         app.MapAlertsApi();
+        app.MapAssessmentApi();
         return app;
     }
 
