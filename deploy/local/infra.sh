@@ -12,6 +12,7 @@
 #   ensure_infra      both of the above
 #   ensure_service_db_roles SECRETS_FILE SERVICE...  each service's owner and runtime roles and schema
 #   ensure_service_broker_users SECRETS_FILE PERMISSIONS_COMMAND...  each service's RabbitMQ user
+#   ensure_monitoring_watchers SECRETS_FILE  the monitoring service's pg_monitor role and monitoring-tagged broker user
 #   stop_postgres / stop_rabbitmq / stop_infra
 #   infra_status      prints whether each service answers
 #   ensure_chromium   installs Debian's chromium and fonts if absent (browser tests)
@@ -268,6 +269,36 @@ SQL
     } | _pg_admin_psql -d "$POPINFO_PG_DATABASE" >/dev/null ||
         { infra_err "could not create the services' PostgreSQL roles"; return 1; }
     infra_log "PostgreSQL roles ready for: $* (passwords in $secrets)"
+}
+
+# The monitoring service's own watchers (docs/monitoring.md): a PostgreSQL role of pg_monitor only (statistics views and
+# sizes, no table; it connects to the maintenance database "postgres") and a RabbitMQ user tagged "monitoring" whose
+# permissions match nothing ("^$"): the management API lists queues to it, it can touch none. Passwords made once into
+# SECRETS_FILE (0600, "name=password" lines) and passed on stdin, never on a command line.
+#   ensure_monitoring_watchers SECRETS_FILE
+ensure_monitoring_watchers() {
+    local secrets="$1" password
+    mkdir -p "$(dirname "$secrets")"
+    chmod 700 "$(dirname "$secrets")"
+    (umask 077 && touch "$secrets")
+    chmod 600 "$secrets"
+    for name in popinfo_monitor popinfo-monitor; do
+        grep -q "^${name}=" "$secrets" || printf '%s=%s\n' "$name" "$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32)" >>"$secrets"
+    done
+    {
+        printf '\\set pw %s\n' "$(sed -n 's/^popinfo_monitor=//p' "$secrets")"
+        cat <<'SQL'
+SELECT 'CREATE ROLE popinfo_monitor LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'popinfo_monitor') \gexec
+ALTER ROLE popinfo_monitor WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'pw';
+GRANT pg_monitor TO popinfo_monitor;
+SQL
+    } | _pg_admin_psql -d postgres >/dev/null || { infra_err "could not create the monitoring role popinfo_monitor"; return 1; }
+    password="$(sed -n 's/^popinfo-monitor=//p' "$secrets")"
+    if ! printf '{"password":"%s","tags":"monitoring"}' "$password" | _rabbit_api_stdin PUT "/users/popinfo-monitor" ||
+        ! printf '{"configure":"^$","write":"^$","read":"^$"}' | _rabbit_api_stdin PUT "/permissions/%2F/popinfo-monitor"; then
+        infra_err "could not create the RabbitMQ user popinfo-monitor"; return 1
+    fi
+    infra_log "monitoring watchers ready: PostgreSQL popinfo_monitor (pg_monitor), RabbitMQ popinfo-monitor (monitoring tag)"
 }
 
 stop_postgres() {

@@ -140,6 +140,7 @@ db_connection_string() { # popinfo_registry -> connection string as that role
 }
 
 BROKER_SECRETS="$RUN_DIR/secrets/rabbitmq-users"
+WATCHER_SECRETS="$RUN_DIR/secrets/monitoring-watchers"
 broker_uri() { # registry -> the bus URI as popinfo-registry (or POPINFO_RABBITMQ_URI with POPINFO_BROKER_USERS=0)
     [[ "$POPINFO_BROKER_USERS" == 1 ]] || { echo "$POPINFO_RABBITMQ_URI"; return; }
     local user="popinfo-$1" password
@@ -216,6 +217,17 @@ start_service() {
         [[ -s "$scrape_token" ]] || (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=' >"$scrape_token")
         PopInfo__Metrics__ScrapeToken="$(cat "$scrape_token")"
         export PopInfo__Metrics__ScrapeToken
+        if [[ "$name" == monitoring && -s "$WATCHER_SECRETS" ]]; then
+            # Its own watchers of the broker and the database (ensure_monitoring_watchers), and the services to watch.
+            export PopInfo__Monitoring__BrokerManagementUrl="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/"
+            export PopInfo__Monitoring__BrokerUser=popinfo-monitor
+            PopInfo__Monitoring__BrokerPassword="$(sed -n 's/^popinfo-monitor=//p' "$WATCHER_SECRETS")"
+            PopInfo__Monitoring__DatabaseConnectionString="Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=popinfo_monitor;Password=$(sed -n 's/^popinfo_monitor=//p' "$WATCHER_SECRETS");Database=postgres"
+            export PopInfo__Monitoring__BrokerPassword PopInfo__Monitoring__DatabaseConnectionString
+            for watched in registry collection exchange sharing analytics identity; do
+                export "PopInfo__Monitoring__Services__${watched}=$(svc_url "$watched")/"
+            done
+        fi
         while IFS= read -r secret; do
             [[ "$name" == identity || "$secret" == "PopInfo__Auth__Clients__${name}__Secret="* ]] && export "${secret?}"
             [[ "$name" == collection && "$secret" == "PopInfo__Collection__SignIn__ClientSecret="* ]] && export "${secret?}"
@@ -290,6 +302,10 @@ if [[ "$POPINFO_BROKER_USERS" == 1 ]]; then
     [[ -f "$broker_tool" ]] || die "$broker_tool not found (build failed, or POPINFO_SKIP_BUILD=1 without a build?)"
     ensure_service_broker_users "$BROKER_SECRETS" dotnet "$broker_tool" "${services[@]}" ||
         die "could not create the services' RabbitMQ users"
+fi
+
+if [[ " ${services[*]} " == *" monitoring "* ]]; then
+    ensure_monitoring_watchers "$WATCHER_SECRETS" || die "could not create the monitoring service's watchers"
 fi
 
 for name in "${services[@]}"; do start_service "$name"; done

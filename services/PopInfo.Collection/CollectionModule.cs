@@ -5,6 +5,7 @@ using PopInfo.Collection.Days;
 using PopInfo.Collection.Exchange;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
+using PopInfo.Collection.Monitor;
 using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
 using PopInfo.Domain.Regions;
@@ -37,6 +38,8 @@ public static class CollectionModule
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
         // People sign in at the identity provider (its sign-in limits and lockout apply there); the desk limits look-ups per person.
         builder.AddDeskAuthentication();
+        // Platform tokens beside the desk's sessions: the monitoring service's client reads the clearing facts (collection.monitor).
+        builder.AddPlatformAuthentication(Name);
         builder.AddRateLimits(Name, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
@@ -50,6 +53,8 @@ public static class CollectionModule
         builder.Services.AddSingleton<RegisterChecks>();
         builder.Services.AddSingleton<FormService>();
         builder.Services.AddSingleton<DayService>();
+        builder.Services.AddSingleton<ClearingFactsStore>();
+        builder.Services.AddSingleton<ClearingFactsService>();
         builder.Services.AddSingleton<FormImportService>();
         builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
         builder.Services.AddHostedService<SubmissionRelay>();
@@ -105,6 +110,7 @@ public static class CollectionModule
         app.MapSessionApi();
         app.MapFormsApi();
         app.MapDaysApi();
+        app.MapMonitorApi();
         app.MapPersonLookupApi();
         app.MapImportApi();
         app.MapDesk();

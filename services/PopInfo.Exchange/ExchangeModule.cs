@@ -4,6 +4,7 @@ using PopInfo.Exchange.Apis;
 using PopInfo.Exchange.Brokers;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
+using PopInfo.Exchange.Monitor;
 using PopInfo.Exchange.PersonAccess;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults;
@@ -53,6 +54,8 @@ public static class ExchangeModule
         builder.Services.AddSingleton<PersonDeliveryStore>();
         builder.Services.AddSingleton<PersonDeliveriesQuery>();
         builder.Services.AddScoped<DeliveryStatusReader>();
+        builder.Services.AddSingleton<DepartmentFactsStore>();
+        builder.Services.AddScoped<DepartmentFactsService>();
         builder.Services.AddSingleton<DeadLetters>();
 
         // The register's changes, projected into departments' events.
@@ -80,6 +83,7 @@ public static class ExchangeModule
         Info.MapServiceInfo(app);
         app.MapDepartmentsApi();
         app.MapDeliveryApi();
+        app.MapMonitorApi();
         app.MapPersonDeliveriesApi();
         app.MapInboundApi();
         return app;

@@ -1,5 +1,6 @@
 using PopInfo.Domain.Regions;
 using PopInfo.Monitoring.Alerts;
+using PopInfo.Monitoring.Assessment;
 using PopInfo.Monitoring.Dashboard;
 using PopInfo.Monitoring.Flow;
 using PopInfo.Monitoring.Health;
@@ -87,6 +88,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<FlowService>();
         builder.Services.AddSingleton<MonitoringLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringLoop>());
+        builder.AddAssessment();
         return builder;
     }
 
@@ -96,6 +98,7 @@ public static class MonitoringModule
         app.MapHealthApi();
         app.MapFlowApi();
         app.MapAlertsApi();
+        app.MapAssessmentApi();
         app.MapMonitorSessionApi();
         app.MapMonitorPage();
         return app;

@@ -29,6 +29,12 @@ public static class ChangeLatency
         var keep = options.Flag("keep");
         var registryEnv = options.All("registry-env");
         var servicesBin = options.OptionalString("services-bin");
+        var monitoring = options.Text("monitoring", "off") switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new ArgumentException($"--monitoring is on or off, not '{other}'."),
+        };
         using var infrastructure = Infrastructure.FromOptions(options);
         options.RejectUnknown();
         await Cli.PrintHeaderAsync("change-latency", options, infrastructure);
@@ -43,7 +49,28 @@ public static class ChangeLatency
             if (!skipRegistry)
             {
                 var registryDatabase = registryConnection is null ? database : database + ";" + registryConnection;
-                (personJson, eventBody) = await RegistryAsync(infrastructure.Postgres, registryDatabase, vhost, servicesBin, registryEnv, rate, seconds, warmup, warmupRate, updates, drain, spin, clients);
+                // --monitoring on: the same registry run twice, without and with what watching it costs (OTLP export, scrapes, the monitoring service).
+                var summaries = new List<(bool Monitored, IReadOnlyList<RunSummary> Runs)>();
+                foreach (var monitored in monitoring ? [false, true] : new[] { false })
+                {
+                    IReadOnlyList<RunSummary> runs;
+                    (personJson, eventBody, runs) = await RegistryAsync(infrastructure.Postgres, registryDatabase, vhost, servicesBin, registryEnv, rate, seconds, warmup,
+                        warmupRate, updates, drain, spin, clients, monitored ? MonitoringSetup.Full : null);
+                    summaries.Add((monitored, runs));
+                }
+
+                if (monitoring)
+                {
+                    Console.WriteLine("\n[monitoring off vs on] the same registry load, one after the other on the same servers");
+                    foreach (var (monitored, runs) in summaries)
+                    {
+                        foreach (var run in runs)
+                        {
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"  {(monitored ? "on " : "off")}  {run.Title,-36} answered {run.Throughput,7:0.0}/s  answer p99 {run.AnswerP99,7:0.00} ms  delivered p99 {run.DeliveredP99,7:0.00} ms"));
+                        }
+                    }
+                }
             }
 
             if (!skipRaw)
@@ -61,13 +88,25 @@ public static class ChangeLatency
         }
     }
 
-    private static async Task<(string? PersonJson, byte[]? EventBody)> RegistryAsync(
+    /// <summary>One run's figures, for the off/on comparison.</summary>
+    public sealed record RunSummary(string Title, double Throughput, double AnswerP99, double DeliveredP99);
+
+    /// <summary>What watching the platform adds (--monitoring on): OTLP export to a sink, scrapes of /metrics every 5 s, the monitoring service.</summary>
+    private sealed record MonitoringSetup(TimeSpan ScrapeEvery)
+    {
+        public static readonly MonitoringSetup Full = new(TimeSpan.FromSeconds(5));
+    }
+
+    private static async Task<(string? PersonJson, byte[]? EventBody, IReadOnlyList<RunSummary> Runs)> RegistryAsync(
         string server, string database, Uri vhost, string? servicesBin, IReadOnlyList<string> extraEnv, double rate, int seconds, int warmup, double warmupRate,
-        double updates, TimeSpan drain, bool spin, IReadOnlyList<int> clients)
+        double updates, TimeSpan drain, bool spin, IReadOnlyList<int> clients, MonitoringSetup? monitoring)
     {
         await using var recorder = await DeliveryRecorder.StartAsync(vhost, PersonChangedExchange, DeliveryRecorder.CommandIdOfEnvelope);
         var port = ServiceProcess.FreePort();
-        var environment = DistributedEnvironment(port, database, vhost, extraEnv);
+        // A sink for OTLP (reads each export, keeps nothing) with the exporters' default intervals, as a collector would be used.
+        await using var sink = monitoring is null ? null : await PopInfo.Testing.OtlpReceiver.StartAsync(keep: false);
+        var otlp = sink is null ? [] : new[] { $"OTEL_EXPORTER_OTLP_ENDPOINT={sink.Endpoint.ToString().TrimEnd('/')}", "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" };
+        var environment = DistributedEnvironment(port, database, vhost, [.. extraEnv, .. otlp]);
         var dll = ServiceLocator.Find("PopInfo.Registry", servicesBin);
         var extraConnection = new Npgsql.NpgsqlConnectionStringBuilder(database);
         extraConnection.Remove("Host");
@@ -81,12 +120,22 @@ public static class ChangeLatency
         await registry.WaitReadyAsync(new Uri($"http://127.0.0.1:{port}/health/ready"), TimeSpan.FromSeconds(90));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   ready in {Latencies.Ms(started, Latencies.Now) / 1000:0.0} s, pid {registry.Pid}, log {registry.LogPath}; {registry.Memory()}"));
 
+        await using var monitor = monitoring is null ? null : await StartMonitoringAsync(database, vhost, servicesBin, [.. extraEnv, .. otlp]);
+        await using var scraper = monitoring is null || monitor is null ? null
+            : PopInfo.Testing.MetricsScraper.Start([new Uri($"http://127.0.0.1:{port}"), monitor.BaseAddress], monitoring.ScrapeEvery);
+        if (scraper is not null)
+        {
+            Console.WriteLine($"   monitoring on: OTLP to a sink at {sink!.Endpoint}, /metrics of the registry and the monitoring service (pid {monitor!.Process.Pid}) scraped every {monitoring!.ScrapeEvery.TotalSeconds:0} s");
+        }
+
         using var http = CreateHttpClient(new Uri($"http://127.0.0.1:{port}"));
-        var workload = new RegistryWorkload(http, new PersonFactory(), updates);
+        // The monitored run follows the plain one on the same database: people of its own (identity numbers from 1977 on).
+        var workload = new RegistryWorkload(http, new PersonFactory(firstIndex: monitoring is null ? 0 : 10_000_000), updates);
         await WarmUpAsync(workload, warmupRate, warmup, spin);
         await Task.Delay(2000);
         Console.WriteLine($"   after warm-up: {registry.Memory()}");
 
+        var summaries = new List<RunSummary>();
         foreach (var run in clients.Count == 0 ? [0] : clients)
         {
             var meter = new BusyMeter();
@@ -106,9 +155,40 @@ public static class ChangeLatency
             Console.WriteLine($"  raw consumer: {recorder.Deliveries} deliveries in all, {recorder.Repeats} repeats, {recorder.Unknown} not from this run");
             Console.WriteLine(waitReport);
             Console.WriteLine(meter.Report());
+            summaries.Add(Summarise(result));
         }
 
-        return (workload.LastPersonJson, recorder.LastBody);
+        if (scraper is not null)
+        {
+            Console.WriteLine($"  monitoring: {scraper.Scrapes} scrapes ({scraper.Bytes / 1024} KiB), {scraper.Failures} failed; {sink!.Exports} OTLP exports received");
+        }
+
+        return (workload.LastPersonJson, recorder.LastBody, summaries);
+    }
+
+    private static RunSummary Summarise(Run run)
+    {
+        var ok = run.Samples.Where(x => x.Ok).ToList();
+        var lastAnswer = ok.Select(x => x.Answered).DefaultIfEmpty(run.End).Max();
+        return new RunSummary(run.Title, ok.Count / Math.Max(run.Seconds, Latencies.Ms(run.Start, lastAnswer) / 1000),
+            Latencies.Percentile(ok.Select(x => Latencies.Ms(x.Due, x.Answered)), 99),
+            Latencies.Percentile(ok.Where(x => x.Delivered > 0).Select(x => Latencies.Ms(x.Due, x.Delivered)), 99));
+    }
+
+    /// <summary>The monitoring service as its own process beside the registry, on the same database and virtual host.</summary>
+    private static async Task<MonitorProcess> StartMonitoringAsync(string database, Uri vhost, string? servicesBin, IReadOnlyList<string> extraEnv)
+    {
+        var port = ServiceProcess.FreePort();
+        var dll = ServiceLocator.Find("PopInfo.Monitoring", servicesBin);
+        var process = ServiceProcess.Start("monitoring", dll, DistributedEnvironment(port, database, vhost, extraEnv));
+        var address = new Uri($"http://127.0.0.1:{port}");
+        await process.WaitReadyAsync(new Uri(address, "/health/ready"), TimeSpan.FromSeconds(90));
+        return new MonitorProcess(process, address);
+    }
+
+    private sealed record MonitorProcess(ServiceProcess Process, Uri BaseAddress) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Process.DisposeAsync();
     }
 
     private static async Task RawAsync(string database, Uri vhost, string? personJson, byte[]? eventBody, double rate, int seconds, int warmup, double warmupRate,

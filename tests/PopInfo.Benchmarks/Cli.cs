@@ -18,6 +18,8 @@ public static class Cli
           --warmup-rate R   warm-up rate (default: --rate; 50 with --max)
           --registry-connection "Maximum Pool Size=10"   appended to the registry's connection string
           --skip-registry / --skip-raw, --registry-env KEY=VALUE (repeatable), --keep (keep database and vhost)
+          --monitoring on   the registry run twice, off then on: on = OTLP export to a sink in the benchmark, /metrics of the
+                            registry and the monitoring service (started too) scraped every 5 s; throughput and p99 of both printed
         desk-throughput  registry + collection desk as processes: forms from submission to the registry's acceptance
           --rate 100 --seconds 60   open loop; then --clients 4,16 closed loops of --max-seconds 20, desk and registry REST
           --warmup 10 --drain 60 --env KEY=VALUE (repeatable, both processes)

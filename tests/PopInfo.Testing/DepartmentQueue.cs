@@ -4,8 +4,8 @@ using RabbitMQ.Client;
 
 namespace PopInfo.Testing;
 
-/// <summary>One message read from a department's queue: the body exactly as received and its AMQP properties.</summary>
-public sealed record QueuedEvent(string Body, string? ContentType, string? MessageId, string? Type, bool Persistent)
+/// <summary>One message read from a department's queue: the body exactly as received and its AMQP properties (string headers as text).</summary>
+public sealed record QueuedEvent(string Body, string? ContentType, string? MessageId, string? Type, bool Persistent, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 }
@@ -35,10 +35,15 @@ public static class DepartmentQueue
             }
 
             taken.Add(new QueuedEvent(Encoding.UTF8.GetString(message.Body.Span), message.BasicProperties.ContentType, message.BasicProperties.MessageId,
-                message.BasicProperties.Type, message.BasicProperties.Persistent));
+                message.BasicProperties.Type, message.BasicProperties.Persistent, TextHeaders(message.BasicProperties.Headers)));
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false);
         }
 
         return taken;
     }
+
+    // RabbitMQ.Client hands string headers over as UTF-8 bytes.
+    private static Dictionary<string, string> TextHeaders(IDictionary<string, object?>? headers) =>
+        (headers ?? new Dictionary<string, object?>()).Where(h => h.Value is byte[] or string)
+            .ToDictionary(h => h.Key, h => h.Value as string ?? Encoding.UTF8.GetString((byte[])h.Value!), StringComparer.Ordinal);
 }

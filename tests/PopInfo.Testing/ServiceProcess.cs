@@ -54,6 +54,39 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// The exchange in distributed mode on a free port, filling gaps from the registry at <paramref name="registry"/> and making
+    /// departments' broker users through the management API at <paramref name="management"/> with the bus's (administrator) user;
+    /// its administrator key is <see cref="ExchangeHost.AdminKey"/>.
+    /// </summary>
+    public static ServiceProcess Exchange(string databaseConnectionString, Uri broker, Uri registry, Uri management)
+    {
+        var port = FreePort();
+        return new ServiceProcess("PopInfo.Exchange", port, new()
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["PopInfo__Database__Provider"] = "PostgreSql",
+            ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
+            ["PopInfo__Database__AllowSuperuser"] = "true",
+            ["PopInfo__Bus__Transport"] = "RabbitMq",
+            ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
+            ["PopInfo__Exchange__RegistryUrl"] = registry.ToString(),
+            ["PopInfo__Exchange__RabbitMqManagementUrl"] = management.ToString(),
+            ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
+        });
+    }
+
+    /// <summary>Adds environment variables (OpenTelemetry's, say) to those the process starts with; before <see cref="StartAsync"/>.</summary>
+    public ServiceProcess With(IReadOnlyDictionary<string, string> more)
+    {
+        foreach (var (key, value) in more)
+        {
+            environment[key] = value;
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// The embedded host with its defaults (SQLite, in-memory bus) on its fixed ports 5100–5107. Its desk signs people
     /// in at its own identity provider (whose first administrator has <see cref="IdentityHost.AdminPassword"/>), as a
     /// city's desk does; its services trust the tests' issuer for their own tokens, as every test host does.

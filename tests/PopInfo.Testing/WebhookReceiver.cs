@@ -9,7 +9,7 @@ using PopInfo.ServiceDefaults.Webhooks;
 namespace PopInfo.Testing;
 
 /// <summary>One POST the receiver accepted: the headers that matter and the body exactly as sent.</summary>
-public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string ContentType, string Body, bool SignatureValid);
+public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string ContentType, string Body, bool SignatureValid, string? TraceParent = null);
 
 /// <summary>
 /// A bureau's webhook endpoint on a real loopback port: verifies the signature, records what it accepted,
@@ -77,7 +77,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 return Results.StatusCode(401);
             }
 
-            Accepted.Enqueue(new ReceivedWebhook(id, timestamp, signature, http.Request.ContentType ?? "", body, valid));
+            var traceParent = http.Request.Headers["traceparent"].ToString();
+            Accepted.Enqueue(new ReceivedWebhook(id, timestamp, signature, http.Request.ContentType ?? "", body, valid, traceParent.Length == 0 ? null : traceParent));
             return Results.NoContent();
         });
         await app.StartAsync();

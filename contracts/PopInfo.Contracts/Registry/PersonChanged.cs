@@ -66,4 +66,14 @@ public sealed record PersonChanged
 
     /// <summary>The command id (idempotency key) that produced the change.</summary>
     public Guid? CommandId { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the activity that applied the change in the register (kept with its change-log
+    /// entry), so that a service hearing the change later, from the bus or the feed, can continue its trace. Absent
+    /// when the change was applied without one. Added in v1 (optional).
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that went with <see cref="TraceParent"/>, if any. Added in v1 (optional).</summary>
+    public string? TraceState { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PopInfo.Domain.Export;
 
 namespace PopInfo.Analytics.Engine;
 
@@ -36,14 +37,6 @@ public static class TableCsv
     private static string Label(DimensionHeader dimension, string code) =>
         dimension.Categories.FirstOrDefault(c => c.Code == code) is { } c && c.Label != code ? $"{c.Label}" : code;
 
-    // Quoted when needed; a leading =, +, - or @ is neutralised so that a spreadsheet never runs it as a formula.
-    private static string Field(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    // Quoted when needed; a leading =, +, - or @ is neutralised (the shared rule of every CSV export).
+    private static string Field(string value) => CsvCell.Field(value);
 }

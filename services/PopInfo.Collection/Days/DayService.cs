@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Forms;
+using PopInfo.Domain.Monitoring;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Problems;
@@ -163,7 +164,7 @@ public sealed class DayService(
             var totals = Count(mine);
             closed.TryGetValue(code, out var closedRow);
             return new CommunityDayReport(code, regions.TryGet(code, out var r) ? r.Name : code, day,
-                totals.Drafts + totals.Pending + totals.Rejected == 0, closedRow?.Closed_At, closedRow?.Closed_By,
+                DayClearing.IsCleared(totals.Drafts, totals.Pending, totals.Rejected), closedRow?.Closed_At, closedRow?.Closed_By,
                 totals, byType, [.. blocking[code]]);
         })];
     }

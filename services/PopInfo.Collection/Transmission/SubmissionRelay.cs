@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -31,12 +32,13 @@ public sealed class SubmissionRelay(
 
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
-        List<(long Seq, ApplyRegistryCommand Message)> batch;
+        List<Pending> batch;
         await using (var connection = await database.OpenConnectionAsync(ct))
         {
-            var rows = await connection.QueryAsync<(long Seq, string Message)>(new CommandDefinition(
-                "SELECT seq, message FROM submissions WHERE sent_at IS NULL ORDER BY seq LIMIT @BatchSize", new { BatchSize }, cancellationToken: ct));
-            batch = [.. rows.Select(r => (r.Seq, JsonSerializer.Deserialize<ApplyRegistryCommand>(r.Message, Json.Options)!))];
+            var rows = await connection.QueryAsync<SubmissionRow>(new CommandDefinition(
+                "SELECT seq AS Seq, message AS Message, traceparent AS TraceParent, tracestate AS TraceState FROM submissions WHERE sent_at IS NULL ORDER BY seq LIMIT @BatchSize",
+                new { BatchSize }, cancellationToken: ct));
+            batch = [.. rows.Select(r => new Pending(r.Seq, JsonSerializer.Deserialize<ApplyRegistryCommand>(r.Message, Json.Options)!, r.TraceParent, r.TraceState))];
         }
 
         if (batch.Count == 0)
@@ -44,14 +46,11 @@ public sealed class SubmissionRelay(
             return 0;
         }
 
+        // The batch's span links to every form's request; each send is a child of its own form's request (docs/tracing.md).
+        using var span = OutboxTracing.StartBatch("popinfo.collection.submissions send", batch.Select(b => (b.TraceParent, b.TraceState)), batch.Count);
         var endpoint = await bus.GetSendEndpoint(BusRegistration.RegistryCommands);
         // Different forms are independent commands: send them side by side, each confirmed by the broker.
-        await Task.WhenAll(batch.Select(b => endpoint.Send(b.Message, context =>
-        {
-            context.MessageId = b.Message.CommandId;
-            context.CorrelationId = b.Message.CorrelationId;
-            context.Durable = true;
-        }, ct)));
+        await Task.WhenAll(batch.Select(b => SendAsync(endpoint, b, span, ct)));
 
         var now = Clock.GetUtcNow();
         var seqs = batch.Select(b => b.Seq).ToArray();
@@ -64,6 +63,29 @@ public sealed class SubmissionRelay(
         await ShowSentAsync([.. batch.Select(b => b.Message.CommandId)], now, ct);
         logger.LogDebug("Sent {Count} submissions to the registry", batch.Count);
         return batch.Count;
+    }
+
+    /// <summary>Sends one submission inside a span that continues the trace of the request that submitted it; MassTransit carries it on in the message's headers.</summary>
+    private static async Task SendAsync(ISendEndpoint endpoint, Pending submission, Activity? batch, CancellationToken ct)
+    {
+        using var span = OutboxTracing.StartRow("popinfo.collection.submission send", ActivityKind.Internal, submission.TraceParent, submission.TraceState, batch);
+        span?.SetTag("popinfo.command.id", submission.Message.CommandId.ToString());
+        await endpoint.Send(submission.Message, context =>
+        {
+            context.MessageId = submission.Message.CommandId;
+            context.CorrelationId = submission.Message.CorrelationId;
+            context.Durable = true;
+        }, ct);
+    }
+
+    private sealed record Pending(long Seq, ApplyRegistryCommand Message, string? TraceParent, string? TraceState);
+
+    private sealed class SubmissionRow
+    {
+        public long Seq { get; init; }
+        public string Message { get; init; } = "";
+        public string? TraceParent { get; init; }
+        public string? TraceState { get; init; }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text;
 using Dapper;
 using PopInfo.Domain.Exchange;
@@ -65,6 +66,9 @@ public sealed class AmqpDeliveryRelay(
         }
 
         channel ??= await broker.CreatePublishChannelAsync(ct);
+        // The round's span links to every event's origin; each publish is a child of its own event's projection (docs/tracing.md).
+        using var span = OutboxTracing.StartBatch("popinfo.exchange.deliveries publish", batches.SelectMany(b => b.Rows).Select(r => (r.TraceParent, r.TraceState)),
+            batches.Sum(b => b.Rows.Count));
         // Every department's batch goes out before confirms are awaited — a change reaches the tenth department as
         // soon as the first — in windows of at most Window unconfirmed messages (the channel refuses more than
         // BrokerConnection allows outstanding).
@@ -81,16 +85,7 @@ public sealed class AmqpDeliveryRelay(
 
             foreach (var row in rows)
             {
-                var properties = new BasicProperties
-                {
-                    Persistent = true,
-                    ContentType = CloudEvents.ContentType,
-                    MessageId = CloudEvents.Id(code, row.Sequence),
-                    Type = row.Type,
-                    AppId = "popinfo-exchange",
-                    Timestamp = new AmqpTimestamp(Clock.GetUtcNow().ToUnixTimeSeconds()),
-                };
-                confirms.Add(channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(row.Event), ct).AsTask());
+                confirms.Add(PublishAsync(channel, code, queue, row, span, ct));
                 if (confirms.Count == Window)
                 {
                     await Task.WhenAll(confirms);
@@ -106,8 +101,51 @@ public sealed class AmqpDeliveryRelay(
         return sent;
     }
 
+    /// <summary>
+    /// Publishes one event inside a producer span, a child of the event's stored context; the span's own context goes in
+    /// the message's <c>traceparent</c> (and <c>tracestate</c>) header, so a bureau's consumer can continue the trace.
+    /// </summary>
+    private async Task PublishAsync(IChannel channel, string code, string queue, Pending row, Activity? batch, CancellationToken ct)
+    {
+        using var span = OutboxTracing.StartRow($"{queue} publish", ActivityKind.Producer, row.TraceParent, row.TraceState, batch);
+        var messageId = CloudEvents.Id(code, row.Sequence);
+        span?.SetTag("messaging.system", "rabbitmq");
+        span?.SetTag("messaging.operation.type", "send");
+        span?.SetTag("messaging.destination.name", queue);
+        span?.SetTag("messaging.message.id", messageId);
+        var properties = new BasicProperties
+        {
+            Persistent = true,
+            ContentType = CloudEvents.ContentType,
+            MessageId = messageId,
+            Type = row.Type,
+            AppId = "popinfo-exchange",
+            Timestamp = new AmqpTimestamp(Clock.GetUtcNow().ToUnixTimeSeconds()),
+            Headers = TraceHeaders(span, row),
+        };
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(row.Event), ct);
+    }
+
+    /// <summary>The W3C headers of a message: the publish span's context, or the stored one when nothing records; none without either.</summary>
+    private static Dictionary<string, object?>? TraceHeaders(Activity? span, Pending row)
+    {
+        var (traceParent, traceState) = span is { IdFormat: ActivityIdFormat.W3C } ? (span.Id, span.TraceStateString) : (row.TraceParent, row.TraceState);
+        if (string.IsNullOrEmpty(traceParent))
+        {
+            return null;
+        }
+
+        var headers = new Dictionary<string, object?> { ["traceparent"] = traceParent };
+        if (!string.IsNullOrEmpty(traceState))
+        {
+            headers["tracestate"] = traceState;
+        }
+
+        return headers;
+    }
+
     /// <summary>Up to <see cref="Batch"/> events of each department behind, in one round trip (a UNION ALL of index range scans).</summary>
-    private static async Task<List<(string Code, List<FeedEntry> Rows)>> ReadBatchesAsync(DbConnection connection, List<Cursor> behind, CancellationToken ct)
+    private static async Task<List<(string Code, List<Pending> Rows)>> ReadBatchesAsync(DbConnection connection, List<Cursor> behind, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         parameters.Add("batch", Batch);
@@ -116,17 +154,18 @@ public sealed class AmqpDeliveryRelay(
         {
             parameters.Add($"c{i}", behind[i].Code);
             parameters.Add($"s{i}", behind[i].Sent);
-            parts.Add($"SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event FROM deliveries " +
+            parts.Add($"SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event, " +
+                "traceparent AS TraceParent, tracestate AS TraceState FROM deliveries " +
                 $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence LIMIT @batch) AS d{i}");
         }
 
         var rows = await connection.QueryAsync<BatchRow>(new CommandDefinition(string.Join(" UNION ALL ", parts), parameters, cancellationToken: ct));
         return [.. rows.GroupBy(r => r.DepartmentCode, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new FeedEntry { Sequence = r.Sequence, Type = r.Type, Event = r.Event }).ToList()))];
+            .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new Pending(r.Sequence, r.Type, r.Event, r.TraceParent, r.TraceState)).ToList()))];
     }
 
     /// <summary>Moves every department's cursor in one statement.</summary>
-    private async Task SaveCursorsAsync(DbConnection connection, List<(string Code, List<FeedEntry> Rows)> batches, CancellationToken ct)
+    private async Task SaveCursorsAsync(DbConnection connection, List<(string Code, List<Pending> Rows)> batches, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         parameters.Add("now", Clock.GetUtcNow());
@@ -151,7 +190,11 @@ public sealed class AmqpDeliveryRelay(
         public long Sequence { get; init; }
         public string Type { get; init; } = "";
         public string Event { get; init; } = "";
+        public string? TraceParent { get; init; }
+        public string? TraceState { get; init; }
     }
+
+    private sealed record Pending(long Sequence, string Type, string Event, string? TraceParent, string? TraceState);
 
     private sealed class Cursor
     {

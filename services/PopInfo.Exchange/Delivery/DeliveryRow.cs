@@ -14,6 +14,11 @@ public sealed class DeliveryRow
 
     /// <summary>Null when the department has no webhook; otherwise pending, delivered, dead or held.</summary>
     public string? WebhookState { get; init; }
+
+    /// <summary>The W3C trace context the event was projected in (the CloudEvent's <c>traceparent</c>); null when the change carried none.</summary>
+    public string? TraceParent { get; init; }
+
+    public string? TraceState { get; init; }
 }
 
 public static class WebhookStates

@@ -22,9 +22,10 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             // One round trip per row would be ~2,700 rows/s here; unnest over arrays is ~30,000 (docs/benchmarks.md).
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO deliveries (department_code, sequence, registry_sequence, subscription_id, person_id, event_type, event, created_at, webhook_state)
-                SELECT d, s, r, sub, p, y, e, c, w FROM unnest(@codes, @sequences, @registrySequences, @subscriptions, @persons, @types, @events, @createdAt, @states)
-                    AS t(d, s, r, sub, p, y, e, c, w)
+                INSERT INTO deliveries (department_code, sequence, registry_sequence, subscription_id, person_id, event_type, event, created_at, webhook_state, traceparent, tracestate)
+                SELECT d, s, r, sub, p, y, e, c, w, tp, ts
+                FROM unnest(@codes, @sequences, @registrySequences, @subscriptions, @persons, @types, @events, @createdAt, @states, @traceParents, @traceStates)
+                    AS t(d, s, r, sub, p, y, e, c, w, tp, ts)
                 """,
                 new
                 {
@@ -37,6 +38,8 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
                     events = rows.Select(r => r.Event).ToArray(),
                     createdAt = rows.Select(r => r.CreatedAt).ToArray(),
                     states = rows.Select(r => r.WebhookState).ToArray(),
+                    traceParents = rows.Select(r => r.TraceParent).ToArray(),
+                    traceStates = rows.Select(r => r.TraceState).ToArray(),
                 },
                 transaction, cancellationToken: ct));
             return;
@@ -44,8 +47,8 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
 
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO deliveries (department_code, sequence, registry_sequence, subscription_id, person_id, event_type, event, created_at, webhook_state)
-            VALUES (@DepartmentCode, @Sequence, @RegistrySequence, @SubscriptionId, @PersonId, @EventType, @Event, @CreatedAt, @WebhookState)
+            INSERT INTO deliveries (department_code, sequence, registry_sequence, subscription_id, person_id, event_type, event, created_at, webhook_state, traceparent, tracestate)
+            VALUES (@DepartmentCode, @Sequence, @RegistrySequence, @SubscriptionId, @PersonId, @EventType, @Event, @CreatedAt, @WebhookState, @TraceParent, @TraceState)
             """, rows, transaction, cancellationToken: ct));
     }
 

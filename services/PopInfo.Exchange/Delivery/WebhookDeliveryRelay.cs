@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Dapper;
@@ -93,7 +94,10 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
                 }
 
                 var batch = (await connection.QueryAsync<Pending>(new CommandDefinition(
-                    "SELECT sequence AS Sequence, person_id AS PersonId, event AS Event FROM deliveries WHERE department_code = @code AND webhook_state = 'pending' ORDER BY sequence LIMIT 100",
+                    """
+                    SELECT sequence AS Sequence, person_id AS PersonId, event AS Event, traceparent AS TraceParent, tracestate AS TraceState
+                    FROM deliveries WHERE department_code = @code AND webhook_state = 'pending' ORDER BY sequence LIMIT 100
+                    """,
                     new { code }, cancellationToken: ct))).ToList();
                 if (batch.Count == 0)
                 {
@@ -115,11 +119,22 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
                     }
 
                     var attempts = 0;
+                    // One span per event over all its attempts, a child of the event's stored context; each POST's client
+                    // span under it puts its own traceparent header on the request (docs/tracing.md).
+                    using var span = OutboxTracing.StartRow("popinfo.exchange.webhook deliver", ActivityKind.Internal, item.TraceParent, item.TraceState);
+                    span?.SetTag("popinfo.department", code);
+                    span?.SetTag("cloudevents.event_id", CloudEvents.Id(code, item.Sequence));
                     var outcome = await retry.ExecuteAsync(async token =>
                     {
                         attempts++;
                         return await PostAsync(target, code, item, token);
                     }, ct);
+                    span?.SetTag("popinfo.webhook.attempts", attempts);
+                    if (!outcome.Delivered)
+                    {
+                        span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
+                    }
+
                     var state = outcome.Delivered ? WebhookStates.Delivered : WebhookStates.Dead;
                     if (!outcome.Delivered)
                     {
@@ -223,5 +238,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         public long Sequence { get; init; }
         public Guid PersonId { get; init; }
         public string Event { get; init; } = "";
+        public string? TraceParent { get; init; }
+        public string? TraceState { get; init; }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -129,31 +130,51 @@ public sealed partial class ChangeProjector(
 
         var now = Clock.GetUtcNow();
         var rows = new List<DeliveryRow>();
+        // The batch's span links to every change's origin; a change that makes events gets a span of its own, a child of
+        // the registry's change, whose context its events keep and carry (docs/tracing.md).
+        using var span = OutboxTracing.StartBatch("popinfo.exchange.changes project", pending.Select(c => (c.TraceParent, c.TraceState)), pending.Count);
         foreach (var change in pending)
         {
             JsonElement? person = null;
-            foreach (var subscription in subscriptions)
+            Activity? changeSpan = null;
+            (string? Parent, string? State) trace = (change.TraceParent, change.TraceState);
+            try
             {
-                if (!matcher.Matches(subscription, change) || !departments.TryGetValue(subscription.DepartmentCode, out var department))
+                foreach (var subscription in subscriptions)
                 {
-                    continue;
-                }
+                    if (!matcher.Matches(subscription, change) || !departments.TryGetValue(subscription.DepartmentCode, out var department))
+                    {
+                        continue;
+                    }
 
-                person ??= JsonSerializer.SerializeToElement(change.Person, Json.Options);
-                var sequence = ++department.LastSequence;
-                department.Touched = true;
-                rows.Add(new DeliveryRow
-                {
-                    DepartmentCode = department.Code,
-                    Sequence = sequence,
-                    RegistrySequence = change.Sequence,
-                    SubscriptionId = subscription.Id,
-                    PersonId = change.PersonId,
-                    EventType = CloudEvents.Type(change.ChangeType),
-                    Event = CloudEvents.Write(department.Code, sequence, subscription, change, person.Value),
-                    CreatedAt = now,
-                    WebhookState = department.WebhookUrl is null ? null : WebhookStates.Pending,
-                });
+                    if (person is null)
+                    {
+                        person = JsonSerializer.SerializeToElement(change.Person, Json.Options);
+                        changeSpan = StartChangeSpan(change, span);
+                        trace = changeSpan is null ? trace : (changeSpan.Id, changeSpan.TraceStateString);
+                    }
+
+                    var sequence = ++department.LastSequence;
+                    department.Touched = true;
+                    rows.Add(new DeliveryRow
+                    {
+                        DepartmentCode = department.Code,
+                        Sequence = sequence,
+                        RegistrySequence = change.Sequence,
+                        SubscriptionId = subscription.Id,
+                        PersonId = change.PersonId,
+                        EventType = CloudEvents.Type(change.ChangeType),
+                        Event = CloudEvents.Write(department.Code, sequence, subscription, change, person.Value, trace.Parent, trace.State),
+                        CreatedAt = now,
+                        WebhookState = department.WebhookUrl is null ? null : WebhookStates.Pending,
+                        TraceParent = trace.Parent,
+                        TraceState = trace.State,
+                    });
+                }
+            }
+            finally
+            {
+                changeSpan?.Dispose();
             }
         }
 
@@ -169,6 +190,19 @@ public sealed partial class ChangeProjector(
             new { last = pending[^1].Sequence, name = PositionName }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         return rows.Count;
+    }
+
+    /// <summary>The span of one change's projection: a child of the change's own trace context when it has one (none: no span, no context).</summary>
+    private static Activity? StartChangeSpan(PersonChanged change, Activity? batch)
+    {
+        if (!OutboxTracing.TryParse(change.TraceParent, change.TraceState, out _))
+        {
+            return null;
+        }
+
+        var span = OutboxTracing.StartRow("popinfo.exchange.change project", ActivityKind.Internal, change.TraceParent, change.TraceState, batch);
+        span?.SetTag("popinfo.registry.sequence", change.Sequence);
+        return span;
     }
 
     private sealed class DepartmentCursor

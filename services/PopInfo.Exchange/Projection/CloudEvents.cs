@@ -31,8 +31,13 @@ public static class CloudEvents
     /// <summary>The sequence extension is a string that must order lexicographically: zero-padded to 20 digits.</summary>
     public static string Sequence(long sequence) => sequence.ToString("D20", CultureInfo.InvariantCulture);
 
-    /// <summary>The event of one change for one subscription; <paramref name="person"/> is the full record after the change as JSON (serialised once per change, not once per subscription).</summary>
-    public static string Write(string departmentCode, long sequence, Subscription subscription, PersonChanged change, JsonElement person)
+    /// <summary>
+    /// The event of one change for one subscription; <paramref name="person"/> is the full record after the change as JSON
+    /// (serialised once per change, not once per subscription). <paramref name="traceParent"/> and
+    /// <paramref name="traceState"/>, when given, are written as the CloudEvents distributed-tracing extension's attributes.
+    /// </summary>
+    public static string Write(string departmentCode, long sequence, Subscription subscription, PersonChanged change, JsonElement person,
+        string? traceParent = null, string? traceState = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
@@ -49,6 +54,15 @@ public static class CloudEvents
             json.WriteString("sequence", Sequence(sequence));
             json.WriteNumber("registrysequence", change.Sequence);
             json.WriteString("subscriptionid", subscription.Id);
+            // The distributed-tracing extension (additive): the W3C context the event was made in.
+            if (!string.IsNullOrEmpty(traceParent))
+            {
+                json.WriteString("traceparent", traceParent);
+                if (!string.IsNullOrEmpty(traceState))
+                {
+                    json.WriteString("tracestate", traceState);
+                }
+            }
             json.WriteStartObject("data");
             json.WriteString("changeType", change.ChangeType);
             json.WriteNumber("version", change.Version);

@@ -28,9 +28,11 @@ public sealed class ServiceClients(
         // registry.audit, exchange.audit: the person's access report, asked on an auditor's behalf (named in each request).
         ["sharing"] = [PlatformScopes.RegistryRead, PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit],
         ["analytics"] = [PlatformScopes.RegistryRead],
-        // registry.quality: the data-quality counts per region it shows as trends (never the list of persons).
+        // The status endpoints of each service (*.monitor, positions and counts, no person), the data-quality counts per region
+        // it shows as trends (never the list of persons), and the daily facts of timeliness and assessment (collection.monitor,
+        // exchange.monitor: counts, no person).
         ["monitoring"] = [PlatformScopes.RegistryQuality, PlatformScopes.RegistryMonitor, PlatformScopes.ExchangeMonitor, PlatformScopes.SharingMonitor,
-            PlatformScopes.AnalyticsMonitor],
+            PlatformScopes.AnalyticsMonitor, PlatformScopes.CollectionMonitor],
     };
 
     // Instances starting at once take turns: each finds the clients the one before it made.

@@ -39,7 +39,7 @@ window.MONITOR_TEXT = {
     assessmentTitle: '{subject}考核 {period}（{from} 至 {to}）', rank: '名次', code: '代码', name: '名称', timeliness: '及时性',
     completeness: '完整性', acknowledgement: '确认率', score: '得分', stage: '等级', notAssessed: '不参评',
     stageRange: '{label}：{from} 至 {below} 分，{count} 个', stageTop: '{label}：{from} 分及以上，{count} 个',
-    stages: { poor: '差', weak: '较差', fair: '一般', good: '良好', excellent: '优秀' },
+    stages: { poor: '差', weak: '较差', fair: '合格', good: '良好', excellent: '优秀' },
     idNumber: '公民身份号码', actor: '操作者 / 客户端 / 单位', action: '操作', from: '自', to: '至', search: '查询',
     at: '时间', purpose: '用途', outcome: '结果', noEntries: '没有记录。', more: '下一页',
     sourceOk: '已答复', sourceFailed: '未答复', verify: '校验', table: '表', intact: '完整', chainedRows: '链上记录', brokenAt: '断点',

@@ -30,16 +30,18 @@ public sealed class NotificationRelay(
         var sent = 0;
         foreach (var notification in await store.DueAsync(clock.GetUtcNow(), BatchSize, ct))
         {
-            if (!await stillLeading(ct))
+            if (ct.IsCancellationRequested || !await stillLeading(ct))
             {
                 break;
             }
 
-            var status = await PostAsync(settings.NotificationUrl, settings.NotificationSecret, notification, ct);
+            // A post once begun is finished and recorded even while the service stops (it takes at most ProbeTimeout): a
+            // post answered 2xx but not marked would be posted again by the next leader.
+            var status = await PostAsync(settings.NotificationUrl, settings.NotificationSecret, notification);
             var now = clock.GetUtcNow();
             if (status is >= 200 and < 300)
             {
-                await store.MarkSentAsync(notification.Id, now, status.Value.ToString(CultureInfo.InvariantCulture), ct);
+                await store.MarkSentAsync(notification.Id, now, status.Value.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
                 sent++;
                 continue;
             }
@@ -49,7 +51,7 @@ public sealed class NotificationRelay(
                 ? null
                 : now + TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempts - 1)));
             var what = status?.ToString(CultureInfo.InvariantCulture) ?? "no answer";
-            await store.MarkFailedAsync(notification.Id, now, next, what, ct);
+            await store.MarkFailedAsync(notification.Id, now, next, what, CancellationToken.None);
             logger.LogWarning("Alert notification {EventId} failed ({Status}), attempt {Attempt}; {Next}.", notification.EventId, what, attempts,
                 next is null ? "given up" : "tried again later");
         }
@@ -57,7 +59,7 @@ public sealed class NotificationRelay(
         return sent;
     }
 
-    private async Task<int?> PostAsync(Uri url, string secret, DueNotification notification, CancellationToken ct)
+    private async Task<int?> PostAsync(Uri url, string secret, DueNotification notification)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
@@ -69,12 +71,11 @@ public sealed class NotificationRelay(
         request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, notification.EventId, timestamp, notification.Body));
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.Value.ProbeTimeout);
+            using var timeout = new CancellationTokenSource(options.Value.ProbeTimeout);
             using var response = await clients.CreateClient(ClientName).SendAsync(request, timeout.Token);
             return (int)response.StatusCode;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
             logger.LogWarning("Alert notification {EventId} could not be posted ({Kind}).", notification.EventId, e.GetType().Name);
             return null;

@@ -70,9 +70,10 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
     public async Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT event FROM change_log WHERE sequence > @after ORDER BY sequence LIMIT @limit", new { after, limit }, cancellationToken: ct));
-        return [.. rows.Select(e => JsonSerializer.Deserialize<PersonChanged>(e, Json.Options)!)];
+        // With each entry's trace context, so that a service filling a gap from the feed continues the change's trace.
+        var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(
+            $"SELECT {ChangeLogRow.Columns} FROM change_log WHERE sequence > @after ORDER BY sequence LIMIT @limit", new { after, limit }, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToChange())];
     }
 
     public async Task<RelayStatus> RelayStatusAsync(CancellationToken ct)

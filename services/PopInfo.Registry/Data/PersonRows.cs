@@ -28,3 +28,16 @@ internal sealed class StoredCommand
     public int Status_Code { get; init; }
     public string Response { get; init; } = "";
 }
+
+/// <summary>A change-log entry as the relay and the feed read it: the event and the trace context it was applied in.</summary>
+internal sealed class ChangeLogRow
+{
+    public const string Columns = "event AS Event, traceparent AS TraceParent, tracestate AS TraceState";
+
+    public string Event { get; init; } = "";
+    public string? TraceParent { get; init; }
+    public string? TraceState { get; init; }
+
+    public PersonChanged ToChange() =>
+        JsonSerializer.Deserialize<PersonChanged>(Event, Json.Options)! with { TraceParent = TraceParent, TraceState = TraceState };
+}

@@ -4,6 +4,7 @@ using Dapper;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Registry.Data;
 
@@ -83,11 +84,15 @@ internal sealed class PersonStore(DbConnection connection, DbTransaction transac
             "UPDATE change_sequence SET last_sequence = last_sequence + 1 WHERE id = 1 RETURNING last_sequence",
             transaction: transaction, cancellationToken: ct));
 
+    /// <summary>
+    /// Appends the entry with the trace context of the current activity (the HTTP request, or the consumer of a bus
+    /// command), which the relay and the feed hand on with it (docs/tracing.md); none when there is no activity.
+    /// </summary>
     public Task AppendChangeAsync(PersonChanged change, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             $"""
-            INSERT INTO change_log (sequence, event_id, person_id, change_type, recorded_at, event)
-            VALUES (@Sequence, @EventId, @PersonId, @ChangeType, @RecordedAt, {dialect.Json("Event")})
+            INSERT INTO change_log (sequence, event_id, person_id, change_type, recorded_at, event, traceparent, tracestate)
+            VALUES (@Sequence, @EventId, @PersonId, @ChangeType, @RecordedAt, {dialect.Json("Event")}, @TraceParent, @TraceState)
             """,
             new
             {
@@ -97,6 +102,8 @@ internal sealed class PersonStore(DbConnection connection, DbTransaction transac
                 change.ChangeType,
                 change.RecordedAt,
                 Event = JsonSerializer.Serialize(change, Json.Options),
+                TraceParent = OutboxTracing.CurrentTraceParent(),
+                TraceState = OutboxTracing.CurrentTraceState(),
             }, transaction, cancellationToken: ct));
 
     public Task InsertCommandAsync(Guid commandId, string commandType, string requestHash, int statusCode, string response, DateTimeOffset recordedAt, CancellationToken ct) =>

@@ -1,9 +1,9 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text.Json;
 using Dapper;
 using MassTransit;
-using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
+using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
@@ -60,10 +60,10 @@ public sealed class ChangeLogRelay(
         List<PersonChanged> batch;
         await using (var connection = await database.OpenConnectionAsync(ct))
         {
-            var rows = await connection.QueryAsync<string>(new CommandDefinition(
-                "SELECT event FROM change_log WHERE sequence > @after ORDER BY sequence LIMIT @BatchSize",
+            var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(
+                $"SELECT {ChangeLogRow.Columns} FROM change_log WHERE sequence > @after ORDER BY sequence LIMIT @BatchSize",
                 new { after = position.Published, BatchSize }, cancellationToken: ct));
-            batch = [.. rows.Select(e => JsonSerializer.Deserialize<PersonChanged>(e, Json.Options)!)];
+            batch = [.. rows.Select(r => r.ToChange())];
         }
 
         if (batch.Count == 0)
@@ -71,12 +71,14 @@ public sealed class ChangeLogRelay(
             return 0;
         }
 
+        // The batch's span links to every change's origin; each publish is a child of its own change's (docs/tracing.md).
+        using var span = OutboxTracing.StartBatch("popinfo.registry.change-log publish", batch.Select(c => (c.TraceParent, c.TraceState)), batch.Count);
         foreach (var wave in Waves(batch))
         {
             // A publish caught by a broker restart can wait for its confirmation forever (seen in the e2e restart test:
             // the relay stalled with no error). Past the deadline the attempt fails, the relay forgets its in-memory
             // position and publishes again from the stored one: at least once, as always; consumers drop repeats.
-            await Task.WhenAll(wave.Select(change => PublishAsync(change, ct))).WaitAsync(PublishDeadline, ct);
+            await Task.WhenAll(wave.Select(change => PublishAsync(change, span, ct))).WaitAsync(PublishDeadline, ct);
         }
 
         position.Published = batch[^1].Sequence;
@@ -88,14 +90,19 @@ public sealed class ChangeLogRelay(
     /// <summary>How long one wave's publications may wait for the broker's confirmations.</summary>
     private static readonly TimeSpan PublishDeadline = TimeSpan.FromSeconds(20);
 
-    private Task PublishAsync(PersonChanged change, CancellationToken ct) =>
-        bus.Publish(change, context =>
+    /// <summary>Publishes one change inside a span that continues the trace it was applied in; MassTransit carries it on in the headers.</summary>
+    private async Task PublishAsync(PersonChanged change, Activity? batch, CancellationToken ct)
+    {
+        using var span = OutboxTracing.StartRow("popinfo.registry.change publish", ActivityKind.Internal, change.TraceParent, change.TraceState, batch);
+        span?.SetTag("popinfo.registry.sequence", change.Sequence);
+        await bus.Publish(change, context =>
         {
             context.MessageId = change.EventId;
             context.CorrelationId = change.CorrelationId;
             context.Durable = true;
             context.Headers.Set("popinfo-sequence", change.Sequence);
         }, ct);
+    }
 
     /// <summary>
     /// Splits a batch (in sequence order) into consecutive waves with no person twice in a wave: a new

@@ -56,6 +56,13 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string JsonInteger(string column, string property) => $"CAST(CAST({column} AS jsonb) ->> '{property}' AS bigint)";
 
+    public override string JsonText(string column, string path) => $"(CAST({column} AS jsonb) #>> '{{{path.Replace('.', ',')}}}')";
+
+    // A fixed offset (the city has no daylight saving): no dependence on the server's time-zone database.
+    public override string ChinaDay(string timeExpression) => $"to_char(({timeExpression}) AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM-DD')";
+
+    public override string EpochSeconds(string timeExpression) => $"CAST(extract(epoch FROM {timeExpression}) AS double precision)";
+
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>
         $"CAST(date_part('year', age(CAST(@{dateParameter} AS date), {birthDateColumn})) AS integer)";
 

@@ -40,6 +40,15 @@ public abstract class SqlDialect
     /// <summary>The whole number at a top-level property of a JSON text column, as SQL (NULL when the property is absent).</summary>
     public abstract string JsonInteger(string column, string property);
 
+    /// <summary>The text at a dotted path (<c>person.birthDate</c>) of a JSON text column, as SQL (NULL when absent).</summary>
+    public abstract string JsonText(string column, string path);
+
+    /// <summary>SQL for the city's date (China Standard Time, UTC+8) of a time column or expression, as <c>yyyy-MM-dd</c> text.</summary>
+    public abstract string ChinaDay(string timeExpression);
+
+    /// <summary>SQL for a time column or expression as seconds since 1970-01-01 UTC (a real number).</summary>
+    public abstract string EpochSeconds(string timeExpression);
+
     /// <summary>Suffix that locks the selected rows until commit, where the product has row locks.</summary>
     public abstract string ForUpdate { get; }
 

@@ -59,6 +59,13 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public override string JsonInteger(string column, string property) => $"json_extract({column}, '$.{property}')";
 
+    public override string JsonText(string column, string path) => $"json_extract({column}, '$.{path}')";
+
+    // Times are ISO 8601 text in UTC ('2026-11-03 02:00:00.1234567+00:00'), which SQLite's date functions read, offset included.
+    public override string ChinaDay(string timeExpression) => $"strftime('%Y-%m-%d', {timeExpression}, '+8 hours')";
+
+    public override string EpochSeconds(string timeExpression) => $"((julianday({timeExpression}) - 2440587.5) * 86400.0)";
+
     // Dates are 'yyyy-MM-dd' text: the years apart, less one while the month and day of birth are still to come.
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>
         $"(CAST(substr(@{dateParameter}, 1, 4) AS integer) - CAST(substr({birthDateColumn}, 1, 4) AS integer) - (substr(@{dateParameter}, 6, 5) < substr({birthDateColumn}, 6, 5)))";

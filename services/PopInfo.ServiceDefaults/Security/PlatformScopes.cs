@@ -36,7 +36,10 @@ public static class PlatformScopes
     /// </summary>
     public const string RegistryMonitor = "registry.monitor";
 
-    /// <summary>The exchange's operational status for monitoring: every department's delivery figures (counts and lags only).</summary>
+    /// <summary>
+    /// The exchange's operational status and facts for monitoring: every department's delivery figures (counts and lags),
+    /// and per department and day the records supplied and deliveries acknowledged (counts only).
+    /// </summary>
     public const string ExchangeMonitor = "exchange.monitor";
 
     /// <summary>The sharing service's operational status for monitoring: its read model's watermark and lag.</summary>
@@ -44,6 +47,12 @@ public static class PlatformScopes
 
     /// <summary>The analytics service's operational status for monitoring: its projection's watermark and lag.</summary>
     public const string AnalyticsMonitor = "analytics.monitor";
+
+    /// <summary>
+    /// Read the desk's daily-clearing facts per community and day (counts only, no person): the monitoring service's
+    /// client only, for timeliness and assessment (docs/monitoring.md).
+    /// </summary>
+    public const string CollectionMonitor = "collection.monitor";
 
     /// <summary>Manage people's accounts and clients at the identity provider (administrators).</summary>
     public const string IdentityAdmin = "identity.admin";
@@ -106,6 +115,7 @@ public static class PlatformScopes
         [ExchangeMonitor] = Audience("exchange"),
         [SharingMonitor] = Audience("sharing"),
         [AnalyticsMonitor] = Audience("analytics"),
+        [CollectionMonitor] = Audience("collection"),
         [IdentityAdmin] = Audience("identity"),
         [IdentityImport] = Audience("identity"),
         [ExchangeAdmin] = Audience("exchange"),

@@ -245,6 +245,59 @@ public abstract class QualityBehaviour(RegistryFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task The_monitoring_service_samples_every_count_and_asks_a_region_too_large_through_its_children()
+    {
+        var seed = await SeedAsync();
+        var expected = Expected(seed);
+        int LivingWithin(string region) => seed.People.Count(p => p.Living && Regions.IsWithin(p.Community, region));
+        // A limit the district passes and each of its streets does not: the monitoring service must ask the streets.
+        var streets = Regions.ChildrenOf(District);
+        var limit = streets.Max(s => LivingWithin(s.Code));
+        Assert.True(LivingWithin(District) > limit);
+        var configuration = fixture.Host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        configuration[PopInfo.Registry.Quality.QualityReport.MaxPersonsSetting] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            await using var monitoringService = new MonitoringHost(new Dictionary<string, string?>
+            {
+                ["PopInfo:Monitoring:Services:registry"] = "http://localhost/",
+                ["PopInfo:Monitoring:QualityRegion"] = District,
+                ["PopInfo:Monitoring:SampleInterval"] = "00:00:01",
+            }, new Dictionary<string, Func<HttpMessageHandler>> { ["registry"] = () => fixture.Host.Server.CreateHandler() });
+            using var operatorClient = monitoringService.CreateClient();
+            operatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestIssuer.Shared.Token([], "popinfo-monitor-page",
+                "op-qian", "operator", audiences: [PlatformScopes.Audience("monitoring")]));
+
+            var sampled = new Dictionary<string, Dictionary<string, double>>();
+            await PopInfo.IntegrationTests.Exchange.Eventually.TrueAsync(async () =>
+            {
+                foreach (var rule in Rules)
+                {
+                    var (_, series) = await operatorClient.GetJsonAsync($"/api/v1/samples?metric={rule}");
+                    sampled[rule] = series["samples"]!.AsArray().GroupBy(x => (string)x!["subject"]!).ToDictionary(g => g.Key, g => (double)g.Last()!["value"]!);
+                }
+
+                return sampled.Values.All(v => v.Count > 0);
+            }, TimeSpan.FromSeconds(30), "the data-quality samples");
+
+            // Every street of the district and every community of those streets, each count as the fixture says; not the district.
+            var regions = streets.Select(s => s.Code).Concat(streets.SelectMany(s => Regions.ChildrenOf(s.Code)).Select(c => c.Code)).ToHashSet();
+            foreach (var rule in Rules)
+            {
+                Assert.Equal(regions.Order(StringComparer.Ordinal), sampled[rule].Keys.Order(StringComparer.Ordinal));
+                Assert.All(regions, r => Assert.Equal(CountWithin(expected, rule, r), (int)sampled[rule][r]));
+            }
+
+            // By hand, the street of C1 and C2: 孙一 孙二; 李一; 周一; H2 and H3; 王芳 twice — no rule's count is zero by accident.
+            Assert.Equal([2, 1, 1, 2, 2], Rules.Select(r => (int)sampled[r][Street]));
+        }
+        finally
+        {
+            configuration[PopInfo.Registry.Quality.QualityReport.MaxPersonsSetting] = null;
+        }
+    }
+
     [Theory]
     [InlineData("city")]
     [InlineData("district")]

@@ -89,4 +89,22 @@ public sealed class CloudEventsTests
         var e = Write(Entitled("occupation", "deathDate", "sex"));
         Assert.Equal(["personId", "sex"], e["data"]!["person"]!.AsObject().Select(p => p.Key));
     }
+
+    [Fact]
+    public void The_trace_context_is_the_distributed_tracing_extension_and_absent_without_one()
+    {
+        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var traced = JsonNode.Parse(CloudEvents.Write("health", 42, Entitled("sex"), Change, JsonSerializer.SerializeToElement(Person, Json.Options),
+            traceParent, "popinfo=1"))!.AsObject();
+        Assert.Equal(traceParent, (string)traced["traceparent"]!);
+        Assert.Equal("popinfo=1", (string)traced["tracestate"]!);
+        // An extension attribute: at the top level, beside the others, not in data.
+        Assert.Null(traced["data"]!["traceparent"]);
+
+        var untraced = Write(Entitled("sex"));
+        Assert.False(untraced.ContainsKey("traceparent"));
+        Assert.False(untraced.ContainsKey("tracestate"));
+        Assert.False(JsonNode.Parse(CloudEvents.Write("health", 42, Entitled("sex"), Change, JsonSerializer.SerializeToElement(Person, Json.Options), traceParent))!
+            .AsObject().ContainsKey("tracestate"));
+    }
 }

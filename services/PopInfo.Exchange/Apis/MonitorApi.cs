@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PopInfo.Domain.Monitoring;
+using PopInfo.Exchange.Monitor;
+using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Security;
+
+namespace PopInfo.Exchange.Apis;
+
+/// <summary>The monitoring service's source: per department and day, records supplied and deliveries acknowledged (scope <c>exchange.monitor</c>).</summary>
+public static class MonitorApi
+{
+    public static IEndpointRouteBuilder MapMonitorApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/monitor").WithTags("Monitoring source").WithGroupName(ExchangeModule.Name);
+        api.MapGet("/departments", GetDepartmentFacts).WithName("exchange-monitor-departments")
+            .WithSummary("Per department and day from..to (≤ 366 days): inbound records received, applied, rejected, refused, held, dismissed, on time; deliveries made, acknowledged, in time. Counts only.")
+            .RequireScope(PlatformScopes.ExchangeMonitor);
+        return app;
+    }
+
+    public static async Task<Results<Ok<DepartmentFactsPage>, ProblemHttpResult>> GetDepartmentFacts(
+        string? from, string? to, DepartmentFactsService facts, CancellationToken ct)
+    {
+        var result = await facts.ReadAsync(from, to, ct);
+        return result.Page is { } page ? TypedResults.Ok(page) : TypedResults.Problem(Problem.Validation(result.Violations));
+    }
+}
