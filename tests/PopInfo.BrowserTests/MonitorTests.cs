@@ -203,6 +203,7 @@ public sealed class MonitorTests(ChromiumFixture chromium, EmbeddedHostFixture h
         await Expect(page.Locator("#tabs")).ToBeHiddenAsync();
         await Expect(page.Locator("#assessment-form")).ToBeHiddenAsync();
         await Expect(page.Locator("#assessment")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, output, "An_operator_sees_the_assessment_as_printed");
         var pdf = Path.Combine(Screenshots.Folder, "MonitorTests.An_operator_prints_the_assessment.pdf");
         Directory.CreateDirectory(Screenshots.Folder);
         var bytes = await page.PdfAsync(new() { Path = pdf, Format = "A4", PrintBackground = true });

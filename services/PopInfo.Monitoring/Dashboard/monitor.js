@@ -342,6 +342,8 @@
     byId('assessment-print').disabled = !state.assessment;
     renderAssessment();
   }
+  // The stages' colours, as monitor.css marks them.
+  const STAGE_COLOURS = { poor: '#b42318', weak: '#d9731a', fair: '#c9a227', good: '#5b9a3c', excellent: '#176b1e' };
   const percent = (value) => (value === null || value === undefined ? '—' : num(value, 1));
   function stageName(stage) { return stage ? (WORDS[state.lang].stages[stage.code] || stage.label) : text('notAssessed'); }
   function renderAssessment() {
@@ -366,7 +368,7 @@
       tooltip: { renderMode: 'richText' },
       xAxis: { type: 'category', data: report.stages.map(stageName) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', name: text('stage'), data: counts }],
+      series: [{ type: 'bar', name: text('stage'), data: counts.map((value, i) => ({ value, itemStyle: { color: STAGE_COLOURS[report.stages[i].code] } })) }],
     }, true);
     byId('stage-chart').dataset.state = 'ready';
     const table = byId('assessment');
