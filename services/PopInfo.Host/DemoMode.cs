@@ -9,6 +9,8 @@ using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Pages;
 using PopInfo.Monitoring;
 using PopInfo.Monitoring.Dashboard;
+using PopInfo.Sharing;
+using PopInfo.Sharing.AccessReport;
 using PopInfo.SyntheticCity;
 
 namespace PopInfo.Host;
@@ -65,7 +67,8 @@ public static class DemoMode
         PlatformRoles.Admin => $"http://{address}:{IdentityModule.Port}{AdminPage.Path}",
         PlatformRoles.Collector or PlatformRoles.Supervisor => $"http://{address}:{CollectionModule.Port}{DeskPage.Path}",
         PlatformRoles.Planner => $"http://{address}:{AnalyticsModule.Port}/dashboard",
-        PlatformRoles.Operator or PlatformRoles.Auditor => $"http://{address}:{MonitoringModule.Port}{MonitorPage.Path}",
+        PlatformRoles.Operator => $"http://{address}:{MonitoringModule.Port}{MonitorPage.Path}",
+        PlatformRoles.Auditor => $"http://{address}:{MonitoringModule.Port}{MonitorPage.Path} http://{address}:{SharingModule.Port}{AccessReportPage.Path}",
         _ => "(no page yet)",
     };
 }
