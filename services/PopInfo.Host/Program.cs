@@ -20,7 +20,7 @@ builder.Services.AddLocalPortRouting();
 builder.WebHost.UseUrls(EmbeddedPorts.Urls(builder.Configuration));
 EmbeddedKeys.ShareStatusKey(builder.Configuration);
 EmbeddedKeys.UseOwnIssuer(builder.Configuration, IdentityModule.Port);
-EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name, SharingModule.Name, AnalyticsModule.Name]);
+EmbeddedKeys.ShareClientSecrets(builder.Configuration, [CollectionModule.Name, ExchangeModule.Name, SharingModule.Name, AnalyticsModule.Name, MonitoringModule.Name]);
 EmbeddedKeys.RegisterDesk(builder.Configuration, CollectionModule.Port);
 EmbeddedKeys.RegisterDashboard(builder.Configuration, AnalyticsModule.Port);
 EmbeddedKeys.RegisterAccessReport(builder.Configuration, SharingModule.Port);
