@@ -37,6 +37,7 @@ public static class MonitoringModule
             .Validate(o => o.SampleInterval >= TimeSpan.FromMilliseconds(100) && o.SampleInterval <= TimeSpan.FromMinutes(1),
                 "PopInfo:Monitoring:SampleInterval is 0.1 s to a minute (an alert fires at most one interval after its duration).")
             .Validate(o => o.QualityInterval >= TimeSpan.FromSeconds(1), "PopInfo:Monitoring:QualityInterval is at least a second.")
+            .Validate(o => o.ClearingInterval >= TimeSpan.FromSeconds(1), "PopInfo:Monitoring:ClearingInterval is at least a second.")
             .Validate(o => o.SampleRetention >= TimeSpan.FromDays(1), "PopInfo:Monitoring:SampleRetention is at least a day.")
             .Validate(o => o.NotificationUrl is null || o.NotificationUrl.Scheme is "https" or "http" && NotificationSecretIsSound(o.NotificationSecret),
                 "PopInfo:Monitoring:NotificationSecret is whsec_ + base64 of at least 24 bytes when NotificationUrl is set.")
@@ -72,6 +73,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<HealthService>();
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<FlowSources>();
+        builder.Services.AddSingleton<DeskClearingSource>();
         builder.Services.AddSingleton<SampleStore>();
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<AlertEvaluator>();
