@@ -55,6 +55,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<DayService>();
         builder.Services.AddSingleton<ClearingFactsStore>();
         builder.Services.AddSingleton<ClearingFactsService>();
+        builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddSingleton<FormImportService>();
         builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
         builder.Services.AddHostedService<SubmissionRelay>();

@@ -55,6 +55,7 @@ public static class ExchangeModule
         builder.Services.AddSingleton<PersonDeliveriesQuery>();
         builder.Services.AddScoped<DeliveryStatusReader>();
         builder.Services.AddSingleton<DepartmentFactsStore>();
+        builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddScoped<DepartmentFactsService>();
         builder.Services.AddSingleton<DeadLetters>();
 

@@ -1,5 +1,0 @@
--- A shipped rule: a community's day before today not closed with every form dealt with (一日一清), once its deadline
--- (24:00 CST) has passed. docs/monitoring.md, "Alert rules".
-INSERT INTO alert_rules (code, metric, comparison, threshold, duration_seconds, severity, enabled, description, version, changed_at, changed_by) VALUES
-    ('desk-day-not-cleared', 'desk.day_not_cleared', 'above', 0, 0, 'warning', true,
-     'A community''s day before today is not closed with every form dealt with (一日一清), past its deadline of 24:00.', 1, now(), 'shipped');
