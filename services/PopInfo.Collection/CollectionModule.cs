@@ -9,6 +9,7 @@ using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
@@ -37,10 +38,13 @@ public static class CollectionModule
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
         // People sign in at the identity provider (its sign-in limits and lockout apply there); the desk limits look-ups per person.
         builder.AddDeskAuthentication();
+        // Tokens too, for one thing only: the monitoring service's audit search (collection.audit-search).
+        builder.AddPlatformAuthentication(Name);
         builder.AddRateLimits(Name, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddAuditSearchSource<DeskAuditSearch>(Name);
         builder.Services.AddSingleton<DeskAccountStore>();
         builder.Services.AddHostedService<DeskAccountsMove>();
         var provider = builder.Configuration[$"{DeskAuthentication.Section}:Authority"] ?? builder.Configuration["PopInfo:Auth:Authority"] ?? "http://127.0.0.1:5107/";
@@ -107,6 +111,7 @@ public static class CollectionModule
         app.MapDaysApi();
         app.MapPersonLookupApi();
         app.MapImportApi();
+        app.MapAuditSearchSource(Name, PlatformScopes.CollectionAuditSearch);
         app.MapDesk();
         return app;
     }

@@ -7,6 +7,7 @@ using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.PersonAccess;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
@@ -52,6 +53,7 @@ public static class ExchangeModule
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<PersonDeliveryStore>();
         builder.Services.AddSingleton<PersonDeliveriesQuery>();
+        builder.Services.AddAuditSearchSource<ExchangeAuditSearch>(Name);
         builder.Services.AddScoped<DeliveryStatusReader>();
         builder.Services.AddSingleton<DeadLetters>();
 
@@ -81,6 +83,7 @@ public static class ExchangeModule
         app.MapDepartmentsApi();
         app.MapDeliveryApi();
         app.MapPersonDeliveriesApi();
+        app.MapAuditSearchSource(Name, PlatformScopes.ExchangeAuditSearch);
         app.MapInboundApi();
         return app;
     }

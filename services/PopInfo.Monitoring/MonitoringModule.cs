@@ -1,3 +1,4 @@
+using PopInfo.Monitoring.Audit;
 using PopInfo.Monitoring.Health;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Security;
@@ -37,6 +38,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<BrokerProbe>();
         builder.Services.AddSingleton<DatabaseMonitorStore>();
         builder.Services.AddSingleton<HealthService>();
+        builder.AddAuditSearch();
         return builder;
     }
 
@@ -44,6 +46,7 @@ public static class MonitoringModule
     {
         Info.MapServiceInfo(app);
         app.MapHealthApi();
+        app.MapAuditSearchApi();
         return app;
     }
 }

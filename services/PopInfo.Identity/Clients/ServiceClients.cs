@@ -29,7 +29,9 @@ public sealed class ServiceClients(
         ["sharing"] = [PlatformScopes.RegistryRead, PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit],
         ["analytics"] = [PlatformScopes.RegistryRead],
         // registry.quality: the data-quality counts per region it shows as trends (never the list of persons).
-        ["monitoring"] = [PlatformScopes.RegistryQuality],
+        // *.audit-search: the auditors' audit search and chain verification, asked on an auditor's behalf (named in each request).
+        ["monitoring"] = [PlatformScopes.RegistryQuality, PlatformScopes.RegistryAuditSearch, PlatformScopes.CollectionAuditSearch,
+            PlatformScopes.ExchangeAuditSearch, PlatformScopes.SharingAuditSearch],
     };
 
     // Instances starting at once take turns: each finds the clients the one before it made.

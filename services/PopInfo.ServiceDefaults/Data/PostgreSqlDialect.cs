@@ -56,6 +56,8 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string JsonInteger(string column, string property) => $"CAST(CAST({column} AS jsonb) ->> '{property}' AS bigint)";
 
+    public override string JsonText(string column, string property) => $"(CAST({column} AS jsonb) ->> '{property}')";
+
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>
         $"CAST(date_part('year', age(CAST(@{dateParameter} AS date), {birthDateColumn})) AS integer)";
 

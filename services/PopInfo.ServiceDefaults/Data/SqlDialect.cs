@@ -40,6 +40,9 @@ public abstract class SqlDialect
     /// <summary>The whole number at a top-level property of a JSON text column, as SQL (NULL when the property is absent).</summary>
     public abstract string JsonInteger(string column, string property);
 
+    /// <summary>The text at a top-level property of a JSON text column, as SQL (NULL when the property is absent).</summary>
+    public abstract string JsonText(string column, string property);
+
     /// <summary>Suffix that locks the selected rows until commit, where the product has row locks.</summary>
     public abstract string ForUpdate { get; }
 

@@ -59,6 +59,8 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public override string JsonInteger(string column, string property) => $"json_extract({column}, '$.{property}')";
 
+    public override string JsonText(string column, string property) => $"json_extract({column}, '$.{property}')";
+
     // Dates are 'yyyy-MM-dd' text: the years apart, less one while the month and day of birth are still to come.
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>
         $"(CAST(substr(@{dateParameter}, 1, 4) AS integer) - CAST(substr({birthDateColumn}, 1, 4) AS integer) - (substr(@{dateParameter}, 6, 5) < substr({birthDateColumn}, 6, 5)))";
