@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text.Json;
 using PopInfo.Domain.Access;
 using PopInfo.ServiceDefaults.Audit;
@@ -177,16 +178,13 @@ public sealed class AuditSearchService(AuditSources sources, TimeProvider clock,
 
     private static bool More(AuditSearchPage page, int taken) => page.Next is not null || taken < page.Entries.Count;
 
-    private static string Encode(Dictionary<string, string?> cursors) =>
-        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(cursors)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Encode(Dictionary<string, string?> cursors) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(cursors));
 
     private static bool TryDecode(string text, Dictionary<string, string?> cursors)
     {
         try
         {
-            var padded = text.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var decoded = JsonSerializer.Deserialize<Dictionary<string, string?>>(Convert.FromBase64String(padded));
+            var decoded = JsonSerializer.Deserialize<Dictionary<string, string?>>(Base64Url.DecodeFromChars(text));
             if (decoded is null || decoded.Keys.Any(k => AuditSources.All.All(s => s.Service != k)))
             {
                 return false;

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -50,16 +51,14 @@ public sealed record AuditSearchCriteria(
 /// </summary>
 public sealed record AuditCursor(DateTimeOffset At, string Kind, string Part, long Id)
 {
-    public string Encode() => Convert.ToBase64String(Encoding.UTF8.GetBytes(
-        $"{At.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{Kind}|{Part}|{Id.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+        $"{At.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{Kind}|{Part}|{Id.ToString(CultureInfo.InvariantCulture)}"));
 
     public static AuditCursor? Decode(string text)
     {
         try
         {
-            var padded = text.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('|');
             return parts.Length == 4
                 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
                 && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
