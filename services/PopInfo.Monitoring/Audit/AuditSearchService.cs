@@ -95,7 +95,7 @@ public sealed class AuditSearchService(AuditSources sources, TimeProvider clock,
                     }
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException && !ct.IsCancellationRequested)
             {
                 lock (pages)
                 {
@@ -130,7 +130,7 @@ public sealed class AuditSearchService(AuditSources sources, TimeProvider clock,
                     ? new ServiceChains(s.Service, true, null, chains.Chains)
                     : new ServiceChains(s.Service, false, AuditSources.Describe(answer), []);
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException && !ct.IsCancellationRequested)
             {
                 return new ServiceChains(s.Service, false, AuditSources.Describe(e, ct), []);
             }
