@@ -1,6 +1,7 @@
 using PopInfo.Domain.Regions;
 using PopInfo.Monitoring.Alerts;
 using PopInfo.Monitoring.Assessment;
+using PopInfo.Monitoring.Audit;
 using PopInfo.Monitoring.Flow;
 using PopInfo.Monitoring.Health;
 using PopInfo.Monitoring.Leadership;
@@ -85,6 +86,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<MonitoringLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringLoop>());
         builder.AddAssessment();
+        builder.AddAuditSearch();
         return builder;
     }
 
@@ -95,6 +97,7 @@ public static class MonitoringModule
         app.MapFlowApi();
         app.MapAlertsApi();
         app.MapAssessmentApi();
+        app.MapAuditSearchApi();
         return app;
     }
 
