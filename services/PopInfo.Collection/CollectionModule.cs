@@ -10,6 +10,7 @@ using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
@@ -38,12 +39,14 @@ public static class CollectionModule
         builder.AddOpenApiDocument(Name, "PopInfo collection — community information collection");
         // People sign in at the identity provider (its sign-in limits and lockout apply there); the desk limits look-ups per person.
         builder.AddDeskAuthentication();
-        // Platform tokens beside the desk's sessions: the monitoring service's client reads the clearing facts (collection.monitor).
+        // Platform tokens beside the desk's sessions, for the monitoring service's client only: the clearing facts and the outbox
+        // (collection.monitor), and the auditors' audit search (collection.audit-search).
         builder.AddPlatformAuthentication(Name);
         builder.AddRateLimits(Name, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddAuditSearchSource<DeskAuditSearch>(Name);
         builder.Services.AddSingleton<DeskAccountStore>();
         builder.Services.AddHostedService<DeskAccountsMove>();
         var provider = builder.Configuration[$"{DeskAuthentication.Section}:Authority"] ?? builder.Configuration["PopInfo:Auth:Authority"] ?? "http://127.0.0.1:5107/";
@@ -55,6 +58,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<DayService>();
         builder.Services.AddSingleton<ClearingFactsStore>();
         builder.Services.AddSingleton<ClearingFactsService>();
+        builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddSingleton<FormImportService>();
         builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
         builder.Services.AddHostedService<SubmissionRelay>();
@@ -113,6 +117,7 @@ public static class CollectionModule
         app.MapMonitorApi();
         app.MapPersonLookupApi();
         app.MapImportApi();
+        app.MapAuditSearchSource(Name, PlatformScopes.CollectionAuditSearch);
         app.MapDesk();
         return app;
     }

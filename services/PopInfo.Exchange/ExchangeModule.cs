@@ -8,6 +8,7 @@ using PopInfo.Exchange.Monitor;
 using PopInfo.Exchange.PersonAccess;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
@@ -53,8 +54,10 @@ public static class ExchangeModule
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<PersonDeliveryStore>();
         builder.Services.AddSingleton<PersonDeliveriesQuery>();
+        builder.Services.AddAuditSearchSource<ExchangeAuditSearch>(Name);
         builder.Services.AddScoped<DeliveryStatusReader>();
         builder.Services.AddSingleton<DepartmentFactsStore>();
+        builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddScoped<DepartmentFactsService>();
         builder.Services.AddSingleton<DeadLetters>();
 
@@ -85,6 +88,7 @@ public static class ExchangeModule
         app.MapDeliveryApi();
         app.MapMonitorApi();
         app.MapPersonDeliveriesApi();
+        app.MapAuditSearchSource(Name, PlatformScopes.ExchangeAuditSearch);
         app.MapInboundApi();
         return app;
     }

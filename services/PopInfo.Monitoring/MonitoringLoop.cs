@@ -10,14 +10,15 @@ namespace PopInfo.Monitoring;
 /// <summary>
 /// The monitoring service's one loop (ADR 0004): every <c>SampleInterval</c>, on the instance holding the lease, it samples
 /// every source, evaluates the alert rules over the samples, posts the notifications due, and now and then samples the
-/// data-quality counts and prunes old samples. The first tick runs at start, so a restarted service evaluates at once.
+/// data-quality counts and the desk's clearing of the day before, and prunes old samples. The first tick runs at start, so a restarted service evaluates at once.
 /// An alert therefore fires at most one interval (15 s by default) after its condition has held for the rule's duration.
 /// </summary>
 public sealed class MonitoringLoop(
-    LeaderLease lease, HealthService health, FlowSources flow, SampleStore samples, AlertEvaluator evaluator, NotificationRelay notifications,
+    LeaderLease lease, HealthService health, FlowSources flow, DeskClearingSource clearing, SampleStore samples, AlertEvaluator evaluator, NotificationRelay notifications,
     IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<MonitoringLoop> logger) : BackgroundService
 {
     private DateTimeOffset qualityDue = DateTimeOffset.MinValue;
+    private DateTimeOffset clearingDue = DateTimeOffset.MinValue;
     private DateTimeOffset pruneDue = DateTimeOffset.MinValue;
 
     /// <summary>Ticks done (for tests that wait for one more).</summary>
@@ -61,6 +62,12 @@ public sealed class MonitoringLoop(
         {
             qualityDue = now + settings.QualityInterval;
             taken.AddRange(await flow.QualityAsync(ct));
+        }
+
+        if (now >= clearingDue)
+        {
+            clearingDue = now + settings.ClearingInterval;
+            taken.AddRange(await clearing.YesterdayAsync(ct));
         }
 
         await samples.AddAsync(platform.TakenAt, taken, ct);

@@ -1,6 +1,7 @@
 using PopInfo.Domain.Regions;
 using PopInfo.Monitoring.Alerts;
 using PopInfo.Monitoring.Assessment;
+using PopInfo.Monitoring.Audit;
 using PopInfo.Monitoring.Dashboard;
 using PopInfo.Monitoring.Flow;
 using PopInfo.Monitoring.Health;
@@ -43,6 +44,7 @@ public static class MonitoringModule
             .Validate(o => o.SampleInterval >= TimeSpan.FromMilliseconds(100) && o.SampleInterval <= TimeSpan.FromMinutes(1),
                 "PopInfo:Monitoring:SampleInterval is 0.1 s to a minute (an alert fires at most one interval after its duration).")
             .Validate(o => o.QualityInterval >= TimeSpan.FromSeconds(1), "PopInfo:Monitoring:QualityInterval is at least a second.")
+            .Validate(o => o.ClearingInterval >= TimeSpan.FromSeconds(1), "PopInfo:Monitoring:ClearingInterval is at least a second.")
             .Validate(o => o.SampleRetention >= TimeSpan.FromDays(1), "PopInfo:Monitoring:SampleRetention is at least a day.")
             .Validate(o => o.NotificationUrl is null || o.NotificationUrl.Scheme is "https" or "http" && NotificationSecretIsSound(o.NotificationSecret),
                 "PopInfo:Monitoring:NotificationSecret is whsec_ + base64 of at least 24 bytes when NotificationUrl is set.")
@@ -78,6 +80,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<HealthService>();
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<FlowSources>();
+        builder.Services.AddSingleton<DeskClearingSource>();
         builder.Services.AddSingleton<SampleStore>();
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<AlertEvaluator>();
@@ -89,6 +92,7 @@ public static class MonitoringModule
         builder.Services.AddSingleton<MonitoringLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MonitoringLoop>());
         builder.AddAssessment();
+        builder.AddAuditSearch();
         return builder;
     }
 
@@ -99,6 +103,7 @@ public static class MonitoringModule
         app.MapFlowApi();
         app.MapAlertsApi();
         app.MapAssessmentApi();
+        app.MapAuditSearchApi();
         app.MapMonitorSessionApi();
         app.MapMonitorPage();
         return app;

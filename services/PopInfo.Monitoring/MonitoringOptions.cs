@@ -51,8 +51,8 @@ public sealed class MonitoringOptions
     /// </summary>
     public string? QualityRegion { get; set; }
 
-    /// <summary>How often the alert rules are evaluated (by the instance holding the lease).</summary>
-    public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the desk's clearing of the day before today is sampled (an aggregate over that day's forms).</summary>
+    public TimeSpan ClearingInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long samples are kept.</summary>
     public TimeSpan SampleRetention { get; set; } = TimeSpan.FromDays(35);

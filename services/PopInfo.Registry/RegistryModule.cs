@@ -2,6 +2,7 @@ using MassTransit;
 using PopInfo.Domain.Regions;
 using PopInfo.Registry.AccessLog;
 using PopInfo.Registry.Apis;
+using PopInfo.Registry.AuditSearch;
 using PopInfo.Registry.Commands;
 using PopInfo.Registry.Data;
 using PopInfo.Registry.Messaging;
@@ -9,6 +10,7 @@ using PopInfo.Registry.Quality;
 using PopInfo.Registry.Relay;
 using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Security;
@@ -52,6 +54,7 @@ public static class RegistryModule
         builder.Services.AddSingleton<ReadAudit>();
         builder.Services.AddSingleton<AccessLogStore>();
         builder.Services.AddSingleton<AccessLogQuery>();
+        builder.Services.AddSingleton<RegistryAuditStore>().AddAuditSearchSource<RegistryAuditSearch>(Name);
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<PopulationCounts>();
         builder.Services.AddSingleton<QualityStore>();
@@ -69,6 +72,7 @@ public static class RegistryModule
         app.MapSnapshotApi();
         app.MapHouseholdsApi();
         app.MapAccessLogApi();
+        app.MapAuditSearchSource(Name, PlatformScopes.RegistryAuditSearch);
         app.MapQualityApi();
         return app;
     }

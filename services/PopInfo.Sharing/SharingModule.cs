@@ -1,5 +1,6 @@
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
@@ -53,6 +54,7 @@ public static class SharingModule
         builder.Services.AddSingleton<DepartmentUsage>();
         builder.Services.AddSingleton<AccessAuditTable>();
         builder.Services.AddSingleton<AccessAudit>();
+        builder.Services.AddAuditSearchSource<SharingAuditSearch>(Name);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessAudit>());
 
         // The read model of current persons, kept from the registry's events (ADR 0003 decisions 1 and 2).
@@ -90,6 +92,7 @@ public static class SharingModule
         app.MapOperationsApi();
         app.MapReadModelApi();
         app.MapAccessReportApi();
+        app.MapAuditSearchSource(Name, PlatformScopes.SharingAuditSearch);
         app.MapAccessReportPage();
         return app;
     }

@@ -15,8 +15,14 @@ public static class MonitorApi
         api.MapGet("/departments", GetDepartmentFacts).WithName("exchange-monitor-departments")
             .WithSummary("Per department and day from..to (≤ 366 days): inbound records received, applied, rejected, refused, held, dismissed, on time; deliveries made, acknowledged, in time. Counts only.")
             .RequireScope(PlatformScopes.ExchangeMonitor);
+        api.MapGet("/outbox", GetOutboxBacklog).WithName("exchange-monitor-outbox")
+            .WithSummary("Each outbox to the registry: the items waiting in it and since when the oldest waits. Counts only.")
+            .RequireScope(PlatformScopes.ExchangeMonitor);
         return app;
     }
+
+    public static async Task<Ok<IReadOnlyList<OutboxBacklog>>> GetOutboxBacklog(OutboxBacklogStore outboxes, CancellationToken ct) =>
+        TypedResults.Ok(await outboxes.ReadAsync(ct));
 
     public static async Task<Results<Ok<DepartmentFactsPage>, ProblemHttpResult>> GetDepartmentFacts(
         string? from, string? to, DepartmentFactsService facts, CancellationToken ct)

@@ -29,10 +29,12 @@ public sealed class ServiceClients(
         ["sharing"] = [PlatformScopes.RegistryRead, PlatformScopes.RegistryAudit, PlatformScopes.ExchangeAudit],
         ["analytics"] = [PlatformScopes.RegistryRead],
         // The status endpoints of each service (*.monitor, positions and counts, no person), the data-quality counts per region
-        // it shows as trends (never the list of persons), and the daily facts of timeliness and assessment (collection.monitor,
-        // exchange.monitor: counts, no person).
+        // it shows as trends (never the list of persons), the daily facts of timeliness and assessment (collection.monitor,
+        // exchange.monitor: counts, no person), and the auditors' audit search and chain verification (*.audit-search, asked
+        // on an auditor's behalf, named in each request).
         ["monitoring"] = [PlatformScopes.RegistryQuality, PlatformScopes.RegistryMonitor, PlatformScopes.ExchangeMonitor, PlatformScopes.SharingMonitor,
-            PlatformScopes.AnalyticsMonitor, PlatformScopes.CollectionMonitor],
+            PlatformScopes.AnalyticsMonitor, PlatformScopes.CollectionMonitor, PlatformScopes.RegistryAuditSearch, PlatformScopes.CollectionAuditSearch,
+            PlatformScopes.ExchangeAuditSearch, PlatformScopes.SharingAuditSearch],
     };
 
     // Instances starting at once take turns: each finds the clients the one before it made.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PopInfo.Contracts;
+using PopInfo.Domain.Monitoring;
 using PopInfo.Domain.Regions;
 
 namespace PopInfo.Monitoring.Samples;
@@ -7,10 +8,11 @@ namespace PopInfo.Monitoring.Samples;
 /// <summary>
 /// The services' status endpoints, asked with the monitoring service's own client and a scope per service
 /// (<c>registry.monitor</c>, <c>exchange.monitor</c>, <c>sharing.monitor</c>, <c>analytics.monitor</c>,
-/// <c>registry.quality</c>): positions, backlogs, lags and counts — never a person. A source that does not answer gives no
+/// <c>collection.monitor</c>, <c>registry.quality</c>): positions, backlogs, lags and counts — never a person. A source that does not answer gives no
 /// samples (its <c>service.ready</c> says why); the kind of failure is logged, never a message (it could hold an address).
 /// </summary>
-public sealed class FlowSources(IHttpClientFactory clients, IOptions<MonitoringOptions> options, RegionCatalogue regions, ILogger<FlowSources> logger)
+public sealed class FlowSources(
+    IHttpClientFactory clients, IOptions<MonitoringOptions> options, RegionCatalogue regions, TimeProvider clock, ILogger<FlowSources> logger)
 {
     /// <summary>The named HTTP client that asks <paramref name="service"/> for its status (one per scope).</summary>
     public static string ClientName(string service) => "monitoring-status-" + service;
@@ -22,6 +24,7 @@ public sealed class FlowSources(IHttpClientFactory clients, IOptions<MonitoringO
         ["exchange"] = ServiceDefaults.Security.PlatformScopes.ExchangeMonitor,
         ["sharing"] = ServiceDefaults.Security.PlatformScopes.SharingMonitor,
         ["analytics"] = ServiceDefaults.Security.PlatformScopes.AnalyticsMonitor,
+        ["collection"] = ServiceDefaults.Security.PlatformScopes.CollectionMonitor,
         ["registry-quality"] = ServiceDefaults.Security.PlatformScopes.RegistryQuality,
     };
 
@@ -34,6 +37,8 @@ public sealed class FlowSources(IHttpClientFactory clients, IOptions<MonitoringO
             AskAsync<IReadOnlyList<DepartmentStatusAnswer>>("exchange", "api/v1/delivery-status", DepartmentSamples, ct),
             AskAsync<ReadModelStatusAnswer>("sharing", "api/v1/read-model/status", s => ReadModelSamples("sharing", s), ct),
             AskAsync<ReadModelStatusAnswer>("analytics", "api/v1/projection/status", s => ReadModelSamples("analytics", s), ct),
+            AskAsync<IReadOnlyList<OutboxBacklog>>("collection", "api/v1/monitor/outbox", o => OutboxSamples("collection", o), ct),
+            AskAsync<IReadOnlyList<OutboxBacklog>>("exchange", "api/v1/monitor/outbox", o => OutboxSamples("exchange", o), ct),
         };
         return (await Task.WhenAll(asked)).SelectMany(s => s).ToList();
     }
@@ -121,6 +126,17 @@ public sealed class FlowSources(IHttpClientFactory clients, IOptions<MonitoringO
         {
             logger.LogWarning("The {Service} service's status could not be sampled ({Kind}).", service, e.GetType().Name);
             return [];
+        }
+    }
+
+    private IEnumerable<Sample> OutboxSamples(string service, IReadOnlyList<OutboxBacklog> outboxes)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var outbox in outboxes)
+        {
+            var subject = service + "/" + outbox.Outbox;
+            yield return new(Metrics.OutboxWaiting, subject, outbox.Waiting);
+            yield return new(Metrics.OutboxOldestSeconds, subject, outbox.OldestAt is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0);
         }
     }
 

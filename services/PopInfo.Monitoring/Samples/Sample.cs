@@ -72,6 +72,24 @@ public static class Metrics
     /// <summary>Events held behind a dead letter of the same person.</summary>
     public const string DepartmentHeld = "department.held";
 
+    /// <summary>
+    /// Items waiting in a service's outbox to the registry (subject <c>{service}/{outbox}</c>: <c>collection/submissions-unsent</c>,
+    /// <c>collection/submissions-unanswered</c>, <c>exchange/inbound-unsent</c>, <c>exchange/inbound-unanswered</c>).
+    /// </summary>
+    public const string OutboxWaiting = "outbox.waiting";
+
+    /// <summary>How long the oldest item of that outbox has waited, in seconds (0 when none waits).</summary>
+    public const string OutboxOldestSeconds = "outbox.oldest_seconds";
+
+    /// <summary>
+    /// 1 when a community's day before today (China time) is not closed with every form dealt with (一日一清), sampled after
+    /// that day's deadline (24:00 CST) passed; 0 once it is (subject: the community's code). Only communities with forms.
+    /// </summary>
+    public const string DeskDayNotCleared = "desk.day_not_cleared";
+
+    /// <summary>Forms of a community's day before today entered after their day (late).</summary>
+    public const string DeskFormsLate = "desk.forms_late";
+
     /// <summary>The prefix of a data-quality rule's count (subject: a region's code): <c>quality.missing-expected</c>, ….</summary>
     public const string QualityPrefix = "quality.";
 
@@ -80,7 +98,8 @@ public static class Metrics
         ServiceLive, ServiceReady, BrokerAnswered, BrokerAlarm, QueueMessages, QueueConsumers, DatabaseAnswered, DatabaseConnections,
         DatabaseReplicaLag, RegistryRelayBacklog, RegistryLastSequence, ReadModelSecondsBehind, ReadModelSequencesBehind, DepartmentBacklog,
         DepartmentLagSeconds, DepartmentLastSequence, DepartmentAcknowledged, DepartmentConsumers, DepartmentWebhookDelivered,
-        DepartmentWebhookPending, DepartmentDeadLetters, DepartmentHeld,
+        DepartmentWebhookPending, DepartmentDeadLetters, DepartmentHeld, DeskDayNotCleared, DeskFormsLate, OutboxWaiting,
+        OutboxOldestSeconds,
     ];
 
     /// <summary>A metric the collector takes: one of <see cref="All"/> or a data-quality rule's count.</summary>

@@ -96,6 +96,22 @@ public static class PlatformScopes
     /// <summary>Make a person's access report at the sharing service, on the person's request (auditors).</summary>
     public const string SharingAudit = "sharing.audit";
 
+    /// <summary>
+    /// Search a service's audit trail (every person, actor and action within a bounded time range) and verify its audit
+    /// chains, on an auditor's behalf (docs/monitoring.md, "Audit search"): the monitoring service's client only, one scope
+    /// per service. Opens ids, times, actors, actions and purposes, never a person's fields.
+    /// </summary>
+    public const string RegistryAuditSearch = "registry.audit-search";
+
+    /// <inheritdoc cref="RegistryAuditSearch"/>
+    public const string CollectionAuditSearch = "collection.audit-search";
+
+    /// <inheritdoc cref="RegistryAuditSearch"/>
+    public const string ExchangeAuditSearch = "exchange.audit-search";
+
+    /// <inheritdoc cref="RegistryAuditSearch"/>
+    public const string SharingAuditSearch = "sharing.audit-search";
+
     /// <summary>A department's client id: <c>dept-{code}</c>, the same department at every service.</summary>
     public static string DepartmentClientId(string code) => "dept-" + code;
 
@@ -127,6 +143,10 @@ public static class PlatformScopes
         [SharingRead] = Audience("sharing"),
         [SharingAdmin] = Audience("sharing"),
         [SharingAudit] = Audience("sharing"),
+        [RegistryAuditSearch] = Audience("registry"),
+        [CollectionAuditSearch] = Audience("collection"),
+        [ExchangeAuditSearch] = Audience("exchange"),
+        [SharingAuditSearch] = Audience("sharing"),
     };
 
     /// <summary>The audience value of a service's tokens.</summary>

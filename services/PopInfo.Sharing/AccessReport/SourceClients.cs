@@ -1,3 +1,5 @@
+using PopInfo.ServiceDefaults;
+
 namespace PopInfo.Sharing.AccessReport;
 
 /// <summary>
@@ -28,40 +30,6 @@ public sealed class ExchangeDeliveriesClient(HttpClient http)
     {
         using var response = await http.PostAsJsonAsync("api/v1/persons/deliveries", new { personId, limit = Limit, onBehalfOf = auditor }, ct);
         return await SourceAnswer.ReadAsync<ExchangeDeliveries>(response, ct);
-    }
-}
-
-/// <summary>What a source answered: its value, or its HTTP status (and the problem's rule, when it named one).</summary>
-public sealed record SourceAnswer<T>(T? Value, int Status, string? Rule);
-
-public static class SourceAnswer
-{
-    public static async Task<SourceAnswer<T>> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return new(await response.Content.ReadFromJsonAsync<T>(ct), (int)response.StatusCode, null);
-        }
-
-        string? rule = null;
-        if (response.Content.Headers.ContentType?.MediaType is "application/problem+json")
-        {
-            try
-            {
-                var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(ct);
-                rule = problem?["rule"]?.GetValue<string>() ?? problem?["errors"]?.AsArray().FirstOrDefault()?["rule"]?.GetValue<string>();
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // A problem that is not one: the status says enough.
-            }
-            catch (InvalidOperationException)
-            {
-                // A rule that is not a string.
-            }
-        }
-
-        return new(default, (int)response.StatusCode, rule);
     }
 }
 

@@ -15,6 +15,23 @@ public sealed class OutageTests(DeskFixture fixture) : IClassFixture<DeskFixture
         }
 
         using var desk = await fixture.SignInAsync("collector-a");
+        // The monitoring service watches the desk's outbox to the registry (issue 12, "Flow"): it must see the five wait.
+        await using var monitoring = new MonitoringHost(new Dictionary<string, string?>
+        {
+            ["PopInfo:Monitoring:Services:collection"] = "http://localhost/",
+            ["PopInfo:Monitoring:SampleInterval"] = "00:00:01",
+        }, new Dictionary<string, Func<HttpMessageHandler>> { ["collection"] = () => fixture.Desk.Server.CreateHandler() });
+        using var operatorClient = monitoring.CreateClient();
+        operatorClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            TestIssuer.Shared.Token([], "popinfo-monitor-page", "op-outbox", "operator", audiences: [PopInfo.ServiceDefaults.Security.PlatformScopes.Audience("monitoring")]));
+        async Task<double?> WaitingAsync(string outbox)
+        {
+            var (_, flow) = await operatorClient.GetJsonAsync("/api/v1/flow");
+            return (double?)flow["latest"]?["outbox.waiting"]?["collection/" + outbox];
+        }
+
+        await PopInfo.IntegrationTests.Exchange.Eventually.TrueAsync(async () => await WaitingAsync("submissions-unanswered") == 0, TimeSpan.FromSeconds(30),
+            "the desk's outbox sampled empty");
         await fixture.StopRegistryAsync();
 
         var formIds = new List<Guid>();
@@ -34,12 +51,19 @@ public sealed class OutageTests(DeskFixture fixture) : IClassFixture<DeskFixture
             Assert.True((bool)form["pending"]!);
         }
 
+        await PopInfo.IntegrationTests.Exchange.Eventually.TrueAsync(async () => await WaitingAsync("submissions-unanswered") == 5, TimeSpan.FromSeconds(30),
+            "the five forms seen waiting in the desk's outbox");
+        Assert.Equal(0, await WaitingAsync("submissions-unsent"));
+
         fixture.StartRegistry();
         foreach (var id in formIds)
         {
             var form = await DeskFixture.WaitForAnswerAsync(desk, id, TimeSpan.FromSeconds(60));
             Assert.Equal("accepted", (string)form["state"]!);
         }
+
+        await PopInfo.IntegrationTests.Exchange.Eventually.TrueAsync(async () => await WaitingAsync("submissions-unanswered") == 0, TimeSpan.FromSeconds(30),
+            "the desk's outbox sampled empty again");
 
         // Exactly once: one birth per form in the register's change log.
         Assert.Equal(5, await fixture.ScalarAsync("SELECT COUNT(*) FROM registry.change_log WHERE change_type = 'born'"));

@@ -174,6 +174,45 @@ public sealed class AssessmentTests(ExchangeFixture fixture) : IClassFixture<Exc
     /// Its name begins with "=": the CSV cell is neutralised.
     /// </summary>
     [Fact]
+    public async Task A_day_left_with_a_draft_raises_the_desk_day_alert_after_its_deadline_and_closing_it_ends_the_alert()
+    {
+        // Yesterday in Wuxi, at the desk (its clock put back a day): a draft left, the day not closed. Its deadline (24:00) is past.
+        var clock = new ShiftedClock();
+        await using var desk = fixture.Desk.Desk.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        var community = fixture.Desk.CommunityB;
+        var yesterday = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(Cst).Date).AddDays(-1);
+        var person = await RegisterAsync(community);
+        At(clock, yesterday.Year, yesterday.Month, yesterday.Day, 10);
+        using var collector = await SignInAsync(desk, clock, "collector-b");
+        var draft = Id(await CorrectionAsync(collector, person, submit: false));
+
+        await using var host = new MonitoringHost(new Dictionary<string, string?>
+        {
+            ["PopInfo:Monitoring:Services:collection"] = "http://localhost/",
+            ["PopInfo:Monitoring:SampleInterval"] = "00:00:01",
+            ["PopInfo:Monitoring:ClearingInterval"] = "00:00:01",
+        }, new Dictionary<string, Func<HttpMessageHandler>> { ["collection"] = () => desk.Server.CreateHandler() });
+        await using var monitoring = host.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.AddHttpClient<CollectionFactsClient>().ConfigurePrimaryHttpMessageHandler(() => desk.Server.CreateHandler())));
+        using var operatorClient = Client(monitoring, TestIssuer.Shared.Token([], "popinfo-monitor-page", "op-desk-day", "operator",
+            audiences: [PlatformScopes.Audience("monitoring")]));
+
+        async Task<JsonObject?> AlertAsync(string state) =>
+            (await operatorClient.GetJsonAsync($"/api/v1/alerts?state={state}")).Body["items"]!.AsArray().Select(a => a!["alert"]!.AsObject())
+                .FirstOrDefault(a => (string?)a["ruleCode"] == "desk-day-not-cleared" && (string?)a["subject"] == community);
+
+        await Eventually.TrueAsync(async () => await AlertAsync("open") is not null, TimeSpan.FromSeconds(30), "the desk-day-not-cleared alert");
+
+        // The collector deals with the draft and closes the day (late): the alert ends.
+        At(clock, yesterday.Year, yesterday.Month, yesterday.Day, 18);
+        Assert.Equal(202, (await collector.PostAsync($"/api/v1/forms/{draft}/submit", new { })).Status);
+        Assert.Equal("accepted", (string)(await PopInfo.IntegrationTests.Collection.DeskFixture.WaitForAnswerAsync(collector, draft))["state"]!);
+        Assert.Equal(200, (await collector.PostAsync($"/api/v1/communities/{community}/days/{yesterday:yyyy-MM-dd}/close", new { })).Status);
+        await Eventually.TrueAsync(async () => (await AlertAsync("all"))?["endedAt"] is not null, TimeSpan.FromSeconds(30), "the alert to end");
+        Assert.Null(await AlertAsync("open"));
+    }
+
+    [Fact]
     public async Task A_departments_month_scores_as_worked_out_by_hand_and_its_csv_runs_no_formula()
     {
         var community = ExchangeFixture.FreshCommunity();

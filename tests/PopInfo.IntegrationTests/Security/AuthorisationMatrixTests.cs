@@ -99,6 +99,9 @@ public sealed class AuthorisationMatrixFixture : IAsyncLifetime
 
         // An auditor: a person's token with role auditor and sharing.audit, and a session of the access report's page.
         callers["token auditor"] = Bearer(issuer.Token([PlatformScopes.SharingAudit], "popinfo-matrix", subject: "matrix-auditor-token", role: "auditor"));
+        // An auditor at the monitoring service (the audit search): a person's token of role auditor for its audience, no scope.
+        callers["token monitoring auditor"] = Bearer(issuer.Token([], "popinfo-matrix", subject: "matrix-monitoring-auditor", role: "auditor",
+            audiences: [PlatformScopes.Audience("monitoring")]));
         var auditor = issuer.People.Add(new TestPerson("matrix-auditor", "auditor", "auditor", null));
         using (var reportPage = Platform.ClientOf(5104))
         {
@@ -234,6 +237,7 @@ public sealed class AuthorisationMatrixTests(AuthorisationMatrixFixture fixture,
             ["dashboard:planner"] = ["dashboard planner"],
             ["role:auditor"] = ["token auditor"],
             ["role:operator"] = ["token operator"],
+            ["role:monitoring-auditor"] = ["token auditor", "token monitoring auditor"],
             ["access-report:auditor"] = ["access-report auditor"],
             ["monitor:operator"] = ["monitor operator"],
             ["monitor:auditor"] = ["monitor auditor"],
