@@ -38,7 +38,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var errors = WatchForErrors(page);
+        var errors = PeoplePages.WatchForErrors(page);
 
         var response = await page.GotoAsync(Desk.ToString());
         Assert.Equal(200, response?.Status);
@@ -127,7 +127,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var errors = WatchForErrors(page);
+        var errors = PeoplePages.WatchForErrors(page);
         await page.GotoAsync(Desk.ToString());
 
         // A wrong password is named as such at the provider, which then sends the browser back to the desk.
@@ -189,7 +189,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        var errors = WatchForErrors(page);
+        var errors = PeoplePages.WatchForErrors(page);
         await page.GotoAsync(Desk.ToString());
         await SignInAsync(page, collector);
 
@@ -258,21 +258,6 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
             var sizes = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
             Assert.True(sizes[0] <= sizes[1], $"At {width}×{height} the page is {sizes[0]} px wide in a {sizes[1]} px window: it scrolls sideways.");
         }
-    }
-
-    /// <summary>Script errors and refusals by the content security policy; failed API calls (a 401, a 400) are the page's business.</summary>
-    private static List<string> WatchForErrors(IPage page)
-    {
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
-            {
-                errors.Add(message.Text);
-            }
-        };
-        return errors;
     }
 
     /// <summary>As an administrator, over the identity provider's API: a collector of the community, with a user name of its own.</summary>
