@@ -16,6 +16,9 @@ public static class AuditSearchApi
     public static IHostApplicationBuilder AddAuditSearch(this IHostApplicationBuilder builder)
     {
         var watched = (builder.Configuration.GetSection(MonitoringOptions.Section).Get<MonitoringOptions>() ?? new MonitoringOptions()).Watched;
+        // No retries (the defaults' pipeline retries 5xx for 30 s): each attempt is an audited question at the source, and a
+        // source that does not answer is named in the answer instead. RemoveAllResilienceHandlers is marked experimental.
+#pragma warning disable EXTEXP0001
         foreach (var (service, scope) in AuditSources.All)
         {
             var address = watched.TryGetValue(service, out var configured) ? configured : MonitoringOptions.LocalServices[service];
@@ -24,8 +27,9 @@ public static class AuditSearchApi
                     http.BaseAddress = address;
                     http.Timeout = AuditSources.Timeout + TimeSpan.FromSeconds(5);
                 })
-                .AddServiceToken(MonitoringModule.Name, scope);
+                .RemoveAllResilienceHandlers().AddServiceToken(MonitoringModule.Name, scope);
         }
+#pragma warning restore EXTEXP0001
 
         builder.Services.AddSingleton<AuditSources>();
         builder.Services.AddSingleton<AuditSearchService>();
