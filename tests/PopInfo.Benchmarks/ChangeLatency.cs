@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Benchmarks;
 
@@ -120,7 +121,7 @@ public static class ChangeLatency
         await registry.WaitReadyAsync(new Uri($"http://127.0.0.1:{port}/health/ready"), TimeSpan.FromSeconds(90));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   ready in {Latencies.Ms(started, Latencies.Now) / 1000:0.0} s, pid {registry.Pid}, log {registry.LogPath}; {registry.Memory()}"));
 
-        await using var monitor = monitoring is null ? null : await StartMonitoringAsync(database, vhost, servicesBin, [.. extraEnv, .. otlp]);
+        await using var monitor = monitoring is null ? null : await StartMonitoringAsync(database, vhost, servicesBin, port, [.. extraEnv, .. otlp]);
         await using var scraper = monitoring is null || monitor is null ? null
             : PopInfo.Testing.MetricsScraper.Start([new Uri($"http://127.0.0.1:{port}"), monitor.BaseAddress], monitoring.ScrapeEvery);
         if (scraper is not null)
@@ -161,6 +162,14 @@ public static class ChangeLatency
         if (scraper is not null)
         {
             Console.WriteLine($"  monitoring: {scraper.Scrapes} scrapes ({scraper.Bytes / 1024} KiB), {scraper.Failures} failed; {sink!.Exports} OTLP exports received");
+            // What the monitoring service saw meanwhile: its latest samples (proof that it watched, not only ran).
+            using var operatorHttp = new HttpClient { BaseAddress = monitor!.BaseAddress };
+            operatorHttp.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                PopInfo.Testing.TestIssuer.Shared.Token([], "popinfo-monitor-page", "bench-operator", "operator", audiences: [PlatformScopes.Audience("monitoring")]));
+            var flow = System.Text.Json.Nodes.JsonNode.Parse(await operatorHttp.GetStringAsync("/api/v1/flow"))!;
+            var latest = flow["latest"]!.AsObject();
+            Console.WriteLine($"  the monitoring service's latest samples: {latest.Count} metrics, registry relay backlog {flow["registryRelayBacklog"]}, " +
+                $"last sequence {flow["registryLastSequence"]}, registry ready {latest["service.ready"]?["registry"]}, leads {flow["thisInstanceLeads"]}");
         }
 
         return (workload.LastPersonJson, recorder.LastBody, summaries);
@@ -175,12 +184,25 @@ public static class ChangeLatency
             Latencies.Percentile(ok.Where(x => x.Delivered > 0).Select(x => Latencies.Ms(x.Due, x.Delivered)), 99));
     }
 
-    /// <summary>The monitoring service as its own process beside the registry, on the same database and virtual host.</summary>
-    private static async Task<MonitorProcess> StartMonitoringAsync(string database, Uri vhost, string? servicesBin, IReadOnlyList<string> extraEnv)
+    /// <summary>
+    /// The monitoring service as its own process beside the registry, on the same database and virtual host, watching what a
+    /// deployment's would (its default sample interval): the registry's health and relay status, the broker's management API
+    /// and PostgreSQL's statistics.
+    /// </summary>
+    private static async Task<MonitorProcess> StartMonitoringAsync(string database, Uri vhost, string? servicesBin, int registryPort, IReadOnlyList<string> extraEnv)
     {
         var port = ServiceProcess.FreePort();
         var dll = ServiceLocator.Find("PopInfo.Monitoring", servicesBin);
-        var process = ServiceProcess.Start("monitoring", dll, DistributedEnvironment(port, database, vhost, extraEnv));
+        var credentials = Uri.UnescapeDataString(vhost.UserInfo).Split(':', 2);
+        var watching = new List<string>(extraEnv)
+        {
+            $"PopInfo__Monitoring__Services__registry=http://127.0.0.1:{registryPort}/",
+            "PopInfo__Monitoring__BrokerManagementUrl=" + (Environment.GetEnvironmentVariable("POPINFO_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672"),
+            "PopInfo__Monitoring__BrokerUser=" + credentials[0],
+            "PopInfo__Monitoring__BrokerPassword=" + (credentials.Length > 1 ? credentials[1] : ""),
+            "PopInfo__Monitoring__DatabaseConnectionString=" + new Npgsql.NpgsqlConnectionStringBuilder(database) { Database = "postgres" }.ConnectionString,
+        };
+        var process = ServiceProcess.Start("monitoring", dll, DistributedEnvironment(port, database, vhost, watching));
         var address = new Uri($"http://127.0.0.1:{port}");
         await process.WaitReadyAsync(new Uri(address, "/health/ready"), TimeSpan.FromSeconds(90));
         return new MonitorProcess(process, address);

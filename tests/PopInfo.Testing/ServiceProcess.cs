@@ -22,35 +22,31 @@ public sealed class ServiceProcess : IAsyncDisposable
         log = Path.Combine(Path.GetTempPath(), $"popinfo-e2e-{assembly}-{port}.log");
     }
 
+    /// <summary>The distributed mode's settings of a service on <paramref name="port"/>: PostgreSQL and RabbitMQ.</summary>
+    private static Dictionary<string, string> Distributed(int port, string databaseConnectionString, Uri broker) => new()
+    {
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["PopInfo__Database__Provider"] = "PostgreSql",
+        ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
+        ["PopInfo__Database__AllowSuperuser"] = "true",
+        ["PopInfo__Bus__Transport"] = "RabbitMq",
+        ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
+    };
+
     /// <summary>The registry in distributed mode on a free port: PostgreSQL and RabbitMQ.</summary>
     public static ServiceProcess Registry(string databaseConnectionString, Uri broker)
     {
         var port = FreePort();
-        return new ServiceProcess("PopInfo.Registry", port, new()
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["PopInfo__Database__Provider"] = "PostgreSql",
-            ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
-            ["PopInfo__Database__AllowSuperuser"] = "true",
-            ["PopInfo__Bus__Transport"] = "RabbitMq",
-            ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
-        });
+        return new ServiceProcess("PopInfo.Registry", port, Distributed(port, databaseConnectionString, broker));
     }
 
     /// <summary>The collection desk in distributed mode on a free port, reading the register at <paramref name="registry"/>.</summary>
     public static ServiceProcess Collection(string databaseConnectionString, Uri broker, Uri registry)
     {
         var port = FreePort();
-        return new ServiceProcess("PopInfo.Collection", port, new()
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["PopInfo__Database__Provider"] = "PostgreSql",
-            ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
-            ["PopInfo__Database__AllowSuperuser"] = "true",
-            ["PopInfo__Bus__Transport"] = "RabbitMq",
-            ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
-            ["PopInfo__Collection__RegistryUrl"] = registry.ToString(),
-        });
+        var environment = Distributed(port, databaseConnectionString, broker);
+        environment["PopInfo__Collection__RegistryUrl"] = registry.ToString();
+        return new ServiceProcess("PopInfo.Collection", port, environment);
     }
 
     /// <summary>
@@ -61,18 +57,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Exchange(string databaseConnectionString, Uri broker, Uri registry, Uri management)
     {
         var port = FreePort();
-        return new ServiceProcess("PopInfo.Exchange", port, new()
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["PopInfo__Database__Provider"] = "PostgreSql",
-            ["PopInfo__Database__ConnectionString"] = databaseConnectionString,
-            ["PopInfo__Database__AllowSuperuser"] = "true",
-            ["PopInfo__Bus__Transport"] = "RabbitMq",
-            ["PopInfo__Bus__RabbitMqUri"] = broker.ToString(),
-            ["PopInfo__Exchange__RegistryUrl"] = registry.ToString(),
-            ["PopInfo__Exchange__RabbitMqManagementUrl"] = management.ToString(),
-            ["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey,
-        });
+        var environment = Distributed(port, databaseConnectionString, broker);
+        environment["PopInfo__Exchange__RegistryUrl"] = registry.ToString();
+        environment["PopInfo__Exchange__RabbitMqManagementUrl"] = management.ToString();
+        environment["PopInfo__Exchange__AdminKey"] = ExchangeHost.AdminKey;
+        return new ServiceProcess("PopInfo.Exchange", port, environment);
     }
 
     /// <summary>Adds environment variables (OpenTelemetry's, say) to those the process starts with; before <see cref="StartAsync"/>.</summary>

@@ -100,7 +100,9 @@ public abstract class ProjectionFollower<TRow>(
             {
                 await CatchUpAsync(stoppingToken);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            // The resilience pipeline's circuit breaker answers a registry long away with BrokenCircuitException: away all the same.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.CircuitBreaker.BrokenCircuitException
+                                      && !stoppingToken.IsCancellationRequested)
             {
                 ProjectionLog.RegistryUnreachable(logger, name, e.Message);
             }
@@ -199,7 +201,8 @@ public abstract class ProjectionFollower<TRow>(
                 await work(ct);
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or RegistryFeedClient<TRow>.TruncatedSnapshotException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            catch (Exception e) when (e is HttpRequestException or RegistryFeedClient<TRow>.TruncatedSnapshotException or Polly.CircuitBreaker.BrokenCircuitException
+                                      || (e is TaskCanceledException && !ct.IsCancellationRequested))
             {
                 ProjectionLog.Retry(logger, name, what, e.Message, delay.TotalSeconds);
                 await Task.Delay(delay, clock, ct);
