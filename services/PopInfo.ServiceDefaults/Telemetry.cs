@@ -47,6 +47,7 @@ public static class Telemetry
                 // Scraped at /metrics (MetricsEndpoint), behind the scrape credential.
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
+                .SetSamplerIfConfigured(TraceSampling.FromConfiguration(builder.Configuration))
                 .AddAspNetCoreInstrumentation(o =>
                 {
                     // Neither health probes nor scrapes make traces (Prometheus asks every 15 s).
@@ -65,6 +66,9 @@ public static class Telemetry
                 .AddSource("MassTransit")
                 .AddSource(SourceName));
 
+        // Registered here, before the bus: the first message sent already carries its trace's id.
+        builder.Services.AddHostedService<TracePropagationListener>();
+
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
@@ -72,4 +76,7 @@ public static class Telemetry
 
         return builder;
     }
+
+    private static TracerProviderBuilder SetSamplerIfConfigured(this TracerProviderBuilder tracing, Sampler? sampler) =>
+        sampler is null ? tracing : tracing.SetSampler(sampler);
 }

@@ -90,9 +90,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>What a service process needs to export here, over OTLP/HTTP protobuf, every 200 ms.</summary>
+    /// <summary>What a service process needs to export here, over OTLP/HTTP protobuf, every 200 ms, every trace.</summary>
     public Dictionary<string, string> EnvironmentVariables() => new()
     {
+        // The platform keeps one trace in ten by default (TraceSampling); a test following one trace keeps them all.
+        ["OTEL_TRACES_SAMPLER"] = "parentbased_always_on",
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint.ToString().TrimEnd('/'),
         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
         ["OTEL_BSP_SCHEDULE_DELAY"] = "200",

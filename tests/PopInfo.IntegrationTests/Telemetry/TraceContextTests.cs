@@ -15,10 +15,14 @@ namespace PopInfo.IntegrationTests.Telemetry;
 /// <summary>A caller's W3C trace context and what the outbox tables keep of it (docs/tracing.md).</summary>
 internal static class Traced
 {
-    /// <summary>A new caller's context: (traceparent, its trace id).</summary>
-    public static (string TraceParent, string TraceId) NewContext()
+    /// <summary>
+    /// A new caller's context, marked sampled: (traceparent, its trace id). The platform's ratio sampler
+    /// (<see cref="ServiceDefaults.TraceSampling"/>) decides on the id's first eight bytes, so the id is chosen to be
+    /// <paramref name="kept"/> or dropped at any ratio: the trace's context must flow the same either way.
+    /// </summary>
+    public static (string TraceParent, string TraceId) NewContext(bool kept = true)
     {
-        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var traceId = (kept ? "0000000000000001" : "7fffffffffffffff") + ActivityTraceId.CreateRandom().ToHexString()[16..];
         return ($"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01", traceId);
     }
 
@@ -105,11 +109,13 @@ public sealed class SqliteChangeLogTraceContextTests(SqliteRegistryFixture fixtu
 
 public sealed class PostgreSqlChangeLogTraceContextTests(PostgreSqlRegistryFixture fixture) : ChangeLogTraceContextTests(fixture), IClassFixture<PostgreSqlRegistryFixture>
 {
-    [Fact]
-    public async Task The_relay_publishes_a_change_with_its_trace_context_and_one_without()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_relay_publishes_a_change_with_its_trace_context_and_one_without(bool kept)
     {
         await using var probe = await ChangeProbe.StartAsync(await TestInfrastructure.RabbitMqAsync());
-        var (caller, traceId) = Traced.NewContext();
+        var (caller, traceId) = Traced.NewContext(kept);
         var (_, traced) = await Traced.PostAsync(fixture.Client, "/api/v1/persons", People.Resident(), caller);
         var untraced = await Traced.RegisterWithoutActivityAsync(fixture.Host, People.Resident());
         var tracedId = Guid.Parse((string)traced["eventId"]!);
@@ -132,12 +138,14 @@ public sealed class PostgreSqlChangeLogTraceContextTests(PostgreSqlRegistryFixtu
 /// <summary>The desk's outbox keeps the submitting request's context; the registry applies the command in the same trace.</summary>
 public sealed class SubmissionTraceContextTests(DeskFixture fixture) : IClassFixture<DeskFixture>
 {
-    [Fact]
-    public async Task A_submitted_form_keeps_the_requests_trace_which_the_registry_continues()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_submitted_form_keeps_the_requests_trace_which_the_registry_continues(bool kept)
     {
         var (_, motherIdNumber, _) = await fixture.RegisterResidentAsync();
         using var desk = await fixture.SignInAsync("collector-a");
-        var (caller, traceId) = Traced.NewContext();
+        var (caller, traceId) = Traced.NewContext(kept);
 
         var (status, created) = await Traced.PostAsync(desk, "/api/v1/forms", DeskForms.Birth(motherIdNumber), caller);
         Assert.Equal(201, status);
@@ -157,13 +165,15 @@ public sealed class SubmissionTraceContextTests(DeskFixture fixture) : IClassFix
 /// <summary>The exchange's deliveries keep the projection's context, in the row, the CloudEvent and the AMQP headers; and without one, none.</summary>
 public sealed class DeliveryTraceContextTests(ExchangeFixture fixture) : IClassFixture<ExchangeFixture>
 {
-    [Fact]
-    public async Task An_event_carries_its_changes_trace_to_the_queue_and_an_event_of_a_change_without_one_goes_out_without()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_event_carries_its_changes_trace_to_the_queue_and_an_event_of_a_change_without_one_goes_out_without(bool kept)
     {
         var community = ExchangeFixture.FreshCommunity();
         var department = await fixture.CreateDepartmentAsync("trace");
         await fixture.SubscribeAsync(department.Code, ["registered"], [community], ["sex"]);
-        var (caller, traceId) = Traced.NewContext();
+        var (caller, traceId) = Traced.NewContext(kept);
         var (status, traced) = await Traced.PostAsync(fixture.Registry, "/api/v1/persons", People.ResidentOf(community), caller);
         Assert.Equal(201, status);
         var untraced = await Traced.RegisterWithoutActivityAsync(fixture.Desk.Registry, People.ResidentOf(community));
