@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Benchmarks;
 
@@ -32,10 +31,12 @@ public static class ChangeLatency
         var servicesBin = options.OptionalString("services-bin");
         var monitoring = options.Text("monitoring", "off") switch
         {
-            "on" => true,
-            "off" => false,
-            var other => throw new ArgumentException($"--monitoring is on or off, not '{other}'."),
+            "off" => MonitoringComparison.None,
+            "on" => MonitoringComparison.OneAfterAnother,
+            "paired" => MonitoringComparison.SideBySide,
+            var other => throw new ArgumentException($"--monitoring is off, on or paired, not '{other}'."),
         };
+        var watching = MonitoringSetup.Parse(options.Text("watching", "otlp,scrapes,service"));
         using var infrastructure = Infrastructure.FromOptions(options);
         options.RejectUnknown();
         await Cli.PrintHeaderAsync("change-latency", options, infrastructure);
@@ -50,21 +51,29 @@ public static class ChangeLatency
             if (!skipRegistry)
             {
                 var registryDatabase = registryConnection is null ? database : database + ";" + registryConnection;
-                // --monitoring on: the same registry run three times, off, on, off, so that neither a warmer process nor a larger
-                // database favours one side; "on" adds what watching costs (OTLP export, scrapes, the monitoring service).
-                bool[] passes = monitoring ? [false, true, false] : [false];
-                var summaries = new List<(bool Monitored, IReadOnlyList<RunSummary> Runs)>();
-                for (var pass = 0; pass < passes.Length; pass++)
+                if (monitoring == MonitoringComparison.SideBySide)
                 {
-                    IReadOnlyList<RunSummary> runs;
-                    (personJson, eventBody, runs) = await RegistryAsync(infrastructure.Postgres, registryDatabase, vhost, servicesBin, registryEnv, rate, seconds, warmup,
-                        warmupRate, updates, drain, spin, clients, passes[pass] ? MonitoringSetup.Full : null, firstPerson: pass * 10_000_000);
-                    summaries.Add((passes[pass], runs));
+                    (personJson, eventBody) = await PairedAsync(infrastructure, registryDatabase, registryConnection, vhost, servicesBin, registryEnv, watching, rate, seconds, warmup, warmupRate, updates, drain, spin);
                 }
-
-                if (monitoring)
+                else
                 {
-                    PrintMonitoringCost(summaries);
+                    // --monitoring on: the same registry run three times, off, on, off, so that neither a warmer process nor a
+                    // larger database favours one side; "on" adds what watching costs (OTLP export, scrapes, the monitoring service).
+                    bool[] passes = monitoring == MonitoringComparison.OneAfterAnother ? [false, true, false] : [false];
+                    var summaries = new List<(bool Monitored, IReadOnlyList<RunSummary> Runs)>();
+                    for (var pass = 0; pass < passes.Length; pass++)
+                    {
+                        IReadOnlyList<RunSummary> runs;
+                        (personJson, eventBody, runs) = await RegistryAsync(infrastructure.Postgres, registryDatabase, vhost, servicesBin, registryEnv, rate, seconds, warmup,
+                            warmupRate, updates, drain, spin, clients, passes[pass] ? watching : null, firstPerson: pass * 10_000_000);
+                        summaries.Add((passes[pass], runs));
+                    }
+
+                    if (monitoring == MonitoringComparison.OneAfterAnother)
+                    {
+                        PrintMonitoringCost("[monitoring off, on, off] the same registry load, one after the other on the same servers",
+                            summaries.Select(p => (p.Monitored, p.Runs[0])).ToList());
+                    }
                 }
             }
 
@@ -83,155 +92,106 @@ public static class ChangeLatency
         }
     }
 
-    /// <summary>
-    /// The passes' figures side by side, and "on" against the mean of the two "off" passes around it (the issue's target:
-    /// under 5 % on throughput and p99).
-    /// </summary>
-    private static void PrintMonitoringCost(List<(bool Monitored, IReadOnlyList<RunSummary> Runs)> summaries)
+    public enum MonitoringComparison
     {
-        Console.WriteLine("\n[monitoring off, on, off] the same registry load, one after the other on the same servers");
-        foreach (var (monitored, runs) in summaries)
+        None,
+
+        /// <summary>--monitoring on: one registry after another on one database, off, on, off.</summary>
+        OneAfterAnother,
+
+        /// <summary>--monitoring paired: two registries at once, each on its own database and virtual host, one watched.</summary>
+        SideBySide,
+    }
+
+    /// <summary>
+    /// --monitoring paired: two registries at the same time, each with its own database, virtual host and raw consumer, each
+    /// driven at <paramref name="rate"/>; one is watched. Whatever else the shared machine does meanwhile falls on both
+    /// alike, which one after another it does not: on this box the p99 of two identical "off" passes a few minutes apart
+    /// differed up to fourfold. The two loads add up, so give each half the rate to compare at the usual total.
+    /// </summary>
+    private static async Task<(string? PersonJson, byte[]? EventBody)> PairedAsync(Infrastructure infrastructure, string database, string? registryConnection, Uri vhost, string? servicesBin,
+        IReadOnlyList<string> extraEnv, MonitoringSetup watching, double rate, int seconds, int warmup, double warmupRate, double updates, TimeSpan drain, bool spin)
+    {
+        var watchedDatabase = await infrastructure.CreateDatabaseAsync();
+        var watchedVhost = await infrastructure.CreateVirtualHostAsync();
+        try
         {
-            foreach (var run in runs)
+            await using var plain = await RegistryUnderTest.StartAsync("off", infrastructure.Postgres, database, vhost, servicesBin, extraEnv, updates, null, 0);
+            await using var watched = await RegistryUnderTest.StartAsync("on", infrastructure.Postgres,
+                registryConnection is null ? watchedDatabase : watchedDatabase + ";" + registryConnection, watchedVhost, servicesBin, extraEnv, updates, watching, 0);
+            await Task.WhenAll(WarmUpAsync(plain.Workload, warmupRate, warmup, spin), WarmUpAsync(watched.Workload, warmupRate, warmup, spin));
+            await Task.Delay(2000);
+            Console.WriteLine($"   after warm-up: off {plain.Registry.Memory()}; on {watched.Registry.Memory()}");
+
+            var meter = new BusyMeter();
+            var both = await Task.WhenAll(plain.RunAsync(rate, 0, seconds, updates, drain, spin), watched.RunAsync(rate, 0, seconds, updates, drain, spin));
+            foreach (var (report, _) in both)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {(monitored ? "on " : "off")}  {run.Title,-36} answered {run.Throughput,7:0.0}/s  answer p99 {run.AnswerP99,7:0.00} ms  delivered p99 {run.DeliveredP99,7:0.00} ms"));
+                Console.WriteLine(report);
             }
+
+            Console.WriteLine(meter.Report());
+            Console.WriteLine(await watched.MonitoringReportAsync());
+            PrintMonitoringCost($"[monitoring off and on side by side] two registries at {rate}/s each, at the same time on the same servers",
+                [(false, both[0].Summary), (true, both[1].Summary)]);
+            return (plain.Workload.LastPersonJson, plain.Recorder.LastBody);
+        }
+        finally
+        {
+            await infrastructure.DeleteVirtualHostAsync(watchedVhost);
+            await infrastructure.DropDatabaseAsync(watchedDatabase);
+        }
+    }
+
+    /// <summary>The runs' figures, and "on" against the mean of "off" (the issue's target: under 5 % on throughput and p99).</summary>
+    private static void PrintMonitoringCost(string title, IReadOnlyList<(bool Monitored, RunSummary Run)> runs)
+    {
+        Console.WriteLine("\n" + title);
+        foreach (var (monitored, run) in runs)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {(monitored ? "on " : "off")}  answered {run.Throughput,7:0.0}/s  answer p50 {run.AnswerP50,6:0.00} ms  p99 {run.AnswerP99,7:0.00} ms  delivered p99 {run.DeliveredP99,7:0.00} ms  registry CPU {run.CpuPercent,3:0} % of a core"));
         }
 
-        var off = summaries.Where(s => !s.Monitored).Select(s => s.Runs[0]).ToList();
-        var on = summaries.Single(s => s.Monitored).Runs[0];
-        static string Change(double on, double off) => string.Create(CultureInfo.InvariantCulture, $"{(on - off) / off * 100:+0.0;-0.0} %");
-        var (throughput, answer, delivered) = (off.Average(r => r.Throughput), off.Average(r => r.AnswerP99), off.Average(r => r.DeliveredP99));
+        var off = runs.Where(r => !r.Monitored).Select(r => r.Run).ToList();
+        var on = runs.Single(r => r.Monitored).Run;
+        static string Change(double on, double off) => string.Create(CultureInfo.InvariantCulture, $"{Math.Round((on - off) / off * 100, 1):+0.0;-0.0;0.0} %");
+        var (throughput, answer50, answer, delivered, cpu) = (off.Average(r => r.Throughput), off.Average(r => r.AnswerP50), off.Average(r => r.AnswerP99),
+            off.Average(r => r.DeliveredP99), off.Average(r => r.CpuPercent));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  on against the mean of off: answered {Change(on.Throughput, throughput)}, answer p99 {Change(on.AnswerP99, answer)} ({on.AnswerP99:0.00} vs {answer:0.00} ms), delivered p99 {Change(on.DeliveredP99, delivered)} ({on.DeliveredP99:0.00} vs {delivered:0.00} ms)"));
+            $"  on against {(off.Count > 1 ? "the mean of off" : "off")}: answered {Change(on.Throughput, throughput)}, answer p50 {Change(on.AnswerP50, answer50)}, " +
+            $"answer p99 {Change(on.AnswerP99, answer)} ({on.AnswerP99:0.00} vs {answer:0.00} ms), delivered p99 {Change(on.DeliveredP99, delivered)} " +
+            $"({on.DeliveredP99:0.00} vs {delivered:0.00} ms), registry CPU {Change(on.CpuPercent, cpu)}"));
     }
 
     /// <summary>One run's figures, for the off/on comparison.</summary>
-    public sealed record RunSummary(string Title, double Throughput, double AnswerP99, double DeliveredP99);
-
-    /// <summary>What watching the platform adds (--monitoring on): OTLP export to a sink, scrapes of /metrics every 5 s, the monitoring service.</summary>
-    private sealed record MonitoringSetup(TimeSpan ScrapeEvery)
-    {
-        public static readonly MonitoringSetup Full = new(TimeSpan.FromSeconds(5));
-    }
+    public sealed record RunSummary(string Title, double Throughput, double AnswerP50, double AnswerP99, double DeliveredP99, double CpuPercent);
 
     private static async Task<(string? PersonJson, byte[]? EventBody, IReadOnlyList<RunSummary> Runs)> RegistryAsync(
         string server, string database, Uri vhost, string? servicesBin, IReadOnlyList<string> extraEnv, double rate, int seconds, int warmup, double warmupRate,
         double updates, TimeSpan drain, bool spin, IReadOnlyList<int> clients, MonitoringSetup? monitoring, int firstPerson = 0)
     {
-        await using var recorder = await DeliveryRecorder.StartAsync(vhost, PersonChangedExchange, DeliveryRecorder.CommandIdOfEnvelope);
-        var port = ServiceProcess.FreePort();
-        // A sink for OTLP (reads each export, keeps nothing) with the exporters' default intervals, as a collector would be used.
-        await using var sink = monitoring is null ? null : await PopInfo.Testing.OtlpReceiver.StartAsync(keep: false);
-        var otlp = sink is null ? [] : new[] { $"OTEL_EXPORTER_OTLP_ENDPOINT={sink.Endpoint.ToString().TrimEnd('/')}", "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf" };
-        var environment = DistributedEnvironment(port, database, vhost, [.. extraEnv, .. otlp]);
-        var dll = ServiceLocator.Find("PopInfo.Registry", servicesBin);
-        var extraConnection = new Npgsql.NpgsqlConnectionStringBuilder(database);
-        extraConnection.Remove("Host");
-        extraConnection.Remove("Port");
-        extraConnection.Remove("Username");
-        extraConnection.Remove("Password");
-        extraConnection.Remove("Database");
-        Console.WriteLine($"\n-- registry: dotnet {dll} on port {port} (distributed: PostgreSQL + RabbitMQ){Extra(extraEnv)}{(extraConnection.Count > 0 ? ", connection string with " + extraConnection.ConnectionString : "")}");
-        await using var registry = ServiceProcess.Start("registry", dll, environment);
-        var started = Latencies.Now;
-        await registry.WaitReadyAsync(new Uri($"http://127.0.0.1:{port}/health/ready"), TimeSpan.FromSeconds(90));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   ready in {Latencies.Ms(started, Latencies.Now) / 1000:0.0} s, pid {registry.Pid}, log {registry.LogPath}; {registry.Memory()}"));
-
-        await using var monitor = monitoring is null ? null : await StartMonitoringAsync(database, vhost, servicesBin, port, [.. extraEnv, .. otlp]);
-        await using var scraper = monitoring is null || monitor is null ? null
-            : PopInfo.Testing.MetricsScraper.Start([new Uri($"http://127.0.0.1:{port}"), monitor.BaseAddress], monitoring.ScrapeEvery);
-        if (scraper is not null)
-        {
-            var sampler = extraEnv.Where(e => e.StartsWith("OTEL_TRACES_SAMPLER", StringComparison.Ordinal)).ToList();
-            Console.WriteLine($"   monitoring on: OTLP to a sink at {sink!.Endpoint}, /metrics of the registry and the monitoring service (pid {monitor!.Process.Pid}) scraped every {monitoring!.ScrapeEvery.TotalSeconds:0} s; " +
-                $"traces sampled by {(sampler.Count == 0 ? $"the platform's default (ratio {ServiceDefaults.TraceSampling.DefaultRatio.ToString(CultureInfo.InvariantCulture)})" : string.Join(", ", sampler))}");
-        }
-
-        using var http = CreateHttpClient(new Uri($"http://127.0.0.1:{port}"));
-        // The passes follow one another on the same database: each registers people of its own (identity numbers from 1950,
-        // 1977 and 2004 on).
-        var workload = new RegistryWorkload(http, new PersonFactory(firstIndex: firstPerson), updates);
-        await WarmUpAsync(workload, warmupRate, warmup, spin);
+        await using var registry = await RegistryUnderTest.StartAsync("", server, database, vhost, servicesBin, extraEnv, updates, monitoring, firstPerson);
+        await WarmUpAsync(registry.Workload, warmupRate, warmup, spin);
         await Task.Delay(2000);
-        Console.WriteLine($"   after warm-up: {registry.Memory()}");
+        Console.WriteLine($"   after warm-up: {registry.Registry.Memory()}");
 
         var summaries = new List<RunSummary>();
         foreach (var run in clients.Count == 0 ? [0] : clients)
         {
             var meter = new BusyMeter();
-            await using var waits = new PostgresWaits(server, new Npgsql.NpgsqlConnectionStringBuilder(database).Database!, "popinfo-registry");
-            var cpuBefore = registry.ProcessorTime();
-            var result = run == 0
-                ? await Drive.OpenLoopAsync($"registry open loop {rate}/s", workload, rate, TimeSpan.FromSeconds(seconds), spin)
-                : await Drive.ClosedLoopAsync($"registry closed loop, {run} clients", workload, run, TimeSpan.FromSeconds(seconds));
-            var cpu = registry.ProcessorTime() - cpuBefore;
-            var waitReport = await waits.ReportAsync();
-            var (delivered, drained) = await Drive.CollectDeliveriesAsync(result, recorder, drain);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"\n[{result.Title}] {(run == 0 ? $"{rate}/s for {seconds} s, {updates:P0} corrections" : $"{seconds} s, {updates:P0} corrections")}"));
-            Console.WriteLine(Drive.Report(result, delivered, drained, openLoop: run == 0));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  registry process: {cpu.TotalSeconds / result.Seconds * 100:0}% of one core during the run; {registry.Memory()}"));
-            Console.WriteLine($"  raw consumer: {recorder.Deliveries} deliveries in all, {recorder.Repeats} repeats, {recorder.Unknown} not from this run");
-            Console.WriteLine(waitReport);
+            var (report, summary) = await registry.RunAsync(rate, run, seconds, updates, drain, spin);
+            Console.WriteLine(report);
             Console.WriteLine(meter.Report());
-            summaries.Add(Summarise(result));
+            summaries.Add(summary);
         }
 
-        if (scraper is not null)
+        if (registry.Monitored)
         {
-            Console.WriteLine($"  monitoring: {scraper.Scrapes} scrapes ({scraper.Bytes / 1024} KiB), {scraper.Failures} failed; {sink!.Exports} OTLP exports received");
-            // What the monitoring service saw meanwhile: its latest samples (proof that it watched, not only ran).
-            using var operatorHttp = new HttpClient { BaseAddress = monitor!.BaseAddress };
-            operatorHttp.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
-                PopInfo.Testing.TestIssuer.Shared.Token([], "popinfo-monitor-page", "bench-operator", "operator", audiences: [PlatformScopes.Audience("monitoring")]));
-            var flow = System.Text.Json.Nodes.JsonNode.Parse(await operatorHttp.GetStringAsync("/api/v1/flow"))!;
-            var latest = flow["latest"]!.AsObject();
-            Console.WriteLine($"  the monitoring service's latest samples: {latest.Count} metrics, registry relay backlog {flow["registryRelayBacklog"]}, " +
-                $"last sequence {flow["registryLastSequence"]}, registry ready {latest["service.ready"]?["registry"]}, leads {flow["thisInstanceLeads"]}");
+            Console.WriteLine(await registry.MonitoringReportAsync());
         }
 
-        return (workload.LastPersonJson, recorder.LastBody, summaries);
-    }
-
-    private static RunSummary Summarise(Run run)
-    {
-        var ok = run.Samples.Where(x => x.Ok).ToList();
-        var lastAnswer = ok.Select(x => x.Answered).DefaultIfEmpty(run.End).Max();
-        return new RunSummary(run.Title, ok.Count / Math.Max(run.Seconds, Latencies.Ms(run.Start, lastAnswer) / 1000),
-            Latencies.Percentile(ok.Select(x => Latencies.Ms(x.Due, x.Answered)), 99),
-            Latencies.Percentile(ok.Where(x => x.Delivered > 0).Select(x => Latencies.Ms(x.Due, x.Delivered)), 99));
-    }
-
-    /// <summary>
-    /// The monitoring service as its own process beside the registry, on the same database and virtual host, watching what a
-    /// deployment's would (its default sample interval): the registry's health and relay status, the broker's management API
-    /// and PostgreSQL's statistics.
-    /// </summary>
-    private static async Task<MonitorProcess> StartMonitoringAsync(string database, Uri vhost, string? servicesBin, int registryPort, IReadOnlyList<string> extraEnv)
-    {
-        var port = ServiceProcess.FreePort();
-        var dll = ServiceLocator.Find("PopInfo.Monitoring", servicesBin);
-        var credentials = Uri.UnescapeDataString(vhost.UserInfo).Split(':', 2);
-        var watching = new List<string>(extraEnv)
-        {
-            $"PopInfo__Monitoring__Services__registry=http://127.0.0.1:{registryPort}/",
-            "PopInfo__Monitoring__BrokerManagementUrl=" + (Environment.GetEnvironmentVariable("POPINFO_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672"),
-            "PopInfo__Monitoring__BrokerUser=" + credentials[0],
-            "PopInfo__Monitoring__BrokerPassword=" + (credentials.Length > 1 ? credentials[1] : ""),
-            "PopInfo__Monitoring__DatabaseConnectionString=" + new Npgsql.NpgsqlConnectionStringBuilder(database) { Database = "postgres" }.ConnectionString,
-        };
-        var process = ServiceProcess.Start("monitoring", dll, DistributedEnvironment(port, database, vhost, watching));
-        var address = new Uri($"http://127.0.0.1:{port}");
-        await process.WaitReadyAsync(new Uri(address, "/health/ready"), TimeSpan.FromSeconds(90));
-        return new MonitorProcess(process, address);
-    }
-
-    private sealed record MonitorProcess(ServiceProcess Process, Uri BaseAddress) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
+        return (registry.Workload.LastPersonJson, registry.Recorder.LastBody, summaries);
     }
 
     private static async Task RawAsync(string database, Uri vhost, string? personJson, byte[]? eventBody, double rate, int seconds, int warmup, double warmupRate,
