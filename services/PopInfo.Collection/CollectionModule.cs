@@ -6,8 +6,10 @@ using PopInfo.Collection.Exchange;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
 using PopInfo.Collection.Monitor;
+using PopInfo.Collection.Reference;
 using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
+using PopInfo.Domain.Counties;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Audit;
@@ -45,6 +47,8 @@ public static class CollectionModule
         builder.AddRateLimits(Name, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
+        builder.Services.AddSingleton(_ => CountyCatalogue.China);
+        builder.Services.AddSingleton<ReferenceQueries>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddAuditSearchSource<DeskAuditSearch>(Name);
         builder.Services.AddSingleton<DeskAccountStore>();
@@ -117,6 +121,7 @@ public static class CollectionModule
         app.MapMonitorApi();
         app.MapPersonLookupApi();
         app.MapImportApi();
+        app.MapReferenceApi();
         app.MapAuditSearchSource(Name, PlatformScopes.CollectionAuditSearch);
         app.MapDesk();
         return app;

@@ -81,14 +81,11 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
         var idField = type.Code == FormTypes.Correction.Code ? "newIdNumber" : "idNumber";
         if (data.TryGetValue(idField, out var id) && IdentityNumber.Parse(id) is { IsValid: true, Parts: { } parts })
         {
-            if (dates.TryGetValue("birthDate", out var stated) && stated != parts.BirthDate)
+            // The same rule the desk page shows before submit (docs/desk.md, "Pickers and the identity number").
+            var statedBirth = dates.TryGetValue("birthDate", out var stated) ? stated : (DateOnly?)null;
+            foreach (var mismatch in IdentityNumberFacts.Mismatches(parts, statedBirth, data.GetValueOrDefault("sex")))
             {
-                Add("birthDate", "birth-date.matches-id-number", $"The identity number says the birth date is {parts.BirthDate:yyyy-MM-dd}.");
-            }
-
-            if (data.TryGetValue("sex", out var sex) && sex is SexCodes.Male or SexCodes.Female && sex != parts.SexCode)
-            {
-                Add("sex", "sex.matches-id-number", "The identity number's sequence digit says the other sex.");
+                Add(mismatch.Field, mismatch.Rule, mismatch.Message);
             }
         }
 

@@ -49,29 +49,8 @@ public static partial class IdentityNumber
     public static string FromLegacy15(string legacy)
     {
         ArgumentNullException.ThrowIfNull(legacy);
-        if (legacy.Length != LegacyLength || !AreAsciiDigits(legacy))
-        {
-            throw new ArgumentException("A legacy identity number has exactly 15 ASCII digits.", nameof(legacy));
-        }
-
-        if (!IsProvincePrefix(legacy.AsSpan(0, 2)))
-        {
-            throw new ArgumentException("The legacy number does not start with a province-level code.", nameof(legacy));
-        }
-
-        var sequence = ReadNumber(legacy.AsSpan(12, 3));
-
-        // GB 11643-1999: sequence codes 996–999 were reserved for centenarians, who were born in the 1800s.
-        var century = sequence >= 996 ? 1800 : 1900;
-        var year = century + ReadNumber(legacy.AsSpan(6, 2));
-        var month = ReadNumber(legacy.AsSpan(8, 2));
-        var day = ReadNumber(legacy.AsSpan(10, 2));
-        if (!IsCalendarDate(year, month, day))
-        {
-            throw new ArgumentException("The birth date of the legacy number is not a real calendar date.", nameof(legacy));
-        }
-
-        return Create(legacy[..6], new DateOnly(year, month, day), sequence);
+        var result = ParseLegacy15(legacy);
+        return result.IsValid ? result.Normalized : throw new ArgumentException(result.Message, nameof(legacy));
     }
 
     // Writes value as exactly destination.Length decimal digits, zero-padded on the left.
