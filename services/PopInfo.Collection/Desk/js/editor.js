@@ -128,7 +128,10 @@ function fieldView(ed, name, required) {
   };
 
   if (DATE_FIELDS.includes(name)) {
-    input = el('input', { ...common, type: 'date', max: today(), value });
+    // Typed, not picked: eight digits (20251203) or with separators, the same keys whatever the browser's locale
+    // (a date input's parts follow it: month first on an English one). Made yyyy-MM-dd on leaving the field.
+    input = el('input', { ...common, type: 'text', inputmode: 'numeric', maxlength: 10, autocomplete: 'off', spellcheck: 'false', class: 'mono', placeholder: t('editor.placeholder.date', { today: today().replaceAll('-', '') }), value });
+    input.addEventListener('blur', () => { input.value = normalDate(input.value); });
   } else if (name === 'sex') {
     input = options([['1', '1 ' + t('sex.1')], ['2', '2 ' + t('sex.2')]]);
   } else if (name === 'expectedStayMonths') {
@@ -227,6 +230,13 @@ export function focusEditor() {
   target?.focus({ preventScroll: true });
 }
 
+/** 20251203, 2025.12.3, 2025/12/03 or 2025年12月3日 as 2025-12-03; anything else as typed (the server names what is wrong). */
+export function normalDate(text) {
+  const value = String(text ?? '').trim();
+  const digits = /^(\d{4})(\d{2})(\d{2})$/.exec(value) ?? /^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$/.exec(value);
+  return digits ? `${digits[1]}-${digits[2].padStart(2, '0')}-${digits[3].padStart(2, '0')}` : value;
+}
+
 /** Takes what is typed into the editor's state (so that re-rendering, e.g. in the other language, keeps it). */
 export function readEditor() {
   const ed = state.editor;
@@ -236,7 +246,8 @@ export function readEditor() {
 
   const values = {};
   for (const input of $('editor-fields').querySelectorAll('[name]')) {
-    values[input.name] = input.type === 'checkbox' ? String(input.checked) : input.value.trim();
+    values[input.name] = input.type === 'checkbox' ? String(input.checked)
+      : DATE_FIELDS.includes(input.name) ? normalDate(input.value) : input.value.trim();
   }
 
   ed.values = values;

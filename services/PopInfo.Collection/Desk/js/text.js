@@ -82,6 +82,7 @@ export const TEXT = Object.freeze({
     'editor.submitted': ['已提交，等待登记机关答复。', 'Submitted: waiting for the registry\'s answer.'],
     'editor.refused': ['表单未通过检查，请按各项旁的提示修改：', 'The form breaks rules; see the notes next to the fields:'],
     'editor.placeholder.idNumber': ['18 位', '18 characters'],
+    'editor.placeholder.date': ['年月日 8 位数字，如 {today}', 'year, month, day: 8 digits, e.g. {today}'],
     'editor.placeholder.region12': ['12 位社区或村代码', '12-digit community or village code'],
     'editor.placeholder.county': ['6 位县级代码', '6-digit county code'],
     'editor.placeholder.phone': ['如 13912345678', 'e.g. 13912345678'],
