@@ -24,7 +24,7 @@ public sealed class DeskAccessibilityTests(ChromiumFixture chromium, EmbeddedHos
     [Fact]
     public async Task No_desk_screen_has_a_serious_or_critical_accessibility_violation()
     {
-        var community = RegionCatalogue.Wuxi.Communities[4].Code;
+        var community = RegionCatalogue.Wuxi.Communities[12].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "钱芳");
         var (idNumber, _) = await DeskPages.RegisterResidentAsync(community);
 

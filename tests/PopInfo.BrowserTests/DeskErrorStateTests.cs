@@ -28,7 +28,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
     [Fact]
     public async Task A_registry_rejection_comes_back_to_the_form_at_its_field()
     {
-        var community = RegionCatalogue.Wuxi.Communities[6].Code;
+        var community = RegionCatalogue.Wuxi.Communities[14].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "周杰");
         var (idNumber, personId) = await DeskPages.RegisterResidentAsync(community);
 
@@ -74,7 +74,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
     [Fact]
     public async Task A_form_stays_pending_while_the_registry_is_away_and_is_registered_once_it_is_back()
     {
-        var community = RegionCatalogue.Wuxi.Communities[7].Code;
+        var community = RegionCatalogue.Wuxi.Communities[15].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "吴刚");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var (child, birth) = NewChild(community);
@@ -108,7 +108,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
     [Fact]
     public async Task A_locked_account_is_named_at_sign_in()
     {
-        var collector = await DeskPages.CreateCollectorAsync(RegionCatalogue.Wuxi.Communities[8].Code, "郑红");
+        var collector = await DeskPages.CreateCollectorAsync(RegionCatalogue.Wuxi.Communities[16].Code, "郑红");
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -132,7 +132,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
     [Fact]
     public async Task An_ended_session_asks_to_sign_in_again_and_keeps_the_typed_form()
     {
-        var community = RegionCatalogue.Wuxi.Communities[9].Code;
+        var community = RegionCatalogue.Wuxi.Communities[17].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "王强");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var (child, birth) = NewChild(community);
@@ -169,7 +169,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
     [Fact]
     public async Task A_lost_connection_is_said_and_nothing_typed_is_lost()
     {
-        var community = RegionCatalogue.Wuxi.Communities[10].Code;
+        var community = RegionCatalogue.Wuxi.Communities[18].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "冯敏");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var (child, birth) = NewChild(community);

@@ -23,7 +23,7 @@ public sealed class DeskKeyboardTests(ChromiumFixture chromium, EmbeddedHostFixt
     [Fact]
     public async Task A_birth_is_entered_and_submitted_from_the_keyboard_within_its_values_plus_25_keystrokes()
     {
-        var community = RegionCatalogue.Wuxi.Communities[3].Code;
+        var community = RegionCatalogue.Wuxi.Communities[11].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "赵敏");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
