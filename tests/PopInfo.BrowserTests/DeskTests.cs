@@ -16,12 +16,11 @@ namespace PopInfo.BrowserTests;
 [Collection(BrowserCollection.Name)]
 public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host, ITestOutputHelper output)
 {
-    private const string Password = "collector-password-1";
+    private const string Password = DeskPages.Password;
 
-    private static readonly Uri Registry = new("http://127.0.0.1:5101/");
+    private static readonly Uri Registry = DeskPages.Registry;
 
-    /// <summary>How long the registry may take to answer a submitted form (in-memory bus: usually well under a second).</summary>
-    private static readonly LocatorAssertionsToHaveTextOptions RegistryAnswer = new() { Timeout = 30_000 };
+    private static readonly LocatorAssertionsToHaveTextOptions RegistryAnswer = DeskPages.RegistryAnswer;
 
     private Uri Desk => new(host.Collection, "desk");
 
@@ -234,20 +233,47 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         await Expect(page.GetByTestId("sign-in-submit")).ToBeVisibleAsync();
     }
 
-    /// <summary>From the desk's page to the identity provider's sign-in page and, with the right password, back.</summary>
-    private static async Task SignInAsync(IPage page, string userName, string password = Password)
+    [Fact]
+    public async Task Every_file_under_Desk_is_served_by_its_path_with_its_content_type_and_the_pages_policy()
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
-        await SignInAtProviderAsync(page, userName, password);
+        // What the project file embeds by its rule: every file under Desk/ and its sub-folders but the C#.
+        var folder = Path.Combine(RepositoryRoot.Path, "services", "PopInfo.Collection", "Desk");
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".cs", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Contains("js/main.js", files);
+        Assert.Contains("index.html", files);
+
+        await using var context = await chromium.NewContextAsync();
+        foreach (var file in files)
+        {
+            var response = await context.APIRequest.GetAsync(new Uri(host.Collection, "desk/" + file).ToString());
+            Assert.True(response.Status == 200, $"/desk/{file}: {response.Status}");
+            var expected = Path.GetExtension(file) switch
+            {
+                ".html" => "text/html; charset=utf-8",
+                ".css" => "text/css; charset=utf-8",
+                ".js" => "text/javascript; charset=utf-8",
+                ".svg" => "image/svg+xml",
+                var other => throw new InvalidOperationException($"/desk/{file}: add the content type of {other} here."),
+            };
+            Assert.Equal(expected, response.Headers["content-type"]);
+            Assert.StartsWith("default-src 'self'; script-src 'self';", response.Headers["content-security-policy"], StringComparison.Ordinal);
+            Assert.Equal("nosniff", response.Headers["x-content-type-options"]);
+            Assert.Equal((await File.ReadAllBytesAsync(Path.Combine(folder, file))).Length, (await response.BodyAsync()).Length);
+        }
+
+        output.WriteLine($"{files.Count} files under Desk/ served: {string.Join(", ", files)}");
+        Assert.Equal(404, (await context.APIRequest.GetAsync(new Uri(host.Collection, "desk/DeskPage.cs").ToString())).Status);
     }
 
-    private static async Task SignInAtProviderAsync(IPage page, string userName, string password)
-    {
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^http://127\\.0\\.0\\.1:5107/account/sign-in"));
-        await page.GetByLabel("用户名 User name").FillAsync(userName);
-        await page.GetByLabel("密码 Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
-    }
+    private static Task SignInAsync(IPage page, string userName, string password = DeskPages.Password) =>
+        DeskPages.SignInAsync(page, userName, password);
+
+    private static Task SignInAtProviderAsync(IPage page, string userName, string password) =>
+        PeoplePages.SignInAtProviderAsync(page, userName, password);
 
     /// <summary>The page has no horizontal scrolling on a small laptop's screen (1366×768) nor on 1280×720.</summary>
     private static async Task AssertFitsAsync(IPage page)
@@ -260,29 +286,14 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         }
     }
 
-    /// <summary>As an administrator, over the identity provider's API: a collector of the community, with a user name of its own.</summary>
-    private async Task<string> CreateCollectorAsync(string community, string displayName)
+    private Task<string> CreateCollectorAsync(string community, string displayName)
     {
         _ = host;
-        using var admin = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:5107/") };
-        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
-            TestIssuer.Shared.Token([PopInfo.ServiceDefaults.Security.PlatformScopes.IdentityAdmin], subject: "admin", role: "admin"));
-        var userName = "desk-" + Guid.NewGuid().ToString("N")[..12];
-        var (created, account) = await admin.PostAsync("/api/v1/accounts",
-            new { userName, displayName, role = "collector", regionCode = community, password = Password });
-        Assert.True(created == 201, $"Creating the collector failed: {created} {account}");
-        return userName;
+        return DeskPages.CreateCollectorAsync(community, displayName);
     }
 
     /// <summary>A living woman registered in the community, directly at the registry; returns her identity number.</summary>
-    private static async Task<string> RegisterResidentAsync(string community)
-    {
-        using var registry = ServiceProcess.RegistryClient(Registry);
-        var body = People.ResidentOf(community, "2");
-        var (status, created) = await registry.PostAsync("/api/v1/persons", body);
-        Assert.True(status == 201, $"Registering a resident failed: {status} {created}");
-        return (string)body["idNumber"]!;
-    }
+    private static async Task<string> RegisterResidentAsync(string community) => (await DeskPages.RegisterResidentAsync(community)).IdNumber;
 
     /// <summary>A department (by the exchange's admin API) subscribed to births in the community; returns its name.</summary>
     private static async Task<string> CreateDepartmentAsync(string community)

@@ -7,10 +7,12 @@ using PopInfo.ServiceDefaults.Pages;
 namespace PopInfo.Collection;
 
 /// <summary>
-/// The collector's desk page at <c>/desk</c>: static HTML, CSS and JavaScript embedded in the assembly
-/// (Desk/*.html, *.css, *.js, *.svg) and the national code lists its selects offer (<c>/desk/codes.json</c>),
-/// served as every embedded page is (ServiceDefaults' <see cref="EmbeddedPage"/>): on the collection's port only.
-/// No script or style is inline and nothing is loaded from another host: the page runs under <c>default-src 'self'</c>.
+/// The collector's desk page at <c>/desk</c>: static HTML, CSS and JavaScript (ES modules under <c>js/</c>) embedded in
+/// the assembly — every file under Desk/ and its sub-folders but the C#, by one rule in the project file — and the national
+/// code lists its selects offer (<c>/desk/codes.json</c>), served as every embedded page is (ServiceDefaults'
+/// <see cref="EmbeddedPage"/>, content type by extension: <c>.js</c> as <c>text/javascript</c>): on the collection's port
+/// only, <c>/desk/{path}</c> for the file at Desk/{path}. No script or style is inline and nothing is loaded from another
+/// host: the page runs under <c>default-src 'self'; script-src 'self'</c> (module scripts included).
 /// </summary>
 public static class DeskPage
 {
@@ -20,7 +22,7 @@ public static class DeskPage
 
     /// <summary>Forms may go to the desk and, for signing in and out, on to the identity provider (form-action covers redirects).</summary>
     private static string ContentSecurityPolicy(Uri provider) =>
-        $"default-src 'self'; base-uri 'none'; form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
+        $"default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
 
     private static readonly EmbeddedPage Page = new(typeof(DeskPage).Assembly, ResourcePrefix,
         new Dictionary<string, (byte[], string)> { ["codes.json"] = (CodeLists(), "application/json; charset=utf-8") });
@@ -29,7 +31,8 @@ public static class DeskPage
     {
         // Routing ignores a trailing slash: this answers /desk/ too.
         app.MapGet(Path, (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
-        app.MapGet(Path + "/{file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
+        // A catch-all: sub-folders (js/…) too. Only embedded files answer (a dictionary look-up), so no path leaves Desk/.
+        app.MapGet(Path + "/{**file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
         return app;
     }
 

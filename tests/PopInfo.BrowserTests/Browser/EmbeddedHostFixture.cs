@@ -24,6 +24,9 @@ public sealed class EmbeddedHostFixture : IAsyncLifetime
     /// <summary>The collection service (community collection platform), e.g. <c>new Uri(host.Collection, "desk")</c>.</summary>
     public Uri Collection { get; } = new("http://127.0.0.1:5102/");
 
+    /// <summary>The host's SQLite folder: one <c>{service}.db</c> per service (a test may hold one busy to play a service away).</summary>
+    public string DataDirectory => dataDirectory;
+
     public async Task InitializeAsync()
     {
         var busy = Ports.Where(Answers).ToList();
@@ -45,7 +48,13 @@ public sealed class EmbeddedHostFixture : IAsyncLifetime
     /// </summary>
     private static Dictionary<string, string> MonitoringSettings()
     {
-        var settings = new Dictionary<string, string> { ["PopInfo__Monitoring__SampleInterval"] = "00:00:01" };
+        var settings = new Dictionary<string, string>
+        {
+            ["PopInfo__Monitoring__SampleInterval"] = "00:00:01",
+            // Every browser test signs in from 127.0.0.1: the provider's limit per address (30 in 15 minutes) is not
+            // what they test, and the suite's sign-ins (a lock-out test alone makes six) come near it.
+            ["PopInfo__RateLimits__SignInAddress__PermitLimit"] = "1000",
+        };
         foreach (var (name, port) in new[] { ("registry", 5101), ("collection", 5102), ("exchange", 5103), ("sharing", 5104), ("analytics", 5105), ("identity", 5107) })
         {
             settings[$"PopInfo__Monitoring__Services__{name}"] = $"http://127.0.0.1:{port}/";

@@ -1,8 +1,8 @@
 // The desk's words in Chinese (first) and English. Every text the page shows comes from here;
 // the server's own messages (English) are shown next to them, never instead of them.
-'use strict';
+// A later module's words (a picker, the board, print buttons) go into TEXT.ui under its own key prefix.
 
-window.DeskText = Object.freeze({
+export const TEXT = Object.freeze({
   ui: {
     'app.title': ['社区信息采集台', "Community collector's desk"],
     'app.subtitle': ['PopInfo 人口信息共享平台 · 一人一表，一日一清', 'PopInfo population platform · one person, one form; cleared every day'],
@@ -12,6 +12,7 @@ window.DeskText = Object.freeze({
     'common.loading': ['加载中…', 'Loading…'],
     'common.network': ['无法连接服务器，请检查网络后重试。', 'The server cannot be reached; check the network and try again.'],
     'common.unexpected': ['服务器返回了意外的答复（{status}）。', 'The server gave an unexpected answer ({status}).'],
+    'common.retry': ['重试', 'Try again'],
     'common.cancel': ['取消', 'Cancel'],
     'common.close': ['关闭', 'Close'],
     'common.refresh': ['刷新', 'Refresh'],
@@ -26,6 +27,7 @@ window.DeskText = Object.freeze({
     'signin.refused': ['此账户不能使用采集台（{rule}）：采集台供采集员、街道督导员和管理员使用，采集员须有所属社区。', 'This account cannot use the desk ({rule}): the desk is for collectors, street supervisors and administrators, and a collector needs a community.'],
     'signin.failed': ['登录未完成，请重试。', 'The sign-in did not complete; try again.'],
     'signin.expired': ['登录已过期，请重新登录。', 'Your session has ended; sign in again.'],
+    'signin.formKept': ['已恢复登录过期前正在填写的表单，请核对后继续。', 'The form you were typing when the session ended is back: check it and go on.'],
     'session.signOut': ['退出登录', 'Sign out'],
     'session.who': ['{name}（{user}）', '{name} ({user})'],
     'session.community': ['社区：{name}', 'Community: {name}'],
@@ -58,6 +60,7 @@ window.DeskText = Object.freeze({
     'sex.2': ['女', 'female'],
 
     'new.title': ['新建表单', 'New form'],
+    'new.shortcuts': ['键盘：Alt+N 新建表单（方向键选择，回车打开）· Alt+K 查找 · 表单中回车到下一项 · Ctrl+Enter 提交 · Ctrl+S 保存草稿', 'Keyboard: Alt+N new form (arrow keys choose, Enter opens) · Alt+K find · in a form Enter goes to the next field · Ctrl+Enter submits · Ctrl+S saves the draft'],
     'new.hint': ['关于登记库中已有人员的表单，最好先查找此人再从结果打开。', 'For a form about someone already in the register, find them first and open the form from the result.'],
 
     'editor.newTitle': ['新建：{type}', 'New: {type}'],
@@ -79,6 +82,7 @@ window.DeskText = Object.freeze({
     'editor.submitted': ['已提交，等待登记机关答复。', 'Submitted: waiting for the registry\'s answer.'],
     'editor.refused': ['表单未通过检查，请按各项旁的提示修改：', 'The form breaks rules; see the notes next to the fields:'],
     'editor.placeholder.idNumber': ['18 位', '18 characters'],
+    'editor.placeholder.date': ['年月日 8 位数字，如 {today}', 'year, month, day: 8 digits, e.g. {today}'],
     'editor.placeholder.region12': ['12 位社区或村代码', '12-digit community or village code'],
     'editor.placeholder.county': ['6 位县级代码', '6-digit county code'],
     'editor.placeholder.phone': ['如 13912345678', 'e.g. 13912345678'],
