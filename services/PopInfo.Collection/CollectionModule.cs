@@ -6,6 +6,7 @@ using PopInfo.Collection.Exchange;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
 using PopInfo.Collection.Monitor;
+using PopInfo.Collection.Paper;
 using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
 using PopInfo.Domain.Regions;
@@ -56,6 +57,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<RegisterChecks>();
         builder.Services.AddSingleton<FormService>();
         builder.Services.AddSingleton<DayService>();
+        builder.Services.AddSingleton<PaperService>();
         builder.Services.AddSingleton<ClearingFactsStore>();
         builder.Services.AddSingleton<ClearingFactsService>();
         builder.Services.AddSingleton<OutboxBacklogStore>();
@@ -119,6 +121,7 @@ public static class CollectionModule
         app.MapImportApi();
         app.MapAuditSearchSource(Name, PlatformScopes.CollectionAuditSearch);
         app.MapDesk();
+        app.MapPaper();
         return app;
     }
 }
