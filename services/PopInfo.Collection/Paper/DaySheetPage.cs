@@ -103,14 +103,14 @@ public static class DaySheetPage
             var (stateZh, stateEn) = PaperText.State(line.State);
             body.Append("<tr>")
                 .Append("<td class=\"n\">").Append(line.Number.ToString(CultureInfo.InvariantCulture)).Append("</td>")
-                .Append("<td>").Append(E(Clock(line.CreatedAt, day))).Append("</td>")
-                .Append("<td>").Append(L(typeZh, typeEn)).Append(line.Late ? " " + L("迟交", "late") : "").Append("</td>")
-                .Append("<td>").Append(E(line.MaskedName)).Append(line.MaskedName.Length > 0 ? " " : "")
+                .Append("<td class=\"one-line\">").Append(E(Clock(line.CreatedAt, day))).Append("</td>")
+                .Append("<td class=\"one-line\">").Append(L(typeZh, typeEn)).Append(line.Late ? " " + L("迟交", "late") : "").Append("</td>")
+                .Append("<td class=\"one-line\">").Append(E(line.MaskedName)).Append(line.MaskedName.Length > 0 ? " " : "")
                 .Append("<span class=\"mono\">").Append(E(line.MaskedIdNumber)).Append("</span></td>")
-                .Append("<td>").Append(L(stateZh, stateEn)).Append("</td>")
-                .Append("<td>").Append(line.RegistryVersion is { } v ? E($"{v} / {line.RegistrySequence}") : "—").Append("</td>")
-                .Append("<td>").Append(line.AnsweredAt is { } answered ? E(Clock(answered, day)) : "—").Append("</td>")
-                .Append("<td>").Append(E(line.Collector)).Append("</td>")
+                .Append("<td class=\"one-line\">").Append(L(stateZh, stateEn)).Append("</td>")
+                .Append("<td class=\"one-line\">").Append(line.RegistryVersion is { } v ? E($"{v} / {line.RegistrySequence}") : "—").Append("</td>")
+                .Append("<td class=\"one-line\">").Append(line.AnsweredAt is { } answered ? E(Clock(answered, day)) : "—").Append("</td>")
+                .Append("<td class=\"wraps\">").Append(E(line.Collector)).Append("</td>")
                 .Append("</tr>\n");
         }
 
