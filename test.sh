@@ -5,8 +5,8 @@
 #   ./test.sh --filter 'Category=X' # extra arguments go to `dotnet test`
 #
 # 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback, and installs
-#    Debian's chromium for the browser tests and promtool (prometheus) for the scrape configuration,
-#    via deploy/local/infra.sh; if that fails, this
+#    Debian's chromium and poppler-utils (which reads printed PDFs back) for the browser tests and
+#    promtool (prometheus) for the scrape configuration, via deploy/local/infra.sh; if that fails, this
 #    script FAILS (never skips);
 # 2. exports where the tests find them (POPINFO_TEST_*);
 # 3. runs `dotnet test` on the solution; the exit code is dotnet test's.
@@ -57,7 +57,7 @@ ensure_promtool || { echo "=== [test.sh] FAILED: promtool (Debian's prometheus p
 phase_end "promtool"
 
 phase_begin "chromium"
-ensure_chromium || { echo "=== [test.sh] FAILED: Chromium (the browser tests' browser) could not be installed" >&2; exit 1; }
+ensure_chromium || { echo "=== [test.sh] FAILED: Chromium or poppler-utils (the browser tests' browser and PDF reader) could not be installed" >&2; exit 1; }
 phase_end "chromium"
 
 export POPINFO_TEST_POSTGRES="Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"

@@ -15,7 +15,7 @@
 #   ensure_monitoring_watchers SECRETS_FILE  the monitoring service's pg_monitor role and monitoring-tagged broker user
 #   stop_postgres / stop_rabbitmq / stop_infra
 #   infra_status      prints whether each service answers
-#   ensure_chromium   installs Debian's chromium and fonts if absent (browser tests)
+#   ensure_chromium   installs Debian's chromium, fonts and poppler-utils if absent (browser tests)
 #
 # Settings (environment variables, defaults in brackets):
 #   POPINFO_PG_VERSION [15]  POPINFO_PG_CLUSTER [main]  POPINFO_PG_PORT [5432]
@@ -506,9 +506,11 @@ infra_status() {
 
 # The browser of tests/PopInfo.BrowserTests: Debian's chromium, driven by Playwright over its own
 # pipe (so no chromedriver), never a browser download. Fonts: Latin (liberation) and CJK (the pages
-# are Chinese; without a CJK font a screenshot shows empty boxes). POPINFO_CHROMIUM names another
-# browser binary; then nothing is installed. apt_install installs only what is absent.
+# are Chinese; without a CJK font a screenshot shows empty boxes). poppler-utils: pdftotext and
+# pdfinfo read back the pages the tests print to PDF (receipts, day sheets). POPINFO_CHROMIUM names
+# another browser binary; then only poppler-utils is installed. apt_install installs only what is absent.
 ensure_chromium() {
+    apt_install poppler-utils || return 1
     if [[ -n "${POPINFO_CHROMIUM:-}" ]]; then
         [[ -x "$POPINFO_CHROMIUM" ]] && return 0
         infra_err "POPINFO_CHROMIUM=$POPINFO_CHROMIUM is not an executable file"; return 1

@@ -6,6 +6,7 @@ using PopInfo.Collection.Exchange;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
 using PopInfo.Collection.Monitor;
+using PopInfo.Collection.Paper;
 using PopInfo.Collection.Reference;
 using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
@@ -60,6 +61,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<RegisterChecks>();
         builder.Services.AddSingleton<FormService>();
         builder.Services.AddSingleton<DayService>();
+        builder.Services.AddSingleton<PaperService>();
         builder.Services.AddSingleton<ClearingFactsStore>();
         builder.Services.AddSingleton<ClearingFactsService>();
         builder.Services.AddSingleton<OutboxBacklogStore>();
@@ -124,6 +126,7 @@ public static class CollectionModule
         app.MapReferenceApi();
         app.MapAuditSearchSource(Name, PlatformScopes.CollectionAuditSearch);
         app.MapDesk();
+        app.MapPaper();
         return app;
     }
 }

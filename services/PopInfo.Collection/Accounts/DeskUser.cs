@@ -29,4 +29,7 @@ public sealed record DeskUser(string UserName, string Role, string? CommunityCod
         PlatformRoles.Supervisor => StreetCode is not null && regions.IsWithin(communityCode, StreetCode),
         _ => false,
     };
+
+    /// <summary>Only the supervisor of a street reads the street as a whole: its day reports and its board.</summary>
+    public bool MayReadStreet(string streetCode) => Role == PlatformRoles.Supervisor && StreetCode == streetCode;
 }

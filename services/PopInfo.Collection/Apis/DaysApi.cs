@@ -1,10 +1,11 @@
+using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Days;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Apis;
 
-/// <summary>Daily clearing: the reports of a community's and a street's day, and closing a day.</summary>
+/// <summary>Daily clearing: the reports of a community's and a street's day, the supervisor's board, and closing a day.</summary>
 public static class DaysApi
 {
     public static IEndpointRouteBuilder MapDaysApi(this IEndpointRouteBuilder app)
@@ -34,6 +35,16 @@ public static class DaysApi
             })
             .WithName("GetStreetDayReport").WithSummary("Supervisor: every community of the street, and which have not cleared or closed the day.")
             .Produces<StreetDayReport>().ProducesProblem(403).ProducesProblem(404);
+
+        // Query values as text: a bad one is answered by field and rule (board.days, date.format), not by the binder's bare 400.
+        api.MapGet("/streets/{streetCode}/board", async (string streetCode, [FromQuery] string? days, [FromQuery] string? to, DayService dayService, HttpContext http, CancellationToken ct) =>
+            {
+                var (board, problem) = await dayService.BoardAsync(DeskUser.From(http), streetCode, days, to, ct);
+                return problem is null ? Results.Ok(board) : problem.ToResult();
+            })
+            .WithName("GetStreetBoard")
+            .WithSummary("Supervisor's board: every community of the street on the last days (days=1..31, default 7, ending with to=yyyy-MM-dd, default today), newest first: cleared, closed, counts.")
+            .Produces<StreetBoard>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         return app;
     }
 }

@@ -1,7 +1,10 @@
 namespace PopInfo.Collection.Days;
 
-/// <summary>Counts of one community's forms of one day, all of them and by form type. Forms = drafts + pending + accepted + rejected + withdrawn.</summary>
-public sealed record FormCounts(int Forms, int Drafts, int Pending, int Accepted, int Rejected, int Withdrawn, int Late);
+/// <summary>
+/// Counts of one community's forms of one day, all of them and by form type. Forms = drafts + pending + accepted + rejected + withdrawn.
+/// Submitted: the forms sent to the registry at least once, whatever their state now (a rejected form withdrawn was submitted).
+/// </summary>
+public sealed record FormCounts(int Forms, int Drafts, int Pending, int Accepted, int Rejected, int Withdrawn, int Late, int Submitted);
 
 public sealed record FormTypeCounts(string FormType, FormCounts Counts);
 

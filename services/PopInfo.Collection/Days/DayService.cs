@@ -1,6 +1,5 @@
-using PopInfo.Domain.Access;
 using System.Data.Common;
-using Dapper;
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
@@ -12,40 +11,28 @@ using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Days;
 
-/// <summary>Daily clearing (一日一清): the daily reports of communities and streets, and closing a community's day.</summary>
+/// <summary>Daily clearing (一日一清): the daily reports of communities and streets, the supervisor's board, and closing a community's day.</summary>
 public sealed class DayService(
     [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database, RegionCatalogue regions, AuditLog audit, TimeProvider clock)
 {
-    // Classes with setters rather than positional records: SQLite hands back INTEGER for booleans and TEXT
-    // for times, which Dapper converts for properties but not for constructor arguments.
-    private sealed class CountRow
-    {
-        public string Community_Code { get; init; } = "";
-        public string Form_Type { get; init; } = "";
-        public string State { get; init; } = "";
-        public bool Late { get; init; }
-        public long N { get; init; }
-    }
+    /// <summary>The most days the board shows at once (a month): its query stays one indexed range per street.</summary>
+    public const int MaxBoardDays = 31;
 
-    private sealed class ClosedRow
-    {
-        public string Community_Code { get; init; } = "";
-        public DateTimeOffset Closed_At { get; init; }
-        public string Closed_By { get; init; } = "";
-    }
+    /// <summary>The board's days when the request names none: a week.</summary>
+    public const int DefaultBoardDays = 7;
 
     public async Task<(CommunityDayReport? Report, ProblemDetails? Problem)> CommunityReportAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
-        if (Refusal(user, community, day, "day.report") is { } problem)
+        if (Refusal(user, community, day) is { } problem)
         {
             await audit.WriteAsync(user, "day.report", day, community, "refused", problem.Title, ct: ct);
             return (null, problem);
         }
 
         await using var connection = await database.OpenConnectionAsync(ct);
-        var report = await BuildAsync(connection, null, [community], day, ct);
+        var report = await ReportAsync(connection, null, community, day, ct);
         await audit.WriteAsync(user, "day.report", day, community, "ok", connection: connection, ct: ct);
-        return (report[0], null);
+        return (report, null);
     }
 
     public async Task<(StreetDayReport? Report, ProblemDetails? Problem)> StreetReportAsync(DeskUser user, string street, string day, CancellationToken ct)
@@ -57,10 +44,10 @@ public sealed class DayService(
 
         if (!regions.TryGet(street, out var region) || region.Level != RegionLevel.Street)
         {
-            return (null, Problem.NotFound($"No street or town {street}."));
+            return (null, UnknownStreet(street));
         }
 
-        if (!(user.Role == PlatformRoles.Supervisor && user.StreetCode == street))
+        if (!user.MayReadStreet(street))
         {
             await audit.WriteAsync(user, "day.street-report", day, street, "forbidden", ct: ct);
             return (null, FormService.Forbidden(street));
@@ -75,10 +62,79 @@ public sealed class DayService(
             [.. reports.Where(r => r.ClosedAt is null).Select(r => r.CommunityCode)]), null);
     }
 
+    /// <summary>
+    /// The supervisor's board: each community of the street on <paramref name="days"/> days (1–31, default 7) ending with
+    /// <paramref name="to"/> (default today in the city; not later), newest first. Who may read the street's day reports may
+    /// read its board. The values come as the query gave them, so that a bad one is named by field and rule.
+    /// </summary>
+    public async Task<(StreetBoard? Board, ProblemDetails? Problem)> BoardAsync(DeskUser user, string street, string? days, string? to, CancellationToken ct)
+    {
+        var today = BusinessDay.Today(clock);
+        var violations = new List<RuleViolation>();
+        var count = DefaultBoardDays;
+        if (days is not null && (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxBoardDays))
+        {
+            violations.Add(new("days", "board.days", $"days is a whole number of days from 1 to {MaxBoardDays}."));
+        }
+
+        var last = today;
+        if (to is not null)
+        {
+            if (!BusinessDay.TryParse(to, out _))
+            {
+                violations.Add(new("to", "date.format", "A day is written yyyy-MM-dd."));
+            }
+            else if (string.CompareOrdinal(to, today) > 0)
+            {
+                violations.Add(new("to", "day.not-future", $"The board ends today ({today}) at the latest."));
+            }
+            else
+            {
+                last = to;
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            return (null, Problem.Validation(violations));
+        }
+
+        if (!regions.TryGet(street, out var region) || region.Level != RegionLevel.Street)
+        {
+            return (null, UnknownStreet(street));
+        }
+
+        if (!user.MayReadStreet(street))
+        {
+            await audit.WriteAsync(user, "day.board", last, street, "forbidden", ct: ct);
+            return (null, FormService.Forbidden(street));
+        }
+
+        var lastDay = DateOnly.ParseExact(last, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var shown = Enumerable.Range(0, count).Select(i => BusinessDay.Format(lastDay.AddDays(-i))).ToList();
+        var communities = regions.ChildrenOf(street).Select(c => c.Code).ToList();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var store = new DayStore(connection, null, database.Dialect);
+        var counts = (await store.CountsAsync(communities, shown[^1], shown[0], ct)).ToLookup(c => (c.Community_Code, c.Day));
+        var closed = (await store.ClosedAsync(communities, shown[^1], shown[0], ct)).ToDictionary(c => (c.Community_Code, c.Day));
+        await audit.WriteAsync(user, "day.board", last, street, "ok", $"{count} days from {shown[^1]}", connection, ct: ct);
+
+        var rows = communities.Select(code => new BoardCommunity(code, NameOf(code), [.. shown.Select(day =>
+        {
+            var totals = Count(counts[(code, day)]);
+            var closing = closed.GetValueOrDefault((code, day));
+            return new BoardDay(day, DayClearing.IsCleared(totals.Drafts, totals.Pending, totals.Rejected), closing is not null,
+                closing?.Closed_At, closing?.Closed_By, totals);
+        })])).ToList();
+        var summary = shown.Select((day, i) => new BoardDaySummary(day, rows.Count, rows.Count(r => r.Days[i].Cleared), rows.Count(r => r.Days[i].Closed),
+            Sum(rows.Select(r => r.Days[i].Counts)))).ToList();
+        return (new StreetBoard(street, region.Name, shown[^1], shown[0], clock.GetUtcNow(), shown, summary, rows), null);
+    }
+
     /// <summary>Closes a cleared day: from then on it takes no new forms (they go to the next day, marked late).</summary>
     public async Task<(CommunityDayReport? Report, ProblemDetails? Problem)> CloseAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
-        if (Refusal(user, community, day, "day.close") is { } problem)
+        if (Refusal(user, community, day) is { } problem)
         {
             await audit.WriteAsync(user, "day.close", day, community, "refused", problem.Title, ct: ct);
             return (null, problem);
@@ -116,15 +172,14 @@ public sealed class DayService(
         }
 
         var now = clock.GetUtcNow();
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO closed_days (community_code, day, closed_at, closed_by) VALUES (@community, @day, @now, @by)",
-            new { community, day, now, by = user.UserName }, transaction, cancellationToken: ct));
+        await new DayStore(connection, transaction, database.Dialect).CloseAsync(community, day, now, user.UserName, ct);
         await audit.WriteAsync(user, "day.close", day, community, "ok", $"{report.Totals.Forms} forms", connection, transaction, ct);
         await transaction.CommitAsync(ct);
         return (report with { ClosedAt = now, ClosedBy = user.UserName }, null);
     }
 
-    private ProblemDetails? Refusal(DeskUser user, string community, string day, string action)
+    /// <summary>Why the user may not read or act on the community's day (a malformed day, no such community, not theirs), or null.</summary>
+    internal ProblemDetails? Refusal(DeskUser user, string community, string day)
     {
         if (!BusinessDay.TryParse(day, out _))
         {
@@ -139,20 +194,16 @@ public sealed class DayService(
         return user.MayRead(community, regions) ? null : FormService.Forbidden(community);
     }
 
+    /// <summary>One community's daily report, on the caller's connection and transaction (the day sheet reads it beside the day's forms).</summary>
+    internal async Task<CommunityDayReport> ReportAsync(DbConnection connection, DbTransaction? transaction, string community, string day, CancellationToken ct) =>
+        (await BuildAsync(connection, transaction, [community], day, ct))[0];
+
     private async Task<List<CommunityDayReport>> BuildAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<string> communities, string day, CancellationToken ct)
     {
-        var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(
-            $"""
-            SELECT community_code AS Community_Code, form_type AS Form_Type, state AS State, late AS Late, COUNT(*) AS N
-            FROM forms WHERE {database.Dialect.In("community_code", "communities")} AND day = @day
-            GROUP BY community_code, form_type, state, late
-            """, new { communities = communities.ToArray(), day }, transaction, cancellationToken: ct))).ToList();
-        var closed = (await connection.QueryAsync<ClosedRow>(new CommandDefinition(
-            $"SELECT community_code AS Community_Code, closed_at AS Closed_At, closed_by AS Closed_By FROM closed_days WHERE {database.Dialect.In("community_code", "communities")} AND day = @day",
-            new { communities = communities.ToArray(), day }, transaction, cancellationToken: ct))).ToDictionary(c => c.Community_Code);
-        var blocking = (await connection.QueryAsync<(string Community, Guid Id)>(new CommandDefinition(
-            $"SELECT community_code, id FROM forms WHERE {database.Dialect.In("community_code", "communities")} AND day = @day AND state IN ('draft', 'submitted', 'rejected') ORDER BY created_at",
-            new { communities = communities.ToArray(), day }, transaction, cancellationToken: ct))).ToLookup(b => b.Community, b => b.Id);
+        var store = new DayStore(connection, transaction, database.Dialect);
+        var counts = await store.CountsAsync(communities, day, day, ct);
+        var closed = (await store.ClosedAsync(communities, day, day, ct)).ToDictionary(c => c.Community_Code);
+        var blocking = await store.BlockingAsync(communities, day, ct);
 
         return [.. communities.Select(code =>
         {
@@ -163,24 +214,35 @@ public sealed class DayService(
                 .ToList();
             var totals = Count(mine);
             closed.TryGetValue(code, out var closedRow);
-            return new CommunityDayReport(code, regions.TryGet(code, out var r) ? r.Name : code, day,
+            return new CommunityDayReport(code, NameOf(code), day,
                 DayClearing.IsCleared(totals.Drafts, totals.Pending, totals.Rejected), closedRow?.Closed_At, closedRow?.Closed_By,
                 totals, byType, [.. blocking[code]]);
         })];
     }
 
-    private static FormCounts Count(IEnumerable<CountRow> rows)
+    private string NameOf(string code) => regions.TryGet(code, out var region) ? region.Name : code;
+
+    /// <summary>A street code that names no street or town of the city: 404, naming the field and the rule.</summary>
+    private static ProblemDetails UnknownStreet(string street)
+    {
+        var problem = Problem.NotFound($"No street or town {street} in the city.");
+        problem.Extensions["field"] = "streetCode";
+        problem.Extensions["rule"] = "region.street";
+        return problem;
+    }
+
+    private static FormCounts Count(IEnumerable<DayStore.CountRow> rows)
     {
         var list = rows.ToList();
         int Of(string state) => (int)list.Where(r => r.State == state).Sum(r => r.N);
         return new FormCounts((int)list.Sum(r => r.N), Of(FormStates.Draft), Of(FormStates.Submitted), Of(FormStates.Accepted),
-            Of(FormStates.Rejected), Of(FormStates.Withdrawn), (int)list.Where(r => r.Late).Sum(r => r.N));
+            Of(FormStates.Rejected), Of(FormStates.Withdrawn), (int)list.Where(r => r.Late).Sum(r => r.N), (int)list.Sum(r => r.Sent));
     }
 
     private static FormCounts Sum(IEnumerable<FormCounts> all)
     {
         var list = all.ToList();
         return new FormCounts(list.Sum(c => c.Forms), list.Sum(c => c.Drafts), list.Sum(c => c.Pending), list.Sum(c => c.Accepted),
-            list.Sum(c => c.Rejected), list.Sum(c => c.Withdrawn), list.Sum(c => c.Late));
+            list.Sum(c => c.Rejected), list.Sum(c => c.Withdrawn), list.Sum(c => c.Late), list.Sum(c => c.Submitted));
     }
 }
