@@ -8,6 +8,7 @@ using PopInfo.Collection.Import;
 using PopInfo.Collection.Monitor;
 using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
+using PopInfo.Collection.Workbooks;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Audit;
@@ -60,6 +61,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<ClearingFactsService>();
         builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddSingleton<FormImportService>();
+        builder.Services.AddSingleton<DayExport>();
         builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
         builder.Services.AddHostedService<SubmissionRelay>();
 
@@ -117,6 +119,7 @@ public static class CollectionModule
         app.MapMonitorApi();
         app.MapPersonLookupApi();
         app.MapImportApi();
+        app.MapExportApi();
         app.MapAuditSearchSource(Name, PlatformScopes.CollectionAuditSearch);
         app.MapDesk();
         return app;
