@@ -92,16 +92,19 @@ public static class FormWorkbookReader
 
             if (visible && reader.Name is { } shown && TextViolations.Of(FileField, shown) is null)
             {
-                names.Add(shown.Length <= 40 ? shown : string.Concat(shown.AsSpan(0, 40), "…"));
+                names.Add(Shown(shown));
             }
         }
         while (reader.NextResult());
 
         problem = new RuleViolation(FileField, WorkbookSheet, name is null
             ? "The workbook has no visible sheet."
-            : $"The workbook has no sheet named '{name}'; its sheets are: {string.Join(", ", names.Select(n => $"'{n}'"))}.");
+            : $"The workbook has no sheet named '{Shown(name)}'; its sheets are: {string.Join(", ", names.Select(n => $"'{n}'"))}.");
         return false;
     }
+
+    // Names are cut in messages, as values are (Excel's own sheet names have at most 31 characters).
+    private static string Shown(string name) => name.Length <= 40 ? name : string.Concat(name.AsSpan(0, 40), "…");
 
     /// <summary>The sheet's rows with their row numbers (the reader gives an empty row for each row the sheet skips).</summary>
     private static IEnumerable<FormSourceRow> Rows(IExcelDataReader reader)
