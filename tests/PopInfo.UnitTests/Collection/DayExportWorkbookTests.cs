@@ -1,6 +1,8 @@
 using System.Text.Json;
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml.Validation;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Workbooks;
 
@@ -53,6 +55,17 @@ public class DayExportWorkbookTests
             Assert.Equal(CellValues.InlineString, c.DataType!.Value);
             Assert.Equal(49u, formats[(int)c.StyleIndex!.Value].NumberFormatId!.Value);
         });
+    }
+
+    [Fact]
+    public void The_export_is_valid_Open_XML_as_Excel_expects_it()
+    {
+        var forms = new[] { Form("death", new() { ["idNumber"] = "320211194503120171", ["deathDate"] = "2026-01-04" }, note: "第一行\n第二行") };
+        using var document = SpreadsheetDocument.Open(new MemoryStream(DayExportWorkbook.Create(forms, "青石社区", "2026-01-05")), false);
+
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2010).Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     private static string Letter(int index) => ((char)('A' + index)).ToString();

@@ -1,5 +1,7 @@
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml.Validation;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
 using PopInfo.Collection.Workbooks;
@@ -71,6 +73,17 @@ public class ImportTemplateTests
             .Where(t => t is not null).ToList();
         Assert.Equal(["民族", .. NationalCodes.Ethnicity.Entries.Select(e => e.ChineseName)], items);
         Assert.Equal($"'{ImportTemplate.ListsSheet}'!${column}$2:${column}${items.Count}", names[ethnicity]);
+    }
+
+    [Theory]
+    [MemberData(nameof(FormTypeCodes))]
+    public void The_template_is_valid_Open_XML_as_Excel_expects_it(string code)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(ImportTemplate.Create(FormTypes.Find(code)!)), false);
+
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2010).Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
