@@ -17,7 +17,7 @@ public static class ExportApi
                 return problem is null ? Results.File(file!.Content, DayExport.ContentType, file.FileName) : problem.ToResult();
             })
             .WithName("ExportDayForms").WithSummary("The forms of a community's day as an .xlsx workbook (docs/collection-csv.md): identity numbers as text, cells that begin like a formula neutralised; audited (forms.export).")
-            .Produces(200, contentType: DayExport.ContentType).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+            .Produces<byte[]>(200, DayExport.ContentType).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         return app;
     }
 }

@@ -62,7 +62,7 @@ public static class ImportApi
                 return Results.File(ImportTemplate.Create(type), DayExport.ContentType, $"popinfo-template-{type.Code}.xlsx");
             })
             .WithName("GetImportTemplate").WithSummary("The import's template workbook for one form type (?formType=birth or 出生): the import's header row, identity-number columns formatted as text, drop-down lists for coded fields (docs/collection-csv.md).")
-            .Produces(200, contentType: DayExport.ContentType).ProducesProblem(400).ProducesProblem(403);
+            .Produces<byte[]>(200, DayExport.ContentType).ProducesProblem(400).ProducesProblem(403);
 
         api.MapGet("/imports/{id:guid}", async (Guid id, FormImportService imports, HttpContext http, CancellationToken ct) =>
             {

@@ -189,6 +189,18 @@ public sealed class FileImportTests(DeskFixture fixture) : IClassFixture<DeskFix
             $"SELECT COUNT(*) FROM collection.audit_log WHERE action = 'forms.export' AND actor = 'collector-b' AND outcome = 'forbidden' AND target = '{day}'"));
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_file_endpoints()
+    {
+        using var client = fixture.Desk.CreateClient();
+
+        var document = await client.GetStringAsync("/swagger/collection/swagger.json");
+
+        Assert.Contains("\"/api/v1/forms/import-template\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/api/v1/communities/{communityCode}/days/{day}/forms.xlsx\"", document, StringComparison.Ordinal);
+        Assert.Contains(XlsxType, document, StringComparison.Ordinal);
+    }
+
     private static string WorkbookColumn(int index)
     {
         var name = "";
