@@ -8,8 +8,9 @@ using PopInfo.Collection.Import;
 using PopInfo.Collection.Monitor;
 using PopInfo.Collection.Paper;
 using PopInfo.Collection.Reference;
-using PopInfo.Contracts.Registry;
 using PopInfo.Collection.Transmission;
+using PopInfo.Collection.Workbooks;
+using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Counties;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
@@ -66,6 +67,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<ClearingFactsService>();
         builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddSingleton<FormImportService>();
+        builder.Services.AddSingleton<DayExport>();
         builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
         builder.Services.AddHostedService<SubmissionRelay>();
 
@@ -124,6 +126,7 @@ public static class CollectionModule
         app.MapPersonLookupApi();
         app.MapImportApi();
         app.MapReferenceApi();
+        app.MapExportApi();
         app.MapAuditSearchSource(Name, PlatformScopes.CollectionAuditSearch);
         app.MapDesk();
         app.MapPaper();

@@ -1,36 +1,68 @@
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
+using PopInfo.Collection.Workbooks;
+using PopInfo.Domain.Access;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Apis;
 
-/// <summary>Bulk entry: upload a CSV of forms (multipart field <c>file</c>, or the body as text/csv).</summary>
+/// <summary>
+/// Bulk entry: upload a CSV file or an Excel workbook of forms (multipart field <c>file</c>, or the body), and the
+/// template workbook to fill in.
+/// </summary>
 public static class ImportApi
 {
     public static IEndpointRouteBuilder MapImportApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Forms").WithGroupName(CollectionModule.Name).RequireAuthorization(DeskAuthentication.DeskPolicy);
 
-        api.MapPost("/forms/import", async ([FromQuery] bool? allOrNothing, FormImportService imports, HttpContext http, CancellationToken ct) =>
+        api.MapPost("/forms/import", async ([FromQuery] bool? allOrNothing, [FromQuery] string? sheet, FormImportService imports, HttpContext http, CancellationToken ct) =>
             {
                 var (file, name) = await ReadFileAsync(http.Request, ct);
                 if (file is null)
                 {
-                    return Problem.Validation("file", "required", "Send the CSV as multipart/form-data field 'file', or as a text/csv body.").ToResult();
+                    return Problem.Validation("file", "required", "Send the CSV file or .xlsx workbook as multipart/form-data field 'file', or as the body.").ToResult();
                 }
 
                 if (file.Length > FormCsvReader.MaxBytes)
                 {
-                    return Problem.Validation("file", "csv.file-size", $"A file is at most {FormCsvReader.MaxBytes / 1024 / 1024} MiB.").ToResult();
+                    var rule = FormWorkbookReader.IsWorkbook(file) ? FormCsvRules.WorkbookFileSize : FormCsvRules.FileSize;
+                    return Problem.Validation("file", rule, $"A file is at most {FormCsvReader.MaxBytes / 1024 / 1024} MiB.").ToResult();
                 }
 
-                var (result, problem) = await imports.ImportAsync(DeskUser.From(http), file, name, allOrNothing ?? false, ct);
+                var (result, problem) = await imports.ImportAsync(DeskUser.From(http), file, name, string.IsNullOrWhiteSpace(sheet) ? null : sheet, allOrNothing ?? false, ct);
                 return problem is null ? Results.Created($"/api/v1/imports/{result!.ImportId}", result) : problem.ToResult();
             })
             .DisableAntiforgery()
-            .WithName("ImportForms").WithSummary("Upload a CSV of forms (docs/collection-csv.md): good rows become submitted forms, bad rows are listed by line, field and rule and kept for correction; ?allOrNothing=true refuses the file if any row is bad.")
+            .WithName("ImportForms").WithSummary("Upload a CSV file (UTF-8, UTF-16 or GB18030/GBK) or an .xlsx workbook of forms (docs/collection-csv.md; ?sheet= names the sheet, else the first visible one): good rows become submitted forms, bad rows are listed by line (a sheet's row), field and rule and kept for correction; the answer says the format and the encoding or sheet read; ?allOrNothing=true refuses the file if any row is bad.")
             .Produces<ImportResult>(201).ProducesProblem(400).ProducesProblem(409);
+
+        api.MapGet("/forms/import-template", ([FromQuery] string? formType, HttpContext http) =>
+            {
+                var user = DeskUser.From(http);
+                if (user.Role is not (PlatformRoles.Collector or PlatformRoles.Supervisor))
+                {
+                    return FormService.Forbidden(null).ToResult();
+                }
+
+                if (TextViolations.Of("formType", formType) is { } poisoned)
+                {
+                    return Problem.Validation([poisoned]).ToResult();
+                }
+
+                if (string.IsNullOrWhiteSpace(formType) || !FormCsvColumns.TryFindFormType(formType.Trim(), out var code))
+                {
+                    return Problem.Validation("formType", "form-type.known",
+                        $"Name the form type of the template: one of {string.Join(", ", FormTypes.All.Select(t => t.Code))}, or its Chinese name.").ToResult();
+                }
+
+                var type = FormTypes.Find(code)!;
+                return Results.File(ImportTemplate.Create(type), DayExport.ContentType, $"popinfo-template-{type.Code}.xlsx");
+            })
+            .WithName("GetImportTemplate").WithSummary("The import's template workbook for one form type (?formType=birth or 出生): the import's header row, identity-number columns formatted as text, drop-down lists for coded fields (docs/collection-csv.md).")
+            .Produces<byte[]>(200, DayExport.ContentType).ProducesProblem(400).ProducesProblem(403);
 
         api.MapGet("/imports/{id:guid}", async (Guid id, FormImportService imports, HttpContext http, CancellationToken ct) =>
             {

@@ -134,6 +134,25 @@ public static class FormCsvColumns
         return isChinese || ByEnglishHeader.TryGetValue(header, out column);
     }
 
+    /// <summary>
+    /// The usual Chinese words for why a migrant came, and the register's codes for them: the register's own labels
+    /// (<see cref="MigrantReasons.Labels"/>, which the template's drop-down offers) and the words collectors write.
+    /// </summary>
+    private static readonly FrozenDictionary<string, string> MigrantReasonByWord =
+        MigrantReasons.All.Zip(MigrantReasons.Labels, (code, label) => KeyValuePair.Create(label, code))
+            .Concat(new Dictionary<string, string>
+            {
+                ["工作"] = "work", ["打工"] = "work",
+                ["做生意"] = "business",
+                ["上学"] = "study", ["就学"] = "study", ["培训"] = "study",
+                ["投亲"] = "family", ["随迁"] = "family", ["随迁家属"] = "family", ["婚嫁"] = "family",
+                ["其它"] = "other",
+            })
+            .ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The register's code for a migrant's reason written as a word (务工 → work).</summary>
+    public static bool TryFindMigrantReason(string word, [NotNullWhen(true)] out string? code) => MigrantReasonByWord.TryGetValue(word, out code);
+
     /// <summary>The form type code a cell names: a code in any case, or a Chinese name.</summary>
     public static bool TryFindFormType(string value, [NotNullWhen(true)] out string? code) => FormTypeByName.TryGetValue(value, out code);
 }

@@ -3,12 +3,18 @@ using PopInfo.ServiceDefaults.Problems;
 namespace PopInfo.Collection.Import;
 
 /// <summary>
-/// What <see cref="FormCsvReader"/> made of an uploaded CSV file. A file with any
+/// What <see cref="FormCsvReader"/> or <see cref="FormWorkbookReader"/> made of an uploaded file. A file with any
 /// <see cref="FileViolations"/> is refused whole; its rows are still listed where the header could be
 /// understood, so that one upload shows every problem. Rows are in file order.
 /// </summary>
 public sealed record FormCsvFile(IReadOnlyList<RuleViolation> FileViolations, IReadOnlyList<FormCsvRow> Rows)
 {
+    /// <summary>A CSV file's encoding as <see cref="CsvEncoding"/> names it (<c>utf-8</c>, <c>gb18030</c>, …); null for a workbook or an unreadable file.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>A workbook's sheet that was read; null for CSV.</summary>
+    public string? Sheet { get; init; }
+
     /// <summary>True when neither the file nor any row broke a CSV rule.</summary>
     public bool IsClean => FileViolations.Count == 0 && Rows.All(r => r.Violations.Count == 0);
 }

@@ -1,7 +1,7 @@
 namespace PopInfo.Collection.Import;
 
 /// <summary>
-/// Stable names of the CSV reader's rules, as they appear in <c>violations[].rule</c>; listed with their
+/// Stable names of the CSV and workbook readers' rules, as they appear in <c>violations[].rule</c>; listed with their
 /// meaning in docs/collection-csv.md. The code-list rules share their names with the registry's.
 /// </summary>
 public static class FormCsvRules
@@ -36,4 +36,15 @@ public static class FormCsvRules
     public const string MaritalStatusCode = "marital-status.code";
     public const string EducationCode = "education.code";
     public const string RelationshipCode = "relationship.code";
+
+    // A workbook (.xlsx): its rows are read by the rules above; these are the workbook's own.
+    public const string WorkbookFileSize = "xlsx.file-size";
+    public const string WorkbookUnpackedSize = "xlsx.unpacked-size";
+    public const string WorkbookUnreadable = "xlsx.unreadable";
+    public const string WorkbookSheet = "xlsx.sheet";
+    public const string WorkbookColumnLimit = "xlsx.column-limit";
+    public const string WorkbookRowLimit = "xlsx.row-limit";
+
+    /// <summary>A number-as-text column (an identity number…) holds what Excel made a number: digits may be lost, so it is never "fixed".</summary>
+    public const string ExcelNumber = "xlsx.excel-number";
 }

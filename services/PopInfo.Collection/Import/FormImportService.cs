@@ -16,11 +16,17 @@ namespace PopInfo.Collection.Import;
 /// <summary>One bad row of an import: its line in the file and what is wrong with it.</summary>
 public sealed record ImportBadRow(int Line, string? FormType, IReadOnlyList<RuleViolation> Violations);
 
-/// <summary>The answer to a CSV upload: how many rows became forms (submitted to the registry) and which rows were kept back, why.</summary>
-public sealed record ImportResult(Guid ImportId, string CommunityCode, int Rows, int Accepted, int Rejected, IReadOnlyList<Guid> Forms, IReadOnlyList<ImportBadRow> BadRows);
+/// <summary>
+/// The answer to an upload: how many rows became forms (submitted to the registry) and which rows were kept back, why;
+/// and how the file was read — <c>format</c> <c>csv</c> with its <c>encoding</c> (utf-8, utf-8-bom, utf-16le, utf-16be,
+/// gb18030), or <c>xlsx</c> with the <c>sheet</c> read. The three are said by the upload's answer only: an earlier
+/// import read again (GET) has them null, since they are not stored.
+/// </summary>
+public sealed record ImportResult(Guid ImportId, string CommunityCode, int Rows, int Accepted, int Rejected, IReadOnlyList<Guid> Forms,
+    IReadOnlyList<ImportBadRow> BadRows, string? Format = null, string? Encoding = null, string? Sheet = null);
 
 /// <summary>
-/// Bulk entry by CSV (docs/collection-csv.md). Every row is checked by the CSV layer and by the form's
+/// Bulk entry by CSV or Excel workbook (docs/collection-csv.md). Every row is checked by the file's reader and by the form's
 /// rules; good rows become forms and are submitted, bad rows are kept (with their violations) for
 /// correction. All of it is one transaction: a file is taken whole or not at all, and the same file
 /// (by SHA-256) is never taken twice for a community. With <c>allOrNothing</c>, one bad row refuses the file.
@@ -34,13 +40,17 @@ public sealed class FormImportService(
     RelaySignal<SubmissionRelay> relaySignal,
     TimeProvider clock)
 {
+    /// <summary>
+    /// Imports a CSV file or, when the file is a zip (as every .xlsx is), a workbook's sheet: <paramref name="sheet"/>
+    /// names it, or the first visible sheet is read; a CSV file has no sheets, and the name is then not used.
+    /// </summary>
     public async Task<(ImportResult? Result, ProblemDetails? Problem)> ImportAsync(
-        DeskUser user, byte[] file, string? fileName, bool allOrNothing, CancellationToken ct)
+        DeskUser user, byte[] file, string? fileName, string? sheet, bool allOrNothing, CancellationToken ct)
     {
-        // The file's name is stored and audited: it is free text like any other.
-        if (TextViolations.Of("fileName", fileName) is { } poisoned)
+        // The file's name is stored and audited, the sheet's name may be repeated: free text like any other.
+        if (TextViolations.Check(("fileName", fileName), ("sheet", sheet)) is { Count: > 0 } poisoned)
         {
-            return (null, Problem.Validation([poisoned], "The file's name cannot be stored: nothing was taken."));
+            return (null, Problem.Validation(poisoned, "The file's or the sheet's name cannot be used: nothing was taken."));
         }
 
         if (user.CommunityCode is not { } community || !user.MayWrite(community))
@@ -49,11 +59,14 @@ public sealed class FormImportService(
             return (null, FormService.Forbidden(user.CommunityCode));
         }
 
-        var csv = FormCsvReader.Read(file);
+        var workbook = FormWorkbookReader.IsWorkbook(file);
+        var csv = workbook ? FormWorkbookReader.Read(file, sheet) : FormCsvReader.Read(file);
+        var format = workbook ? "xlsx" : "csv";
         if (csv.FileViolations.Count > 0)
         {
-            await audit.WriteAsync(user, "forms.import", fileName, community, "refused", string.Join("; ", csv.FileViolations.Select(v => v.Rule)), ct: ct);
-            return (null, Problem.Validation(csv.FileViolations, "The file cannot be read as a forms file: nothing was taken."));
+            await audit.WriteAsync(user, "forms.import", fileName, community, "refused",
+                $"{format}: {string.Join("; ", csv.FileViolations.Select(v => v.Rule))}", ct: ct);
+            return (null, Described(Problem.Validation(csv.FileViolations, "The file cannot be read as a forms file: nothing was taken."), format, csv));
         }
 
         var good = new List<(FormCsvRow Row, FormType Type)>();
@@ -93,11 +106,12 @@ public sealed class FormImportService(
 
         if (allOrNothing && bad.Count > 0)
         {
+            var where = workbook ? "row" : "line";
             var problem = Problem.Validation(
-                [.. bad.SelectMany(b => b.Violations.Select(v => v with { Field = $"line {b.Line}: {v.Field}" }))],
+                [.. bad.SelectMany(b => b.Violations.Select(v => v with { Field = $"{where} {b.Line}: {v.Field}" }))],
                 $"{bad.Count} of {csv.Rows.Count} rows break rules: nothing was taken (allOrNothing).");
             problem.Extensions["badRows"] = bad;
-            return (null, problem);
+            return (null, Described(problem, format, csv));
         }
 
         var sha = Convert.ToHexString(SHA256.HashData(file));
@@ -149,7 +163,8 @@ public sealed class FormImportService(
                 ? $"; refused: {string.Join(", ", outside.GroupBy(o => o.Value.Violation.Rule).Select(g => $"{g.Key} ×{g.Count()}"))}"
                 : "";
             await audit.WriteAsync(user, "forms.import", importId.ToString(), community, "ok",
-                $"{csv.Rows.Count} rows: {good.Count} forms, {bad.Count} kept back{refusedByScope}", connection, transaction, ct);
+                $"{format} ({csv.Encoding ?? "sheet " + csv.Sheet}): {csv.Rows.Count} rows: {good.Count} forms, {bad.Count} kept back{refusedByScope}",
+                connection, transaction, ct);
             await transaction.CommitAsync(ct);
         }
 
@@ -158,7 +173,16 @@ public sealed class FormImportService(
             relaySignal.Notify();
         }
 
-        return (new ImportResult(importId, community, csv.Rows.Count, good.Count, bad.Count, formIds, bad), null);
+        return (new ImportResult(importId, community, csv.Rows.Count, good.Count, bad.Count, formIds, bad, format, csv.Encoding, csv.Sheet), null);
+    }
+
+    /// <summary>How the file was read, on a refusal too: the page can say "read as GB18030" next to a missing column.</summary>
+    private static ProblemDetails Described(ProblemDetails problem, string format, FormCsvFile file)
+    {
+        problem.Extensions["format"] = format;
+        problem.Extensions["encoding"] = file.Encoding;
+        problem.Extensions["sheet"] = file.Sheet;
+        return problem;
     }
 
     /// <summary>

@@ -33,12 +33,16 @@ internal static class DeskForms
     }
 
     /// <summary>Uploads a CSV file of forms as the desk page does (multipart field <c>file</c>); the status and the answer.</summary>
-    public static async Task<(int Status, JsonObject Body)> UploadCsvAsync(HttpClient desk, string csv, string query = "")
+    public static Task<(int Status, JsonObject Body)> UploadCsvAsync(HttpClient desk, string csv, string query = "") =>
+        UploadFileAsync(desk, Encoding.UTF8.GetBytes(csv), "forms.csv", "text/csv", query);
+
+    /// <summary>Uploads a file of forms — CSV in any encoding, or a workbook — as the desk page does; the status and the answer.</summary>
+    public static async Task<(int Status, JsonObject Body)> UploadFileAsync(HttpClient desk, byte[] bytes, string fileName, string mediaType, string query = "")
     {
         using var content = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        content.Add(file, "file", "forms.csv");
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        content.Add(file, "file", fileName);
         using var response = await desk.PostAsync($"/api/v1/forms/import{query}", content);
         return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }

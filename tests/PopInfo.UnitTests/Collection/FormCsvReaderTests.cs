@@ -419,27 +419,30 @@ public class FormCsvReaderTests
     }
 
     [Fact]
-    public void A_file_that_is_not_UTF8_is_refused_naming_the_line()
+    public void A_file_that_is_neither_UTF8_nor_GB18030_is_refused_naming_the_line()
     {
-        // "死亡" in GBK, as a spreadsheet on a Chinese Windows saves "CSV (comma delimited)".
+        // "死亡" in GBK is GB18030 too (a Chinese Windows spreadsheet's plain CSV: read, CsvEncodingTests); 0xFF is neither.
         byte[] gbk = [0xCB, 0xC0, 0xCD, 0xF6];
-        var bytes = Encoding.UTF8.GetBytes("表单类型,公民身份号码\n").Concat(gbk).Concat(Encoding.UTF8.GetBytes($",{DeathId}\n")).ToArray();
+        byte[] bytes = [.. Encoding.ASCII.GetBytes("formType,idNumber\n"), .. gbk, .. Encoding.ASCII.GetBytes($",{DeathId}\n"), 0xFF, .. "\n"u8];
 
         var file = FormCsvReader.Read(bytes);
 
         var violation = SingleFileViolation(file, FormCsvRules.Encoding);
-        Assert.StartsWith("The file is not UTF-8: line 2 holds bytes that are not UTF-8", violation.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The file is neither UTF-8 nor GB18030 (GBK): line 3 holds bytes", violation.Message, StringComparison.Ordinal);
         Assert.Empty(file.Rows);
+        Assert.Null(file.Encoding);
     }
 
     [Fact]
-    public void A_UTF16_file_is_refused()
+    public void A_UTF16_file_with_a_byte_order_mark_is_read()
     {
         var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes($"表单类型,公民身份号码\n死亡,{DeathId}\n")).ToArray();
 
-        var violation = SingleFileViolation(FormCsvReader.Read(bytes), FormCsvRules.Encoding);
+        var file = FormCsvReader.Read(bytes);
 
-        Assert.StartsWith("The file is UTF-16", violation.Message, StringComparison.Ordinal);
+        Assert.True(file.IsClean);
+        Assert.Equal(CsvEncoding.Utf16LittleEndian, file.Encoding);
+        Assert.Equal(DeathId, Assert.Single(file.Rows).Data["idNumber"]);
     }
 
     [Fact]
@@ -448,14 +451,18 @@ public class FormCsvReaderTests
         var violation = SingleFileViolation(FormCsvReader.Read(Encoding.Unicode.GetBytes("formType\ndeath\n")), FormCsvRules.Encoding);
 
         Assert.StartsWith("Line 1 holds a NUL byte", violation.Message, StringComparison.Ordinal);
+        Assert.Contains("UTF-16", violation.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_spreadsheet_workbook_is_refused()
     {
+        // The import hands an .xlsx (a zip) to the workbook reader; the CSV reader refuses one, and an .xls, as not CSV.
         byte[] xlsx = [.. "PK\x03\x04"u8, 0x14, 0x00, 0x06, 0x00];
+        byte[] xls = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-        var violation = SingleFileViolation(FormCsvReader.Read(xlsx), FormCsvRules.Encoding);
+        Assert.StartsWith("The file is a spreadsheet workbook", SingleFileViolation(FormCsvReader.Read(xlsx), FormCsvRules.Encoding).Message, StringComparison.Ordinal);
+        var violation = SingleFileViolation(FormCsvReader.Read(xls), FormCsvRules.Encoding);
 
         Assert.StartsWith("The file is a spreadsheet workbook", violation.Message, StringComparison.Ordinal);
     }

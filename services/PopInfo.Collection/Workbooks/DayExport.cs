@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Collection.Accounts;
+using PopInfo.Collection.Audit;
+using PopInfo.Collection.Forms;
+using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Collection.Workbooks;
+
+/// <summary>An export's workbook, its file name, and how many forms it holds.</summary>
+public sealed record DayExportFile(byte[] Content, string FileName, int Forms);
+
+/// <summary>
+/// A community's day of forms as an .xlsx workbook (<see cref="DayExportWorkbook"/>), for the people who may read that
+/// day's forms (the community's collector, its street's supervisor). The workbook holds names and identity numbers, so
+/// every export is audited before it is answered — who, which community and day, how many forms (<c>forms.export</c>) —
+/// and so is every refusal.
+/// </summary>
+public sealed class DayExport(
+    [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database, RegionCatalogue regions, AuditLog audit)
+{
+    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public async Task<(DayExportFile? File, ProblemDetails? Problem)> ExportAsync(DeskUser user, string community, string day, CancellationToken ct)
+    {
+        if (!BusinessDay.TryParse(day, out _))
+        {
+            return (null, Problem.Validation("day", "date.format", "A day is written yyyy-MM-dd."));
+        }
+
+        if (!regions.TryGet(community, out var region) || region.Level != RegionLevel.Community)
+        {
+            return (null, Problem.NotFound($"No community or village {community}."));
+        }
+
+        if (!user.MayRead(community, regions))
+        {
+            await audit.WriteAsync(user, "forms.export", day, community, "forbidden", ct: ct);
+            return (null, FormService.Forbidden(community));
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var forms = await new FormStore(connection, null).ListAsync(community, day, null, ct);
+        var content = DayExportWorkbook.Create(forms, region.Name, day);
+        // Before the answer: no workbook leaves without its audit entry.
+        await audit.WriteAsync(user, "forms.export", day, community, "ok", $"xlsx: {forms.Count} forms", connection, ct: ct);
+        return (new DayExportFile(content, $"forms-{community}-{day}.xlsx", forms.Count), null);
+    }
+}
