@@ -398,42 +398,15 @@ public sealed class AssessmentTests(ExchangeFixture fixture) : IClassFixture<Exc
     }
 
     private static void At(ShiftedClock clock, int year, int month, int day, int hour) =>
-        clock.Offset = new DateTimeOffset(year, month, day, hour, 0, 0, Cst) - DateTimeOffset.UtcNow;
+        Collection.DeskOnShiftedClock.At(clock, new DateOnly(year, month, day), hour);
 
-    /// <summary>
-    /// Signs in on the real clock, then puts the desk's clock back where it was: the browser-like client keeps cookies by
-    /// the real time, and would drop those the desk stamped with an expiry in November.
-    /// </summary>
-    private async Task<HttpClient> SignInAsync(WebApplicationFactory<CollectionEntryPoint> desk, ShiftedClock clock, string userName)
-    {
-        var offset = clock.Offset;
-        clock.Offset = TimeSpan.Zero;
-        try
-        {
-            return await DeskSignIn.SignInAsync(desk.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false }), fixture.Desk.HintOf(userName));
-        }
-        finally
-        {
-            clock.Offset = offset;
-        }
-    }
+    private Task<HttpClient> SignInAsync(WebApplicationFactory<CollectionEntryPoint> desk, ShiftedClock clock, string userName) =>
+        Collection.DeskOnShiftedClock.SignInAsync(desk, clock, fixture.Desk.HintOf(userName));
 
-    private async Task<(Guid Id, int Version)> RegisterAsync(string community)
-    {
-        var (status, created) = await fixture.Registry.PostAsync("/api/v1/persons", People.ResidentOf(community));
-        Assert.Equal(201, status);
-        return (Guid.Parse((string)created["personId"]!), (int)created["version"]!);
-    }
+    private Task<(Guid Id, int Version)> RegisterAsync(string community) => Collection.DeskOnShiftedClock.RegisterAsync(fixture.Registry, community);
 
-    private static async Task<JsonObject> CorrectionAsync(HttpClient desk, (Guid Id, int Version) person, bool submit)
-    {
-        var (status, form) = await desk.PostAsync("/api/v1/forms", new
-        {
-            formType = "correction", personId = person.Id, expectedVersion = person.Version, submit, data = new { occupation = "教师", reason = "职业变更" },
-        });
-        Assert.True(status == 201, form.ToJsonString());
-        return form;
-    }
+    private static Task<JsonObject> CorrectionAsync(HttpClient desk, (Guid Id, int Version) person, bool submit) =>
+        Collection.DeskOnShiftedClock.CorrectionAsync(desk, person, submit);
 
-    private static Guid Id(JsonObject form) => Guid.Parse((string)form["id"]!);
+    private static Guid Id(JsonObject form) => Collection.DeskOnShiftedClock.Id(form);
 }
