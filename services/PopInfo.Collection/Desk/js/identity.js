@@ -85,6 +85,9 @@ export function mismatches(facts, values) {
 
 // ---- the page ----
 
+/** What the last reading of the number put into the fields (null: nothing), so that a later reading may replace it. */
+const autoFilled = { birthDate: null, sex: null };
+
 export function initIdentity() {
   addFieldDecorator(decorate);
   onEditorDrawn(() => refresh(false));
@@ -95,6 +98,8 @@ const applies = () => Boolean($('f-idNumber') && ($('f-birthDate') || $('f-sex')
 
 function decorate(ed, name, input) {
   if (name === 'idNumber') {
+    autoFilled.birthDate = null;
+    autoFilled.sex = null;
     input.addEventListener('input', () => refresh(true));
     return el('div', { class: 'identity-facts hint', id: 'identity-facts', 'data-testid': 'identity-facts', 'aria-live': 'polite' });
   }
@@ -104,7 +109,8 @@ function decorate(ed, name, input) {
     input.addEventListener('blur', () => refresh(false));
     const id = 'm-' + name;
     input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') ?? ''} ${id}`.trim());
-    return el('div', { class: 'error identity-mismatch', id, 'data-testid': 'mismatch-' + name });
+    // Not an .error box: those hold the server's violations (problems.js places them in a field's first .error).
+    return el('div', { class: 'identity-mismatch', id, 'data-testid': 'mismatch-' + name });
   }
 
   return null;
@@ -126,14 +132,19 @@ function refresh(fill) {
 
   const birthField = $('f-birthDate');
   const sexField = $('f-sex');
+  // Filled where empty, or where it still holds what an earlier reading filled in (typing an 18-character number
+  // passes through 15 digits, read as an old number on the way).
   const filled = [];
-  if (fill && facts.birthDate && birthField && birthField.value.trim() === '') {
+  const mayFill = (field, key) => field && (field.value.trim() === '' || (autoFilled[key] !== null && field.value === autoFilled[key]));
+  if (fill && facts.birthDate && mayFill(birthField, 'birthDate')) {
     birthField.value = facts.birthDate;
+    autoFilled.birthDate = facts.birthDate;
     filled.push(birthField);
   }
 
-  if (fill && sexField && sexField.value === '') {
+  if (fill && mayFill(sexField, 'sex')) {
     sexField.value = facts.sex;
+    autoFilled.sex = facts.sex;
     filled.push(sexField);
   }
 
