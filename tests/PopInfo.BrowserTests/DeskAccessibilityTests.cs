@@ -67,6 +67,13 @@ public sealed class DeskAccessibilityTests(ChromiumFixture chromium, EmbeddedHos
         await CheckAsync(page, "editor (refused birth)", serious);
         await page.GetByTestId("close-editor").ClickAsync();
 
+        // A migrant's form: the region lists and the county search with its list open.
+        await page.GetByTestId("new-form-migrant-arrival").ClickAsync();
+        await page.GetByTestId("county-search").FillAsync("崇安");
+        await Expect(page.GetByTestId("county-option").First).ToBeVisibleAsync();
+        await CheckAsync(page, "editor (migrant, county search)", serious);
+        await page.GetByTestId("close-editor").ClickAsync();
+
         // The day: not cleared (the draft), closing refused with the form in the way.
         await page.GetByTestId("close-day").ClickAsync();
         await page.GetByTestId("close-day-confirm").ClickAsync();

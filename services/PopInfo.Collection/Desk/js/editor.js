@@ -13,6 +13,21 @@ const ID_FIELDS = ['idNumber', 'motherIdNumber', 'newIdNumber'];
 const CODE_FIELDS = ['ethnicity', 'maritalStatus', 'education', 'relationshipToHead'];
 const MIGRANT_REASONS = ['work', 'business', 'study', 'family', 'other'];
 
+/** Added to a field after its input (identity facts, region pickers, county search): (ed, name, input, required) => nodes or null. */
+const decorators = [];
+
+/** A module that adds to a form's fields (docs/desk.md, "Pickers and the identity number") registers here. */
+export function addFieldDecorator(decorate) {
+  decorators.push(decorate);
+}
+
+/** Called after the editor's fields are drawn anew (e.g. to show again what a decorator checks). */
+const afterDraw = [];
+
+export function onEditorDrawn(then) {
+  afterDraw.push(then);
+}
+
 /** The refusal on show and the call it answered (saveDraft or submitEditor): what "try again" repeats after a lost connection. */
 let retryable = null;
 
@@ -171,7 +186,8 @@ function fieldView(ed, name, required) {
     }
   }
 
-  return el('div', { class: 'field', 'data-field': name }, el('label', { for: id }, fieldLabel(name, ed.code), mark), input, error);
+  const extra = decorators.map((decorate) => decorate(ed, name, input, required));
+  return el('div', { class: 'field', 'data-field': name }, el('label', { for: id }, fieldLabel(name, ed.code), mark), input, extra, error);
 }
 
 export function renderEditor() {
@@ -218,6 +234,9 @@ export function renderEditor() {
   $('editor-problem').replaceChildren(...(ed.problem
     ? problemContent(ed.problem, { violations: unplaced, formType: ed.code, retry: retryable?.problem === ed.problem ? retryable.action : null })
     : []));
+  for (const then of afterDraw) {
+    then(ed);
+  }
 }
 
 /** The first field in error, else "try again" after a lost connection, else the first field to type in. */

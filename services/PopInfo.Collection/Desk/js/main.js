@@ -14,6 +14,10 @@ import { initForms } from './forms.js';
 import { initDays } from './days.js';
 import { initImport } from './import.js';
 import { initKeyboard } from './keyboard.js';
+// ---- identity. / picker. (the identity number's facts, the region and county choosers) ----
+import { initIdentity } from './identity.js';
+import { initPicker } from './picker.js';
+// ---- end identity. / picker. ----
 
 function switchLang() {
   screen('language', () => {
@@ -35,6 +39,10 @@ async function boot() {
   initDays();
   initImport();
   initKeyboard();
+  // ---- identity. / picker. ----
+  initPicker();
+  initIdentity();
+  // ---- end identity. / picker. ----
   $('lang').addEventListener('click', switchLang);
 
   applyLang();

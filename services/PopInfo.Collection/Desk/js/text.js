@@ -176,6 +176,38 @@ export const TEXT = Object.freeze({
     'problem.notFound': ['没有找到。', 'Not found.'],
     'problem.conflict': ['与当前数据冲突。', 'This conflicts with the current data.'],
     'problem.busy': ['服务暂时繁忙或不可用，请稍后再试。', 'The service is busy or away; try again shortly.'],
+
+    // ---- identity.* (identity.js: what the identity number says) ----
+    'identity.facts': ['号码显示：出生日期 {birth} · {sex}', 'The number says: born {birth} · {sex}'],
+    'identity.filled': ['（已自动填入）', '(filled in)'],
+    'identity.legacy': ['15 位旧号码', 'old 15-digit number'],
+    'identity.badDate': ['号码中的出生日期（第 7–14 位）不是有效日期', 'Characters 7–14 of the number are not a valid date'],
+    'identity.place': ['签发地：', 'Place of issue: '],
+    'identity.placeLoading': ['签发地：查询中…', 'Place of issue: looking it up…'],
+    'identity.placeUnknown': ['签发地：{code} 不在县区表中', 'Place of issue: {code} is not in the county list'],
+    'identity.placeAway': ['签发地：暂时无法查询', 'Place of issue: cannot be looked up now'],
+    'identity.checkWrong': ['校验码不符：最后一位应为 {expected}，请核对号码', 'Wrong check character: the last one should be {expected}; check the number'],
+    // ---- end identity.* ----
+
+    // ---- picker.* (picker.js: region and county choosers) ----
+    'picker.district': ['区（市）', 'District'],
+    'picker.street': ['街道（镇）', 'Street'],
+    'picker.community': ['社区（村）', 'Community'],
+    'picker.choose': ['请选择', 'choose'],
+    'picker.group': ['逐级选择：{field}', 'Choose level by level: {field}'],
+    'picker.generated': ['生成名称', 'generated name'],
+    'picker.unknown': ['代码 {code} 不是本市的社区或村', 'Code {code} is not a community or village of the city'],
+    'picker.away': ['地区名称暂时无法查询', 'Region names cannot be looked up now'],
+    'picker.countySearch': ['查找县区（名称或代码）', 'Find a county (name or code)'],
+    'picker.countyPlaceholder': ['如 梁溪、崇安 或 3202', 'e.g. 梁溪, 崇安 or 3202'],
+    'picker.countyResults': ['找到 {n} 个县区，上下键选择，回车填入', '{n} found: arrow keys choose, Enter fills in'],
+    'picker.countyNone': ['没有找到', 'Nothing found'],
+    'picker.countyTooLong': ['名称最多 20 个字，代码最多 6 位', 'At most 20 characters of a name or 6 digits of a code'],
+    'picker.countyChosen': ['已填入', 'Filled in'],
+    'picker.countyUnknown': ['{code} 不在县区表中', '{code} is not in the county list'],
+    'picker.status.abolished': ['已撤销', 'abolished'],
+    'picker.status.changed': ['已变更', 'changed'],
+    // ---- end picker.* ----
   },
 
   // Form data fields: label, and where a form type calls a field otherwise (docs/collection-csv.md's headers).
