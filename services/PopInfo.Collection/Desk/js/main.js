@@ -14,6 +14,9 @@ import { initForms } from './forms.js';
 import { initDays } from './days.js';
 import { initImport } from './import.js';
 import { initKeyboard } from './keyboard.js';
+// board.: the supervisor's board
+import { initBoard, startBoard } from './board.js';
+// end board.
 
 function switchLang() {
   screen('language', () => {
@@ -35,6 +38,7 @@ async function boot() {
   initDays();
   initImport();
   initKeyboard();
+  initBoard(); // board.
   $('lang').addEventListener('click', switchLang);
 
   applyLang();
@@ -43,6 +47,7 @@ async function boot() {
   const session = await api('GET', '/api/v1/session');
   if (session.ok) {
     await enterDesk(session.body);
+    await startBoard(); // board.
     loaded('desk');
   } else {
     showSignIn(session.status === 0 ? t('common.network') : undefined);
