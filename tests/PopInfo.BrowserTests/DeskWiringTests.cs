@@ -47,7 +47,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         await Expect(result.GetByTestId("import-summary")).ToContainTextAsync("共 2 行");
         await Expect(result.GetByTestId("import-read-as")).ToHaveTextAsync("读作 GB18030");
         var rows = result.GetByTestId("import-bad-rows").GetByTestId("bad-row");
-        await Expect(rows).ToHaveCountAsync(1);
+        Assert.Equal(["3"], await BadLinesAsync(rows));
         await Expect(rows.And(page.Locator("[data-line='3'][data-violation-field='birthDate']"))).ToContainTextAsync("出生日期");
         await Expect(result.GetByTestId("import-bad-rows").Locator("thead th").First).ToHaveTextAsync("行号");
         await Screenshots.SaveAsync(page, output);
@@ -90,7 +90,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         await Expect(result.GetByTestId("import-summary")).ToContainTextAsync("共 2 行");
         await Expect(result.GetByTestId("import-read-as")).ToHaveTextAsync("读取工作表“表单”");
         var rows = result.GetByTestId("import-bad-rows").GetByTestId("bad-row");
-        await Expect(rows).ToHaveCountAsync(1);
+        Assert.Equal(["4"], await BadLinesAsync(rows));
         await Expect(rows.And(page.Locator("[data-line='4'][data-violation-field='sex']"))).ToContainTextAsync("性别");
         await Expect(rows.First.Locator("td").First).ToHaveTextAsync("4");
         await Screenshots.SaveAsync(page, output);
@@ -228,7 +228,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         await Expect(board.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToContainTextAsync(street.Name);
         var rows = board.GetByTestId("board-community");
         await Expect(rows).ToHaveCountAsync(communities.Count);
-        Assert.Equal(communities, await rows.EvaluateAllAsync<List<string>>("rows => rows.map(r => r.dataset.community)"));
+        Assert.Equal(communities, await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.community)"));
         await Expect(rows.First.GetByTestId("board-day")).ToHaveCountAsync(7);
         var today = rows.First.GetByTestId("board-day").First;
         var day = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -267,6 +267,18 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         await page.Clock.RunForAsync(120_000);
         Assert.Equal(2, reads);
         Assert.Empty(errors);
+    }
+
+    /// <summary>The lines (or rows) of the bad rows listed, each once; every violation is printed.</summary>
+    private async Task<string[]> BadLinesAsync(ILocator rows)
+    {
+        var listed = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.line + ' ' + r.dataset.violationField + ' ' + r.dataset.rule)");
+        foreach (var row in listed)
+        {
+            output.WriteLine("bad row: " + row);
+        }
+
+        return [.. listed.Select(r => r.Split(' ')[0]).Distinct()];
     }
 
     private static async Task<(int Status, JsonElement Body)> FetchAsync(IPage page, string method, string path, object? body = null)
