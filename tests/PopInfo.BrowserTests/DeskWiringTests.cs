@@ -35,7 +35,13 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
 
         // As Excel on a Chinese Windows saves "CSV (逗号分隔)": GBK, no BOM. The Chinese headers only match if read as such.
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        var csv = $"表单类型,公民身份号码,出生日期,性别,备注\r\n出生,320213202505120220,2025-05-12,女,{Guid.NewGuid():N}\r\n出生,320213202505120220,2025/13/01,女,\r\n";
+        var (mother, _) = await DeskPages.RegisterResidentAsync(community);
+        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 2);
+        var day = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var csv = $"表单类型,公民身份号码,姓名,性别,出生日期,民族,母亲公民身份号码,备注\r\n"
+            + $"出生,{child},孙小梅,女,{day},01,{mother},{Guid.NewGuid():N}\r\n"
+            + $"出生,{child},孙小梅,女,2025/13/01,01,{mother},\r\n";
         var bytes = Encoding.GetEncoding("GB18030").GetBytes(csv);
         Assert.NotEqual(Encoding.UTF8.GetBytes(csv), bytes);
         await page.GetByLabel("CSV 文件或 Excel 工作簿").SetInputFilesAsync(new FilePayload { Name = "表单.csv", MimeType = "text/csv", Buffer = bytes });
@@ -44,11 +50,11 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         await page.GetByTestId("import-submit").ClickAsync();
 
         var result = page.GetByTestId("import-result");
-        await Expect(result.GetByTestId("import-summary")).ToContainTextAsync("共 2 行");
+        await Expect(result.GetByTestId("import-summary")).ToContainTextAsync("共 2 行：1 行已生成表单并提交，1 行未通过");
         await Expect(result.GetByTestId("import-read-as")).ToHaveTextAsync("读作 GB18030");
         var rows = result.GetByTestId("import-bad-rows").GetByTestId("bad-row");
         Assert.Equal(["3"], await BadLinesAsync(rows));
-        await Expect(rows.And(page.Locator("[data-line='3'][data-violation-field='birthDate']"))).ToContainTextAsync("出生日期");
+        await Expect(rows.And(page.Locator("[data-line='3'][data-violation-field='birthDate'][data-rule='csv.date-format']"))).ToContainTextAsync("出生日期");
         await Expect(result.GetByTestId("import-bad-rows").Locator("thead th").First).ToHaveTextAsync("行号");
         await Screenshots.SaveAsync(page, output);
 
@@ -70,12 +76,15 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         await DeskPages.SignInAndWaitAsync(page, Desk, collector);
 
         // A cover sheet first: the forms are on the sheet named in the box. Row 4 is bad (sex "X"); row 3 is left empty.
+        var (mother, _) = await DeskPages.RegisterResidentAsync(community);
+        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
         var workbook = new TestWorkbook()
             .Sheet("说明").Row(1, "本工作簿的表单在“表单”工作表")
             .Sheet("表单")
-            .Row(1, "表单类型", "公民身份号码", "出生日期", "性别", "备注")
-            .Row(2, "出生", "320213202505120220", new DateOnly(2025, 5, 12), "女", Guid.NewGuid().ToString("N"))
-            .Row(4, "出生", "320213202505120220", new DateOnly(2025, 5, 12), "X", null)
+            .Row(1, "表单类型", "公民身份号码", "姓名", "性别", "出生日期", "民族", "母亲公民身份号码", "备注")
+            .Row(2, "出生", child, "周小军", "男", birth, "01", mother, Guid.NewGuid().ToString("N"))
+            .Row(4, "出生", child, "周小军", "X", birth, "01", mother, null)
             .ToBytes();
         await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload
         {
@@ -87,11 +96,11 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         await page.GetByTestId("import-submit").ClickAsync();
 
         var result = page.GetByTestId("import-result");
-        await Expect(result.GetByTestId("import-summary")).ToContainTextAsync("共 2 行");
+        await Expect(result.GetByTestId("import-summary")).ToContainTextAsync("共 2 行：1 行已生成表单并提交，1 行未通过");
         await Expect(result.GetByTestId("import-read-as")).ToHaveTextAsync("读取工作表“表单”");
         var rows = result.GetByTestId("import-bad-rows").GetByTestId("bad-row");
         Assert.Equal(["4"], await BadLinesAsync(rows));
-        await Expect(rows.And(page.Locator("[data-line='4'][data-violation-field='sex']"))).ToContainTextAsync("性别");
+        await Expect(rows.And(page.Locator("[data-line='4'][data-violation-field='sex'][data-rule='sex.code']"))).ToContainTextAsync("性别");
         await Expect(rows.First.Locator("td").First).ToHaveTextAsync("4");
         await Screenshots.SaveAsync(page, output);
 
