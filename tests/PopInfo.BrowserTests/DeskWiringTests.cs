@@ -234,6 +234,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         var board = page.GetByTestId("board");
         await Expect(board).ToBeVisibleAsync();
         await Expect(page.GetByTestId("form-types")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("who")).ToHaveTextAsync("郑督导（" + supervisor + "） · 街道督导");
         await Expect(board.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToContainTextAsync(street.Name);
         var rows = board.GetByTestId("board-community");
         await Expect(rows).ToHaveCountAsync(communities.Count);
