@@ -95,6 +95,8 @@ public sealed class DeskAccessibilityTests(ChromiumFixture chromium, EmbeddedHos
         });
         await page.GetByTestId("import-submit").ClickAsync();
         await Expect(page.GetByTestId("import-bad-rows")).ToBeVisibleAsync();
+        await page.GetByTestId("import-templates").Locator("summary").ClickAsync();
+        await Expect(page.GetByTestId("import-template-birth")).ToBeVisibleAsync();
         await CheckAsync(page, "import (bad rows)", serious);
 
         // The same in English.
@@ -102,6 +104,32 @@ public sealed class DeskAccessibilityTests(ChromiumFixture chromium, EmbeddedHos
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await CheckAsync(page, "desk in English", serious);
 
+        Assert.True(serious.Count == 0, $"{serious.Count} serious or critical accessibility violation(s):\n" + string.Join("\n", serious));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_supervisors_board_has_no_serious_or_critical_accessibility_violation()
+    {
+        var street = RegionCatalogue.Wuxi.Streets[^4];
+        var supervisor = await PeoplePages.CreateAccountAsync("supervisor", street.Code, "郑督导", DeskPages.Password);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+            BypassCSP = true,
+        });
+        var page = await context.NewPageAsync();
+        var errors = PeoplePages.WatchForErrors(page);
+        var serious = new List<string>();
+        await page.GotoAsync(Desk.ToString());
+        await DeskPages.SignInAsync(page, supervisor);
+        await Expect(page.GetByTestId("board-community")).ToHaveCountAsync(RegionCatalogue.Wuxi.ChildrenOf(street.Code).Count);
+        await CheckAsync(page, "board", serious);
+        await page.GetByTestId("lang-toggle").ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await CheckAsync(page, "board in English", serious);
         Assert.True(serious.Count == 0, $"{serious.Count} serious or critical accessibility violation(s):\n" + string.Join("\n", serious));
         Assert.Empty(errors);
     }

@@ -8,6 +8,7 @@ import { state } from './state.js';
 import { addRenderer, screen } from './shell.js';
 import { renderWho } from './session.js';
 import { personOf } from './forms.js';
+import { dayLinks } from './paper.js';
 
 export function initDays() {
   $('report-form').addEventListener('submit', (event) => {
@@ -77,7 +78,8 @@ function renderReport() {
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('report.type') }), columns.map((c) => el('th', { scope: 'col', class: 'num', text: t('report.' + c) })))),
       el('tbody', {},
         (r.byType ?? []).map((b) => row(formTypeName(b.formType), b.counts, 'report-row')),
-        row(t('report.total'), r.totals, 'report-total'))));
+        row(t('report.total'), r.totals, 'report-total'))),
+    dayLinks(r.communityCode, r.day));
 }
 
 function askClose() {

@@ -5,6 +5,7 @@ import { colon, formTypeName, ruleText, stateName, t } from './i18n.js';
 import { api, violationsOf } from './api.js';
 import { placeViolations, problemContent, violationView } from './problems.js';
 import { state } from './state.js';
+import { receiptLink } from './paper.js';
 import { addRenderer } from './shell.js';
 import { closeEditor, openExisting } from './editor.js';
 import { loadReport } from './days.js';
@@ -91,6 +92,7 @@ function formItem(f) {
   } else if (f.state === 'accepted' && f.registry) {
     details.push(el('div', { class: 'detail registry', 'data-testid': 'form-registry', text: t('forms.registry', { version: f.registry.version ?? '—', sequence: f.registry.sequence ?? '—' }) }));
     details.push(deliveriesView(f));
+    details.push(el('div', { class: 'detail actions' }, receiptLink(f.id)));
   } else if (f.state === 'rejected' && f.rejection) {
     // The registry's problem: its violations (each with its field), or its one field and rule with the detail.
     const r = f.rejection;

@@ -18,6 +18,9 @@ import { initKeyboard } from './keyboard.js';
 import { initIdentity } from './identity.js';
 import { initPicker } from './picker.js';
 // ---- end identity. / picker. ----
+// board.: the supervisor's board
+import { initBoard, startBoard } from './board.js';
+// end board.
 
 function switchLang() {
   screen('language', () => {
@@ -43,6 +46,7 @@ async function boot() {
   initPicker();
   initIdentity();
   // ---- end identity. / picker. ----
+  initBoard(); // board.
   $('lang').addEventListener('click', switchLang);
 
   applyLang();
@@ -51,6 +55,7 @@ async function boot() {
   const session = await api('GET', '/api/v1/session');
   if (session.ok) {
     await enterDesk(session.body);
+    await startBoard(); // board.
     loaded('desk');
   } else {
     showSignIn(session.status === 0 ? t('common.network') : undefined);

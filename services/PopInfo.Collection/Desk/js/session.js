@@ -145,10 +145,12 @@ export function renderWho() {
   }
 
   const role = t('role.' + s.role);
-  who.replaceChildren(
+  // replaceChildren would write a null as the text "null": a supervisor (no community) gets the name line only.
+  who.replaceChildren(...[
     el('div', { 'data-testid': 'who-name' }, t('session.who', { name: s.displayName || s.userName, user: s.userName }), ' · ', role),
     s.communityCode
       ? el('div', { class: 'community', 'data-testid': 'who-community', text: t('session.community', { name: [state.communityName, s.communityCode].filter(Boolean).join(' ') }) })
-      : null);
+      : null,
+  ].filter(Boolean));
   $('role-notice').textContent = t('session.notCollector', { role });
 }

@@ -152,9 +152,9 @@ export const TEXT = Object.freeze({
     'report.notClearedProblem': ['还不能关闭：以下表单是草稿、在等待登记机关，或被退回未处理。请完成、重新提交或撤回。', 'Not yet: these forms are drafts, waiting for the registry, or rejected and not dealt with. Finish, resubmit or withdraw them.'],
     'report.alreadyClosed': ['这一天已经关闭。', 'This day is already closed.'],
 
-    'import.title': ['CSV 批量导入', 'CSV import'],
-    'import.hint': ['每行一张表单，UTF-8 编码（电子表格另存为“CSV UTF-8（逗号分隔）”），表头用中文或英文列名；最多 10000 行、16 MiB。合格的行直接提交，不合格的行按行号列出。', 'One form per line, UTF-8 (a spreadsheet\'s "CSV UTF-8"), Chinese or English column headers; at most 10,000 rows and 16 MiB. Good rows are submitted at once; bad rows are listed by line.'],
-    'import.file': ['CSV 文件', 'CSV file'],
+    'import.title': ['CSV / Excel 批量导入', 'CSV / Excel import'],
+    'import.hint': ['每行一张表单：CSV 文件（UTF-8 或 GBK/GB18030，Excel 直接“另存为 CSV”即可，编码自动识别）或 Excel 工作簿（.xlsx，读第一个工作表，或在“工作表”中填写表名）；表头用中文或英文列名，可下载模板填写；最多 10000 行、16 MiB。合格的行直接提交，不合格的行按行号列出。', 'One form per line: a CSV file (UTF-8 or GBK/GB18030, as Excel saves "CSV"; the encoding is detected) or an Excel workbook (.xlsx: its first sheet, or the one named under Sheet); Chinese or English column headers, or fill in a template; at most 10,000 rows and 16 MiB. Good rows are submitted at once; bad rows are listed by line.'],
+    'import.file': ['CSV 文件或 Excel 工作簿', 'CSV file or Excel workbook'],
     'import.submit': ['上传', 'Upload'],
     'import.busy': ['正在上传…', 'Uploading…'],
     'import.chooseFile': ['请先选择文件。', 'Choose a file first.'],
@@ -167,9 +167,38 @@ export const TEXT = Object.freeze({
     'import.field': ['项目', 'Field'],
     'import.rule': ['规则', 'Rule'],
     'import.message': ['说明', 'Message'],
-    'import.notAvailable': ['此服务器尚未提供 CSV 导入（{status}）。页面的其他功能不受影响。', 'This server does not offer CSV import yet ({status}). The rest of the page works as usual.'],
+    'import.notAvailable': ['此服务器尚未提供批量导入（{status}）。页面的其他功能不受影响。', 'This server does not offer file import yet ({status}). The rest of the page works as usual.'],
     'import.tooLarge': ['文件过大：最多 16 MiB。', 'The file is too large: at most 16 MiB.'],
     'import.sameFile': ['此文件已导入过，未再次接收。', 'This file was imported before; nothing was taken again.'],
+    'import.sheet': ['工作表（可选）', 'Sheet (optional)'],
+    'import.templates': ['下载模板（Excel）', 'Templates (Excel)'],
+    'import.template': ['{type}模板', '{type} template'],
+    'import.readAs': ['读作 {encoding}', 'read as {encoding}'],
+    'import.readSheet': ['读取工作表“{sheet}”', 'read the sheet "{sheet}"'],
+    'import.row': ['行号', 'Row'],
+
+    // paper.: print and export links (paper.js)
+    'paper.export': ['导出 Excel', 'Export to Excel'],
+    'paper.daySheet': ['打印日清单', 'Print the day sheet'],
+    'paper.receipt': ['打印回执', 'Print receipt'],
+    'paper.newTab': ['（在新标签页打开）', '(opens in a new tab)'],
+    // end paper.
+
+    // board.: the supervisor's board (board.js)
+    'board.title': ['街道看板', "The street's board"],
+    'board.hint': ['各社区最近 7 天（最新在前）：是否日清、逾期与被退回的表单数、待登记库答复的表单数。标签页可见时每 60 秒自动刷新。', "Each community of the street on the last 7 days, newest first: cleared or not, late and rejected forms, forms waiting for the registry. Refreshed every 60 seconds while this tab is visible."],
+    'board.street': ['{name} {code}', '{name} {code}'],
+    'board.community': ['社区', 'Community'],
+    'board.updated': ['更新于 {time}', 'Updated at {time}'],
+    'board.cleared': ['已日清', 'cleared'],
+    'board.notCleared': ['未日清', 'not cleared'],
+    'board.closed': ['已关闭', 'closed'],
+    'board.late': ['逾期 {n}', 'late {n}'],
+    'board.rejected': ['退回 {n}', 'rejected {n}'],
+    'board.pending': ['待答复 {n}', 'pending {n}'],
+    'board.none': ['本街道没有社区。', 'The street has no communities.'],
+    'board.caption': ['各社区每日情况（✓ 已日清，✗ 未日清）', 'Each community by day (✓ cleared, ✗ not cleared)'],
+    // end board.
 
     'problem.title': ['操作未成功', 'Not done'],
     'problem.forbidden': ['您的账户无权执行此操作。', 'Your account may not do this.'],
