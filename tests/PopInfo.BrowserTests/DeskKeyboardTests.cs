@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Playwright;
 using PopInfo.BrowserTests.Browser;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
@@ -35,7 +34,7 @@ public sealed class DeskKeyboardTests(ChromiumFixture chromium, EmbeddedHostFixt
         await DeskPages.SignInAndWaitAsync(page, Desk, collector);
 
         // From here on the keyboard alone.
-        var keys = new Keys(page.Keyboard);
+        var keys = new CountedKeys(page.Keyboard);
         await keys.PressAsync("Alt+KeyN");
         await Expect(page.GetByTestId("new-form-birth")).ToBeFocusedAsync();
         await keys.PressAsync("Enter");
@@ -82,45 +81,5 @@ public sealed class DeskKeyboardTests(ChromiumFixture chromium, EmbeddedHostFixt
         await Expect(page.GetByTestId("field-name")).ToBeFocusedAsync();
         await Expect(page.GetByTestId("field-idNumber")).Not.ToHaveAttributeAsync("aria-invalid", "true");
         Assert.Empty(errors);
-    }
-
-    /// <summary>The keyboard, counting: a typed character is one keystroke, a chord (Control+Enter) one per key.</summary>
-    private sealed class Keys(IKeyboard keyboard)
-    {
-        public int Strokes { get; private set; }
-
-        public int Typed { get; private set; }
-
-        public List<string> Log { get; } = [];
-
-        public async Task TypeAsync(string text)
-        {
-            await keyboard.TypeAsync(text);
-            Strokes += text.Length;
-            Typed += text.Length;
-            Log.Add($"[{text.Length} chars]");
-        }
-
-        public async Task PressAsync(string key)
-        {
-            await keyboard.PressAsync(key);
-            Strokes += key.Split('+').Length;
-            Log.Add(key);
-        }
-
-        /// <summary>Tab until the field has the focus (each Tab counted); fails after 20.</summary>
-        public async Task TabToAsync(ILocator field)
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                await PressAsync("Tab");
-                if (await field.EvaluateAsync<bool>("node => node === document.activeElement"))
-                {
-                    return;
-                }
-            }
-
-            Assert.Fail("20 Tabs did not reach " + field);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Playwright;
 using PopInfo.BrowserTests.Browser;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
@@ -133,7 +132,7 @@ public sealed class DeskPickerTests(ChromiumFixture chromium, EmbeddedHostFixtur
         var errors = PeoplePages.WatchForErrors(page);
         await DeskPages.SignInAndWaitAsync(page, Desk, collector);
 
-        var keys = new Keys(page.Keyboard);
+        var keys = new CountedKeys(page.Keyboard);
         await keys.PressAsync("Alt+KeyN");
         await Expect(page.GetByTestId("new-form-birth")).ToBeFocusedAsync();
         await keys.PressAsync("Enter");
@@ -237,45 +236,5 @@ public sealed class DeskPickerTests(ChromiumFixture chromium, EmbeddedHostFixtur
         await page.GetByTestId("field-originRegionCode").FillAsync("320213");
         await Expect(page.GetByTestId("county-status")).ToContainTextAsync("梁溪区");
         Assert.Empty(errors);
-    }
-
-    /// <summary>The keyboard, counting: a typed character is one keystroke, a chord (Control+Enter) one per key.</summary>
-    private sealed class Keys(IKeyboard keyboard)
-    {
-        public int Strokes { get; private set; }
-
-        public int Typed { get; private set; }
-
-        public List<string> Log { get; } = [];
-
-        public async Task TypeAsync(string text)
-        {
-            await keyboard.TypeAsync(text);
-            Strokes += text.Length;
-            Typed += text.Length;
-            Log.Add($"[{text.Length} chars]");
-        }
-
-        public async Task PressAsync(string key)
-        {
-            await keyboard.PressAsync(key);
-            Strokes += key.Split('+').Length;
-            Log.Add(key);
-        }
-
-        /// <summary>Tab until the field has the focus (each Tab counted); fails after 20.</summary>
-        public async Task TabToAsync(ILocator field)
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                await PressAsync("Tab");
-                if (await field.EvaluateAsync<bool>("node => node === document.activeElement"))
-                {
-                    return;
-                }
-            }
-
-            Assert.Fail("20 Tabs did not reach " + field);
-        }
     }
 }
