@@ -73,8 +73,19 @@ public sealed class DashboardTests(ChromiumFixture chromium, EmbeddedHostFixture
         await Expect(page.Locator("#drill")).ToHaveAttributeAsync("data-level", "district", Drawn);
         await Expect(page.Locator("#drill-list li")).ToHaveCountAsync(RegionCatalogue.Wuxi.Districts.Count);
         var tiles = await page.EvaluateAsync<string[]>("() => echarts.getInstanceByDom(document.getElementById('drill')).getOption().series[0].data.map(d => d.code)");
-        Assert.Equal([district.Code], tiles);
-        await page.Locator("#drill").ClickAsync(new() { Position = new() { X = 300, Y = 200 } });
+        Assert.Contains(district.Code, tiles);
+        if (tiles.Length == 1)
+        {
+            // The one tile fills the chart: a click in the chart's middle lands on it.
+            await page.Locator("#drill").ClickAsync(new() { Position = new() { X = 300, Y = 200 } });
+        }
+        else
+        {
+            // Other browser tests (the desk's pickers, imports) registered people elsewhere too, in an order the run decides:
+            // the district is then chosen from the list, as a keyboard user would.
+            await page.Locator($"#drill-list li[data-code='{district.Code}'] button").ClickAsync();
+        }
+
         await Expect(page.Locator("#drill")).ToHaveAttributeAsync("data-level", "street", Drawn);
         await Expect(page.Locator("#drill-path")).ToContainTextAsync(district.Name);
         await Expect(page.Locator("#drill-list li")).ToHaveCountAsync(RegionCatalogue.Wuxi.Streets.Count(s => s.ParentCode == district.Code));
