@@ -53,7 +53,13 @@ public static class ChangeLatency
                 var registryDatabase = registryConnection is null ? database : database + ";" + registryConnection;
                 if (monitoring == MonitoringComparison.SideBySide)
                 {
-                    (personJson, eventBody) = await PairedAsync(infrastructure, registryDatabase, registryConnection, vhost, servicesBin, registryEnv, watching, rate, seconds, warmup, warmupRate, updates, drain, spin);
+                    if (clients.Count > 1)
+                    {
+                        throw new ArgumentException("--monitoring paired takes one --clients count (each registry gets that many), not a list.");
+                    }
+
+                    (personJson, eventBody) = await PairedAsync(infrastructure, registryDatabase, registryConnection, vhost, servicesBin, registryEnv, watching, rate,
+                        clients.Count == 0 ? 0 : clients[0], seconds, warmup, warmupRate, updates, drain, spin);
                 }
                 else
                 {
@@ -107,10 +113,12 @@ public static class ChangeLatency
     /// --monitoring paired: two registries at the same time, each with its own database, virtual host and raw consumer, each
     /// driven at <paramref name="rate"/>; one is watched. Whatever else the shared machine does meanwhile falls on both
     /// alike, which one after another it does not: on this box the p99 of two identical "off" passes a few minutes apart
-    /// differed up to fourfold. The two loads add up, so give each half the rate to compare at the usual total.
+    /// differed up to fourfold. The two loads add up, so give each half the rate to compare at the usual total. With
+    /// <paramref name="clients"/> each is driven by that many clients as fast as it answers (a closed loop): the two then
+    /// compete for the same cores, and what watching costs shows as the watched one's lower throughput.
     /// </summary>
     private static async Task<(string? PersonJson, byte[]? EventBody)> PairedAsync(Infrastructure infrastructure, string database, string? registryConnection, Uri vhost, string? servicesBin,
-        IReadOnlyList<string> extraEnv, MonitoringSetup watching, double rate, int seconds, int warmup, double warmupRate, double updates, TimeSpan drain, bool spin)
+        IReadOnlyList<string> extraEnv, MonitoringSetup watching, double rate, int clients, int seconds, int warmup, double warmupRate, double updates, TimeSpan drain, bool spin)
     {
         var watchedDatabase = await infrastructure.CreateDatabaseAsync();
         var watchedVhost = await infrastructure.CreateVirtualHostAsync();
@@ -124,7 +132,7 @@ public static class ChangeLatency
             Console.WriteLine($"   after warm-up: off {plain.Registry.Memory()}; on {watched.Registry.Memory()}");
 
             var meter = new BusyMeter();
-            var both = await Task.WhenAll(plain.RunAsync(rate, 0, seconds, updates, drain, spin), watched.RunAsync(rate, 0, seconds, updates, drain, spin));
+            var both = await Task.WhenAll(plain.RunAsync(rate, clients, seconds, updates, drain, spin), watched.RunAsync(rate, clients, seconds, updates, drain, spin));
             foreach (var (report, _) in both)
             {
                 Console.WriteLine(report);
@@ -132,7 +140,7 @@ public static class ChangeLatency
 
             Console.WriteLine(meter.Report());
             Console.WriteLine(await watched.MonitoringReportAsync());
-            PrintMonitoringCost($"[monitoring off and on side by side] two registries at {rate}/s each, at the same time on the same servers",
+            PrintMonitoringCost($"[monitoring off and on side by side] two registries {(clients == 0 ? $"at {rate}/s" : $"of {clients} clients")} each, at the same time on the same servers",
                 [(false, both[0].Summary), (true, both[1].Summary)]);
             return (plain.Workload.LastPersonJson, plain.Recorder.LastBody);
         }

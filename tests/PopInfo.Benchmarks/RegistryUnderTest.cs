@@ -6,7 +6,8 @@ namespace PopInfo.Benchmarks;
 
 /// <summary>
 /// What watching the platform adds (--monitoring): OTLP export to a sink, scrapes of /metrics every <see cref="ScrapeEvery"/>,
-/// the monitoring service. --watching names a part of them (otlp, scrapes, service), to find which part costs what.
+/// the monitoring service. --watching names a part of them (otlp, scrapes, service), to find which part costs what, or
+/// "none": with --monitoring paired, two unwatched registries side by side (an A/A run: what the pair differs by alone).
 /// </summary>
 public sealed record MonitoringSetup(TimeSpan ScrapeEvery, bool Otlp, bool Scrapes, bool Service)
 {
@@ -15,16 +16,21 @@ public sealed record MonitoringSetup(TimeSpan ScrapeEvery, bool Otlp, bool Scrap
     public static MonitoringSetup Parse(string watching)
     {
         var parts = watching.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        if (parts.SetEquals(["none"]))
+        {
+            return Full with { Otlp = false, Scrapes = false, Service = false };
+        }
+
         var unknown = parts.Except(["otlp", "scrapes", "service"]).ToList();
         if (unknown.Count > 0 || parts.Count == 0)
         {
-            throw new ArgumentException($"--watching lists otlp, scrapes and/or service, not '{watching}'.");
+            throw new ArgumentException($"--watching lists otlp, scrapes and/or service, or is none; not '{watching}'.");
         }
 
         return Full with { Otlp = parts.Contains("otlp"), Scrapes = parts.Contains("scrapes"), Service = parts.Contains("service") };
     }
 
-    public override string ToString() =>
+    public override string ToString() => !Otlp && !Scrapes && !Service ? "nothing (--watching none)" :
         string.Join(", ", new[] { Otlp ? "OTLP export" : null, Scrapes ? $"/metrics scraped every {ScrapeEvery.TotalSeconds:0} s" : null, Service ? "the monitoring service" : null }.OfType<string>());
 }
 
@@ -139,10 +145,12 @@ public sealed class RegistryUnderTest : IAsyncDisposable
         var title = $"registry{(Label.Length > 0 ? $" ({Label})" : "")} {(clients == 0 ? $"open loop {rate}/s" : $"closed loop, {clients} clients")}";
         await using var waits = new PostgresWaits(Server, new Npgsql.NpgsqlConnectionStringBuilder(Database).Database!, "popinfo-registry");
         var cpuBefore = Registry.ProcessorTime();
+        var monitorCpuBefore = Monitor?.ProcessorTime();
         var result = clients == 0
             ? await Drive.OpenLoopAsync(title, Workload, rate, TimeSpan.FromSeconds(seconds), spin)
             : await Drive.ClosedLoopAsync(title, Workload, clients, TimeSpan.FromSeconds(seconds));
         var cpu = Registry.ProcessorTime() - cpuBefore;
+        var monitorCpu = Monitor?.ProcessorTime() - monitorCpuBefore;
         var waitReport = await waits.ReportAsync();
         var (delivered, drained) = await Drive.CollectDeliveriesAsync(result, Recorder, drain);
         var report = new System.Text.StringBuilder();
@@ -151,6 +159,11 @@ public sealed class RegistryUnderTest : IAsyncDisposable
         report.AppendLine(Drive.Report(result, delivered, drained, openLoop: clients == 0));
         report.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"  registry process: {cpu.TotalSeconds / result.Seconds * 100:0}% of one core during the run; {Registry.Memory()}"));
+        if (monitorCpu is { } watcher)
+        {
+            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  monitoring process: {watcher.TotalSeconds / result.Seconds * 100:0.0}% of one core during the run"));
+        }
+
         report.AppendLine($"  raw consumer: {Recorder.Deliveries} deliveries in all, {Recorder.Repeats} repeats, {Recorder.Unknown} not from this run");
         report.Append(waitReport);
         return (report.ToString(), Summarise(result, cpu.TotalSeconds / result.Seconds * 100));
