@@ -247,6 +247,10 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         Assert.Contains("index.html", files);
 
         await using var context = await chromium.NewContextAsync();
+        // The HTML names the others by this build's version (/desk/_v/{version}/…): those answers are kept without asking again.
+        var html = await (await context.APIRequest.GetAsync(new Uri(host.Collection, "desk").ToString())).TextAsync();
+        var version = System.Text.RegularExpressions.Regex.Match(html, "/desk/_v/([0-9a-f]{16})/js/main\\.js").Groups[1].Value;
+        Assert.NotEmpty(version);
         foreach (var file in files)
         {
             var response = await context.APIRequest.GetAsync(new Uri(host.Collection, "desk/" + file).ToString());
@@ -262,7 +266,24 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
             Assert.Equal(expected, response.Headers["content-type"]);
             Assert.StartsWith("default-src 'self'; script-src 'self';", response.Headers["content-security-policy"], StringComparison.Ordinal);
             Assert.Equal("nosniff", response.Headers["x-content-type-options"]);
-            Assert.Equal((await File.ReadAllBytesAsync(Path.Combine(folder, file))).Length, (await response.BodyAsync()).Length);
+            var source = await File.ReadAllBytesAsync(Path.Combine(folder, file));
+            if (expected.StartsWith("text/html", StringComparison.Ordinal))
+            {
+                // The HTML's placeholders are written in at start (the versioned folder, a modulepreload link per module).
+                var served = await response.TextAsync();
+                Assert.DoesNotContain("%ASSETS%", served, StringComparison.Ordinal);
+                Assert.DoesNotContain("%MODULEPRELOAD%", served, StringComparison.Ordinal);
+                Assert.Equal("no-store", response.Headers["cache-control"]);
+                continue;
+            }
+
+            Assert.Equal(source.Length, (await response.BodyAsync()).Length);
+            Assert.Equal("no-cache", response.Headers["cache-control"]);
+            var versioned = await context.APIRequest.GetAsync(new Uri(host.Collection, $"desk/_v/{version}/{file}").ToString());
+            Assert.True(versioned.Status == 200, $"/desk/_v/{version}/{file}: {versioned.Status}");
+            Assert.Equal(source.Length, (await versioned.BodyAsync()).Length);
+            Assert.Equal("public, max-age=31536000, immutable", versioned.Headers["cache-control"]);
+            Assert.Equal(expected, versioned.Headers["content-type"]);
         }
 
         output.WriteLine($"{files.Count} files under Desk/ served: {string.Join(", ", files)}");

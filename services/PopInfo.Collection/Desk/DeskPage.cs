@@ -12,7 +12,9 @@ namespace PopInfo.Collection;
 /// code lists its selects offer (<c>/desk/codes.json</c>), served as every embedded page is (ServiceDefaults'
 /// <see cref="EmbeddedPage"/>, content type by extension: <c>.js</c> as <c>text/javascript</c>): on the collection's port
 /// only, <c>/desk/{path}</c> for the file at Desk/{path}. No script or style is inline and nothing is loaded from another
-/// host: the page runs under <c>default-src 'self'; script-src 'self'</c> (module scripts included).
+/// host: the page runs under <c>default-src 'self'; script-src 'self'</c> (module scripts included). The HTML names its
+/// files by version (<c>/desk/_v/{version}/…</c>, kept by the browser without asking again) and preloads every module at
+/// once: a reload asks the server for the HTML and the API only.
 /// </summary>
 public static class DeskPage
 {
@@ -25,7 +27,7 @@ public static class DeskPage
         $"default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
 
     private static readonly EmbeddedPage Page = new(typeof(DeskPage).Assembly, ResourcePrefix,
-        new Dictionary<string, (byte[], string)> { ["codes.json"] = (CodeLists(), "application/json; charset=utf-8") });
+        new Dictionary<string, (byte[], string)> { ["codes.json"] = (CodeLists(), "application/json; charset=utf-8") }, versionedBase: Path);
 
     public static IEndpointRouteBuilder MapDesk(this IEndpointRouteBuilder app)
     {

@@ -42,7 +42,8 @@ export function initEditor() {
 }
 
 export async function loadCodes() {
-  const result = await api('GET', '/desk/codes.json');
+  // Beside js/ in this build's versioned folder (kept without asking again, as the modules are).
+  const result = await api('GET', new URL('../codes.json', import.meta.url).pathname);
   if (result.ok) {
     state.codes = result.body;
     if (state.editor) {
