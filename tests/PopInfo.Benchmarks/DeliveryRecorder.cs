@@ -8,7 +8,9 @@ namespace PopInfo.Benchmarks;
 /// <summary>
 /// A plain RabbitMQ.Client consumer (not MassTransit), as any AMQP subscriber of the platform: its own
 /// durable queue bound to a fanout exchange, manual acknowledgements, prefetch 256. It notes when the
-/// first delivery of each key arrived (Stopwatch ticks, taken before anything else is done with it).
+/// first delivery of each key arrived (Stopwatch ticks, taken before anything else is done with it). Not the tests'
+/// <c>DepartmentQueue</c>, which takes a known number of messages once (basic.get) to look at them: this one consumes
+/// for a whole run, as fast as they come, and keeps only the times.
 /// </summary>
 public sealed class DeliveryRecorder : IAsyncDisposable
 {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using PopInfo.ServiceDefaults.Security;
-using PopInfo.Testing;
 
 namespace PopInfo.Benchmarks;
 

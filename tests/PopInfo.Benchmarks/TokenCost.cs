@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PopInfo.ServiceDefaults.Security;
-using PopInfo.Testing;
 
 namespace PopInfo.Benchmarks;
 

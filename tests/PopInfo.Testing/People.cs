@@ -28,23 +28,25 @@ public static class People
     /// <summary>As <see cref="Resident"/>, living and registered in the given community.</summary>
     public static Dictionary<string, object?> ResidentOf(string community, string? sex = null)
     {
-        sex ??= "2";
-        var (id, birth, s) = Next(sex);
-        return new Dictionary<string, object?>
-        {
-            ["commandId"] = Guid.NewGuid(),
-            ["idNumber"] = id,
-            ["name"] = sex == "1" ? "张伟" : "王芳",
-            ["sex"] = s,
-            ["birthDate"] = birth.ToString("yyyy-MM-dd"),
-            ["ethnicity"] = "01",
-            ["maritalStatus"] = "20",
-            ["phone"] = "13912345678",
-            ["residenceType"] = "registered",
-            ["registeredAddress"] = "东亭街道春华路1号",
-            ["registeredRegionCode"] = community,
-            ["residenceAddress"] = "东亭街道春华路1号",
-            ["residenceRegionCode"] = community,
-        };
+        var (id, birth, s) = Next(sex ?? "2");
+        return RegisterBody(Guid.NewGuid(), id, birth, s, community);
     }
+
+    /// <summary>The JSON body of a "register person" command: a registered resident living where registered, in <paramref name="community"/>.</summary>
+    public static Dictionary<string, object?> RegisterBody(Guid commandId, string idNumber, DateOnly birth, string sex, string community) => new()
+    {
+        ["commandId"] = commandId,
+        ["idNumber"] = idNumber,
+        ["name"] = sex == "1" ? "张伟" : "王芳",
+        ["sex"] = sex,
+        ["birthDate"] = birth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["ethnicity"] = "01",
+        ["maritalStatus"] = "20",
+        ["phone"] = "13912345678",
+        ["residenceType"] = "registered",
+        ["registeredAddress"] = "东亭街道春华路1号",
+        ["registeredRegionCode"] = community,
+        ["residenceAddress"] = "东亭街道春华路1号",
+        ["residenceRegionCode"] = community,
+    };
 }

@@ -4,22 +4,57 @@ using System.Net.Sockets;
 
 namespace PopInfo.Testing;
 
-/// <summary>A PopInfo service as its own operating-system process (dotnet PopInfo.X.dll), started from the test's output folder.</summary>
+/// <summary>
+/// A PopInfo service as its own operating-system process (<c>dotnet PopInfo.X.dll</c>), for the end-to-end tests (the
+/// factories below: a service of the test's output folder on a free port, <see cref="StartAsync"/> waits until it is
+/// ready) and the benchmarks (<see cref="Start"/>: any service build, readiness asked for separately, its memory and
+/// processor time read). <c>dotnet app.dll</c> runs the application in the <c>dotnet</c> process itself, so the process id
+/// is the service's and /proc/&lt;pid&gt;/status is its memory. Its output goes to a log file of its own.
+/// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly string assembly;
+    private readonly string dll;
+    private readonly string workingDirectory;
     private readonly Dictionary<string, string> environment;
-    private readonly string log;
     private Process? process;
+    private StreamWriter? log;
+    private int disposed;
 
-    private ServiceProcess(string assembly, int port, Dictionary<string, string> environment)
+    private ServiceProcess(string assembly, int port, Dictionary<string, string> environment, string? dll = null)
     {
-        this.assembly = assembly;
+        // The test's output folder holds several services' appsettings.json: a service of it runs in the temporary folder,
+        // so that none is its content root; a service build of its own runs in its folder, as deploy/local/up.sh runs it.
+        this.dll = dll ?? Path.Combine(AppContext.BaseDirectory, assembly + ".dll");
+        workingDirectory = dll is null ? Path.GetTempPath() : Path.GetDirectoryName(dll)!;
         this.environment = environment;
+        Name = assembly;
         Port = port;
         environment["MASSTRANSIT_USAGE_TELEMETRY"] = "false";
         environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
-        log = Path.Combine(Path.GetTempPath(), $"popinfo-e2e-{assembly}-{port}.log");
+        LogPath = Path.Combine(Path.GetTempPath(), $"popinfo-{assembly}-{port}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..4]}.log");
+    }
+
+    /// <summary>What the process is called in messages and its log's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The file its standard output and error are written to.</summary>
+    public string LogPath { get; }
+
+    public int Pid => process?.Id ?? throw new InvalidOperationException($"{Name} has not been started.");
+
+    public bool HasExited => process?.HasExited ?? true;
+
+    /// <summary>
+    /// Starts <paramref name="dll"/> (a service build anywhere, working directory its folder, as deploy/local/up.sh starts
+    /// it) with <paramref name="environment"/> on top of the tests' issuer's settings, and returns at once: wait with
+    /// <see cref="WaitReadyAsync"/>. <paramref name="port"/> is where it listens, when the environment says so
+    /// (<c>ASPNETCORE_URLS</c>); it only names the log.
+    /// </summary>
+    public static ServiceProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, int port = 0)
+    {
+        var service = new ServiceProcess(name, port, new Dictionary<string, string>(environment), dll);
+        service.Launch();
+        return service;
     }
 
     /// <summary>The distributed mode's settings of a service on <paramref name="port"/>: PostgreSQL and RabbitMQ.</summary>
@@ -131,44 +166,29 @@ public sealed class ServiceProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Starts the process and waits (60 s at most) until its <c>/health/ready</c> answers 200.</summary>
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, assembly + ".dll"))
-        {
-            WorkingDirectory = Path.GetTempPath(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // Every service trusts the tests' own issuer and gets its own tokens from it.
-        foreach (var (key, value) in TestIssuer.Shared.EnvironmentVariables())
-        {
-            start.Environment[key] = value;
-        }
+        Launch();
+        await WaitReadyAsync(new Uri(BaseAddress, "/health/ready"), TimeSpan.FromSeconds(60));
+    }
 
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        process = Process.Start(start)!;
-        var writer = File.AppendText(log);
-        process.OutputDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); writer.Flush(); } };
-        process.ErrorDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); writer.Flush(); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var until = DateTime.UtcNow.AddSeconds(60);
+    /// <summary>Polls the readiness address until it answers 200 (the service has migrated its database and reached its broker).</summary>
+    public async Task WaitReadyAsync(Uri ready, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var until = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < until)
         {
-            if (process.HasExited)
+            if (HasExited)
             {
-                throw new InvalidOperationException($"{assembly} exited with {process.ExitCode}; see {log}");
+                throw new InvalidOperationException($"{Name} exited with {process?.ExitCode}; see {LogPath}");
             }
 
             try
             {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                using var response = await http.GetAsync(ready);
+                if (response.IsSuccessStatusCode)
                 {
                     return;
                 }
@@ -185,7 +205,62 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{assembly} did not become ready in 60 s; see {log}");
+        throw new TimeoutException($"{Name} was not ready at {ready} within {timeout.TotalSeconds:0} s; see {LogPath}");
+    }
+
+    /// <summary>Its memory now, from /proc.</summary>
+    public ProcessMemory Memory() => ProcessMemory.Read(Pid);
+
+    /// <summary>User plus system processor time the process has used so far.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        var running = process ?? throw new InvalidOperationException($"{Name} has not been started.");
+        running.Refresh();
+        return running.TotalProcessorTime;
+    }
+
+    private void Launch()
+    {
+        var start = new ProcessStartInfo("dotnet", dll)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // Every service trusts the tests' own issuer and gets its own tokens from it.
+        foreach (var (key, value) in TestIssuer.Shared.EnvironmentVariables())
+        {
+            start.Environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
+        var writer = log = File.AppendText(LogPath);
+        process.OutputDataReceived += (_, e) => Write(writer, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(writer, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private static void Write(StreamWriter writer, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (writer)
+        {
+            if (writer.BaseStream.CanWrite)
+            {
+                writer.WriteLine(line);
+                writer.Flush();
+            }
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when a machine dies.</summary>
@@ -200,14 +275,42 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await KillAsync();
         process?.Dispose();
+        if (log is { } writer)
+        {
+            lock (writer)
+            {
+                writer.Dispose();
+            }
+        }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Whether something listens on the loopback <paramref name="port"/>.</summary>
+    public static bool PortInUse(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
     }
 }

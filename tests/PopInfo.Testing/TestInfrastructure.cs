@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using DotNet.Testcontainers.Configurations;
 using Npgsql;
 using Testcontainers.PostgreSql;
@@ -15,87 +14,39 @@ namespace PopInfo.Testing;
 public static class TestInfrastructure
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? postgres;
-    private static Uri? rabbitMq;
-    private static Uri? rabbitMqManagement;
+    private static Servers? servers;
 
     public static bool DockerAvailable => TestcontainersSettings.OS.DockerEndpointAuthConfig is not null;
 
-    public static async Task<string> PostgresAsync()
-    {
-        await EnsureStartedAsync();
-        return postgres!;
-    }
+    public static async Task<string> PostgresAsync() => (await ServersAsync()).Postgres;
 
-    public static async Task<Uri> RabbitMqAsync()
-    {
-        await EnsureStartedAsync();
-        return rabbitMq!;
-    }
+    public static async Task<Uri> RabbitMqAsync() => (await ServersAsync()).RabbitMq;
 
     /// <summary>Creates an empty database of its own for one test class and returns its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync()
-    {
-        var server = await PostgresAsync();
-        var name = "popinfo_test_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-    }
+    public static async Task<string> CreateDatabaseAsync() => await (await ServersAsync()).CreateDatabaseAsync();
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing whatever still uses it.</summary>
-    public static async Task DropDatabaseAsync(string connectionString)
-    {
-        NpgsqlConnection.ClearAllPools();
-        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using var connection = new NpgsqlConnection(await PostgresAsync());
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public static async Task DropDatabaseAsync(string connectionString) => await (await ServersAsync()).DropDatabaseAsync(connectionString);
 
     /// <summary>
     /// Creates a RabbitMQ virtual host of its own for one test class (through the management API) and
     /// returns its AMQP address: services that consume the same queue names then never take each other's messages.
     /// </summary>
-    public static async Task<Uri> CreateVirtualHostAsync()
-    {
-        var broker = await RabbitMqAsync();
-        var name = "popinfo-test-" + Guid.NewGuid().ToString("N")[..10];
-        using var http = ManagementClient(broker);
-        (await http.PutAsJsonAsync($"api/vhosts/{name}", new { })).EnsureSuccessStatusCode();
-        var user = Uri.UnescapeDataString(broker.UserInfo.Split(':')[0]);
-        (await http.PutAsJsonAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-        return new UriBuilder(broker) { Path = "/" + name }.Uri;
-    }
+    public static async Task<Uri> CreateVirtualHostAsync() => await (await ServersAsync()).CreateVirtualHostAsync();
 
-    public static async Task DeleteVirtualHostAsync(Uri virtualHost)
-    {
-        using var http = ManagementClient(await RabbitMqAsync());
-        using var response = await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(virtualHost.AbsolutePath.TrimStart('/'))}");
-    }
+    public static async Task DeleteVirtualHostAsync(Uri virtualHost) => await (await ServersAsync()).DeleteVirtualHostAsync(virtualHost);
 
-    /// <summary>The broker's management API as the test server's administrator.</summary>
-    public static async Task<HttpClient> ManagementClientAsync() => ManagementClient(await RabbitMqAsync());
+    /// <summary>The broker's management API as the test server's administrator (a new client: the caller disposes it).</summary>
+    public static async Task<HttpClient> ManagementClientAsync() => (await ServersAsync()).ManagementClient();
 
     /// <summary>The broker's management API address.</summary>
-    public static async Task<Uri> RabbitMqManagementAsync()
+    public static async Task<Uri> RabbitMqManagementAsync() => (await ServersAsync()).Management;
+
+    /// <summary>The tests' servers, found (or started) once per process.</summary>
+    public static async Task<Servers> ServersAsync()
     {
         await EnsureStartedAsync();
-        return rabbitMqManagement!;
-    }
-
-    private static HttpClient ManagementClient(Uri broker)
-    {
-        var http = new HttpClient { BaseAddress = rabbitMqManagement };
-        var credentials = Uri.UnescapeDataString(broker.UserInfo);
-        http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
-        return http;
+        return servers!;
     }
 
     private static async Task EnsureStartedAsync()
@@ -103,7 +54,7 @@ public static class TestInfrastructure
         await Gate.WaitAsync();
         try
         {
-            if (postgres is not null)
+            if (servers is not null)
             {
                 return;
             }
@@ -113,9 +64,7 @@ public static class TestInfrastructure
                 var pg = new PostgreSqlBuilder("postgres:15").Build();
                 var mq = new RabbitMqBuilder("rabbitmq:3.10-management").Build();
                 await Task.WhenAll(pg.StartAsync(), mq.StartAsync());
-                postgres = pg.GetConnectionString();
-                rabbitMq = new Uri(mq.GetConnectionString());
-                rabbitMqManagement = new Uri($"http://{mq.Hostname}:{mq.GetMappedPublicPort(15672)}/");
+                servers = new Servers(pg.GetConnectionString(), new Uri(mq.GetConnectionString()), new Uri($"http://{mq.Hostname}:{mq.GetMappedPublicPort(15672)}/"), "test");
                 return;
             }
 
@@ -124,9 +73,7 @@ public static class TestInfrastructure
             var mqSetting = new Uri(Environment.GetEnvironmentVariable("POPINFO_TEST_RABBITMQ") ?? "amqp://popinfo:popinfo@127.0.0.1:5672/");
             await ProbePostgresAsync(pgSetting);
             await ProbeRabbitMqAsync(mqSetting);
-            postgres = pgSetting;
-            rabbitMq = mqSetting;
-            rabbitMqManagement = new Uri(Environment.GetEnvironmentVariable("POPINFO_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672/");
+            servers = new Servers(pgSetting, mqSetting, new Uri(Environment.GetEnvironmentVariable("POPINFO_TEST_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:15672/"), "test");
         }
         finally
         {
