@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PopInfo.Domain.Access;
 using PopInfo.IntegrationTests.Exchange;
+using PopInfo.Monitoring.Alerts;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.Testing;
 
@@ -149,6 +150,23 @@ public sealed class AlertFlowTests(ExchangeFixture fixture) : IClassFixture<Exch
         var named = (await invalid.Content.ReadFromJsonAsync<JsonObject>())!["violations"]!.AsArray().Select(v => ((string)v!["field"]!, (string)v["rule"]!));
         Assert.Equal([("code", "code.format"), ("metric", "metric.known"), ("comparison", "comparison.known"), ("durationSeconds", "range"),
             ("severity", "severity.known")], named);
+
+        // The lists' query: an unknown state and paging out of range are refused by field and rule, the limit at both ends.
+        foreach (var (query, expected) in new (string, (string, string)[])[]
+        {
+            ("/api/v1/alerts?state=closed&before=0&limit=0", [("state", "state.known"), ("before", "range"), ("limit", "range")]),
+            ($"/api/v1/alerts?limit={AlertService.MaxLimit + 1}", [("limit", "range")]),
+            ("/api/v1/operator-actions?before=-5&limit=0", [("before", "range"), ("limit", "range")]),
+        })
+        {
+            using var refused = await operatorClient.GetAsync(query);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var fields = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["violations"]!.AsArray().Select(v => ((string)v!["field"]!, (string)v["rule"]!));
+            Assert.Equal(expected, fields);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync($"/api/v1/alerts?state=all&limit={AlertService.MaxLimit}")).StatusCode);
 
         using var planner = Client(monitoring, TestIssuer.Shared.Token([], "popinfo-dashboard", "planner.1", PlatformRoles.Planner,
             audiences: [PlatformScopes.Audience("monitoring")]));
