@@ -138,6 +138,8 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
             "UPDATE alerts SET acknowledged_at = @now, acknowledged_by = @actor WHERE id = @id", new { id, now, actor }, transaction, cancellationToken: ct));
         await OperatorActions.AppendAsync(connection, transaction, database.Dialect, now, actor, OperatorActions.Acknowledge,
             id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null, ct);
+        // Read back rather than `alert with { … }`: the answer then shows the time as stored (PostgreSQL keeps microseconds,
+        // .NET ticks of 100 ns), equal to what every later read of the alert shows.
         var acknowledged = await connection.QuerySingleAsync<Alert>(new CommandDefinition(
             $"SELECT {AlertColumns} FROM alerts WHERE id = @id", new { id }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
