@@ -52,7 +52,8 @@ public static class MonitoringModule
 
         // Probes ask once and say what they saw: no retries (the defaults' pipeline would retry a down service for 30 s).
 #pragma warning disable EXTEXP0001
-        foreach (var service in (builder.Configuration.GetSection(MonitoringOptions.Section).Get<MonitoringOptions>() ?? new MonitoringOptions()).Watched.Keys)
+        var settings = MonitoringOptions.From(builder.Configuration);
+        foreach (var service in settings.Watched.Keys)
         {
             builder.Services.AddHttpClient(ServiceProbe.ClientName(service)).RemoveAllResilienceHandlers();
         }
@@ -60,7 +61,7 @@ public static class MonitoringModule
         builder.Services.AddHttpClient(BrokerProbe.ClientName).RemoveAllResilienceHandlers();
 
         // The services' status endpoints, each with the monitoring client's token of that service's scope; no retries either.
-        var watched = (builder.Configuration.GetSection(MonitoringOptions.Section).Get<MonitoringOptions>() ?? new MonitoringOptions()).Watched;
+        var watched = settings.Watched;
         foreach (var (source, scope) in FlowSources.Scopes)
         {
             var service = source == "registry-quality" ? "registry" : source;

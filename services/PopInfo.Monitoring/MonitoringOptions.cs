@@ -16,6 +16,15 @@ public sealed class MonitoringOptions
     /// <summary>The services named, or the platform's own on this machine when none is.</summary>
     public IReadOnlyDictionary<string, Uri> Watched => Services.Count > 0 ? Services : LocalServices;
 
+    /// <summary>
+    /// The settings as registration reads them, before the container exists (which HTTP clients to make, at what address);
+    /// the service itself reads them as <c>IOptions&lt;MonitoringOptions&gt;</c>, validated at start.
+    /// </summary>
+    public static MonitoringOptions From(IConfiguration configuration) => configuration.GetSection(Section).Get<MonitoringOptions>() ?? new MonitoringOptions();
+
+    /// <summary>Where <paramref name="service"/> answers: as named, else the platform's own on this machine.</summary>
+    public Uri AddressOf(string service) => Watched.TryGetValue(service, out var address) ? address : LocalServices[service];
+
     public static readonly IReadOnlyDictionary<string, Uri> LocalServices = new Dictionary<string, Uri>(StringComparer.Ordinal)
     {
         ["registry"] = new("http://localhost:5101/"),

@@ -16,13 +16,13 @@ public static class AuditSearchApi
     /// <summary>Registers the audit search: the sources' HTTP clients, each with the monitoring client's token for that source's scope.</summary>
     public static IHostApplicationBuilder AddAuditSearch(this IHostApplicationBuilder builder)
     {
-        var watched = (builder.Configuration.GetSection(MonitoringOptions.Section).Get<MonitoringOptions>() ?? new MonitoringOptions()).Watched;
+        var settings = MonitoringOptions.From(builder.Configuration);
         // No retries (the defaults' pipeline retries 5xx for 30 s): each attempt is an audited question at the source, and a
         // source that does not answer is named in the answer instead. RemoveAllResilienceHandlers is marked experimental.
 #pragma warning disable EXTEXP0001
         foreach (var (service, scope) in AuditSources.All)
         {
-            var address = watched.TryGetValue(service, out var configured) ? configured : MonitoringOptions.LocalServices[service];
+            var address = settings.AddressOf(service);
             builder.Services.AddHttpClient(AuditSources.ClientName(service), http =>
                 {
                     http.BaseAddress = address;
