@@ -70,6 +70,16 @@ export DOTNET_hostBuilder__reloadConfigOnChange=false
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
+# No plumbing copied between services (tools/duplication): jscpd over services/ and contracts/, failing on a clone
+# across a service boundary. Before the build: it reads sources only.
+phase_begin "duplication"
+ensure_jscpd || { echo "=== [test.sh] FAILED: jscpd (npm) could not be installed" >&2; exit 1; }
+rm -rf TestResults/jscpd
+"$POPINFO_JSCPD_DIR/node_modules/.bin/jscpd" --config tools/duplication/.jscpd.json services contracts >/dev/null
+python3 tools/duplication/cross-service.py TestResults/jscpd/jscpd-report.json \
+    || { echo "=== [test.sh] FAILED: code copied across services (above): put it once in ServiceDefaults, Domain or Contracts" >&2; exit 1; }
+phase_end "duplication"
+
 solution="${POPINFO_SOLUTION:-PopInfo.sln}"
 configuration="${POPINFO_TEST_CONFIGURATION:-Release}"
 

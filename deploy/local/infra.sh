@@ -544,6 +544,18 @@ ensure_promtool() {
     apt_install prometheus
 }
 
+# jscpd (npm), the copy detector test.sh runs over services/ and contracts/ (tools/duplication). Pinned: 5.4.1's Linux
+# build is not served here. Installed under POPINFO_JSCPD_DIR, once.
+POPINFO_JSCPD_DIR="${POPINFO_JSCPD_DIR:-$HOME/.cache/popinfo/jscpd}"
+POPINFO_JSCPD_VERSION="5.3.2"
+ensure_jscpd() {
+    [[ -x "$POPINFO_JSCPD_DIR/node_modules/.bin/jscpd" ]] && return 0
+    command -v npm >/dev/null 2>&1 || apt_install npm
+    mkdir -p "$POPINFO_JSCPD_DIR"
+    infra_log "npm install jscpd@$POPINFO_JSCPD_VERSION into $POPINFO_JSCPD_DIR"
+    (cd "$POPINFO_JSCPD_DIR" && npm install --no-audit --no-fund --save-exact "jscpd@$POPINFO_JSCPD_VERSION" >/dev/null)
+}
+
 # Executed (not sourced): small CLI.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     set -euo pipefail
@@ -557,6 +569,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         pika) ensure_python_pika ;;
         requests) ensure_python_requests ;;
         promtool) ensure_promtool ;;
-        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests|promtool]" >&2; exit 2 ;;
+        jscpd) ensure_jscpd ;;
+        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests|promtool|jscpd]" >&2; exit 2 ;;
     esac
 fi

@@ -18,21 +18,9 @@ public static class DashboardPage
     private static readonly EmbeddedPage Page = new(typeof(DashboardPage).Assembly, ResourcePrefix);
 
     /// <summary>
-    /// Everything from this service only; forms (signing out) to it and on to the identity provider. ECharts sets
-    /// element styles from script (allowed by <c>style-src 'self'</c>, which only stops style attributes and elements in markup).
+    /// The page and its files under <see cref="EmbeddedPage.SignInPagePolicy"/>: everything from this service only; forms
+    /// (signing out) to it and on to the identity provider.
     /// </summary>
-    private static string ContentSecurityPolicy(Uri provider) =>
-        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " +
-        $"form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
-
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
-    {
-        // Routing ignores a trailing slash: this answers /dashboard/ too.
-        app.MapGet(Path, (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
-        app.MapGet(Path + "/{file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
-        return app;
-    }
-
-    private static IResult Serve(HttpContext http, string file) =>
-        Page.Serve(http, file, ContentSecurityPolicy(DashboardAuthentication.Options(http.RequestServices).Authority!));
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app) =>
+        Page.MapSignInPage(app, Path, services => DashboardAuthentication.Options(services).Authority!);
 }

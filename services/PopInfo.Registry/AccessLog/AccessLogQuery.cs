@@ -48,18 +48,12 @@ public sealed class AccessLogQuery(AccessLogStore store, ReadAudit audit)
     private static List<RuleViolation> Check(AccessLogRequest request, string? onBehalfRule, out string? idNumber)
     {
         var violations = new List<RuleViolation>();
-        idNumber = null;
         if (onBehalfRule is not null)
         {
             violations.Add(new("onBehalfOf", onBehalfRule, AuditorOnBehalf.MessageOf(onBehalfRule)));
         }
 
-        var named = PersonNamed.Check(request.PersonId, request.IdNumber);
-        idNumber = named.IdNumber;
-        if (named.Rule is not null)
-        {
-            violations.Add(new(named.Field!, named.Rule, named.Message!));
-        }
+        idNumber = PersonNamedRule.Check(violations, request.PersonId, request.IdNumber);
 
         if (request.After is < 0)
         {

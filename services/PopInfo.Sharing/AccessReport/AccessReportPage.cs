@@ -22,17 +22,10 @@ public static class AccessReportPage
             "application/json"),
     });
 
-    private static string ContentSecurityPolicy(Uri provider) =>
-        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; " +
-        $"form-action 'self' {provider.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; object-src 'none'";
-
-    public static IEndpointRouteBuilder MapAccessReportPage(this IEndpointRouteBuilder app)
-    {
-        app.MapGet(Path, (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
-        app.MapGet(Path + "/{file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
-        return app;
-    }
-
-    private static IResult Serve(HttpContext http, string file) =>
-        Page.Serve(http, file, ContentSecurityPolicy(AccessReportAuthentication.Options(http.RequestServices).Authority!));
+    /// <summary>
+    /// The page and its files under <see cref="EmbeddedPage.SignInPagePolicy"/>: everything from this service only; forms
+    /// (signing out) to it and on to the identity provider.
+    /// </summary>
+    public static IEndpointRouteBuilder MapAccessReportPage(this IEndpointRouteBuilder app) =>
+        Page.MapSignInPage(app, Path, services => AccessReportAuthentication.Options(services).Authority!);
 }

@@ -265,18 +265,12 @@ public sealed class AccessReportService(
     private static List<RuleViolation> Check(AccessReportRequest request, string auditor, out string? idNumber)
     {
         var violations = new List<RuleViolation>();
-        idNumber = null;
         if (!PlatformRoles.IsUserName(auditor))
         {
             violations.Add(new("auditor", AuditorOnBehalf.Format, "The auditor's user name is not a user name's form."));
         }
 
-        var named = PersonNamed.Check(request.PersonId, request.IdNumber);
-        idNumber = named.IdNumber;
-        if (named.Rule is not null)
-        {
-            violations.Add(new(named.Field!, named.Rule, named.Message!));
-        }
+        idNumber = PersonNamedRule.Check(violations, request.PersonId, request.IdNumber);
 
         if (request.Language is not null && !Languages.Contains(request.Language))
         {
