@@ -22,7 +22,7 @@ public class CodeListTests
         var list = NationalCodes.Sex;
 
         Assert.False(list.Entries is CodeEntry[]);
-        Assert.IsAssignableFrom<IList<CodeEntry>>(list.Entries);
+        Assert.IsType<IList<CodeEntry>>(list.Entries, exactMatch: false);
         Assert.True(((ICollection<CodeEntry>)list.Entries).IsReadOnly);
     }
 }

@@ -1,0 +1,122 @@
+namespace PopInfo.UnitTests.Architecture;
+
+/// <summary>
+/// SQL lives only in store classes (docs/architecture.md, the house conventions). A store is a type whose name ends in
+/// "Store", or the data plumbing every store stands on: PopInfo.ServiceDefaults.Data (ServiceDatabase, the dialects,
+/// the migrator, the audit tables, the database errors). A type "uses SQL" when it depends on a database driver, on
+/// Dapper's SqlMapper (every Query/Execute call) or on an ADO.NET connection or command.
+/// <para>
+/// It is not so today: <see cref="KnownExceptions"/> names every type outside a store that uses SQL, with why. The test
+/// fails on a new one, and on a listed one that no longer uses SQL (take it off the list: the list only shrinks).
+/// </para>
+/// </summary>
+public sealed class SqlOnlyInStoresTests
+{
+    private static readonly string[] SqlTypes =
+    [
+        "Npgsql", "Microsoft.Data.Sqlite", "Microsoft.Data.SqlClient", "Dapper.SqlMapper",
+        "System.Data.Common.DbConnection", "System.Data.Common.DbCommand",
+    ];
+
+    private const string DataPlumbing = "PopInfo.ServiceDefaults.Data.";
+
+    /// <summary>Types outside a store that use SQL at the commit this test was written on (fdc00fc), and why.</summary>
+    private static readonly Dictionary<string, string> KnownExceptions = new(StringComparer.Ordinal)
+    {
+        // Registry
+        ["PopInfo.Registry.Commands.CommandExecutor"] = "opens each command's connection and transaction and hands them to the stores",
+        ["PopInfo.Registry.Commands.HouseholdCommands"] = "opens the connection a household command runs on",
+        ["PopInfo.Registry.Data.PersonQueries"] = "the register's reads (person, history, households, change feed): SQL in a query class",
+        ["PopInfo.Registry.Data.PopulationCounts"] = "counts the living population with its own GROUP BY",
+        ["PopInfo.Registry.Data.ReadAudit"] = "writes and reads the read audit's rows itself",
+        ["PopInfo.Registry.Data.RegionSeeder"] = "writes the regions table from the catalogue at start-up",
+        ["PopInfo.Registry.Data.RegistrySnapshot"] = "an open snapshot's reader (declared in SnapshotStore.cs, a type of its own)",
+        ["PopInfo.Registry.Relay.ChangeLogRelay"] = "reads the change log's next wave itself",
+        ["PopInfo.Registry.Relay.RelayPosition"] = "reads and writes the relay's published position",
+        // Collection (the desk)
+        ["PopInfo.Collection.Audit.AuditLog"] = "writes the desk's audit rows, on its own connection or the caller's",
+        ["PopInfo.Collection.Audit.DeskAuditSearch"] = "the desk's audit-search query, run on a connection it opens",
+        ["PopInfo.Collection.Days.DayService"] = "opens the daily reports' connections and transactions and passes them around",
+        ["PopInfo.Collection.Forms.FormService"] = "opens each form change's connection and transaction and hands them to the stores",
+        ["PopInfo.Collection.Import.FormImportService"] = "reads and writes import headers and rows with Dapper itself",
+        ["PopInfo.Collection.Paper.PaperService"] = "opens the connection a printed page is read on",
+        ["PopInfo.Collection.Transmission.CommandAnsweredConsumer"] = "records the registry's answer on the form with its own SQL",
+        ["PopInfo.Collection.Transmission.SubmissionRelay"] = "the desk's outbox relay: selects and marks submissions with its own SQL",
+        ["PopInfo.Collection.Workbooks.DayExport"] = "opens the connection a day's export is read on",
+        // Exchange
+        ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "looks a department's key up with its own SQL",
+        ["PopInfo.Exchange.Apis.DeliveryApi"] = "an endpoint that opens a connection (store.Database) to write the feed read's audit row",
+        ["PopInfo.Exchange.Delivery.AmqpDeliveryRelay"] = "reads batches and moves departments' cursors with its own SQL",
+        ["PopInfo.Exchange.Delivery.DeadLetters"] = "lists, holds and redrives dead webhook events with its own SQL",
+        ["PopInfo.Exchange.Delivery.DeliveryStatusReader"] = "where deliveries stand: queries of its own",
+        ["PopInfo.Exchange.Delivery.WebhookDeliveryRelay"] = "reads pending events and records attempts with its own SQL",
+        ["PopInfo.Exchange.Departments.DepartmentService"] = "changes departments and entitlements with SQL in the service",
+        ["PopInfo.Exchange.Departments.ExchangeAudit"] = "writes audit rows on the caller's connection and transaction",
+        ["PopInfo.Exchange.Inbound.InboundAnswerConsumer"] = "records the registry's answer on the inbound record with its own SQL",
+        ["PopInfo.Exchange.Inbound.InboundRelay"] = "the inbound outbox relay: selects and marks records with its own SQL",
+        ["PopInfo.Exchange.Inbound.InboundService"] = "stores and reads inbound records with SQL in the service",
+        ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
+        ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
+        ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
+        // Analytics
+        ["PopInfo.Analytics.Apis.QueryLog"] = "appends to and reads the query log with its own SQL",
+        ["PopInfo.Analytics.Protection.CellKeySecret"] = "keeps the record keys' secret with its own SQL",
+        // Sharing
+        ["PopInfo.Sharing.Audit.AccessAudit"] = "the access audit's group commit: runs the usage write on the batch's connection",
+        ["PopInfo.Sharing.Audit.AccessAuditTable"] = "reads the access_audit chain with its own SQL",
+        ["PopInfo.Sharing.Audit.SharingAuditSearch"] = "the sharing service's audit-search query, run on a connection it opens",
+        ["PopInfo.Sharing.Grants.DepartmentUsage"] = "writes usage totals on the group commit's connection and transaction",
+        ["PopInfo.Sharing.Grants.GrantChanges"] = "appends grant changes on the caller's connection and transaction",
+        ["PopInfo.Sharing.Grants.GrantService"] = "opens a grant change's connection and transaction (store.Database) and passes them on",
+        // Monitoring
+        ["PopInfo.Monitoring.Alerts.OperatorActions"] = "appends the operators' trail on the caller's connection and transaction",
+        ["PopInfo.Monitoring.Health.HealthService"] = "names Npgsql's exceptions when the database check fails (no SQL of its own)",
+        ["PopInfo.Monitoring.Leadership.LeaderLease"] = "holds the leader's database session and checks it with SELECT 1",
+        // Identity
+        ["PopInfo.Identity.Audit.AuditLog"] = "reads the identity audit with its own SQL",
+        ["PopInfo.Identity.Server.SigningKeys"] = "keeps the signing keys with its own SQL",
+        // Service defaults outside Data
+        ["PopInfo.ServiceDefaults.Audit.AuditChains"] = "opens the connection each chained audit table is verified on",
+        ["PopInfo.ServiceDefaults.Audit.AuditSearchSql"] = "the audit search's shared query",
+        ["PopInfo.ServiceDefaults.Projections.ProjectionLedger"] = "the projections' watermark tables, SQL in Projections rather than Data",
+        ["PopInfo.ServiceDefaults.Security.RateLimits.RateLimitCounter"] = "keeps the rate-limit windows with its own SQL",
+        ["PopInfo.ServiceDefaults.Security.SecretProtector"] = "reads and rewrites a table's protected columns with its own SQL",
+        ["PopInfo.ServiceDefaults.Telemetry"] = "turns on Npgsql's tracing and metrics (no SQL of its own)",
+    };
+
+    private static bool IsStore(string type) =>
+        type.StartsWith(DataPlumbing, StringComparison.Ordinal) || type.EndsWith("Store", StringComparison.Ordinal);
+
+    private static IReadOnlyList<string> TypesUsingSql() =>
+        [.. PopInfoAssemblies.All.SelectMany(assembly => PopInfoAssemblies.TypesDependingOn(assembly, SqlTypes))];
+
+    [Fact]
+    public void Sql_is_used_only_in_stores_and_in_the_known_exceptions()
+    {
+        var outsideStores = TypesUsingSql().Where(type => !IsStore(type)).ToHashSet(StringComparer.Ordinal);
+        var newOnes = outsideStores.Where(type => !KnownExceptions.ContainsKey(type)).Order(StringComparer.Ordinal).ToList();
+        var noLongerUsingSql = KnownExceptions.Keys.Where(type => !outsideStores.Contains(type)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(newOnes.Count == 0 && noLongerUsingSql.Count == 0,
+            $"""
+            SQL types ({string.Join(", ", SqlTypes)}) belong in store classes (a name ending in Store, or {DataPlumbing}*).
+            New types outside a store that use them (move the SQL into a store): {List(newOnes)}
+            Known exceptions that no longer use them (take them off KnownExceptions): {List(noLongerUsingSql)}
+            The known exceptions ({KnownExceptions.Count}):{string.Concat(KnownExceptions.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{Environment.NewLine}  {e.Key}: {e.Value}"))}
+            """);
+    }
+
+    /// <summary>The control of the rule above: it does see SQL where SQL is, in the stores and the plumbing.</summary>
+    [Fact]
+    public void The_rule_sees_the_sql_of_the_stores_and_the_data_plumbing()
+    {
+        var usingSql = TypesUsingSql();
+
+        Assert.Contains("PopInfo.Registry.Data.PersonStore", usingSql);
+        Assert.Contains("PopInfo.Collection.Forms.FormStore", usingSql);
+        Assert.Contains("PopInfo.ServiceDefaults.Data.ServiceDatabase", usingSql);
+        Assert.Contains("PopInfo.ServiceDefaults.Data.DatabaseMigrator", usingSql);
+    }
+
+    private static string List(List<string> types) => types.Count == 0 ? "none" : string.Join(", ", types);
+}
