@@ -1,0 +1,59 @@
+namespace PopInfo.IntegrationTests.Data;
+
+/// <summary>
+/// A database made by the migrations of the commit issue 14 started from (fdc00fc, kept in Data/Baseline/fdc00fc) is
+/// upgraded by the current migrations, for every service, on PostgreSQL and on SQLite: the migrator applies only the
+/// scripts the baseline lacks (the journal's earlier rows untouched, their checksums still those of today's scripts),
+/// the schema is then that of a fresh current database, and the rows written before the upgrade are still there.
+/// When both sets are equal the upgrade applies nothing, and the test still proves the journal and the comparison;
+/// it catches the first script that changes an applied one, or that a filled database cannot take.
+/// </summary>
+public sealed class MigrationUpgradeTests
+{
+    public const string Baseline = "fdc00fc";
+
+    [Theory]
+    [MemberData(nameof(ServiceMigrations.NamesAndProviders), MemberType = typeof(ServiceMigrations))]
+    public async Task A_database_of_the_baseline_migrations_upgrades_to_the_current_schema_keeping_its_rows(string service, string provider)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "Data", "Baseline", Baseline, ServiceMigrations.FolderOf(service), provider);
+        var baselineVersions = Directory.GetFiles(folder, "V*__*.sql").Select(VersionOf).Order().ToList();
+        Assert.NotEmpty(baselineVersions);
+
+        await using var database = await MigratedDatabase.CreateEmptyAsync(service, provider);
+        await database.MigrateFromFolderAsync(folder);
+        var before = await database.ReadJournalAsync();
+        Assert.Equal(baselineVersions, before.Select(e => int.Parse(e.Version, System.Globalization.CultureInfo.InvariantCulture)).Order());
+
+        var seeds = UpgradeSeeds.ByService[service];
+        foreach (var seed in seeds)
+        {
+            await database.ExecuteAsync(seed.Insert);
+            Assert.Equal(1, await database.ScalarAsync(seed.Count));
+        }
+
+        await database.MigrateCurrentAsync();
+
+        await using var fresh = await MigratedDatabase.CreateCurrentAsync(service, provider);
+        var after = await database.ReadJournalAsync();
+        var current = await fresh.ReadJournalAsync();
+        // The baseline's rows as they were (the migrator re-ran none and its checksums still match the scripts),
+        // followed by exactly the current scripts the baseline lacked, each applied successfully.
+        Assert.Equal(before, after.Take(before.Count));
+        Assert.Equal(
+            current.Select(e => (e.Version, e.Name, e.Checksum)).Where(e => !baselineVersions.Contains(int.Parse(e.Version, System.Globalization.CultureInfo.InvariantCulture))),
+            after.Skip(before.Count).Select(e => (e.Version, e.Name, e.Checksum)));
+        Assert.All(after, e => Assert.True(e.Success, $"{service} on {provider}: migration {e.Name} not successful"));
+
+        var differences = SchemaComparison.CompareSame(service, provider, await database.ReadSchemaAsync(), await fresh.ReadSchemaAsync());
+        Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences));
+
+        foreach (var seed in seeds)
+        {
+            Assert.True(await database.ScalarAsync(seed.Count) == 1, $"{service} on {provider}: after the upgrade, {seed.Count} is not 1");
+        }
+    }
+
+    private static int VersionOf(string path) =>
+        int.Parse(Path.GetFileName(path)[1..Path.GetFileName(path).IndexOf("__", StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+}
