@@ -5,7 +5,7 @@ namespace PopInfo.IntegrationTests.Data;
 
 /// <summary>
 /// A database's schema as its catalogue tells it, reduced to what the PostgreSQL and SQLite migrations must agree on:
-/// tables, their columns (declared type, nullability, in order), primary key, indexes and triggers. The migration
+/// tables, their columns (declared type, nullability, in order), primary key, indexes, triggers and foreign keys. The migration
 /// journal (Evolve's <c>schema_migrations</c>) and SQLite's own tables (<c>sqlite_%</c>) are left out: neither is the
 /// platform's schema.
 /// </summary>
@@ -59,11 +59,29 @@ public sealed record DatabaseSchema(IReadOnlyDictionary<string, TableSchema> Tab
             WHERE n.nspname = @schema AND NOT g.tgisinternal
             """, new { schema });
 
+        var foreignKeys = await connection.QueryAsync<(string Table, string Columns, string Referenced, string ReferencedColumns)>(
+            """
+            SELECT t.relname,
+                   (SELECT string_agg(a.attname, ', ' ORDER BY k.position)
+                    FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
+                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum),
+                   r.relname,
+                   (SELECT string_agg(a.attname, ', ' ORDER BY k.position)
+                    FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)
+            FROM pg_constraint con
+            JOIN pg_class t ON t.oid = con.conrelid
+            JOIN pg_class r ON r.oid = con.confrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = @schema AND con.contype = 'f'
+            """, new { schema });
+
         return Assemble(
             columns.Select(c => (c.Table, new ColumnSchema(c.Column, c.Type, c.Nullable == "YES"))),
             primaryKeys,
             indexes.Select(i => (i.Table, new IndexSchema(i.OfConstraint ? null : i.Name, i.Columns.Split(','), i.Unique, i.Partial))),
-            triggers);
+            triggers,
+            foreignKeys.Select(f => (f.Table, ForeignKey(f.Columns, f.Referenced, f.ReferencedColumns))));
     }
 
     /// <summary>The tables of one SQLite file.</summary>
@@ -75,6 +93,7 @@ public sealed record DatabaseSchema(IReadOnlyDictionary<string, TableSchema> Tab
         var columns = new List<(string, ColumnSchema)>();
         var primaryKeys = new List<(string, string)>();
         var indexes = new List<(string, IndexSchema)>();
+        var foreignKeys = new List<(string, string)>();
         foreach (var table in tables)
         {
             var tableColumns = await connection.QueryAsync<(string Name, string Type, long NotNull, long Pk)>(
@@ -97,16 +116,33 @@ public sealed record DatabaseSchema(IReadOnlyDictionary<string, TableSchema> Tab
                 indexes.Add((table, new IndexSchema(index.Origin == "u" ? null : index.Name,
                     indexColumns.Select(c => c ?? "<expression>").ToList(), index.Unique != 0, index.Partial != 0)));
             }
+
+            var references = await connection.QueryAsync<(long Id, string Referenced, string From, string? To)>(
+                "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(@table) ORDER BY id, seq", new { table });
+            foreach (var reference in references.GroupBy(r => r.Id))
+            {
+                var referenced = reference.First().Referenced;
+                // REFERENCES t without columns means t's primary key.
+                var to = reference.All(r => r.To is not null)
+                    ? reference.Select(r => r.To!)
+                    : await connection.QueryAsync<string>("SELECT name FROM pragma_table_info(@referenced) WHERE pk > 0 ORDER BY pk", new { referenced });
+                foreignKeys.Add((table, ForeignKey(string.Join(", ", reference.Select(r => r.From)), referenced, string.Join(", ", to))));
+            }
         }
 
         var triggers = await connection.QueryAsync<(string Table, string Name)>(
             "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'");
-        return Assemble(columns, primaryKeys, indexes, triggers);
+        return Assemble(columns, primaryKeys, indexes, triggers, foreignKeys);
     }
 
+    private static string ForeignKey(string columns, string referenced, string referencedColumns) =>
+        $"({columns}) references {referenced} ({referencedColumns})";
+
     private static DatabaseSchema Assemble(IEnumerable<(string Table, ColumnSchema Column)> columns, IEnumerable<(string Table, string Column)> primaryKeys,
-        IEnumerable<(string Table, IndexSchema Index)> indexes, IEnumerable<(string Table, string Name)> triggers)
+        IEnumerable<(string Table, IndexSchema Index)> indexes, IEnumerable<(string Table, string Name)> triggers,
+        IEnumerable<(string Table, string Description)> foreignKeys)
     {
+        var foreignKeysByTable = foreignKeys.ToLookup(f => f.Table, f => f.Description);
         var keys = primaryKeys.ToLookup(k => k.Table, k => k.Column);
         var indexesByTable = indexes.ToLookup(i => i.Table, i => i.Index);
         var triggersByTable = triggers.ToLookup(t => t.Table, t => t.Name);
@@ -114,14 +150,16 @@ public sealed record DatabaseSchema(IReadOnlyDictionary<string, TableSchema> Tab
             g => g.Key,
             g => new TableSchema(g.Key, [.. g.Select(c => c.Column)], [.. keys[g.Key]],
                 [.. indexesByTable[g.Key].OrderBy(i => i.Description, StringComparer.Ordinal)],
-                [.. triggersByTable[g.Key].Order(StringComparer.Ordinal)]),
+                [.. triggersByTable[g.Key].Order(StringComparer.Ordinal)],
+                [.. foreignKeysByTable[g.Key].Order(StringComparer.Ordinal)]),
             StringComparer.Ordinal);
         return new DatabaseSchema(tables);
     }
 }
 
+/// <summary>A table: its columns in order, its primary key's columns in order, its indexes, triggers and foreign keys.</summary>
 public sealed record TableSchema(string Name, IReadOnlyList<ColumnSchema> Columns, IReadOnlyList<string> PrimaryKey,
-    IReadOnlyList<IndexSchema> Indexes, IReadOnlyList<string> Triggers);
+    IReadOnlyList<IndexSchema> Indexes, IReadOnlyList<string> Triggers, IReadOnlyList<string> ForeignKeys);
 
 /// <summary>A column; its type as declared: PostgreSQL's <c>information_schema.columns.data_type</c>, SQLite's declared type.</summary>
 public sealed record ColumnSchema(string Name, string Type, bool Nullable);
