@@ -22,7 +22,11 @@ public sealed class MigrationUpgradeTests
         var folder = Path.Combine(baseline, ServiceMigrations.FolderOf(service), provider);
         var baselineVersions = Directory.Exists(folder) ? Directory.GetFiles(folder, "V*__*.sql").Select(VersionOf).Order().ToList() : [];
 
-        await using var database = await MigratedDatabase.CreateEmptyAsync(service, provider);
+        // The database to upgrade and a fresh one to compare it with, made side by side (a PostgreSQL database takes a second).
+        var made = await Task.WhenAll(MigratedDatabase.CreateEmptyAsync(service, provider), MigratedDatabase.CreateEmptyAsync(service, provider));
+        await using var database = made[0];
+        await using var fresh = made[1];
+        await fresh.MigrateCurrentAsync();
         if (baselineVersions.Count > 0)
         {
             await database.MigrateFromFolderAsync(folder);
@@ -41,15 +45,13 @@ public sealed class MigrationUpgradeTests
 
         await database.MigrateCurrentAsync();
 
-        await using var fresh = await MigratedDatabase.CreateCurrentAsync(service, provider);
         var after = await database.ReadJournalAsync();
         var current = await fresh.ReadJournalAsync();
-        // The baseline's rows as they were (the migrator re-ran none and its checksums still match the scripts),
-        // followed by exactly the current scripts the baseline lacked, each applied successfully.
+        // The baseline's rows as they were, then rows for exactly the scripts a fresh database has beyond them: the
+        // migrator applied only the missing ones (a script run again would add a row), and every applied script's
+        // checksum is still today's (an applied script edited afterwards fails here, or in the migrator's validation).
         Assert.Equal(before, after.Take(before.Count));
-        Assert.Equal(
-            current.Select(e => (e.Version, e.Name, e.Checksum)).Where(e => !baselineVersions.Contains(int.Parse(e.Version, System.Globalization.CultureInfo.InvariantCulture))),
-            after.Skip(before.Count).Select(e => (e.Version, e.Name, e.Checksum)));
+        Assert.Equal(current.Select(e => (e.Version, e.Name, e.Checksum)), after.Select(e => (e.Version, e.Name, e.Checksum)));
         Assert.All(after, e => Assert.True(e.Success, $"{service} on {provider}: migration {e.Name} not successful"));
 
         var differences = SchemaComparison.CompareSame(service, provider, await database.ReadSchemaAsync(), await fresh.ReadSchemaAsync());

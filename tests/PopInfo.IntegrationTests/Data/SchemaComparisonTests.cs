@@ -2,8 +2,9 @@ namespace PopInfo.IntegrationTests.Data;
 
 /// <summary>
 /// The comparison itself, on schemas written here (no database): it reads SQLite's declared types as SQLite does, and
-/// reports each kind of difference it promises to, naming service, table, item and both sides; and it covers every
-/// service that has migrations.
+/// reports each kind of difference it promises to, naming service, table, item and both sides; the allow-list lets
+/// only its own differences through and fails on its entries that no longer differ; and every service that has
+/// migrations is covered.
 /// </summary>
 public sealed class SchemaComparisonTests
 {
@@ -64,6 +65,28 @@ public sealed class SchemaComparisonTests
         var difference = Assert.Single(SchemaComparison.Compare("svc", pg, sqlite));
 
         Assert.Equal("svc: table t, at: type differs: PostgreSQL interval (no SQLite affinity mapped to it), SQLite TEXT", difference.ToString());
+    }
+
+    [Fact]
+    public void An_allowed_difference_passes_an_other_fails_and_an_allowed_one_that_has_gone_fails()
+    {
+        var postgreSqlOnly = new SchemaDifference("svc", "pg_only", null, "table", "PostgreSQL present", "SQLite absent");
+        var unlisted = new SchemaDifference("svc", "t", "c", "nullability", "PostgreSQL NOT NULL", "SQLite NULL");
+        List<AllowedDifference> allowed =
+        [
+            new("svc", "pg_only", null, "table", "PostgreSQL only"),
+            new("svc", "gone", "c", "type", "was different once"),
+            new("other", "t", "c", "nullability", "another service's"),
+        ];
+
+        var unexplained = KnownSchemaDifferences.Unexplained("svc", [postgreSqlOnly, unlisted], allowed);
+
+        Assert.Equal(
+            [
+                "svc: table t, c: nullability differs: PostgreSQL NOT NULL, SQLite NULL",
+                "allowed but no longer differs (remove it from KnownSchemaDifferences): svc: table gone, c: type (was different once)",
+            ],
+            unexplained);
     }
 
     [Fact]
