@@ -46,7 +46,7 @@ public sealed class MigratedDatabase : IAsyncDisposable
             });
         }
 
-        var folder = Path.Combine(Path.GetTempPath(), "popinfo-schema-" + Guid.NewGuid().ToString("N")[..12]);
+        var folder = Path.Combine(Path.GetTempPath(), "popinfo-db-" + Guid.NewGuid().ToString("N")[..12]);
         return new MigratedDatabase(provider, new ServiceDatabase(service, SqliteDialect.Create(folder, service)), () =>
         {
             SqliteConnection.ClearAllPools();
