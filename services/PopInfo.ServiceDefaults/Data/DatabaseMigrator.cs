@@ -51,17 +51,30 @@ public static class DatabaseMigrator
         await PostgreSqlRoles.CheckNotOwnerAsync(database, options.AllowSuperuser, cancellationToken);
     }
 
-    public static async Task MigrateAsync(ServiceDatabase database, Assembly scripts, ILogger logger, CancellationToken cancellationToken)
+    public static Task MigrateAsync(ServiceDatabase database, Assembly scripts, ILogger logger, CancellationToken cancellationToken) =>
+        MigrateAsync(database, evolve =>
+        {
+            evolve.EmbeddedResourceAssemblies = [scripts];
+            evolve.EmbeddedResourceFilters = [$"{scripts.GetName().Name}.Migrations.{database.Dialect.MigrationFolder}."];
+        }, logger, cancellationToken);
+
+    /// <summary>
+    /// Runs the scripts of a folder (<c>V{n}__{what}.sql</c>, for this database's dialect) instead of a service's
+    /// embedded ones: the upgrade test applies an earlier commit's scripts with it before the current ones.
+    /// </summary>
+    public static Task MigrateFromFolderAsync(ServiceDatabase database, string folder, ILogger logger, CancellationToken cancellationToken) =>
+        MigrateAsync(database, evolve => evolve.Locations = [folder], logger, cancellationToken);
+
+    private static async Task MigrateAsync(ServiceDatabase database, Action<Evolve> chooseScripts, ILogger logger, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var evolve = new Evolve(connection, message => logger.LogInformation("{Service} migration: {Message}", database.ServiceName, message))
         {
-            EmbeddedResourceAssemblies = [scripts],
-            EmbeddedResourceFilters = [$"{scripts.GetName().Name}.Migrations.{database.Dialect.MigrationFolder}."],
             IsEraseDisabled = true,
             MetadataTableName = JournalTable,
             EnableClusterMode = database.Dialect is PostgreSqlDialect,
         };
+        chooseScripts(evolve);
         if (database.Dialect is PostgreSqlDialect)
         {
             evolve.Schemas = [database.ServiceName];

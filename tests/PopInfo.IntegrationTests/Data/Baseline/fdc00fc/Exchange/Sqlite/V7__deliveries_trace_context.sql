@@ -1,0 +1,6 @@
+-- The W3C trace context of the projection of the change an event was made of (itself a child of the registry's
+-- change, docs/tracing.md): the AMQP and webhook relays send the event as a child of it. The same traceparent is
+-- in the CloudEvent (the distributed-tracing extension). Null for events of changes that carried no trace context,
+-- and for events written before this migration.
+ALTER TABLE deliveries ADD COLUMN traceparent TEXT;
+ALTER TABLE deliveries ADD COLUMN tracestate TEXT;

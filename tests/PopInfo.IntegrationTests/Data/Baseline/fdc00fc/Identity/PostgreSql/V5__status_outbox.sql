@@ -1,0 +1,10 @@
+-- A client's suspension or activation, as the ClientStatusChanged every service hears, written in the same
+-- transaction as the client's status and published from here by StatusRelay once the broker confirms: a suspended
+-- department's deliveries stop at the exchange even if the broker was away at that moment (at least once).
+CREATE TABLE status_outbox (
+    seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    message     text NOT NULL,
+    created_at  timestamptz NOT NULL,
+    sent_at     timestamptz
+);
+CREATE INDEX status_outbox_unsent ON status_outbox (seq) WHERE sent_at IS NULL;

@@ -1,0 +1,4 @@
+-- Data quality (docs/data-quality.md): the rule "household without a head" reads the households of a region by a
+-- range of codes (a region's code prefix up to the next prefix), as the persons of a region are read by
+-- persons_residence_region.
+CREATE INDEX households_region ON households (region_code);
