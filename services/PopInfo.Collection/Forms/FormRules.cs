@@ -1,7 +1,9 @@
 using System.Globalization;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Identity;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.Domain.Validation;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -59,9 +61,9 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
             {
                 Add(field, "date.format", "A date is written yyyy-MM-dd, e.g. 2026-11-26.");
             }
-            else if (date > today)
+            else if (PersonDates.IsInFuture(date, today))
             {
-                Add(field, "date.not-in-future", "The date is in the future.");
+                Add(field, PersonRules.DateNotInFuture, "The date is in the future.");
             }
             else
             {
@@ -73,7 +75,7 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
         {
             foreach (var (field, date) in dates.Where(d => d.Key != "birthDate" && d.Value < birth))
             {
-                Add(field, "date.not-before-birth", "The date is before the person's birth.");
+                Add(field, PersonRules.DateNotBeforeBirth, "The date is before the person's birth.");
             }
         }
 
@@ -124,7 +126,7 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
 
         if (data.TryGetValue("reason", out var reason) && type == FormTypes.MigrantArrival && !MigrantReasons.IsKnown(reason))
         {
-            Add("reason", "migrant.reason", "The reason must be one of: work, business, study, family, other.");
+            Add("reason", PersonRules.MigrantReason, MigrantReasons.MustBeOneOf);
         }
 
         if (data.TryGetValue("expectedStayMonths", out var stay) && !(int.TryParse(stay, CultureInfo.InvariantCulture, out var months) && months is >= 1 and <= 600))
@@ -160,7 +162,7 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
         return violations;
     }
 
-    public DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(BusinessDay.ChinaStandardTime).DateTime);
+    public DateOnly Today() => ChinaTime.Today(clock);
 
     private static void CheckCode(IReadOnlyDictionary<string, string> data, string field, CodeList codes, string rule, Action<string, string, string> add)
     {

@@ -5,7 +5,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Identity;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.Domain.Validation;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -31,8 +33,6 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
     public const string KindNotAllowedRule = "inbound.kind-not-allowed";
 
-    private static readonly DateOnly EarliestBirth = new(1890, 1, 1);
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
     private static readonly string[] EventDates = ["deathDate", "moveDate", "arrivalDate", "departureDate"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
@@ -171,7 +171,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         return problem;
     }
 
-    public DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaStandardTime).DateTime);
+    public DateOnly Today() => ChinaTime.Today(clock);
 
     private static string? ReadRecordId(JsonElement element, Action<string, string, string> add)
     {
@@ -316,9 +316,9 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             }
 
             var field = $"changes.{property.Name}";
-            if (!InboundKind.CorrectableFields.Contains(property.Name))
+            if (!CorrectableFields.Contains(property.Name))
             {
-                add(field, "field.allowed", $"A correction changes only {string.Join(", ", InboundKind.CorrectableFields)}.");
+                add(field, "field.allowed", $"A correction changes only {string.Join(", ", CorrectableFields.All)}.");
                 continue;
             }
 
@@ -417,15 +417,15 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
                 return null;
             }
 
-            if (date > today)
+            if (PersonDates.IsInFuture(date, today))
             {
-                add(field, "date.not-in-future", "The date is in the future.");
+                add(field, PersonRules.DateNotInFuture, "The date is in the future.");
                 return null;
             }
 
-            if (name == "birthDate" && date < EarliestBirth)
+            if (name == "birthDate" && PersonDates.IsBeforeEarliestBirth(date))
             {
-                add(field, "birth-date.range", "A birth date is not before 1890.");
+                add(field, PersonRules.BirthDateRange, $"A birth date is not before {PersonDates.EarliestBirth.Year}.");
                 return null;
             }
 
