@@ -58,7 +58,7 @@ public sealed class PersonRecordValidator : AbstractValidator<PersonRecord>
         RuleFor(p => p.BirthDate)
             .Must(d => d != default).WithErrorCode(PersonRules.Required).WithMessage("A birth date is required.")
             .Must(d => d == default || !PersonDates.IsInFuture(d, ChinaTime.Today(clock))).WithErrorCode(PersonRules.DateNotInFuture).WithMessage("The birth date is in the future.")
-            .Must(d => d == default || !PersonDates.IsBeforeEarliestBirth(d)).WithErrorCode(PersonRules.BirthDateRange).WithMessage("The birth date is before 1890.");
+            .Must(d => d == default || !PersonDates.IsBeforeEarliestBirth(d)).WithErrorCode(PersonRules.BirthDateRange).WithMessage($"The birth date is before {PersonDates.EarliestBirth.Year}.");
 
         RuleFor(p => p.Ethnicity)
             .Must(NationalCodes.Ethnicity.Contains).WithErrorCode(PersonRules.EthnicityCode)
