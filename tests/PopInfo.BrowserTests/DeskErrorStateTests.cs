@@ -207,7 +207,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
 
     private static (string IdNumber, DateOnly Birth) NewChild(string community)
     {
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-4);
+        var birth = CityDate.Today.AddDays(-4);
         return (IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 2), birth);
     }
 

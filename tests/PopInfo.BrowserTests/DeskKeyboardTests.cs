@@ -2,6 +2,7 @@ using System.Globalization;
 using PopInfo.BrowserTests.Browser;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
+using PopInfo.Testing;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -25,7 +26,7 @@ public sealed class DeskKeyboardTests(ChromiumFixture chromium, EmbeddedHostFixt
         var community = RegionCatalogue.Wuxi.Communities[11].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "赵敏");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+        var birth = CityDate.Today.AddDays(-3);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 2);
 
         await using var context = await chromium.NewContextAsync();

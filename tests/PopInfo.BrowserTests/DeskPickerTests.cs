@@ -2,6 +2,7 @@ using System.Globalization;
 using PopInfo.BrowserTests.Browser;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
+using PopInfo.Testing;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -76,7 +77,7 @@ public sealed class DeskPickerTests(ChromiumFixture chromium, EmbeddedHostFixtur
         var community = RegionCatalogue.Wuxi.Communities[41].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "周婷");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-2);
+        var birth = CityDate.Today.AddDays(-2);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 2); // even: a girl
 
         await using var context = await chromium.NewContextAsync();
@@ -124,7 +125,7 @@ public sealed class DeskPickerTests(ChromiumFixture chromium, EmbeddedHostFixtur
         var district = RegionCatalogue.Wuxi.DistrictOf(community)!;
         var collector = await DeskPages.CreateCollectorAsync(community, "钱进");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-4);
+        var birth = CityDate.Today.AddDays(-4);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 1);
 
         await using var context = await chromium.NewContextAsync();

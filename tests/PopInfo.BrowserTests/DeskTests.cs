@@ -30,7 +30,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         var community = RegionCatalogue.Wuxi.Communities[0].Code;
         var collector = await CreateCollectorAsync(community, "张丽");
         var motherIdNumber = await RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1);
+        var birth = CityDate.Today.AddDays(-1);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
         var mistyped = child[..17] + (child[17] == '0' ? '1' : '0');
         var bureau = await CreateDepartmentAsync(community);

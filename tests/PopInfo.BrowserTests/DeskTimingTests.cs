@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Playwright;
 using PopInfo.BrowserTests.Browser;
 using PopInfo.Domain.Regions;
+using PopInfo.Testing;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -37,7 +38,7 @@ public sealed class DeskTimingTests(ChromiumFixture chromium, EmbeddedHostFixtur
         output.WriteLine($"timing sign-in load: {await DurationAsync(page, "desk:load:sign-in")} ms");
         await DeskPages.SignInAndWaitAsync(page, Desk, collector);
 
-        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var yesterday = CityDate.Today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var rounds = new List<Dictionary<string, double>>();
         for (var round = 1; round <= 3; round++)
         {

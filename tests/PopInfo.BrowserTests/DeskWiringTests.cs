@@ -36,7 +36,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         // As Excel on a Chinese Windows saves "CSV (逗号分隔)": GBK, no BOM. The Chinese headers only match if read as such.
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+        var birth = CityDate.Today.AddDays(-3);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 2);
         var day = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var csv = $"表单类型,公民身份号码,姓名,性别,出生日期,民族,母亲公民身份号码,备注\r\n"
@@ -77,7 +77,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
 
         // A cover sheet first: the forms are on the sheet named in the box. Row 4 is bad (sex "X"); row 3 is left empty.
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+        var birth = CityDate.Today.AddDays(-3);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
         var workbook = new TestWorkbook()
             .Sheet("说明").Row(1, "本工作簿的表单在“表单”工作表")
@@ -132,7 +132,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         var community = RegionCatalogue.Wuxi.Communities[22].Code;
         var collector = await DeskPages.CreateCollectorAsync(community, "吴芳");
         var (motherIdNumber, _) = await DeskPages.RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-2);
+        var birth = CityDate.Today.AddDays(-2);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
 
         await using var context = await chromium.NewContextAsync();
@@ -241,7 +241,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         Assert.Equal(communities, await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.community)"));
         await Expect(rows.First.GetByTestId("board-day")).ToHaveCountAsync(7);
         var today = rows.First.GetByTestId("board-day").First;
-        var day = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = CityDate.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await Expect(today).ToHaveAttributeAsync("data-day", day);
         await Expect(today).ToHaveAttributeAsync("data-cleared", "true");
         await Expect(today.GetByTestId("board-cleared")).ToHaveTextAsync("已日清");

@@ -34,7 +34,7 @@ public sealed partial class PaperTests(ChromiumFixture chromium, EmbeddedHostFix
         var community = RegionCatalogue.Wuxi.Communities[^5].Code;
         var collector = await PeoplePages.CreateAccountAsync("collector", community, "张丽", Password);
         var motherIdNumber = await RegisterResidentAsync(community);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-2);
+        var birth = CityDate.Today.AddDays(-2);
         var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
 
         await using var context = await chromium.NewContextAsync();
@@ -101,7 +101,7 @@ public sealed partial class PaperTests(ChromiumFixture chromium, EmbeddedHostFix
         await SignInAsync(page, collector);
 
         // Sixty drafts: more than one sheet holds.
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+        var birth = CityDate.Today.AddDays(-3);
         var numbers = Enumerable.Range(0, 60).Select(i => IdentityNumber.Create(community[..6], birth, (i * 2) + 2)).ToList();
         var day = "";
         foreach (var idNumber in numbers)

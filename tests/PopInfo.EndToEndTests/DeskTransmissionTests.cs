@@ -90,7 +90,7 @@ public sealed class DeskTransmissionTests
 
     private static object Birth(string motherIdNumber, int n)
     {
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1 - n);
+        var birth = CityDate.Today.AddDays(-1 - n);
         return new
         {
             formType = "birth",

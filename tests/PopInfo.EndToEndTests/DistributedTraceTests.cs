@@ -51,7 +51,7 @@ public sealed class DistributedTraceTests(ITestOutputHelper output)
             using var desk = await DeskSignIn.SignInAsync(
                 new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = collection.BaseAddress },
                 TestIssuer.Shared.People.Add(new TestPerson("e2e-trace-collector", "测试", "collector", community)));
-            var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1);
+            var birth = CityDate.Today.AddDays(-1);
             var childIdNumber = IdentityNumber.Create("320205", birth, 7);
             var (status, form) = await desk.PostAsync("/api/v1/forms", new
             {

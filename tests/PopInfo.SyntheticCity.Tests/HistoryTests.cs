@@ -3,6 +3,7 @@ using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.Registry.Validation;
 using PopInfo.SyntheticCity.Generation;
 
@@ -10,7 +11,7 @@ namespace PopInfo.SyntheticCity.Tests;
 
 public sealed class HistoryTests
 {
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private static readonly TimeSpan China = ChinaTime.Offset;
 
     [Fact]
     public void The_same_seed_gives_the_same_history_and_another_seed_another()

@@ -12,7 +12,7 @@ public sealed record Category(string Code, string Label, string LabelEn);
 /// </summary>
 public sealed class Categories
 {
-    public static readonly IReadOnlyList<string> ResidenceTypes = ["registered", "migrant"];
+    public static readonly IReadOnlyList<string> ResidenceTypes = PopInfo.Domain.Records.ResidenceTypes.All;
 
     public Categories(RegionCatalogue regions)
     {
@@ -60,7 +60,7 @@ public sealed class Categories
         code is not null && Positions.GetOrAdd(list, l => l.Entries.Select((e, i) => (e.Code, Value: (byte)(i + 1))).ToDictionary(p => p.Code, p => p.Value, StringComparer.Ordinal))
             .TryGetValue(code, out var value) ? value : (byte)0;
 
-    public static byte ResidenceTypeOf(string residenceType) => residenceType == "migrant" ? (byte)2 : (byte)1;
+    public static byte ResidenceTypeOf(string residenceType) => residenceType == PopInfo.Domain.Records.ResidenceTypes.Migrant ? (byte)2 : (byte)1;
 
     /// <summary>The province (1 + its position in the list) of a six-digit county code; 0 when none.</summary>
     public static byte ProvinceOf(string? countyCode) => countyCode is { Length: >= 2 } ? Coded(Province, countyCode[..2]) : (byte)0;

@@ -1,4 +1,5 @@
 using PopInfo.Domain.Codes;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Statistics;
 
@@ -69,7 +70,7 @@ public static class Dimensions
         DimensionKind.Age => [.. Enumerable.Range(0, Ages.OpenEnded + 1).Select(a => a == Ages.OpenEnded ? new Category($"{a}+", $"{a}岁及以上", $"{a}+") : new Category($"{a}", $"{a}岁", $"{a}"))],
         DimensionKind.AgeBand => [.. Enumerable.Range(0, Ages.OpenEnded / 5 + 1).Select(b => new Category(Ages.FiveYearBandLabel(b), Ages.FiveYearBandLabel(b) + "岁", Ages.FiveYearBandLabel(b)))],
         DimensionKind.AgeGroup => [.. Ages.PlannerGroups.Select(g => new Category(g, g + "岁", g))],
-        DimensionKind.ResidenceType => [new("registered", "户籍人口", "registered"), new("migrant", "流动人口", "migrant")],
+        DimensionKind.ResidenceType => [new(ResidenceTypes.Registered, "户籍人口", ResidenceTypes.Registered), new(ResidenceTypes.Migrant, "流动人口", ResidenceTypes.Migrant)],
         DimensionKind.Education => Coded(NationalCodes.Education, stated: true),
         DimensionKind.MaritalStatus => Coded(NationalCodes.MaritalStatus, stated: true),
         DimensionKind.Ethnicity => Coded(NationalCodes.Ethnicity, stated: true),

@@ -1,5 +1,6 @@
 using PopInfo.Analytics.Projection;
 using PopInfo.Analytics.Protection;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Statistics;
 
 namespace PopInfo.Analytics.Engine;
@@ -176,7 +177,7 @@ public sealed class PopulationIndex : IDisposable
         var r = rowCount;
         Grow(r + 1);
         personOfRow.Items[r] = person;
-        var living = v.Status == "living";
+        var living = v.Status == PersonStatus.Living;
         previousCommunity.Items[r] = -1;
         community.Items[r] = living ? Categories.CommunityOf(v.Residence_Region_Code) : -1;
         version.Items[r] = v.Version;

@@ -1,13 +1,12 @@
 using System.Globalization;
+using PopInfo.Domain.Statistics;
 
 namespace PopInfo.Collection.Forms;
 
-/// <summary>The desk's working day: a calendar date in the city (China Standard Time, UTC+8), written yyyy-MM-dd.</summary>
+/// <summary>The desk's working day: a calendar date in the city (<see cref="ChinaTime"/>), written yyyy-MM-dd.</summary>
 public static class BusinessDay
 {
-    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
-    public static string Today(TimeProvider clock) => Format(DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaStandardTime).DateTime));
+    public static string Today(TimeProvider clock) => Format(ChinaTime.Today(clock));
 
     public static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Identity;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.Domain.Validation;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -34,7 +36,7 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
             // A form opened from a person found in the register names them by person id already.
             if (!(field == "idNumber" && type.AboutExistingPerson && subjectKnownById))
             {
-                Add(field, "required", $"A {type.Code} form needs {field}.");
+                Add(field, PersonRules.Required, $"A {type.Code} form needs {field}.");
             }
         }
 
@@ -59,9 +61,9 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
             {
                 Add(field, "date.format", "A date is written yyyy-MM-dd, e.g. 2026-11-26.");
             }
-            else if (date > today)
+            else if (PersonDates.IsInFuture(date, today))
             {
-                Add(field, "date.not-in-future", "The date is in the future.");
+                Add(field, PersonRules.DateNotInFuture, "The date is in the future.");
             }
             else
             {
@@ -73,7 +75,7 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
         {
             foreach (var (field, date) in dates.Where(d => d.Key != "birthDate" && d.Value < birth))
             {
-                Add(field, "date.not-before-birth", "The date is before the person's birth.");
+                Add(field, PersonRules.DateNotBeforeBirth, "The date is before the person's birth.");
             }
         }
 
@@ -89,20 +91,20 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
             }
         }
 
-        CheckCode(data, "sex", NationalCodes.Sex, "sex.code", Add);
-        CheckCode(data, "ethnicity", NationalCodes.Ethnicity, "ethnicity.code", Add);
-        CheckCode(data, "maritalStatus", NationalCodes.MaritalStatus, "marital-status.code", Add);
-        CheckCode(data, "education", NationalCodes.Education, "education.code", Add);
-        CheckCode(data, "relationshipToHead", NationalCodes.FamilyRelationship, "relationship.code", Add);
+        CheckCode(data, "sex", NationalCodes.Sex, PersonRules.SexCode, Add);
+        CheckCode(data, "ethnicity", NationalCodes.Ethnicity, PersonRules.EthnicityCode, Add);
+        CheckCode(data, "maritalStatus", NationalCodes.MaritalStatus, PersonRules.MaritalStatusCode, Add);
+        CheckCode(data, "education", NationalCodes.Education, PersonRules.EducationCode, Add);
+        CheckCode(data, "relationshipToHead", NationalCodes.FamilyRelationship, PersonRules.RelationshipCode, Add);
 
         if (data.TryGetValue("name", out var name) && !PersonFormats.IsName(name))
         {
-            Add("name", "name.format", "A name is 1–50 letters (Chinese or other scripts, with · for minority and foreign names).");
+            Add("name", PersonRules.NameFormat, "A name is 1–50 letters (Chinese or other scripts, with · for minority and foreign names).");
         }
 
         if (data.TryGetValue("phone", out var phone) && !PersonFormats.IsPhone(phone))
         {
-            Add("phone", "phone.format", "A phone number is a mainland mobile number (11 digits starting 13–19) or a landline such as 0510-12345678.");
+            Add("phone", PersonRules.PhoneFormat, "A phone number is a mainland mobile number (11 digits starting 13–19) or a landline such as 0510-12345678.");
         }
 
         foreach (var field in new[] { "residenceRegionCode", "registeredRegionCode" })
@@ -112,24 +114,24 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
                 // A migrant's registered region is their home county, which is anywhere in China.
                 if (!(field == "registeredRegionCode" && type == FormTypes.MigrantArrival && PersonFormats.IsCountyCode(code)))
                 {
-                    Add(field, "region.exists", "The region code is not a community or village of the city (12 digits).");
+                    Add(field, PersonRules.RegionExists, "The region code is not a community or village of the city (12 digits).");
                 }
             }
         }
 
         if (data.TryGetValue("originRegionCode", out var origin) && !PersonFormats.IsCountyCode(origin))
         {
-            Add("originRegionCode", "region.county-code", "The origin must be a six-digit county code (GB/T 2260) with a valid province prefix.");
+            Add("originRegionCode", PersonRules.CountyCode, "The origin must be a six-digit county code (GB/T 2260) with a valid province prefix.");
         }
 
         if (data.TryGetValue("reason", out var reason) && type == FormTypes.MigrantArrival && !MigrantReasons.IsKnown(reason))
         {
-            Add("reason", "migrant.reason", "The reason must be one of: work, business, study, family, other.");
+            Add("reason", PersonRules.MigrantReason, MigrantReasons.MustBeOneOf);
         }
 
         if (data.TryGetValue("expectedStayMonths", out var stay) && !(int.TryParse(stay, CultureInfo.InvariantCulture, out var months) && months is >= 1 and <= 600))
         {
-            Add("expectedStayMonths", "migrant.expected-stay", "The expected stay is a whole number of months from 1 to 600.");
+            Add("expectedStayMonths", PersonRules.ExpectedStay, "The expected stay is a whole number of months from 1 to 600.");
         }
 
         if (data.TryGetValue("moveRegistration", out var moveRegistration) && moveRegistration is not ("true" or "false"))
@@ -139,7 +141,7 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
 
         if (data.TryGetValue("destination", out var destination) && string.IsNullOrWhiteSpace(destination))
         {
-            Add("destination", "required", "Say where the person went.");
+            Add("destination", PersonRules.Required, "Say where the person went.");
         }
 
         if (type == FormTypes.Birth && !data.ContainsKey("motherIdNumber") && !data.ContainsKey("noMotherReason"))
@@ -154,13 +156,13 @@ public sealed class FormRules(RegionCatalogue regions, TimeProvider clock)
 
         foreach (var (field, value) in data.Where(d => d.Value.Length > 200))
         {
-            Add(field, "text.length", "At most 200 characters.");
+            Add(field, PersonRules.TextLength, "At most 200 characters.");
         }
 
         return violations;
     }
 
-    public DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(BusinessDay.ChinaStandardTime).DateTime);
+    public DateOnly Today() => ChinaTime.Today(clock);
 
     private static void CheckCode(IReadOnlyDictionary<string, string> data, string field, CodeList codes, string rule, Action<string, string, string> add)
     {

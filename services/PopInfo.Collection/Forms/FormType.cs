@@ -1,4 +1,5 @@
 using PopInfo.Contracts.Registry;
+using PopInfo.Domain.Records;
 
 namespace PopInfo.Collection.Forms;
 
@@ -53,7 +54,7 @@ public static class FormTypes
 
     public static readonly FormType Correction = new("correction", "信息更正", RegistryCommandTypes.CorrectDetails, true,
         ["idNumber", "reason"],
-        ["newIdNumber", "name", "sex", "birthDate", "ethnicity", "maritalStatus", "education", "occupation", "phone", "registeredAddress", "residenceAddress"]);
+        [.. CorrectableFields.All.Select(f => f == PersonFields.IdNumber ? "newIdNumber" : f)]);
 
     public static readonly FormType HouseholdChange = new("household-change", "户籍变更", RegistryCommandTypes.ChangeHousehold, true,
         ["idNumber"], ["householdNumber", "relationshipToHead"]);

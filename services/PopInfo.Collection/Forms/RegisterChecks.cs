@@ -1,4 +1,6 @@
 using PopInfo.Contracts.Registry;
+using PopInfo.Domain.Codes;
+using PopInfo.Domain.Records;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Forms;
@@ -27,11 +29,11 @@ public sealed class RegisterChecks(RegistryClient registry, ILogger<RegisterChec
                 {
                     violations.Add(new("idNumber", "person.in-register", "No person with this identity number is in the register."));
                 }
-                else if (subject.Status != "living" && type != FormTypes.Correction)
+                else if (subject.Status != PersonStatus.Living && type != FormTypes.Correction)
                 {
                     violations.Add(new("idNumber", "person.living", $"The register shows this person as '{subject.Status}', not living."));
                 }
-                else if (type == FormTypes.MigrantDeparture && subject.ResidenceType != "migrant")
+                else if (type == FormTypes.MigrantDeparture && subject.ResidenceType != ResidenceTypes.Migrant)
                 {
                     violations.Add(new("idNumber", "person.migrant", "The register shows this person as a registered resident, not a migrant."));
                 }
@@ -51,9 +53,9 @@ public sealed class RegisterChecks(RegistryClient registry, ILogger<RegisterChec
                     {
                         violations.Add(new("motherIdNumber", "mother.in-register", "The mother is not in the register: check the number, or give noMotherReason instead."));
                     }
-                    else if (mother.Sex != "2")
+                    else if (mother.Sex != SexCodes.Female)
                     {
-                        violations.Add(new("motherIdNumber", "mother.female", "The register shows this person as not female."));
+                        violations.Add(new("motherIdNumber", PersonRules.MotherFemale, "The register shows this person as not female."));
                     }
                 }
             }

@@ -142,11 +142,11 @@ public static class FormCsvColumns
         MigrantReasons.All.Zip(MigrantReasons.Labels, (code, label) => KeyValuePair.Create(label, code))
             .Concat(new Dictionary<string, string>
             {
-                ["工作"] = "work", ["打工"] = "work",
-                ["做生意"] = "business",
-                ["上学"] = "study", ["就学"] = "study", ["培训"] = "study",
-                ["投亲"] = "family", ["随迁"] = "family", ["随迁家属"] = "family", ["婚嫁"] = "family",
-                ["其它"] = "other",
+                ["工作"] = MigrantReasons.Work, ["打工"] = MigrantReasons.Work,
+                ["做生意"] = MigrantReasons.Business,
+                ["上学"] = MigrantReasons.Study, ["就学"] = MigrantReasons.Study, ["培训"] = MigrantReasons.Study,
+                ["投亲"] = MigrantReasons.Family, ["随迁"] = MigrantReasons.Family, ["随迁家属"] = MigrantReasons.Family, ["婚嫁"] = MigrantReasons.Family,
+                ["其它"] = MigrantReasons.Other,
             })
             .ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml;
 using PopInfo.Collection.Forms;
 using PopInfo.Collection.Import;
 using PopInfo.Domain.Export;
+using PopInfo.Domain.Statistics;
 
 namespace PopInfo.Collection.Workbooks;
 
@@ -69,7 +70,7 @@ public static class DayExportWorkbook
                     cells.Add(RejectionOf(form.Rejection));
                     cells.Add(form.Withdrawn_Reason ?? "");
                     cells.Add(form.Created_By);
-                    cells.Add(form.Created_At.ToOffset(BusinessDay.ChinaStandardTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                    cells.Add(form.Created_At.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
                     cells.Add(form.Registry_Version?.ToString(CultureInfo.InvariantCulture) ?? "");
                     WriteRow(writer, (uint)i + 2, cells, WorkbookParts.TextStyle);
                 }

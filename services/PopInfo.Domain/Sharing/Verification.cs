@@ -1,4 +1,5 @@
 using System.Text;
+using PopInfo.Domain.Records;
 
 namespace PopInfo.Domain.Sharing;
 
@@ -37,8 +38,8 @@ public static class Verification
 
         return person.Status switch
         {
-            "deceased" => Deceased,
-            "moved-away" => MovedAway,
+            PersonStatus.Deceased => Deceased,
+            PersonStatus.MovedAway => MovedAway,
             _ => Match,
         };
     }

@@ -1,4 +1,5 @@
 using PopInfo.Contracts.Registry;
+using PopInfo.Domain.Records;
 
 namespace PopInfo.Exchange.Inbound;
 
@@ -38,12 +39,12 @@ public static class InboundConflicts
             return new(HoldRules.AlreadyRegistered, record.FieldPath("person.idNumber"), "A person with the child's identity number is already in the register.");
         }
 
-        if (record.Kind.NeedsLivingPerson && person.Status != "living")
+        if (record.Kind.NeedsLivingPerson && person.Status != PersonStatus.Living)
         {
             return new(HoldRules.NotLiving, record.FieldPath("person"), $"The register shows this person as '{person.Status}', not living.");
         }
 
-        if (record.Kind == InboundKindCatalogue.MigrantDeparture && person.ResidenceType != "migrant")
+        if (record.Kind == InboundKindCatalogue.MigrantDeparture && person.ResidenceType != ResidenceTypes.Migrant)
         {
             return new(HoldRules.NotAMigrant, record.FieldPath("person"), "The register shows this person as a registered resident: a resident moves out, a migrant departs.");
         }

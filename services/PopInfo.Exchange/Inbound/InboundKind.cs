@@ -32,10 +32,6 @@ public sealed record InboundKind(
         "residenceAddress", "residenceRegionCode", "householdNumber", "relationshipToHead",
     ];
 
-    /// <summary>What a correction may change (the fields of the registry's correction command).</summary>
-    public static readonly IReadOnlyList<string> CorrectableFields =
-        ["idNumber", "name", "sex", "birthDate", "ethnicity", "maritalStatus", "education", "occupation", "phone", "registeredAddress", "residenceAddress"];
-
     public IEnumerable<string> PersonFields => NewPerson ? [.. NewPersonRequired, .. NewPersonOptional] : SubjectFields;
 
     public bool Takes(string field) => Required.Contains(field) || Optional.Contains(field);

@@ -5,7 +5,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Identity;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.Domain.Validation;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -31,8 +33,6 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
     public const string KindNotAllowedRule = "inbound.kind-not-allowed";
 
-    private static readonly DateOnly EarliestBirth = new(1890, 1, 1);
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
     private static readonly string[] EventDates = ["deathDate", "moveDate", "arrivalDate", "departureDate"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
@@ -74,7 +74,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             // A poisoned kind is reported as such, not as missing as well.
             if (!violations.Exists(v => v.Field == P("kind")))
             {
-                Add("kind", "required", "kind is required.");
+                Add("kind", PersonRules.Required, "kind is required.");
             }
         }
         else if (kind is null)
@@ -124,7 +124,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
         if (!element.TryGetProperty("person", out var personElement) || personElement.ValueKind == JsonValueKind.Null)
         {
-            Add("person", "required", $"A {kind.Code} record needs person: {(kind.NewPerson ? "the details of the person entering the register" : "idNumber, or name, sex, birthDate and regionCode")}.");
+            Add("person", PersonRules.Required, $"A {kind.Code} record needs person: {(kind.NewPerson ? "the details of the person entering the register" : "idNumber, or name, sex, birthDate and regionCode")}.");
         }
         else if (personElement.ValueKind == JsonValueKind.Object)
         {
@@ -132,21 +132,21 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             bool Missing(string f) => person[f] is null && !violations.Exists(v => v.Field == P($"person.{f}"));
             foreach (var field in kind.PersonRequired.Where(Missing))
             {
-                Add($"person.{field}", "required", $"A {kind.Code} record needs person.{field}.");
+                Add($"person.{field}", PersonRules.Required, $"A {kind.Code} record needs person.{field}.");
             }
 
             if (!kind.NewPerson && person["idNumber"] is null)
             {
                 foreach (var field in InboundKind.MatchFields.Where(Missing))
                 {
-                    Add($"person.{field}", "required", "Without person.idNumber, the person is named by name, sex, birthDate and regionCode together.");
+                    Add($"person.{field}", PersonRules.Required, "Without person.idNumber, the person is named by name, sex, birthDate and regionCode together.");
                 }
             }
         }
 
         foreach (var field in kind.Required.Where(f => fields[f] is null && !violations.Any(v => v.Field == P(f))))
         {
-            Add(field, "required", $"A {kind.Code} record needs {field}.");
+            Add(field, PersonRules.Required, $"A {kind.Code} record needs {field}.");
         }
 
         CheckFormats(kind, person, fields, Add);
@@ -171,7 +171,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         return problem;
     }
 
-    public DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaStandardTime).DateTime);
+    public DateOnly Today() => ChinaTime.Today(clock);
 
     private static string? ReadRecordId(JsonElement element, Action<string, string, string> add)
     {
@@ -182,7 +182,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             if (!element.TryGetProperty("recordId", out var given) || given.ValueKind is JsonValueKind.Null
                 || (given.ValueKind is JsonValueKind.String && string.IsNullOrWhiteSpace(given.GetRawText().Trim('"'))))
             {
-                add("recordId", "required", "recordId is required: your own reference of the record.");
+                add("recordId", PersonRules.Required, "recordId is required: your own reference of the record.");
             }
 
             return null;
@@ -316,9 +316,9 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             }
 
             var field = $"changes.{property.Name}";
-            if (!InboundKind.CorrectableFields.Contains(property.Name))
+            if (!CorrectableFields.Contains(property.Name))
             {
-                add(field, "field.allowed", $"A correction changes only {string.Join(", ", InboundKind.CorrectableFields)}.");
+                add(field, "field.allowed", $"A correction changes only {string.Join(", ", CorrectableFields.All)}.");
                 continue;
             }
 
@@ -350,7 +350,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
                 }
                 else
                 {
-                    add(field, "migrant.expected-stay", "expectedStayMonths is a whole number of months from 1 to 600.");
+                    add(field, PersonRules.ExpectedStay, "expectedStayMonths is a whole number of months from 1 to 600.");
                 }
 
                 return;
@@ -393,7 +393,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
             o[name] = parsed.Normalized;
             if (parsed.Parts.BirthDate > today)
             {
-                add(field, "date.not-in-future", "The birth date inside the identity number is in the future.");
+                add(field, PersonRules.DateNotInFuture, "The birth date inside the identity number is in the future.");
             }
 
             return parsed.Parts;
@@ -417,15 +417,15 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
                 return null;
             }
 
-            if (date > today)
+            if (PersonDates.IsInFuture(date, today))
             {
-                add(field, "date.not-in-future", "The date is in the future.");
+                add(field, PersonRules.DateNotInFuture, "The date is in the future.");
                 return null;
             }
 
-            if (name == "birthDate" && date < EarliestBirth)
+            if (name == "birthDate" && PersonDates.IsBeforeEarliestBirth(date))
             {
-                add(field, "birth-date.range", "A birth date is not before 1890.");
+                add(field, PersonRules.BirthDateRange, $"A birth date is not before {PersonDates.EarliestBirth.Year}.");
                 return null;
             }
 
@@ -438,7 +438,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         {
             if (Date(fields, name, name) is { } date && birth is { } born && date < born)
             {
-                add(name, "date.not-before-birth", "The date is before the person's birth.");
+                add(name, PersonRules.DateNotBeforeBirth, "The date is before the person's birth.");
             }
         }
 
@@ -452,12 +452,12 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
             if (stated is { } date && date != parts.BirthDate)
             {
-                add($"{prefix}.birthDate", "birth-date.matches-id-number", "The birth date is not the one inside the identity number.");
+                add($"{prefix}.birthDate", PersonRules.BirthDateMatchesIdNumber, "The birth date is not the one inside the identity number.");
             }
 
             if (InboundRecord.Text(o, "sex") is SexCodes.Male or SexCodes.Female && InboundRecord.Text(o, "sex") != parts.SexCode)
             {
-                add($"{prefix}.sex", "sex.matches-id-number", "The identity number's sequence digit says the other sex.");
+                add($"{prefix}.sex", PersonRules.SexMatchesIdNumber, "The identity number's sequence digit says the other sex.");
             }
         }
 
@@ -476,28 +476,28 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
             if (InboundRecord.Text(o, "sex") is { } sex && sex is not (SexCodes.Male or SexCodes.Female))
             {
-                add($"{prefix}.sex", "sex.code", "sex is 1 (male) or 2 (female), GB/T 2261.1.");
+                add($"{prefix}.sex", PersonRules.SexCode, "sex is 1 (male) or 2 (female), GB/T 2261.1.");
             }
 
-            Code(o, "ethnicity", NationalCodes.Ethnicity, "ethnicity.code", prefix, add);
-            Code(o, "maritalStatus", NationalCodes.MaritalStatus, "marital-status.code", prefix, add);
-            Code(o, "education", NationalCodes.Education, "education.code", prefix, add);
-            Code(o, "relationshipToHead", NationalCodes.FamilyRelationship, "relationship.code", prefix, add);
+            Code(o, "ethnicity", NationalCodes.Ethnicity, PersonRules.EthnicityCode, prefix, add);
+            Code(o, "maritalStatus", NationalCodes.MaritalStatus, PersonRules.MaritalStatusCode, prefix, add);
+            Code(o, "education", NationalCodes.Education, PersonRules.EducationCode, prefix, add);
+            Code(o, "relationshipToHead", NationalCodes.FamilyRelationship, PersonRules.RelationshipCode, prefix, add);
             if (InboundRecord.Text(o, "name") is { } name && !PersonFormats.IsName(name))
             {
-                add($"{prefix}.name", "name.format", "A name is 1–50 letters (Chinese or other scripts, with · for minority and foreign names).");
+                add($"{prefix}.name", PersonRules.NameFormat, "A name is 1–50 letters (Chinese or other scripts, with · for minority and foreign names).");
             }
 
             if (InboundRecord.Text(o, "phone") is { } phone && !PersonFormats.IsPhone(phone))
             {
-                add($"{prefix}.phone", "phone.format", "A phone number is a mainland mobile number (11 digits starting 13–19) or a landline such as 0510-12345678.");
+                add($"{prefix}.phone", PersonRules.PhoneFormat, "A phone number is a mainland mobile number (11 digits starting 13–19) or a landline such as 0510-12345678.");
             }
 
             foreach (var (field, value) in o)
             {
                 if (value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > MaxTextLength)
                 {
-                    add($"{prefix}.{field}", "text.length", $"At most {MaxTextLength} characters.");
+                    add($"{prefix}.{field}", PersonRules.TextLength, $"At most {MaxTextLength} characters.");
                 }
             }
         }
@@ -505,40 +505,40 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         // Regions: a subject's region at any level of the city; where someone lives, a community.
         if (InboundRecord.Text(person, "regionCode") is { } regionCode && !regions.Contains(regionCode))
         {
-            add("person.regionCode", "region.exists", "regionCode is a region of the city at any level (district, street, community).");
+            add("person.regionCode", PersonRules.RegionExists, "regionCode is a region of the city at any level (district, street, community).");
         }
 
         if (InboundRecord.Text(person, "residenceRegionCode") is { } residence && !IsCommunity(residence))
         {
-            add("person.residenceRegionCode", "region.exists", "The region code is not a community or village of the city (12 digits).");
+            add("person.residenceRegionCode", PersonRules.RegionExists, "The region code is not a community or village of the city (12 digits).");
         }
 
         if (InboundRecord.Text(fields, "residenceRegionCode") is { } newResidence && !IsCommunity(newResidence))
         {
-            add("residenceRegionCode", "region.exists", "The region code is not a community or village of the city (12 digits).");
+            add("residenceRegionCode", PersonRules.RegionExists, "The region code is not a community or village of the city (12 digits).");
         }
 
         if (InboundRecord.Text(person, "registeredRegionCode") is { } registered && !IsCommunity(registered)
             && !(kind == InboundKindCatalogue.MigrantArrival && PersonFormats.IsCountyCode(registered)))
         {
-            add("person.registeredRegionCode", "region.exists", "The region code is not a community or village of the city (12 digits).");
+            add("person.registeredRegionCode", PersonRules.RegionExists, "The region code is not a community or village of the city (12 digits).");
         }
 
         if (InboundRecord.Text(fields, "originRegionCode") is { } origin && !PersonFormats.IsCountyCode(origin))
         {
-            add("originRegionCode", "region.county-code", "The origin is a six-digit county code (GB/T 2260) with a valid province prefix.");
+            add("originRegionCode", PersonRules.CountyCode, "The origin is a six-digit county code (GB/T 2260) with a valid province prefix.");
         }
 
         if (InboundRecord.Text(fields, "reason") is { } reason && kind == InboundKindCatalogue.MigrantArrival && !MigrantReasons.IsKnown(reason))
         {
-            add("reason", "migrant.reason", $"reason is one of: {string.Join(", ", MigrantReasons.All)}.");
+            add("reason", PersonRules.MigrantReason, $"reason is one of: {string.Join(", ", MigrantReasons.All)}.");
         }
 
         foreach (var (name, value) in fields)
         {
             if (value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > MaxTextLength)
             {
-                add(name, "text.length", $"At most {MaxTextLength} characters.");
+                add(name, PersonRules.TextLength, $"At most {MaxTextLength} characters.");
             }
         }
     }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using PopInfo.Contracts;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
 using PopInfo.Registry.Data;
-using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Problems;
 

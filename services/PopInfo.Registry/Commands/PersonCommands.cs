@@ -1,5 +1,6 @@
 using PopInfo.Contracts.Registry;
-using PopInfo.Domain.Codes;
+using PopInfo.Domain.Records;
+using PopInfo.Domain.Statistics;
 using PopInfo.Registry.Data;
 using PopInfo.Registry.Validation;
 using PopInfo.ServiceDefaults.Problems;
@@ -8,13 +9,12 @@ namespace PopInfo.Registry.Commands;
 
 /// <summary>
 /// The register's change commands. Each one checks the request's own fields, finds its person, decides
-/// the new version from the current one, and checks the result against the register's rules — all
-/// inside the executor's transaction. Dates of events are local (Asia/Shanghai) calendar dates.
+/// the new version from the current one (the decision is the domain's: <see cref="PersonDecisions"/>,
+/// <see cref="BirthDecision"/>, <see cref="HouseholdRules"/>), and checks the result against the register's rules
+/// — all inside the executor's transaction. Dates of events are the city's calendar dates (<see cref="ChinaTime"/>).
 /// </summary>
 public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidator recordRules, TimeProvider clock)
 {
-    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     public Task<CommandOutcome> RegisterPersonAsync(RegisterPersonRequest r, CancellationToken ct) =>
         Run(r, "register-person", RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)),
             (_, _, _) => Task.FromResult(Finish(NewRecord(r, r.ResidenceType ?? "", r.Migrant), ChangeTypes.Registered, clock.GetUtcNow())), ct);
@@ -22,24 +22,11 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
     public Task<CommandOutcome> RegisterBirthAsync(RegisterBirthRequest r, CancellationToken ct) =>
         Run(r, "register-birth", RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)), async (_, store, token) =>
         {
-            PersonRecord? mother = null;
-            if (r.MotherId is { } motherId)
+            var mother = r.MotherId is { } motherId ? (await store.GetByIdAsync(motherId, token))?.Record : null;
+            var birth = BirthDecision.Decide(r.MotherId is not null, mother is null ? null : MotherOf(mother), r.BirthDate!.Value, r.MaritalStatus);
+            if (birth.Breach is { } breach)
             {
-                mother = (await store.GetByIdAsync(motherId, token))?.Record;
-                if (mother is null)
-                {
-                    return Reject("motherId", "mother.exists", "The mother is not in the register.");
-                }
-
-                if (mother.Sex != "2")
-                {
-                    return Reject("motherId", "mother.female", "The person given as mother is not female.");
-                }
-
-                if (r.BirthDate is { } born && (born < mother.BirthDate.AddYears(12) || (mother.DeathDate is { } died && born > died.AddDays(1))))
-                {
-                    return Reject("motherId", "mother.plausible-age", "The mother was not between 12 years old and alive at the child's birth.");
-                }
+                return Refuse(breach);
             }
 
             var householdProblem = await CheckHouseholdAsync(store, r.HouseholdId, r.RelationshipToHead, Guid.Empty, token);
@@ -49,17 +36,17 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             }
 
             // A newborn lives with the mother unless told otherwise, and shares her kind of residence.
-            var residenceType = mother?.ResidenceType ?? "registered";
-            var record = NewRecord(r, residenceType, null) with
+            var newborn = birth.Change!;
+            var record = NewRecord(r, newborn.ResidenceType, null) with
             {
                 MotherId = r.MotherId,
                 ResidenceAddress = r.ResidenceAddress ?? mother?.ResidenceAddress,
                 ResidenceRegionCode = r.ResidenceRegionCode ?? mother?.ResidenceRegionCode,
                 RegisteredAddress = r.RegisteredAddress ?? mother?.RegisteredAddress,
                 RegisteredRegionCode = r.RegisteredRegionCode ?? mother?.RegisteredRegionCode,
-                MaritalStatus = r.MaritalStatus ?? "10",
-                Migrant = residenceType == "migrant" && mother?.Migrant is { } m
-                    ? m with { ArrivalDate = r.BirthDate!.Value, DepartureDate = null }
+                MaritalStatus = newborn.MaritalStatus,
+                Migrant = newborn.TakesMothersMigrantDetails
+                    ? mother!.Migrant! with { ArrivalDate = r.BirthDate!.Value, DepartureDate = null }
                     : null,
             };
             return Finish(record, ChangeTypes.Born, AtLocalMidnight(r.BirthDate!.Value));
@@ -67,27 +54,20 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
 
     public Task<CommandOutcome> MoveInAsync(MoveInRequest r, CancellationToken ct) =>
         Run(r, "move-in", RequestRules.ForMoveIn(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
-        {
-            if (current is not null && current.Record.Status == "living" && current.Record.ResidenceType == "registered")
-            {
-                return Task.FromResult(Reject("idNumber", "state.not-already-registered", "This person is already a registered resident living in the city."));
-            }
-
-            var record = NewRecord(r, "registered", null) with
+            Task.FromResult(Decide(PersonDecisions.MoveIn(StateOf(current)), change => Finish(NewRecord(r, change.ResidenceType, null) with
             {
                 PersonId = current?.Record.PersonId ?? Guid.CreateVersion7(),
+                Status = change.Status,
                 Destination = null,
-            };
-            return Task.FromResult(Finish(record, ChangeTypes.MovedIn, AtLocalMidnight(r.MoveDate!.Value)));
-        }, ct);
+            }, ChangeTypes.MovedIn, AtLocalMidnight(r.MoveDate!.Value)))), ct);
 
     public Task<CommandOutcome> MigrantArrivalAsync(MigrantArrivalRequest r, CancellationToken ct) =>
         Run(r, "migrant-arrival", RequestRules.ForMigrantArrival(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
         {
-            if (current is not null && current.Record.Status == "living")
+            var ruling = PersonDecisions.MigrantArrival(StateOf(current));
+            if (ruling.Breach is { } breach)
             {
-                return Task.FromResult(Reject("idNumber", "state.not-living-in-city",
-                    "This person already lives in the city; record a move within the city instead."));
+                return Task.FromResult(Refuse(breach));
             }
 
             var migrant = new MigrantDetails
@@ -97,9 +77,10 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                 Reason = r.Reason ?? "",
                 ExpectedStayMonths = r.ExpectedStayMonths ?? 0,
             };
-            var record = NewRecord(r, "migrant", migrant) with
+            var record = NewRecord(r, ruling.Change!.ResidenceType, migrant) with
             {
                 PersonId = current?.Record.PersonId ?? Guid.CreateVersion7(),
+                Status = ruling.Change.Status,
                 RegisteredRegionCode = r.RegisteredRegionCode ?? r.OriginRegionCode,
             };
             return Task.FromResult(Finish(record, ChangeTypes.MigrantArrived, AtLocalMidnight(r.ArrivalDate!.Value)));
@@ -107,9 +88,9 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
 
     public Task<CommandOutcome> RegisterDeathAsync(Guid personId, RegisterDeathRequest r, CancellationToken ct) =>
         Run(r, "register-death", RequestRules.ForExisting(r, ("deathDate", r.DeathDate is not null)), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value),
-            (current, _, _) => Task.FromResult(RequireLiving(current!) ?? Finish(
-                current!.Record with { Status = "deceased", DeathDate = r.DeathDate },
-                ChangeTypes.Died, AtLocalMidnight(r.DeathDate!.Value))), ct);
+            (current, _, _) => Task.FromResult(Decide(PersonDecisions.Death(StateOf(current!.Record)), change => Finish(
+                Apply(current.Record, change) with { DeathDate = r.DeathDate },
+                ChangeTypes.Died, AtLocalMidnight(r.DeathDate!.Value)))), ct);
 
     public Task<CommandOutcome> MoveWithinCityAsync(Guid personId, MoveWithinCityRequest r, CancellationToken ct) =>
         Run(r, "move-within-city",
@@ -117,24 +98,15 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
                 var p = current!.Record;
-                if (RequireLiving(current) is { } notLiving)
+                var ruling = PersonDecisions.MoveWithinCity(StateOf(p), p.RegisteredAddress, p.RegisteredRegionCode,
+                    r.MoveRegistration, r.ResidenceAddress, r.ResidenceRegionCode, r.MoveDate!.Value, ChinaTime.Today(clock));
+                return Task.FromResult(Decide(ruling, moved => Finish(p with
                 {
-                    return Task.FromResult(notLiving);
-                }
-
-                if (r.MoveRegistration && p.ResidenceType != "registered")
-                {
-                    return Task.FromResult(Reject("moveRegistration", "state.registered-resident", "Only a registered resident's household registration can move."));
-                }
-
-                var record = p with
-                {
-                    ResidenceAddress = r.ResidenceAddress,
-                    ResidenceRegionCode = r.ResidenceRegionCode,
-                    RegisteredAddress = r.MoveRegistration ? r.ResidenceAddress : p.RegisteredAddress,
-                    RegisteredRegionCode = r.MoveRegistration ? r.ResidenceRegionCode : p.RegisteredRegionCode,
-                };
-                return Task.FromResult(CheckEventDate("moveDate", r.MoveDate!.Value, p) ?? Finish(record, ChangeTypes.MovedWithinCity, AtLocalMidnight(r.MoveDate!.Value)));
+                    ResidenceAddress = moved.ResidenceAddress,
+                    ResidenceRegionCode = moved.ResidenceRegionCode,
+                    RegisteredAddress = moved.RegisteredAddress,
+                    RegisteredRegionCode = moved.RegisteredRegionCode,
+                }, ChangeTypes.MovedWithinCity, AtLocalMidnight(r.MoveDate!.Value))));
             }, ct);
 
     public Task<CommandOutcome> MoveOutAsync(Guid personId, MoveOutRequest r, CancellationToken ct) =>
@@ -142,18 +114,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
                 var p = current!.Record;
-                if (RequireLiving(current) is { } notLiving)
-                {
-                    return Task.FromResult(notLiving);
-                }
-
-                if (p.ResidenceType != "registered")
-                {
-                    return Task.FromResult(Reject("personId", "state.registered-resident", "A migrant leaves with a migrant departure, not a move-out."));
-                }
-
-                var record = p with { Status = "moved-away", Destination = r.Destination, ResidenceAddress = null, ResidenceRegionCode = null, HouseholdId = null, RelationshipToHead = null };
-                return Task.FromResult(CheckEventDate("moveDate", r.MoveDate!.Value, p) ?? Finish(record, ChangeTypes.MovedOut, AtLocalMidnight(r.MoveDate!.Value)));
+                return Task.FromResult(Decide(PersonDecisions.MoveOut(StateOf(p), r.MoveDate!.Value, ChinaTime.Today(clock)), change => Finish(
+                    Apply(p, change) with { Destination = r.Destination }, ChangeTypes.MovedOut, AtLocalMidnight(r.MoveDate!.Value))));
             }, ct);
 
     public Task<CommandOutcome> MigrantDepartureAsync(Guid personId, MigrantDepartureRequest r, CancellationToken ct) =>
@@ -161,37 +123,15 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
                 var p = current!.Record;
-                if (RequireLiving(current) is { } notLiving)
-                {
-                    return Task.FromResult(notLiving);
-                }
-
-                if (p.ResidenceType != "migrant" || p.Migrant is null)
-                {
-                    return Task.FromResult(Reject("personId", "state.migrant", "Only a migrant departs; a registered resident moves out."));
-                }
-
-                if (r.DepartureDate < p.Migrant.ArrivalDate)
-                {
-                    return Task.FromResult(Reject("departureDate", "date.not-before-arrival", "The departure is before the arrival."));
-                }
-
-                var record = p with
-                {
-                    Status = "moved-away",
-                    Destination = r.Destination,
-                    ResidenceAddress = null,
-                    ResidenceRegionCode = null,
-                    HouseholdId = null,
-                    RelationshipToHead = null,
-                    Migrant = p.Migrant with { DepartureDate = r.DepartureDate },
-                };
-                return Task.FromResult(CheckEventDate("departureDate", r.DepartureDate!.Value, p) ?? Finish(record, ChangeTypes.MigrantDeparted, AtLocalMidnight(r.DepartureDate!.Value)));
+                return Task.FromResult(Decide(PersonDecisions.MigrantDeparture(StateOf(p), r.DepartureDate!.Value, ChinaTime.Today(clock)), change => Finish(
+                    Apply(p, change) with { Destination = r.Destination, Migrant = p.Migrant! with { DepartureDate = r.DepartureDate } },
+                    ChangeTypes.MigrantDeparted, AtLocalMidnight(r.DepartureDate!.Value))));
             }, ct);
 
     public Task<CommandOutcome> CorrectDetailsAsync(Guid personId, CorrectDetailsRequest r, CancellationToken ct) =>
         Run(r, "correct-details", RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
         {
+            // The fields a correction may change (CorrectableFields); each one not given stays as it is.
             var p = current!.Record;
             var record = p with
             {
@@ -213,9 +153,9 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
     public Task<CommandOutcome> ChangeHouseholdAsync(Guid personId, ChangeHouseholdRequest r, CancellationToken ct) =>
         Run(r, "change-household", RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), async (current, store, token) =>
         {
-            if (RequireLiving(current!) is { } notLiving)
+            if (PersonDecisions.RequireLiving(StateOf(current!.Record)) is { } notLiving)
             {
-                return notLiving;
+                return Refuse(notLiving);
             }
 
             var problem = await CheckHouseholdAsync(store, r.HouseholdId, r.RelationshipToHead, personId, token);
@@ -224,10 +164,10 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                 return problem;
             }
 
-            var record = current!.Record with
+            var record = current.Record with
             {
                 HouseholdId = r.HouseholdId,
-                RelationshipToHead = r.HouseholdId is null ? null : r.RelationshipToHead,
+                RelationshipToHead = HouseholdRules.RelationshipAfterChange(r.HouseholdId, r.RelationshipToHead),
             };
             return Finish(record, ChangeTypes.HouseholdChanged, clock.GetUtcNow());
         }, ct);
@@ -272,7 +212,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
         ResidenceRegionCode = r.ResidenceRegionCode,
         ResidenceType = residenceType,
         Migrant = migrant,
-        Status = "living",
+        Status = PersonStatus.Living,
         HouseholdId = r.HouseholdId,
         RelationshipToHead = r.RelationshipToHead,
     };
@@ -284,40 +224,34 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return null;
         }
 
-        if (!await store.HouseholdExistsAsync(id, ct))
-        {
-            return Reject("householdId", "household.exists", "The household is not in the register.");
-        }
-
-        if (relationship == FamilyRelationshipCodes.Head && await store.HouseholdHeadAsync(id, personId, ct) is not null)
-        {
-            return Reject("relationshipToHead", "household.one-head", "The household already has a living head.");
-        }
-
-        return null;
+        var exists = await store.HouseholdExistsAsync(id, ct);
+        var anotherHead = exists && HouseholdRules.JoinsAsHead(relationship) && await store.HouseholdHeadAsync(id, personId, ct) is not null;
+        return HouseholdRules.CheckJoin(exists, anotherHead) is { } breach ? Refuse(breach) : null;
     }
 
-    private Decision? CheckEventDate(string field, DateOnly date, PersonRecord person)
-    {
-        if (date > clock.Today())
-        {
-            return Reject(field, PersonRules.DateNotInFuture, "The date is in the future.");
-        }
+    private static PersonState? StateOf(PersonVersion? current) => current is null ? null : StateOf(current.Record);
 
-        return date < person.BirthDate ? Reject(field, PersonRules.DateNotBeforeBirth, "The date is before the person's birth.") : null;
-    }
+    private static PersonState StateOf(PersonRecord p) => new(p.Status, p.ResidenceType, p.BirthDate, p.Migrant?.ArrivalDate);
 
-    private static Decision? RequireLiving(PersonVersion current) =>
-        current.Record.Status == "living"
-            ? null
-            : Decision.Reject(Problem.Conflict("personId", "state.person-living", $"The person's status is '{current.Record.Status}', not 'living'."));
+    private static Mother MotherOf(PersonRecord m) => new(m.Sex, m.BirthDate, m.DeathDate, m.ResidenceType, m.Migrant is not null);
 
-    private static Decision Reject(string field, string rule, string message) =>
-        Decision.Reject(Problem.Validation(field, rule, message));
+    // A status change on the record: one who leaves the city leaves their home and household in it.
+    private static PersonRecord Apply(PersonRecord p, StatusChange change) => change.LeavesHome
+        ? p with { Status = change.Status, ResidenceType = change.ResidenceType, ResidenceAddress = null, ResidenceRegionCode = null, HouseholdId = null, RelationshipToHead = null }
+        : p with { Status = change.Status, ResidenceType = change.ResidenceType };
+
+    private static Decision Decide<TChange>(Ruling<TChange> ruling, Func<TChange, Decision> accepted)
+        where TChange : class =>
+        ruling.Breach is { } breach ? Refuse(breach) : accepted(ruling.Change!);
+
+    // A refusal because of the person's current state is a conflict (409); one because of what the command says, a validation problem.
+    private static Decision Refuse(RuleBreach breach) =>
+        Decision.Reject(breach.StateConflict
+            ? Problem.Conflict(breach.Field, breach.Rule, breach.Message)
+            : Problem.Validation(breach.Field, breach.Rule, breach.Message));
 
     // A lower-case check character is accepted and stored upper-case.
     private static string Normalise(string? idNumber) => idNumber?.ToUpperInvariant() ?? "";
 
-    private static DateTimeOffset AtLocalMidnight(DateOnly date) =>
-        new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), ChinaOffset).ToUniversalTime();
+    private static DateTimeOffset AtLocalMidnight(DateOnly date) => ChinaTime.StartOf(date).ToUniversalTime();
 }

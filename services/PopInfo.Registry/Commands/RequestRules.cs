@@ -1,4 +1,4 @@
-using PopInfo.Registry.Validation;
+using PopInfo.Domain.Records;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Registry.Commands;

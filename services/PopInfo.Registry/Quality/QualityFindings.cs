@@ -3,6 +3,7 @@ using System.Text.Json;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Quality;
+using PopInfo.Domain.Records;
 using PopInfo.Domain.Statistics;
 
 namespace PopInfo.Registry.Quality;
@@ -22,7 +23,7 @@ public static class QualityFindings
         var persons = living.Select(r => (r.Region, Person: Parse(r.Record))).ToList();
         foreach (var (region, p) in persons)
         {
-            var missing = QualityRules.MissingFields(p.BirthDate, today, p.ResidenceType == "registered", f => Field(p, f));
+            var missing = QualityRules.MissingFields(p.BirthDate, today, p.ResidenceType == ResidenceTypes.Registered, f => Field(p, f));
             if (missing.Count > 0)
             {
                 findings.Add(new(QualityRules.MissingExpected, region, p, string.Join(',', missing), "missing: " + string.Join(", ", missing)));
@@ -34,7 +35,7 @@ public static class QualityFindings
                     string.Create(CultureInfo.InvariantCulture, $"age {Ages.On(p.BirthDate, today)} on {today:yyyy-MM-dd}")));
             }
 
-            if (p.ResidenceType == "migrant" && p.Migrant is { } m && QualityRules.IsOverstay(m.ArrivalDate, m.ExpectedStayMonths, m.DepartureDate, today))
+            if (p.ResidenceType == ResidenceTypes.Migrant && p.Migrant is { } m && QualityRules.IsOverstay(m.ArrivalDate, m.ExpectedStayMonths, m.DepartureDate, today))
             {
                 findings.Add(new(QualityRules.MigrantOverstay, region, p, "migrant.expectedStayMonths",
                     string.Create(CultureInfo.InvariantCulture, $"arrived {m.ArrivalDate:yyyy-MM-dd} for {m.ExpectedStayMonths} months: the stay ended {QualityRules.ExpectedStayEnd(m.ArrivalDate, m.ExpectedStayMonths):yyyy-MM-dd}")));

@@ -104,13 +104,13 @@ public sealed class ProjectionTests(AnalyticsFixture fixture) : IClassFixture<An
 
     private async Task DieAsync((Guid Id, string Community) person)
     {
-        await fixture.CommandAsync(person.Id, "death", new { deathDate = DateTime.UtcNow.AddHours(8).Date.AddDays(-1).ToString("yyyy-MM-dd") });
+        await fixture.CommandAsync(person.Id, "death", new { deathDate = CityDate.Text(CityDate.Today.AddDays(-1)) });
         living[person.Community]--;
     }
 
     private async Task MoveAsync((Guid Id, string Community) person, string to)
     {
-        await fixture.CommandAsync(person.Id, "move-within-city", new { moveDate = DateTime.UtcNow.AddHours(8).Date.AddDays(-1).ToString("yyyy-MM-dd"), residenceRegionCode = to, residenceAddress = "新街1号" });
+        await fixture.CommandAsync(person.Id, "move-within-city", new { moveDate = CityDate.Text(CityDate.Today.AddDays(-1)), residenceRegionCode = to, residenceAddress = "新街1号" });
         living[person.Community]--;
         living[to] = living.GetValueOrDefault(to) + 1;
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Collection;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Collection;
@@ -17,7 +18,7 @@ namespace PopInfo.IntegrationTests.Collection;
 /// </summary>
 public sealed class BoardTests(DeskFixture fixture) : IClassFixture<DeskFixture>
 {
-    private static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+    private static readonly TimeSpan Cst = ChinaTime.Offset;
 
     [Fact]
     public async Task The_board_shows_each_community_of_the_street_day_by_day_as_counted_by_hand()

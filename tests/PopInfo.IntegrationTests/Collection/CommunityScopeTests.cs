@@ -9,7 +9,7 @@ namespace PopInfo.IntegrationTests.Collection;
 /// </summary>
 public sealed class CommunityScopeTests(DeskFixture fixture) : IClassFixture<DeskFixture>
 {
-    private static readonly string Today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd");
+    private static readonly string Today = CityDate.Today.ToString("yyyy-MM-dd");
 
     /// <summary>A form about an existing person, of each type the rule places by residence or registration.</summary>
     private static object FormAbout(string formType, string idNumber, bool submit = true) => formType switch

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using PopInfo.Domain.Identity;
+using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Collection;
 
@@ -14,7 +15,7 @@ internal static class DeskForms
     public static object Birth(string motherIdNumber, bool submit = true, string? idNumber = null)
     {
         var n = Interlocked.Increment(ref births);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1 - (n / 400));
+        var birth = CityDate.Today.AddDays(-1 - (n / 400));
         var child = idNumber ?? IdentityNumber.Create("320205", birth, (n % 400 * 2) + 1);
         return new
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using PopInfo.Collection;
+using PopInfo.Domain.Statistics;
 using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Collection;
@@ -11,7 +12,7 @@ namespace PopInfo.IntegrationTests.Collection;
 /// </summary>
 internal static class DeskOnShiftedClock
 {
-    private static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+    private static readonly TimeSpan Cst = ChinaTime.Offset;
 
     /// <summary>Sets the clock to <paramref name="hour"/>:00 of <paramref name="day"/>, China time.</summary>
     public static void At(ShiftedClock clock, DateOnly day, int hour) =>

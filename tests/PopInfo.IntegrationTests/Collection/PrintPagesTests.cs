@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using PopInfo.Domain.Identity;
+using PopInfo.Domain.Statistics;
 using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Collection;
@@ -40,7 +41,7 @@ public sealed partial class PrintPagesTests(DeskFixture fixture) : IClassFixture
         Assert.Contains($"版本 version 1 · 变更序号 sequence {(long)form["registry"]!["sequence"]!}", text, StringComparison.Ordinal);
         Assert.Contains($"采集员 Collector collector-a", text, StringComparison.Ordinal);
         // The time of acceptance in the city's time (UTC+8).
-        var answered = DateTimeOffset.Parse((string)form["transmission"]!["answeredAt"]!, CultureInfo.InvariantCulture).ToOffset(TimeSpan.FromHours(8));
+        var answered = DateTimeOffset.Parse((string)form["transmission"]!["answeredAt"]!, CultureInfo.InvariantCulture).ToOffset(ChinaTime.Offset);
         Assert.Contains($"受理时间 Accepted at {answered:yyyy-MM-dd HH:mm:ss} 北京时间 China time", text, StringComparison.Ordinal);
         Assert.Equal(1, await AuditCountAsync("form.receipt", id.ToString(), "collector-a", "ok"));
 

@@ -61,7 +61,7 @@ public sealed class AssessmentSourcesSqliteTests
             new { changeTypes = new[] { "died" }, regions = new[] { community }, fields = new[] { "idNumber" }, purpose = "Close the records of the dead." })).Status);
         using var bureau = platform.ClientOf(5103);
         bureau.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)department["credentials"]!["apiKey"]!);
-        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var yesterday = CityDate.Today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var (pushed, answer) = await bureau.PostAsync("/api/v1/inbound", new
         {
             records = new[] { new { recordId = "SQ-D-1", kind = "death", person = new { idNumber = residents[1].IdNumber }, deathDate = yesterday } },

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Collection;
 using PopInfo.Domain.Access;
+using PopInfo.Domain.Statistics;
 using PopInfo.IntegrationTests.Exchange;
 using PopInfo.Monitoring.Assessment;
 using PopInfo.ServiceDefaults.Security;
@@ -23,7 +24,7 @@ namespace PopInfo.IntegrationTests.Monitoring;
 /// </summary>
 public sealed class AssessmentTests(ExchangeFixture fixture) : IClassFixture<ExchangeFixture>
 {
-    private static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+    private static readonly TimeSpan Cst = ChinaTime.Offset;
 
     private static string Operator => TestIssuer.Shared.Token([], "popinfo-monitor-page", "operator.1", PlatformRoles.Operator,
         audiences: [PlatformScopes.Audience("monitoring")]);

@@ -19,7 +19,7 @@ public abstract class DeskPoisonBehaviour(PoisonPlatform platform)
     private static JsonObject BirthData()
     {
         var n = Interlocked.Increment(ref births);
-        var birth = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3 - (n / 400));
+        var birth = CityDate.Today.AddDays(-3 - (n / 400));
         return new JsonObject
         {
             ["idNumber"] = IdentityNumber.Create("320211", birth, (n % 400 * 2) + 1),

@@ -46,7 +46,7 @@ public abstract class QualityBehaviour(RegistryFixture fixture)
 
     private sealed record Seed(IReadOnlyList<Spec> People, IReadOnlyDictionary<string, (string Id, string Community)> Households, DateOnly Today);
 
-    private static DateOnly TodayInChina() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+    private static DateOnly TodayInChina() => CityDate.Today;
 
     /// <summary>Completed years, worked out here from the calendar (not the domain's function).</summary>
     private static int AgeOf(DateOnly birth, DateOnly today) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PopInfo.Domain.Statistics;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.Sharing;
@@ -150,7 +151,7 @@ public sealed class GrantsApiTests
         var (usageStatus, usage) = await school.GetJsonAsync("/api/v1/usage");
         Assert.Equal((200, 12, 5000, 4988), (usageStatus, (int)usage["used"]!, (int)usage["dailyQuota"]!, (int)usage["remaining"]!));
         Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string)usage["day"]!);
-        Assert.Equal(0, DateTimeOffset.Parse((string)usage["resetsAt"]!, System.Globalization.CultureInfo.InvariantCulture).ToOffset(TimeSpan.FromHours(8)).TimeOfDay.Ticks);
+        Assert.Equal(0, DateTimeOffset.Parse((string)usage["resetsAt"]!, System.Globalization.CultureInfo.InvariantCulture).ToOffset(ChinaTime.Offset).TimeOfDay.Ticks);
 
         // Another department has no grant here: it sees none, and never dept-school's.
         using var hospital = host.CreateDepartmentClient("hospital");

@@ -201,7 +201,7 @@ public sealed class OperationsTests(SharingFixture fixture) : IClassFixture<Shar
     public async Task Verify_answers_match_no_match_deceased_moved_away_and_not_found_only_where_granted()
     {
         await ReadyAsync(fixture);
-        var yesterday = DateTime.UtcNow.AddHours(8).Date.AddDays(-1).ToString("yyyy-MM-dd");
+        var yesterday = CityDate.Text(CityDate.Today.AddDays(-1));
         var living = await fixture.RegisterAsync(fixture.Communities[0]);
         var dead = await fixture.RegisterAsync(fixture.Communities[1]);
         var gone = await fixture.RegisterAsync(fixture.Communities[0]);

@@ -13,7 +13,7 @@ namespace PopInfo.IntegrationTests.Sharing;
 /// </summary>
 public sealed class ReadModelTests(SharingFixture fixture) : IClassFixture<SharingFixture>
 {
-    private static string Yesterday => DateTime.UtcNow.AddHours(8).Date.AddDays(-1).ToString("yyyy-MM-dd");
+    private static string Yesterday => CityDate.Text(CityDate.Today.AddDays(-1));
 
     [Fact]
     public async Task The_read_model_equals_the_registry_after_a_snapshot_events_a_stop_during_changes_and_a_rebuild()

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using PopInfo.Analytics.Engine;
 using PopInfo.Analytics.Projection;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 
 namespace PopInfo.UnitTests.Analytics;
 
@@ -224,6 +225,6 @@ public class TableOracleTests
             return byKey.GetValueOrDefault(string.Concat(keys.Select(k => "/" + k.Code)));
         }
 
-        private static DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        private static DateOnly LocalDate(DateTimeOffset instant) => ChinaTime.DateOf(instant);
     }
 }

@@ -1,12 +1,13 @@
 using PopInfo.Domain.Export;
 using PopInfo.Domain.Monitoring;
+using PopInfo.Domain.Statistics;
 
 namespace PopInfo.UnitTests.Monitoring;
 
 /// <summary>The assessment's rules one by one (docs/monitoring.md, "Assessment"), then a fixture month worked out by hand.</summary>
 public sealed class AssessmentTests
 {
-    private static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+    private static readonly TimeSpan Cst = ChinaTime.Offset;
 
     [Theory]
     [InlineData(0.0, 1)]

@@ -1,6 +1,9 @@
-namespace PopInfo.Registry.Validation;
+namespace PopInfo.Domain.Records;
 
-/// <summary>Stable names of the register's rules, as they appear in problem details (<c>violations[].rule</c>).</summary>
+/// <summary>
+/// Stable names of the register's rules, as they appear in problem details (<c>violations[].rule</c>). Clients depend on
+/// them: a name never changes.
+/// </summary>
 public static class PersonRules
 {
     public const string Required = "required";
@@ -27,6 +30,19 @@ public static class PersonRules
     public const string DeathDateOnlyWhenDeceased = "death-date.only-when-deceased";
     public const string HouseholdRelationship = "household.relationship-required";
     public const string TextLength = "text.length";
+
+    // The rules of a command on the person's current version (PersonDecisions and the rules it uses).
+    public const string DateNotBeforeArrival = "date.not-before-arrival";
+    public const string PersonLiving = "state.person-living";
+    public const string NotAlreadyRegistered = "state.not-already-registered";
+    public const string NotLivingInCity = "state.not-living-in-city";
+    public const string RegisteredResident = "state.registered-resident";
+    public const string Migrant = "state.migrant";
+    public const string MotherExists = "mother.exists";
+    public const string MotherFemale = "mother.female";
+    public const string MotherPlausibleAge = "mother.plausible-age";
+    public const string HouseholdExists = "household.exists";
+    public const string HouseholdOneHead = "household.one-head";
 
     /// <summary>The database refused a value (SQLSTATE class 22) that the rules above let through.</summary>
     public const string DatabaseRefusedValue = "database.refused-value";
