@@ -54,15 +54,8 @@ public static class DeliveryApi
     private static async Task<IResult> ReadFeed(DeliveryStore deliveries, TimeProvider clock, HttpContext http, CancellationToken ct, long after = 0, int limit = 100)
     {
         var violations = new List<RuleViolation>();
-        if (after < 0)
-        {
-            violations.Add(new("after", "range", "after is a sequence number, 0 or more."));
-        }
-
-        if (limit is < 1 or > MaxFeedLimit)
-        {
-            violations.Add(new("limit", "range", $"limit is 1 to {MaxFeedLimit}."));
-        }
+        PagingRules.After(violations, after, "a sequence number");
+        PagingRules.Limit(violations, limit, MaxFeedLimit);
 
         if (violations.Count > 0)
         {

@@ -94,10 +94,7 @@ public sealed class PersonDeliveriesQuery(PersonDeliveryStore store, IBrokerAcco
             violations.Add(new("registrySequences", "range", $"registrySequences, when given, holds 1 to {MaxLimit} register sequences, each 1 or more."));
         }
 
-        if (request.Limit is < 1 or > MaxLimit)
-        {
-            violations.Add(new("limit", "range", $"limit is 1 to {MaxLimit}."));
-        }
+        PagingRules.Limit(violations, request.Limit, MaxLimit);
 
         return violations;
     }

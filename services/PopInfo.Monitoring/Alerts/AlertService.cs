@@ -108,14 +108,7 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
 
     private static void CheckPaging(List<RuleViolation> violations, long? before, int limit)
     {
-        if (before is < 1)
-        {
-            violations.Add(new("before", "range", "before is an id, 1 or more."));
-        }
-
-        if (limit is < 1 or > MaxLimit)
-        {
-            violations.Add(new("limit", "range", $"limit is 1 to {MaxLimit}."));
-        }
+        PagingRules.Before(violations, before, "an id");
+        PagingRules.Limit(violations, limit, MaxLimit);
     }
 }

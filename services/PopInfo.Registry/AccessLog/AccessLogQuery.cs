@@ -55,15 +55,8 @@ public sealed class AccessLogQuery(AccessLogStore store, ReadAudit audit)
 
         idNumber = PersonNamedRule.Check(violations, request.PersonId, request.IdNumber);
 
-        if (request.After is < 0)
-        {
-            violations.Add(new("after", "range", "after is a read id, 0 or more."));
-        }
-
-        if (request.Limit is < 1 or > MaxLimit)
-        {
-            violations.Add(new("limit", "range", $"limit is 1 to {MaxLimit}."));
-        }
+        PagingRules.After(violations, request.After, "a read id");
+        PagingRules.Limit(violations, request.Limit, MaxLimit);
 
         if (request.From is { } from && request.To is { } to && to <= from)
         {

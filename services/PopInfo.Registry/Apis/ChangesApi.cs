@@ -28,15 +28,8 @@ public static class ChangesApi
         ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct, [FromQuery] long after = 0, [FromQuery] int limit = 100)
     {
         var violations = new List<RuleViolation>();
-        if (after < 0)
-        {
-            violations.Add(new("after", "range", "after is a sequence number, 0 or more."));
-        }
-
-        if (limit is < 1 or > MaxLimit)
-        {
-            violations.Add(new("limit", "range", $"limit is 1 to {MaxLimit}."));
-        }
+        PagingRules.After(violations, after, "a sequence number");
+        PagingRules.Limit(violations, limit, MaxLimit);
 
         if (violations.Count > 0)
         {

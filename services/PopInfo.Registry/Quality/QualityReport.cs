@@ -95,15 +95,8 @@ public sealed class QualityReport(QualityStore store, RegionCatalogue regions, R
             violations.Add(new("rule", "quality.rule", "rule is one of " + string.Join(", ", QualityRules.All) + "."));
         }
 
-        if (offset is < 0)
-        {
-            violations.Add(new("offset", "range", "offset is 0 or more."));
-        }
-
-        if (limit is < 1 or > MaxLimit)
-        {
-            violations.Add(new("limit", "range", $"limit is 1 to {MaxLimit}."));
-        }
+        PagingRules.Offset(violations, offset);
+        PagingRules.Limit(violations, limit, MaxLimit);
 
         if (violations.Count > 0)
         {
