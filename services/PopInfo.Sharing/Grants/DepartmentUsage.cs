@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using PopInfo.Domain.Statistics;
 using PopInfo.ServiceDefaults.Security.RateLimits;
@@ -92,24 +91,6 @@ public sealed class DepartmentUsage(
         var days = reservations.GroupBy(r => (r.Department, r.Day)).OrderBy(g => g.Key.Department, StringComparer.Ordinal).ThenBy(g => g.Key.Day)
             .Select(g => new ItemsWrite(g.Key.Department, g.Key.Day, g.Sum(r => (long)r.Items))).ToList();
         return new UsageWrite(hits, days, reservations);
-    }
-
-    /// <summary>Writes the counts in the audit's transaction; each row's new total in the write's order.</summary>
-    internal async Task<UsageTotals> WriteAsync(DbConnection connection, DbTransaction transaction, UsageWrite write, CancellationToken ct)
-    {
-        var hitTotals = new List<long>(write.Hits.Count);
-        foreach (var hits in write.Hits)
-        {
-            hitTotals.Add(await RateLimitCounter.AddHitsAsync(connection, transaction, SharingModule.GrantRequests, hits.Department, hits.Window, hits.Hits, ct));
-        }
-
-        var dayTotals = new Dictionary<(string, DateOnly), long>();
-        foreach (var items in write.Days)
-        {
-            dayTotals[(items.Department, items.Day)] = await quotas.AddAsync(connection, transaction, items.Department, items.Day, items.Items, ct);
-        }
-
-        return new UsageTotals(hitTotals, dayTotals);
     }
 
     /// <summary>The commit ended: the totals when it committed, null when it failed (hits are written again, reservations given back).</summary>

@@ -61,13 +61,6 @@ public sealed class SqlOnlyInStoresTests
         // Analytics
         ["PopInfo.Analytics.Apis.QueryLog"] = "appends to and reads the query log with its own SQL",
         ["PopInfo.Analytics.Protection.CellKeySecret"] = "keeps the record keys' secret with its own SQL",
-        // Sharing
-        ["PopInfo.Sharing.Audit.AccessAudit"] = "the access audit's group commit: runs the usage write on the batch's connection",
-        ["PopInfo.Sharing.Audit.AccessAuditTable"] = "reads the access_audit chain with its own SQL",
-        ["PopInfo.Sharing.Audit.SharingAuditSearch"] = "the sharing service's audit-search query, run on a connection it opens",
-        ["PopInfo.Sharing.Grants.DepartmentUsage"] = "writes usage totals on the group commit's connection and transaction",
-        ["PopInfo.Sharing.Grants.GrantChanges"] = "appends grant changes on the caller's connection and transaction",
-        ["PopInfo.Sharing.Grants.GrantService"] = "opens a grant change's connection and transaction (store.Database) and passes them on",
         // Monitoring
         ["PopInfo.Monitoring.Alerts.OperatorActions"] = "appends the operators' trail on the caller's connection and transaction",
         ["PopInfo.Monitoring.Health.HealthService"] = "names Npgsql's exceptions when the database check fails (no SQL of its own)",
