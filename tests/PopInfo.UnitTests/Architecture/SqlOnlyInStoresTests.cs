@@ -61,10 +61,6 @@ public sealed class SqlOnlyInStoresTests
         // Analytics
         ["PopInfo.Analytics.Apis.QueryLog"] = "appends to and reads the query log with its own SQL",
         ["PopInfo.Analytics.Protection.CellKeySecret"] = "keeps the record keys' secret with its own SQL",
-        // Monitoring
-        ["PopInfo.Monitoring.Alerts.OperatorActions"] = "appends the operators' trail on the caller's connection and transaction",
-        ["PopInfo.Monitoring.Health.HealthService"] = "names Npgsql's exceptions when the database check fails (no SQL of its own)",
-        ["PopInfo.Monitoring.Leadership.LeaderLease"] = "holds the leader's database session and checks it with SELECT 1",
         // Identity
         ["PopInfo.Identity.Audit.AuditLog"] = "reads the identity audit with its own SQL",
         ["PopInfo.Identity.Server.SigningKeys"] = "keeps the signing keys with its own SQL",
