@@ -58,9 +58,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
         ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
         ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
-        // Analytics
-        ["PopInfo.Analytics.Apis.QueryLog"] = "appends to and reads the query log with its own SQL",
-        ["PopInfo.Analytics.Protection.CellKeySecret"] = "keeps the record keys' secret with its own SQL",
         // Identity
         ["PopInfo.Identity.Audit.AuditLog"] = "reads the identity audit with its own SQL",
         ["PopInfo.Identity.Server.SigningKeys"] = "keeps the signing keys with its own SQL",
