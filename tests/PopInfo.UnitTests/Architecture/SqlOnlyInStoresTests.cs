@@ -58,9 +58,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
         ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
         ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
-        // Identity
-        ["PopInfo.Identity.Audit.AuditLog"] = "reads the identity audit with its own SQL",
-        ["PopInfo.Identity.Server.SigningKeys"] = "keeps the signing keys with its own SQL",
         // Service defaults outside Data
         ["PopInfo.ServiceDefaults.Audit.AuditChains"] = "opens the connection each chained audit table is verified on",
         ["PopInfo.ServiceDefaults.Audit.AuditSearchSql"] = "the audit search's shared query",
