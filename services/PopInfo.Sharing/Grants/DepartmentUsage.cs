@@ -14,7 +14,7 @@ namespace PopInfo.Sharing.Grants;
 /// several can together pass a limit by what the others admitted since this one last saw the count (at most that long).
 /// </summary>
 public sealed class DepartmentUsage(
-    QuotaStore quotas, [FromKeyedServices(SharingModule.Name)] RateLimitCounter limits, IOptions<SharingOptions> options, TimeProvider clock)
+    QuotaStore quotas, [FromKeyedServices(SharingModule.Name)] RateLimitCounterStore limits, IOptions<SharingOptions> options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, UsageLedger> ledgers = new(StringComparer.Ordinal);
 

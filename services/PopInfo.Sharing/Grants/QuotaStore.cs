@@ -29,7 +29,7 @@ public sealed class QuotaStore([FromKeyedServices(SharingModule.Name)] ServiceDa
         var hitTotals = new List<long>(write.Hits.Count);
         foreach (var hits in write.Hits)
         {
-            hitTotals.Add(await RateLimitCounter.AddHitsAsync(connection, transaction, SharingModule.GrantRequests, hits.Department, hits.Window, hits.Hits, ct));
+            hitTotals.Add(await RateLimitCounterStore.AddHitsAsync(connection, transaction, SharingModule.GrantRequests, hits.Department, hits.Window, hits.Hits, ct));
         }
 
         var dayTotals = new Dictionary<(string, DateOnly), long>();

@@ -59,12 +59,7 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
         ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
         // Service defaults outside Data
-        ["PopInfo.ServiceDefaults.Audit.AuditChains"] = "opens the connection each chained audit table is verified on",
         ["PopInfo.ServiceDefaults.Audit.AuditSearchSql"] = "the audit search's shared query",
-        ["PopInfo.ServiceDefaults.Projections.ProjectionLedger"] = "the projections' watermark tables, SQL in Projections rather than Data",
-        ["PopInfo.ServiceDefaults.Security.RateLimits.RateLimitCounter"] = "keeps the rate-limit windows with its own SQL",
-        ["PopInfo.ServiceDefaults.Security.SecretProtector"] = "reads and rewrites a table's protected columns with its own SQL",
-        ["PopInfo.ServiceDefaults.Telemetry"] = "turns on Npgsql's tracing and metrics (no SQL of its own)",
     };
 
     private static bool IsStore(string type) =>
