@@ -30,7 +30,7 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
     }
 
     /// <summary>The grant, locked until the transaction ends when <paramref name="forUpdate"/> (PostgreSQL; SQLite has one writer).</summary>
-    public async Task<GrantView?> GetAsync(DbConnection connection, DbTransaction? transaction, string clientId, bool forUpdate, CancellationToken ct)
+    private async Task<GrantView?> GetAsync(DbConnection connection, DbTransaction? transaction, string clientId, bool forUpdate, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(
             $"SELECT {Columns} FROM grants WHERE client_id = @clientId{(forUpdate ? database.Dialect.ForUpdate : "")}",
@@ -93,14 +93,14 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
             ["after"] = after is null ? null : JsonSerializer.Serialize(after, Json.Options),
         }, ct);
 
-    public Task InsertAsync(DbConnection connection, DbTransaction transaction, GrantView grant, CancellationToken ct) =>
+    private static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, GrantView grant, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO grants (client_id, operations, fields, regions, purposes, requests_per_minute, daily_quota, may_tell_not_found, status, version, updated_at, updated_by) " +
             "VALUES (@ClientId, @Operations, @Fields, @Regions, @Purposes, @RequestsPerMinute, @DailyQuota, @MayTellNotFound, @Status, @Version, @UpdatedAt, @UpdatedBy)",
             GrantRow.From(grant), transaction, cancellationToken: ct));
 
     /// <summary>Replaces the grant if it is still at <paramref name="expectedVersion"/>; false when it is not (or gone).</summary>
-    public async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, GrantView grant, int expectedVersion, CancellationToken ct)
+    private static async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, GrantView grant, int expectedVersion, CancellationToken ct)
     {
         var row = GrantRow.From(grant);
         return await connection.ExecuteAsync(new CommandDefinition(
@@ -114,7 +114,7 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
             }, transaction, cancellationToken: ct)) == 1;
     }
 
-    public async Task<bool> DeleteAsync(DbConnection connection, DbTransaction transaction, string clientId, int expectedVersion, CancellationToken ct) =>
+    private static async Task<bool> DeleteAsync(DbConnection connection, DbTransaction transaction, string clientId, int expectedVersion, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM grants WHERE client_id = @clientId AND version = @expectedVersion", new { clientId, expectedVersion }, transaction, cancellationToken: ct)) == 1;
 
