@@ -49,6 +49,7 @@ public static class AnalyticsModule
         var options = builder.Configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
 
         builder.Services.AddSingleton(_ => new Categories(RegionCatalogue.Wuxi));
+        builder.Services.AddSingleton<CellKeySecretStore>();
         builder.Services.AddSingleton<CellKeySecret>();
         builder.Services.AddSingleton(sp => new RecordKeys(sp.GetRequiredService<CellKeySecret>()));
         builder.Services.AddSingleton(_ => new Disclosure(new CellKeyPerturbation(options.SmallCellThreshold, options.MaxNoise, options.NoiseSigma)));
@@ -60,6 +61,7 @@ public static class AnalyticsModule
         builder.Services.AddSingleton<TableService>();
         builder.Services.AddSingleton<IndicatorService>();
         builder.Services.AddSingleton<SeriesService>();
+        builder.Services.AddSingleton<QueryLogStore>();
         builder.Services.AddSingleton<QueryLog>();
         builder.AddRegistryProjection<RegistryReader, ProjectionService, PersonChangedConsumer>(
             Name, options.RegistryUrl, PersonChangedConsumer.QueueName, PersonChangedConsumer.BatchSize);

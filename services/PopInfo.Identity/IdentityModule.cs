@@ -80,6 +80,7 @@ public static class IdentityModule
             });
         // The same scoped instance OpenIddict uses, by its own type (for the secrets' hashes).
         builder.Services.AddScoped(sp => (PlatformApplicationManager)sp.GetRequiredService<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>>());
+        builder.Services.AddSingleton<SigningKeyStore>();
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SigningKeyOptions>, SigningKeyOptionsValidation>();
@@ -103,6 +104,7 @@ public static class IdentityModule
             // Plain HTTP only for a loopback issuer (embedded and local modes); anything else needs HTTPS.
             aspNet.DisableTransportSecurityRequirement = identity.Value.Issuer.IsLoopback);
 
+        builder.Services.AddSingleton<AuditLogStore>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<ClientStore>();
         builder.Services.AddSingleton<RelaySignal<StatusRelay>>();

@@ -2,11 +2,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.ServiceDefaults;
 
@@ -41,7 +41,7 @@ public static class Telemetry
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation()
+                .AddDatabaseInstrumentation()
                 .AddMeter("MassTransit")
                 .AddMeter(SourceName)
                 // Scraped at /metrics (MetricsEndpoint), behind the scrape credential.
@@ -62,7 +62,7 @@ public static class Telemetry
                 })
                 .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
                     activity.SetTag("url.full", PersonalData.RedactUri(request.RequestUri)))
-                .AddNpgsql()
+                .AddDatabaseInstrumentation()
                 .AddSource("MassTransit")
                 .AddSource(SourceName));
 

@@ -35,7 +35,7 @@ public static class SharingModule
     public static IHostApplicationBuilder AddSharing(this IHostApplicationBuilder builder)
     {
         // Insert-only for the runtime role: the grants' change trail and the access audit.
-        builder.AddServiceDatabase(Name, typeof(SharingModule).Assembly, auditTables: [GrantChanges.Table.Name, AccessAuditTable.Table.Name]);
+        builder.AddServiceDatabase(Name, typeof(SharingModule).Assembly, auditTables: [GrantChanges.Table.Name, AccessAuditStore.Table.Name]);
         builder.AddOpenApiDocument(Name, "PopInfo sharing — information sharing service");
         builder.AddPlatformAuthentication(Name);
         builder.AddRateLimits(Name, GrantRequests);
@@ -52,7 +52,7 @@ public static class SharingModule
         builder.Services.AddSingleton<DailyQuota>();
         builder.Services.AddSingleton<GrantCache>();
         builder.Services.AddSingleton<DepartmentUsage>();
-        builder.Services.AddSingleton<AccessAuditTable>();
+        builder.Services.AddSingleton<AccessAuditStore>();
         builder.Services.AddSingleton<AccessAudit>();
         builder.Services.AddAuditSearchSource<SharingAuditSearch>(Name);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessAudit>());

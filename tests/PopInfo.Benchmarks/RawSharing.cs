@@ -27,7 +27,7 @@ public sealed class RawSharing : IAsyncDisposable
     private const string VerifyColumns =
         "person_id, version, id_number, name, name_key, birth_date, sex, status, residence_region_code, registered_region_code, household_id, '' AS record, sequence";
 
-    // The service's access_audit columns (AccessAuditTable.Table), in its order: the hash covers them in this order.
+    // The service's access_audit columns (AccessAuditStore.Table), in its order: the hash covers them in this order.
     private static readonly AuditTable Chain = new(AuditName,
         new("at", AuditValue.Time), new("request_id", AuditValue.Uuid), new("client_id"), new("end_user"), new("operation"), new("purpose"),
         new("case_reference"), new("person_id", AuditValue.Uuid), new("fields"), new("outcome"), new("as_of_sequence"));

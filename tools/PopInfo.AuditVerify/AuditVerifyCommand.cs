@@ -23,7 +23,7 @@ public static class AuditVerifyCommand
         [CollectionModule.Name] = [AuditLog.Table],
         [ExchangeModule.Name] = [ExchangeAudit.Table],
         [IdentityModule.Name] = [Identity.Audit.AuditLog.Table],
-        [SharingModule.Name] = [GrantChanges.Table, AccessAuditTable.Table],
+        [SharingModule.Name] = [GrantChanges.Table, AccessAuditStore.Table],
     };
 
     private const string Usage = """

@@ -1,22 +1,17 @@
 using System.Security.Claims;
-using Dapper;
-using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Analytics.Apis;
 
 /// <summary>Every table, indicator set and series asked for, by whom (append-only): the trail that shows a differencing campaign.</summary>
-public sealed class QueryLog([FromKeyedServices(AnalyticsModule.Name)] ServiceDatabase database, TimeProvider clock)
+public sealed class QueryLog(QueryLogStore store, TimeProvider clock)
 {
     public const string Table = "query_log";
 
     public async Task WriteAsync(ClaimsPrincipal? user, string kind, string query, CancellationToken ct)
     {
         var caller = CallerOf(user);
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO query_log (at, caller, kind, query) VALUES (@at, @caller, @kind, @query)",
-            new { at = clock.GetUtcNow(), caller, kind, query = query.Length > 2000 ? query[..2000] : query }, cancellationToken: ct));
+        await store.AppendAsync(clock.GetUtcNow(), caller, kind, query.Length > 2000 ? query[..2000] : query, ct);
     }
 
     /// <summary>
@@ -51,10 +46,5 @@ public sealed class QueryLog([FromKeyedServices(AnalyticsModule.Name)] ServiceDa
         public string Query { get; init; } = "";
     }
 
-    public async Task<IReadOnlyList<Row>> LatestAsync(int limit, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<Row>(new CommandDefinition(
-            "SELECT at, caller, kind, query FROM query_log ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken: ct))];
-    }
+    public Task<IReadOnlyList<Row>> LatestAsync(int limit, CancellationToken ct) => store.LatestAsync(limit, ct);
 }

@@ -6,7 +6,7 @@ using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Analytics.Projection;
 
-/// <summary>The projection's tables: person versions, and (through <see cref="ProjectionLedger"/>) the low watermark and the sequences applied above it.</summary>
+/// <summary>The projection's tables: person versions, and (through <see cref="ProjectionLedgerStore"/>) the low watermark and the sequences applied above it.</summary>
 public sealed class FactStore
 {
     private const string Columns =
@@ -17,12 +17,12 @@ public sealed class FactStore
     private const int RowsPerStatement = 200;
 
     private readonly ServiceDatabase database;
-    private readonly ProjectionLedger ledger;
+    private readonly ProjectionLedgerStore ledger;
 
     public FactStore([FromKeyedServices(AnalyticsModule.Name)] ServiceDatabase database, TimeProvider clock)
     {
         this.database = database;
-        ledger = new ProjectionLedger(database, clock);
+        ledger = new ProjectionLedgerStore(database, clock);
     }
 
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);

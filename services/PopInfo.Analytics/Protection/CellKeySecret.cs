@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using Dapper;
 using Microsoft.Extensions.Options;
-using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Analytics.Protection;
@@ -11,7 +9,7 @@ namespace PopInfo.Analytics.Protection;
 /// key ring — kept, because a new secret would give every cell new noise, and a planner who saw both could average them.
 /// </summary>
 public sealed class CellKeySecret(
-    [FromKeyedServices(AnalyticsModule.Name)] ServiceDatabase database,
+    CellKeySecretStore store,
     [FromKeyedServices(AnalyticsModule.Name)] SecretProtector protector,
     IOptions<AnalyticsOptions> options,
     TimeProvider clock)
@@ -31,13 +29,9 @@ public sealed class CellKeySecret(
             return;
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
         var made = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         // Two instances starting together: the first insert wins and both read it back.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO cell_key_secret (id, secret, created_at) VALUES (1, @secret, @now) ON CONFLICT (id) DO NOTHING",
-            new { secret = protector.Protect(Purpose, made), now = clock.GetUtcNow() }, cancellationToken: ct));
-        var stored = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT secret FROM cell_key_secret WHERE id = 1", cancellationToken: ct));
-        secret = Convert.FromBase64String(protector.Unprotect(Purpose, stored!));
+        var stored = await store.KeepAsync(protector.Protect(Purpose, made), clock.GetUtcNow(), ct);
+        secret = Convert.FromBase64String(protector.Unprotect(Purpose, stored));
     }
 }

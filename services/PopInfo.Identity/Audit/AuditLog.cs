@@ -1,4 +1,3 @@
-using Dapper;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Identity.Audit;
@@ -9,7 +8,7 @@ namespace PopInfo.Identity.Audit;
 /// desk's and the exchange's audit trails form (<see cref="AuditTable"/>; docs/database-roles.md, "Audit chain"), which
 /// <c>popinfo-audit verify</c> checks.
 /// </summary>
-public sealed class AuditLog([FromKeyedServices(IdentityModule.Name)] ServiceDatabase database, TimeProvider clock)
+public sealed class AuditLog(AuditLogStore store, TimeProvider clock)
 {
     public sealed record Entry(string Actor, string? ActorRole, string Action, string? Target, string Outcome, string? Detail = null, string? RemoteAddress = null);
 
@@ -17,10 +16,8 @@ public sealed class AuditLog([FromKeyedServices(IdentityModule.Name)] ServiceDat
     public static readonly AuditTable Table = new("audit_log",
         new("at", AuditValue.Time), new("actor"), new("actor_role"), new("action"), new("target"), new("outcome"), new("detail"), new("remote_address"));
 
-    public async Task WriteAsync(Entry entry, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await Table.AppendAsync(connection, null, database.Dialect, new Dictionary<string, object?>
+    public Task WriteAsync(Entry entry, CancellationToken ct) =>
+        store.AppendAsync(new Dictionary<string, object?>
         {
             ["at"] = clock.GetUtcNow(),
             ["actor"] = entry.Actor,
@@ -31,7 +28,6 @@ public sealed class AuditLog([FromKeyedServices(IdentityModule.Name)] ServiceDat
             ["detail"] = entry.Detail,
             ["remote_address"] = entry.RemoteAddress,
         }, ct);
-    }
 
     public sealed class Row
     {
@@ -46,11 +42,5 @@ public sealed class AuditLog([FromKeyedServices(IdentityModule.Name)] ServiceDat
         public string? Remote_Address { get; init; }
     }
 
-    public async Task<IReadOnlyList<Row>> ReadAsync(long after, int limit, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<Row>(new CommandDefinition(
-            "SELECT id, at, actor, actor_role, action, target, outcome, detail, remote_address FROM audit_log WHERE id > @after ORDER BY id LIMIT @limit",
-            new { after, limit }, cancellationToken: ct))];
-    }
+    public Task<IReadOnlyList<Row>> ReadAsync(long after, int limit, CancellationToken ct) => store.ReadAsync(after, limit, ct);
 }

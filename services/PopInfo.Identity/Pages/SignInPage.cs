@@ -25,7 +25,7 @@ public static class SignInPage
     }
 
     private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, AccountService accounts,
-        [FromKeyedServices(IdentityModule.Name)] RateLimitCounter limits, CancellationToken ct)
+        [FromKeyedServices(IdentityModule.Name)] RateLimitCounterStore limits, CancellationToken ct)
     {
         bool valid;
         try

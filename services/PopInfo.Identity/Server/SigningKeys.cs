@@ -1,8 +1,5 @@
-using System.Data.Common;
 using System.Security.Cryptography;
-using Dapper;
 using Microsoft.IdentityModel.Tokens;
-using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Identity.Server;
@@ -16,7 +13,7 @@ namespace PopInfo.Identity.Server;
 /// provider's own key ring); rows an earlier version stored in clear are encrypted in place when they are read.
 /// </summary>
 public sealed class SigningKeys(
-    [FromKeyedServices(IdentityModule.Name)] ServiceDatabase database,
+    SigningKeyStore store,
     [FromKeyedServices(IdentityModule.Name)] SecretProtector protector)
 {
     public const string Purpose = "popinfo.identity.signing-key";
@@ -38,50 +35,35 @@ public sealed class SigningKeys(
     public async Task<IReadOnlyList<Row>> ReadAsync(CancellationToken ct)
     {
         await protector.EncryptClearValuesAsync("signing_keys", "key_id", "key_material", Purpose, ct);
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await ReadAsync(connection, ct);
+        return await store.ReadAsync(ct);
     }
 
     /// <summary>
     /// Makes the keys the schedule says are due (the first ones; a successor a while before the current one's end), under
     /// a lock all instances share, deciding on what is stored once the lock is held. Returns the key ids made.
     /// </summary>
-    public async Task<IReadOnlyList<string>> EnsureAsync(DateTimeOffset now, TimeSpan lifetime, TimeSpan publishAhead, TimeSpan retention, CancellationToken ct)
-    {
-        var made = new List<string>();
-        await database.Dialect.RunExclusiveAsync("popinfo.identity.signing-keys", async () =>
+    public Task<IReadOnlyList<string>> EnsureAsync(DateTimeOffset now, TimeSpan lifetime, TimeSpan publishAhead, TimeSpan retention, CancellationToken ct) =>
+        store.MakeDueAsync(rows =>
         {
-            await using var connection = await database.OpenConnectionAsync(ct);
-            var rows = await ReadAsync(connection, ct);
+            var due = new List<SigningKeyStore.NewKey>();
             foreach (var use in new[] { SigningKeySchedule.Signing, SigningKeySchedule.Encryption })
             {
                 var times = rows.Where(r => r.Use == use).Select(r => r.Times).ToList();
                 if (SigningKeySchedule.SuccessorDue(times, now, lifetime, publishAhead) is { } activateAt)
                 {
-                    made.Add(await InsertAsync(connection, use, now, activateAt, retirePreviousAt: activateAt + retention, ct));
+                    due.Add(NewKey(use, now, activateAt, retirePreviousAt: activateAt + retention));
                 }
             }
+
+            return due;
         }, ct);
-        return made;
-    }
 
     /// <summary>
     /// An administrator's rotation: a new key of each use, activating <paramref name="activateAt"/>; the earlier keys
     /// retire <paramref name="retirePreviousAt"/> (their tokens' life after the new ones activate, or at once).
     /// </summary>
-    public async Task<IReadOnlyList<string>> RotateAsync(DateTimeOffset now, DateTimeOffset activateAt, DateTimeOffset retirePreviousAt, CancellationToken ct)
-    {
-        var made = new List<string>();
-        await database.Dialect.RunExclusiveAsync("popinfo.identity.signing-keys", async () =>
-        {
-            await using var connection = await database.OpenConnectionAsync(ct);
-            foreach (var use in new[] { SigningKeySchedule.Signing, SigningKeySchedule.Encryption })
-            {
-                made.Add(await InsertAsync(connection, use, now, activateAt, retirePreviousAt, ct));
-            }
-        }, ct);
-        return made;
-    }
+    public Task<IReadOnlyList<string>> RotateAsync(DateTimeOffset now, DateTimeOffset activateAt, DateTimeOffset retirePreviousAt, CancellationToken ct) =>
+        store.MakeAsync([NewKey(SigningKeySchedule.Signing, now, activateAt, retirePreviousAt), NewKey(SigningKeySchedule.Encryption, now, activateAt, retirePreviousAt)], ct);
 
     /// <summary>Opens a signing key's material (RSA, with its key id).</summary>
     public RsaSecurityKey OpenSigning(Row row)
@@ -95,9 +77,8 @@ public sealed class SigningKeys(
     public SymmetricSecurityKey OpenEncryption(Row row) =>
         new(Convert.FromBase64String(protector.Unprotect(Purpose, row.Key_Material))) { KeyId = row.Key_Id };
 
-    // One transaction: the new key, and the retirement of the keys before it that have none yet or a later one.
-    private async Task<string> InsertAsync(DbConnection connection, string use, DateTimeOffset now, DateTimeOffset activateAt,
-        DateTimeOffset retirePreviousAt, CancellationToken ct)
+    // A new key of a use: its material made here and protected before it goes to the store.
+    private SigningKeyStore.NewKey NewKey(string use, DateTimeOffset now, DateTimeOffset activateAt, DateTimeOffset retirePreviousAt)
     {
         var keyId = Guid.NewGuid().ToString("N");
         string material;
@@ -111,22 +92,6 @@ public sealed class SigningKeys(
             material = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         }
 
-        var earlier = (await ReadAsync(connection, ct)).Where(r => r.Use == use && r.Activate_At < activateAt && (r.Retire_At is null || r.Retire_At > retirePreviousAt));
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO signing_keys (key_id, use, key_material, created_at, activate_at, retire_at) VALUES (@keyId, @use, @material, @now, @activateAt, NULL)",
-            new { keyId, use, material = protector.Protect(Purpose, material), now, activateAt }, transaction, cancellationToken: ct));
-        foreach (var row in earlier)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE signing_keys SET retire_at = @retirePreviousAt WHERE key_id = @Key_Id",
-                new { retirePreviousAt, row.Key_Id }, transaction, cancellationToken: ct));
-        }
-
-        await transaction.CommitAsync(ct);
-        return keyId;
+        return new SigningKeyStore.NewKey(keyId, use, protector.Protect(Purpose, material), now, activateAt, retirePreviousAt);
     }
-
-    private static async Task<IReadOnlyList<Row>> ReadAsync(DbConnection connection, CancellationToken ct) =>
-        [.. await connection.QueryAsync<Row>(new CommandDefinition(
-            "SELECT key_id, use, key_material, created_at, activate_at, retire_at FROM signing_keys ORDER BY activate_at, created_at, key_id", cancellationToken: ct))];
 }

@@ -136,7 +136,7 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
 
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE alerts SET acknowledged_at = @now, acknowledged_by = @actor WHERE id = @id", new { id, now, actor }, transaction, cancellationToken: ct));
-        await OperatorActions.AppendAsync(connection, transaction, database.Dialect, now, actor, OperatorActions.Acknowledge,
+        await AppendActionAsync(connection, transaction, now, actor, OperatorActions.Acknowledge,
             id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null, ct);
         // Read back rather than `alert with { … }`: the answer then shows the time as stored (PostgreSQL keeps microseconds,
         // .NET ticks of 100 ns), equal to what every later read of the alert shows.
@@ -178,12 +178,25 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
                   WHERE code = @Code
                   """,
             saved, transaction, cancellationToken: ct));
-        await OperatorActions.AppendAsync(connection, transaction, database.Dialect, now, actor,
+        await AppendActionAsync(connection, transaction, now, actor,
             before is null ? OperatorActions.RuleCreate : OperatorActions.RuleChange, rule.Code,
             before is null ? null : JsonSerializer.Serialize(before, Json.Options), JsonSerializer.Serialize(saved, Json.Options), ct);
         await transaction.CommitAsync(ct);
         return (saved, true);
     }
+
+    /// <summary>Appends an entry of the operators' trail (<see cref="OperatorActions.Table"/>) in the change's transaction.</summary>
+    private Task<long> AppendActionAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset at, string actor,
+        string action, string subject, string? before, string? after, CancellationToken ct) =>
+        OperatorActions.Table.AppendAsync(connection, transaction, database.Dialect, new Dictionary<string, object?>
+        {
+            ["at"] = at,
+            ["actor"] = actor,
+            ["action"] = action,
+            ["subject"] = subject,
+            ["before"] = before,
+            ["after"] = after,
+        }, ct);
 
     /// <summary>The operators' trail, newest first.</summary>
     public async Task<IReadOnlyList<OperatorAction>> ActionsAsync(long? beforeId, int limit, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Monitoring.Alerts;
@@ -6,6 +5,7 @@ namespace PopInfo.Monitoring.Alerts;
 /// <summary>
 /// The operators' trail, <c>operator_actions</c>: every rule change (before and after) and every acknowledgement, written
 /// in the transaction of the change, a hash chain (docs/database-roles.md) the runtime role may only add to and read.
+/// <see cref="AlertStore"/> writes it.
 /// </summary>
 public static class OperatorActions
 {
@@ -15,16 +15,4 @@ public static class OperatorActions
     public const string RuleChange = "rule.change";
     public const string RuleCreate = "rule.create";
     public const string Acknowledge = "alert.acknowledge";
-
-    public static Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, DateTimeOffset at, string actor,
-        string action, string subject, string? before, string? after, CancellationToken ct) =>
-        Table.AppendAsync(connection, transaction, dialect, new Dictionary<string, object?>
-        {
-            ["at"] = at,
-            ["actor"] = actor,
-            ["action"] = action,
-            ["subject"] = subject,
-            ["before"] = before,
-            ["after"] = after,
-        }, ct);
 }

@@ -9,6 +9,27 @@ namespace PopInfo.Monitoring.Health;
 /// </summary>
 public sealed class DatabaseMonitorStore
 {
+    /// <summary>
+    /// Reads the database's health within <paramref name="timeout"/>; a database that cannot answer is unhealthy with the
+    /// kind of its error (and SQL state), "timeout" when the time ran out.
+    /// </summary>
+    public async Task<DatabaseHealth> ProbeAsync(string connectionString, TimeSpan timeout, CancellationToken ct)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        probe.CancelAfter(timeout);
+        try
+        {
+            return await ReadAsync(connectionString, probe.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
+            // The kind and the SQL state only: a message may quote a connection's details.
+            var problem = e is OperationCanceledException && !ct.IsCancellationRequested ? "timeout"
+                : e is PostgresException pg ? $"{e.GetType().Name} {pg.SqlState}" : e.GetType().Name;
+            return new DatabaseHealth(false, null, 0, new Dictionary<string, long>(), [], [], problem);
+        }
+    }
+
     public async Task<DatabaseHealth> ReadAsync(string connectionString, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -23,18 +23,6 @@ public sealed class HealthService(ServiceProbe services, BrokerProbe broker, Dat
             return null;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(settings.ProbeTimeout);
-        try
-        {
-            return await database.ReadAsync(settings.DatabaseConnectionString, timeout.Token);
-        }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException or InvalidOperationException)
-        {
-            // The kind and the SQL state only: a message may quote a connection's details.
-            var problem = e is OperationCanceledException && !ct.IsCancellationRequested ? "timeout"
-                : e is Npgsql.PostgresException pg ? $"{e.GetType().Name} {pg.SqlState}" : e.GetType().Name;
-            return new DatabaseHealth(false, null, 0, new Dictionary<string, long>(), [], [], problem);
-        }
+        return await database.ProbeAsync(settings.DatabaseConnectionString, settings.ProbeTimeout, ct);
     }
 }

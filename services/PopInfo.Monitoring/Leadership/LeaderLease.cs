@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Monitoring.Leadership;
@@ -14,10 +13,11 @@ public sealed class LeaderLease([FromKeyedServices(MonitoringModule.Name)] Servi
     public const string Name = "popinfo-monitoring-leader";
 
     private readonly SemaphoreSlim gate = new(1, 1);
-    private DbConnection? session;
+    // The lease's own session (not shared: its lock is this instance's leadership), used under the gate.
+    private readonly LeaderSessionStore session = new(database);
 
     /// <summary>True while this instance leads; checked (and, if lost, taken again when free) at every call.</summary>
-    public bool IsHeld => session is not null;
+    public bool IsHeld => session.IsOpen;
 
     /// <summary>
     /// Holds the lease or tries to take it: true when this instance leads now. A held session is checked with a round trip
@@ -28,11 +28,11 @@ public sealed class LeaderLease([FromKeyedServices(MonitoringModule.Name)] Servi
         await gate.WaitAsync(ct);
         try
         {
-            if (session is not null)
+            if (session.IsOpen)
             {
                 try
                 {
-                    await session.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: ct));
+                    await session.CheckAsync(ct);
                     return true;
                 }
                 catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
@@ -42,23 +42,12 @@ public sealed class LeaderLease([FromKeyedServices(MonitoringModule.Name)] Servi
                 }
             }
 
-            var connection = await database.OpenConnectionAsync(ct);
-            try
+            if (await session.TryLockAsync(Name, ct))
             {
-                if (await database.Dialect.TryLockSessionAsync(connection, Name, ct))
-                {
-                    session = connection;
-                    logger.LogInformation("This monitoring instance took the lease: it samples, evaluates and notifies.");
-                    return true;
-                }
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
+                logger.LogInformation("This monitoring instance took the lease: it samples, evaluates and notifies.");
+                return true;
             }
 
-            await connection.DisposeAsync();
             return false;
         }
         finally
@@ -75,27 +64,14 @@ public sealed class LeaderLease([FromKeyedServices(MonitoringModule.Name)] Servi
 
     private async Task ReleaseAsync(bool broken)
     {
-        if (session is not { } held)
-        {
-            return;
-        }
-
-        session = null;
         try
         {
             // A broken session's lock went with it; a sound one is unlocked before the connection goes back to the pool.
-            if (!broken)
-            {
-                await database.Dialect.UnlockSessionAsync(held, Name, CancellationToken.None);
-            }
+            await session.ReleaseAsync(Name, unlock: !broken);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
         {
             logger.LogWarning("Unlocking the monitoring lease failed ({Kind}); the session is closed instead.", e.GetType().Name);
-        }
-        finally
-        {
-            await held.DisposeAsync();
         }
     }
 }

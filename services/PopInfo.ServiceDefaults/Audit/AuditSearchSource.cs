@@ -31,21 +31,9 @@ public sealed record AuditChainsAnswer(string Service, IReadOnlyList<AuditChainV
 public static class AuditChains
 {
     /// <summary>Walks each table's chain (what <c>popinfo-audit verify</c> does) on one connection of the service's database.</summary>
-    public static async Task<AuditChainsAnswer> VerifyAsync(string service, ServiceDatabase database, IReadOnlyList<AuditTable> tables, CancellationToken ct)
-    {
-        var views = new List<AuditChainView>(tables.Count);
-        if (tables.Count > 0)
-        {
-            await using var connection = await database.OpenConnectionAsync(ct);
-            foreach (var table in tables)
-            {
-                var report = await table.VerifyAsync(connection, ct);
-                views.Add(new(report.Table, report.Intact, report.ChainedRows, report.RowsBeforeTheChain, report.LastId, report.BrokenAt, report.Problem));
-            }
-        }
-
-        return new(service, views);
-    }
+    public static async Task<AuditChainsAnswer> VerifyAsync(string service, ServiceDatabase database, IReadOnlyList<AuditTable> tables, CancellationToken ct) =>
+        new(service, [.. (await AuditTable.VerifyAllAsync(database, tables, ct)).Select(report =>
+            new AuditChainView(report.Table, report.Intact, report.ChainedRows, report.RowsBeforeTheChain, report.LastId, report.BrokenAt, report.Problem))]);
 }
 
 /// <summary>

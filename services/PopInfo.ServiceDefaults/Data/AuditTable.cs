@@ -204,6 +204,22 @@ public sealed class AuditTable
             ? given
             : throw new ArgumentException($"The audit row of {Name} has no value for {column}.", nameof(values));
 
+    /// <summary>Verifies each of <paramref name="tables"/> (<see cref="VerifyAsync(DbConnection, CancellationToken)"/>) on one connection of the service's database.</summary>
+    public static async Task<IReadOnlyList<AuditChainReport>> VerifyAllAsync(ServiceDatabase database, IReadOnlyList<AuditTable> tables, CancellationToken ct)
+    {
+        var reports = new List<AuditChainReport>(tables.Count);
+        if (tables.Count > 0)
+        {
+            await using var connection = await database.OpenConnectionAsync(ct);
+            foreach (var table in tables)
+            {
+                reports.Add(await table.VerifyAsync(connection, ct));
+            }
+        }
+
+        return reports;
+    }
+
     /// <summary>
     /// Reads the whole chain in order and reports the first row that breaks it (edited, removed, inserted
     /// around the chain) or a head that the last row does not reach (the last rows removed). Rows written

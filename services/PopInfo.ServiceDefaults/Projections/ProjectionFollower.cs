@@ -57,13 +57,13 @@ public abstract class ProjectionFollower<TRow>(
     /// <summary>Loads what the service keeps in memory from its store (nothing, for a service that answers from the store).</summary>
     protected abstract Task<ProjectionLoad> LoadAsync(CancellationToken ct);
 
-    /// <summary>Empties the store (and memory) before a rebuild: its rows and <see cref="ProjectionLedger.ResetAsync"/> in one transaction.</summary>
+    /// <summary>Empties the store (and memory) before a rebuild: its rows and <see cref="ProjectionLedgerStore.ResetAsync"/> in one transaction.</summary>
     protected abstract Task ResetAsync(CancellationToken ct);
 
     /// <summary>Stores a batch of the snapshot's rows (changes wait meanwhile: the projection is not ready).</summary>
     protected abstract Task AddSnapshotBatchAsync(IReadOnlyList<TRow> rows, CancellationToken ct);
 
-    /// <summary>Marks the snapshot complete (<see cref="ProjectionLedger.FinishSnapshotAsync"/>); returns the watermark.</summary>
+    /// <summary>Marks the snapshot complete (<see cref="ProjectionLedgerStore.FinishSnapshotAsync"/>); returns the watermark.</summary>
     protected abstract Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct);
 
     /// <summary>Applies entries of the change feed the way the service's consumer applies events (and moves the watermark).</summary>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Dapper;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,21 +74,8 @@ public sealed class SecretProtector : IDisposable
     /// clear (rows named by <paramref name="keyColumn"/>); returns how many. Each row only if it still holds the clear
     /// value: another instance starting at once, or a new secret written meanwhile, may have changed it.
     /// </summary>
-    public async Task<int> EncryptClearValuesAsync(string table, string keyColumn, string column, string purpose, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
-            $"SELECT {keyColumn}, {column} FROM {table} WHERE {column} IS NOT NULL", cancellationToken: ct));
-        var encrypted = 0;
-        foreach (var (key, clear) in rows.Where(r => !IsProtected(r.Value)))
-        {
-            encrypted += await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE {table} SET {column} = @stored WHERE {keyColumn} = @key AND {column} = @clear",
-                new { key, clear, stored = Protect(purpose, clear) }, cancellationToken: ct));
-        }
-
-        return encrypted;
-    }
+    public Task<int> EncryptClearValuesAsync(string table, string keyColumn, string column, string purpose, CancellationToken ct) =>
+        ProtectedColumns.RewriteAsync(database, table, keyColumn, column, value => IsProtected(value) ? null : Protect(purpose, value), ct);
 
     /// <summary>
     /// At start: every key of the ring opens with this master key (else the start stops, naming the setting), and

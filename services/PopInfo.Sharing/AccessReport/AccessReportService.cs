@@ -22,7 +22,7 @@ namespace PopInfo.Sharing.AccessReport;
 /// and the exchange, which are asked on the auditor's behalf. Logs and spans carry counts only.
 /// </summary>
 public sealed class AccessReportService(
-    AccessAuditTable auditTable,
+    AccessAuditStore auditTable,
     AccessAudit audit,
     PeopleStore people,
     PeopleWatermark watermark,

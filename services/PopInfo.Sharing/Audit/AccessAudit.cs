@@ -17,7 +17,7 @@ namespace PopInfo.Sharing.Audit;
 /// one cancelled later only stops waiting — its rows are written with the others'.
 /// Logs and spans carry counts only: never a person, a name or a number.
 /// </summary>
-public sealed class AccessAudit(AccessAuditTable table, DepartmentUsage usage, IOptions<SharingOptions> options, ILogger<AccessAudit> logger) : IHostedService, IAsyncDisposable
+public sealed class AccessAudit(AccessAuditStore store, DepartmentUsage usage, IOptions<SharingOptions> options, ILogger<AccessAudit> logger) : IHostedService, IAsyncDisposable
 {
     // The platform's own source, which telemetry exports: a span per commit, with counts only.
     private static readonly ActivitySource Source = new(Telemetry.SourceName);
@@ -120,11 +120,10 @@ public sealed class AccessAudit(AccessAuditTable table, DepartmentUsage usage, I
             using var activity = Source.StartActivity("access-audit.commit");
             activity?.SetTag("popinfo.audit.rows", rows.Count);
             activity?.SetTag("popinfo.audit.requests", batch.Count);
-            UsageTotals? totals = null;
+            UsageTotals totals;
             try
             {
-                await table.AppendCommittedAsync(rows, BeforeWrite, async (connection, transaction, ct) => totals = await usage.WriteAsync(connection, transaction, counts, ct),
-                    CancellationToken.None);
+                totals = await store.AppendCommittedAsync(rows, BeforeWrite, counts, CancellationToken.None);
             }
             catch (Exception e)
             {

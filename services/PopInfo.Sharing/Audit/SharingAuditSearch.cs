@@ -12,17 +12,9 @@ namespace PopInfo.Sharing.Audit;
 /// reference, with what outcome. An identity number is found in the service's copy of the register. The search is itself
 /// in the access audit (operation <c>audit-search</c>, the auditor as end user) before the answer leaves.
 /// </summary>
-public sealed class SharingAuditSearch(AccessAuditTable table, AccessAudit audit, PeopleStore people, TimeProvider clock) : IAuditSearchSource
+public sealed class SharingAuditSearch(AccessAuditStore store, AccessAudit audit, PeopleStore people, TimeProvider clock) : IAuditSearchSource
 {
     public const string Operation = "audit-search";
-
-    private const string Entries =
-        """
-        SELECT a.at, 'access' AS kind, '' AS part, a.id, COALESCE(a.end_user, a.client_id) AS actor, a.client_id AS client,
-               CASE WHEN a.client_id LIKE 'dept-%' THEN substr(a.client_id, 6) END AS unit, a.operation AS action, NULL AS target,
-               a.purpose, a.case_reference AS reason, CAST(a.person_id AS text) AS person_id, a.outcome
-        FROM access_audit a WHERE a.at >= @from AND a.at < @to
-        """;
 
     public async Task<AuditSearchPage> SearchAsync(AuditSearchCriteria criteria, ClaimsPrincipal user, string? remoteAddress, CancellationToken ct)
     {
@@ -35,8 +27,7 @@ public sealed class SharingAuditSearch(AccessAuditTable table, AccessAudit audit
         IReadOnlyList<AuditSearchEntry> entries = [];
         if (personId is not null || criteria.IdNumber is null)
         {
-            await using var connection = await table.Database.OpenConnectionAsync(ct);
-            entries = await AuditSearchSql.PageAsync(connection, personId is null ? Entries : Entries + " AND a.person_id = @personId", criteria, personId, ct);
+            entries = await store.SearchAsync(criteria, personId, ct);
         }
 
         await audit.WriteAsync([new AccessAuditEntry(clock.GetUtcNow(), Guid.NewGuid(), TokenCaller.From(user).Source, criteria.Auditor, Operation, Operation,
@@ -45,5 +36,5 @@ public sealed class SharingAuditSearch(AccessAuditTable table, AccessAudit audit
     }
 
     public Task<AuditChainsAnswer> VerifyChainsAsync(CancellationToken ct) =>
-        AuditChains.VerifyAsync(SharingModule.Name, table.Database, [Grants.GrantChanges.Table, AccessAuditTable.Table], ct);
+        store.VerifyChainsAsync(ct);
 }

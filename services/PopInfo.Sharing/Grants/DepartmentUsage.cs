@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using PopInfo.Domain.Statistics;
 using PopInfo.ServiceDefaults.Security.RateLimits;
@@ -15,7 +14,7 @@ namespace PopInfo.Sharing.Grants;
 /// several can together pass a limit by what the others admitted since this one last saw the count (at most that long).
 /// </summary>
 public sealed class DepartmentUsage(
-    QuotaStore quotas, [FromKeyedServices(SharingModule.Name)] RateLimitCounter limits, IOptions<SharingOptions> options, TimeProvider clock)
+    QuotaStore quotas, [FromKeyedServices(SharingModule.Name)] RateLimitCounterStore limits, IOptions<SharingOptions> options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, UsageLedger> ledgers = new(StringComparer.Ordinal);
 
@@ -92,24 +91,6 @@ public sealed class DepartmentUsage(
         var days = reservations.GroupBy(r => (r.Department, r.Day)).OrderBy(g => g.Key.Department, StringComparer.Ordinal).ThenBy(g => g.Key.Day)
             .Select(g => new ItemsWrite(g.Key.Department, g.Key.Day, g.Sum(r => (long)r.Items))).ToList();
         return new UsageWrite(hits, days, reservations);
-    }
-
-    /// <summary>Writes the counts in the audit's transaction; each row's new total in the write's order.</summary>
-    internal async Task<UsageTotals> WriteAsync(DbConnection connection, DbTransaction transaction, UsageWrite write, CancellationToken ct)
-    {
-        var hitTotals = new List<long>(write.Hits.Count);
-        foreach (var hits in write.Hits)
-        {
-            hitTotals.Add(await RateLimitCounter.AddHitsAsync(connection, transaction, SharingModule.GrantRequests, hits.Department, hits.Window, hits.Hits, ct));
-        }
-
-        var dayTotals = new Dictionary<(string, DateOnly), long>();
-        foreach (var items in write.Days)
-        {
-            dayTotals[(items.Department, items.Day)] = await quotas.AddAsync(connection, transaction, items.Department, items.Day, items.Items, ct);
-        }
-
-        return new UsageTotals(hitTotals, dayTotals);
     }
 
     /// <summary>The commit ended: the totals when it committed, null when it failed (hits are written again, reservations given back).</summary>

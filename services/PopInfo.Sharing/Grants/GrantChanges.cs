@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Text.Json;
-using PopInfo.Contracts;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Sharing.Grants;
@@ -8,7 +5,7 @@ namespace PopInfo.Sharing.Grants;
 /// <summary>
 /// The grants' change trail, <c>grant_changes</c>: every create, replace, suspension, activation and deletion with the
 /// grant before and after, who and from where — written in the transaction of the change, a hash chain
-/// (docs/database-roles.md) the runtime role may only add to and read.
+/// (docs/database-roles.md) the runtime role may only add to and read. <see cref="GrantStore.ChangeAsync"/> writes it.
 /// </summary>
 public static class GrantChanges
 {
@@ -20,17 +17,4 @@ public static class GrantChanges
     public const string Suspend = "grant.suspend";
     public const string Activate = "grant.activate";
     public const string Delete = "grant.delete";
-
-    public static Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, SharingCaller caller,
-        DateTimeOffset at, string clientId, string action, GrantView? before, GrantView? after, CancellationToken ct) =>
-        Table.AppendAsync(connection, transaction, dialect, new Dictionary<string, object?>
-        {
-            ["at"] = at,
-            ["actor"] = caller.Actor,
-            ["remote_address"] = caller.RemoteAddress,
-            ["client_id"] = clientId,
-            ["action"] = action,
-            ["before"] = before is null ? null : JsonSerializer.Serialize(before, Json.Options),
-            ["after"] = after is null ? null : JsonSerializer.Serialize(after, Json.Options),
-        }, ct);
 }

@@ -49,8 +49,9 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
         ChangeAsync(caller, clientId, check, versionRequired: true, current => current is null ? null : (null, GrantChanges.Delete), ct);
 
     /// <summary>
-    /// One change: reads the grant locked, checks the version, applies <paramref name="change"/> (null: nothing to change
-    /// from that state; a null grant: delete), writes it and the trail entry, commits. Answers the grant after (or as it was,
+    /// One change, one transaction (<see cref="GrantStore.ChangeAsync"/> does the unit of work): reads the grant locked, checks
+    /// the version, applies <paramref name="change"/> (null: nothing to change from that state; a null grant: delete), writes it
+    /// and the trail entry, commits. Answers the grant after (or as it was,
     /// for a deletion).
     /// </summary>
     private async Task<SharingResult<GrantView>> ChangeAsync(SharingCaller caller, string clientId, GrantVersionCheck check, bool versionRequired,
@@ -61,51 +62,43 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
             return ClientIdInvalid();
         }
 
-        var database = store.Database;
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var current = await store.GetAsync(connection, transaction, clientId, forUpdate: true, ct);
-        if (change(current) is not { } planned)
+        SharingResult<GrantView>? answer = null;
+        var outcome = await store.ChangeAsync(clientId, current =>
         {
-            return SharingResult.NotFound<GrantView>($"There is no grant for the client '{clientId}'.");
-        }
-
-        if (check.Refusal(current, versionRequired) is { } refusal)
-        {
-            return SharingResult.Failed<GrantView>(refusal.Failure, current?.Version, refusal.Detail);
-        }
-
-        if (planned.Next is { } next && current is not null && next.Status == current.Status && planned.Action is GrantChanges.Suspend or GrantChanges.Activate)
-        {
-            // Already so: nothing changes, nothing to record.
-            return current;
-        }
-
-        try
-        {
-            if (planned.Next is null)
+            if (change(current) is not { } planned)
             {
-                await store.DeleteAsync(connection, transaction, clientId, current!.Version, ct);
+                answer = SharingResult.NotFound<GrantView>($"There is no grant for the client '{clientId}'.");
+                return null;
             }
-            else if (current is null)
+
+            if (check.Refusal(current, versionRequired) is { } refusal)
             {
-                await store.InsertAsync(connection, transaction, planned.Next, ct);
+                answer = SharingResult.Failed<GrantView>(refusal.Failure, current?.Version, refusal.Detail);
+                return null;
             }
-            else
+
+            if (planned.Next is { } next && current is not null && next.Status == current.Status && planned.Action is GrantChanges.Suspend or GrantChanges.Activate)
             {
-                await store.UpdateAsync(connection, transaction, planned.Next, current.Version, ct);
+                // Already so: nothing changes, nothing to record.
+                answer = current;
+                return null;
             }
-        }
-        catch (Exception e) when (database.Dialect.IsUniqueViolation(e, out _))
+
+            answer = planned.Next ?? current!;
+            return new GrantWrite(planned.Next, planned.Action, caller);
+        }, clock, ct);
+
+        switch (outcome)
         {
-            // Another administrator created it between our read and our insert.
-            return SharingResult.Failed<GrantView>(SharingFailure.VersionConflict, null, "The grant was created meanwhile by someone else. Read it and resend.");
+            case GrantChangeOutcome.CreatedMeanwhile:
+                // Another administrator created it between our read and our insert.
+                return SharingResult.Failed<GrantView>(SharingFailure.VersionConflict, null, "The grant was created meanwhile by someone else. Read it and resend.");
+            case GrantChangeOutcome.Written:
+                cache.Forget();
+                break;
         }
 
-        await GrantChanges.AppendAsync(connection, transaction, database.Dialect, caller, clock.GetUtcNow(), clientId, planned.Action, current, planned.Next, ct);
-        await transaction.CommitAsync(ct);
-        cache.Forget();
-        return planned.Next ?? current!;
+        return answer!;
     }
 
     private static SharingResult<GrantView> ClientIdInvalid() => SharingResult.Invalid<GrantView>(

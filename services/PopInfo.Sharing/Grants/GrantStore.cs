@@ -30,7 +30,7 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
     }
 
     /// <summary>The grant, locked until the transaction ends when <paramref name="forUpdate"/> (PostgreSQL; SQLite has one writer).</summary>
-    public async Task<GrantView?> GetAsync(DbConnection connection, DbTransaction? transaction, string clientId, bool forUpdate, CancellationToken ct)
+    private async Task<GrantView?> GetAsync(DbConnection connection, DbTransaction? transaction, string clientId, bool forUpdate, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(
             $"SELECT {Columns} FROM grants WHERE client_id = @clientId{(forUpdate ? database.Dialect.ForUpdate : "")}",
@@ -38,14 +38,69 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
         return row?.ToView();
     }
 
-    public Task InsertAsync(DbConnection connection, DbTransaction transaction, GrantView grant, CancellationToken ct) =>
+    /// <summary>
+    /// One grant change as one unit of work: reads the grant locked, asks <paramref name="decide"/> (plain values) what to
+    /// write — null: nothing, the transaction rolls back — then writes the grant (null after: deleted) and its change-trail
+    /// entry (at <paramref name="clock"/>'s now, after the grant's write) and commits. <see cref="GrantChangeOutcome.CreatedMeanwhile"/>:
+    /// another administrator created the grant between the read and the insert (a unique violation; nothing written).
+    /// </summary>
+    public async Task<GrantChangeOutcome> ChangeAsync(string clientId, Func<GrantView?, GrantWrite?> decide, TimeProvider clock, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var current = await GetAsync(connection, transaction, clientId, forUpdate: true, ct);
+        if (decide(current) is not { } write)
+        {
+            return GrantChangeOutcome.Unchanged;
+        }
+
+        try
+        {
+            if (write.After is null)
+            {
+                await DeleteAsync(connection, transaction, clientId, current!.Version, ct);
+            }
+            else if (current is null)
+            {
+                await InsertAsync(connection, transaction, write.After, ct);
+            }
+            else
+            {
+                await UpdateAsync(connection, transaction, write.After, current.Version, ct);
+            }
+        }
+        catch (Exception e) when (database.Dialect.IsUniqueViolation(e, out _))
+        {
+            return GrantChangeOutcome.CreatedMeanwhile;
+        }
+
+        await AppendChangeAsync(connection, transaction, write.Caller, clock.GetUtcNow(), clientId, write.Action, current, write.After, ct);
+        await transaction.CommitAsync(ct);
+        return GrantChangeOutcome.Written;
+    }
+
+    /// <summary>Appends a change-trail entry (<see cref="GrantChanges.Table"/>) in the change's transaction.</summary>
+    private Task<long> AppendChangeAsync(DbConnection connection, DbTransaction transaction, SharingCaller caller,
+        DateTimeOffset at, string clientId, string action, GrantView? before, GrantView? after, CancellationToken ct) =>
+        GrantChanges.Table.AppendAsync(connection, transaction, database.Dialect, new Dictionary<string, object?>
+        {
+            ["at"] = at,
+            ["actor"] = caller.Actor,
+            ["remote_address"] = caller.RemoteAddress,
+            ["client_id"] = clientId,
+            ["action"] = action,
+            ["before"] = before is null ? null : JsonSerializer.Serialize(before, Json.Options),
+            ["after"] = after is null ? null : JsonSerializer.Serialize(after, Json.Options),
+        }, ct);
+
+    private static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, GrantView grant, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO grants (client_id, operations, fields, regions, purposes, requests_per_minute, daily_quota, may_tell_not_found, status, version, updated_at, updated_by) " +
             "VALUES (@ClientId, @Operations, @Fields, @Regions, @Purposes, @RequestsPerMinute, @DailyQuota, @MayTellNotFound, @Status, @Version, @UpdatedAt, @UpdatedBy)",
             GrantRow.From(grant), transaction, cancellationToken: ct));
 
     /// <summary>Replaces the grant if it is still at <paramref name="expectedVersion"/>; false when it is not (or gone).</summary>
-    public async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, GrantView grant, int expectedVersion, CancellationToken ct)
+    private static async Task<bool> UpdateAsync(DbConnection connection, DbTransaction transaction, GrantView grant, int expectedVersion, CancellationToken ct)
     {
         var row = GrantRow.From(grant);
         return await connection.ExecuteAsync(new CommandDefinition(
@@ -59,7 +114,7 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
             }, transaction, cancellationToken: ct)) == 1;
     }
 
-    public async Task<bool> DeleteAsync(DbConnection connection, DbTransaction transaction, string clientId, int expectedVersion, CancellationToken ct) =>
+    private static async Task<bool> DeleteAsync(DbConnection connection, DbTransaction transaction, string clientId, int expectedVersion, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM grants WHERE client_id = @clientId AND version = @expectedVersion", new { clientId, expectedVersion }, transaction, cancellationToken: ct)) == 1;
 
@@ -126,4 +181,20 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
 
         private static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json.Options)!;
     }
+}
+
+/// <summary>What a grant change writes (<see cref="GrantStore.ChangeAsync"/>): the grant after (null: delete it), its change-trail action and who.</summary>
+public sealed record GrantWrite(GrantView? After, string Action, SharingCaller Caller);
+
+/// <summary>How a grant change (<see cref="GrantStore.ChangeAsync"/>) ended.</summary>
+public enum GrantChangeOutcome
+{
+    /// <summary>Nothing to write: rolled back.</summary>
+    Unchanged,
+
+    /// <summary>The grant and its change-trail entry committed.</summary>
+    Written,
+
+    /// <summary>Another administrator created the grant between the read and the insert: nothing written.</summary>
+    CreatedMeanwhile,
 }

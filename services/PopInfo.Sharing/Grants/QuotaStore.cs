@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Security.RateLimits;
 
 namespace PopInfo.Sharing.Grants;
 
@@ -18,6 +19,27 @@ public sealed class QuotaStore([FromKeyedServices(SharingModule.Name)] ServiceDa
     /// <summary>Adds <paramref name="items"/> to a department's day in the caller's transaction; the day's new total.</summary>
     public Task<long> AddAsync(DbConnection connection, DbTransaction transaction, string clientId, DateOnly day, long items, CancellationToken ct) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(Add, new { clientId, day, items }, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// Writes the departments' counts (<see cref="DepartmentUsage.TakeUnwritten"/>) in the access audit's transaction: each
+    /// department's rate-window hits and each day's items; each row's new total in the write's order.
+    /// </summary>
+    internal async Task<UsageTotals> WriteUsageAsync(DbConnection connection, DbTransaction transaction, UsageWrite write, CancellationToken ct)
+    {
+        var hitTotals = new List<long>(write.Hits.Count);
+        foreach (var hits in write.Hits)
+        {
+            hitTotals.Add(await RateLimitCounterStore.AddHitsAsync(connection, transaction, SharingModule.GrantRequests, hits.Department, hits.Window, hits.Hits, ct));
+        }
+
+        var dayTotals = new Dictionary<(string, DateOnly), long>();
+        foreach (var items in write.Days)
+        {
+            dayTotals[(items.Department, items.Day)] = await AddAsync(connection, transaction, items.Department, items.Day, items.Items, ct);
+        }
+
+        return new UsageTotals(hitTotals, dayTotals);
+    }
 
     /// <summary>The items a department has used on a day (every instance's commits).</summary>
     public async Task<long> UsedAsync(string clientId, DateOnly day, CancellationToken ct)

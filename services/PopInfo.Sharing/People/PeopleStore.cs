@@ -8,7 +8,7 @@ namespace PopInfo.Sharing.People;
 
 /// <summary>
 /// The read model's table <c>people</c> (one row per person at their latest version) and, through
-/// <see cref="ProjectionLedger"/>, its gap-free watermark. A change applies only when its version is newer than the row's,
+/// <see cref="ProjectionLedgerStore"/>, its gap-free watermark. A change applies only when its version is newer than the row's,
 /// so redelivery and reordering across persons do no harm.
 /// </summary>
 public sealed class PeopleStore
@@ -26,12 +26,12 @@ public sealed class PeopleStore
     private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 
     private readonly ServiceDatabase database;
-    private readonly ProjectionLedger ledger;
+    private readonly ProjectionLedgerStore ledger;
 
     public PeopleStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database, TimeProvider clock)
     {
         this.database = database;
-        ledger = new ProjectionLedger(database, clock);
+        ledger = new ProjectionLedgerStore(database, clock);
     }
 
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);

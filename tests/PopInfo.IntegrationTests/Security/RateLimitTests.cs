@@ -144,7 +144,7 @@ public sealed partial class RateLimitTests : IAsyncLifetime
         var registry = await RegistryAsync("Sqlite", null, new() { ["PopInfo:RateLimits:RegistryLookUp:Window"] = "00:00:01" });
         using var client = registry.CreateClient();
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/persons/{Guid.NewGuid()}")).StatusCode);
-        var counter = registry.Services.GetRequiredKeyedService<RateLimitCounter>(RegistryModule.Name);
+        var counter = registry.Services.GetRequiredKeyedService<RateLimitCounterStore>(RegistryModule.Name);
         Assert.Equal(1, await counter.CountWindowsAsync(CancellationToken.None));
 
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -22,7 +22,7 @@ public sealed class AccessAuditTests
     public async Task Rows_of_many_concurrent_callers_are_all_stored_exactly_once_in_a_valid_chain(string provider)
     {
         await using var database = await SharingDatabase.CreateAsync(provider);
-        var table = new AccessAuditTable(database.Database);
+        var table = new AccessAuditStore(database.Database, new QuotaStore(database.Database));
         await using var audit = Start(table);
         var commits = 0;
         audit.BeforeWrite = (_, _) =>
@@ -66,7 +66,7 @@ public sealed class AccessAuditTests
               CREATE TRIGGER refuse_audit BEFORE INSERT ON access_audit FOR EACH ROW EXECUTE FUNCTION refuse_audit();
               """
             : "CREATE TRIGGER refuse_audit BEFORE INSERT ON access_audit WHEN NEW.case_reference = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
-        var table = new AccessAuditTable(database.Database);
+        var table = new AccessAuditStore(database.Database, new QuotaStore(database.Database));
         await using var audit = Start(table);
         var (held, release) = HoldFirstBatch(audit);
 
@@ -117,7 +117,7 @@ public sealed class AccessAuditTests
     public async Task A_caller_that_stops_waiting_loses_nobody_elses_rows(string provider)
     {
         await using var database = await SharingDatabase.CreateAsync(provider);
-        var table = new AccessAuditTable(database.Database);
+        var table = new AccessAuditStore(database.Database, new QuotaStore(database.Database));
         await using var audit = Start(table);
         var (held, release) = HoldFirstBatch(audit);
 
@@ -161,7 +161,7 @@ public sealed class AccessAuditTests
     public async Task A_batch_holds_whole_requests_up_to_its_rows_and_a_larger_request_goes_alone(string provider)
     {
         await using var database = await SharingDatabase.CreateAsync(provider);
-        var table = new AccessAuditTable(database.Database);
+        var table = new AccessAuditStore(database.Database, new QuotaStore(database.Database));
         await using var audit = Start(table, new SharingOptions { AuditBatchRows = 10 });
         var (held, release) = HoldFirstBatch(audit);
         var batches = new List<int>();
@@ -198,7 +198,7 @@ public sealed class AccessAuditTests
     }
 
     /// <summary>An access audit on the table's database, started, with the departments' counts it writes (made here when not given).</summary>
-    internal static AccessAudit Start(AccessAuditTable table, SharingOptions? options = null, DepartmentUsage? usage = null)
+    internal static AccessAudit Start(AccessAuditStore table, SharingOptions? options = null, DepartmentUsage? usage = null)
     {
         options ??= new SharingOptions();
         var audit = new AccessAudit(table, usage ?? SharingDatabase.Usage(table.Database, TimeProvider.System, options), Options.Create(options), NullLogger<AccessAudit>.Instance);

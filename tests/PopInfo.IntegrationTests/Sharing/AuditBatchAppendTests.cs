@@ -11,7 +11,7 @@ namespace PopInfo.IntegrationTests.Sharing;
 /// </summary>
 public sealed class AuditBatchAppendTests
 {
-    private static readonly AuditTable Table = AccessAuditTable.Table;
+    private static readonly AuditTable Table = AccessAuditStore.Table;
 
     [Theory]
     [InlineData(SharingDatabase.PostgreSql)]
@@ -79,7 +79,7 @@ public sealed class AuditBatchAppendTests
     public static List<IReadOnlyDictionary<string, object?>> Rows(int count)
     {
         var start = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
-        return [.. Enumerable.Range(0, count).Select(i => AccessAuditTable.Values(new AccessAuditEntry(
+        return [.. Enumerable.Range(0, count).Select(i => AccessAuditStore.Values(new AccessAuditEntry(
             start.AddTicks(i * 10_000_123L), new Guid(i, 1, 2, [3, 4, 5, 6, 7, 8, 9, 10]), $"dept-{i % 3}",
             i % 4 == 0 ? null : $"clerk{i % 7}", i % 2 == 0 ? "verify" : "lookup", "school-enrolment", i % 5 == 0 ? $"案卷-{i}" : $"CASE-{i}",
             i % 6 == 0 ? null : new Guid(i + 1000, 3, 4, [5, 6, 7, 8, 9, 10, 11, 12]), i % 2 == 0 ? [] : ["name", "birthDate"],

@@ -69,7 +69,7 @@ public sealed class AuditTests(SharingFixture fixture) : IClassFixture<SharingFi
         Assert.Equal(await fixture.RegistryLastAsync(), answers[0]);
 
         // The chain verifies.
-        Assert.True((await fixture.Service<AccessAuditTable>().VerifyAsync(CancellationToken.None)).Intact);
+        Assert.True((await fixture.Service<AccessAuditStore>().VerifyAsync(CancellationToken.None)).Intact);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class AuditTests(SharingFixture fixture) : IClassFixture<SharingFi
         fixture.StartSharing();
         await fixture.CaughtUpAsync();
         Assert.Empty(await AuditRowsAsync(fixture, "db-stops"));
-        Assert.True((await fixture.Service<AccessAuditTable>().VerifyAsync(CancellationToken.None)).Intact);
+        Assert.True((await fixture.Service<AccessAuditStore>().VerifyAsync(CancellationToken.None)).Intact);
     }
 
     private static void AssertNoPersonalData(string text, string idNumber, string birthDate)

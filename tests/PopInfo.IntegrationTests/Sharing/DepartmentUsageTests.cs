@@ -29,7 +29,7 @@ public sealed class DepartmentUsageTests
         // 23:59:59 in China on 6 December.
         var clock = new SettableClock(new DateTimeOffset(2026, 12, 6, 15, 59, 59, TimeSpan.Zero));
         var usage = SharingDatabase.Usage(database.Database, clock);
-        await using var audit = AccessAuditTests.Start(new AccessAuditTable(database.Database), usage: usage);
+        await using var audit = AccessAuditTests.Start(new AccessAuditStore(database.Database, new QuotaStore(database.Database)), usage: usage);
 
         Assert.True((await ConsumeAsync(usage, audit, 4, quota: 10)).Allowed);
         Assert.Equal(4, await UsedAsync(database));
@@ -71,7 +71,7 @@ public sealed class DepartmentUsageTests
     {
         await using var database = await SharingDatabase.CreateAsync(provider);
         var usage = SharingDatabase.Usage(database.Database, TimeProvider.System);
-        await using var audit = AccessAuditTests.Start(new AccessAuditTable(database.Database), usage: usage);
+        await using var audit = AccessAuditTests.Start(new AccessAuditStore(database.Database, new QuotaStore(database.Database)), usage: usage);
 
         // 60 requests of one item and 10 of three, at once: exactly as many as fit are allowed, and counted.
         var decisions = await Task.WhenAll(Enumerable.Range(0, 70).Select(i => Task.Run(() => ConsumeAsync(usage, audit, i < 60 ? 1 : 3, quota: 30))));
@@ -89,8 +89,8 @@ public sealed class DepartmentUsageTests
         var options = new SharingOptions { CountsFreshFor = TimeSpan.Zero };
         var first = SharingDatabase.Usage(database.Database, TimeProvider.System, options);
         var second = SharingDatabase.Usage(database.Database, TimeProvider.System, options);
-        await using var firstAudit = AccessAuditTests.Start(new AccessAuditTable(database.Database), options, first);
-        await using var secondAudit = AccessAuditTests.Start(new AccessAuditTable(database.Database), options, second);
+        await using var firstAudit = AccessAuditTests.Start(new AccessAuditStore(database.Database, new QuotaStore(database.Database)), options, first);
+        await using var secondAudit = AccessAuditTests.Start(new AccessAuditStore(database.Database, new QuotaStore(database.Database)), options, second);
 
         Assert.True((await ConsumeAsync(second, secondAudit, 1, quota: 10)).Allowed);
         Assert.True((await ConsumeAsync(first, firstAudit, 6, quota: 10)).Allowed);
@@ -118,7 +118,7 @@ public sealed class DepartmentUsageTests
     {
         await using var database = await SharingDatabase.CreateAsync(provider);
         var usage = SharingDatabase.Usage(database.Database, TimeProvider.System);
-        await using var audit = AccessAuditTests.Start(new AccessAuditTable(database.Database), usage: usage);
+        await using var audit = AccessAuditTests.Start(new AccessAuditStore(database.Database, new QuotaStore(database.Database)), usage: usage);
 
         var decisions = new List<bool>();
         for (var i = 0; i < 5; i++)

@@ -33,7 +33,7 @@ public sealed class SharingDatabase : IAsyncDisposable
 
     /// <summary>The departments' counts on a database as the service makes them (its rate window: a minute).</summary>
     public static DepartmentUsage Usage(ServiceDatabase database, TimeProvider clock, SharingOptions? options = null) =>
-        new(new QuotaStore(database), new RateLimitCounter(database, new OneSetting(new RateLimitSetting { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }), clock),
+        new(new QuotaStore(database), new RateLimitCounterStore(database, new OneSetting(new RateLimitSetting { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }), clock),
             Options.Create(options ?? new SharingOptions()), clock);
 
     public ValueTask DisposeAsync() => migrated.DisposeAsync();

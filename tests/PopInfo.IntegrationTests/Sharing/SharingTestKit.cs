@@ -80,7 +80,7 @@ internal static class SharingTestKit
     /// <summary>Every access audit row of a department's client, in order.</summary>
     public static async Task<IReadOnlyList<AccessAuditRow>> AuditRowsAsync(SharingFixture fixture, string code)
     {
-        await using var connection = await fixture.Service<AccessAuditTable>().Database.OpenConnectionAsync(CancellationToken.None);
+        await using var connection = await fixture.Service<AccessAuditStore>().Database.OpenConnectionAsync(CancellationToken.None);
         return [.. await connection.QueryAsync<AccessAuditRow>(
             "SELECT id AS Id, at AS At, request_id AS RequestId, client_id AS ClientId, end_user AS EndUser, operation AS Operation, purpose AS Purpose, " +
             "case_reference AS CaseReference, person_id AS PersonId, fields AS Fields, outcome AS Outcome, as_of_sequence AS AsOfSequence " +

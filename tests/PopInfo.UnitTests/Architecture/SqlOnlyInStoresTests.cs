@@ -58,30 +58,8 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
         ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
         ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
-        // Analytics
-        ["PopInfo.Analytics.Apis.QueryLog"] = "appends to and reads the query log with its own SQL",
-        ["PopInfo.Analytics.Protection.CellKeySecret"] = "keeps the record keys' secret with its own SQL",
-        // Sharing
-        ["PopInfo.Sharing.Audit.AccessAudit"] = "the access audit's group commit: runs the usage write on the batch's connection",
-        ["PopInfo.Sharing.Audit.AccessAuditTable"] = "reads the access_audit chain with its own SQL",
-        ["PopInfo.Sharing.Audit.SharingAuditSearch"] = "the sharing service's audit-search query, run on a connection it opens",
-        ["PopInfo.Sharing.Grants.DepartmentUsage"] = "writes usage totals on the group commit's connection and transaction",
-        ["PopInfo.Sharing.Grants.GrantChanges"] = "appends grant changes on the caller's connection and transaction",
-        ["PopInfo.Sharing.Grants.GrantService"] = "opens a grant change's connection and transaction (store.Database) and passes them on",
-        // Monitoring
-        ["PopInfo.Monitoring.Alerts.OperatorActions"] = "appends the operators' trail on the caller's connection and transaction",
-        ["PopInfo.Monitoring.Health.HealthService"] = "names Npgsql's exceptions when the database check fails (no SQL of its own)",
-        ["PopInfo.Monitoring.Leadership.LeaderLease"] = "holds the leader's database session and checks it with SELECT 1",
-        // Identity
-        ["PopInfo.Identity.Audit.AuditLog"] = "reads the identity audit with its own SQL",
-        ["PopInfo.Identity.Server.SigningKeys"] = "keeps the signing keys with its own SQL",
         // Service defaults outside Data
-        ["PopInfo.ServiceDefaults.Audit.AuditChains"] = "opens the connection each chained audit table is verified on",
         ["PopInfo.ServiceDefaults.Audit.AuditSearchSql"] = "the audit search's shared query",
-        ["PopInfo.ServiceDefaults.Projections.ProjectionLedger"] = "the projections' watermark tables, SQL in Projections rather than Data",
-        ["PopInfo.ServiceDefaults.Security.RateLimits.RateLimitCounter"] = "keeps the rate-limit windows with its own SQL",
-        ["PopInfo.ServiceDefaults.Security.SecretProtector"] = "reads and rewrites a table's protected columns with its own SQL",
-        ["PopInfo.ServiceDefaults.Telemetry"] = "turns on Npgsql's tracing and metrics (no SQL of its own)",
     };
 
     private static bool IsStore(string type) =>

@@ -18,14 +18,14 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
     private readonly string folder = Path.Combine(Path.GetTempPath(), "popinfo-ledger-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly FakeTimeProvider clock = new(Start);
     private ServiceDatabase database = null!;
-    private ProjectionLedger ledger = null!;
+    private ProjectionLedgerStore ledger = null!;
 
     public async Task InitializeAsync()
     {
         DapperTypeHandlers.Register();
         database = new ServiceDatabase(AnalyticsModule.Name, SqliteDialect.Create(folder, AnalyticsModule.Name));
         await DatabaseMigrator.MigrateAsync(database, typeof(AnalyticsModule).Assembly, NullLogger.Instance, CancellationToken.None);
-        ledger = new ProjectionLedger(database, clock);
+        ledger = new ProjectionLedgerStore(database, clock);
     }
 
     [Fact]

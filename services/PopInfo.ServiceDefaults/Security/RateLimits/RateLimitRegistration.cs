@@ -11,7 +11,7 @@ using PopInfo.ServiceDefaults.Problems;
 namespace PopInfo.ServiceDefaults.Security.RateLimits;
 
 /// <summary>
-/// Rate limits with counters in the service's database (<see cref="RateLimitCounter"/>), applied by an endpoint filter
+/// Rate limits with counters in the service's database (<see cref="RateLimitCounterStore"/>), applied by an endpoint filter
 /// (<see cref="RequireRateLimit{TBuilder}"/>) or, where the key is in the body (a sign-in's account name), by the handler.
 /// <para>
 /// Why not ASP.NET Core's rate-limiting middleware (<c>AddRateLimiter</c>, <c>RequireRateLimiting</c>): its partition key
@@ -43,10 +43,10 @@ public static class RateLimitRegistration
                 .ValidateOnStart();
         }
 
-        builder.Services.AddKeyedSingleton(serviceName, (sp, _) => new RateLimitCounter(
+        builder.Services.AddKeyedSingleton(serviceName, (sp, _) => new RateLimitCounterStore(
             sp.GetRequiredKeyedService<ServiceDatabase>(serviceName), sp.GetRequiredService<IOptionsMonitor<RateLimitSetting>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IHostedService>(sp => new Pruner(
-            sp.GetRequiredKeyedService<RateLimitCounter>(serviceName), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimitCounter>>()));
+            sp.GetRequiredKeyedService<RateLimitCounterStore>(serviceName), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateLimitCounterStore>>()));
         return builder;
     }
 
@@ -58,13 +58,13 @@ public static class RateLimitRegistration
         return builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var decision = await http.RequestServices.GetRequiredKeyedService<RateLimitCounter>(serviceName).HitAsync(policy, key(http), http.RequestAborted);
+            var decision = await http.RequestServices.GetRequiredKeyedService<RateLimitCounterStore>(serviceName).HitAsync(policy, key(http), http.RequestAborted);
             return decision.Allowed ? await next(context) : decision.ToProblem().ToResult();
         });
     }
 
     // Ended windows are deleted once an hour by each instance (an indexed delete; two instances doing it is harmless).
-    private sealed class Pruner(RateLimitCounter counter, TimeProvider clock, ILogger logger) : BackgroundService
+    private sealed class Pruner(RateLimitCounterStore counter, TimeProvider clock, ILogger logger) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {

@@ -130,7 +130,7 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         Assert.StartsWith($"for {Auditor};", (string)itsQuestion["detail"]!, StringComparison.Ordinal);
 
         // The auditor's question is in the access audit: after the three operations, with the auditor as end user.
-        var rows = await fixture.Service<AccessAuditTable>().OfPersonAsync(person.Id, CancellationToken.None);
+        var rows = await fixture.Service<AccessAuditStore>().OfPersonAsync(person.Id, CancellationToken.None);
         Assert.Equal(["verify", "lookup", "lookup", "access-report"], rows.Select(r => r.Operation));
         var question = rows[^1];
         Assert.Equal((AuditorClient, Auditor, "access-report", "REQ-88", "returned"), (question.ClientId, question.EndUser, question.Purpose, question.CaseReference, question.Outcome));
@@ -239,7 +239,7 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         var (status, report) = await browser.PostAsync("/api/v1/access-report", new { personId = person.Id });
         Assert.Equal(200, status);
         Assert.Equal("auditor-wang", (string)report["auditor"]!);
-        var question = (await fixture.Service<AccessAuditTable>().OfPersonAsync(person.Id, CancellationToken.None))[^1];
+        var question = (await fixture.Service<AccessAuditStore>().OfPersonAsync(person.Id, CancellationToken.None))[^1];
         Assert.Equal((AccessReportAuthentication.DefaultClientId, "auditor-wang", "access-report", "person-request"),
             (question.ClientId, question.EndUser, question.Operation, question.CaseReference));
     }
@@ -302,7 +302,7 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
 
     private async Task<long> CountAuditAsync()
     {
-        var table = fixture.Service<AccessAuditTable>();
+        var table = fixture.Service<AccessAuditStore>();
         return (await table.VerifyAsync(CancellationToken.None)).ChainedRows;
     }
 

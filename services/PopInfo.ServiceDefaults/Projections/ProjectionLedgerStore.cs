@@ -11,7 +11,7 @@ namespace PopInfo.ServiceDefaults.Projections;
 /// gaps below to fill). The methods that take a transaction run in the caller's, so that the watermark moves with the
 /// caller's rows or not at all.
 /// </summary>
-public sealed class ProjectionLedger(ServiceDatabase database, TimeProvider clock)
+public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider clock)
 {
     // Rows per INSERT statement: two parameters each, well inside both products' limits.
     private const int RowsPerStatement = 200;

@@ -1,15 +1,26 @@
-using System.Data.Common;
 using Dapper;
+using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.Sharing.Grants;
 
 namespace PopInfo.Sharing.Audit;
 
 /// <summary>
 /// The access audit, <c>access_audit</c>: a hash chain (docs/database-roles.md) the runtime role may only add to and read.
-/// The store of its SQL: the batch append (through <see cref="AuditTable.AppendManyAsync"/>) and the reads.
+/// The store of its SQL: the batch append (through <see cref="AuditTable.AppendManyAsync"/>) with the departments' counts
+/// (<see cref="QuotaStore.WriteUsageAsync"/>) in the same transaction, the reads, and the service's audit search.
 /// </summary>
-public sealed class AccessAuditTable([FromKeyedServices(SharingModule.Name)] ServiceDatabase database)
+public sealed class AccessAuditStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database, QuotaStore quotas)
 {
+    // The sharing service's entries of the auditors' audit search (AuditSearchSql's columns).
+    private const string SearchEntries =
+        """
+        SELECT a.at, 'access' AS kind, '' AS part, a.id, COALESCE(a.end_user, a.client_id) AS actor, a.client_id AS client,
+               CASE WHEN a.client_id LIKE 'dept-%' THEN substr(a.client_id, 6) END AS unit, a.operation AS action, NULL AS target,
+               a.purpose, a.case_reference AS reason, CAST(a.person_id AS text) AS person_id, a.outcome
+        FROM access_audit a WHERE a.at >= @from AND a.at < @to
+        """;
+
     public static readonly AuditTable Table = new("access_audit",
         new("at", AuditValue.Time), new("request_id", AuditValue.Uuid), new("client_id"), new("end_user"), new("operation"), new("purpose"),
         new("case_reference"), new("person_id", AuditValue.Uuid), new("fields"), new("outcome"), new("as_of_sequence"));
@@ -17,11 +28,12 @@ public sealed class AccessAuditTable([FromKeyedServices(SharingModule.Name)] Ser
     public ServiceDatabase Database => database;
 
     /// <summary>
-    /// Appends the rows, in order, and does <paramref name="alongside"/> (the departments' counts) in one transaction of its
-    /// own; committed when this returns. <paramref name="beforeWrite"/> (tests only) runs in the transaction before the rows go in.
+    /// Appends the rows, in order, and writes the departments' <paramref name="counts"/> in one transaction of its own;
+    /// committed when this returns, with the counts' new totals. <paramref name="beforeWrite"/> (tests only) runs in the
+    /// transaction before the rows go in.
     /// </summary>
-    public async Task AppendCommittedAsync(IReadOnlyList<AccessAuditEntry> entries, Func<IReadOnlyList<AccessAuditEntry>, CancellationToken, Task>? beforeWrite,
-        Func<DbConnection, DbTransaction, CancellationToken, Task> alongside, CancellationToken ct)
+    internal async Task<UsageTotals> AppendCommittedAsync(IReadOnlyList<AccessAuditEntry> entries, Func<IReadOnlyList<AccessAuditEntry>, CancellationToken, Task>? beforeWrite,
+        UsageWrite counts, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -35,8 +47,9 @@ public sealed class AccessAuditTable([FromKeyedServices(SharingModule.Name)] Ser
             await Table.AppendManyAsync(connection, transaction, database.Dialect, [.. entries.Select(Values)], ct);
         }
 
-        await alongside(connection, transaction, ct);
+        var totals = await quotas.WriteUsageAsync(connection, transaction, counts, ct);
         await transaction.CommitAsync(ct);
+        return totals;
     }
 
     /// <summary>Every row of a request, in order (for the tests and the person's access report).</summary>
@@ -54,6 +67,19 @@ public sealed class AccessAuditTable([FromKeyedServices(SharingModule.Name)] Ser
         return [.. await connection.QueryAsync<AccessAuditRow>(new CommandDefinition(
             $"SELECT {RowColumns} FROM access_audit WHERE person_id = @personId ORDER BY id", new { personId }, cancellationToken: ct))];
     }
+
+    /// <summary>
+    /// A page of the audit search's entries (<see cref="AuditSearchSql"/>), of one person when <paramref name="personId"/> is given.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditSearchEntry>> SearchAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await AuditSearchSql.PageAsync(connection, personId is null ? SearchEntries : SearchEntries + " AND a.person_id = @personId", criteria, personId, ct);
+    }
+
+    /// <summary>Verifies the service's chained tables: the grants' change trail and the access audit (the audit search's check).</summary>
+    public Task<AuditChainsAnswer> VerifyChainsAsync(CancellationToken ct) =>
+        AuditChains.VerifyAsync(SharingModule.Name, database, [GrantChanges.Table, Table], ct);
 
     /// <summary>Verifies the chain (what <c>popinfo-audit verify</c> does).</summary>
     public async Task<AuditChainReport> VerifyAsync(CancellationToken ct)

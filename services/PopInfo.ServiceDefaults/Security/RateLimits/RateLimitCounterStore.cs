@@ -14,7 +14,7 @@ namespace PopInfo.ServiceDefaults.Security.RateLimits;
 /// window's row when it exists and returns the new count — atomic in PostgreSQL (the conflicting row is locked) and in
 /// SQLite (one writer). Keys are stored as SHA-256 hashes: the table holds no addresses or account names.
 /// </summary>
-public sealed class RateLimitCounter(ServiceDatabase database, IOptionsMonitor<RateLimitSetting> settings, TimeProvider clock)
+public sealed class RateLimitCounterStore(ServiceDatabase database, IOptionsMonitor<RateLimitSetting> settings, TimeProvider clock)
 {
     private const string Hit = """
         INSERT INTO rate_limit_windows (limit_name, partition_key, window_start, expires_at, hits)
