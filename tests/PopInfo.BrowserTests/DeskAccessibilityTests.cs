@@ -28,15 +28,7 @@ public sealed class DeskAccessibilityTests(ChromiumFixture chromium, EmbeddedHos
         var collector = await DeskPages.CreateCollectorAsync(community, "钱芳");
         var (idNumber, _) = await DeskPages.RegisterResidentAsync(community);
 
-        // The test injects axe into the page, which the page's policy (script-src 'self') rightly refuses: this context
-        // lets it in. The page under test is the same.
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-            Locale = "zh-CN",
-            TimezoneId = "Asia/Shanghai",
-            BypassCSP = true,
-        });
+        await using var context = await AxeContextAsync();
         var page = await context.NewPageAsync();
         var errors = PeoplePages.WatchForErrors(page);
         var serious = new List<string>();
@@ -113,13 +105,7 @@ public sealed class DeskAccessibilityTests(ChromiumFixture chromium, EmbeddedHos
     {
         var street = RegionCatalogue.Wuxi.Streets[^4];
         var supervisor = await PeoplePages.CreateAccountAsync("supervisor", street.Code, "郑督导", DeskPages.Password);
-        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-            Locale = "zh-CN",
-            TimezoneId = "Asia/Shanghai",
-            BypassCSP = true,
-        });
+        await using var context = await AxeContextAsync();
         var page = await context.NewPageAsync();
         var errors = PeoplePages.WatchForErrors(page);
         var serious = new List<string>();
@@ -171,4 +157,16 @@ public sealed class DeskAccessibilityTests(ChromiumFixture chromium, EmbeddedHos
     private sealed record AxeRun(int Passes, Violation[] Violations);
 
     private sealed record Violation(string Id, string Impact, string Help, int Nodes, string[] Targets);
+
+    /// <summary>
+    /// A context as the other browser tests use, which lets the test inject axe into the page: the page's policy
+    /// (script-src 'self') rightly refuses it otherwise. The page under test is the same.
+    /// </summary>
+    private Task<IBrowserContext> AxeContextAsync() => chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        Locale = "zh-CN",
+        TimezoneId = "Asia/Shanghai",
+        BypassCSP = true,
+    });
 }

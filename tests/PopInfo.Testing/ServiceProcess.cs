@@ -31,7 +31,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         Port = port;
         environment["MASSTRANSIT_USAGE_TELEMETRY"] = "false";
         environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
-        LogPath = Path.Combine(Path.GetTempPath(), $"popinfo-{assembly}-{port}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..4]}.log");
+        LogPath = Path.Combine(Path.GetTempPath(), $"popinfo-{assembly}-{(port == 0 ? "" : $"{port}-")}{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..4]}.log");
     }
 
     /// <summary>What the process is called in messages and its log's name.</summary>
@@ -47,12 +47,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="dll"/> (a service build anywhere, working directory its folder, as deploy/local/up.sh starts
     /// it) with <paramref name="environment"/> on top of the tests' issuer's settings, and returns at once: wait with
-    /// <see cref="WaitReadyAsync"/>. <paramref name="port"/> is where it listens, when the environment says so
-    /// (<c>ASPNETCORE_URLS</c>); it only names the log.
+    /// <see cref="WaitReadyAsync"/> at the address its environment names (<c>ASPNETCORE_URLS</c>).
     /// </summary>
-    public static ServiceProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, int port = 0)
+    public static ServiceProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment)
     {
-        var service = new ServiceProcess(name, port, new Dictionary<string, string>(environment), dll);
+        var service = new ServiceProcess(name, port: 0, new Dictionary<string, string>(environment), dll);
         service.Launch();
         return service;
     }
