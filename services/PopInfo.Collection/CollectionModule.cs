@@ -16,7 +16,7 @@ using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Audit;
 using PopInfo.ServiceDefaults.Data;
-using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 
@@ -68,8 +68,7 @@ public static class CollectionModule
         builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddSingleton<FormImportService>();
         builder.Services.AddSingleton<DayExport>();
-        builder.Services.AddSingleton<RelaySignal<SubmissionRelay>>();
-        builder.Services.AddHostedService<SubmissionRelay>();
+        builder.AddRegistryCommandOutbox<FormAnswerStore>();
 
         // Reads of the register, and of the exchange's delivery status: a collector waits at most a few seconds
         // before the desk says the other service is away.
@@ -93,7 +92,6 @@ public static class CollectionModule
             exchange.AddServiceToken(Name, PlatformScopes.ExchangeStatus);
         }
 
-        builder.AddBusConsumers(bus => bus.AddConsumer<CommandAnsweredConsumer>().Endpoint(e => e.Name = CommandAnsweredConsumer.QueueName));
         return builder;
     }
 

@@ -51,6 +51,7 @@ public static class RegistryModule
         builder.Services.AddSingleton<PersonCommands>();
         builder.Services.AddSingleton<HouseholdCommands>();
         builder.Services.AddSingleton<PersonQueries>();
+        builder.Services.AddSingleton<CommandSubjects>();
         builder.Services.AddSingleton<ReadAudit>();
         builder.Services.AddSingleton<AccessLogStore>();
         builder.Services.AddSingleton<AccessLogQuery>();
@@ -60,7 +61,7 @@ public static class RegistryModule
         builder.Services.AddSingleton<QualityStore>();
         builder.Services.AddSingleton<QualityReport>();
         builder.Services.AddHostedService<ChangeLogRelay>();
-        builder.AddBusConsumers(bus => bus.AddConsumer<ApplyRegistryCommandConsumer, ApplyRegistryCommandConsumerDefinition>());
+        builder.AddBusConsumers(bus => bus.AddConsumer<RegistryCommandConsumer, RegistryCommandConsumerDefinition>());
         return builder;
     }
 

@@ -118,11 +118,11 @@ public sealed class DistributedTraceTests(ITestOutputHelper output)
             var services = chain.Select(s => s.Service).Reverse().Distinct().ToList();
             Assert.Equal(["popinfo-collection", "popinfo-registry", "popinfo-exchange"], services);
             Assert.Contains(chain, s => s.Service == "popinfo-registry" && s.Kind == OtlpSpanKind.Consumer);
-            Assert.Contains(chain, s => s.Name == "popinfo.collection.submission send");
+            Assert.Contains(chain, s => s.Name == "popinfo.collection.registry-command send");
 
             // Each relay's batch span is a root of its own with a span link to the row's origin, and the row's span links back to it.
-            var deskBatch = await BatchSpanAsync(otlp, "popinfo.collection.submissions send", traceId, root.SpanId);
-            Assert.Contains((deskBatch.TraceId, deskBatch.SpanId), chain.Single(s => s.Name == "popinfo.collection.submission send").Links);
+            var deskBatch = await BatchSpanAsync(otlp, "popinfo.collection.registry-commands send", traceId, root.SpanId);
+            Assert.Contains((deskBatch.TraceId, deskBatch.SpanId), chain.Single(s => s.Name == "popinfo.collection.registry-command send").Links);
             var deliveryBatch = await BatchSpanAsync(otlp, "popinfo.exchange.deliveries publish", traceId, chain[1].SpanId);
             Assert.Contains((deliveryBatch.TraceId, deliveryBatch.SpanId), publish.Links);
             Assert.Equal("popinfo-exchange", deliveryBatch.Service);

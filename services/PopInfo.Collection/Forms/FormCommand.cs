@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PopInfo.Contracts.Registry;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry.Commands;
+using PopInfo.Domain.Records;
 
 namespace PopInfo.Collection.Forms;
 
@@ -9,7 +11,7 @@ namespace PopInfo.Collection.Forms;
 internal static class FormCommand
 {
     /// <summary>The command of a submitted form (its <c>Command_Id</c> set, its subject's version pinned).</summary>
-    public static ApplyRegistryCommand Build(FormRow form, FormType type, IReadOnlyDictionary<string, string> data, DateTimeOffset now)
+    public static RegistryCommand Build(FormRow form, FormType type, IReadOnlyDictionary<string, string> data, DateTimeOffset now)
     {
         var body = new JsonObject();
         foreach (var (field, value) in data)
@@ -20,7 +22,7 @@ internal static class FormCommand
                 case "idNumber" when type.AboutExistingPerson:
                     break;
                 case "newIdNumber":
-                    body["idNumber"] = value;
+                    body[PersonFields.IdNumber] = value;
                     break;
                 case "expectedStayMonths":
                     body[field] = int.Parse(value, CultureInfo.InvariantCulture);
@@ -45,15 +47,14 @@ internal static class FormCommand
             body["expectedVersion"] = version;
         }
 
-        return new ApplyRegistryCommand
+        // The form's fields are the command's (FormType): read into its record, desk-only fields left out.
+        var command = (RegistryCommand)body.Deserialize(type.Command.Type, Json.Options)!;
+        return command with
         {
             CommandId = form.Command_Id!.Value,
-            CommandType = type.CommandType,
             PersonId = form.Person_Id,
-            SubjectIdNumber = type.AboutExistingPerson || type == FormTypes.MoveIn || type == FormTypes.MigrantArrival
-                ? data.GetValueOrDefault("idNumber") : null,
-            Body = JsonSerializer.SerializeToElement(body),
-            Source = $"desk:{form.Community_Code}",
+            SubjectIdNumber = type.Command.OnExistingPerson ? data.GetValueOrDefault("idNumber") : null,
+            Actor = $"desk:{form.Community_Code}",
             CorrelationId = form.Id,
             SentAt = now,
         };

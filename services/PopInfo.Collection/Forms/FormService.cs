@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Transmission;
-using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Forms;
@@ -24,7 +24,7 @@ public sealed class FormService(
     RegisterChecks registerChecks,
     RegionCatalogue regions,
     AuditLog audit,
-    RelaySignal<SubmissionRelay> relaySignal,
+    RelaySignal<RegistryCommandRelay<FormAnswerStore>> relaySignal,
     TimeProvider clock)
 {
     public sealed record Outcome(FormView? Form, ProblemDetails? Problem, int Status = StatusCodes.Status200OK);
@@ -159,8 +159,7 @@ public sealed class FormService(
         DeskUser user, DateTimeOffset now, CancellationToken ct)
     {
         var commandId = submitted.Command_Id!.Value;
-        var message = FormCommand.Build(submitted, type, data, now);
-        await store.AddSubmissionAsync(commandId, submitted.Id, JsonSerializer.Serialize(message, Json.Options), now, ct);
+        await store.AddCommandAsync(FormCommand.Build(submitted, type, data, now), now, ct);
         await store.AddEventAsync(submitted.Id, user.UserName, "submitted", $"command {commandId}", now, ct);
     }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
-using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.Contracts.Registry.Commands;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
 namespace PopInfo.Collection.Forms;
 
@@ -64,11 +65,9 @@ internal sealed class FormStore(DbConnection connection, DbTransaction? transact
             "INSERT INTO form_events (form_id, at, actor, event, detail) VALUES (@formId, @at, @actor, @what, @detail)",
             new { formId, at, actor, what, detail }, transaction, cancellationToken: ct));
 
-    /// <summary>Adds the submission to the outbox with the trace context of the current activity (the desk's request), if any.</summary>
-    public Task AddSubmissionAsync(Guid commandId, Guid formId, string message, DateTimeOffset at, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO submissions (command_id, form_id, message, created_at, traceparent, tracestate) VALUES (@commandId, @formId, @message, @at, @traceParent, @traceState)",
-            new { commandId, formId, message, at, traceParent = OutboxTracing.CurrentTraceParent(), traceState = OutboxTracing.CurrentTraceState() }, transaction, cancellationToken: ct));
+    /// <summary>Adds the submitted form's command to the registry-command outbox, in this transaction.</summary>
+    public Task AddCommandAsync(RegistryCommand command, DateTimeOffset at, CancellationToken ct) =>
+        RegistryOutboxStore.EnqueueAsync(connection, transaction ?? throw new InvalidOperationException("A command is queued only inside a transaction."), command, at, ct);
 
     public async Task<bool> IsDayClosedAsync(string communityCode, string day, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(

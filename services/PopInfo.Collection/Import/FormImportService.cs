@@ -9,6 +9,7 @@ using PopInfo.Collection.Transmission;
 using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Import;
@@ -37,7 +38,7 @@ public sealed class FormImportService(
     FormRules rules,
     RegistryClient registry,
     AuditLog audit,
-    RelaySignal<SubmissionRelay> relaySignal,
+    RelaySignal<RegistryCommandRelay<FormAnswerStore>> relaySignal,
     TimeProvider clock)
 {
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 
 namespace PopInfo.Exchange.Inbound;
 
@@ -14,7 +15,7 @@ namespace PopInfo.Exchange.Inbound;
 /// </summary>
 public static class InboundCommand
 {
-    public static ApplyRegistryCommand Build(Guid id, string departmentCode, InboundRecord record, RegisteredPerson? person, DateTimeOffset now)
+    public static RegistryCommand Build(Guid id, string departmentCode, InboundRecord record, RegisteredPerson? person, DateTimeOffset now)
     {
         var kind = record.Kind;
         var body = new JsonObject();
@@ -46,20 +47,25 @@ public static class InboundCommand
             body["expectedVersion"] = person.Version;
         }
 
-        return new ApplyRegistryCommand
+        // The record's fields are the command's (InboundKind): read into its record.
+        var command = (RegistryCommand)body.Deserialize(kind.Command.Type, Json.Options)!;
+        return command with
         {
             CommandId = id,
-            CommandType = kind.CommandType,
             PersonId = kind.NewPerson ? null : person?.PersonId,
             SubjectIdNumber = kind == InboundKindCatalogue.Birth ? null : (person is null || kind.NewPerson) ? record.IdNumber : null,
-            Body = JsonSerializer.SerializeToElement(body, Json.Options),
-            Source = $"department:{departmentCode}",
+            Actor = $"department:{departmentCode}",
             CorrelationId = id,
             SentAt = now,
         };
     }
 
-    /// <summary>Whether the command can name a person at all (a record about someone in the register that matched nobody cannot).</summary>
-    public static bool NamesPerson(ApplyRegistryCommand command, InboundKind kind) =>
-        kind.NewPerson || command.PersonId is not null || !string.IsNullOrEmpty(command.SubjectIdNumber);
+    /// <summary>
+    /// Whether a stored command can name a person at all (a record about someone in the register that matched nobody
+    /// cannot). Read from its JSON, where both shapes — the typed record and a version-1 message stored before the
+    /// upgrade — carry <c>personId</c> and <c>subjectIdNumber</c> at the top.
+    /// </summary>
+    public static bool NamesPerson(string storedCommand, InboundKind kind) =>
+        kind.NewPerson || JsonNode.Parse(storedCommand) is JsonObject command
+            && (command["personId"] is not null || command["subjectIdNumber"] is JsonValue subject && !string.IsNullOrEmpty((string?)subject));
 }

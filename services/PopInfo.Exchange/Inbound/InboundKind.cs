@@ -1,4 +1,5 @@
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Exchange.Departments;
 
 namespace PopInfo.Exchange.Inbound;
@@ -11,12 +12,22 @@ namespace PopInfo.Exchange.Inbound;
 /// </summary>
 public sealed record InboundKind(
     string Code,
-    string CommandType,
+    RegistryCommandKind Command,
     bool NewPerson,
     IReadOnlyList<string> Required,
-    IReadOnlyList<string> Optional,
-    IReadOnlyList<string> PersonRequired)
+    IReadOnlyList<string> PersonRequired,
+    IReadOnlyList<string>? OnlyFields = null)
 {
+    /// <summary>The command's name (<see cref="RegistryCommandTypes"/>).</summary>
+    public string CommandType => Command.Name;
+
+    /// <summary>
+    /// The record's fields besides <see cref="Required"/>: the command's own (not its person's), less the register's ids —
+    /// a bureau knows people by their numbers — unless the kind lists its fields itself (<c>OnlyFields</c>).
+    /// </summary>
+    public IReadOnlyList<string> Optional { get; } =
+        [.. (OnlyFields ?? [.. Command.OwnFields.Where(f => !RegistryCommandKind.IsId(f))]).Except(Required)];
+
     /// <summary>The fields of <c>person</c> that name a person already in the register.</summary>
     public static readonly IReadOnlyList<string> SubjectFields = ["idNumber", "name", "sex", "birthDate", "regionCode"];
 
@@ -27,10 +38,7 @@ public sealed record InboundKind(
     public static readonly IReadOnlyList<string> NewPersonRequired = ["idNumber", "name", "sex", "birthDate", "ethnicity"];
 
     public static readonly IReadOnlyList<string> NewPersonOptional =
-    [
-        "maritalStatus", "education", "occupation", "phone", "registeredAddress", "registeredRegionCode",
-        "residenceAddress", "residenceRegionCode", "householdNumber", "relationshipToHead",
-    ];
+        [.. RegistryCommandCatalogue.NewPersonFields.Where(f => !RegistryCommandKind.IsId(f)).Except(NewPersonRequired)];
 
     public IEnumerable<string> PersonFields => NewPerson ? [.. NewPersonRequired, .. NewPersonOptional] : SubjectFields;
 
@@ -55,29 +63,30 @@ public static class InboundKindCodes
 /// <summary>The eight kinds (the same list as <see cref="InboundKinds.All"/>, which departments' rights name).</summary>
 public static class InboundKindCatalogue
 {
-    public static readonly InboundKind Birth = new(InboundKindCodes.Birth, RegistryCommandTypes.RegisterBirth, true,
-        [], ["motherIdNumber"], InboundKind.NewPersonRequired);
+    public static readonly InboundKind Birth = new(InboundKindCodes.Birth, RegistryCommandCatalogue.Of<RegisterBirth>(), true,
+        [], InboundKind.NewPersonRequired);
 
-    public static readonly InboundKind Death = new(InboundKindCodes.Death, RegistryCommandTypes.RegisterDeath, false,
-        ["deathDate"], [], []);
+    public static readonly InboundKind Death = new(InboundKindCodes.Death, RegistryCommandCatalogue.Of<RegisterDeath>(), false,
+        ["deathDate"], []);
 
-    public static readonly InboundKind MoveIn = new(InboundKindCodes.MoveIn, RegistryCommandTypes.MoveIn, true,
-        ["moveDate", "origin"], [], [.. InboundKind.NewPersonRequired, "registeredRegionCode"]);
+    public static readonly InboundKind MoveIn = new(InboundKindCodes.MoveIn, RegistryCommandCatalogue.Of<MoveIn>(), true,
+        ["moveDate", "origin"], [.. InboundKind.NewPersonRequired, "registeredRegionCode"]);
 
-    public static readonly InboundKind MoveOut = new(InboundKindCodes.MoveOut, RegistryCommandTypes.MoveOut, false,
-        ["moveDate", "destination"], [], []);
+    public static readonly InboundKind MoveOut = new(InboundKindCodes.MoveOut, RegistryCommandCatalogue.Of<MoveOut>(), false,
+        ["moveDate", "destination"], []);
 
-    public static readonly InboundKind MoveWithinCity = new(InboundKindCodes.MoveWithinCity, RegistryCommandTypes.MoveWithinCity, false,
-        ["moveDate", "residenceAddress", "residenceRegionCode"], ["moveRegistration"], []);
+    public static readonly InboundKind MoveWithinCity = new(InboundKindCodes.MoveWithinCity, RegistryCommandCatalogue.Of<MoveWithinCity>(), false,
+        ["moveDate", "residenceAddress", "residenceRegionCode"], []);
 
-    public static readonly InboundKind MigrantArrival = new(InboundKindCodes.MigrantArrival, RegistryCommandTypes.MigrantArrival, true,
-        ["originRegionCode", "arrivalDate", "reason", "expectedStayMonths"], [], [.. InboundKind.NewPersonRequired, "residenceRegionCode"]);
+    public static readonly InboundKind MigrantArrival = new(InboundKindCodes.MigrantArrival, RegistryCommandCatalogue.Of<MigrantArrival>(), true,
+        ["originRegionCode", "arrivalDate", "reason", "expectedStayMonths"], [.. InboundKind.NewPersonRequired, "residenceRegionCode"]);
 
-    public static readonly InboundKind MigrantDeparture = new(InboundKindCodes.MigrantDeparture, RegistryCommandTypes.MigrantDeparture, false,
-        ["departureDate"], ["destination"], []);
+    public static readonly InboundKind MigrantDeparture = new(InboundKindCodes.MigrantDeparture, RegistryCommandCatalogue.Of<MigrantDeparture>(), false,
+        ["departureDate"], []);
 
-    public static readonly InboundKind Correction = new(InboundKindCodes.Correction, RegistryCommandTypes.CorrectDetails, false,
-        ["reason", "changes"], [], []);
+    // A correction's changed fields come in one object, "changes" (the correctable fields, CorrectableFields).
+    public static readonly InboundKind Correction = new(InboundKindCodes.Correction, RegistryCommandCatalogue.Of<CorrectDetails>(), false,
+        ["reason", "changes"], [], OnlyFields: []);
 
     public static readonly IReadOnlyList<InboundKind> All = [Birth, Death, MoveIn, MoveOut, MoveWithinCity, MigrantArrival, MigrantDeparture, Correction];
 

@@ -1,8 +1,7 @@
-using MassTransit;
 using PopInfo.Exchange.Inbound;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults;
-using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
 // In the module's namespace, like AddExchange, so that ExchangeModule needs no using for it.
 namespace PopInfo.Exchange;
@@ -22,12 +21,7 @@ public static class InboundModule
         builder.Services.AddSingleton<PersonMatcher>();
         builder.Services.AddSingleton<InboundService>();
         builder.Services.AddSingleton<ParkedMessages>();
-        builder.Services.AddSingleton<RelaySignal<InboundRelay>>();
-        builder.Services.AddHostedService<InboundRelay>();
-        // An answer that cannot be recorded (the database is away) is tried again for about ten minutes before it is parked in the error queue.
-        builder.AddBusConsumers(bus => bus.AddConsumer<InboundAnswerConsumer>((_, consumer) =>
-                consumer.UseMessageRetry(retry => retry.Exponential(25, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500))))
-            .Endpoint(e => e.Name = InboundAnswerConsumer.QueueName));
+        builder.AddRegistryCommandOutbox<InboundAnswerStore>();
 
         // Departments publish to the broker only when the platform runs on RabbitMQ (the distributed mode; the
         // same condition under which ExchangeModule registers the BrokerConnection this consumer shares).

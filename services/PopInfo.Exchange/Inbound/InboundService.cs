@@ -8,6 +8,7 @@ using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Exchange.Inbound;
@@ -16,7 +17,7 @@ namespace PopInfo.Exchange.Inbound;
 /// Takes in what departments push, over HTTP and AMQP alike: each record is checked against the record
 /// rules and the department's rights, recognised in the register (<see cref="PersonMatcher"/>), checked for
 /// conflicts (<see cref="InboundConflicts"/>) and stored with its registry command — queued for
-/// <see cref="InboundRelay"/>, or held for review. A record is taken whole or not at all; the records taken
+/// the registry-command outbox (<see cref="RegistryCommandRelay{TSender}"/>), or held for review. A record is taken whole or not at all; the records taken
 /// from one push are stored in one transaction, after every look-up in the register has answered: when the
 /// registry does not answer, nothing of the push is stored (503) and the department pushes again. A record
 /// id the department used before is answered as a duplicate with the original's id and state.
@@ -27,7 +28,7 @@ public sealed class InboundService(
     InboundRecordReader reader,
     PersonMatcher matcher,
     IHttpClientFactory httpClients,
-    RelaySignal<InboundRelay> signal,
+    RelaySignal<RegistryCommandRelay<InboundAnswerStore>> signal,
     TimeProvider clock,
     ILogger<InboundService> logger)
 {
@@ -145,7 +146,7 @@ public sealed class InboundService(
                     personId = match.Person?.PersonId,
                     matchKind = match.Match,
                     commandType = command.CommandType,
-                    command = JsonSerializer.Serialize(command, Json.Options),
+                    command = JsonSerializer.Serialize(command, command.GetType(), Json.Options),
                     reasonRule = hold?.Rule,
                     reasonField = hold?.Field,
                     reason = hold?.Message,
@@ -160,7 +161,12 @@ public sealed class InboundService(
                     continue;
                 }
 
-                queued += state == InboundStates.Queued ? 1 : 0;
+                if (state == InboundStates.Queued)
+                {
+                    await RegistryOutboxStore.EnqueueAsync(connection, transaction, command, now, ct);
+                    queued++;
+                }
+
                 results[i] = new InboundResult(record.RecordId, id, state, match.Person?.PersonId, match.Match, hold is null ? null : HoldProblem(hold));
             }
 
@@ -250,8 +256,7 @@ public sealed class InboundService(
             return Problem.Conflict("id", "inbound.review.held", $"The record is '{before.State}', not held for review.");
         }
 
-        if (approve && (before.Command is null || !InboundCommand.NamesPerson(JsonSerializer.Deserialize<ApplyRegistryCommand>(before.Command, Json.Options)!,
-                InboundKindCatalogue.Find(before.Kind)!)))
+        if (approve && (before.Command is null || !InboundCommand.NamesPerson(before.Command, InboundKindCatalogue.Find(before.Kind)!)))
         {
             return Problem.Conflict("id", "inbound.review.no-person",
                 "The record names nobody the register knows (no identity number, and no single person matched): the registry could only refuse it. Dismiss it, and have the department push it again with the identity number.");
@@ -275,6 +280,12 @@ public sealed class InboundService(
         if (changed == 0)
         {
             return Problem.Conflict("id", "inbound.review.held", "The record was decided by someone else meanwhile.");
+        }
+
+        if (approve)
+        {
+            // As stored when it was held: a typed command, or a version-1 message held before the upgrade.
+            await RegistryOutboxStore.EnqueueStoredAsync(connection, transaction, id, before.CommandType!, before.Command!, now, ct);
         }
 
         var after = (await connection.QuerySingleAsync<InboundRow>(new CommandDefinition(

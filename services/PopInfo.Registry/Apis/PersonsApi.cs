@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Registry.Commands;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults.Problems;
@@ -20,26 +21,26 @@ public static class PersonsApi
         // Look-ups of persons count per caller (RegistryModule.LookUps), after the token is checked.
         var reads = root.MapGroup("").RequireScope(PlatformScopes.RegistryRead).RequireRateLimit(RegistryModule.Name, RegistryModule.LookUps);
 
-        api.MapPost("/persons", (RegisterPersonRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterPersonAsync(body.From(user), ct)))
+        api.MapPost("/persons", (RegisterPerson body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterPersonAsync(body.From(user), ct)))
             .WithName("RegisterPerson").WithSummary("Enter a person living in the city who is not yet in the register.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/births", (RegisterBirthRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterBirthAsync(body.From(user), ct)))
+        api.MapPost("/births", (RegisterBirth body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterBirthAsync(body.From(user), ct)))
             .WithName("RegisterBirth").WithSummary("Register a newborn, with the mother and household where known.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/move-ins", (MoveInRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveInAsync(body.From(user), ct)))
+        api.MapPost("/move-ins", (MoveIn body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveInAsync(body.From(user), ct)))
             .WithName("MoveIn").WithSummary("A registered resident moves into the city (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/migrant-arrivals", (MigrantArrivalRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantArrivalAsync(body.From(user), ct)))
+        api.MapPost("/migrant-arrivals", (MigrantArrival body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantArrivalAsync(body.From(user), ct)))
             .WithName("MigrantArrival").WithSummary("A migrant arrives (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
 
-        api.MapPost("/persons/{id:guid}/death", (Guid id, RegisterDeathRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterDeathAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/death", (Guid id, RegisterDeath body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterDeathAsync(id, body.From(user), ct)))
             .WithName("RegisterDeath").WithSummary("Register a death.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-within-city", (Guid id, MoveWithinCityRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveWithinCityAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/move-within-city", (Guid id, MoveWithinCity body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveWithinCityAsync(id, body.From(user), ct)))
             .WithName("MoveWithinCity").WithSummary("Move to another address in the city, optionally with the household registration.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-out", (Guid id, MoveOutRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveOutAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/move-out", (Guid id, MoveOut body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveOutAsync(id, body.From(user), ct)))
             .WithName("MoveOut").WithSummary("A registered resident moves out of the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/migrant-departure", (Guid id, MigrantDepartureRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantDepartureAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/migrant-departure", (Guid id, MigrantDeparture body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantDepartureAsync(id, body.From(user), ct)))
             .WithName("MigrantDeparture").WithSummary("A migrant leaves the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/corrections", (Guid id, CorrectDetailsRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.CorrectDetailsAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/corrections", (Guid id, CorrectDetails body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.CorrectDetailsAsync(id, body.From(user), ct)))
             .WithName("CorrectDetails").WithSummary("Correct personal details; only the fields sent change.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/household", (Guid id, ChangeHouseholdRequest body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.ChangeHouseholdAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/household", (Guid id, ChangeHousehold body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.ChangeHouseholdAsync(id, body.From(user), ct)))
             .WithName("ChangeHousehold").WithSummary("Join or leave a household, or change the relationship to its head.").ProducesChange(StatusCodes.Status200OK);
 
         reads.MapGet("/persons/{id:guid}", GetPerson).WithName("GetPerson")

@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Domain.Records;
 using PopInfo.Registry.Data;
 using PopInfo.Registry.Relay;
@@ -32,12 +32,11 @@ public sealed class CommandExecutor(
     // database (ADR 0001).
     private readonly SemaphoreSlim turns = new(database.Dialect.MaxConcurrentWriters, database.Dialect.MaxConcurrentWriters);
 
-    internal async Task<CommandOutcome> ExecuteAsync<TRequest>(
-        TRequest request, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
-        where TRequest : CommandRequest
+    internal async Task<CommandOutcome> ExecuteAsync(RegistryCommand request, CommandTarget target, Decide decide, CancellationToken ct)
     {
         var commandId = request.CommandId!.Value;
-        var requestHash = Hash(request);
+        var commandType = request.CommandType;
+        var requestHash = RequestHash.Of(request);
         if (!await turns.WaitAsync(MaxQueueWait, ct))
         {
             return CommandOutcome.Refused(Problem.Busy(retryAfterSeconds: 1));
@@ -74,9 +73,8 @@ public sealed class CommandExecutor(
 
     public void Dispose() => turns.Dispose();
 
-    private async Task<CommandOutcome> ExecuteOnceAsync<TRequest>(
-        TRequest request, Guid commandId, string requestHash, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
-        where TRequest : CommandRequest
+    private async Task<CommandOutcome> ExecuteOnceAsync(
+        RegistryCommand request, Guid commandId, string requestHash, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -244,11 +242,4 @@ public sealed class CommandExecutor(
 
     // Problem details as ASP.NET Core writes them (camelCase, extensions at the top level).
     private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web);
-
-    // Fixed settings of its own, so that a change of the API's JSON conventions never changes stored hashes.
-    private static readonly JsonSerializerOptions HashSettings = new(JsonSerializerDefaults.Web);
-
-    /// <summary>The request as the server understood it; a repeat of the command id must match it exactly.</summary>
-    internal static string Hash<TRequest>(TRequest request) =>
-        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, HashSettings)));
 }

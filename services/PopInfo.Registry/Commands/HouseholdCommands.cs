@@ -41,7 +41,7 @@ public sealed class HouseholdCommands(
         }
 
         var commandId = r.CommandId!.Value;
-        var requestHash = CommandExecutor.Hash(r);
+        var requestHash = RequestHash.Of(r);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var store = new PersonStore(connection, transaction, database.Dialect);

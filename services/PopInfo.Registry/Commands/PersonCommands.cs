@@ -1,4 +1,5 @@
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Domain.Records;
 using PopInfo.Domain.Statistics;
 using PopInfo.Registry.Data;
@@ -15,12 +16,33 @@ namespace PopInfo.Registry.Commands;
 /// </summary>
 public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidator recordRules, TimeProvider clock)
 {
-    public Task<CommandOutcome> RegisterPersonAsync(RegisterPersonRequest r, CancellationToken ct) =>
-        Run(r, "register-person", RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)),
+    /// <summary>
+    /// Applies a command of any kind, chosen by its record type (the bus's way in; the REST routes call the commands
+    /// below directly). A command on an existing person needs <paramref name="personId"/>.
+    /// </summary>
+    public Task<CommandOutcome> ApplyAsync(RegistryCommand command, Guid? personId, CancellationToken ct) => (command, personId) switch
+    {
+        (RegisterPerson c, _) => RegisterPersonAsync(c, ct),
+        (RegisterBirth c, _) => RegisterBirthAsync(c, ct),
+        (MoveIn c, _) => MoveInAsync(c, ct),
+        (MigrantArrival c, _) => MigrantArrivalAsync(c, ct),
+        (RegisterDeath c, { } id) => RegisterDeathAsync(id, c, ct),
+        (MoveWithinCity c, { } id) => MoveWithinCityAsync(id, c, ct),
+        (MoveOut c, { } id) => MoveOutAsync(id, c, ct),
+        (MigrantDeparture c, { } id) => MigrantDepartureAsync(id, c, ct),
+        (CorrectDetails c, { } id) => CorrectDetailsAsync(id, c, ct),
+        (ChangeHousehold c, { } id) => ChangeHouseholdAsync(id, c, ct),
+        (PersonCommand, null) => Task.FromResult(CommandOutcome.Refused(
+            Problem.Validation("personId", PersonRules.Required, "The command needs personId or subjectIdNumber."))),
+        _ => throw new ArgumentException($"{command.GetType().Name} is not a command on persons.", nameof(command)),
+    };
+
+    public Task<CommandOutcome> RegisterPersonAsync(RegisterPerson r, CancellationToken ct) =>
+        Run(r, RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)),
             (_, _, _) => Task.FromResult(Finish(NewRecord(r, r.ResidenceType ?? "", r.Migrant), ChangeTypes.Registered, clock.GetUtcNow())), ct);
 
-    public Task<CommandOutcome> RegisterBirthAsync(RegisterBirthRequest r, CancellationToken ct) =>
-        Run(r, "register-birth", RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)), async (_, store, token) =>
+    public Task<CommandOutcome> RegisterBirthAsync(RegisterBirth r, CancellationToken ct) =>
+        Run(r, RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)), async (_, store, token) =>
         {
             var mother = r.MotherId is { } motherId ? (await store.GetByIdAsync(motherId, token))?.Record : null;
             var birth = BirthDecision.Decide(r.MotherId is not null, mother is null ? null : MotherOf(mother), r.BirthDate!.Value, r.MaritalStatus);
@@ -52,8 +74,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Finish(record, ChangeTypes.Born, AtLocalMidnight(r.BirthDate!.Value));
         }, ct);
 
-    public Task<CommandOutcome> MoveInAsync(MoveInRequest r, CancellationToken ct) =>
-        Run(r, "move-in", RequestRules.ForMoveIn(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
+    public Task<CommandOutcome> MoveInAsync(MoveIn r, CancellationToken ct) =>
+        Run(r, RequestRules.ForMoveIn(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
             Task.FromResult(Decide(PersonDecisions.MoveIn(StateOf(current)), change => Finish(NewRecord(r, change.ResidenceType, null) with
             {
                 PersonId = current?.Record.PersonId ?? Guid.CreateVersion7(),
@@ -61,8 +83,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                 Destination = null,
             }, ChangeTypes.MovedIn, AtLocalMidnight(r.MoveDate!.Value)))), ct);
 
-    public Task<CommandOutcome> MigrantArrivalAsync(MigrantArrivalRequest r, CancellationToken ct) =>
-        Run(r, "migrant-arrival", RequestRules.ForMigrantArrival(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
+    public Task<CommandOutcome> MigrantArrivalAsync(MigrantArrival r, CancellationToken ct) =>
+        Run(r, RequestRules.ForMigrantArrival(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
         {
             var ruling = PersonDecisions.MigrantArrival(StateOf(current));
             if (ruling.Breach is { } breach)
@@ -86,14 +108,14 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Task.FromResult(Finish(record, ChangeTypes.MigrantArrived, AtLocalMidnight(r.ArrivalDate!.Value)));
         }, ct);
 
-    public Task<CommandOutcome> RegisterDeathAsync(Guid personId, RegisterDeathRequest r, CancellationToken ct) =>
-        Run(r, "register-death", RequestRules.ForExisting(r, ("deathDate", r.DeathDate is not null)), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value),
+    public Task<CommandOutcome> RegisterDeathAsync(Guid personId, RegisterDeath r, CancellationToken ct) =>
+        Run(r, RequestRules.ForExisting(r, ("deathDate", r.DeathDate is not null)), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value),
             (current, _, _) => Task.FromResult(Decide(PersonDecisions.Death(StateOf(current!.Record)), change => Finish(
                 Apply(current.Record, change) with { DeathDate = r.DeathDate },
                 ChangeTypes.Died, AtLocalMidnight(r.DeathDate!.Value)))), ct);
 
-    public Task<CommandOutcome> MoveWithinCityAsync(Guid personId, MoveWithinCityRequest r, CancellationToken ct) =>
-        Run(r, "move-within-city",
+    public Task<CommandOutcome> MoveWithinCityAsync(Guid personId, MoveWithinCity r, CancellationToken ct) =>
+        Run(r,
             RequestRules.ForExisting(r, ("moveDate", r.MoveDate is not null), ("residenceAddress", !string.IsNullOrWhiteSpace(r.ResidenceAddress)), ("residenceRegionCode", !string.IsNullOrWhiteSpace(r.ResidenceRegionCode))),
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
@@ -109,8 +131,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                 }, ChangeTypes.MovedWithinCity, AtLocalMidnight(r.MoveDate!.Value))));
             }, ct);
 
-    public Task<CommandOutcome> MoveOutAsync(Guid personId, MoveOutRequest r, CancellationToken ct) =>
-        Run(r, "move-out", RequestRules.ForExisting(r, ("moveDate", r.MoveDate is not null), ("destination", !string.IsNullOrWhiteSpace(r.Destination))),
+    public Task<CommandOutcome> MoveOutAsync(Guid personId, MoveOut r, CancellationToken ct) =>
+        Run(r, RequestRules.ForExisting(r, ("moveDate", r.MoveDate is not null), ("destination", !string.IsNullOrWhiteSpace(r.Destination))),
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
                 var p = current!.Record;
@@ -118,8 +140,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                     Apply(p, change) with { Destination = r.Destination }, ChangeTypes.MovedOut, AtLocalMidnight(r.MoveDate!.Value))));
             }, ct);
 
-    public Task<CommandOutcome> MigrantDepartureAsync(Guid personId, MigrantDepartureRequest r, CancellationToken ct) =>
-        Run(r, "migrant-departure", RequestRules.ForExisting(r, ("departureDate", r.DepartureDate is not null)),
+    public Task<CommandOutcome> MigrantDepartureAsync(Guid personId, MigrantDeparture r, CancellationToken ct) =>
+        Run(r, RequestRules.ForExisting(r, ("departureDate", r.DepartureDate is not null)),
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
                 var p = current!.Record;
@@ -128,8 +150,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                     ChangeTypes.MigrantDeparted, AtLocalMidnight(r.DepartureDate!.Value))));
             }, ct);
 
-    public Task<CommandOutcome> CorrectDetailsAsync(Guid personId, CorrectDetailsRequest r, CancellationToken ct) =>
-        Run(r, "correct-details", RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
+    public Task<CommandOutcome> CorrectDetailsAsync(Guid personId, CorrectDetails r, CancellationToken ct) =>
+        Run(r, RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
         {
             // The fields a correction may change (CorrectableFields); each one not given stays as it is.
             var p = current!.Record;
@@ -150,8 +172,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Task.FromResult(Finish(record, ChangeTypes.Corrected, clock.GetUtcNow()));
         }, ct);
 
-    public Task<CommandOutcome> ChangeHouseholdAsync(Guid personId, ChangeHouseholdRequest r, CancellationToken ct) =>
-        Run(r, "change-household", RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), async (current, store, token) =>
+    public Task<CommandOutcome> ChangeHouseholdAsync(Guid personId, ChangeHousehold r, CancellationToken ct) =>
+        Run(r, RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), async (current, store, token) =>
         {
             if (PersonDecisions.RequireLiving(StateOf(current!.Record)) is { } notLiving)
             {
@@ -172,17 +194,16 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Finish(record, ChangeTypes.HouseholdChanged, clock.GetUtcNow());
         }, ct);
 
-    private async Task<CommandOutcome> Run<TRequest>(
-        TRequest request, string commandType, IReadOnlyList<RuleViolation> requestViolations, Func<CommandTarget> target,
+    private async Task<CommandOutcome> Run(
+        RegistryCommand request, IReadOnlyList<RuleViolation> requestViolations, Func<CommandTarget> target,
         CommandExecutor.Decide decide, CancellationToken ct)
-        where TRequest : CommandRequest
     {
         if (requestViolations.Count > 0)
         {
             return CommandOutcome.Refused(Problem.Validation(requestViolations));
         }
 
-        return await executor.ExecuteAsync(request, commandType, target(), decide, ct);
+        return await executor.ExecuteAsync(request, target(), decide, ct);
     }
 
     // The register's rules on the version the command would write.
@@ -194,7 +215,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             : Decision.Reject(Problem.Validation([.. result.Errors.Select(e => new RuleViolation(e.PropertyName, e.ErrorCode, e.ErrorMessage))]));
     }
 
-    private PersonRecord NewRecord(NewPersonRequest r, string residenceType, MigrantDetails? migrant) => new()
+    private PersonRecord NewRecord(NewPersonCommand r, string residenceType, MigrantDetails? migrant) => new()
     {
         PersonId = Guid.CreateVersion7(clock.GetUtcNow()),
         IdNumber = Normalise(r.IdNumber),

@@ -1,3 +1,4 @@
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Domain.Records;
 using PopInfo.ServiceDefaults.Problems;
 
@@ -6,17 +7,17 @@ namespace PopInfo.Registry.Commands;
 /// <summary>Rules on a request's own fields (what the record rules cannot see): ids, versions, event dates.</summary>
 internal static class RequestRules
 {
-    public static IReadOnlyList<RuleViolation> ForNewPerson(NewPersonRequest r, params (string Field, bool Present)[] required) =>
+    public static IReadOnlyList<RuleViolation> ForNewPerson(NewPersonCommand r, params (string Field, bool Present)[] required) =>
         Check(r, [("idNumber", !string.IsNullOrEmpty(r.IdNumber)), ("birthDate", r.BirthDate is not null), .. required]);
 
-    public static IReadOnlyList<RuleViolation> ForMoveIn(MoveInRequest r) =>
+    public static IReadOnlyList<RuleViolation> ForMoveIn(MoveIn r) =>
         ForNewPerson(r, ("moveDate", r.MoveDate is not null));
 
-    public static IReadOnlyList<RuleViolation> ForMigrantArrival(MigrantArrivalRequest r) =>
+    public static IReadOnlyList<RuleViolation> ForMigrantArrival(MigrantArrival r) =>
         ForNewPerson(r, ("originRegionCode", !string.IsNullOrEmpty(r.OriginRegionCode)), ("arrivalDate", r.ArrivalDate is not null),
             ("reason", !string.IsNullOrEmpty(r.Reason)), ("expectedStayMonths", r.ExpectedStayMonths is not null));
 
-    public static IReadOnlyList<RuleViolation> ForExisting(PersonCommandRequest r, params (string Field, bool Present)[] required) =>
+    public static IReadOnlyList<RuleViolation> ForExisting(PersonCommand r, params (string Field, bool Present)[] required) =>
         Check(r, [("expectedVersion", r.ExpectedVersion is not null), .. required]);
 
     /// <summary>
@@ -24,10 +25,10 @@ internal static class RequestRules
     /// overrides, lone surrogates or non-characters): codes too, so that a poisoned code is named by the same
     /// rule as a poisoned address. The correction's reason is prose and may run over several lines.
     /// </summary>
-    public static List<RuleViolation> ForText(CommandRequest r)
+    public static List<RuleViolation> ForText(RegistryCommand r)
     {
         var violations = TextViolations.Check([("source", r.Source), ("actor", r.Actor), .. TextFields(r)]);
-        if (r is CorrectDetailsRequest { Reason: var reason } && TextViolations.Of("reason", reason, multiLine: true) is { } poisoned)
+        if (r is CorrectDetails { Reason: var reason } && TextViolations.Of("reason", reason, multiLine: true) is { } poisoned)
         {
             violations.Add(poisoned);
         }
@@ -35,27 +36,27 @@ internal static class RequestRules
         return violations;
     }
 
-    private static (string Field, string? Value)[] TextFields(CommandRequest r) => r switch
+    private static (string Field, string? Value)[] TextFields(RegistryCommand r) => r switch
     {
-        RegisterPersonRequest p => [.. NewPerson(p), ("residenceType", p.ResidenceType), ("migrant.originRegionCode", p.Migrant?.OriginRegionCode), ("migrant.reason", p.Migrant?.Reason)],
-        MoveInRequest p => [.. NewPerson(p), ("origin", p.Origin)],
-        MigrantArrivalRequest p => [.. NewPerson(p), ("originRegionCode", p.OriginRegionCode), ("reason", p.Reason)],
-        NewPersonRequest p => NewPerson(p),
-        MoveWithinCityRequest p => [("residenceAddress", p.ResidenceAddress), ("residenceRegionCode", p.ResidenceRegionCode)],
-        MoveOutRequest p => [("destination", p.Destination)],
-        MigrantDepartureRequest p => [("destination", p.Destination)],
-        CorrectDetailsRequest p =>
+        RegisterPerson p => [.. NewPerson(p), ("residenceType", p.ResidenceType), ("migrant.originRegionCode", p.Migrant?.OriginRegionCode), ("migrant.reason", p.Migrant?.Reason)],
+        MoveIn p => [.. NewPerson(p), ("origin", p.Origin)],
+        MigrantArrival p => [.. NewPerson(p), ("originRegionCode", p.OriginRegionCode), ("reason", p.Reason)],
+        NewPersonCommand p => NewPerson(p),
+        MoveWithinCity p => [("residenceAddress", p.ResidenceAddress), ("residenceRegionCode", p.ResidenceRegionCode)],
+        MoveOut p => [("destination", p.Destination)],
+        MigrantDeparture p => [("destination", p.Destination)],
+        CorrectDetails p =>
         [
             ("idNumber", p.IdNumber), ("name", p.Name), ("sex", p.Sex), ("ethnicity", p.Ethnicity), ("maritalStatus", p.MaritalStatus),
             ("education", p.Education), ("occupation", p.Occupation), ("phone", p.Phone), ("registeredAddress", p.RegisteredAddress),
             ("residenceAddress", p.ResidenceAddress),
         ],
-        ChangeHouseholdRequest p => [("relationshipToHead", p.RelationshipToHead)],
+        ChangeHousehold p => [("relationshipToHead", p.RelationshipToHead)],
         CreateHouseholdRequest p => [("number", p.Number), ("address", p.Address), ("regionCode", p.RegionCode)],
         _ => [],
     };
 
-    private static (string Field, string? Value)[] NewPerson(NewPersonRequest p) =>
+    private static (string Field, string? Value)[] NewPerson(NewPersonCommand p) =>
     [
         ("idNumber", p.IdNumber), ("name", p.Name), ("sex", p.Sex), ("ethnicity", p.Ethnicity), ("maritalStatus", p.MaritalStatus),
         ("education", p.Education), ("occupation", p.Occupation), ("phone", p.Phone), ("registeredAddress", p.RegisteredAddress),
@@ -63,7 +64,7 @@ internal static class RequestRules
         ("relationshipToHead", p.RelationshipToHead),
     ];
 
-    private static List<RuleViolation> Check(CommandRequest r, IEnumerable<(string Field, bool Present)> required)
+    private static List<RuleViolation> Check(RegistryCommand r, IEnumerable<(string Field, bool Present)> required)
     {
         var violations = ForText(r);
         if (r.CommandId is null || r.CommandId == Guid.Empty)

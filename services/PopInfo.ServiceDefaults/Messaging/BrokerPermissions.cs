@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 
 namespace PopInfo.ServiceDefaults.Messaging;
 
@@ -47,16 +48,16 @@ public static class BrokerPermissions
         switch (service)
         {
             case "registry":
-                // Publishes every change; the command exchange and the answers' exchange are under its own prefix.
+                // Publishes every change; the command exchange and every sender's answer exchange are under its own prefix.
                 Publishes(PersonChanged.ExchangeName);
                 break;
             case "collection":
                 SendsCommands();
-                Consumes(RegistryCommandAnswered.ExchangeName);
+                Consumes(RegistryCommandRoutes.AnswerExchange(service));
                 break;
             case "exchange":
                 SendsCommands();
-                Consumes(RegistryCommandAnswered.ExchangeName);
+                Consumes(RegistryCommandRoutes.AnswerExchange(service));
                 Consumes(PersonChanged.ExchangeName);
                 Consumes(ClientStatusChangedExchange);
                 // Declares each department's queue popinfo.dept.{code} (never its inbound exchange popinfo.dept.{code}.inbound,
@@ -88,7 +89,7 @@ public static class BrokerPermissions
         }
 
         // Sending a registry command declares the command exchange and writes to it; nothing on the registry's queue.
-        void SendsCommands() => Publishes(ApplyRegistryCommand.ExchangeName);
+        void SendsCommands() => Publishes(RegistryCommandRoutes.CommandExchange);
 
         // A receive endpoint declares the message type's exchange and binds it to its own exchange: read on the source.
         void Consumes(string exchange)

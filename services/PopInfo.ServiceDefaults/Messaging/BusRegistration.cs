@@ -2,7 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using System.Reflection;
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 
 namespace PopInfo.ServiceDefaults.Messaging;
 
@@ -19,7 +21,7 @@ public static class BusRegistration
     /// it, which needs RabbitMQ's configure and read rights on the queue's name — and read lets a sender consume the
     /// registry's commands. Sending to an exchange declares only the exchange.
     /// </summary>
-    public static readonly Uri RegistryCommands = new($"exchange:{ApplyRegistryCommand.ExchangeName}");
+    public static readonly Uri RegistryCommands = new($"exchange:{RegistryCommandRoutes.CommandExchange}");
 
     public static IHostApplicationBuilder AddBusConsumers(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> register)
     {
@@ -60,8 +62,11 @@ public static class BusRegistration
                         {
                             rabbit.BasicProperties.UserId = user;
                             // The command exchange routes to the registry's queue only once the registry has bound it: until
-                            // then the broker returns the command and the send fails, so the sender's outbox keeps it.
-                            rabbit.Mandatory |= rabbit.Exchange == ApplyRegistryCommand.ExchangeName;
+                            // then the broker returns the command and the send fails, so the sender's outbox keeps it. An
+                            // answer exchange likewise routes only once its sender has bound its queue: until then the
+                            // registry's send fails and the command is retried, so no answer is dropped.
+                            rabbit.Mandatory |= rabbit.Exchange == RegistryCommandRoutes.CommandExchange
+                                || rabbit.Exchange.StartsWith(RegistryCommandRoutes.AnswerExchangePrefix, StringComparison.Ordinal);
                         }
                     }));
                     cfg.PrefetchCount = options.PrefetchCount;
@@ -88,7 +93,43 @@ public static class BusRegistration
     {
         cfg.Message<PersonChanged>(m => m.SetEntityName(PersonChanged.ExchangeName));
         cfg.Message<RegistryCommandAnswered>(m => m.SetEntityName(RegistryCommandAnswered.ExchangeName));
-        cfg.Message<ApplyRegistryCommand>(m => m.SetEntityName(ApplyRegistryCommand.ExchangeName));
+        cfg.Message<ApplyRegistryCommand>(m => m.SetEntityName(RegistryCommandRoutes.CommandExchange));
+        // Every typed command goes through the one command exchange (senders may write there and nowhere else of the
+        // registry's); their base records are no exchanges of their own (nobody may declare them).
+        foreach (var kind in RegistryCommandCatalogue.All)
+        {
+            NameCommandExchange.MakeGenericMethod(kind.Type).Invoke(null, [cfg]);
+        }
+
+        cfg.Publish<RegistryCommand>(p => p.Exclude = true);
+        cfg.Publish<PersonCommand>(p => p.Exclude = true);
+        cfg.Publish<NewPersonCommand>(p => p.Exclude = true);
+    }
+
+    private static readonly MethodInfo NameCommandExchange =
+        typeof(BusRegistration).GetMethod(nameof(NameCommandExchangeOf), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static void NameCommandExchangeOf<TCommand>(IBusFactoryConfigurator cfg)
+        where TCommand : RegistryCommand =>
+        cfg.Message<TCommand>(m => m.SetEntityName(RegistryCommandRoutes.CommandExchange));
+
+    /// <summary>
+    /// Binds a sender's answer queue to its own answer exchange (<see cref="RegistryCommandRoutes.AnswerExchange"/>) and
+    /// nothing else: not to the version-1 fanout every sender read.
+    /// </summary>
+    public static void BindRegistryAnswers(this IReceiveEndpointConfigurator endpoint, string sender)
+    {
+        endpoint.ConfigureConsumeTopology = false;
+        var exchange = RegistryCommandRoutes.AnswerExchange(sender);
+        switch (endpoint)
+        {
+            case IRabbitMqReceiveEndpointConfigurator rabbit:
+                rabbit.Bind(exchange);
+                break;
+            case IInMemoryReceiveEndpointConfigurator memory:
+                memory.Bind(exchange);
+                break;
+        }
     }
 
     private static List<Action<IBusRegistrationConfigurator>> Contributions(IServiceCollection services)

@@ -33,7 +33,12 @@ public sealed class DeskFixture : IAsyncLifetime
         VirtualHost = await TestInfrastructure.CreateVirtualHostAsync();
         Broker = await ServiceBrokerUsers.CreateAsync(VirtualHost);
         StartRegistry();
-        Desk = new CollectionHost(RegistryHost.DistributedSettings(Database, Broker.UriOf("collection")), () => new RegistryForwarder(this));
+        // The outbox looks for unanswered commands every second here (RegistryOutboxTests), not every 30 s.
+        var deskSettings = new Dictionary<string, string?>(RegistryHost.DistributedSettings(Database, Broker.UriOf("collection")))
+        {
+            ["PopInfo:RegistryOutbox:ReconcileEvery"] = "00:00:01",
+        };
+        Desk = new CollectionHost(deskSettings, () => new RegistryForwarder(this));
         Add(new TestPerson("collector-a", "张丽", "collector", CommunityA));
         Add(new TestPerson("collector-b", "李强", "collector", CommunityB));
         Add(new TestPerson("supervisor", "王敏", "supervisor", Street));

@@ -59,7 +59,8 @@ public sealed class MigrationUpgradeTests
 
         foreach (var seed in seeds)
         {
-            Assert.True(await database.ScalarAsync(seed.Count) == 1, $"{service} on {provider}: after the upgrade, {seed.Count} is not 1");
+            var count = seed.CountAfterUpgrade ?? seed.Count;
+            Assert.True(await database.ScalarAsync(count) == 1, $"{service} on {provider}: after the upgrade, {count} is not 1");
         }
     }
 

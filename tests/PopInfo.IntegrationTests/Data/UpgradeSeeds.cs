@@ -27,12 +27,40 @@ public static class UpgradeSeeds
                 "SELECT COUNT(*) FROM accounts WHERE user_name = 'upgrade-clerk'"),
             new("INSERT INTO form_events (form_id, at, actor, event) VALUES ('6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a02', " + At + ", 'upgrade-clerk', 'created')",
                 "SELECT COUNT(*) FROM form_events WHERE form_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a02'"),
+            // A form still waiting on its command, whose submission is unsent: it moves into the registry-command outbox
+            // (V7) as a version-1 message, unsent and unanswered …
+            new("INSERT INTO forms (id, community_code, street_code, day, late, form_type, state, revision, data, command_id, created_by, created_at, updated_by, updated_at) " +
+                "VALUES ('6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a05', '320205001001', '320205001', '2026-12-07', false, 'birth', 'submitted', 2, '{}', " +
+                "'6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a06', 'upgrade-clerk', " + At + ", 'upgrade-clerk', " + At + ")",
+                "SELECT COUNT(*) FROM forms WHERE command_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a06' AND state = 'submitted'"),
+            new("INSERT INTO submissions (command_id, form_id, message, created_at) " +
+                "VALUES ('6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a06', '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a05', '{\"commandType\":\"register-birth\",\"body\":{}}', " + At + ")",
+                "SELECT COUNT(*) FROM submissions WHERE command_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a06'",
+                "SELECT COUNT(*) FROM registry_command_outbox WHERE command_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a06' " +
+                "AND command_type = 'apply-registry-command' AND sent_at IS NULL AND sends = 0 AND answered_at IS NULL AND message LIKE '%register-birth%'"),
+            // … and a sent submission no form waits on (answered before the upgrade) moves in settled.
+            new("INSERT INTO submissions (command_id, form_id, message, created_at, sent_at) " +
+                "VALUES ('6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a07', '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a08', '{}', " + At + ", " + At + ")",
+                "SELECT COUNT(*) FROM submissions WHERE command_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a07'",
+                "SELECT COUNT(*) FROM registry_command_outbox WHERE command_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a07' " +
+                "AND sent_at IS NOT NULL AND sends = 1 AND answered_at IS NOT NULL"),
         ],
         ["exchange"] =
         [
             new("INSERT INTO departments (code, name, contact, status, inbound_kinds, api_key_hash, version, created_at, updated_at) " +
                 "VALUES ('UPGRADE', 'Upgrade department', 'contact', 'active', '[]', 'hash', 1, " + At + ", " + At + ")",
                 "SELECT COUNT(*) FROM departments WHERE code = 'UPGRADE' AND last_sequence = 0"),
+            // A record queued for the registry moves into the registry-command outbox (V8) as a version-1 message; one
+            // already answered does not.
+            new("INSERT INTO inbound_records (id, department_code, record_id, kind, channel, state, command_type, command, received_at) " +
+                "VALUES ('6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a09', 'UPGRADE', 'R-1', 'death', 'http', 'queued', 'register-death', '{\"body\":{}}', " + At + ")",
+                "SELECT COUNT(*) FROM inbound_records WHERE id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a09'",
+                "SELECT COUNT(*) FROM registry_command_outbox WHERE command_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a09' " +
+                "AND command_type = 'apply-registry-command' AND sent_at IS NULL AND answered_at IS NULL"),
+            new("INSERT INTO inbound_records (id, department_code, record_id, kind, channel, state, command_type, command, received_at, sent_at, answered_at) " +
+                "VALUES ('6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a0a', 'UPGRADE', 'R-2', 'death', 'http', 'applied', 'register-death', '{\"body\":{}}', " + At + ", " + At + ", " + At + ")",
+                "SELECT COUNT(*) FROM inbound_records WHERE id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a0a'",
+                "SELECT COUNT(*) + 1 FROM registry_command_outbox WHERE command_id = '6f1c2a52-0d2e-4c55-9a51-3f0f0e0c0a0a'"),
         ],
         ["identity"] =
         [
@@ -64,6 +92,6 @@ public static class UpgradeSeeds
         ],
     };
 
-    /// <summary>One row: how it is written, and a count that is 1 while it is there.</summary>
-    public sealed record Seed(string Insert, string Count);
+    /// <summary>One row: how it is written, a count that is 1 while it is there, and one where the upgrade moved it, if it did.</summary>
+    public sealed record Seed(string Insert, string Count, string? CountAfterUpgrade = null);
 }

@@ -5,8 +5,10 @@ using System.Text.Json.Nodes;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Registry;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.Testing;
 
 namespace PopInfo.IntegrationTests.Poison;
@@ -172,6 +174,28 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
     }
 
     [Fact]
+    public async Task A_typed_bus_command_with_a_NUL_in_an_address_is_answered_as_a_refusal_at_once()
+    {
+        await using var answers = await AnswersAsync();
+        var body = People.Resident();
+        body["residenceAddress"] = "春华路\01号";
+        var command = JsonSerializer.Deserialize<RegisterPerson>(JsonSerializer.Serialize(body, Contracts.Json.Options), Contracts.Json.Options)! with
+        {
+            CommandId = Guid.NewGuid(),
+            Actor = "desk:test",
+        };
+        var before = await platform.LastSequenceAsync();
+
+        await answers.SendAsync(command, command.CommandId!.Value);
+        var answer = await answers.WaitForAsync(command.CommandId!.Value, count: 1);
+
+        Assert.False(answer.Applied);
+        Assert.Equal((400, RegistryCommandTypes.RegisterPerson, "desk:test"), (answer.Status, answer.CommandType, answer.Source));
+        Assert.Contains(("residenceAddress", Poisons.ControlCharacter), Violations(answer));
+        Assert.Equal(before, await platform.LastSequenceAsync());
+    }
+
+    [Fact]
     public async Task A_bus_command_with_a_poisoned_subject_is_refused_before_any_look_up()
     {
         await using var answers = await AnswersAsync();
@@ -283,24 +307,36 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
     private sealed class AnswerListener(IBus bus) : IAsyncDisposable
     {
         private readonly ConcurrentQueue<RegistryCommandAnswered> answers = new();
+        // The test's own answer exchange, as a sending service has one (RegistryCommandRoutes.AnswerExchange).
+        private readonly string sender = "test-" + Guid.NewGuid().ToString("N")[..12];
         private HostReceiveEndpointHandle? handle;
 
         public async Task ConnectAsync()
         {
-            handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance,
-                e => e.Handler<RegistryCommandAnswered>(context =>
+            handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, e =>
+            {
+                e.BindRegistryAnswers(sender);
+                e.Handler<RegistryCommandAnswered>(context =>
                 {
                     answers.Enqueue(context.Message);
                     return Task.CompletedTask;
-                }));
+                });
+            });
             await handle.Ready;
         }
 
-        public async Task SendAsync(ApplyRegistryCommand command)
+        /// <summary>Sends a command of either version, naming the test's answer exchange as the sender's.</summary>
+        public async Task SendAsync(object command, Guid commandId)
         {
-            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{ApplyRegistryCommand.QueueName}"));
-            await endpoint.Send(command, context => context.MessageId = command.CommandId);
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{RegistryCommandRoutes.CommandQueue}"));
+            await endpoint.Send(command, command.GetType(), Pipe.Execute<SendContext>(context =>
+            {
+                context.MessageId = commandId;
+                context.ResponseAddress = new Uri($"exchange:{RegistryCommandRoutes.AnswerExchange(sender)}");
+            }));
         }
+
+        public Task SendAsync(ApplyRegistryCommand command) => SendAsync(command, command.CommandId);
 
         public IReadOnlyList<RegistryCommandAnswered> Of(Guid commandId) => [.. answers.Where(a => a.CommandId == commandId)];
 

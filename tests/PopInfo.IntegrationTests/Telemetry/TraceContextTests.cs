@@ -48,7 +48,7 @@ internal static class Traced
         Assert.Null(Activity.Current);
         using var scope = registry.Services.CreateScope();
         var commands = scope.ServiceProvider.GetRequiredService<PersonCommands>();
-        var request = JsonSerializer.Deserialize<RegisterPersonRequest>(JsonSerializer.Serialize(body, Contracts.Json.Options), Contracts.Json.Options)!;
+        var request = JsonSerializer.Deserialize<PopInfo.Contracts.Registry.Commands.RegisterPerson>(JsonSerializer.Serialize(body, Contracts.Json.Options), Contracts.Json.Options)!;
         var outcome = await commands.RegisterPersonAsync(request, CancellationToken.None);
         Assert.Equal(201, outcome.StatusCode);
         return JsonNode.Parse(outcome.Json!)!.AsObject();
@@ -151,7 +151,7 @@ public sealed class SubmissionTraceContextTests(DeskFixture fixture) : IClassFix
         Assert.Equal(201, status);
         var formId = Guid.Parse((string)created["id"]!);
 
-        var (stored, _) = await Traced.ColumnsAsync(fixture.Database, "SELECT traceparent, tracestate FROM collection.submissions WHERE form_id = @key", formId);
+        var (stored, _) = await Traced.ColumnsAsync(fixture.Database, "SELECT traceparent, tracestate FROM collection.registry_command_outbox WHERE command_id = (SELECT command_id FROM collection.forms WHERE id = @key)", formId);
         Assert.NotNull(stored);
         Assert.Equal(traceId, Traced.TraceIdOf(stored));
         var form = await DeskFixture.WaitForAnswerAsync(desk, formId);

@@ -40,8 +40,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Collection.Forms.FormService"] = "opens each form change's connection and transaction and hands them to the stores",
         ["PopInfo.Collection.Import.FormImportService"] = "reads and writes import headers and rows with Dapper itself",
         ["PopInfo.Collection.Paper.PaperService"] = "opens the connection a printed page is read on",
-        ["PopInfo.Collection.Transmission.CommandAnsweredConsumer"] = "records the registry's answer on the form with its own SQL",
-        ["PopInfo.Collection.Transmission.SubmissionRelay"] = "the desk's outbox relay: selects and marks submissions with its own SQL",
         ["PopInfo.Collection.Workbooks.DayExport"] = "opens the connection a day's export is read on",
         // Exchange
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "looks a department's key up with its own SQL",
@@ -52,8 +50,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Exchange.Delivery.WebhookDeliveryRelay"] = "reads pending events and records attempts with its own SQL",
         ["PopInfo.Exchange.Departments.DepartmentService"] = "changes departments and entitlements with SQL in the service",
         ["PopInfo.Exchange.Departments.ExchangeAudit"] = "writes audit rows on the caller's connection and transaction",
-        ["PopInfo.Exchange.Inbound.InboundAnswerConsumer"] = "records the registry's answer on the inbound record with its own SQL",
-        ["PopInfo.Exchange.Inbound.InboundRelay"] = "the inbound outbox relay: selects and marks records with its own SQL",
         ["PopInfo.Exchange.Inbound.InboundService"] = "stores and reads inbound records with SQL in the service",
         ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
         ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",

@@ -101,5 +101,5 @@ public sealed class DatabaseErrorsTests
     [Theory]
     [MemberData(nameof(RetryCases), DisableDiscoveryEnumeration = true)]
     public void The_registry_retries_passing_failures_and_never_data_the_database_refuses(Exception exception, bool retried) =>
-        Assert.Equal(retried, ApplyRegistryCommandConsumerDefinition.IsWorthRetrying(exception));
+        Assert.Equal(retried, RegistryCommandConsumerDefinition.IsWorthRetrying(exception));
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Exchange.Departments;
@@ -171,8 +173,9 @@ public class InboundMatchingTests
         Assert.Equal(RegistryCommandTypes.RegisterDeath, command.CommandType);
         Assert.Equal(person.PersonId, command.PersonId);
         Assert.Null(command.SubjectIdNumber);
-        Assert.Equal("department:health", command.Source);
-        Assert.Equal("""{"deathDate":"2026-01-02","expectedVersion":7}""", command.Body.GetRawText());
+        Assert.Equal("department:health", command.Actor);
+        var death = Assert.IsType<RegisterDeath>(command);
+        Assert.Equal((new DateOnly(2026, 1, 2), 7), (death.DeathDate, death.ExpectedVersion));
     }
 
     [Fact]
@@ -185,14 +188,11 @@ public class InboundMatchingTests
             """);
 
         var command = InboundCommand.Build(Guid.CreateVersion7(), "police", record, null, DateTimeOffset.UtcNow);
-        var body = JsonNode.Parse(command.Body.GetRawText())!.AsObject();
 
-        Assert.Equal(RegistryCommandTypes.MoveIn, command.CommandType);
+        var moveIn = Assert.IsType<MoveIn>(command);
         Assert.Equal(id, command.SubjectIdNumber);
         Assert.Null(command.PersonId);
-        Assert.Equal("李强", (string?)body["name"]);
-        Assert.Equal("上海市", (string?)body["origin"]);
-        Assert.Null(body["expectedVersion"]);
+        Assert.Equal(("李强", "上海市", (int?)null), (moveIn.Name, moveIn.Origin, moveIn.ExpectedVersion));
     }
 
     [Fact]
@@ -202,8 +202,11 @@ public class InboundMatchingTests
 
         var command = InboundCommand.Build(Guid.CreateVersion7(), "police", record, Person(version: 2), DateTimeOffset.UtcNow);
 
-        Assert.Equal(RegistryCommandTypes.CorrectDetails, command.CommandType);
-        Assert.Equal("""{"reason":"typo","occupation":"教师","expectedVersion":2}""", command.Body.GetRawText());
+        var correction = Assert.IsType<CorrectDetails>(command);
+        Assert.Equal(("typo", "教师", (int?)2), (correction.Reason, correction.Occupation, correction.ExpectedVersion));
+        // Nothing else: the fields not in "changes" stay as the register has them.
+        Assert.Equal("""{"occupation":"教师","reason":"typo","expectedVersion":2}""",
+            JsonSerializer.Serialize(correction with { CommandId = null, PersonId = null, SubjectIdNumber = null, Actor = null, CorrelationId = null, SentAt = null }, Json.Options));
     }
 
     [Fact]
@@ -213,6 +216,6 @@ public class InboundMatchingTests
 
         var command = InboundCommand.Build(Guid.CreateVersion7(), "health", record, null, DateTimeOffset.UtcNow);
 
-        Assert.False(InboundCommand.NamesPerson(command, record.Kind));
+        Assert.False(InboundCommand.NamesPerson(JsonSerializer.Serialize(command, command.GetType(), Json.Options), record.Kind));
     }
 }

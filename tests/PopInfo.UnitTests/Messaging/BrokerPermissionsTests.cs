@@ -1,6 +1,7 @@
 using PopInfo.Collection.Transmission;
 using PopInfo.Contracts.Identity;
 using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Inbound;
@@ -18,9 +19,9 @@ public sealed class BrokerPermissionsTests
     /// <summary>Every service's receive endpoints: the queue, and the exchange of the same name bound to it.</summary>
     private static readonly Dictionary<string, string[]> QueuesOf = new()
     {
-        ["registry"] = [ApplyRegistryCommand.QueueName],
-        ["collection"] = [CommandAnsweredConsumer.QueueName],
-        ["exchange"] = [PersonChangedConsumer.QueueName, ClientStatusChangedConsumer.QueueName, InboundAnswerConsumer.QueueName, AmqpInboundConsumer.QueueName],
+        ["registry"] = [RegistryCommandRoutes.CommandQueue],
+        ["collection"] = [new FormAnswerStore(null!).AnswerQueue],
+        ["exchange"] = [PersonChangedConsumer.QueueName, ClientStatusChangedConsumer.QueueName, new InboundAnswerStore(null!).AnswerQueue, AmqpInboundConsumer.QueueName],
     };
 
     public static TheoryData<string> Services => [.. BrokerPermissions.Services];
@@ -78,10 +79,11 @@ public sealed class BrokerPermissionsTests
     /// <summary>A publisher declares its message type's exchange and writes to it; a consumer declares it and binds from it (read).</summary>
     [Theory]
     [InlineData("registry", PersonChanged.ExchangeName, true, false)]
-    [InlineData("registry", RegistryCommandAnswered.ExchangeName, true, true)]
+    [InlineData("registry", RegistryCommandRoutes.AnswerExchangePrefix + "collection", true, true)]
+    [InlineData("registry", RegistryCommandRoutes.AnswerExchangePrefix + "exchange", true, true)]
     [InlineData("identity", BrokerPermissions.ClientStatusChangedExchange, true, false)]
-    [InlineData("collection", RegistryCommandAnswered.ExchangeName, false, true)]
-    [InlineData("exchange", RegistryCommandAnswered.ExchangeName, false, true)]
+    [InlineData("collection", RegistryCommandRoutes.AnswerExchangePrefix + "collection", false, true)]
+    [InlineData("exchange", RegistryCommandRoutes.AnswerExchangePrefix + "exchange", false, true)]
     [InlineData("exchange", PersonChanged.ExchangeName, false, true)]
     [InlineData("exchange", BrokerPermissions.ClientStatusChangedExchange, false, true)]
     [InlineData("registry", ApplyRegistryCommand.ExchangeName, true, true)]
@@ -141,4 +143,17 @@ public sealed class BrokerPermissionsTests
     [Fact]
     public void The_identity_providers_event_exchange_is_the_one_MassTransit_names_for_it() =>
         Assert.Equal(BrokerPermissions.ClientStatusChangedExchange, new MassTransit.RabbitMqTransport.RabbitMqMessageNameFormatter().GetMessageName(typeof(ClientStatusChanged)));
+
+    [Theory]
+    [InlineData("collection", "exchange")]
+    [InlineData("exchange", "collection")]
+    public void A_sender_can_neither_read_nor_write_another_senders_answers(string service, string other)
+    {
+        var permission = BrokerPermissions.Of(service);
+        var theirs = RegistryCommandRoutes.AnswerExchange(other);
+
+        Assert.False(BrokerPermissions.Allows(permission.Read, theirs));
+        Assert.False(BrokerPermissions.Allows(permission.Write, theirs));
+        Assert.False(BrokerPermissions.Allows(permission.Read, RegistryCommandAnswered.ExchangeName));
+    }
 }

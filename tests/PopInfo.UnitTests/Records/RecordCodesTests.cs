@@ -1,9 +1,7 @@
-using System.Reflection;
-using System.Text.Json;
 using PopInfo.Collection.Forms;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Records;
-using PopInfo.Registry.Commands;
 
 namespace PopInfo.UnitTests.Records;
 
@@ -36,9 +34,7 @@ public class RecordCodesTests
     [Fact]
     public void The_correctable_fields_are_the_fields_of_the_registrys_correction_command()
     {
-        var commandFields = typeof(CorrectDetailsRequest).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))
-            .Where(f => f != "reason");
+        var commandFields = RegistryCommandCatalogue.Of<CorrectDetails>().OwnFields.Where(f => f != "reason");
 
         Assert.Equal(
             ["idNumber", "name", "sex", "birthDate", "ethnicity", "maritalStatus", "education", "occupation", "phone", "registeredAddress", "residenceAddress"],

@@ -163,7 +163,10 @@ public sealed class AccessReportTests(AccessReportFixture fixture) : IClassFixtu
         Assert.Equal(["sharing:True:", "exchange:False:exchange answered 503 (service.unavailable)", "registry:True:"],
             report["sources"]!.AsArray().Select(s => $"{s!["name"]}:{(bool)s["ok"]!}:{s["error"]}"));
         Assert.Equal(["verify"], report["entries"]!.AsArray().Where(e => (string)e!["source"]! == "sharing").Select(e => (string)e!["operation"]!));
-        Assert.Equal(["popinfo-tests person.get"], report["entries"]!.AsArray().Where(e => (string)e!["source"]! == "registry").Select(e => $"{e!["department"]} {e["operation"]}"));
+        // The sharing service may have filled a gap in its read model from the registry's feed, which reads (and audits)
+        // the person too: a feed read is not what this test is about, and its timing is the projector's.
+        Assert.Equal(["popinfo-tests person.get"], report["entries"]!.AsArray().Where(e => (string)e!["source"]! == "registry")
+            .Select(e => $"{e!["department"]} {e["operation"]}").Where(e => e != "popinfo-sharing changes.read"));
         Assert.DoesNotContain(report["entries"]!.AsArray(), e => (string)e!["source"]! == "exchange");
 
         // … or cannot be reached at all.

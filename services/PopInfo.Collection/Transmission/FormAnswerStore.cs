@@ -1,31 +1,24 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
-using MassTransit;
 using PopInfo.Collection.Forms;
 using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
 namespace PopInfo.Collection.Transmission;
 
 /// <summary>
-/// Records the registry's answer on the form: accepted (with the person's new version and the change's
-/// sequence) or rejected (with the problem, naming field and rule). A repeated answer changes nothing.
+/// The desk's side of the registry-command outbox: the registry's answer recorded on the form — accepted (with the
+/// person's new version and the change's sequence) or rejected (with the problem, naming field and rule) — and
+/// "handed to the broker" shown on it. A repeated answer changes nothing.
 /// </summary>
-public sealed class CommandAnsweredConsumer([FromKeyedServices(CollectionModule.Name)] ServiceDatabase database) : IConsumer<RegistryCommandAnswered>
+public sealed class FormAnswerStore([FromKeyedServices(CollectionModule.Name)] ServiceDatabase database) : RegistryAnswerStore
 {
-    public const string QueueName = "popinfo.collection.command-answers";
+    public override string Service => CollectionModule.Name;
 
-    public async Task Consume(ConsumeContext<RegistryCommandAnswered> context)
+    public override async Task RecordAsync(DbConnection connection, DbTransaction transaction, RegistryCommandAnswered answer, CancellationToken ct)
     {
-        var answer = context.Message;
-        if (!answer.Source.StartsWith("desk:", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        var ct = context.CancellationToken;
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         var formId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
             """
             UPDATE forms SET state = @state, answered_at = @at, sent_at = COALESCE(sent_at, @at),
@@ -52,7 +45,21 @@ public sealed class CommandAnsweredConsumer([FromKeyedServices(CollectionModule.
             await new FormStore(connection, transaction).AddEventAsync(id, "registry", answer.Applied ? "accepted" : "rejected",
                 answer.Applied ? $"version {answer.Version}, sequence {answer.Sequence}" : Summary(answer.Problem), answer.AnsweredAt, ct);
         }
+    }
 
+    /// <summary>
+    /// Rows are locked in one order (command id); <see cref="RecordAsync"/> locks one form per transaction, so the two
+    /// cannot deadlock (a batched answer consumer did, in a benchmark: docs/benchmarks.md).
+    /// </summary>
+    public override async Task ShowSentAsync(IReadOnlyList<Guid> commandIds, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE forms SET sent_at = @at WHERE id IN (
+                SELECT id FROM forms WHERE {database.Dialect.In("command_id", "commandIds")} AND sent_at IS NULL ORDER BY command_id{database.Dialect.ForUpdate})
+            """, new { at, commandIds = commandIds.ToArray() }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
 

@@ -1,5 +1,5 @@
 using MassTransit;
-using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Registry.Messaging;
@@ -10,16 +10,16 @@ namespace PopInfo.Registry.Messaging;
 /// database (the executor still admits only its writers at a time) — and retries while the database is
 /// away or busy.
 /// </summary>
-public sealed class ApplyRegistryCommandConsumerDefinition : ConsumerDefinition<ApplyRegistryCommandConsumer>
+public sealed class RegistryCommandConsumerDefinition : ConsumerDefinition<RegistryCommandConsumer>
 {
-    public ApplyRegistryCommandConsumerDefinition(IServiceProvider services)
+    public RegistryCommandConsumerDefinition(IServiceProvider services)
     {
-        EndpointName = ApplyRegistryCommand.QueueName;
+        EndpointName = RegistryCommandRoutes.CommandQueue;
         ConcurrentMessageLimit = 2 * services.GetRequiredKeyedService<ServiceDatabase>(RegistryModule.Name).Dialect.MaxConcurrentWriters;
     }
 
     protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ApplyRegistryCommandConsumer> consumerConfigurator, IRegistrationContext context) =>
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RegistryCommandConsumer> consumerConfigurator, IRegistrationContext context) =>
         // A command waits (unacknowledged, so still safe in the broker) while the database is down or busy:
         // about 15 minutes of retries, then the _error queue, from which an operator moves it back. Data the
         // database refuses is answered by the executor and never gets here; should such an error escape, it
@@ -33,8 +33,9 @@ public sealed class ApplyRegistryCommandConsumerDefinition : ConsumerDefinition<
     /// <summary>
     /// Retried: the registry busy, the database away or busy (40001, 40P01, 08xxx, 57P0x, 53xxx, a failed
     /// connection, SQLite busy or locked), other database errors (a missing grant an operator can fix), and
-    /// everything that is not the database (the broker confirming the answer). Not retried: data the database
-    /// refuses (SQLSTATE classes 22 and 23, SQLite's constraint and mismatch errors), which fails every time.
+    /// everything that is not the database (the broker confirming the answer, or returning it because the
+    /// sender's answer queue is not bound yet). Not retried: data the database refuses (SQLSTATE classes 22 and
+    /// 23, SQLite's constraint and mismatch errors), which fails every time.
     /// </summary>
     public static bool IsWorthRetrying(Exception exception) => DatabaseErrors.Classify(exception) != DatabaseErrorKind.Refused;
 }

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.Contracts.Registry.Commands;
+using PopInfo.Registry.Data;
+using PopInfo.ServiceDefaults.Problems;
+
+namespace PopInfo.Registry.Messaging;
+
+/// <summary>
+/// Senders that know people and households by their numbers (a desk's form, a bureau's record) name them so on the bus:
+/// the subject by identity number, a newborn's mother by hers, a household by its number. This resolves those names
+/// to the ids the commands take, once each, before the command runs.
+/// </summary>
+public sealed class CommandSubjects(PersonQueries queries)
+{
+    public sealed record Named(RegistryCommand? Command, Guid? PersonId, ProblemDetails? Refusal);
+
+    public async Task<Named> ResolveAsync(RegistryCommand command, CancellationToken ct)
+    {
+        // The fields looked up before the command runs are checked first: PostgreSQL refuses a NUL even in a query.
+        var poisoned = TextViolations.Check(("actor", command.Actor), ("subjectIdNumber", command.SubjectIdNumber),
+            ("motherIdNumber", (command as RegisterBirth)?.MotherIdNumber), ("householdNumber", HouseholdNumberOf(command)));
+        if (poisoned.Count > 0)
+        {
+            return new Named(null, null, Problem.Validation(poisoned));
+        }
+
+        var kind = RegistryCommandCatalogue.Of(command.GetType());
+        var personId = command.PersonId;
+        if (personId is null && !string.IsNullOrWhiteSpace(command.SubjectIdNumber) && kind.OnExistingPerson)
+        {
+            var subject = await queries.GetByIdNumberAsync(command.SubjectIdNumber, ct);
+            if (subject is null && !kind.MayEnterPerson)
+            {
+                var notFound = Problem.NotFound("No person with this identity number is in the register.");
+                notFound.Extensions["field"] = "subjectIdNumber";
+                notFound.Extensions["rule"] = "person.exists";
+                return new Named(null, null, notFound);
+            }
+
+            if (subject is not null)
+            {
+                personId = subject.Record.PersonId;
+                // A sender that names the person by identity number alone acts on the current version.
+                command = command switch
+                {
+                    PersonCommand p => p with { ExpectedVersion = p.ExpectedVersion ?? subject.Version },
+                    MoveIn m => m with { ExpectedVersion = m.ExpectedVersion ?? subject.Version },
+                    MigrantArrival a => a with { ExpectedVersion = a.ExpectedVersion ?? subject.Version },
+                    _ => command,
+                };
+            }
+        }
+
+        if (command is RegisterBirth { MotherId: null, MotherIdNumber: { } motherIdNumber } birth)
+        {
+            if (await queries.GetByIdNumberAsync(motherIdNumber, ct) is not { } mother)
+            {
+                return Refused("motherIdNumber", "mother.in-register", "The mother is not in the register.");
+            }
+
+            command = birth with { MotherId = mother.Record.PersonId };
+        }
+
+        if (HouseholdNumberOf(command) is { } householdNumber && HouseholdIdOf(command) is null)
+        {
+            if (await queries.HouseholdIdByNumberAsync(householdNumber, ct) is not { } householdId)
+            {
+                return Refused("householdNumber", "household.exists", "No household with this number is in the register.");
+            }
+
+            command = command switch
+            {
+                NewPersonCommand p => p with { HouseholdId = householdId },
+                ChangeHousehold h => h with { HouseholdId = householdId },
+                _ => command,
+            };
+        }
+
+        return new Named(command, personId, null);
+    }
+
+    private static string? HouseholdNumberOf(RegistryCommand command) => command switch
+    {
+        NewPersonCommand p => p.HouseholdNumber,
+        ChangeHousehold h => h.HouseholdNumber,
+        _ => null,
+    };
+
+    private static Guid? HouseholdIdOf(RegistryCommand command) => command switch
+    {
+        NewPersonCommand p => p.HouseholdId,
+        ChangeHousehold h => h.HouseholdId,
+        _ => null,
+    };
+
+    private static Named Refused(string field, string rule, string message) => new(null, null, Problem.Validation(field, rule, message));
+}

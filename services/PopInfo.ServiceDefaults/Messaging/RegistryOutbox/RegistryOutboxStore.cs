@@ -1,0 +1,152 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using PopInfo.Contracts;
+using PopInfo.Contracts.Registry;
+using PopInfo.Contracts.Registry.Commands;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
+
+/// <summary>
+/// The outbox of registry commands, one table shape (<c>registry_command_outbox</c>) in every service that sends them
+/// (the desk, the exchange's inbound records): a command is written in the same transaction as what it stands for,
+/// sent by <see cref="RegistryCommandRelay{TSender}"/> and settled by the registry's answer
+/// (<see cref="RegistryAnswerConsumer{TSender}"/>). Its SQL, written once (ADR 0008).
+/// </summary>
+public sealed class RegistryOutboxStore(ServiceDatabase database)
+{
+    /// <summary>The <c>command_type</c> of a row written before the typed commands: a version-1 <see cref="ApplyRegistryCommand"/>.</summary>
+    public const string Version1Type = "apply-registry-command";
+
+    public ServiceDatabase Database { get; } = database;
+
+    /// <summary>Adds a command, in the caller's transaction, with the trace context of the current activity (the request), if any.</summary>
+    public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, RegistryCommand command, DateTimeOffset at, CancellationToken ct) =>
+        EnqueueStoredAsync(connection, transaction, command.CommandId!.Value, command.CommandType,
+            JsonSerializer.Serialize(command, command.GetType(), Json.Options), at, ct);
+
+    /// <summary>
+    /// Adds a command kept as JSON elsewhere (an inbound record held for review), in the caller's transaction. A message of
+    /// version 1 — JSON with a <c>body</c>, stored before the typed commands — is queued as such, and answered as such.
+    /// </summary>
+    public static Task EnqueueStoredAsync(DbConnection connection, DbTransaction transaction, Guid commandId, string commandType, string message,
+        DateTimeOffset at, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO registry_command_outbox (command_id, command_type, message, traceparent, tracestate, queued_at, sends)
+            VALUES (@commandId, @commandType, @message, @traceParent, @traceState, @at, 0)
+            """,
+            new
+            {
+                commandId,
+                commandType = IsVersion1(message) ? Version1Type : commandType,
+                message,
+                traceParent = OutboxTracing.CurrentTraceParent(),
+                traceState = OutboxTracing.CurrentTraceState(),
+                at,
+            }, transaction, cancellationToken: ct));
+
+    /// <summary>Whether stored command JSON is a version-1 <see cref="ApplyRegistryCommand"/> (its fields in a <c>body</c>).</summary>
+    public static bool IsVersion1(string message) =>
+        System.Text.Json.Nodes.JsonNode.Parse(message) is System.Text.Json.Nodes.JsonObject o && o.ContainsKey("body");
+
+    /// <summary>The oldest commands not yet handed to the broker, read back into their records.</summary>
+    public async Task<IReadOnlyList<OutboxCommand>> UnsentAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await Database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            SELECT seq AS Seq, command_id AS CommandId, command_type AS CommandType, message AS Message, traceparent AS TraceParent, tracestate AS TraceState
+            FROM registry_command_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT @limit
+            """, new { limit }, cancellationToken: ct));
+        return [.. rows.Select(r => new OutboxCommand(r.Seq, r.CommandId, Read(r.CommandType, r.Message), r.TraceParent, r.TraceState))];
+    }
+
+    /// <summary>Marks commands handed to the broker (confirmed), counting the sends.</summary>
+    public async Task MarkSentAsync(long[] seqs, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await Database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE registry_command_outbox SET sent_at = @now, sends = sends + 1 WHERE {Database.Dialect.In("seq", "seqs")}",
+            new { now, seqs }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Commands sent and not answered for longer than their wait (<paramref name="firstWait"/>, doubling with each send up
+    /// to <paramref name="longestWait"/>) are marked unsent, so the relay sends them again: the registry answers a repeat
+    /// exactly as the first time, and applies nothing twice. Returns how many.
+    /// </summary>
+    public async Task<int> ReopenUnansweredAsync(DateTimeOffset now, TimeSpan firstWait, TimeSpan longestWait, CancellationToken ct)
+    {
+        await using var connection = await Database.OpenConnectionAsync(ct);
+        var waiting = await connection.QueryAsync<SentRow>(new CommandDefinition(
+            "SELECT seq AS Seq, sent_at AS SentAt, sends AS Sends FROM registry_command_outbox WHERE answered_at IS NULL AND sent_at < @cutoff",
+            new { cutoff = now - firstWait }, cancellationToken: ct));
+        var seqs = waiting
+            .Where(w => now - w.SentAt >= TimeSpan.FromTicks(Math.Min(longestWait.Ticks, firstWait.Ticks << Math.Clamp(w.Sends - 1, 0, 20))))
+            .Select(w => w.Seq).ToArray();
+        if (seqs.Length == 0)
+        {
+            return 0;
+        }
+
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE registry_command_outbox SET sent_at = NULL WHERE answered_at IS NULL AND {Database.Dialect.In("seq", "seqs")}",
+            new { seqs }, cancellationToken: ct));
+    }
+
+    /// <summary>Records the answer on the outbox row and, in the same transaction, on the sender's own row.</summary>
+    public async Task RecordAnswerAsync(RegistryCommandAnswered answer, RegistryAnswerStore sender, CancellationToken ct)
+    {
+        await using var connection = await Database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // A repeated answer (the command was sent again) leaves the first answer's time.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE registry_command_outbox SET answered_at = @at, sent_at = COALESCE(sent_at, @at) WHERE command_id = @CommandId AND answered_at IS NULL",
+            new { at = answer.AnsweredAt, answer.CommandId }, transaction, cancellationToken: ct));
+        await sender.RecordAsync(connection, transaction, answer, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>What waits: commands not yet handed to the broker, and commands sent whose answer has not come.</summary>
+    public async Task<(Backlog Unsent, Backlog Unanswered)> BacklogAsync(CancellationToken ct)
+    {
+        await using var connection = await Database.OpenConnectionAsync(ct);
+        var unsent = await connection.QuerySingleAsync<Backlog>(new CommandDefinition(
+            "SELECT COUNT(*) AS Waiting, MIN(queued_at) AS OldestAt FROM registry_command_outbox WHERE sent_at IS NULL", cancellationToken: ct));
+        var unanswered = await connection.QuerySingleAsync<Backlog>(new CommandDefinition(
+            "SELECT COUNT(*) AS Waiting, MIN(queued_at) AS OldestAt FROM registry_command_outbox WHERE answered_at IS NULL", cancellationToken: ct));
+        return (unsent, unanswered);
+    }
+
+    /// <summary>A stored command read back: a typed record, or a version-1 message written before the upgrade.</summary>
+    private static object Read(string commandType, string message) =>
+        commandType == Version1Type
+            ? JsonSerializer.Deserialize<ApplyRegistryCommand>(message, Json.Options)!
+            : JsonSerializer.Deserialize(message, RegistryCommandCatalogue.Find(commandType)?.Type
+                ?? throw new InvalidOperationException($"The outbox holds a command of unknown type '{commandType}'."), Json.Options)!;
+
+    private sealed class SentRow
+    {
+        public long Seq { get; init; }
+        public DateTimeOffset SentAt { get; init; }
+        public int Sends { get; init; }
+    }
+
+    private sealed class Row
+    {
+        public long Seq { get; init; }
+        public Guid CommandId { get; init; }
+        public string CommandType { get; init; } = "";
+        public string Message { get; init; } = "";
+        public string? TraceParent { get; init; }
+        public string? TraceState { get; init; }
+    }
+}
+
+/// <summary>A command waiting in the outbox: its record (or version-1 message) and the trace context it was written in.</summary>
+public sealed record OutboxCommand(long Seq, Guid CommandId, object Message, string? TraceParent, string? TraceState);
+
+/// <summary>How many wait, and since when the oldest.</summary>
+public sealed record Backlog(long Waiting, DateTimeOffset? OldestAt);
