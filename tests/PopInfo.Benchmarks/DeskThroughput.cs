@@ -9,12 +9,12 @@ namespace PopInfo.Benchmarks;
 /// <summary>
 /// desk-throughput: the registry and the collection desk as their own processes on PostgreSQL and RabbitMQ.
 /// A collector's client submits forms (POST /api/v1/forms, submit: true); a form counts as accepted when the
-/// registry's answer for it is published (caught by a raw consumer on popinfo.registry.command-answered,
-/// the message the desk records). Then the registry's own REST API at its maximum rate, for comparison.
+/// registry's answer for it is sent (caught by a raw consumer bound to the desk's answer exchange
+/// popinfo.registry.answers.collection beside the desk's own queue: the message the desk records). Then the registry's own REST API at its maximum rate, for comparison.
 /// </summary>
 public static class DeskThroughput
 {
-    public const string AnswersExchange = "popinfo.registry.command-answered";
+    public static readonly string AnswersExchange = PopInfo.Contracts.Registry.Commands.RegistryCommandRoutes.AnswerExchange("collection");
 
     public static async Task RunAsync(Options options)
     {

@@ -20,7 +20,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
     /// <summary>While the registry is held away, the desk's own checks of the register may wait for its answer first.</summary>
     private static readonly LocatorAssertionsToBeHiddenOptions SlowSubmit = new() { Timeout = 90_000 };
 
-    /// <summary>The registry's retries back off up to 30 s (ApplyRegistryCommandConsumerDefinition).</summary>
+    /// <summary>The registry's retries back off up to 30 s (RegistryCommandConsumerDefinition).</summary>
     private static readonly LocatorAssertionsToHaveTextOptions RegistryBack = new() { Timeout = 120_000 };
 
     private Uri Desk => new(host.Collection, "desk");

@@ -3,10 +3,11 @@ using System.Text.Json;
 namespace PopInfo.Contracts.Registry;
 
 /// <summary>
-/// Command message, version 1: apply one change command to the register, sent over the bus instead of
-/// REST (the collection desk and the exchange use it). The registry answers every command with
-/// <see cref="RegistryCommandAnswered"/>. Sending the same <see cref="CommandId"/> again applies nothing
-/// twice: the registry answers a repeat exactly as it answered the first time.
+/// Command message, version 1: apply one change command to the register, a command name and a JSON body. Superseded by
+/// the typed commands of version 2 (<see cref="Commands.RegistryCommand"/>, one record per command); the registry still
+/// consumes and answers it — commands waiting in its queue or in a sender's outbox from before the upgrade — and answers
+/// it on the answer exchange of the service its <see cref="Source"/> names (<c>desk:</c> the collection, <c>department:</c>
+/// the exchange). Sending the same <see cref="CommandId"/> again applies nothing twice.
 /// </summary>
 /// <remarks>Namespace and name are part of the contract: never move them; evolve by adding optional properties.</remarks>
 public sealed record ApplyRegistryCommand
@@ -76,14 +77,14 @@ public static class RegistryCommandTypes
 }
 
 /// <summary>
-/// Answer message, version 1: what the registry did with an <see cref="ApplyRegistryCommand"/> — applied
-/// (with the new version and the change-log sequence) or refused (with the RFC 9457 problem, naming the
-/// field and the rule). Published to the fanout exchange <c>popinfo.registry.command-answered</c>; a
-/// repeat of a command is answered again with the same content.
+/// Answer message, version 1: what the registry did with a command — applied (with the new version and the change-log
+/// sequence) or refused (with the RFC 9457 problem, naming the field and the rule). Sent to the sender's own answer
+/// exchange (<see cref="Commands.RegistryCommandRoutes.AnswerExchange"/>), bound to its durable queue; a repeat of a
+/// command is answered again with the same content.
 /// </summary>
 public sealed record RegistryCommandAnswered
 {
-    /// <summary>The fanout exchange answers are published to.</summary>
+    /// <summary>The fanout exchange every answer was published to before the answers went to each sender's own (no longer written).</summary>
     public const string ExchangeName = "popinfo.registry.command-answered";
 
     /// <summary>The command answered.</summary>
@@ -92,7 +93,7 @@ public sealed record RegistryCommandAnswered
     /// <summary>The sender's reference, as sent.</summary>
     public Guid? CorrelationId { get; init; }
 
-    /// <summary>The sender, as sent: a consumer picks out the answers to its own commands by it.</summary>
+    /// <summary>Who acted through the sender (the command's actor; version 1's source), as sent.</summary>
     public required string Source { get; init; }
 
     /// <summary>The command's type, as sent.</summary>
