@@ -74,6 +74,8 @@ export DOTNET_NOLOGO=1
 # across a service boundary. Before the build: it reads sources only.
 phase_begin "duplication"
 ensure_jscpd || { echo "=== [test.sh] FAILED: jscpd (npm) could not be installed" >&2; exit 1; }
+python3 tools/duplication/test_cross_service.py >/dev/null 2>TestResults/cross-service-tests.log \
+    || { cat TestResults/cross-service-tests.log >&2; echo "=== [test.sh] FAILED: the tests of tools/duplication/cross-service.py" >&2; exit 1; }
 rm -rf TestResults/jscpd
 "$POPINFO_JSCPD_DIR/node_modules/.bin/jscpd" --config tools/duplication/.jscpd.json services contracts >/dev/null
 python3 tools/duplication/cross-service.py TestResults/jscpd/jscpd-report.json \
