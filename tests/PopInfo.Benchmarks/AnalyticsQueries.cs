@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using PopInfo.Domain.Regions;
+using PopInfo.Domain.Statistics;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Benchmarks;
@@ -87,7 +88,7 @@ public static class AnalyticsQueries
             Console.WriteLine($"  analytics process 5 s later: {analytics.Memory()}");
 
             var community = await BusiestCommunityAsync(database);
-            var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var today = ChinaTime.Today(TimeProvider.System).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             for (var round = 1; round <= rounds; round++)
             {
                 Console.WriteLine($"\n[queries, round {round} of {rounds}] {Machine.LoadAverage()}");
@@ -220,8 +221,8 @@ public static class AnalyticsQueries
     private static async Task<(double Median, long Rows)?> TimeSqlAsync(string database, string sql, string region, string date, int repeats)
     {
         var day = DateOnly.Parse(date, CultureInfo.InvariantCulture);
-        var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime();
-        var persons = day == DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8))
+        var endOfDay = ChinaTime.StartOf(day.AddDays(1)).ToUniversalTime();
+        var persons = day == ChinaTime.Today(TimeProvider.System)
             ? """
               (SELECT status, residence_region_code, sex, residence_type, birth_date, record->>'education' AS education,
                       record->>'maritalStatus' AS marital_status FROM registry.persons) p

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using PopInfo.Domain.Statistics;
 using RabbitMQ.Client.Events;
 
 namespace PopInfo.Benchmarks;
@@ -154,7 +155,7 @@ public static class DeskThroughput
         public async Task<Sample> ExecuteAsync(long due)
         {
             var (idNumber, birth, male) = people.NextIdentity();
-            var arrival = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var arrival = ChinaTime.Today(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             using var body = JsonBody(new
             {
                 formType = "migrant-arrival",
