@@ -20,7 +20,7 @@ public sealed class ChangeStreamTests
         {
             await registry.StartAsync();
 
-            var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+            var accepted = await WriteStreamAsync(registry, atHalfway: async _ =>
             {
                 await registry.KillAsync();
                 await registry.StartAsync();
@@ -43,11 +43,19 @@ public sealed class ChangeStreamTests
         {
             await registry.StartAsync();
 
-            var accepted = await WriteStreamAsync(registry, atHalfway: async () =>
+            var accepted = await WriteStreamAsync(registry, atHalfway: async acceptedSoFar =>
             {
                 await LocalBroker.RabbitMqCtlAsync("stop_app");
-                await Task.Delay(1000); // changes keep coming while the broker is away
-                await LocalBroker.RabbitMqCtlAsync("start_app");
+                try
+                {
+                    // The broker stays away for a second while the stream goes on (how many changes the registry takes
+                    // meanwhile is not asserted: see the session-13 note).
+                    await Task.Delay(1000);
+                }
+                finally
+                {
+                    await LocalBroker.RabbitMqCtlAsync("start_app");
+                }
             });
 
             await AssertEveryChangePublishedAsync(probe, accepted);
@@ -60,16 +68,17 @@ public sealed class ChangeStreamTests
     /// Registers people one after another; a request that fails (the registry is down) is retried with
     /// the same command id until it is answered, as a careful client does. Returns the events accepted.
     /// </summary>
-    private static async Task<List<Guid>> WriteStreamAsync(ServiceProcess registry, Func<Task> atHalfway)
+    private static async Task<List<Guid>> WriteStreamAsync(ServiceProcess registry, Func<Func<int>, Task> atHalfway)
     {
         using var http = ServiceProcess.RegistryClient(registry.BaseAddress, TimeSpan.FromSeconds(5));
         var accepted = new List<Guid>();
+        var acceptedCount = 0;
         var disruption = Task.CompletedTask;
         for (var i = 0; i < Changes; i++)
         {
             if (i == Changes / 2)
             {
-                disruption = Task.Run(atHalfway);
+                disruption = Task.Run(() => atHalfway(() => Volatile.Read(ref acceptedCount)));
             }
 
             var body = People.Resident();
@@ -81,6 +90,7 @@ public sealed class ChangeStreamTests
                     var (status, created) = await http.PostAsync("/api/v1/persons", body);
                     Assert.Equal(201, status);
                     accepted.Add(Guid.Parse((string)created["eventId"]!));
+                    Interlocked.Increment(ref acceptedCount);
                     break;
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)

@@ -38,26 +38,40 @@ public sealed class DeskTransmissionTests
             }
 
             var formIds = new List<Guid>();
-            for (var i = 0; i < Forms; i++)
+            var brokerStopped = false;
+            try
             {
-                if (i == Forms / 3)
+                for (var i = 0; i < Forms; i++)
                 {
-                    await LocalBroker.RabbitMqCtlAsync("stop_app");
-                }
+                    if (i == Forms / 3)
+                    {
+                        brokerStopped = true;
+                        await LocalBroker.RabbitMqCtlAsync("stop_app");
+                    }
 
-                if (i == (Forms / 3) + 10)
+                    if (i == (Forms / 3) + 10)
+                    {
+                        await LocalBroker.RabbitMqCtlAsync("start_app");
+                        brokerStopped = false;
+                    }
+
+                    if (i == 2 * Forms / 3)
+                    {
+                        await registry.KillAsync();
+                    }
+
+                    var (status, form) = await desk.PostAsync("/api/v1/forms", Birth(mothers[i], i));
+                    Assert.True(status == 201, $"form {i}: {status} {form}");
+                    formIds.Add(Guid.Parse((string)form["id"]!));
+                }
+            }
+            finally
+            {
+                // A failure while the broker was stopped must not leave it stopped for the tests that follow.
+                if (brokerStopped)
                 {
                     await LocalBroker.RabbitMqCtlAsync("start_app");
                 }
-
-                if (i == 2 * Forms / 3)
-                {
-                    await registry.KillAsync();
-                }
-
-                var (status, form) = await desk.PostAsync("/api/v1/forms", Birth(mothers[i], i));
-                Assert.True(status == 201, $"form {i}: {status} {form}");
-                formIds.Add(Guid.Parse((string)form["id"]!));
             }
 
             await registry.StartAsync();

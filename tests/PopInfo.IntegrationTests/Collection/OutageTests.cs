@@ -42,18 +42,16 @@ public sealed class OutageTests(DeskFixture fixture) : IClassFixture<DeskFixture
             formIds.Add(Guid.Parse((string)form["id"]!));
         }
 
-        // Waiting: sent to the broker's durable queue, no answer yet.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Waiting: handed to the broker's durable queue (none unsent), no answer yet.
+        await PopInfo.IntegrationTests.Exchange.Eventually.TrueAsync(
+            async () => await WaitingAsync("submissions-unanswered") == 5 && await WaitingAsync("submissions-unsent") == 0, TimeSpan.FromSeconds(30),
+            "the five forms seen sent and waiting in the desk's outbox");
         foreach (var id in formIds)
         {
             var (_, form) = await desk.GetJsonAsync($"/api/v1/forms/{id}");
             Assert.Equal("submitted", (string)form["state"]!);
             Assert.True((bool)form["pending"]!);
         }
-
-        await PopInfo.IntegrationTests.Exchange.Eventually.TrueAsync(async () => await WaitingAsync("submissions-unanswered") == 5, TimeSpan.FromSeconds(30),
-            "the five forms seen waiting in the desk's outbox");
-        Assert.Equal(0, await WaitingAsync("submissions-unsent"));
 
         fixture.StartRegistry();
         foreach (var id in formIds)
