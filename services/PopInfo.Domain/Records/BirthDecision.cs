@@ -12,6 +12,9 @@ public sealed record Mother(string Sex, DateOnly BirthDate, DateOnly? DeathDate,
 /// </summary>
 public sealed record Newborn(string ResidenceType, bool TakesMothersMigrantDetails, string MaritalStatus);
 
+/// <summary>Where a person lives and where they are registered: the addresses and their regions.</summary>
+public sealed record Addresses(string? ResidenceAddress, string? ResidenceRegionCode, string? RegisteredAddress, string? RegisteredRegionCode);
+
 /// <summary>The register's decision on a birth (出生登记), given the mother it names.</summary>
 public static class BirthDecision
 {
@@ -49,4 +52,14 @@ public static class BirthDecision
             residenceType == ResidenceTypes.Migrant && mother is { HasMigrantDetails: true },
             maritalStatus ?? MaritalStatusCodes.Unmarried));
     }
+
+    /// <summary>
+    /// The newborn's addresses: each one the birth gives, else the mother's (a child lives where the mother lives and is
+    /// registered where she is, unless told otherwise); without a mother in the register, what the birth gives.
+    /// </summary>
+    public static Addresses AddressesOf(Addresses given, Addresses? mothers) => mothers is null ? given : new(
+        given.ResidenceAddress ?? mothers.ResidenceAddress,
+        given.ResidenceRegionCode ?? mothers.ResidenceRegionCode,
+        given.RegisteredAddress ?? mothers.RegisteredAddress,
+        given.RegisteredRegionCode ?? mothers.RegisteredRegionCode);
 }

@@ -59,13 +59,16 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
 
             // A newborn lives with the mother unless told otherwise, and shares her kind of residence.
             var newborn = birth.Change!;
+            var addresses = BirthDecision.AddressesOf(
+                new(r.ResidenceAddress, r.ResidenceRegionCode, r.RegisteredAddress, r.RegisteredRegionCode),
+                mother is null ? null : new(mother.ResidenceAddress, mother.ResidenceRegionCode, mother.RegisteredAddress, mother.RegisteredRegionCode));
             var record = NewRecord(r, newborn.ResidenceType, null) with
             {
                 MotherId = r.MotherId,
-                ResidenceAddress = r.ResidenceAddress ?? mother?.ResidenceAddress,
-                ResidenceRegionCode = r.ResidenceRegionCode ?? mother?.ResidenceRegionCode,
-                RegisteredAddress = r.RegisteredAddress ?? mother?.RegisteredAddress,
-                RegisteredRegionCode = r.RegisteredRegionCode ?? mother?.RegisteredRegionCode,
+                ResidenceAddress = addresses.ResidenceAddress,
+                ResidenceRegionCode = addresses.ResidenceRegionCode,
+                RegisteredAddress = addresses.RegisteredAddress,
+                RegisteredRegionCode = addresses.RegisteredRegionCode,
                 MaritalStatus = newborn.MaritalStatus,
                 Migrant = newborn.TakesMothersMigrantDetails
                     ? mother!.Migrant! with { ArrivalDate = r.BirthDate!.Value, DepartureDate = null }

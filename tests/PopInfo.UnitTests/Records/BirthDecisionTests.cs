@@ -60,4 +60,22 @@ public class BirthDecisionTests
         Assert.True(BirthDecision.Decide(true, ResidentMother with { DeathDate = Born.AddDays(-1) }, Born, null).Accepted);
         Assert.Equal(implausible, BirthDecision.Decide(true, ResidentMother with { DeathDate = Born.AddDays(-2) }, Born, null).Breach);
     }
+
+    [Fact]
+    public void The_newborn_lives_and_is_registered_where_the_mother_is_unless_the_birth_says_otherwise_field_by_field()
+    {
+        var mothers = new Addresses("春华路1号", "320205001001", "户籍路2号", "320205001002");
+
+        Assert.Equal(mothers, BirthDecision.AddressesOf(new(null, null, null, null), mothers));
+        Assert.Equal(new Addresses("新家3号", "320205001003", "户籍路2号", "320205001002"),
+            BirthDecision.AddressesOf(new("新家3号", "320205001003", null, null), mothers));
+    }
+
+    [Fact]
+    public void Without_a_mother_in_the_register_the_newborn_has_the_addresses_the_birth_gives()
+    {
+        var given = new Addresses(null, "320205001001", null, null);
+
+        Assert.Equal(given, BirthDecision.AddressesOf(given, null));
+    }
 }
