@@ -37,7 +37,7 @@ public sealed class DeskAuditSearch([FromKeyedServices(CollectionModule.Name)] S
         {
             if (personId is not null || criteria.IdNumber is null)
             {
-                entries = await AuditSearchSql.PageAsync(connection, Entries(personId is not null), criteria, personId, ct);
+                entries = await AuditSearchSql.PageAsync(connection, database.Dialect, Entries(personId is not null), criteria, personId, ct);
             }
         }
 

@@ -4,6 +4,7 @@ using System.Text;
 using Dapper;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Projection;
+using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 
@@ -59,7 +60,7 @@ public sealed class AmqpDeliveryRelay(
             return 0;
         }
 
-        var batches = await ReadBatchesAsync(connection, behind, ct);
+        var batches = await ReadBatchesAsync(connection, deliveries.Database.Dialect, behind, ct);
         if (batches.Count == 0)
         {
             return 0;
@@ -97,7 +98,7 @@ public sealed class AmqpDeliveryRelay(
 
         await Task.WhenAll(confirms);
         sent += confirms.Count;
-        await SaveCursorsAsync(connection, batches, ct);
+        await SaveCursorsAsync(connection, deliveries.Database.Dialect, batches, ct);
         return sent;
     }
 
@@ -145,44 +146,47 @@ public sealed class AmqpDeliveryRelay(
     }
 
     /// <summary>Up to <see cref="Batch"/> events of each department behind, in one round trip (a UNION ALL of index range scans).</summary>
-    private static async Task<List<(string Code, List<Pending> Rows)>> ReadBatchesAsync(DbConnection connection, List<Cursor> behind, CancellationToken ct)
+    private static async Task<List<(string Code, List<Pending> Rows)>> ReadBatchesAsync(DbConnection connection, SqlDialect dialect, List<Cursor> behind,
+        CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         parameters.Add("batch", Batch);
-        var parts = new List<string>(behind.Count);
         for (var i = 0; i < behind.Count; i++)
         {
             parameters.Add($"c{i}", behind[i].Code);
             parameters.Add($"s{i}", behind[i].Sent);
-            parts.Add($"SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event, " +
-                "traceparent AS TraceParent, tracestate AS TraceState FROM deliveries " +
-                $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence LIMIT @batch) AS d{i}");
         }
 
-        var rows = await connection.QueryAsync<BatchRow>(new CommandDefinition(string.Join(" UNION ALL ", parts), parameters, cancellationToken: ct));
+        var rows = await connection.QueryAsync<BatchRow>(new CommandDefinition(ReadBatchesSql(dialect, behind.Count), parameters, cancellationToken: ct));
         return [.. rows.GroupBy(r => r.DepartmentCode, StringComparer.Ordinal)
             .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new Pending(r.Sequence, r.Type, r.Event, r.TraceParent, r.TraceState)).ToList()))];
     }
 
+    /// <summary>The batches of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@s{i}</c>, <c>@batch</c>).</summary>
+    internal static string ReadBatchesSql(SqlDialect dialect, int departments) =>
+        string.Join(" UNION ALL ", Enumerable.Range(0, departments).Select(i =>
+            "SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event, " +
+            "traceparent AS TraceParent, tracestate AS TraceState FROM deliveries " +
+            $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence{dialect.Limit("@batch")}) AS d{i}"));
+
     /// <summary>Moves every department's cursor in one statement.</summary>
-    private async Task SaveCursorsAsync(DbConnection connection, List<(string Code, List<Pending> Rows)> batches, CancellationToken ct)
+    private async Task SaveCursorsAsync(DbConnection connection, SqlDialect dialect, List<(string Code, List<Pending> Rows)> batches, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         parameters.Add("now", Clock.GetUtcNow());
-        var values = new List<string>(batches.Count);
         for (var i = 0; i < batches.Count; i++)
         {
             parameters.Add($"c{i}", batches[i].Code);
             parameters.Add($"l{i}", batches[i].Rows[^1].Sequence);
-            values.Add($"(@c{i}, @l{i}, @now)");
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO amqp_cursors (department_code, last_sequence, updated_at) VALUES {string.Join(", ", values)}
-            ON CONFLICT (department_code) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
-            """, parameters, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(SaveCursorsSql(dialect, batches.Count), parameters, cancellationToken: ct));
     }
+
+    /// <summary>The cursors of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@l{i}</c>, <c>@now</c>).</summary>
+    internal static string SaveCursorsSql(SqlDialect dialect, int departments) => dialect.Upsert("amqp_cursors", "department_code, last_sequence, updated_at",
+        string.Join(", ", Enumerable.Range(0, departments).Select(i => $"(@c{i}, @l{i}, @now)")), keys: "department_code",
+        update: "last_sequence = excluded.last_sequence, updated_at = excluded.updated_at");
 
     private sealed class BatchRow
     {

@@ -1,6 +1,7 @@
 using Dapper;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Exchange.Delivery;
@@ -14,14 +15,16 @@ public sealed class DeadLetters(DeliveryStore deliveries, RelaySignal<WebhookDel
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(string code, CancellationToken ct)
     {
         await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            """
-            SELECT sequence AS Sequence, registry_sequence AS RegistrySequence, person_id AS PersonId, webhook_state AS State,
-                   webhook_attempts AS Attempts, webhook_error AS Error, webhook_at AS LastAttemptAt
-            FROM deliveries WHERE department_code = @code AND webhook_state IN ('dead', 'held') ORDER BY sequence LIMIT 1000
-            """, new { code }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(ListSql(deliveries.Database.Dialect), new { code }, cancellationToken: ct));
         return [.. rows.Select(r => new DeadLetter(r.Sequence, r.RegistrySequence, r.PersonId, r.State, r.Attempts, r.Error, r.LastAttemptAt))];
     }
+
+    internal static string ListSql(SqlDialect dialect) =>
+        $"""
+        SELECT sequence AS Sequence, registry_sequence AS RegistrySequence, person_id AS PersonId, webhook_state AS State,
+               webhook_attempts AS Attempts, webhook_error AS Error, webhook_at AS LastAttemptAt
+        FROM deliveries WHERE department_code = @code AND webhook_state IN ('dead', 'held') ORDER BY sequence{dialect.Limit("1000")}
+        """;
 
     /// <summary>
     /// Puts dead and held events back in line (all, or the given sequences with the events held behind them);

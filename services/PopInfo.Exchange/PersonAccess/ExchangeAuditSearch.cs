@@ -48,7 +48,7 @@ public sealed class ExchangeAuditSearch(PersonDeliveryStore store, TimeProvider 
         await using var connection = await database.OpenConnectionAsync(ct);
         if (personId is not null || criteria.IdNumber is null)
         {
-            found = await AuditSearchSql.PageAsync(connection, entries, criteria, personId, ct);
+            found = await AuditSearchSql.PageAsync(connection, database.Dialect, entries, criteria, personId, ct);
         }
 
         // The person by id in "after", as the access report's question records it: later searches for the person find this one.

@@ -79,9 +79,12 @@ internal sealed class PersonStore(DbConnection connection, DbTransaction transac
     /// never become visible before an earlier one: the feed has no gaps (ADR 0001). Call it last,
     /// just before appending the entry, to hold the lock for as short a time as possible.
     /// </summary>
+    internal static string NextSequenceSql(SqlDialect dialect) =>
+        $"UPDATE change_sequence SET last_sequence = last_sequence + 1{dialect.Output("last_sequence")} WHERE id = 1{dialect.Returning("last_sequence")}";
+
     public Task<long> NextSequenceAsync(CancellationToken ct) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "UPDATE change_sequence SET last_sequence = last_sequence + 1 WHERE id = 1 RETURNING last_sequence",
+            NextSequenceSql(dialect),
             transaction: transaction, cancellationToken: ct));
 
     /// <summary>

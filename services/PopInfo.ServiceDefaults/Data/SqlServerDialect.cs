@@ -64,7 +64,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         string? updateWhere = null, string? returning = null)
     {
         var on = string.Join(" AND ", Split(keys).Select(k => $"{table}.{k} = excluded.{k}"));
-        var matched = update is null ? "" : $" WHEN MATCHED{(updateWhere is null ? "" : $" AND {updateWhere}")} THEN UPDATE SET {update}";
+        var matched = update is null ? "" : $" WHEN MATCHED{(updateWhere is null ? "" : $" AND ({updateWhere})")} THEN UPDATE SET {update}";
         var insertValues = string.Join(", ", Split(columns).Select(c => "excluded." + c));
         return $"MERGE INTO {table} WITH (HOLDLOCK) USING (VALUES {rows}) AS excluded ({columns}) ON {on}{matched} " +
             $"WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({insertValues}){(returning is null ? "" : Output(returning))};";

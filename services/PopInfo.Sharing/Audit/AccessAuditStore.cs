@@ -74,7 +74,7 @@ public sealed class AccessAuditStore([FromKeyedServices(SharingModule.Name)] Ser
     public async Task<IReadOnlyList<AuditSearchEntry>> SearchAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchSql.PageAsync(connection, personId is null ? SearchEntries : SearchEntries + " AND a.person_id = @personId", criteria, personId, ct);
+        return await AuditSearchSql.PageAsync(connection, database.Dialect, personId is null ? SearchEntries : SearchEntries + " AND a.person_id = @personId", criteria, personId, ct);
     }
 
     /// <summary>Verifies the service's chained tables: the grants' change trail and the access audit (the audit search's check).</summary>

@@ -31,7 +31,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Registry.Data.ReadAudit"] = "writes and reads the read audit's rows itself",
         ["PopInfo.Registry.Data.RegionSeeder"] = "writes the regions table from the catalogue at start-up",
         ["PopInfo.Registry.Data.RegistrySnapshot"] = "an open snapshot's reader (declared in SnapshotStore.cs, a type of its own)",
-        ["PopInfo.Registry.Relay.ChangeLogRelay"] = "reads the change log's next wave itself",
         ["PopInfo.Registry.Relay.RelayPosition"] = "reads and writes the relay's published position",
         // Collection (the desk)
         ["PopInfo.Collection.Audit.AuditLog"] = "writes the desk's audit rows, on its own connection or the caller's",
