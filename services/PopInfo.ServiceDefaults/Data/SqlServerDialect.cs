@@ -77,29 +77,34 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
 
     // sp_getapplock answers 0 or 1 when granted, a negative number when not (it does not raise).
     public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, bool shared, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = @name, @LockMode = @mode, @LockOwner = 'Transaction', @LockTimeout = -1; " +
-            "IF @granted < 0 THROW 51000, 'sp_getapplock refused the lock', 1;",
-            new { name, mode = shared ? "Shared" : "Exclusive" }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(TransactionLockSql, new { name, mode = shared ? "Shared" : "Exclusive" }, transaction,
+            cancellationToken: cancellationToken));
 
     public override Task<bool> TryLockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; " +
-            "SELECT CAST(CASE WHEN @granted >= 0 THEN 1 ELSE 0 END AS bit);",
-            new { name }, cancellationToken: cancellationToken));
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(TryLockSessionSql, new { name }, cancellationToken: cancellationToken));
 
     public override Task UnlockSessionAsync(DbConnection connection, string name, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "EXEC sp_releaseapplock @Resource = @name, @LockOwner = 'Session';", new { name }, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(UnlockSessionSql, new { name }, cancellationToken: cancellationToken));
+
+    internal const string TransactionLockSql =
+        "DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = @name, @LockMode = @mode, @LockOwner = 'Transaction', @LockTimeout = -1; " +
+        "IF @granted < 0 THROW 51000, 'sp_getapplock refused the lock', 1;";
+
+    internal const string TryLockSessionSql =
+        "DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; " +
+        "SELECT CAST(CASE WHEN @granted >= 0 THEN 1 ELSE 0 END AS bit);";
+
+    internal const string LockSessionSql =
+        "DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = -1; " +
+        "IF @granted < 0 THROW 51000, 'sp_getapplock refused the lock', 1;";
+
+    internal const string UnlockSessionSql = "EXEC sp_releaseapplock @Resource = @name, @LockOwner = 'Session';";
 
     public override async Task RunExclusiveAsync(string name, Func<Task> action, CancellationToken cancellationToken)
     {
         // A session lock on a connection of its own: released by the unlock, or by SQL Server when the session ends.
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = -1; " +
-            "IF @granted < 0 THROW 51000, 'sp_getapplock refused the lock', 1;",
-            new { name }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(LockSessionSql, new { name }, cancellationToken: cancellationToken));
         try
         {
             await action();
@@ -172,7 +177,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
     }
 
     /// <summary>The statement of <see cref="EnsureDatabaseAsync"/> (its parameter: <c>@database</c>).</summary>
-    public const string EnsureDatabaseSql = """
+    internal const string EnsureDatabaseSql = """
         IF DB_ID(@database) IS NULL
         BEGIN
             DECLARE @create nvarchar(max) = N'CREATE DATABASE ' + QUOTENAME(@database);
