@@ -41,9 +41,87 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
         return [.. rows];
     }
 
+    /// <summary>
+    /// The AMQP relay's next round: up to <paramref name="batch"/> events of each department with a queue whose events
+    /// are ahead of its cursor, by department, in sequence order (one round trip: a UNION ALL of index range scans).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Code, List<AmqpPending> Rows)>> AmqpBatchesAsync(int batch, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var behind = (await connection.QueryAsync<AmqpCursor>(new CommandDefinition(
+            """
+            SELECT d.code AS Code, COALESCE(c.last_sequence, 0) AS Sent
+            FROM departments d LEFT JOIN amqp_cursors c ON c.department_code = d.code
+            WHERE d.amqp_user IS NOT NULL AND d.last_sequence > COALESCE(c.last_sequence, 0)
+            ORDER BY d.code
+            """, cancellationToken: ct))).ToList();
+        if (behind.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new DynamicParameters();
+        parameters.Add("batch", batch);
+        for (var i = 0; i < behind.Count; i++)
+        {
+            parameters.Add($"c{i}", behind[i].Code);
+            parameters.Add($"s{i}", behind[i].Sent);
+        }
+
+        var rows = await connection.QueryAsync<AmqpBatchRow>(new CommandDefinition(AmqpBatchesSql(database.Dialect, behind.Count), parameters, cancellationToken: ct));
+        return [.. rows.GroupBy(r => r.DepartmentCode, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new AmqpPending(r.Sequence, r.Type, r.Event, r.TraceParent, r.TraceState)).ToList()))];
+    }
+
+    /// <summary>The batches of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@s{i}</c>, <c>@batch</c>).</summary>
+    internal static string AmqpBatchesSql(SqlDialect dialect, int departments) =>
+        string.Join(" UNION ALL ", Enumerable.Range(0, departments).Select(i =>
+            "SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event, " +
+            "traceparent AS TraceParent, tracestate AS TraceState FROM deliveries " +
+            $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence{dialect.Limit("@batch")}) AS d{i}"));
+
+    /// <summary>Moves every department's AMQP cursor to the last sequence the broker confirmed, in one statement.</summary>
+    public async Task SaveAmqpCursorsAsync(IReadOnlyList<(string Code, long Last)> cursors, DateTimeOffset now, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("now", now);
+        for (var i = 0; i < cursors.Count; i++)
+        {
+            parameters.Add($"c{i}", cursors[i].Code);
+            parameters.Add($"l{i}", cursors[i].Last);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, cancellationToken: ct));
+    }
+
+    /// <summary>The cursors of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@l{i}</c>, <c>@now</c>).</summary>
+    internal static string SaveAmqpCursorsSql(SqlDialect dialect, int departments) => dialect.Upsert("amqp_cursors", "department_code, last_sequence, updated_at",
+        string.Join(", ", Enumerable.Range(0, departments).Select(i => $"(@c{i}, @l{i}, @now)")), keys: "department_code",
+        update: "last_sequence = excluded.last_sequence, updated_at = excluded.updated_at");
+
+    private sealed class AmqpBatchRow
+    {
+        public string DepartmentCode { get; init; } = "";
+        public long Sequence { get; init; }
+        public string Type { get; init; } = "";
+        public string Event { get; init; } = "";
+        public string? TraceParent { get; init; }
+        public string? TraceState { get; init; }
+    }
+
+    private sealed class AmqpCursor
+    {
+        public string Code { get; init; } = "";
+        public long Sent { get; init; }
+    }
+
     internal static string ReadSql(SqlDialect dialect) =>
         $"SELECT sequence AS Sequence, event_type AS Type, event AS Event FROM deliveries WHERE department_code = @code AND sequence > @after ORDER BY sequence{dialect.Limit("@limit")}";
 }
+
+/// <summary>An event waiting for its department's queue.</summary>
+public sealed record AmqpPending(long Sequence, string Type, string Event, string? TraceParent, string? TraceState);
 
 public sealed class FeedEntry
 {

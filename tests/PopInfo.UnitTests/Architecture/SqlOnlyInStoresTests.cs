@@ -45,7 +45,6 @@ public sealed class SqlOnlyInStoresTests
         // Exchange
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "looks a department's key up with its own SQL",
         ["PopInfo.Exchange.Apis.DeliveryApi"] = "an endpoint that opens a connection (store.Database) to write the feed read's audit row",
-        ["PopInfo.Exchange.Delivery.AmqpDeliveryRelay"] = "reads batches and moves departments' cursors with its own SQL",
         ["PopInfo.Exchange.Delivery.DeadLetters"] = "lists, holds and redrives dead webhook events with its own SQL",
         ["PopInfo.Exchange.Delivery.DeliveryStatusReader"] = "where deliveries stand: queries of its own",
         ["PopInfo.Exchange.Delivery.WebhookDeliveryRelay"] = "reads pending events and records attempts with its own SQL",
@@ -57,8 +56,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
         ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
         ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
-        // Service defaults outside Data
-        ["PopInfo.ServiceDefaults.Audit.AuditSearchSql"] = "the audit search's shared query",
     };
 
     private static bool IsStore(string type) =>

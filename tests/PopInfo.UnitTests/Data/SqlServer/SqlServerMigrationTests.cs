@@ -59,6 +59,21 @@ public sealed class SqlServerMigrationTests
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
     }
 
+    /// <summary>A golden file whose script is gone is removed too.</summary>
+    [Fact]
+    public void Every_golden_file_has_its_migration()
+    {
+        var stale = new List<string>();
+        foreach (var folder in Directory.GetDirectories(Path.Combine(TSql.GoldenFolder(), "Migrations")))
+        {
+            var service = Path.GetFileName(folder);
+            var scripts = PopInfoAssemblies.Services.Contains(service) ? ScriptNames(service, Folder) : [];
+            stale.AddRange(Directory.GetFiles(folder, "*.sql").Select(Path.GetFileName).Where(file => !scripts.Contains(file!)).Select(file => $"{service}/{file}"));
+        }
+
+        Assert.True(stale.Count == 0, $"Golden files without a migration (delete them): {string.Join(", ", stale)}");
+    }
+
     /// <summary>The control of the theory above: it has every service's scripts to check, the first of each a V1.</summary>
     [Fact]
     public void Every_service_has_SQL_Server_migrations()

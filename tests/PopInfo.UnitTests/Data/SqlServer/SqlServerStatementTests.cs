@@ -43,6 +43,16 @@ public sealed class SqlServerStatementTests
         Assert.True(names.Count(n => !n.StartsWith("Dialect.", StringComparison.Ordinal)) >= 40, string.Join(", ", names));
     }
 
+    /// <summary>A golden file whose statement is gone (renamed, moved, removed) is removed too: the folder holds no stale text.</summary>
+    [Fact]
+    public void Every_golden_file_has_its_statement()
+    {
+        var folder = Path.Combine(TSql.GoldenFolder(), "Statements");
+        var stale = Directory.GetFiles(folder, "*.sql").Select(Path.GetFileNameWithoutExtension).Where(name => !All().ContainsKey(name!)).ToList();
+
+        Assert.True(stale.Count == 0, $"Golden files without a statement (delete them): {string.Join(", ", stale)}");
+    }
+
     /// <summary>Every statement by a stable name (the golden file's).</summary>
     private static SortedDictionary<string, string> All()
     {

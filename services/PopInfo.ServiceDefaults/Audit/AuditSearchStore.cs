@@ -11,7 +11,7 @@ namespace PopInfo.ServiceDefaults.Audit;
 /// it may use <c>@from</c>, <c>@to</c>, <c>@personId</c> and <c>@personText</c>), and this filters them by actor, action and
 /// cursor, orders them by (at, kind, part, id) and takes a page — the store of that SQL for every service.
 /// </summary>
-public static class AuditSearchSql
+public static class AuditSearchStore
 {
     public static async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(DbConnection connection, SqlDialect dialect, string entries, AuditSearchCriteria criteria,
         Guid? personId, CancellationToken ct)
