@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Dapper;
+using PopInfo.Exchange.Access;
+using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Exchange.Delivery;
@@ -114,6 +116,64 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     {
         public string Code { get; init; } = "";
         public long Sent { get; init; }
+    }
+
+    /// <summary>A department's dead and held webhook events, oldest first (at most 1,000).</summary>
+    public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<DeadLetterRow>(new CommandDefinition(DeadLettersSql(database.Dialect), new { code }, cancellationToken: ct));
+        return [.. rows.Select(r => new DeadLetter(r.Sequence, r.RegistrySequence, r.PersonId, r.State, r.Attempts, r.Error, r.LastAttemptAt))];
+    }
+
+    internal static string DeadLettersSql(SqlDialect dialect) =>
+        $"""
+        SELECT sequence AS Sequence, registry_sequence AS RegistrySequence, person_id AS PersonId, webhook_state AS State,
+               webhook_attempts AS Attempts, webhook_error AS Error, webhook_at AS LastAttemptAt
+        FROM deliveries WHERE department_code = @code AND webhook_state IN ('dead', 'held') ORDER BY sequence{dialect.Limit("1000")}
+        """;
+
+    /// <summary>
+    /// Puts a department's dead and held events back in line (all, or the given sequences with the events of the same
+    /// persons held behind them), under the department's webhook lock, audited in the same transaction. Returns how many.
+    /// </summary>
+    public async Task<int> RedriveAsync(Caller caller, string code, IReadOnlyList<long>? sequences, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await database.Dialect.LockAsync(connection, transaction, DeadLetters.LockName(code), shared: false, ct);
+        int count;
+        if (sequences is null || sequences.Count == 0)
+        {
+            count = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE deliveries SET webhook_state = 'pending', webhook_attempts = 0 WHERE department_code = @code AND webhook_state IN ('dead', 'held')",
+                new { code }, transaction, cancellationToken: ct));
+        }
+        else
+        {
+            // The chosen dead letters, and whatever of the same persons is held behind them.
+            var persons = (await connection.QueryAsync<Guid>(new CommandDefinition(
+                $"SELECT DISTINCT person_id FROM deliveries WHERE department_code = @code AND webhook_state = 'dead' AND {database.Dialect.In("sequence", "sequences")}",
+                new { code, sequences = sequences.ToArray() }, transaction, cancellationToken: ct))).ToArray();
+            count = persons.Length == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE deliveries SET webhook_state = 'pending', webhook_attempts = 0 WHERE department_code = @code AND webhook_state IN ('dead', 'held') AND {database.Dialect.In("person_id", "persons")}",
+                new { code, persons }, transaction, cancellationToken: ct));
+        }
+
+        await ExchangeAudit.WriteAsync(database.Dialect, connection, transaction, caller, now, "webhook.redriven", code, after: new { sequences, count }, ct: ct);
+        await transaction.CommitAsync(ct);
+        return count;
+    }
+
+    private sealed class DeadLetterRow
+    {
+        public long Sequence { get; init; }
+        public long RegistrySequence { get; init; }
+        public Guid PersonId { get; init; }
+        public string State { get; init; } = "";
+        public int Attempts { get; init; }
+        public string? Error { get; init; }
+        public DateTimeOffset? LastAttemptAt { get; init; }
     }
 
     internal static string ReadSql(SqlDialect dialect) =>

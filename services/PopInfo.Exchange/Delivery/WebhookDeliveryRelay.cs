@@ -152,11 +152,6 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         }
     }
 
-    /// <summary>
-    /// Holds the event when an earlier one of the same person is dead or held, and says what that earlier one is
-    /// (null: none, send it). Under the department's lock, which a redrive takes too: otherwise a redrive could
-    /// release the dead letter between this look and the hold, and the event would stay held behind nothing.
-    /// </summary>
     internal static string PendingSql(SqlDialect dialect) =>
         $"""
         SELECT sequence AS Sequence, person_id AS PersonId, event AS Event, traceparent AS TraceParent, tracestate AS TraceState
@@ -167,6 +162,11 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         "SELECT webhook_state FROM deliveries WHERE department_code = @code AND person_id = @personId " +
         $"AND webhook_state IN ('dead', 'held', 'pending') AND sequence < @sequence ORDER BY sequence{dialect.Limit("1")}";
 
+    /// <summary>
+    /// Holds the event when an earlier one of the same person is dead or held, and says what that earlier one is
+    /// (null: none, send it). Under the department's lock, which a redrive takes too: otherwise a redrive could
+    /// release the dead letter between this look and the hold, and the event would stay held behind nothing.
+    /// </summary>
     private async Task<string?> HoldIfBehindAsync(System.Data.Common.DbConnection connection, string code, Pending item, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);

@@ -74,14 +74,14 @@ internal sealed class PersonStore(DbConnection connection, DbTransaction transac
                 SupersededAt = supersededAt,
             }, transaction, cancellationToken: ct));
 
+    internal static string NextSequenceSql(SqlDialect dialect) =>
+        $"UPDATE change_sequence SET last_sequence = last_sequence + 1{dialect.Output("last_sequence")} WHERE id = 1{dialect.Returning("last_sequence")}";
+
     /// <summary>
     /// Takes the next change-log number. The row stays locked until commit, so a later number can
     /// never become visible before an earlier one: the feed has no gaps (ADR 0001). Call it last,
     /// just before appending the entry, to hold the lock for as short a time as possible.
     /// </summary>
-    internal static string NextSequenceSql(SqlDialect dialect) =>
-        $"UPDATE change_sequence SET last_sequence = last_sequence + 1{dialect.Output("last_sequence")} WHERE id = 1{dialect.Returning("last_sequence")}";
-
     public Task<long> NextSequenceAsync(CancellationToken ct) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
             NextSequenceSql(dialect),

@@ -45,7 +45,6 @@ public sealed class SqlOnlyInStoresTests
         // Exchange
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "looks a department's key up with its own SQL",
         ["PopInfo.Exchange.Apis.DeliveryApi"] = "an endpoint that opens a connection (store.Database) to write the feed read's audit row",
-        ["PopInfo.Exchange.Delivery.DeadLetters"] = "lists, holds and redrives dead webhook events with its own SQL",
         ["PopInfo.Exchange.Delivery.DeliveryStatusReader"] = "where deliveries stand: queries of its own",
         ["PopInfo.Exchange.Delivery.WebhookDeliveryRelay"] = "reads pending events and records attempts with its own SQL",
         ["PopInfo.Exchange.Departments.DepartmentService"] = "changes departments and entitlements with SQL in the service",
