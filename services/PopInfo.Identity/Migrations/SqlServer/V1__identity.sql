@@ -1,7 +1,7 @@
 -- SQL Server's translation of PostgreSql/V1__identity.sql (docs/adr/0009-sql-server.md): text is nvarchar (sized where it is a key or
 -- indexed), COLLATE "C" a binary collation, timestamptz datetimeoffset, boolean bit, serials IDENTITY; GO ends a batch.
 -- The identity provider: people's accounts, the platform's clients, signing keys, the audit trail,
--- and OpenIddict's store (its EF Core model, kept in step by IdentitySchemaTests).
+-- and OpenIddict's store (its EF Core model, kept in step by OpenIddictSqlServerSchemaTests).
 
 CREATE TABLE accounts (
     user_name        nvarchar(200) COLLATE Latin1_General_100_BIN2 PRIMARY KEY,

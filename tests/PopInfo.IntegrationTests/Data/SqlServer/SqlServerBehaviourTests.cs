@@ -1,10 +1,14 @@
 using Dapper;
 using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using PopInfo.Analytics;
 using PopInfo.Analytics.Apis;
 using PopInfo.Analytics.Protection;
 using PopInfo.Collection;
+using PopInfo.Identity;
+using PopInfo.Identity.Data;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Security.RateLimits;
@@ -150,6 +154,23 @@ public sealed class SqlServerBehaviourTests
         var secondTookAfter = await database.Dialect.TryLockSessionAsync(second, "lease", CancellationToken.None);
 
         Assert.Equal([true, false, true], [firstTook, secondTookWhileHeld, secondTookAfter]);
+    }
+
+    [SkippableFact]
+    public async Task The_identity_providers_EF_Core_store_writes_and_reads_its_tables()
+    {
+        var database = await MigratedAsync(IdentityModule.Name);
+        var options = new DbContextOptionsBuilder<IdentityDbContext>();
+        IdentityDbContext.Configure(options, database);
+        await using (var context = new IdentityDbContext(options.Options))
+        {
+            context.Add(new OpenIddictEntityFrameworkCoreApplication { Id = "app-1", ClientId = "dept-test", DisplayName = "测试部门" });
+            await context.SaveChangesAsync();
+        }
+
+        await using var reading = new IdentityDbContext(options.Options);
+        var stored = await reading.Set<OpenIddictEntityFrameworkCoreApplication>().SingleAsync();
+        Assert.Equal(("dept-test", "测试部门"), (stored.ClientId, stored.DisplayName));
     }
 
     private static Dictionary<string, object?> Row(int i) => new()
