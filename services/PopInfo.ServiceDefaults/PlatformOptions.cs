@@ -18,14 +18,21 @@ public enum DatabaseProvider
 {
     Sqlite,
     PostgreSql,
+
+    /// <summary>SQL Server 2022 or later (docs/adr/0009-sql-server.md): one database per service, <c>{database}_{service}</c>.</summary>
+    SqlServer,
 }
 
 public sealed class DatabaseOptions
 {
-    /// <summary>Sqlite (embedded default) or PostgreSql (distributed, production).</summary>
+    /// <summary>Sqlite (embedded default), PostgreSql (distributed, production) or SqlServer (distributed, where SQL Server is the house database).</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>PostgreSQL: the connection string of the platform's database; each service works in its own schema of it.</summary>
+    /// <summary>
+    /// PostgreSQL: the connection string of the platform's database; each service works in its own schema of it.
+    /// SQL Server: the connection string of the server (its <c>Database</c>, default <c>popinfo</c>, names the platform);
+    /// each service works in a database of its own, <c>{Database}_{service}</c>, created at its first start.
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>

@@ -8,9 +8,9 @@ internal sealed class PlatformOptionsValidation : IValidateOptions<PlatformOptio
     public ValidateOptionsResult Validate(string? name, PlatformOptions options)
     {
         var failures = new List<string>();
-        if (options.Database.Provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+        if (options.Database.Provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(options.Database.ConnectionString))
         {
-            failures.Add("PopInfo:Database:ConnectionString is required when PopInfo:Database:Provider is PostgreSql.");
+            failures.Add($"PopInfo:Database:ConnectionString is required when PopInfo:Database:Provider is {options.Database.Provider}.");
         }
 
         if (options.Database.Provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(options.Database.MigrationConnectionString)

@@ -18,7 +18,8 @@ public sealed class QueryLogStore([FromKeyedServices(AnalyticsModule.Name)] Serv
     public async Task<IReadOnlyList<QueryLog.Row>> LatestAsync(int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<QueryLog.Row>(new CommandDefinition(
-            "SELECT at, caller, kind, query FROM query_log ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<QueryLog.Row>(new CommandDefinition(LatestSql(database.Dialect), new { limit }, cancellationToken: ct))];
     }
+
+    internal static string LatestSql(SqlDialect dialect) => $"SELECT at, caller, kind, query FROM query_log ORDER BY id DESC{dialect.Limit("@limit")}";
 }

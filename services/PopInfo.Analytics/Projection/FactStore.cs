@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Projections;
@@ -13,8 +12,8 @@ public sealed class FactStore
         "person_id, version, change_type, occurred_at, recorded_at, status, residence_region_code, sex, birth_date, residence_type, " +
         "education, marital_status, ethnicity, household_id, origin_region_code, migrant_reason, sequence";
 
-    // Rows per INSERT statement: 17 parameters each, well inside both products' limits.
-    private const int RowsPerStatement = 200;
+    // Rows per INSERT statement: 17 parameters each, inside every product's limit (SQL Server's 2,100 allows 123).
+    private static int RowsPerStatement(SqlDialect dialect) => Math.Min(200, dialect.MaxParameters / 17 - 1);
 
     private readonly ServiceDatabase database;
     private readonly ProjectionLedgerStore ledger;
@@ -37,7 +36,7 @@ public sealed class FactStore
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (applied, watermark, pending) = await ledger.ApplyAsync(
-            connection, transaction, changes, c => c.Sequence, c => c.Recorded_At, fresh => InsertAsync(connection, transaction, fresh, ct), ct);
+            connection, transaction, changes, c => c.Sequence, c => c.Recorded_At, fresh => InsertAsync(connection, transaction, database.Dialect, fresh, ct), ct);
         await transaction.CommitAsync(ct);
         return (applied, watermark, pending);
     }
@@ -96,17 +95,21 @@ public sealed class FactStore
         return (versions, persons);
     }
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PersonFacts> versions, CancellationToken ct)
+    // Versions already held are ignored.
+    internal static string InsertSql(SqlDialect dialect, int rows) => dialect.Upsert("person_versions", Columns,
+        string.Join(", ", Enumerable.Range(0, rows).Select(i =>
+            $"(@p{i}, @v{i}, @ct{i}, @o{i}, @r{i}, @st{i}, @rr{i}, @sx{i}, @b{i}, @rt{i}, @e{i}, @m{i}, @et{i}, @h{i}, @or{i}, @mr{i}, @sq{i})")),
+        keys: "person_id, version");
+
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyList<PersonFacts> versions,
+        CancellationToken ct)
     {
-        foreach (var batch in versions.Chunk(RowsPerStatement))
+        foreach (var batch in versions.Chunk(RowsPerStatement(dialect)))
         {
-            var sql = new StringBuilder($"INSERT INTO person_versions ({Columns}) VALUES ");
             var parameters = new DynamicParameters();
             for (var i = 0; i < batch.Length; i++)
             {
                 var v = batch[i];
-                sql.Append(i == 0 ? "" : ", ").Append(
-                    $"(@p{i}, @v{i}, @ct{i}, @o{i}, @r{i}, @st{i}, @rr{i}, @sx{i}, @b{i}, @rt{i}, @e{i}, @m{i}, @et{i}, @h{i}, @or{i}, @mr{i}, @sq{i})");
                 parameters.Add($"p{i}", v.Person_Id);
                 parameters.Add($"v{i}", v.Version);
                 parameters.Add($"ct{i}", v.Change_Type);
@@ -127,8 +130,7 @@ public sealed class FactStore
                 parameters.Add($"sq{i}", v.Sequence);
             }
 
-            sql.Append(" ON CONFLICT (person_id, version) DO NOTHING");
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(InsertSql(dialect, batch.Length), parameters, transaction, cancellationToken: ct));
         }
     }
 }

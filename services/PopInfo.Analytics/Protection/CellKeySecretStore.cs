@@ -13,9 +13,9 @@ public sealed class CellKeySecretStore([FromKeyedServices(AnalyticsModule.Name)]
     public async Task<string> KeepAsync(string protectedSecret, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO cell_key_secret (id, secret, created_at) VALUES (1, @secret, @now) ON CONFLICT (id) DO NOTHING",
-            new { secret = protectedSecret, now }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(KeepSql(database.Dialect), new { secret = protectedSecret, now }, cancellationToken: ct));
         return (await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT secret FROM cell_key_secret WHERE id = 1", cancellationToken: ct)))!;
     }
+
+    internal static string KeepSql(SqlDialect dialect) => dialect.Upsert("cell_key_secret", "id, secret, created_at", "(1, @secret, @now)", keys: "id");
 }

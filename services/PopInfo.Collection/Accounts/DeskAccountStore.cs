@@ -21,12 +21,14 @@ public sealed class DeskAccountStore([FromKeyedServices(CollectionModule.Name)] 
     public async Task<IReadOnlyList<DeskAccountRow>> NotMovedAsync(int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<DeskAccountRow>(new CommandDefinition(
-            $"""
-            SELECT user_name, display_name, role, community_code, street_code, password_hash, disabled
-            FROM accounts WHERE moved_at IS NULL ORDER BY user_name LIMIT @limit
-            """, new { limit }, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<DeskAccountRow>(new CommandDefinition(NotMovedSql(database.Dialect), new { limit }, cancellationToken: ct))];
     }
+
+    internal static string NotMovedSql(SqlDialect dialect) =>
+        $"""
+        SELECT user_name, display_name, role, community_code, street_code, password_hash, disabled
+        FROM accounts WHERE moved_at IS NULL ORDER BY user_name{dialect.Limit("@limit")}
+        """;
 
     /// <summary>Marks accounts moved (or settled at the provider) and empties their hash: no second copy stays here.</summary>
     public async Task MarkMovedAsync(IEnumerable<string> userNames, CancellationToken ct)

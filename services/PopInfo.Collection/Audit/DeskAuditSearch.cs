@@ -37,13 +37,13 @@ public sealed class DeskAuditSearch([FromKeyedServices(CollectionModule.Name)] S
         {
             if (personId is not null || criteria.IdNumber is null)
             {
-                entries = await AuditSearchSql.PageAsync(connection, Entries(personId is not null), criteria, personId, ct);
+                entries = await AuditSearchStore.PageAsync(connection, database.Dialect, Entries(personId is not null), criteria, personId, ct);
             }
         }
 
         await audit.WriteAsync(new DeskUser(criteria.AuditedAs, "auditor", null, null, remoteAddress), Action, personId?.ToString("D"), null, "ok",
             criteria.IdNumber is not null && personId is null ? "by identity number: not known here" : $"{entries.Count} entries", ct: ct);
-        return new(CollectionModule.Name, personId, null, entries, AuditSearchSql.Next(entries, criteria.Limit));
+        return new(CollectionModule.Name, personId, null, entries, AuditSearchStore.Next(entries, criteria.Limit));
     }
 
     public Task<AuditChainsAnswer> VerifyChainsAsync(CancellationToken ct) => AuditChains.VerifyAsync(CollectionModule.Name, database, [AuditLog.Table], ct);

@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Text;
-using Dapper;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults.Messaging;
@@ -46,20 +44,7 @@ public sealed class AmqpDeliveryRelay(
 
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
-        await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
-        var behind = (await connection.QueryAsync<Cursor>(new CommandDefinition(
-            """
-            SELECT d.code AS Code, COALESCE(c.last_sequence, 0) AS Sent
-            FROM departments d LEFT JOIN amqp_cursors c ON c.department_code = d.code
-            WHERE d.amqp_user IS NOT NULL AND d.last_sequence > COALESCE(c.last_sequence, 0)
-            ORDER BY d.code
-            """, cancellationToken: ct))).ToList();
-        if (behind.Count == 0)
-        {
-            return 0;
-        }
-
-        var batches = await ReadBatchesAsync(connection, behind, ct);
+        var batches = await deliveries.AmqpBatchesAsync(Batch, ct);
         if (batches.Count == 0)
         {
             return 0;
@@ -97,7 +82,7 @@ public sealed class AmqpDeliveryRelay(
 
         await Task.WhenAll(confirms);
         sent += confirms.Count;
-        await SaveCursorsAsync(connection, batches, ct);
+        await deliveries.SaveAmqpCursorsAsync([.. batches.Select(b => (b.Code, b.Rows[^1].Sequence))], Clock.GetUtcNow(), ct);
         return sent;
     }
 
@@ -105,7 +90,7 @@ public sealed class AmqpDeliveryRelay(
     /// Publishes one event inside a producer span, a child of the event's stored context; the span's own context goes in
     /// the message's <c>traceparent</c> (and <c>tracestate</c>) header, so a bureau's consumer can continue the trace.
     /// </summary>
-    private async Task PublishAsync(IChannel channel, string code, string queue, Pending row, Activity? batch, CancellationToken ct)
+    private async Task PublishAsync(IChannel channel, string code, string queue, AmqpPending row, Activity? batch, CancellationToken ct)
     {
         using var span = OutboxTracing.StartRow($"{queue} publish", ActivityKind.Producer, row.TraceParent, row.TraceState, batch);
         var messageId = CloudEvents.Id(code, row.Sequence);
@@ -127,7 +112,7 @@ public sealed class AmqpDeliveryRelay(
     }
 
     /// <summary>The W3C headers of a message: the publish span's context, or the stored one when nothing records; none without either.</summary>
-    private static Dictionary<string, object?>? TraceHeaders(Activity? span, Pending row)
+    private static Dictionary<string, object?>? TraceHeaders(Activity? span, AmqpPending row)
     {
         var (traceParent, traceState) = span is { IdFormat: ActivityIdFormat.W3C } ? (span.Id, span.TraceStateString) : (row.TraceParent, row.TraceState);
         if (string.IsNullOrEmpty(traceParent))
@@ -142,63 +127,5 @@ public sealed class AmqpDeliveryRelay(
         }
 
         return headers;
-    }
-
-    /// <summary>Up to <see cref="Batch"/> events of each department behind, in one round trip (a UNION ALL of index range scans).</summary>
-    private static async Task<List<(string Code, List<Pending> Rows)>> ReadBatchesAsync(DbConnection connection, List<Cursor> behind, CancellationToken ct)
-    {
-        var parameters = new DynamicParameters();
-        parameters.Add("batch", Batch);
-        var parts = new List<string>(behind.Count);
-        for (var i = 0; i < behind.Count; i++)
-        {
-            parameters.Add($"c{i}", behind[i].Code);
-            parameters.Add($"s{i}", behind[i].Sent);
-            parts.Add($"SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event, " +
-                "traceparent AS TraceParent, tracestate AS TraceState FROM deliveries " +
-                $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence LIMIT @batch) AS d{i}");
-        }
-
-        var rows = await connection.QueryAsync<BatchRow>(new CommandDefinition(string.Join(" UNION ALL ", parts), parameters, cancellationToken: ct));
-        return [.. rows.GroupBy(r => r.DepartmentCode, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new Pending(r.Sequence, r.Type, r.Event, r.TraceParent, r.TraceState)).ToList()))];
-    }
-
-    /// <summary>Moves every department's cursor in one statement.</summary>
-    private async Task SaveCursorsAsync(DbConnection connection, List<(string Code, List<Pending> Rows)> batches, CancellationToken ct)
-    {
-        var parameters = new DynamicParameters();
-        parameters.Add("now", Clock.GetUtcNow());
-        var values = new List<string>(batches.Count);
-        for (var i = 0; i < batches.Count; i++)
-        {
-            parameters.Add($"c{i}", batches[i].Code);
-            parameters.Add($"l{i}", batches[i].Rows[^1].Sequence);
-            values.Add($"(@c{i}, @l{i}, @now)");
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO amqp_cursors (department_code, last_sequence, updated_at) VALUES {string.Join(", ", values)}
-            ON CONFLICT (department_code) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
-            """, parameters, cancellationToken: ct));
-    }
-
-    private sealed class BatchRow
-    {
-        public string DepartmentCode { get; init; } = "";
-        public long Sequence { get; init; }
-        public string Type { get; init; } = "";
-        public string Event { get; init; } = "";
-        public string? TraceParent { get; init; }
-        public string? TraceState { get; init; }
-    }
-
-    private sealed record Pending(long Sequence, string Type, string Event, string? TraceParent, string? TraceState);
-
-    private sealed class Cursor
-    {
-        public string Code { get; init; } = "";
-        public long Sent { get; init; }
     }
 }

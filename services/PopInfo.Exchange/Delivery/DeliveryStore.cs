@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Dapper;
+using PopInfo.Exchange.Access;
+using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Exchange.Delivery;
@@ -9,7 +11,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
 {
     public ServiceDatabase Database => database;
 
-    /// <summary>Writes a batch of events in the caller's transaction (PostgreSQL: one statement over arrays).</summary>
+    /// <summary>Writes a batch of events in the caller's transaction (the dialect's bulk insert: PostgreSQL's COPY).</summary>
     public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyList<DeliveryRow> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
@@ -17,40 +19,16 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             return;
         }
 
-        if (dialect is PostgreSqlDialect)
+        // PostgreSQL's binary COPY: ~2,700 rows/s one round trip per row; one statement over arrays was ~30,000 (docs/benchmarks.md).
+        await dialect.BulkInsertAsync(connection, transaction, "deliveries", Columns, rows.Select(r => new object?[]
         {
-            // One round trip per row would be ~2,700 rows/s here; unnest over arrays is ~30,000 (docs/benchmarks.md).
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO deliveries (department_code, sequence, registry_sequence, subscription_id, person_id, event_type, event, created_at, webhook_state, traceparent, tracestate)
-                SELECT d, s, r, sub, p, y, e, c, w, tp, ts
-                FROM unnest(@codes, @sequences, @registrySequences, @subscriptions, @persons, @types, @events, @createdAt, @states, @traceParents, @traceStates)
-                    AS t(d, s, r, sub, p, y, e, c, w, tp, ts)
-                """,
-                new
-                {
-                    codes = rows.Select(r => r.DepartmentCode).ToArray(),
-                    sequences = rows.Select(r => r.Sequence).ToArray(),
-                    registrySequences = rows.Select(r => r.RegistrySequence).ToArray(),
-                    subscriptions = rows.Select(r => r.SubscriptionId).ToArray(),
-                    persons = rows.Select(r => r.PersonId).ToArray(),
-                    types = rows.Select(r => r.EventType).ToArray(),
-                    events = rows.Select(r => r.Event).ToArray(),
-                    createdAt = rows.Select(r => r.CreatedAt).ToArray(),
-                    states = rows.Select(r => r.WebhookState).ToArray(),
-                    traceParents = rows.Select(r => r.TraceParent).ToArray(),
-                    traceStates = rows.Select(r => r.TraceState).ToArray(),
-                },
-                transaction, cancellationToken: ct));
-            return;
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO deliveries (department_code, sequence, registry_sequence, subscription_id, person_id, event_type, event, created_at, webhook_state, traceparent, tracestate)
-            VALUES (@DepartmentCode, @Sequence, @RegistrySequence, @SubscriptionId, @PersonId, @EventType, @Event, @CreatedAt, @WebhookState, @TraceParent, @TraceState)
-            """, rows, transaction, cancellationToken: ct));
+            r.DepartmentCode, r.Sequence, r.RegistrySequence, r.SubscriptionId, r.PersonId, r.EventType, r.Event, r.CreatedAt, r.WebhookState,
+            r.TraceParent, r.TraceState,
+        }), ct);
     }
+
+    private static readonly string[] Columns =
+        ["department_code", "sequence", "registry_sequence", "subscription_id", "person_id", "event_type", "event", "created_at", "webhook_state", "traceparent", "tracestate"];
 
     /// <summary>A department's events after <paramref name="after"/>, in order.</summary>
     public async Task<IReadOnlyList<FeedEntry>> ReadAsync(string code, long after, int limit, CancellationToken ct)
@@ -59,14 +37,151 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
         return await ReadAsync(connection, code, after, limit, ct);
     }
 
-    public static async Task<IReadOnlyList<FeedEntry>> ReadAsync(DbConnection connection, string code, long after, int limit, CancellationToken ct)
+    private async Task<IReadOnlyList<FeedEntry>> ReadAsync(DbConnection connection, string code, long after, int limit, CancellationToken ct)
     {
-        var rows = await connection.QueryAsync<FeedEntry>(new CommandDefinition(
-            "SELECT sequence AS Sequence, event_type AS Type, event AS Event FROM deliveries WHERE department_code = @code AND sequence > @after ORDER BY sequence LIMIT @limit",
-            new { code, after, limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<FeedEntry>(new CommandDefinition(ReadSql(database.Dialect), new { code, after, limit }, cancellationToken: ct));
         return [.. rows];
     }
+
+    /// <summary>
+    /// The AMQP relay's next round: up to <paramref name="batch"/> events of each department with a queue whose events
+    /// are ahead of its cursor, by department, in sequence order (one round trip: a UNION ALL of index range scans).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Code, List<AmqpPending> Rows)>> AmqpBatchesAsync(int batch, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var behind = (await connection.QueryAsync<AmqpCursor>(new CommandDefinition(
+            """
+            SELECT d.code AS Code, COALESCE(c.last_sequence, 0) AS Sent
+            FROM departments d LEFT JOIN amqp_cursors c ON c.department_code = d.code
+            WHERE d.amqp_user IS NOT NULL AND d.last_sequence > COALESCE(c.last_sequence, 0)
+            ORDER BY d.code
+            """, cancellationToken: ct))).ToList();
+        if (behind.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new DynamicParameters();
+        parameters.Add("batch", batch);
+        for (var i = 0; i < behind.Count; i++)
+        {
+            parameters.Add($"c{i}", behind[i].Code);
+            parameters.Add($"s{i}", behind[i].Sent);
+        }
+
+        var rows = await connection.QueryAsync<AmqpBatchRow>(new CommandDefinition(AmqpBatchesSql(database.Dialect, behind.Count), parameters, cancellationToken: ct));
+        return [.. rows.GroupBy(r => r.DepartmentCode, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new AmqpPending(r.Sequence, r.Type, r.Event, r.TraceParent, r.TraceState)).ToList()))];
+    }
+
+    /// <summary>The batches of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@s{i}</c>, <c>@batch</c>).</summary>
+    internal static string AmqpBatchesSql(SqlDialect dialect, int departments) =>
+        string.Join(" UNION ALL ", Enumerable.Range(0, departments).Select(i =>
+            "SELECT * FROM (SELECT department_code AS DepartmentCode, sequence AS Sequence, event_type AS Type, event AS Event, " +
+            "traceparent AS TraceParent, tracestate AS TraceState FROM deliveries " +
+            $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence{dialect.Limit("@batch")}) AS d{i}"));
+
+    /// <summary>Moves every department's AMQP cursor to the last sequence the broker confirmed, in one statement.</summary>
+    public async Task SaveAmqpCursorsAsync(IReadOnlyList<(string Code, long Last)> cursors, DateTimeOffset now, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("now", now);
+        for (var i = 0; i < cursors.Count; i++)
+        {
+            parameters.Add($"c{i}", cursors[i].Code);
+            parameters.Add($"l{i}", cursors[i].Last);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, cancellationToken: ct));
+    }
+
+    /// <summary>The cursors of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@l{i}</c>, <c>@now</c>).</summary>
+    internal static string SaveAmqpCursorsSql(SqlDialect dialect, int departments) => dialect.Upsert("amqp_cursors", "department_code, last_sequence, updated_at",
+        string.Join(", ", Enumerable.Range(0, departments).Select(i => $"(@c{i}, @l{i}, @now)")), keys: "department_code",
+        update: "last_sequence = excluded.last_sequence, updated_at = excluded.updated_at");
+
+    private sealed class AmqpBatchRow
+    {
+        public string DepartmentCode { get; init; } = "";
+        public long Sequence { get; init; }
+        public string Type { get; init; } = "";
+        public string Event { get; init; } = "";
+        public string? TraceParent { get; init; }
+        public string? TraceState { get; init; }
+    }
+
+    private sealed class AmqpCursor
+    {
+        public string Code { get; init; } = "";
+        public long Sent { get; init; }
+    }
+
+    /// <summary>A department's dead and held webhook events, oldest first (at most 1,000).</summary>
+    public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<DeadLetterRow>(new CommandDefinition(DeadLettersSql(database.Dialect), new { code }, cancellationToken: ct));
+        return [.. rows.Select(r => new DeadLetter(r.Sequence, r.RegistrySequence, r.PersonId, r.State, r.Attempts, r.Error, r.LastAttemptAt))];
+    }
+
+    internal static string DeadLettersSql(SqlDialect dialect) =>
+        $"""
+        SELECT sequence AS Sequence, registry_sequence AS RegistrySequence, person_id AS PersonId, webhook_state AS State,
+               webhook_attempts AS Attempts, webhook_error AS Error, webhook_at AS LastAttemptAt
+        FROM deliveries WHERE department_code = @code AND webhook_state IN ('dead', 'held') ORDER BY sequence{dialect.Limit("1000")}
+        """;
+
+    /// <summary>
+    /// Puts a department's dead and held events back in line (all, or the given sequences with the events of the same
+    /// persons held behind them), under the department's webhook lock, audited in the same transaction. Returns how many.
+    /// </summary>
+    public async Task<int> RedriveAsync(Caller caller, string code, IReadOnlyList<long>? sequences, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await database.Dialect.LockAsync(connection, transaction, DeadLetters.LockName(code), shared: false, ct);
+        int count;
+        if (sequences is null || sequences.Count == 0)
+        {
+            count = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE deliveries SET webhook_state = 'pending', webhook_attempts = 0 WHERE department_code = @code AND webhook_state IN ('dead', 'held')",
+                new { code }, transaction, cancellationToken: ct));
+        }
+        else
+        {
+            // The chosen dead letters, and whatever of the same persons is held behind them.
+            var persons = (await connection.QueryAsync<Guid>(new CommandDefinition(
+                $"SELECT DISTINCT person_id FROM deliveries WHERE department_code = @code AND webhook_state = 'dead' AND {database.Dialect.In("sequence", "sequences")}",
+                new { code, sequences = sequences.ToArray() }, transaction, cancellationToken: ct))).ToArray();
+            count = persons.Length == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE deliveries SET webhook_state = 'pending', webhook_attempts = 0 WHERE department_code = @code AND webhook_state IN ('dead', 'held') AND {database.Dialect.In("person_id", "persons")}",
+                new { code, persons }, transaction, cancellationToken: ct));
+        }
+
+        await ExchangeAudit.WriteAsync(database.Dialect, connection, transaction, caller, now, "webhook.redriven", code, after: new { sequences, count }, ct: ct);
+        await transaction.CommitAsync(ct);
+        return count;
+    }
+
+    private sealed class DeadLetterRow
+    {
+        public long Sequence { get; init; }
+        public long RegistrySequence { get; init; }
+        public Guid PersonId { get; init; }
+        public string State { get; init; } = "";
+        public int Attempts { get; init; }
+        public string? Error { get; init; }
+        public DateTimeOffset? LastAttemptAt { get; init; }
+    }
+
+    internal static string ReadSql(SqlDialect dialect) =>
+        $"SELECT sequence AS Sequence, event_type AS Type, event AS Event FROM deliveries WHERE department_code = @code AND sequence > @after ORDER BY sequence{dialect.Limit("@limit")}";
 }
+
+/// <summary>An event waiting for its department's queue.</summary>
+public sealed record AmqpPending(long Sequence, string Type, string Event, string? TraceParent, string? TraceState);
 
 public sealed class FeedEntry
 {

@@ -8,6 +8,7 @@ using Polly;
 using Polly.Retry;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Projection;
+using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Webhooks;
 
@@ -94,11 +95,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
                 }
 
                 var batch = (await connection.QueryAsync<Pending>(new CommandDefinition(
-                    """
-                    SELECT sequence AS Sequence, person_id AS PersonId, event AS Event, traceparent AS TraceParent, tracestate AS TraceState
-                    FROM deliveries WHERE department_code = @code AND webhook_state = 'pending' ORDER BY sequence LIMIT 100
-                    """,
-                    new { code }, cancellationToken: ct))).ToList();
+                    PendingSql(deliveries.Database.Dialect), new { code }, cancellationToken: ct))).ToList();
                 if (batch.Count == 0)
                 {
                     return;
@@ -155,6 +152,16 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         }
     }
 
+    internal static string PendingSql(SqlDialect dialect) =>
+        $"""
+        SELECT sequence AS Sequence, person_id AS PersonId, event AS Event, traceparent AS TraceParent, tracestate AS TraceState
+        FROM deliveries WHERE department_code = @code AND webhook_state = 'pending' ORDER BY sequence{dialect.Limit("100")}
+        """;
+
+    internal static string EarlierStateSql(SqlDialect dialect) =>
+        "SELECT webhook_state FROM deliveries WHERE department_code = @code AND person_id = @personId " +
+        $"AND webhook_state IN ('dead', 'held', 'pending') AND sequence < @sequence ORDER BY sequence{dialect.Limit("1")}";
+
     /// <summary>
     /// Holds the event when an earlier one of the same person is dead or held, and says what that earlier one is
     /// (null: none, send it). Under the department's lock, which a redrive takes too: otherwise a redrive could
@@ -165,7 +172,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await deliveries.Database.Dialect.LockAsync(connection, transaction, DeadLetters.LockName(code), shared: false, ct);
         var earlier = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT webhook_state FROM deliveries WHERE department_code = @code AND person_id = @personId AND webhook_state IN ('dead', 'held', 'pending') AND sequence < @sequence ORDER BY sequence LIMIT 1",
+            EarlierStateSql(deliveries.Database.Dialect),
             new { code, personId = item.PersonId, sequence = item.Sequence }, transaction, cancellationToken: ct));
         if (earlier is WebhookStates.Dead or WebhookStates.Held)
         {

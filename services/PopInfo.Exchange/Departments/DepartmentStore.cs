@@ -46,7 +46,7 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            $"SELECT status FROM departments WHERE code = @code{database.Dialect.ForUpdate}", new { code }, transaction, cancellationToken: ct));
+            LockStatusSql(database.Dialect), new { code }, transaction, cancellationToken: ct));
         if (status != DepartmentStatus.Active)
         {
             return false;
@@ -101,16 +101,21 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
     public async Task<IReadOnlyList<AuditEntry>> AuditAsync(string code, long after, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
-            """
-            SELECT id AS Id, at AS At, actor AS Actor, remote_address AS RemoteAddress, department_code AS DepartmentCode,
-                   subscription_id AS SubscriptionId, action AS Action, before AS Before, after AS After
-            FROM audit_log WHERE department_code = @code AND id > @after ORDER BY id LIMIT @limit
-            """, new { code, after, limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(AuditSql(database.Dialect), new { code, after, limit }, cancellationToken: ct));
         return [.. rows.Select(r => new AuditEntry(r.Id, r.At, r.Actor, r.RemoteAddress, r.DepartmentCode, r.SubscriptionId, r.Action,
             r.Before is null ? null : JsonDocument.Parse(r.Before).RootElement.Clone(),
             r.After is null ? null : JsonDocument.Parse(r.After).RootElement.Clone()))];
     }
+
+    internal static string LockStatusSql(SqlDialect dialect) =>
+        $"SELECT status FROM departments{dialect.UpdateLockHint} WHERE code = @code{dialect.ForUpdate}";
+
+    internal static string AuditSql(SqlDialect dialect) =>
+        $"""
+        SELECT id AS Id, at AS At, actor AS Actor, remote_address AS RemoteAddress, department_code AS DepartmentCode,
+               subscription_id AS SubscriptionId, action AS Action, before AS Before, after AS After
+        FROM audit_log WHERE department_code = @code AND id > @after ORDER BY id{dialect.Limit("@limit")}
+        """;
 
     internal static string ToJson(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, Json.Options);
 

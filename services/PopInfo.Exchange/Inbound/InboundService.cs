@@ -134,7 +134,7 @@ public sealed class InboundService(
                 var command = InboundCommand.Build(id, departmentCode, record, match.Person, now);
                 var state = hold is null ? InboundStates.Queued : InboundStates.Held;
                 var replacesRefusal = existing.ContainsKey(record.RecordId);
-                var inserted = await InsertAsync(connection, transaction, new
+                var inserted = await InsertAsync(connection, transaction, database.Dialect, new
                 {
                     id,
                     departmentCode,
@@ -172,7 +172,7 @@ public sealed class InboundService(
 
             if (channel == InboundChannels.Amqp)
             {
-                await StoreRefusalsAsync(connection, transaction, departmentCode, reads, existing, now, ct);
+                await StoreRefusalsAsync(connection, transaction, database.Dialect, departmentCode, reads, existing, now, ct);
             }
 
             await transaction.CommitAsync(ct);
@@ -208,14 +208,19 @@ public sealed class InboundService(
     public async Task<IReadOnlyList<InboundReview>> ReviewsAsync(string? departmentCode, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition(
-            $"""
-            SELECT {InboundRow.Columns} FROM inbound_records
-            WHERE state = 'held' AND (@departmentCode IS NULL OR department_code = @departmentCode)
-            ORDER BY received_at, id LIMIT @limit
-            """, new { departmentCode, limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition(ReviewsSql(database.Dialect), new { departmentCode, limit }, cancellationToken: ct));
         return [.. rows.Select(r => r.ToReview())];
     }
+
+    internal static string ReviewsSql(SqlDialect dialect) =>
+        $"""
+        SELECT {InboundRow.Columns} FROM inbound_records
+        WHERE state = 'held' AND (@departmentCode IS NULL OR department_code = @departmentCode)
+        ORDER BY received_at, id{dialect.Limit("@limit")}
+        """;
+
+    internal static string LockRecordSql(SqlDialect dialect) =>
+        $"SELECT {InboundRow.Columns} FROM inbound_records{dialect.UpdateLockHint} WHERE id = @id{dialect.ForUpdate}";
 
     /// <summary>Sends a held record's command as it is (the registry's own rules still apply). Audited.</summary>
     public Task<Outcome<InboundRecordView>> ApproveAsync(Caller caller, Guid id, CancellationToken ct) =>
@@ -245,7 +250,7 @@ public sealed class InboundService(
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var before = await connection.QuerySingleOrDefaultAsync<InboundRow>(new CommandDefinition(
-            $"SELECT {InboundRow.Columns} FROM inbound_records WHERE id = @id{database.Dialect.ForUpdate}", new { id }, transaction, cancellationToken: ct));
+            LockRecordSql(database.Dialect), new { id }, transaction, cancellationToken: ct));
         if (before is null)
         {
             return Problem.NotFound($"No inbound record {id}.");
@@ -357,7 +362,7 @@ public sealed class InboundService(
             $"SELECT {InboundRow.Columns} FROM inbound_records WHERE department_code = @departmentCode AND record_id = @recordId",
             new { departmentCode, recordId }, transaction, cancellationToken: ct));
 
-    private static async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, object row, bool replacesRefusal, CancellationToken ct)
+    private static async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, object row, bool replacesRefusal, CancellationToken ct)
     {
         if (replacesRefusal)
         {
@@ -366,25 +371,24 @@ public sealed class InboundService(
                 row, transaction, cancellationToken: ct));
         }
 
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO inbound_records (id, department_code, record_id, kind, channel, payload, state, person_id, match_kind, command_type, command,
-                                         reason_rule, reason_field, reason, refusal, received_at)
-            VALUES (@id, @departmentCode, @recordId, @kind, @channel, @payload, @state, @personId, @matchKind, @commandType, @command,
-                    @reasonRule, @reasonField, @reason, @refusal, @now)
-            ON CONFLICT (department_code, record_id) DO NOTHING
-            """, row, transaction, cancellationToken: ct)) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition(InsertSql(dialect), row, transaction, cancellationToken: ct)) == 1;
     }
+
+    // An id already taken stays as it is.
+    internal static string InsertSql(SqlDialect dialect) => dialect.Upsert("inbound_records",
+        "id, department_code, record_id, kind, channel, payload, state, person_id, match_kind, command_type, command, reason_rule, reason_field, reason, refusal, received_at",
+        "(@id, @departmentCode, @recordId, @kind, @channel, @payload, @state, @personId, @matchKind, @commandType, @command, @reasonRule, @reasonField, @reason, @refusal, @now)",
+        keys: "department_code, record_id");
 
     // Over AMQP nobody waits for the answer: a refused record is stored as 'refused' with its problem (not its
     // content), so that the department can read why under its record id. An id already taken stays as it is.
-    private static async Task StoreRefusalsAsync(DbConnection connection, DbTransaction transaction, string departmentCode, ReadOutcome[] reads,
+    private static async Task StoreRefusalsAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string departmentCode, ReadOutcome[] reads,
         Dictionary<string, InboundRow> existing, DateTimeOffset now, CancellationToken ct)
     {
         foreach (var refused in reads.Where(r => r.Record is null && r.RecordId is not null).DistinctBy(r => r.RecordId))
         {
             var kind = refused.Kind is { Length: <= 40 } k && InboundKindCatalogue.Find(k) is not null ? k : "unknown";
-            await InsertAsync(connection, transaction, new
+            await InsertAsync(connection, transaction, dialect, new
             {
                 id = Guid.CreateVersion7(now),
                 departmentCode,

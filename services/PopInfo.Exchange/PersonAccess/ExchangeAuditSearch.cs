@@ -48,13 +48,13 @@ public sealed class ExchangeAuditSearch(PersonDeliveryStore store, TimeProvider 
         await using var connection = await database.OpenConnectionAsync(ct);
         if (personId is not null || criteria.IdNumber is null)
         {
-            found = await AuditSearchSql.PageAsync(connection, entries, criteria, personId, ct);
+            found = await AuditSearchStore.PageAsync(connection, database.Dialect, entries, criteria, personId, ct);
         }
 
         // The person by id in "after", as the access report's question records it: later searches for the person find this one.
         await ExchangeAudit.WriteAsync(dialect, connection, null, new Caller(false, null, remoteAddress, criteria.AuditedAs), clock.GetUtcNow(), Action, null,
             after: new { personId, byIdNumber = criteria.IdNumber is not null, entries = found.Count }, ct: ct);
-        return new(ExchangeModule.Name, personId, null, found, AuditSearchSql.Next(found, criteria.Limit));
+        return new(ExchangeModule.Name, personId, null, found, AuditSearchStore.Next(found, criteria.Limit));
     }
 
     public Task<AuditChainsAnswer> VerifyChainsAsync(CancellationToken ct) =>

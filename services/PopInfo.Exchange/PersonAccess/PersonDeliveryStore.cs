@@ -11,21 +11,26 @@ public sealed class PersonDeliveryStore([FromKeyedServices(ExchangeModule.Name)]
     /// <summary>The person's events (only of these register sequences, when given), at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<Row>> DeliveriesAsync(Guid personId, IReadOnlyList<long>? registrySequences, int limit, CancellationToken ct)
     {
-        var only = registrySequences is null ? "" : " AND " + database.Dialect.In("x.registry_sequence", "sequences");
         await using var connection = await database.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<Row>(new CommandDefinition(
-            $"""
-            SELECT x.department_code AS Department, d.name AS DepartmentName, x.sequence AS Sequence, x.registry_sequence AS RegistrySequence,
-                   x.event_type AS EventType, x.subscription_id AS SubscriptionId, s.purpose AS Purpose, x.created_at AS CreatedAt,
-                   x.webhook_state AS WebhookState, x.webhook_attempts AS WebhookAttempts, x.webhook_at AS WebhookAt,
-                   d.amqp_user AS AmqpUser, COALESCE(c.last_sequence, 0) AS Published
-            FROM deliveries x JOIN departments d ON d.code = x.department_code
-            LEFT JOIN subscriptions s ON s.id = x.subscription_id
-            LEFT JOIN amqp_cursors c ON c.department_code = x.department_code
-            WHERE x.person_id = @personId{only}
-            ORDER BY x.registry_sequence, x.department_code, x.sequence LIMIT @limit
-            """, new { personId, sequences = registrySequences?.ToArray(), limit }, cancellationToken: ct))];
+            DeliveriesSql(database.Dialect, onlySequences: registrySequences is not null),
+            new { personId, sequences = registrySequences?.ToArray(), limit }, cancellationToken: ct))];
     }
+
+    internal static string DeliveriesSql(SqlDialect dialect) => DeliveriesSql(dialect, onlySequences: true);
+
+    private static string DeliveriesSql(SqlDialect dialect, bool onlySequences) =>
+        $"""
+        SELECT x.department_code AS Department, d.name AS DepartmentName, x.sequence AS Sequence, x.registry_sequence AS RegistrySequence,
+               x.event_type AS EventType, x.subscription_id AS SubscriptionId, s.purpose AS Purpose, x.created_at AS CreatedAt,
+               x.webhook_state AS WebhookState, x.webhook_attempts AS WebhookAttempts, x.webhook_at AS WebhookAt,
+               d.amqp_user AS AmqpUser, COALESCE(c.last_sequence, 0) AS Published
+        FROM deliveries x JOIN departments d ON d.code = x.department_code
+        LEFT JOIN subscriptions s ON s.id = x.subscription_id
+        LEFT JOIN amqp_cursors c ON c.department_code = x.department_code
+        WHERE x.person_id = @personId{(onlySequences ? " AND " + dialect.In("x.registry_sequence", "sequences") : "")}
+        ORDER BY x.registry_sequence, x.department_code, x.sequence{dialect.Limit("@limit")}
+        """;
 
     /// <summary>
     /// Each audited read of a department's feed (<c>feed.read</c>, its first and last event in <c>after</c>) that

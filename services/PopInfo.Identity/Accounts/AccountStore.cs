@@ -66,17 +66,20 @@ public sealed class AccountStore([FromKeyedServices(IdentityModule.Name)] Servic
     public async Task<DateTimeOffset?> CountFailureAsync(string userName, int max, DateTimeOffset lockUntil, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var locked = await connection.QuerySingleOrDefaultAsync<bool>(new CommandDefinition(
-            """
-            UPDATE accounts SET
-                locked_until = CASE WHEN failed_sign_ins + 1 >= @max THEN @lockUntil ELSE locked_until END,
-                failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @max THEN 0 ELSE failed_sign_ins + 1 END,
-                updated_at = @now
-            WHERE user_name = @userName
-            RETURNING failed_sign_ins = 0
-            """, new { userName, max, lockUntil, now }, cancellationToken: ct));
-        return locked ? lockUntil : null;
+        // The count after this attempt: 0 when it locked the account (null: no such account).
+        var failures = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
+            CountFailureSql(database.Dialect), new { userName, max, lockUntil, now }, cancellationToken: ct));
+        return failures == 0 ? lockUntil : null;
     }
+
+    internal static string CountFailureSql(SqlDialect dialect) =>
+        $"""
+        UPDATE accounts SET
+            locked_until = CASE WHEN failed_sign_ins + 1 >= @max THEN @lockUntil ELSE locked_until END,
+            failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @max THEN 0 ELSE failed_sign_ins + 1 END,
+            updated_at = @now{dialect.Output("failed_sign_ins")}
+        WHERE user_name = @userName{dialect.Returning("failed_sign_ins")}
+        """;
 
     public async Task ResetFailuresAsync(string userName, string passwordHash, DateTimeOffset now, CancellationToken ct)
     {

@@ -17,8 +17,9 @@ public sealed class AuditLogStore([FromKeyedServices(IdentityModule.Name)] Servi
     public async Task<IReadOnlyList<AuditLog.Row>> ReadAsync(long after, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<AuditLog.Row>(new CommandDefinition(
-            "SELECT id, at, actor, actor_role, action, target, outcome, detail, remote_address FROM audit_log WHERE id > @after ORDER BY id LIMIT @limit",
-            new { after, limit }, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<AuditLog.Row>(new CommandDefinition(ReadSql(database.Dialect), new { after, limit }, cancellationToken: ct))];
     }
+
+    internal static string ReadSql(SqlDialect dialect) =>
+        $"SELECT id, at, actor, actor_role, action, target, outcome, detail, remote_address FROM audit_log WHERE id > @after ORDER BY id{dialect.Limit("@limit")}";
 }

@@ -53,16 +53,14 @@ public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] Service
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO clients (client_id, kind, display_name, status, scopes, version, created_at, updated_at)
-            VALUES (@clientId, @kind, @displayName, 'active', @scopes, 1, @now, @now)
-            ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name, scopes = excluded.scopes,
-                version = clients.version + 1, updated_at = excluded.updated_at
-            WHERE clients.display_name <> excluded.display_name OR clients.scopes <> excluded.scopes
-            """, new { clientId, kind, displayName, scopes, now }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(UpsertSql(database.Dialect), new { clientId, kind, displayName, scopes, now }, cancellationToken: ct));
         return (await FindAsync(clientId, ct))!;
     }
+
+    internal static string UpsertSql(SqlDialect dialect) => dialect.Upsert("clients", "client_id, kind, display_name, status, scopes, version, created_at, updated_at",
+        "(@clientId, @kind, @displayName, 'active', @scopes, 1, @now, @now)", keys: "client_id",
+        update: "display_name = excluded.display_name, scopes = excluded.scopes, version = clients.version + 1, updated_at = excluded.updated_at",
+        updateWhere: "clients.display_name <> excluded.display_name OR clients.scopes <> excluded.scopes");
 
     /// <summary>Sets the status if the caller saw the current version; false when it did not (or the client is unknown).</summary>
     /// <summary>
@@ -89,12 +87,13 @@ public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] Service
         return true;
     }
 
+    internal static string UnsentSql(SqlDialect dialect) => $"SELECT seq, message FROM status_outbox WHERE sent_at IS NULL ORDER BY seq{dialect.Limit("@limit")}";
+
     /// <summary>The status changes not yet published, oldest first.</summary>
     public async Task<IReadOnlyList<(long Seq, ClientStatusChanged Message)>> UnsentStatusChangesAsync(int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(long Seq, string Message)>(new CommandDefinition(
-            "SELECT seq, message FROM status_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT @limit", new { limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<(long Seq, string Message)>(new CommandDefinition(UnsentSql(database.Dialect), new { limit }, cancellationToken: ct));
         return [.. rows.Select(r => (r.Seq, JsonSerializer.Deserialize<ClientStatusChanged>(r.Message, Json.Options)!))];
     }
 

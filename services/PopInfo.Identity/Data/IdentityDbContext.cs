@@ -10,7 +10,7 @@ namespace PopInfo.Identity.Data;
 /// </summary>
 public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : DbContext(options)
 {
-    /// <summary>Points EF Core at the service's own database: the schema's pooled data source, or the SQLite file.</summary>
+    /// <summary>Points EF Core at the service's own database: the schema's pooled data source, the SQLite file, or the SQL Server database.</summary>
     public static void Configure(DbContextOptionsBuilder options, ServiceDatabase database)
     {
         switch (database.Dialect)
@@ -20,6 +20,9 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
                 break;
             case SqliteDialect sqlite:
                 options.UseSqlite(sqlite.ConnectionString);
+                break;
+            case SqlServerDialect sqlServer:
+                options.UseSqlServer(sqlServer.ConnectionString);
                 break;
             default:
                 throw new NotSupportedException($"The identity provider has no EF Core mapping for {database.Dialect.GetType().Name}.");

@@ -36,14 +36,35 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
     public async Task<IReadOnlyList<Alert>> ListAsync(bool openOnly, long? beforeId, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<Alert>(new CommandDefinition(
-            $"""
-            SELECT {AlertColumns} FROM alerts
-            WHERE (@openOnly = FALSE OR ended_at IS NULL) AND (@beforeId IS NULL OR id < @beforeId)
-            ORDER BY id DESC LIMIT @limit
-            """,
-            new { openOnly, beforeId, limit }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<Alert>(new CommandDefinition(ListSql(database.Dialect, openOnly), new { beforeId, limit }, cancellationToken: ct))).AsList();
     }
+
+    internal static string ListSql(SqlDialect dialect) => ListSql(dialect, openOnly: true);
+
+    // "Open only" chosen here, not by a boolean parameter: SQL Server has no boolean type to compare it with.
+    private static string ListSql(SqlDialect dialect, bool openOnly) =>
+        $"""
+        SELECT {AlertColumns} FROM alerts
+        WHERE {(openOnly ? "ended_at IS NULL AND " : "")}(@beforeId IS NULL OR id < @beforeId)
+        ORDER BY id DESC{dialect.Limit("@limit")}
+        """;
+
+    internal static string OpenSql(SqlDialect dialect) =>
+        $"""
+        INSERT INTO alerts (rule_code, rule_version, subject, metric, comparison, threshold, severity, held_since, fired_at, fired_value,
+                            last_value, last_seen_at){dialect.Output("id")}
+        VALUES (@Code, @Version, @subject, @Metric, @Comparison, @Threshold, @Severity, @heldSince, @now, @value, @value, @seenAt){dialect.Returning("id")}
+        """;
+
+    internal static string LockAlertSql(SqlDialect dialect) => $"SELECT {AlertColumns} FROM alerts{dialect.UpdateLockHint} WHERE id = @id{dialect.ForUpdate}";
+
+    internal static string LockRuleSql(SqlDialect dialect) => $"SELECT {RuleColumns} FROM alert_rules{dialect.UpdateLockHint} WHERE code = @Code{dialect.ForUpdate}";
+
+    internal static string ActionsSql(SqlDialect dialect) =>
+        $"""
+        SELECT id AS Id, at AS At, actor AS Actor, action AS Action, subject AS Subject, before AS Before, after AS After
+        FROM operator_actions WHERE (@beforeId IS NULL OR id < @beforeId) ORDER BY id DESC{dialect.Limit("@limit")}
+        """;
 
     public async Task<Alert?> AlertAsync(long id, CancellationToken ct)
     {
@@ -64,13 +85,7 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
         long id;
         try
         {
-            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO alerts (rule_code, rule_version, subject, metric, comparison, threshold, severity, held_since, fired_at, fired_value,
-                                    last_value, last_seen_at)
-                VALUES (@Code, @Version, @subject, @Metric, @Comparison, @Threshold, @Severity, @heldSince, @now, @value, @value, @seenAt)
-                RETURNING id
-                """,
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OpenSql(database.Dialect),
                 new
                 {
                     rule.Code, rule.Version, subject, rule.Metric, rule.Comparison, rule.Threshold, rule.Severity, heldSince = state.HeldSince!.Value, now,
@@ -128,7 +143,7 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var alert = await connection.QuerySingleOrDefaultAsync<Alert>(new CommandDefinition(
-            $"SELECT {AlertColumns} FROM alerts WHERE id = @id{database.Dialect.ForUpdate}", new { id }, transaction, cancellationToken: ct));
+            LockAlertSql(database.Dialect), new { id }, transaction, cancellationToken: ct));
         if (alert is null || alert.AcknowledgedAt is not null)
         {
             return alert;
@@ -155,7 +170,7 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var before = await connection.QuerySingleOrDefaultAsync<AlertRule>(new CommandDefinition(
-            $"SELECT {RuleColumns} FROM alert_rules WHERE code = @Code{database.Dialect.ForUpdate}", new { rule.Code }, transaction, cancellationToken: ct));
+            LockRuleSql(database.Dialect), new { rule.Code }, transaction, cancellationToken: ct));
         if ((before?.Version ?? 0) != expectedVersion)
         {
             return (before, false);
@@ -202,12 +217,7 @@ public sealed class AlertStore([FromKeyedServices(MonitoringModule.Name)] Servic
     public async Task<IReadOnlyList<OperatorAction>> ActionsAsync(long? beforeId, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<OperatorAction>(new CommandDefinition(
-            """
-            SELECT id AS Id, at AS At, actor AS Actor, action AS Action, subject AS Subject, before AS Before, after AS After
-            FROM operator_actions WHERE (@beforeId IS NULL OR id < @beforeId) ORDER BY id DESC LIMIT @limit
-            """,
-            new { beforeId, limit }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<OperatorAction>(new CommandDefinition(ActionsSql(database.Dialect), new { beforeId, limit }, cancellationToken: ct))).AsList();
     }
 
     /// <summary>Verifies the operators' trail's hash chain.</summary>

@@ -18,13 +18,14 @@ public sealed class NotificationStore([FromKeyedServices(MonitoringModule.Name)]
     public async Task<IReadOnlyList<DueNotification>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<DueNotification>(new CommandDefinition(
-            """
-            SELECT id AS Id, event_id AS EventId, body AS Body, attempts AS Attempts FROM notifications
-            WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= @now ORDER BY id LIMIT @limit
-            """,
-            new { now, limit }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<DueNotification>(new CommandDefinition(DueSql(database.Dialect), new { now, limit }, cancellationToken: ct))).AsList();
     }
+
+    internal static string DueSql(SqlDialect dialect) =>
+        $"""
+        SELECT id AS Id, event_id AS EventId, body AS Body, attempts AS Attempts FROM notifications
+        WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= @now ORDER BY id{dialect.Limit("@limit")}
+        """;
 
     public async Task MarkSentAsync(long id, DateTimeOffset now, string status, CancellationToken ct)
     {

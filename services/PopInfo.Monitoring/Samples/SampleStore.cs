@@ -32,7 +32,7 @@ public sealed class SampleStore([FromKeyedServices(MonitoringModule.Name)] Servi
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // A second instance's collector may take the same second's sample: the first one stays.
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO samples (metric, subject, taken_at, value) VALUES (@Metric, @Subject, @takenAt, @Value) ON CONFLICT DO NOTHING",
+            InsertSql(database.Dialect),
             samples.Select(s => new { s.Metric, s.Subject, takenAt, s.Value }), transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
@@ -66,14 +66,19 @@ public sealed class SampleStore([FromKeyedServices(MonitoringModule.Name)] Servi
         CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<StoredSample>(new CommandDefinition(
-            $"""
-            SELECT {Columns} FROM samples
-            WHERE metric = @metric AND (@subject IS NULL OR subject = @subject) AND taken_at >= @from AND taken_at <= @to
-            ORDER BY taken_at, subject LIMIT @limit
-            """,
-            new { metric, subject, from, to, limit }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<StoredSample>(new CommandDefinition(SeriesSql(database.Dialect), new { metric, subject, from, to, limit }, cancellationToken: ct))).AsList();
     }
+
+    // The key is the table's primary key (metric, subject, taken_at).
+    internal static string InsertSql(SqlDialect dialect) =>
+        dialect.Upsert("samples", "metric, subject, taken_at, value", "(@Metric, @Subject, @takenAt, @Value)", keys: "metric, subject, taken_at");
+
+    internal static string SeriesSql(SqlDialect dialect) =>
+        $"""
+        SELECT {Columns} FROM samples
+        WHERE metric = @metric AND (@subject IS NULL OR subject = @subject) AND taken_at >= @from AND taken_at <= @to
+        ORDER BY taken_at, subject{dialect.Limit("@limit")}
+        """;
 
     /// <summary>Deletes the samples taken before <paramref name="before"/>; returns how many.</summary>
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken ct)

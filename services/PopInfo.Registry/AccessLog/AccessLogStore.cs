@@ -22,6 +22,15 @@ public sealed class AccessLogStore([FromKeyedServices(RegistryModule.Name)] Serv
     /// </summary>
     public async Task<IReadOnlyList<ReadRow>> ReadsAsync(Guid personId, long after, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
     {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<ReadRow>(new CommandDefinition(ReadsSql(database.Dialect, from is not null, to is not null),
+            new { personId, after, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), limit }, cancellationToken: ct))];
+    }
+
+    internal static string ReadsSql(SqlDialect dialect) => ReadsSql(dialect, from: true, to: true);
+
+    private static string ReadsSql(SqlDialect dialect, bool from, bool to)
+    {
         var sql = new StringBuilder(
             """
             SELECT id AS Id, at AS At, client AS Client, subject AS Subject, action AS Action, detail AS Detail, via AS Via FROM (
@@ -35,20 +44,18 @@ public sealed class AccessLogStore([FromKeyedServices(RegistryModule.Name)] Serv
             ) r WHERE 1 = 1
             """);
         // Times are compared in UTC: SQLite compares them as the text every time was written in.
-        if (from is not null)
+        if (from)
         {
             sql.Append(" AND at >= @from");
         }
 
-        if (to is not null)
+        if (to)
         {
             sql.Append(" AND at < @to");
         }
 
-        sql.Append(" ORDER BY id LIMIT @limit");
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<ReadRow>(new CommandDefinition(sql.ToString(),
-            new { personId, after, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), limit }, cancellationToken: ct))];
+        sql.Append(" ORDER BY id").Append(dialect.Limit("@limit"));
+        return sql.ToString();
     }
 
     public async Task<IReadOnlyList<ChangeRow>> ChangesAsync(Guid personId, CancellationToken ct)

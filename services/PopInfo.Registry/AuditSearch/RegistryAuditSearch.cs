@@ -27,7 +27,7 @@ public sealed class RegistryAuditSearch(RegistryAuditStore store, ReadAudit audi
         var entries = await store.PageAsync(criteria, person?.Id, ct);
         await audit.WriteAsync(user, Action, person is { } p ? [p.Id] : [], $"for {criteria.AuditedAs}; {entries.Count} entries", ct);
         return new(RegistryModule.Name, person?.Id, person is { } found ? IdentityNumber.Mask(found.IdNumber) : null, entries,
-            AuditSearchSql.Next(entries, criteria.Limit));
+            AuditSearchStore.Next(entries, criteria.Limit));
     }
 
     public Task<AuditChainsAnswer> VerifyChainsAsync(CancellationToken ct) => AuditChains.VerifyAsync(RegistryModule.Name, store.Database, [], ct);

@@ -49,7 +49,7 @@ public sealed class RegistryAuditStore([FromKeyedServices(RegistryModule.Name)] 
              FROM change_log c WHERE c.recorded_at >= @from AND c.recorded_at < @to{(personId is null ? "" : " AND c.person_id = @personId")}
              """;
         await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchSql.PageAsync(connection, reads + " UNION ALL " + changes, criteria, personId, ct);
+        return await AuditSearchStore.PageAsync(connection, database.Dialect, reads + " UNION ALL " + changes, criteria, personId, ct);
     }
 
     private sealed class PersonRow

@@ -21,7 +21,7 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
 
         // As the register knew it at that time: the last version recorded at or before it.
         var past = await connection.QueryFirstOrDefaultAsync<PersonVersionRow>(new CommandDefinition(
-            $"SELECT {PersonVersionRow.Columns} FROM person_history WHERE person_id = @id AND recorded_at <= @asOf ORDER BY version DESC LIMIT 1",
+            AsOfSql(database.Dialect),
             new { id, asOf = asOf.Value.ToUniversalTime() }, cancellationToken: ct));
         return past?.ToVersion();
     }
@@ -39,7 +39,7 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<PersonVersionRow>(new CommandDefinition(
-            $"SELECT {PersonVersionRow.Columns} FROM persons WHERE name = @name ORDER BY id_number LIMIT @limit",
+            FindByNameSql(database.Dialect),
             new { name = name.Trim(), limit }, cancellationToken: ct));
         return [.. rows.Select(r => r.ToVersion())];
     }
@@ -71,10 +71,18 @@ public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] Servi
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         // With each entry's trace context, so that a service filling a gap from the feed continues the change's trace.
-        var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(
-            $"SELECT {ChangeLogRow.Columns} FROM change_log WHERE sequence > @after ORDER BY sequence LIMIT @limit", new { after, limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(ChangesSql(database.Dialect), new { after, limit }, cancellationToken: ct));
         return [.. rows.Select(r => r.ToChange())];
     }
+
+    internal static string AsOfSql(SqlDialect dialect) =>
+        $"SELECT {PersonVersionRow.Columns} FROM person_history WHERE person_id = @id AND recorded_at <= @asOf ORDER BY version DESC{dialect.Limit("1")}";
+
+    internal static string FindByNameSql(SqlDialect dialect) =>
+        $"SELECT {PersonVersionRow.Columns} FROM persons WHERE name = @name ORDER BY id_number{dialect.Limit("@limit")}";
+
+    internal static string ChangesSql(SqlDialect dialect) =>
+        $"SELECT {ChangeLogRow.Columns} FROM change_log WHERE sequence > @after ORDER BY sequence{dialect.Limit("@limit")}";
 
     public async Task<RelayStatus> RelayStatusAsync(CancellationToken ct)
     {

@@ -74,6 +74,9 @@ internal sealed class PersonStore(DbConnection connection, DbTransaction transac
                 SupersededAt = supersededAt,
             }, transaction, cancellationToken: ct));
 
+    internal static string NextSequenceSql(SqlDialect dialect) =>
+        $"UPDATE change_sequence SET last_sequence = last_sequence + 1{dialect.Output("last_sequence")} WHERE id = 1{dialect.Returning("last_sequence")}";
+
     /// <summary>
     /// Takes the next change-log number. The row stays locked until commit, so a later number can
     /// never become visible before an earlier one: the feed has no gaps (ADR 0001). Call it last,
@@ -81,7 +84,7 @@ internal sealed class PersonStore(DbConnection connection, DbTransaction transac
     /// </summary>
     public Task<long> NextSequenceAsync(CancellationToken ct) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "UPDATE change_sequence SET last_sequence = last_sequence + 1 WHERE id = 1 RETURNING last_sequence",
+            NextSequenceSql(dialect),
             transaction: transaction, cancellationToken: ct));
 
     /// <summary>

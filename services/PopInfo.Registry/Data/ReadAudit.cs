@@ -22,11 +22,7 @@ public sealed class ReadAudit([FromKeyedServices(RegistryModule.Name)] ServiceDa
         var persons = personIds.Distinct().ToList();
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = persons.Count == 0 ? null : await connection.BeginTransactionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO read_audit (at, client, subject, action, person_ids, detail, first_sequence, last_sequence)
-            VALUES (@at, @client, @subject, @action, @ids, @detail, @first, @last) RETURNING id
-            """,
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql(database.Dialect),
             new
             {
                 at = clock.GetUtcNow(), client = caller.Source, subject = caller.Subject, action,
@@ -57,7 +53,15 @@ public sealed class ReadAudit([FromKeyedServices(RegistryModule.Name)] ServiceDa
     public async Task<IReadOnlyList<Row>> LatestAsync(int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<Row>(new CommandDefinition(
-            "SELECT id, at, client, subject, action, person_ids, detail FROM read_audit ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<Row>(new CommandDefinition(LatestSql(database.Dialect), new { limit }, cancellationToken: ct))];
     }
+
+    internal static string InsertSql(SqlDialect dialect) =>
+        $"""
+        INSERT INTO read_audit (at, client, subject, action, person_ids, detail, first_sequence, last_sequence){dialect.Output("id")}
+        VALUES (@at, @client, @subject, @action, @ids, @detail, @first, @last){dialect.Returning("id")}
+        """;
+
+    internal static string LatestSql(SqlDialect dialect) =>
+        $"SELECT id, at, client, subject, action, person_ids, detail FROM read_audit ORDER BY id DESC{dialect.Limit("@limit")}";
 }

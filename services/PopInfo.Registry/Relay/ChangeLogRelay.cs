@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Dapper;
 using MassTransit;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
@@ -21,6 +20,7 @@ namespace PopInfo.Registry.Relay;
 /// </summary>
 public sealed class ChangeLogRelay(
     [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
+    PersonQueries queries,
     IBus bus,
     RelaySignal<ChangeLogRelay> signal,
     TimeProvider clock,
@@ -57,14 +57,8 @@ public sealed class ChangeLogRelay(
 
     private async Task<int> PublishBatchAsync(RelayPosition position, CancellationToken ct)
     {
-        List<PersonChanged> batch;
-        await using (var connection = await database.OpenConnectionAsync(ct))
-        {
-            var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(
-                $"SELECT {ChangeLogRow.Columns} FROM change_log WHERE sequence > @after ORDER BY sequence LIMIT @BatchSize",
-                new { after = position.Published, BatchSize }, cancellationToken: ct));
-            batch = [.. rows.Select(r => r.ToChange())];
-        }
+        // The change feed's own read: the same entries, in the same order.
+        var batch = await queries.ChangesAsync(position.Published, BatchSize, ct);
 
         if (batch.Count == 0)
         {

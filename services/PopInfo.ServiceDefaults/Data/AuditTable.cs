@@ -34,15 +34,16 @@ public sealed class AuditTable
     /// <summary>The previous hash of the first row of a chain.</summary>
     public static readonly string Genesis = new('0', 64);
 
-    private readonly string insertSql;
-
     public AuditTable(string name, params AuditColumn[] columns)
     {
         Name = name;
         Columns = columns;
-        insertSql = $"INSERT INTO {name} ({string.Join(", ", columns.Select(c => c.Name))}, prev_hash, hash) " +
-            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))}, @prevHash, @hash) RETURNING id";
     }
+
+    /// <summary>One row's insert (parameters <c>@p0…</c>, <c>@prevHash</c>, <c>@hash</c>), returning its id.</summary>
+    public string InsertSql(SqlDialect dialect) =>
+        $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash){dialect.Output("id")} " +
+        $"VALUES ({string.Join(", ", Columns.Select((_, i) => "@p" + i))}, @prevHash, @hash){dialect.Returning("id")}";
 
     public string Name { get; }
 
@@ -85,7 +86,7 @@ public sealed class AuditTable
         var hash = Hash(head.LastHash, canonical);
         parameters.Add("prevHash", head.LastHash);
         parameters.Add("hash", hash);
-        var rowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insertSql, parameters, transaction, cancellationToken: ct));
+        var rowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql(dialect), parameters, transaction, cancellationToken: ct));
         var moved = await connection.ExecuteAsync(new CommandDefinition(
             $"UPDATE {HeadTable} SET last_id = @rowId, last_hash = @hash WHERE table_name = @Name AND last_hash = @prevHash",
             new { rowId, hash, Name, prevHash = head.LastHash }, transaction, cancellationToken: ct));
@@ -119,9 +120,10 @@ public sealed class AuditTable
 
         var ids = new List<long>(rows.Count);
         var previous = head.LastHash;
-        for (var first = 0; first < rows.Count; first += RowsPerInsert)
+        var rowsPerInsert = RowsPerInsertOf(dialect);
+        for (var first = 0; first < rows.Count; first += rowsPerInsert)
         {
-            var count = Math.Min(RowsPerInsert, rows.Count - first);
+            var count = Math.Min(rowsPerInsert, rows.Count - first);
             // Built by hand, not by Dapper: a batch of 1,000 rows is 13,000 parameters, and positional ones cost PostgreSQL's
             // driver no name look-ups.
             await using var command = connection.CreateCommand();
@@ -179,15 +181,21 @@ public sealed class AuditTable
     /// </summary>
     public int RowsPerInsert => Math.Max(1, 8000 / (Columns.Count + 2));
 
+    // Fewer where the product takes fewer parameters (SQL Server: 2,100).
+    private int RowsPerInsertOf(SqlDialect dialect) => Math.Max(1, Math.Min(RowsPerInsert, (dialect.MaxParameters - 1) / (Columns.Count + 2)));
+
     // The statement for a number of rows, made once per number and product (a batch is at most two sizes).
-    private string MultiRowInsertSql(int count, SqlDialect dialect) => insertStatements.GetOrAdd((count, dialect.MigrationFolder), key =>
+    private string MultiRowInsertSql(int count, SqlDialect dialect) => insertStatements.GetOrAdd((count, dialect.MigrationFolder), key => MultiRowInsertSql(dialect, key.Rows));
+
+    /// <summary>The insert of <paramref name="rows"/> rows, by the dialect's placeholders (column by column, row by row), returning their ids.</summary>
+    public string MultiRowInsertSql(SqlDialect dialect, int rows)
     {
         var width = Columns.Count + 2;
-        return $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash) VALUES " +
-            string.Join(", ", Enumerable.Range(0, key.Rows).Select(r =>
+        return $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash){dialect.Output("id")} VALUES " +
+            string.Join(", ", Enumerable.Range(0, rows).Select(r =>
                 $"({string.Join(", ", Enumerable.Range(r * width, width).Select(dialect.Placeholder))})")) +
-            " RETURNING id";
-    });
+            dialect.Returning("id");
+    }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Rows, string Product), string> insertStatements = new();
 

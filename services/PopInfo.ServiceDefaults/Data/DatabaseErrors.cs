@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -32,11 +33,12 @@ public enum DatabaseErrorKind
 public sealed record DatabaseError(DatabaseErrorKind Kind, string Code, string? Target)
 {
     /// <summary>The SQLSTATE class of a refusal — "22" (a value) or "23" (a constraint) — with SQLite's errors mapped to the same two.</summary>
-    public string? RefusalClass => Kind != DatabaseErrorKind.Refused ? null : Code.StartsWith("22", StringComparison.Ordinal) || Code is "SQLITE_MISMATCH" or "SQLITE_TOOBIG" ? "22" : "23";
+    public string? RefusalClass => Kind != DatabaseErrorKind.Refused ? null
+        : Code.StartsWith("22", StringComparison.Ordinal) || Code is "SQLITE_MISMATCH" or "SQLITE_TOOBIG" || DatabaseErrors.IsSqlServerValueError(Code) ? "22" : "23";
 }
 
 /// <summary>
-/// Classifies the errors of both database products the same way (pure functions of the error codes, unit
+/// Classifies the errors of the database products the same way (pure functions of the error codes, unit
 /// tested), so that every caller — the registry's command path, its bus retry policy — tells a refusal of the
 /// data from a passing failure by one rule.
 /// </summary>
@@ -54,6 +56,8 @@ public static class DatabaseErrors
                 case NpgsqlException npgsql:
                     // No SQLSTATE: the server never answered (refused connection, broken socket, timeout).
                     return new DatabaseError(npgsql.IsTransient ? DatabaseErrorKind.Transient : DatabaseErrorKind.Other, "npgsql", null);
+                case SqlException sql:
+                    return new DatabaseError(ClassifySqlServer(sql.Number), SqlServerName(sql.Number), null);
                 case SqliteException sqlite:
                     return new DatabaseError(ClassifySqlite(sqlite.SqliteErrorCode), SqliteName(sqlite.SqliteErrorCode), null);
                 case DbException:
@@ -84,6 +88,32 @@ public static class DatabaseErrors
         SqliteBusy or SqliteLocked => DatabaseErrorKind.Transient,
         _ => DatabaseErrorKind.Other,
     };
+
+    /// <summary>SQL Server's error number (sys.messages) to the kind.</summary>
+    public static DatabaseErrorKind ClassifySqlServer(int number) => number switch
+    {
+        _ when SqlServerConstraintErrors.Contains(number) || SqlServerValueErrors.Contains(number) => DatabaseErrorKind.Refused,
+        // Deadlock victim, lock timeout, command timeout, and the connection failures SqlClient's own retry logic treats as transient.
+        1205 or 1222 or -2 or 4060 or 40197 or 40501 or 40613 or 49918 or 49919 or 49920 or 10928 or 10929 or 233 or 64 or 20
+            or 10053 or 10054 or 10060 => DatabaseErrorKind.Transient,
+        _ => DatabaseErrorKind.Other,
+    };
+
+    // A duplicate key (2627 constraint, 2601 index), a foreign key or check (547), NULL into NOT NULL (515).
+    private static readonly HashSet<int> SqlServerConstraintErrors = [2627, 2601, 547, 515];
+
+    // Truncation (8152, 2628), conversion (245, 8114, 241, 242), arithmetic overflow (220, 8115), division by zero (8134).
+    private static readonly HashSet<int> SqlServerValueErrors = [8152, 2628, 245, 8114, 241, 242, 220, 8115, 8134];
+
+    private const string SqlServerPrefix = "MSSQL_";
+
+    private static string SqlServerName(int number) => SqlServerPrefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>True for a SQL Server error code (<c>MSSQL_n</c>) that refuses a value rather than a constraint (class 22).</summary>
+    internal static bool IsSqlServerValueError(string code) =>
+        code.StartsWith(SqlServerPrefix, StringComparison.Ordinal)
+        && int.TryParse(code.AsSpan(SqlServerPrefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var number)
+        && SqlServerValueErrors.Contains(number);
 
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;

@@ -16,10 +16,17 @@ public static class DatabaseMigrator
     /// A service's start. PostgreSQL: refuses a privileged runtime role, migrates with the schema owner's
     /// connection (<c>PopInfo:Database:MigrationConnectionString</c>, closed again before the service listens),
     /// grants the runtime role its rights, and refuses a runtime role that holds the owner's. SQLite: migrates.
+    /// SQL Server: creates the service's database if it is missing, then migrates with the runtime connection (the
+    /// separation of the owner's and the runtime's rights is PostgreSQL's only, docs/adr/0009-sql-server.md).
     /// </summary>
     public static async Task MigrateServiceAsync(ServiceDatabase database, Assembly scripts, DatabaseOptions options,
         IReadOnlyCollection<string> auditTables, ILogger logger, CancellationToken cancellationToken)
     {
+        if (database.Dialect is SqlServerDialect sqlServer)
+        {
+            await sqlServer.EnsureDatabaseAsync(cancellationToken);
+        }
+
         if (database.Dialect is not PostgreSqlDialect)
         {
             await MigrateAsync(database, scripts, logger, cancellationToken);
@@ -72,7 +79,8 @@ public static class DatabaseMigrator
         {
             IsEraseDisabled = true,
             MetadataTableName = JournalTable,
-            EnableClusterMode = database.Dialect is PostgreSqlDialect,
+            // Several instances may start at once: Evolve then takes a lock in the database (an advisory lock; sp_getapplock).
+            EnableClusterMode = database.Dialect is PostgreSqlDialect or SqlServerDialect,
         };
         chooseScripts(evolve);
         if (database.Dialect is PostgreSqlDialect)

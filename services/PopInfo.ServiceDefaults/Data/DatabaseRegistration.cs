@@ -25,6 +25,7 @@ public static class DatabaseRegistration
             SqlDialect dialect = options.Provider switch
             {
                 DatabaseProvider.PostgreSql => PostgreSqlDialect.Create(options.ConnectionString!, serviceName),
+                DatabaseProvider.SqlServer => SqlServerDialect.Create(options.ConnectionString!, serviceName),
                 _ => SqliteDialect.Create(options.DataDirectory, serviceName),
             };
             return new ServiceDatabase(serviceName, dialect);

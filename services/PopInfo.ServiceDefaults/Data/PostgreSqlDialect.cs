@@ -74,6 +74,8 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string ForUpdate => " FOR UPDATE";
 
+    public override int MaxParameters => 65_535;
+
     public override Task LockAsync(DbConnection connection, DbTransaction transaction, string name, bool shared, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             shared ? "SELECT pg_advisory_xact_lock_shared(hashtext(@name))" : "SELECT pg_advisory_xact_lock(hashtext(@name))",

@@ -3,9 +3,12 @@ using System.Data.Common;
 namespace PopInfo.ServiceDefaults.Data;
 
 /// <summary>
-/// The one seam between a service's SQL and the database product. Callers write plain SQL that
-/// both dialects accept and ask the dialect only for what differs. A SQL Server dialect
-/// (Microsoft.Data.SqlClient) is added by writing one more subclass and its migration folder.
+/// The one seam between a service's SQL and the database product (PostgreSQL, SQLite, SQL Server). Callers write plain
+/// SQL that every dialect accepts and ask the dialect only for what differs: paging (<see cref="Limit"/>), upserts
+/// (<see cref="Upsert"/>), values returned by a write (<see cref="Output"/> and <see cref="Returning"/>), row locks
+/// (<see cref="UpdateLockHint"/> and <see cref="ForUpdate"/>), and the functions below. A statement that asks the
+/// dialect is built by a static method <c>string …Sql(SqlDialect dialect)</c> of its store, so that the SQL Server
+/// tests (tests/PopInfo.UnitTests/Data/SqlServer) can produce and parse every one of them without a server.
 /// </summary>
 public abstract class SqlDialect
 {
@@ -31,6 +34,39 @@ public abstract class SqlDialect
     public abstract Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
         IEnumerable<object?[]> rows, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="BulkInsertAsync"/> for products without a bulk path of their own: one INSERT whose parameters are
+    /// rebound per row, all in the caller's transaction.
+    /// </summary>
+    protected static async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+        var parameters = columns.Select((_, i) => command.CreateParameter()).ToArray();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i].ParameterName = "@p" + i;
+            command.Parameters.Add(parameters[i]);
+        }
+
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                parameters[i].Value = row[i] switch
+                {
+                    null => DBNull.Value,
+                    DateTimeOffset v => v.ToUniversalTime(),
+                    var v => v,
+                };
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     /// <summary>SQL for completed years between a date column and a date parameter (a birthday on 29 February is reached on 1 March).</summary>
     public abstract string AgeInYears(string birthDateColumn, string dateParameter);
 
@@ -49,8 +85,56 @@ public abstract class SqlDialect
     /// <summary>SQL for a time column or expression as seconds since 1970-01-01 UTC (a real number).</summary>
     public abstract string EpochSeconds(string timeExpression);
 
-    /// <summary>Suffix that locks the selected rows until commit, where the product has row locks.</summary>
+    /// <summary>
+    /// Suffix of a <c>SELECT</c> that locks the selected rows until commit (PostgreSQL's <c>FOR UPDATE</c>; SQLite has one
+    /// writer and needs none; SQL Server takes its lock by <see cref="UpdateLockHint"/> instead). A locking read asks for
+    /// both: <c>SELECT … FROM t{UpdateLockHint} WHERE …{ForUpdate}</c>.
+    /// </summary>
     public abstract string ForUpdate { get; }
+
+    /// <summary>
+    /// Table hint, written right after the table's name in <c>FROM</c>, that locks the rows read until commit: SQL Server's
+    /// <c>WITH (UPDLOCK, ROWLOCK)</c>; empty for the products that lock by <see cref="ForUpdate"/>.
+    /// </summary>
+    public virtual string UpdateLockHint => "";
+
+    /// <summary>
+    /// Paging: written after the <c>ORDER BY</c> of a <c>SELECT</c> (which it requires), keeps the first
+    /// <paramref name="count"/> rows (a parameter such as <c>@limit</c>, or a number). <c>LIMIT n</c>; SQL Server's
+    /// <c>OFFSET 0 ROWS FETCH NEXT n ROWS ONLY</c>.
+    /// </summary>
+    public virtual string Limit(string count) => $" LIMIT {count}";
+
+    /// <summary>
+    /// The values a write returns, part 1 of 2: written after an <c>INSERT</c>'s column list or an <c>UPDATE</c>'s
+    /// <c>SET</c> list — SQL Server's <c>OUTPUT inserted.c</c>; empty elsewhere. <paramref name="columns"/>: plain column
+    /// names, comma-separated.
+    /// </summary>
+    public virtual string Output(string columns) => "";
+
+    /// <summary>The values a write returns, part 2 of 2: the statement's last words — <c>RETURNING c</c>; empty on SQL Server.</summary>
+    public virtual string Returning(string columns) => $" RETURNING {columns}";
+
+    /// <summary>
+    /// An insert that, for a row whose <paramref name="keys"/> already exist, does nothing (<paramref name="update"/> null)
+    /// or updates it: <c>INSERT … ON CONFLICT (keys) DO NOTHING | DO UPDATE SET update [WHERE updateWhere] [RETURNING …]</c>;
+    /// SQL Server's <c>MERGE</c> with the same meaning. <paramref name="rows"/> is the <c>VALUES</c> list, one or more
+    /// parenthesised rows. In <paramref name="update"/> and <paramref name="updateWhere"/>, the row being inserted is
+    /// <c>excluded</c> and the existing one the table's name (<c>hits = rate_limit_windows.hits + excluded.hits</c>),
+    /// which all three products read alike. <paramref name="returning"/>: column names, comma-separated, returned for
+    /// each row inserted or updated.
+    /// </summary>
+    public virtual string Upsert(string table, string columns, string rows, string keys, string? update = null,
+        string? updateWhere = null, string? returning = null) =>
+        $"INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT ({keys}) " +
+        (update is null ? "DO NOTHING" : $"DO UPDATE SET {update}{(updateWhere is null ? "" : $" WHERE {updateWhere}")}") +
+        (returning is null ? "" : Returning(returning));
+
+    /// <summary>
+    /// Parameters one command may carry: a multi-row statement built by hand keeps its rows under it
+    /// (PostgreSQL takes 65,535, SQLite's bundled build 32,766, SQL Server 2,100).
+    /// </summary>
+    public abstract int MaxParameters { get; }
 
     /// <summary>
     /// Write transactions worth running at once. More only queue inside the database while holding

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
 
@@ -48,18 +47,15 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
         await write(fresh);
         foreach (var batch in fresh.Chunk(RowsPerStatement))
         {
-            var sql = new StringBuilder("INSERT INTO applied_sequences (sequence, recorded_at) VALUES ");
             var parameters = new DynamicParameters();
             for (var i = 0; i < batch.Length; i++)
             {
-                sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @r{i})");
                 parameters.Add($"s{i}", sequenceOf(batch[i]));
                 // UTC: Npgsql writes timestamptz only from offset 0 (the type handler does not see DynamicParameters' values).
                 parameters.Add($"r{i}", recordedAtOf(batch[i]).ToUniversalTime());
             }
 
-            sql.Append(" ON CONFLICT (sequence) DO NOTHING");
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(MarkAppliedSql(database.Dialect, batch.Length), parameters, transaction, cancellationToken: ct));
         }
 
         var watermark = await AdvanceAsync(connection, transaction, state.Low_Watermark, ct);
@@ -95,20 +91,28 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
         return watermark;
     }
 
+    // Sequences marked applied, each once (parameters @s{i}, @r{i}).
+    internal static string MarkAppliedSql(SqlDialect dialect, int rows) => dialect.Upsert("applied_sequences", "sequence, recorded_at",
+        string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@s{i}, @r{i})")), keys: "sequence");
+
+    internal static string LockSql(SqlDialect dialect) =>
+        $"SELECT snapshot_sequence, low_watermark, watermark_recorded_at FROM projection_state{dialect.UpdateLockHint} WHERE id = 1{dialect.ForUpdate}";
+
+    internal static string NextAppliedSql(SqlDialect dialect) =>
+        $"SELECT sequence, recorded_at FROM applied_sequences WHERE sequence > @watermark ORDER BY sequence{dialect.Limit(AdvancePage.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+
     private Task<ProjectionState> LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) =>
-        connection.QuerySingleAsync<ProjectionState>(new CommandDefinition(
-            $"SELECT snapshot_sequence, low_watermark, watermark_recorded_at FROM projection_state WHERE id = 1 {database.Dialect.ForUpdate}",
-            transaction: transaction, cancellationToken: ct));
+        connection.QuerySingleAsync<ProjectionState>(new CommandDefinition(LockSql(database.Dialect), transaction: transaction, cancellationToken: ct));
 
     // Moves the watermark over every applied sequence that follows it without a gap, and forgets those.
-    private static async Task<long> AdvanceAsync(DbConnection connection, DbTransaction transaction, long watermark, CancellationToken ct)
+    private async Task<long> AdvanceAsync(DbConnection connection, DbTransaction transaction, long watermark, CancellationToken ct)
     {
         var start = watermark;
         DateTimeOffset? recordedAt = null;
         while (true)
         {
             var next = (await connection.QueryAsync<AppliedRow>(new CommandDefinition(
-                $"SELECT sequence, recorded_at FROM applied_sequences WHERE sequence > @watermark ORDER BY sequence LIMIT {AdvancePage}",
+                NextAppliedSql(database.Dialect),
                 new { watermark }, transaction, cancellationToken: ct))).ToList();
             var moved = false;
             foreach (var row in next)

@@ -25,10 +25,10 @@ public static class MasterKey
             return (Read(Path.GetFullPath(secrets.KeyFile)), Path.GetFullPath(secrets.KeyFile));
         }
 
-        if (database.Provider == DatabaseProvider.PostgreSql && !secrets.AllowGeneratedKeyFile)
+        if (database.Provider != DatabaseProvider.Sqlite && !secrets.AllowGeneratedKeyFile)
         {
             throw new InvalidOperationException(
-                $"{Setting} is required when PopInfo:Database:Provider is PostgreSql: every instance of a service needs the same master " +
+                $"{Setting} is required when PopInfo:Database:Provider is {database.Provider}: every instance of a service needs the same master " +
                 "key for the secrets stored in the database (a file of base64 of 32 random bytes, mode 0600, e.g. `head -c 32 /dev/urandom | base64`). " +
                 "For development on one machine set PopInfo:Secrets:AllowGeneratedKeyFile=true.");
         }

@@ -12,7 +12,7 @@ namespace PopInfo.Sharing.Audit;
 /// </summary>
 public sealed class AccessAuditStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database, QuotaStore quotas)
 {
-    // The sharing service's entries of the auditors' audit search (AuditSearchSql's columns).
+    // The sharing service's entries of the auditors' audit search (AuditSearchStore's columns).
     private const string SearchEntries =
         """
         SELECT a.at, 'access' AS kind, '' AS part, a.id, COALESCE(a.end_user, a.client_id) AS actor, a.client_id AS client,
@@ -69,12 +69,12 @@ public sealed class AccessAuditStore([FromKeyedServices(SharingModule.Name)] Ser
     }
 
     /// <summary>
-    /// A page of the audit search's entries (<see cref="AuditSearchSql"/>), of one person when <paramref name="personId"/> is given.
+    /// A page of the audit search's entries (<see cref="AuditSearchStore"/>), of one person when <paramref name="personId"/> is given.
     /// </summary>
     public async Task<IReadOnlyList<AuditSearchEntry>> SearchAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchSql.PageAsync(connection, personId is null ? SearchEntries : SearchEntries + " AND a.person_id = @personId", criteria, personId, ct);
+        return await AuditSearchStore.PageAsync(connection, database.Dialect, personId is null ? SearchEntries : SearchEntries + " AND a.person_id = @personId", criteria, personId, ct);
     }
 
     /// <summary>Verifies the service's chained tables: the grants' change trail and the access audit (the audit search's check).</summary>

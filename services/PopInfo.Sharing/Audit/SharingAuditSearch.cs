@@ -32,7 +32,7 @@ public sealed class SharingAuditSearch(AccessAuditStore store, AccessAudit audit
 
         await audit.WriteAsync([new AccessAuditEntry(clock.GetUtcNow(), Guid.NewGuid(), TokenCaller.From(user).Source, criteria.Auditor, Operation, Operation,
             criteria.AuditedAs, personId, [], personId is null && criteria.IdNumber is not null ? Outcomes.NotFound : Outcomes.Returned, null)], null, ct);
-        return new(SharingModule.Name, personId, null, entries, AuditSearchSql.Next(entries, criteria.Limit));
+        return new(SharingModule.Name, personId, null, entries, AuditSearchStore.Next(entries, criteria.Limit));
     }
 
     public Task<AuditChainsAnswer> VerifyChainsAsync(CancellationToken ct) =>

@@ -33,7 +33,7 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
     private async Task<GrantView?> GetAsync(DbConnection connection, DbTransaction? transaction, string clientId, bool forUpdate, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM grants WHERE client_id = @clientId{(forUpdate ? database.Dialect.ForUpdate : "")}",
+            forUpdate ? LockSql(database.Dialect) : $"SELECT {Columns} FROM grants WHERE client_id = @clientId",
             new { clientId }, transaction, cancellationToken: ct));
         return row?.ToView();
     }
@@ -122,12 +122,16 @@ public sealed class GrantStore([FromKeyedServices(SharingModule.Name)] ServiceDa
     public async Task<IReadOnlyList<GrantChange>> ChangesAsync(string clientId, long after, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ChangeRow>(new CommandDefinition(
-            "SELECT id AS Id, at AS At, actor AS Actor, remote_address AS RemoteAddress, client_id AS ClientId, action AS Action, before AS Before, after AS After " +
-            "FROM grant_changes WHERE client_id = @clientId AND id > @after ORDER BY id LIMIT @limit",
-            new { clientId, after, limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<ChangeRow>(new CommandDefinition(ChangesSql(database.Dialect), new { clientId, after, limit }, cancellationToken: ct));
         return [.. rows.Select(r => new GrantChange(r.Id, r.At, r.Actor, r.RemoteAddress, r.ClientId, r.Action, Parse(r.Before), Parse(r.After)))];
     }
+
+    internal static string LockSql(SqlDialect dialect) =>
+        $"SELECT {Columns} FROM grants{dialect.UpdateLockHint} WHERE client_id = @clientId{dialect.ForUpdate}";
+
+    internal static string ChangesSql(SqlDialect dialect) =>
+        "SELECT id AS Id, at AS At, actor AS Actor, remote_address AS RemoteAddress, client_id AS ClientId, action AS Action, before AS Before, after AS After " +
+        $"FROM grant_changes WHERE client_id = @clientId AND id > @after ORDER BY id{dialect.Limit("@limit")}";
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 

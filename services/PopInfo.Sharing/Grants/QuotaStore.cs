@@ -10,15 +10,14 @@ public sealed class QuotaStore([FromKeyedServices(SharingModule.Name)] ServiceDa
 {
     // Adds the items to the day's row (made at the day's first) and returns the new total, in the caller's transaction:
     // the access audit's batch, so that items are counted exactly when their audit rows are stored.
-    private const string Add = """
-        INSERT INTO quota_days (client_id, day, used) VALUES (@clientId, @day, @items)
-        ON CONFLICT (client_id, day) DO UPDATE SET used = quota_days.used + excluded.used
-        RETURNING used
-        """;
+    private readonly string add = AddSql(database.Dialect);
+
+    internal static string AddSql(SqlDialect dialect) => dialect.Upsert("quota_days", "client_id, day, used", "(@clientId, @day, @items)",
+        keys: "client_id, day", update: "used = quota_days.used + excluded.used", returning: "used");
 
     /// <summary>Adds <paramref name="items"/> to a department's day in the caller's transaction; the day's new total.</summary>
     public Task<long> AddAsync(DbConnection connection, DbTransaction transaction, string clientId, DateOnly day, long items, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition(Add, new { clientId, day, items }, transaction, cancellationToken: ct));
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(add, new { clientId, day, items }, transaction, cancellationToken: ct));
 
     /// <summary>
     /// Writes the departments' counts (<see cref="DepartmentUsage.TakeUnwritten"/>) in the access audit's transaction: each
@@ -29,7 +28,7 @@ public sealed class QuotaStore([FromKeyedServices(SharingModule.Name)] ServiceDa
         var hitTotals = new List<long>(write.Hits.Count);
         foreach (var hits in write.Hits)
         {
-            hitTotals.Add(await RateLimitCounterStore.AddHitsAsync(connection, transaction, SharingModule.GrantRequests, hits.Department, hits.Window, hits.Hits, ct));
+            hitTotals.Add(await RateLimitCounterStore.AddHitsAsync(connection, transaction, database.Dialect, SharingModule.GrantRequests, hits.Department, hits.Window, hits.Hits, ct));
         }
 
         var dayTotals = new Dictionary<(string, DateOnly), long>();

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Projections;
@@ -16,8 +15,8 @@ public sealed class PeopleStore
     private const string Columns =
         "person_id, version, id_number, name, name_key, birth_date, sex, status, residence_region_code, registered_region_code, household_id, record, sequence";
 
-    // Rows per INSERT statement: 13 parameters each, well inside both products' limits.
-    private const int RowsPerStatement = 200;
+    // Rows per INSERT statement: 13 parameters each, inside every product's limit (SQL Server's 2,100 allows 160).
+    private static int RowsPerStatement(SqlDialect dialect) => Math.Min(200, dialect.MaxParameters / 13 - 1);
 
     // What a verification reads: every column but the record (a kilobyte or more a person), which it never shows.
     private const string ColumnsWithoutRecord =
@@ -44,7 +43,7 @@ public sealed class PeopleStore
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var applied = await ledger.ApplyAsync(
-            connection, transaction, changes, c => c.Sequence, c => c.Recorded_At, fresh => UpsertAsync(connection, transaction, fresh, ct), ct);
+            connection, transaction, changes, c => c.Sequence, c => c.Recorded_At, fresh => UpsertAsync(connection, transaction, database.Dialect, fresh, ct), ct);
         await transaction.CommitAsync(ct);
         return applied.Watermark;
     }
@@ -108,10 +107,11 @@ public sealed class PeopleStore
     public async Task<IReadOnlyList<PersonRow>> ByNameAndBirthAsync(string nameKey, DateOnly birthDate, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM people WHERE name_key = @nameKey AND birth_date = @birthDate ORDER BY person_id LIMIT @limit",
-            new { nameKey, birthDate, limit }, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(ByNameAndBirthSql(database.Dialect), new { nameKey, birthDate, limit }, cancellationToken: ct))];
     }
+
+    internal static string ByNameAndBirthSql(SqlDialect dialect) =>
+        $"SELECT {Columns} FROM people WHERE name_key = @nameKey AND birth_date = @birthDate ORDER BY person_id{dialect.Limit("@limit")}";
 
     /// <summary>Every person of a household.</summary>
     public async Task<IReadOnlyList<PersonRow>> HouseholdAsync(Guid householdId, CancellationToken ct)
@@ -128,29 +128,27 @@ public sealed class PeopleStore
     ];
 
     // Each person's newest version of the batch, written only over an older one.
-    private static async Task UpsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PersonRow> rows, CancellationToken ct)
+    private static async Task UpsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyList<PersonRow> rows, CancellationToken ct)
     {
         var newest = rows.GroupBy(r => r.Person_Id).Select(g => g.MaxBy(r => r.Version)!).ToList();
-        var updates = string.Join(", ", ColumnList.Skip(1).Select(c => $"{c} = excluded.{c}"));
-        foreach (var batch in newest.Chunk(RowsPerStatement))
+        foreach (var batch in newest.Chunk(RowsPerStatement(dialect)))
         {
-            var sql = new StringBuilder($"INSERT INTO people ({Columns}) VALUES ");
             var parameters = new DynamicParameters();
             for (var i = 0; i < batch.Length; i++)
             {
-                sql.Append(i == 0 ? "(" : ", (");
                 var values = Values(batch[i]);
                 for (var c = 0; c < values.Length; c++)
                 {
-                    sql.Append(c == 0 ? "" : ", ").Append($"@p{i}_{c}");
                     parameters.Add($"p{i}_{c}", values[c]);
                 }
-
-                sql.Append(')');
             }
 
-            sql.Append($" ON CONFLICT (person_id) DO UPDATE SET {updates} WHERE people.version < excluded.version");
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(UpsertSql(dialect, batch.Length), parameters, transaction, cancellationToken: ct));
         }
     }
+
+    // Each row written only over an older version (parameters @p{row}_{column}).
+    internal static string UpsertSql(SqlDialect dialect, int rows) => dialect.Upsert("people", Columns,
+        string.Join(", ", Enumerable.Range(0, rows).Select(i => $"({string.Join(", ", ColumnList.Select((_, c) => $"@p{i}_{c}"))})")),
+        keys: "person_id", update: string.Join(", ", ColumnList.Skip(1).Select(c => $"{c} = excluded.{c}")), updateWhere: "people.version < excluded.version");
 }

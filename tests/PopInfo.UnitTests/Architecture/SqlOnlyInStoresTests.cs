@@ -31,7 +31,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Registry.Data.ReadAudit"] = "writes and reads the read audit's rows itself",
         ["PopInfo.Registry.Data.RegionSeeder"] = "writes the regions table from the catalogue at start-up",
         ["PopInfo.Registry.Data.RegistrySnapshot"] = "an open snapshot's reader (declared in SnapshotStore.cs, a type of its own)",
-        ["PopInfo.Registry.Relay.ChangeLogRelay"] = "reads the change log's next wave itself",
         ["PopInfo.Registry.Relay.RelayPosition"] = "reads and writes the relay's published position",
         // Collection (the desk)
         ["PopInfo.Collection.Audit.AuditLog"] = "writes the desk's audit rows, on its own connection or the caller's",
@@ -44,8 +43,6 @@ public sealed class SqlOnlyInStoresTests
         // Exchange
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "looks a department's key up with its own SQL",
         ["PopInfo.Exchange.Apis.DeliveryApi"] = "an endpoint that opens a connection (store.Database) to write the feed read's audit row",
-        ["PopInfo.Exchange.Delivery.AmqpDeliveryRelay"] = "reads batches and moves departments' cursors with its own SQL",
-        ["PopInfo.Exchange.Delivery.DeadLetters"] = "lists, holds and redrives dead webhook events with its own SQL",
         ["PopInfo.Exchange.Delivery.DeliveryStatusReader"] = "where deliveries stand: queries of its own",
         ["PopInfo.Exchange.Delivery.WebhookDeliveryRelay"] = "reads pending events and records attempts with its own SQL",
         ["PopInfo.Exchange.Departments.DepartmentService"] = "changes departments and entitlements with SQL in the service",
@@ -54,8 +51,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
         ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
         ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
-        // Service defaults outside Data
-        ["PopInfo.ServiceDefaults.Audit.AuditSearchSql"] = "the audit search's shared query",
     };
 
     private static bool IsStore(string type) =>

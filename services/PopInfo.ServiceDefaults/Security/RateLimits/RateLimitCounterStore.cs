@@ -16,12 +16,10 @@ namespace PopInfo.ServiceDefaults.Security.RateLimits;
 /// </summary>
 public sealed class RateLimitCounterStore(ServiceDatabase database, IOptionsMonitor<RateLimitSetting> settings, TimeProvider clock)
 {
-    private const string Hit = """
-        INSERT INTO rate_limit_windows (limit_name, partition_key, window_start, expires_at, hits)
-        VALUES (@limit, @key, @start, @expires, @hits)
-        ON CONFLICT (limit_name, partition_key, window_start) DO UPDATE SET hits = rate_limit_windows.hits + excluded.hits
-        RETURNING hits
-        """;
+    // Atomic on SQL Server too: its MERGE holds the key's range (HOLDLOCK).
+    internal static string HitSql(SqlDialect dialect) => dialect.Upsert("rate_limit_windows", "limit_name, partition_key, window_start, expires_at, hits",
+        "(@limit, @key, @start, @expires, @hits)", keys: "limit_name, partition_key, window_start",
+        update: "hits = rate_limit_windows.hits + excluded.hits", returning: "hits");
 
     /// <summary>Counts one request of <paramref name="key"/> against the limit; refused once the window's count passes it.</summary>
     public async Task<RateLimitDecision> HitAsync(RateLimitPolicy policy, string key, CancellationToken ct)
@@ -30,7 +28,7 @@ public sealed class RateLimitCounterStore(ServiceDatabase database, IOptionsMoni
         var now = clock.GetUtcNow();
         var window = WindowAt(policy, now);
         await using var connection = await database.OpenConnectionAsync(ct);
-        var hits = await AddHitsAsync(connection, null, policy, key, window, 1, ct);
+        var hits = await AddHitsAsync(connection, null, database.Dialect, policy, key, window, 1, ct);
         return new RateLimitDecision(policy.Name, hits <= permitLimit, hits <= permitLimit ? 0 : window.SecondsLeft(now));
     }
 
@@ -41,9 +39,9 @@ public sealed class RateLimitCounterStore(ServiceDatabase database, IOptionsMoni
     /// Adds <paramref name="hits"/> requests of <paramref name="key"/> to a window, in the caller's transaction when given
     /// (a service that counts in memory and writes its counts with other work); returns the window's total.
     /// </summary>
-    public static async Task<long> AddHitsAsync(DbConnection connection, DbTransaction? transaction, RateLimitPolicy policy, string key, FixedWindow window, long hits,
-        CancellationToken ct) =>
-        await connection.ExecuteScalarAsync<long>(new CommandDefinition(Hit,
+    public static async Task<long> AddHitsAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, RateLimitPolicy policy, string key,
+        FixedWindow window, long hits, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(HitSql(dialect),
             new { limit = policy.Name, key = Hash(key), start = window.Start, expires = window.End, hits }, transaction, cancellationToken: ct));
 
     /// <summary>The requests of <paramref name="key"/> counted so far in a window (every instance's).</summary>

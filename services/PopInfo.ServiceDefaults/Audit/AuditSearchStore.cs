@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
+using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.ServiceDefaults.Audit;
 
@@ -10,9 +11,10 @@ namespace PopInfo.ServiceDefaults.Audit;
 /// it may use <c>@from</c>, <c>@to</c>, <c>@personId</c> and <c>@personText</c>), and this filters them by actor, action and
 /// cursor, orders them by (at, kind, part, id) and takes a page — the store of that SQL for every service.
 /// </summary>
-public static class AuditSearchSql
+public static class AuditSearchStore
 {
-    public static async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(DbConnection connection, string entries, AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
+    public static async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(DbConnection connection, SqlDialect dialect, string entries, AuditSearchCriteria criteria,
+        Guid? personId, CancellationToken ct)
     {
         var sql = new StringBuilder(
             $"""
@@ -46,7 +48,7 @@ public static class AuditSearchSql
             parameters.Add("afterId", after.Id);
         }
 
-        sql.Append(" ORDER BY at, kind, part, id LIMIT @limit");
+        sql.Append(" ORDER BY at, kind, part, id").Append(dialect.Limit("@limit"));
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: ct));
         return [.. rows.Select(r => new AuditSearchEntry(
             r.Part.Length == 0 ? $"{r.Kind}:{r.Id}" : $"{r.Kind}:{r.Part}:{r.Id}", r.At, r.Actor ?? "", r.Client, r.Unit, r.Action, r.Target, r.Purpose,

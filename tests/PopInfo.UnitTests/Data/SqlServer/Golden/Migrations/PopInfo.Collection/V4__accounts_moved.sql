@@ -1,0 +1,2 @@
+ALTER TABLE accounts
+    ADD moved_at DATETIMEOFFSET;

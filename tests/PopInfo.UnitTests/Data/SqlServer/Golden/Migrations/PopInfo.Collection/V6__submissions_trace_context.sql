@@ -1,0 +1,3 @@
+ALTER TABLE submissions
+    ADD traceparent NVARCHAR (MAX),
+        tracestate  NVARCHAR (MAX);

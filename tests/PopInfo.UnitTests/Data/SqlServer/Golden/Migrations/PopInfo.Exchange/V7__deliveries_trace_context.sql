@@ -1,0 +1,3 @@
+ALTER TABLE deliveries
+    ADD traceparent NVARCHAR (MAX),
+        tracestate  NVARCHAR (MAX);

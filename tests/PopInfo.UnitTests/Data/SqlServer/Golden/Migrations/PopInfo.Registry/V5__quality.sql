@@ -1,0 +1,2 @@
+CREATE INDEX households_region
+    ON households(region_code);

@@ -1,0 +1,3 @@
+ALTER TABLE change_log
+    ADD traceparent NVARCHAR (MAX),
+        tracestate  NVARCHAR (MAX);

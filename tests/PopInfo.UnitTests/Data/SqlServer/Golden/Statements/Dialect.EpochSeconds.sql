@@ -1,0 +1,2 @@
+SELECT (CAST (DATEDIFF_BIG(microsecond, CAST ('1970-01-01T00:00:00+00:00' AS DATETIMEOFFSET), recorded_at) AS FLOAT) / 1000000.0) AS seconds
+FROM   change_log;

@@ -1,0 +1,2 @@
+SELECT JSON_VALUE(record, '$.person.birthDate') AS birth
+FROM   persons;

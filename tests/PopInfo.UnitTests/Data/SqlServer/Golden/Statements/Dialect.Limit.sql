@@ -1,0 +1,4 @@
+SELECT   id
+FROM     t
+ORDER BY id
+OFFSET 0 ROWS FETCH NEXT @limit ROWS ONLY;

@@ -1,0 +1,3 @@
+INSERT  INTO t (a, b)
+OUTPUT  inserted.id
+VALUES         (@a, @b);

@@ -1,0 +1,2 @@
+INSERT  INTO t (a, b)
+VALUES         (@p0, @p1);

@@ -1,0 +1,1 @@
+EXECUTE sp_releaseapplock @Resource = @name, @LockOwner = 'Session';

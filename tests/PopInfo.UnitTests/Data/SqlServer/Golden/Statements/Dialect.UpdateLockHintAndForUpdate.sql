@@ -1,0 +1,3 @@
+SELECT id
+FROM   t WITH (UPDLOCK, ROWLOCK)
+WHERE  id = @id;

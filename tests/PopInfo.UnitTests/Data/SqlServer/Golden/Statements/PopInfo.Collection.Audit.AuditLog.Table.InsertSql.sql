@@ -1,0 +1,3 @@
+INSERT  INTO audit_log (at, actor, role, remote_address, action, target, community_code, outcome, detail, prev_hash, hash)
+OUTPUT  inserted.id
+VALUES                 (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @prevHash, @hash);

@@ -1,0 +1,3 @@
+SELECT status
+FROM   departments WITH (UPDLOCK, ROWLOCK)
+WHERE  code = @code;

@@ -1,0 +1,3 @@
+INSERT  INTO grant_changes (at, actor, remote_address, client_id, action, before, after, prev_hash, hash)
+OUTPUT  inserted.id
+VALUES                     (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @prevHash, @hash);
