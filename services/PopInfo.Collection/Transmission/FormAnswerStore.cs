@@ -19,14 +19,7 @@ public sealed class FormAnswerStore([FromKeyedServices(CollectionModule.Name)] S
 
     public override async Task RecordAsync(DbConnection connection, DbTransaction transaction, RegistryCommandAnswered answer, CancellationToken ct)
     {
-        var formId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            """
-            UPDATE forms SET state = @state, answered_at = @at, sent_at = COALESCE(sent_at, @at),
-                   registry_person_id = @PersonId, registry_version = @Version, registry_sequence = @Sequence, registry_event_id = @EventId,
-                   rejection = @rejection, revision = revision + 1, updated_by = 'registry', updated_at = @at
-            WHERE command_id = @CommandId AND state = 'submitted'
-            RETURNING id
-            """,
+        var formId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(RecordSql(database.Dialect),
             new
             {
                 state = answer.Applied ? FormStates.Accepted : FormStates.Rejected,
@@ -55,13 +48,30 @@ public sealed class FormAnswerStore([FromKeyedServices(CollectionModule.Name)] S
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE forms SET sent_at = @at WHERE id IN (
-                SELECT id FROM forms WHERE {database.Dialect.In("command_id", "commandIds")} AND sent_at IS NULL ORDER BY command_id{database.Dialect.ForUpdate})
-            """, new { at, commandIds = commandIds.ToArray() }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(ShowSentSql(database.Dialect),
+            new { at, commandIds = commandIds.ToArray(), count = commandIds.Count }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>The answer on the form still waiting on command <c>@CommandId</c>; returns the form's id.</summary>
+    public static string RecordSql(SqlDialect dialect) =>
+        $"""
+        UPDATE forms SET state = @state, answered_at = @at, sent_at = COALESCE(sent_at, @at),
+               registry_person_id = @PersonId, registry_version = @Version, registry_sequence = @Sequence, registry_event_id = @EventId,
+               rejection = @rejection, revision = revision + 1, updated_by = 'registry', updated_at = @at{dialect.Output("id")}
+        WHERE command_id = @CommandId AND state = 'submitted'{dialect.Returning("id")}
+        """;
+
+    /// <summary>
+    /// "Sent" on the forms of commands <c>@commandIds</c> (<c>@count</c> of them), their rows locked in command-id order
+    /// (the limit lets SQL Server order a subquery).
+    /// </summary>
+    public static string ShowSentSql(SqlDialect dialect) =>
+        $"""
+        UPDATE forms SET sent_at = @at WHERE id IN (
+            SELECT id FROM forms{dialect.UpdateLockHint} WHERE {dialect.In("command_id", "commandIds")} AND sent_at IS NULL
+            ORDER BY command_id{dialect.Limit("@count")}{dialect.ForUpdate})
+        """;
 
     private static string? Summary(JsonElement? problem) =>
         problem is { } p && p.TryGetProperty("detail", out var detail) ? detail.GetString() : null;

@@ -37,8 +37,10 @@ public sealed class InboundAnswerStore([FromKeyedServices(ExchangeModule.Name)] 
     public override async Task ShowSentAsync(IReadOnlyList<Guid> commandIds, DateTimeOffset at, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE inbound_records SET state = 'sent', sent_at = @at WHERE {database.Dialect.In("id", "ids")} AND state = 'queued'",
-            new { at, ids = commandIds.ToArray() }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(ShowSentSql(database.Dialect), new { at, ids = commandIds.ToArray() }, cancellationToken: ct));
     }
+
+    /// <summary>"Sent" on the queued records <c>@ids</c>.</summary>
+    public static string ShowSentSql(SqlDialect dialect) =>
+        $"UPDATE inbound_records SET state = 'sent', sent_at = @at WHERE {dialect.In("id", "ids")} AND state = 'queued'";
 }

@@ -55,11 +55,7 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
     public async Task<IReadOnlyList<OutboxCommand>> UnsentAsync(int limit, CancellationToken ct)
     {
         await using var connection = await Database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"""
-            SELECT seq AS Seq, command_id AS CommandId, command_type AS CommandType, message AS Message, traceparent AS TraceParent, tracestate AS TraceState
-            FROM registry_command_outbox WHERE sent_at IS NULL ORDER BY seq LIMIT @limit
-            """, new { limit }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(UnsentSql(Database.Dialect), new { limit }, cancellationToken: ct));
         return [.. rows.Select(r => new OutboxCommand(r.Seq, r.CommandId, Read(r.CommandType, r.Message), r.TraceParent, r.TraceState))];
     }
 
@@ -67,9 +63,7 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
     public async Task MarkSentAsync(long[] seqs, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await Database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE registry_command_outbox SET sent_at = @now, sends = sends + 1 WHERE {Database.Dialect.In("seq", "seqs")}",
-            new { now, seqs }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(MarkSentSql(Database.Dialect), new { now, seqs }, cancellationToken: ct));
     }
 
     /// <summary>
@@ -91,9 +85,7 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
             return 0;
         }
 
-        return await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE registry_command_outbox SET sent_at = NULL WHERE answered_at IS NULL AND {Database.Dialect.In("seq", "seqs")}",
-            new { seqs }, cancellationToken: ct));
+        return await connection.ExecuteAsync(new CommandDefinition(ReopenSql(Database.Dialect), new { seqs }, cancellationToken: ct));
     }
 
     /// <summary>Records the answer on the outbox row and, in the same transaction, on the sender's own row.</summary>
@@ -119,6 +111,21 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
             "SELECT COUNT(*) AS Waiting, MIN(queued_at) AS OldestAt FROM registry_command_outbox WHERE answered_at IS NULL", cancellationToken: ct));
         return (unsent, unanswered);
     }
+
+    /// <summary>The oldest unsent commands, at most <c>@limit</c>.</summary>
+    public static string UnsentSql(SqlDialect dialect) =>
+        $"""
+        SELECT seq AS Seq, command_id AS CommandId, command_type AS CommandType, message AS Message, traceparent AS TraceParent, tracestate AS TraceState
+        FROM registry_command_outbox WHERE sent_at IS NULL ORDER BY seq{dialect.Limit("@limit")}
+        """;
+
+    /// <summary>Commands <c>@seqs</c> handed to the broker at <c>@now</c>.</summary>
+    public static string MarkSentSql(SqlDialect dialect) =>
+        $"UPDATE registry_command_outbox SET sent_at = @now, sends = sends + 1 WHERE {dialect.In("seq", "seqs")}";
+
+    /// <summary>Commands <c>@seqs</c> to be sent again, unless answered meanwhile.</summary>
+    public static string ReopenSql(SqlDialect dialect) =>
+        $"UPDATE registry_command_outbox SET sent_at = NULL WHERE answered_at IS NULL AND {dialect.In("seq", "seqs")}";
 
     /// <summary>A stored command read back: a typed record, or a version-1 message written before the upgrade.</summary>
     private static object Read(string commandType, string message) =>
