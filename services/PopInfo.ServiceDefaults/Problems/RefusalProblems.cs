@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.ServiceDefaults.Outcomes;
+
+namespace PopInfo.ServiceDefaults.Problems;
+
+/// <summary>
+/// The one mapping from the application's <see cref="Refusal"/> to HTTP: the status and the RFC 9457 problem type of
+/// each <see cref="RefusalKind"/> (docs/api-errors.md), the title, the detail, and the field, rule, violations, facts
+/// and retry-after as extension members.
+/// </summary>
+public static class RefusalProblems
+{
+    /// <summary>The HTTP status a kind of refusal is answered with.</summary>
+    public static int StatusOf(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        RefusalKind.Conflict or RefusalKind.VersionConflict => StatusCodes.Status409Conflict,
+        RefusalKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        RefusalKind.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+        RefusalKind.CommandIdReused => StatusCodes.Status422UnprocessableEntity,
+        RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+        RefusalKind.Busy => StatusCodes.Status503ServiceUnavailable,
+        RefusalKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no HTTP status."),
+    };
+
+    /// <summary>The refusal as problem details, in the one shape every PopInfo API answers with.</summary>
+    public static ProblemDetails ToProblem(this Refusal refusal)
+    {
+        var (type, title) = TypeAndTitle(refusal.Kind);
+        var problem = new ProblemDetails
+        {
+            Type = type,
+            Title = refusal.Title ?? title,
+            Status = StatusOf(refusal.Kind),
+            Detail = refusal.Detail,
+        };
+        if (refusal.Kind == RefusalKind.Invalid)
+        {
+            // Both the ASP.NET Core errors map (field → messages) and the violations (field, rule, message), so a client
+            // can act on the rule name rather than parse a message.
+            problem.Detail ??= string.Join(" ", refusal.Violations.Select(v => $"{v.Field}: {v.Message} [{v.Rule}]"));
+            problem.Extensions["errors"] = refusal.Violations
+                .GroupBy(v => v.Field)
+                .ToDictionary(g => g.Key, g => g.Select(v => v.Message).ToArray());
+            problem.Extensions["violations"] = refusal.Violations;
+        }
+
+        if (refusal.Field is not null)
+        {
+            problem.Extensions["field"] = refusal.Field;
+        }
+
+        if (refusal.Rule is not null)
+        {
+            problem.Extensions["rule"] = refusal.Rule;
+        }
+
+        if (refusal.Kind != RefusalKind.Invalid && refusal.Violations.Count > 0)
+        {
+            problem.Extensions["violations"] = refusal.Violations;
+        }
+
+        foreach (var (name, value) in refusal.Facts)
+        {
+            problem.Extensions[name] = value;
+        }
+
+        if (refusal.RetryAfterSeconds is { } seconds)
+        {
+            problem.Extensions["retryAfterSeconds"] = seconds;
+        }
+
+        return problem;
+    }
+
+    /// <summary>The refusal as an endpoint result: problem+json, and <c>Retry-After</c> when it says when to try again.</summary>
+    public static IResult ToResult(this Refusal refusal) => refusal.ToProblem().ToResult();
+
+    /// <summary>
+    /// The refusal as a typed endpoint result (<c>Results&lt;Ok&lt;T&gt;, ProblemHttpResult&gt;</c>); the platform's problem
+    /// details writer adds <c>Retry-After</c> when the refusal says when to try again (ProblemDetailsSetup).
+    /// </summary>
+    public static ProblemHttpResult ToTypedResult(this Refusal refusal) => TypedResults.Problem(refusal.ToProblem());
+
+    private static (string Type, string Title) TypeAndTitle(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Invalid => (ProblemTypes.Validation, "The request breaks one or more rules."),
+        RefusalKind.NotFound => (ProblemTypes.NotFound, "Not found."),
+        RefusalKind.Conflict => (ProblemTypes.Conflict, "The request conflicts with the register."),
+        RefusalKind.VersionConflict => (ProblemTypes.VersionConflict, "The record has changed since you read it."),
+        RefusalKind.PreconditionFailed => (ProblemTypes.VersionConflict, "If-Match does not name the current version."),
+        RefusalKind.PreconditionRequired => (ProblemTypes.VersionConflict, "Say which version you change."),
+        RefusalKind.CommandIdReused => (ProblemTypes.IdempotencyKeyReused, "This command id was already used for a different request."),
+        RefusalKind.Forbidden => (ProblemTypes.Forbidden, "Not allowed."),
+        RefusalKind.Busy => (ProblemTypes.Busy, "The service is busy."),
+        RefusalKind.RateLimited => (ProblemTypes.RateLimited, "Too many requests."),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no problem type."),
+    };
+}
