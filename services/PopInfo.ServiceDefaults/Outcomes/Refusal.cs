@@ -63,6 +63,11 @@ public sealed record Refusal(RefusalKind Kind, string? Detail)
     public static Refusal Unavailable(string rule, string title, string? detail, int? retryAfterSeconds) =>
         new(RefusalKind.Busy, detail) { Rule = rule, Title = title, RetryAfterSeconds = retryAfterSeconds };
 
+    /// <summary>The <paramref name="source"/> service did not answer with its facts (<paramref name="kind"/>).</summary>
+    public static Refusal SourceUnavailable(string? source, string? kind) =>
+        new Refusal(RefusalKind.SourceUnavailable, $"The {source} service did not answer with its facts ({kind}).") { Rule = "source.unavailable" }
+            .With("source", source).With("kind", kind);
+
     /// <summary>The caller has used up the rate limit <paramref name="limit"/> (e.g. <c>sign-in.address</c>) for now.</summary>
     public static Refusal RateLimited(string limit, int retryAfterSeconds) =>
         new Refusal(RefusalKind.RateLimited, $"The limit {limit} is used up for now; try again after {retryAfterSeconds} s.")

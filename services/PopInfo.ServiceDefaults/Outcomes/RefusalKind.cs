@@ -35,4 +35,7 @@ public enum RefusalKind
 
     /// <summary>The caller has used up a limit or a quota for now; it tries again after <see cref="Refusal.RetryAfterSeconds"/>.</summary>
     RateLimited,
+
+    /// <summary>Another service the answer is made from did not give its facts.</summary>
+    SourceUnavailable,
 }

@@ -24,6 +24,7 @@ public static class RefusalProblems
         RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
         RefusalKind.Busy => StatusCodes.Status503ServiceUnavailable,
         RefusalKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        RefusalKind.SourceUnavailable => StatusCodes.Status502BadGateway,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no HTTP status."),
     };
 
@@ -98,6 +99,7 @@ public static class RefusalProblems
         RefusalKind.Forbidden => (ProblemTypes.Forbidden, "Not allowed."),
         RefusalKind.Busy => (ProblemTypes.Busy, "The service is busy."),
         RefusalKind.RateLimited => (ProblemTypes.RateLimited, "Too many requests."),
+        RefusalKind.SourceUnavailable => (ProblemTypes.SourceUnavailable, "A source of the answer did not give its facts."),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no problem type."),
     };
 }

@@ -25,6 +25,7 @@ public sealed class RefusalProblemsTests
     [InlineData(RefusalKind.Forbidden, 403, ProblemTypes.Forbidden)]
     [InlineData(RefusalKind.Busy, 503, ProblemTypes.Busy)]
     [InlineData(RefusalKind.RateLimited, 429, ProblemTypes.RateLimited)]
+    [InlineData(RefusalKind.SourceUnavailable, 502, ProblemTypes.SourceUnavailable)]
     public void Each_kind_has_its_status_and_problem_type(RefusalKind kind, int status, string type)
     {
         var problem = new Refusal(kind, "why").ToProblem();
@@ -101,7 +102,9 @@ public sealed class RefusalProblemsTests
                 """{"type":"urn:popinfo:problem:rate-limited","title":"Too many requests.","status":429,"detail":"The limit sign-in.address is used up for now; try again after 30 s.","rule":"rate.limit","limit":"sign-in.address","retryAfterSeconds":30}""",
                 """{"type":"urn:popinfo:problem:idempotency-key-reused","title":"This command id was already used for a different request.","status":422,"detail":"A commandId identifies one command: resend the same body, or use a new commandId.","field":"commandId","rule":"command-id.same-request"}""",
                 """{"type":"urn:popinfo:problem:forbidden","title":"Not allowed.","status":403,"detail":"Not yours.","rule":"scope.community"}""",
+                """{"type":"urn:popinfo:problem:source-unavailable","title":"A source of the answer did not give its facts.","status":502,"detail":"The collection service did not answer with its facts (clearing).","rule":"source.unavailable","source":"collection","kind":"clearing"}""",
             ],
-            [Json(Refusal.Busy(1)), Json(Refusal.RateLimited("sign-in.address", 30)), Json(Refusal.CommandIdReused()), Json(Refusal.Forbidden("scope.community", "Not yours."))]);
+            [Json(Refusal.Busy(1)), Json(Refusal.RateLimited("sign-in.address", 30)), Json(Refusal.CommandIdReused()), Json(Refusal.Forbidden("scope.community", "Not yours.")),
+                Json(Refusal.SourceUnavailable("collection", "clearing"))]);
     }
 }
