@@ -1,3 +1,5 @@
+using PopInfo.ServiceDefaults.Problems;
+
 namespace PopInfo.ServiceDefaults.Outcomes;
 
 /// <summary>
@@ -20,6 +22,9 @@ public sealed record Result<T>
     public Refusal? Refusal { get; }
 
     public bool Succeeded => Refusal is null;
+
+    /// <summary>The rules a refused request broke (none when it succeeded, or was refused for another reason).</summary>
+    public IReadOnlyList<RuleViolation> Violations => Refusal?.Violations ?? [];
 
     public static implicit operator Result<T>(T value) => new(value, null);
 
