@@ -31,14 +31,14 @@ public static class InboundApi
             .Produces<IReadOnlyList<InboundReview>>();
 
         api.MapPost("/reviews/{id:guid}/approve", async (Guid id, InboundService inbound, HttpContext http, CancellationToken ct) =>
-                DepartmentsApi.Answer(await inbound.ApproveAsync(Caller.From(http), id, ct), Results.Ok))
+                Answer(await inbound.ApproveAsync(Caller.From(http), id, ct), Results.Ok))
             .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
             .WithName("ApproveInboundRecord")
             .WithSummary("Send a held record's command to the registry as it is (the registry's own rules still apply). Audited.")
             .Produces<InboundRecordView>().ProducesProblem(404).ProducesProblem(409);
 
         api.MapPost("/reviews/{id:guid}/dismiss", async (Guid id, DismissRequest? body, InboundService inbound, HttpContext http, CancellationToken ct) =>
-                DepartmentsApi.Answer(await inbound.DismissAsync(Caller.From(http), id, body, ct), Results.Ok))
+                Answer(await inbound.DismissAsync(Caller.From(http), id, body, ct), Results.Ok))
             .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
             .WithName("DismissInboundRecord")
             .WithSummary("Close a held record without sending it; give the reason. Audited.")
@@ -92,6 +92,9 @@ public static class InboundApi
             http.Response.Headers.RetryAfter = InboundService.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        return DepartmentsApi.Answer(outcome, Results.Ok);
+        return Answer(outcome, Results.Ok);
     }
+
+    private static IResult Answer<T>(Outcome<T> outcome, Func<T, IResult> success) =>
+        outcome.Problem is null ? success(outcome.Value!) : outcome.Problem.ToResult();
 }
