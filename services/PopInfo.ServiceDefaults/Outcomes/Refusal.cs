@@ -18,8 +18,12 @@ public sealed record Refusal(RefusalKind Kind, string? Detail)
     /// <summary>The stable name of the rule that refused (e.g. <c>scope.community</c>).</summary>
     public string? Rule { get; init; }
 
-    /// <summary>A title for people other than the kind's usual one (e.g. "Not your community.").</summary>
-    public string? Title { get; init; }
+    /// <summary>A title for people: the kind's usual one, unless one of its own is given (e.g. "Not your community.").</summary>
+    public string Title
+    {
+        get => field ?? TitleOf(Kind);
+        init;
+    }
 
     /// <summary>When to try again, in seconds (busy, rate limited).</summary>
     public int? RetryAfterSeconds { get; init; }
@@ -72,4 +76,21 @@ public sealed record Refusal(RefusalKind Kind, string? Detail)
     public static Refusal RateLimited(string limit, int retryAfterSeconds) =>
         new Refusal(RefusalKind.RateLimited, $"The limit {limit} is used up for now; try again after {retryAfterSeconds} s.")
         { Rule = "rate.limit", RetryAfterSeconds = retryAfterSeconds }.With("limit", limit);
+
+    /// <summary>The usual title of a kind of refusal.</summary>
+    public static string TitleOf(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Invalid => "The request breaks one or more rules.",
+        RefusalKind.NotFound => "Not found.",
+        RefusalKind.Conflict => "The request conflicts with the register.",
+        RefusalKind.VersionConflict => "The record has changed since you read it.",
+        RefusalKind.PreconditionFailed => "If-Match does not name the current version.",
+        RefusalKind.PreconditionRequired => "Say which version you change.",
+        RefusalKind.CommandIdReused => "This command id was already used for a different request.",
+        RefusalKind.Forbidden => "Not allowed.",
+        RefusalKind.Busy => "The service is busy.",
+        RefusalKind.RateLimited => "Too many requests.",
+        RefusalKind.SourceUnavailable => "A source of the answer did not give its facts.",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no title."),
+    };
 }

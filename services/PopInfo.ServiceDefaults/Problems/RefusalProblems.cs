@@ -31,11 +31,10 @@ public static class RefusalProblems
     /// <summary>The refusal as problem details, in the one shape every PopInfo API answers with.</summary>
     public static ProblemDetails ToProblem(this Refusal refusal)
     {
-        var (type, title) = TypeAndTitle(refusal.Kind);
         var problem = new ProblemDetails
         {
-            Type = type,
-            Title = refusal.Title ?? title,
+            Type = TypeOf(refusal.Kind),
+            Title = refusal.Title,
             Status = StatusOf(refusal.Kind),
             Detail = refusal.Detail,
         };
@@ -87,19 +86,17 @@ public static class RefusalProblems
     /// </summary>
     public static ProblemHttpResult ToTypedResult(this Refusal refusal) => TypedResults.Problem(refusal.ToProblem());
 
-    private static (string Type, string Title) TypeAndTitle(RefusalKind kind) => kind switch
+    private static string TypeOf(RefusalKind kind) => kind switch
     {
-        RefusalKind.Invalid => (ProblemTypes.Validation, "The request breaks one or more rules."),
-        RefusalKind.NotFound => (ProblemTypes.NotFound, "Not found."),
-        RefusalKind.Conflict => (ProblemTypes.Conflict, "The request conflicts with the register."),
-        RefusalKind.VersionConflict => (ProblemTypes.VersionConflict, "The record has changed since you read it."),
-        RefusalKind.PreconditionFailed => (ProblemTypes.VersionConflict, "If-Match does not name the current version."),
-        RefusalKind.PreconditionRequired => (ProblemTypes.VersionConflict, "Say which version you change."),
-        RefusalKind.CommandIdReused => (ProblemTypes.IdempotencyKeyReused, "This command id was already used for a different request."),
-        RefusalKind.Forbidden => (ProblemTypes.Forbidden, "Not allowed."),
-        RefusalKind.Busy => (ProblemTypes.Busy, "The service is busy."),
-        RefusalKind.RateLimited => (ProblemTypes.RateLimited, "Too many requests."),
-        RefusalKind.SourceUnavailable => (ProblemTypes.SourceUnavailable, "A source of the answer did not give its facts."),
+        RefusalKind.Invalid => ProblemTypes.Validation,
+        RefusalKind.NotFound => ProblemTypes.NotFound,
+        RefusalKind.Conflict => ProblemTypes.Conflict,
+        RefusalKind.VersionConflict or RefusalKind.PreconditionFailed or RefusalKind.PreconditionRequired => ProblemTypes.VersionConflict,
+        RefusalKind.CommandIdReused => ProblemTypes.IdempotencyKeyReused,
+        RefusalKind.Forbidden => ProblemTypes.Forbidden,
+        RefusalKind.Busy => ProblemTypes.Busy,
+        RefusalKind.RateLimited => ProblemTypes.RateLimited,
+        RefusalKind.SourceUnavailable => ProblemTypes.SourceUnavailable,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no problem type."),
     };
 }
