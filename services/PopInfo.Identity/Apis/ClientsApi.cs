@@ -40,22 +40,22 @@ public static class ClientsApi
     public static async Task<Results<Created<DepartmentClients.IssuedSecret>, ProblemHttpResult>> CreateDepartmentClient(
         DepartmentClients.NewDepartmentClient body, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
     {
-        var (issued, problem) = await departments.CreateAsync(Actor.Of(user, http), body, ct);
-        return issued is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/clients/{issued.ClientId}", issued);
+        var result = await departments.CreateAsync(Actor.Of(user, http), body, ct);
+        return result.Value is not { } issued ? result.Refusal!.ToTypedResult() : TypedResults.Created($"/api/v1/clients/{issued.ClientId}", issued);
     }
 
     public static async Task<Results<Ok<DepartmentClients.RotatedSecret>, ProblemHttpResult>> RotateSecret(
         string clientId, DepartmentClients.SecretRotation? body, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
     {
-        var (issued, problem) = await departments.RotateSecretAsync(Actor.Of(user, http), clientId, body, ct);
-        return issued is null ? TypedResults.Problem(problem!) : TypedResults.Ok(issued);
+        var result = await departments.RotateSecretAsync(Actor.Of(user, http), clientId, body, ct);
+        return result.Value is not { } issued ? result.Refusal!.ToTypedResult() : TypedResults.Ok(issued);
     }
 
     public static async Task<Results<Ok<ClientView>, ProblemHttpResult>> EndSecretOverlap(
         string clientId, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, TimeProvider clock, CancellationToken ct)
     {
-        var (client, problem) = await departments.EndOverlapAsync(Actor.Of(user, http), clientId, ct);
-        return client is null ? TypedResults.Problem(problem!) : TypedResults.Ok(View(client, clock.GetUtcNow()));
+        var result = await departments.EndOverlapAsync(Actor.Of(user, http), clientId, ct);
+        return result.Value is not { } client ? result.Refusal!.ToTypedResult() : TypedResults.Ok(View(client, clock.GetUtcNow()));
     }
 
 
