@@ -32,8 +32,8 @@ public static class ImportApi
                     return Problem.Validation("file", rule, $"A file is at most {FormCsvReader.MaxBytes / 1024 / 1024} MiB.").ToResult();
                 }
 
-                var (result, problem) = await imports.ImportAsync(DeskUser.From(http), file, name, string.IsNullOrWhiteSpace(sheet) ? null : sheet, allOrNothing ?? false, ct);
-                return problem is null ? Results.Created($"/api/v1/imports/{result!.ImportId}", result) : problem.ToResult();
+                var imported = await imports.ImportAsync(DeskUser.From(http), file, name, string.IsNullOrWhiteSpace(sheet) ? null : sheet, allOrNothing ?? false, ct);
+                return imported.Value is { } result ? Results.Created($"/api/v1/imports/{result.ImportId}", result) : imported.Refusal!.ToResult();
             })
             .DisableAntiforgery()
             .WithName("ImportForms").WithSummary("Upload a CSV file (UTF-8, UTF-16 or GB18030/GBK) or an .xlsx workbook of forms (docs/collection-csv.md; ?sheet= names the sheet, else the first visible one): good rows become submitted forms, bad rows are listed by line (a sheet's row), field and rule and kept for correction; the answer says the format and the encoding or sheet read; ?allOrNothing=true refuses the file if any row is bad.")
@@ -66,8 +66,8 @@ public static class ImportApi
 
         api.MapGet("/imports/{id:guid}", async (Guid id, FormImportService imports, HttpContext http, CancellationToken ct) =>
             {
-                var (result, problem) = await imports.GetAsync(DeskUser.From(http), id, ct);
-                return problem is null ? Results.Ok(result) : problem.ToResult();
+                var found = await imports.GetAsync(DeskUser.From(http), id, ct);
+                return found.Value is { } result ? Results.Ok(result) : found.Refusal!.ToResult();
             })
             .WithName("GetImport").WithSummary("An earlier import: its forms and the rows kept back, with their violations.");
         return app;

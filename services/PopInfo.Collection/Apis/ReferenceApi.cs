@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Reference;
+using PopInfo.ServiceDefaults.Outcomes;
+using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Apis;
 
@@ -59,14 +60,6 @@ public static class ReferenceApi
     public static Results<Ok<CountyCodeView>, ProblemHttpResult> GetCounty(string countyCode, ReferenceQueries reference) =>
         Answer(reference.CountyOf(countyCode));
 
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>((T? Value, ProblemDetails? Problem) outcome)
-        where T : class
-    {
-        if (outcome.Value is { } value)
-        {
-            return TypedResults.Ok(value);
-        }
-
-        return TypedResults.Problem(outcome.Problem!);
-    }
+    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Result<T> result) =>
+        result.Refusal is { } refusal ? refusal.ToTypedResult() : TypedResults.Ok(result.Value!);
 }
