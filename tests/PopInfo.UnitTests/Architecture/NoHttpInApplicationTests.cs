@@ -41,9 +41,6 @@ public sealed class NoHttpInApplicationTests
         ["PopInfo.Exchange.Inbound.InboundResult"] = "one record's answer on the wire: its problem details",
         ["PopInfo.Exchange.Inbound.AmqpInboundConsumer"] = "parks or retries by the problem's status (503)",
         ["PopInfo.Exchange.Inbound.ParkReason"] = "a parked message's reason, read from problem details",
-        // Sharing: SharingResult has no HTTP in it, but is not yet Result<T>; its mapping lives beside it
-        ["PopInfo.Sharing.SharingProblems"] = "maps SharingResult to problem details (the endpoint layer's work, in the application folder)",
-        ["PopInfo.Sharing.Grants.QuotaProblem"] = "a refused quota as problem details (429)",
         // HTTP plumbing that writes answers itself, outside any endpoint
         ["PopInfo.Collection.Paper.PrintHtml"] = "the printed pages' HTML result (an IResult)",
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "an authentication handler: writes its 401 and 403 problems itself",
