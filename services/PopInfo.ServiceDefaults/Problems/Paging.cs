@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.ServiceDefaults.Outcomes;
 
@@ -38,14 +39,19 @@ public sealed record Paging(int Limit, long After, long? Before, int Offset)
 /// A feed's paging from the query (<c>[AsParameters]</c>): entries after the sequence <c>after</c> (0: from the start),
 /// at most <c>limit</c> (default 100).
 /// </summary>
-public readonly record struct AfterPaging([FromQuery(Name = "after")] long After = 0, [FromQuery(Name = "limit")] int Limit = 100)
+/// <remarks>The defaults are said twice, as the parameters' and as the properties' (the OpenAPI document reads the latter).</remarks>
+public readonly record struct AfterPaging(
+    [FromQuery(Name = "after")][property: DefaultValue(0L)] long After = 0,
+    [FromQuery(Name = "limit")][property: DefaultValue(100)] int Limit = 100)
 {
     /// <summary>The paging, or the rules it breaks; <paramref name="cursor"/> says what <c>after</c> counts.</summary>
     public Result<Paging> Checked(int maxLimit, string cursor) => Paging.Checked(Limit, Limit, maxLimit, cursor, after: After);
 }
 
 /// <summary>A newest-first list's paging from the query (<c>[AsParameters]</c>): items before the id <c>before</c>, at most <c>limit</c> (default 100).</summary>
-public readonly record struct BeforePaging([FromQuery(Name = "before")] long? Before = null, [FromQuery(Name = "limit")] int Limit = 100)
+public readonly record struct BeforePaging(
+    [FromQuery(Name = "before")] long? Before = null,
+    [FromQuery(Name = "limit")][property: DefaultValue(100)] int Limit = 100)
 {
     /// <summary>Checks the paging beside the list's own rules; <paramref name="cursor"/> says what <c>before</c> counts.</summary>
     public Paging Check(List<RuleViolation> violations, int maxLimit, string cursor) =>
