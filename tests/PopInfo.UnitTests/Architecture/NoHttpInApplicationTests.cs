@@ -86,7 +86,7 @@ public sealed class NoHttpInApplicationTests
 
         Assert.Contains("PopInfo.ServiceDefaults.Problems.RefusalProblems", usingHttp);
         Assert.Contains("PopInfo.Exchange.Apis.InboundApi", usingHttp);
-        Assert.Contains("PopInfo.Collection.Apis.ImportApi", usingHttp);
+        Assert.Contains("PopInfo.Collection.Paper.PaperPages", usingHttp);
     }
 
     private static string List(List<string> types) => types.Count == 0 ? "none" : string.Join(", ", types);
