@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Days;
-using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Apis;
@@ -36,20 +35,17 @@ public static class DaysApi
 
     public static async Task<Results<Ok<CommunityDayReport>, ProblemHttpResult>> GetCommunityDayReport(
         string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
-        Answer(await days.CommunityReportAsync(DeskUser.From(http), communityCode, day, ct));
+        (await days.CommunityReportAsync(DeskUser.From(http), communityCode, day, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<CommunityDayReport>, ProblemHttpResult>> CloseDay(
         string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
-        Answer(await days.CloseAsync(DeskUser.From(http), communityCode, day, ct));
+        (await days.CloseAsync(DeskUser.From(http), communityCode, day, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<StreetDayReport>, ProblemHttpResult>> GetStreetDayReport(
         string streetCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
-        Answer(await days.StreetReportAsync(DeskUser.From(http), streetCode, day, ct));
+        (await days.StreetReportAsync(DeskUser.From(http), streetCode, day, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<StreetBoard>, ProblemHttpResult>> GetStreetBoard(
         string streetCode, [FromQuery] string? days, [FromQuery] string? to, DayService dayService, HttpContext http, CancellationToken ct) =>
-        Answer(await dayService.BoardAsync(DeskUser.From(http), streetCode, days, to, ct));
-
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Result<T> result) =>
-        result.Refusal is { } refusal ? refusal.ToTypedResult() : TypedResults.Ok(result.Value!);
+        (await dayService.BoardAsync(DeskUser.From(http), streetCode, days, to, ct)).ToOkOrProblem();
 }

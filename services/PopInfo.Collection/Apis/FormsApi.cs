@@ -58,10 +58,10 @@ public static class FormsApi
 
     public static async Task<Results<Ok<IReadOnlyList<FormView>>, ProblemHttpResult>> ListForms(
         [FromQuery] string? communityCode, [FromQuery] string? day, [FromQuery] string? state, FormService forms, HttpContext http, CancellationToken ct) =>
-        Answer(await forms.ListAsync(DeskUser.From(http), communityCode, day, state, ct));
+        (await forms.ListAsync(DeskUser.From(http), communityCode, day, state, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<FormView>, ProblemHttpResult>> GetForm(Guid id, FormService forms, HttpContext http, CancellationToken ct) =>
-        Answer(await forms.GetAsync(DeskUser.From(http), id, ct));
+        (await forms.GetAsync(DeskUser.From(http), id, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<FormDeliveries>, ProblemHttpResult>> GetFormDeliveries(
         Guid id, FormService forms, ExchangeClient exchange, HttpContext http, CancellationToken ct)
@@ -92,7 +92,7 @@ public static class FormsApi
 
     public static async Task<Results<Ok<FormView>, ProblemHttpResult>> UpdateForm(
         Guid id, UpdateFormRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
-        Answer(await forms.UpdateAsync(DeskUser.From(http), id, body, ct));
+        (await forms.UpdateAsync(DeskUser.From(http), id, body, ct)).ToOkOrProblem();
 
     /// <summary>202: the form is queued for the registry; its state follows the registry's answer.</summary>
     public static async Task<Results<Accepted<FormView>, ProblemHttpResult>> SubmitForm(
@@ -104,11 +104,7 @@ public static class FormsApi
 
     public static async Task<Results<Ok<FormView>, ProblemHttpResult>> WithdrawForm(
         Guid id, FormActionRequest body, FormService forms, HttpContext http, CancellationToken ct) =>
-        Answer(await forms.WithdrawAsync(DeskUser.From(http), id, body, ct));
-
-    // A refusal for now (the register did not answer) says when to try again in the Retry-After header too (ProblemDetailsSetup).
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Result<T> result) =>
-        result.Refusal is { } refusal ? refusal.ToTypedResult() : TypedResults.Ok(result.Value!);
+        (await forms.WithdrawAsync(DeskUser.From(http), id, body, ct)).ToOkOrProblem();
 }
 
 /// <summary>A form type as the desk lists it: the fields it requires and takes.</summary>

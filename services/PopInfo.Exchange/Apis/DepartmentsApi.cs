@@ -80,11 +80,11 @@ public static class DepartmentsApi
 
     public static async Task<Results<Ok<Department>, ProblemHttpResult>> UpdateDepartment(
         string code, UpdateDepartmentRequest body, DepartmentService departments, HttpContext http, CancellationToken ct) =>
-        Answer(await departments.UpdateAsync(Caller.From(http), code, body, ct));
+        (await departments.UpdateAsync(Caller.From(http), code, body, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<DepartmentCredentials>, ProblemHttpResult>> RotateCredential(
         string code, string kind, DepartmentService departments, HttpContext http, CancellationToken ct) =>
-        Answer(await departments.RotateAsync(Caller.From(http), code, kind, ct));
+        (await departments.RotateAsync(Caller.From(http), code, kind, ct)).ToOkOrProblem();
 
     public static async Task<Results<Created<Subscription>, ProblemHttpResult>> CreateSubscription(
         string code, SubscriptionRequest body, DepartmentService departments, HttpContext http, CancellationToken ct)
@@ -100,11 +100,11 @@ public static class DepartmentsApi
 
     public static async Task<Results<Ok<Subscription>, ProblemHttpResult>> ReplaceSubscription(
         string code, Guid id, SubscriptionRequest body, DepartmentService departments, HttpContext http, CancellationToken ct) =>
-        Answer(await departments.ChangeSubscriptionAsync(Caller.From(http), code, id, body, end: false, body.ExpectedVersion, ct));
+        (await departments.ChangeSubscriptionAsync(Caller.From(http), code, id, body, end: false, body.ExpectedVersion, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<Subscription>, ProblemHttpResult>> EndSubscription(
         string code, Guid id, int? expectedVersion, DepartmentService departments, HttpContext http, CancellationToken ct) =>
-        Answer(await departments.ChangeSubscriptionAsync(Caller.From(http), code, id, null, end: true, expectedVersion, ct));
+        (await departments.ChangeSubscriptionAsync(Caller.From(http), code, id, null, end: true, expectedVersion, ct)).ToOkOrProblem();
 
     // Clamped rather than refused: the administrator's page asks for what it shows.
     public static async Task<Ok<IReadOnlyList<AuditEntry>>> GetDepartmentAudit(string code, DepartmentStore store, CancellationToken ct, long after = 0, int limit = 100) =>
@@ -115,9 +115,6 @@ public static class DepartmentsApi
 
     public static async Task<Ok<RedriveAnswer>> RedriveDeadLetters(string code, RedriveRequest? body, DeadLetters deadLetters, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(new RedriveAnswer(await deadLetters.RedriveAsync(Caller.From(http), code, body?.Sequences, ct)));
-
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Result<T> result) =>
-        result.Refusal is { } refusal ? refusal.ToTypedResult() : TypedResults.Ok(result.Value!);
 }
 
 public sealed record RedriveRequest(IReadOnlyList<long>? Sequences);

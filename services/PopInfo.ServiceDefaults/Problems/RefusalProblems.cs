@@ -86,6 +86,10 @@ public static class RefusalProblems
     /// </summary>
     public static ProblemHttpResult ToTypedResult(this Refusal refusal) => TypedResults.Problem(refusal.ToProblem());
 
+    /// <summary>The result as an endpoint's typed answer: 200 with the value, or the refusal's problem.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOkOrProblem<T>(this Result<T> result) =>
+        result.Refusal is { } refusal ? refusal.ToTypedResult() : TypedResults.Ok(result.Value!);
+
     private static string TypeOf(RefusalKind kind) => kind switch
     {
         RefusalKind.Invalid => ProblemTypes.Validation,
