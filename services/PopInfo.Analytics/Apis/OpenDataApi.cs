@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using PopInfo.Analytics.Engine;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 
@@ -34,11 +35,11 @@ public static class OpenDataApi
         var result = Build(name, asOf, region, tables, options.Value);
         if (result is null)
         {
-            return TypedResults.Problem(Problem.NotFound($"No published table is called '{(name.Length > 40 ? name[..40] : name)}'."));
+            return Refusal.NotFound($"No published table is called '{(name.Length > 40 ? name[..40] : name)}'.").ToTypedResult();
         }
 
         await log.WriteAsync(null, "open", $"{name}?asOf={asOf}&region={region}", ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToTypedResult();
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetOpenTableCsv(
@@ -47,17 +48,17 @@ public static class OpenDataApi
         var result = Build(name, asOf, region, tables, options.Value);
         if (result is null)
         {
-            return TypedResults.Problem(Problem.NotFound($"No published table is called '{(name.Length > 40 ? name[..40] : name)}'."));
+            return Refusal.NotFound($"No published table is called '{(name.Length > 40 ? name[..40] : name)}'.").ToTypedResult();
         }
 
         await log.WriteAsync(null, "open.csv", $"{name}?asOf={asOf}&region={region}", ct);
         return result.Succeeded
             ? TypedResults.File(TableCsv.Write(result.Value!), "text/csv; charset=utf-8", $"popinfo-{name}.csv")
-            : TypedResults.Problem(Problem.Validation(result.Violations));
+            : result.Refusal!.ToTypedResult();
     }
 
     // A published table: its configured rows, columns and filters; the caller chooses only the date and the region.
-    private static AnalyticsResult<TableResult>? Build(string name, string? asOf, string? region, TableService tables, AnalyticsOptions options)
+    private static Result<TableResult>? Build(string name, string? asOf, string? region, TableService tables, AnalyticsOptions options)
     {
         if (!options.OpenData.TryGetValue(name, out var query))
         {

@@ -41,7 +41,7 @@ public static class TablesApi
         [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
         var result = await log.LoggedAsync(user, "table", request.QueryString.Value ?? "", () => tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis)), ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToTypedResult();
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTableCsv(
@@ -52,7 +52,7 @@ public static class TablesApi
         var result = await log.LoggedAsync(user, "table.csv", request.QueryString.Value ?? "", () => tables.Build(new TableRequest(rows, columns, filter, region, asOf, basis)), ct);
         return result.Succeeded
             ? TypedResults.File(TableCsv.Write(result.Value!), "text/csv; charset=utf-8", $"popinfo-{result.Value!.Region.Code}-{result.Value.AsOf:yyyyMMdd}.csv")
-            : TypedResults.Problem(Problem.Validation(result.Violations));
+            : result.Refusal!.ToTypedResult();
     }
 
     public static async Task<Results<Ok<IndicatorsResult>, ProblemHttpResult>> GetIndicators(
@@ -60,7 +60,7 @@ public static class TablesApi
         [FromQuery] string? region, [FromQuery] string? asOf, [FromQuery] string? basis, CancellationToken ct)
     {
         var result = await log.LoggedAsync(user, "indicators", request.QueryString.Value ?? "", () => indicators.Build(region, asOf, basis), ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToTypedResult();
     }
 
     public static async Task<Results<Ok<IReadOnlyList<IndicatorsResult>>, ProblemHttpResult>> CompareIndicators(
@@ -68,7 +68,7 @@ public static class TablesApi
         [FromQuery] string? regions, [FromQuery] string? dates, [FromQuery] string? basis, CancellationToken ct)
     {
         var result = await log.LoggedAsync(user, "indicators.comparison", request.QueryString.Value ?? "", () => indicators.Compare(regions, dates, basis), ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToTypedResult();
     }
 
     public static async Task<Results<Ok<SeriesResult>, ProblemHttpResult>> GetSeries(
@@ -76,7 +76,7 @@ public static class TablesApi
         [FromQuery] string? region, [FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
     {
         var result = await log.LoggedAsync(user, "series", request.QueryString.Value ?? "", () => series.Build(region, from, to), ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value) : TypedResults.Problem(Problem.Validation(result.Violations));
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToTypedResult();
     }
 
     public static Ok<IReadOnlyList<DimensionHeader>> GetDimensions(TableService tables) => TypedResults.Ok(tables.DimensionCatalogue());

@@ -2,6 +2,7 @@ using PopInfo.Analytics.Projection;
 using PopInfo.Analytics.Protection;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Statistics;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Analytics.Engine;
@@ -26,10 +27,10 @@ public sealed class IndicatorService(PopulationIndex index, TableService tables,
     /// <summary>The most regions and dates one comparison may name.</summary>
     public const int MaxRegions = 10, MaxDates = 5;
 
-    public AnalyticsResult<IndicatorsResult> Build(string? regionCode, string? asOf, string? basis) => Build(regionCode, asOf, basis, protect: true);
+    public Result<IndicatorsResult> Build(string? regionCode, string? asOf, string? basis) => Build(regionCode, asOf, basis, protect: true);
 
     /// <summary>The indicators of every region named on every date named (regions, then dates, in the order given).</summary>
-    public AnalyticsResult<IReadOnlyList<IndicatorsResult>> Compare(string? regionCodes, string? dates, string? basis)
+    public Result<IReadOnlyList<IndicatorsResult>> Compare(string? regionCodes, string? dates, string? basis)
     {
         var regions = (regionCodes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var days = (dates ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -46,7 +47,7 @@ public sealed class IndicatorService(PopulationIndex index, TableService tables,
 
         if (violations.Count > 0)
         {
-            return AnalyticsResult.Invalid<IReadOnlyList<IndicatorsResult>>(violations);
+            return Refusal.Invalid(violations);
         }
 
         var answers = new List<IndicatorsResult>();
@@ -57,7 +58,7 @@ public sealed class IndicatorService(PopulationIndex index, TableService tables,
                 var one = Build(region, day, basis);
                 if (!one.Succeeded)
                 {
-                    return AnalyticsResult.Invalid<IReadOnlyList<IndicatorsResult>>(
+                    return Refusal.Invalid(
                         [.. one.Violations.Select(v => v.Field == "region" ? v with { Field = "regions" } : v.Field == "asOf" ? v with { Field = "dates" } : v)]);
                 }
 
@@ -65,10 +66,10 @@ public sealed class IndicatorService(PopulationIndex index, TableService tables,
             }
         }
 
-        return AnalyticsResult.Ok<IReadOnlyList<IndicatorsResult>>(answers);
+        return Result.Ok<IReadOnlyList<IndicatorsResult>>(answers);
     }
 
-    internal AnalyticsResult<IndicatorsResult> Build(string? regionCode, string? asOfText, string? basisText, bool protect)
+    internal Result<IndicatorsResult> Build(string? regionCode, string? asOfText, string? basisText, bool protect)
     {
         var violations = new List<RuleViolation>();
         var region = TableSpec.Check.Region(regionCode, index.Categories.Regions, violations);
@@ -76,10 +77,10 @@ public sealed class IndicatorService(PopulationIndex index, TableService tables,
         var basis = TableSpec.Check.Basis(basisText, violations);
         if (violations.Count > 0)
         {
-            return AnalyticsResult.Invalid<IndicatorsResult>(violations);
+            return Refusal.Invalid(violations);
         }
 
-        return AnalyticsResult.Ok(index.Read(view => Compute(view, region!, asOf, basis, protect)));
+        return Result.Ok(index.Read(view => Compute(view, region!, asOf, basis, protect)));
     }
 
     private IndicatorsResult Compute(PopulationIndex.IndexView view, Region region, DateOnly asOf, TimeBasis basis, bool protect)

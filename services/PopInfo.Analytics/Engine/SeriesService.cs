@@ -4,6 +4,7 @@ using PopInfo.Analytics.Protection;
 using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Statistics;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Analytics.Engine;
@@ -37,9 +38,9 @@ public sealed class SeriesService(PopulationIndex index, TableService tables, Di
 
     private static readonly int Measures = Enum.GetValues<Measure>().Length;
 
-    public AnalyticsResult<SeriesResult> Build(string? regionCode, string? from, string? to) => Build(regionCode, from, to, protect: true);
+    public Result<SeriesResult> Build(string? regionCode, string? from, string? to) => Build(regionCode, from, to, protect: true);
 
-    internal AnalyticsResult<SeriesResult> Build(string? regionCode, string? fromText, string? toText, bool protect)
+    internal Result<SeriesResult> Build(string? regionCode, string? fromText, string? toText, bool protect)
     {
         var violations = new List<RuleViolation>();
         var region = TableSpec.Check.Region(regionCode, index.Categories.Regions, violations);
@@ -53,10 +54,10 @@ public sealed class SeriesService(PopulationIndex index, TableService tables, Di
 
         if (violations.Count > 0)
         {
-            return AnalyticsResult.Invalid<SeriesResult>(violations);
+            return Refusal.Invalid(violations);
         }
 
-        return AnalyticsResult.Ok(index.Read(view => Compute(view, region!, from, to, protect)));
+        return Result.Ok(index.Read(view => Compute(view, region!, from, to, protect)));
     }
 
     private static DateOnly Month(string field, string? text, DateOnly fallback, List<RuleViolation> violations)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Analytics.Engine;
@@ -25,7 +26,7 @@ public sealed record TableSpec(
     public IEnumerable<Dimension> AllDimensions => Rows.Concat(Columns);
 
     /// <summary>Checks a request; every broken rule is named with its field.</summary>
-    public static AnalyticsResult<TableSpec> From(TableRequest request, RegionCatalogue regions, DateOnly today)
+    public static Result<TableSpec> From(TableRequest request, RegionCatalogue regions, DateOnly today)
     {
         var violations = new List<RuleViolation>();
         var region = Check.Region(request.Region, regions, violations);
@@ -71,8 +72,8 @@ public sealed record TableSpec(
         }
 
         return violations.Count > 0
-            ? AnalyticsResult.Invalid<TableSpec>(violations)
-            : AnalyticsResult.Ok(new TableSpec(rows, columns, filters, region!, asOf, basis));
+            ? Refusal.Invalid(violations)
+            : Result.Ok(new TableSpec(rows, columns, filters, region!, asOf, basis));
     }
 
     /// <summary>The checks the table, indicator and series requests share.</summary>

@@ -2,6 +2,7 @@ using PopInfo.Analytics.Projection;
 using PopInfo.Analytics.Protection;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Statistics;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Analytics.Engine;
 
@@ -10,13 +11,13 @@ public sealed class TableService(PopulationIndex index, Disclosure disclosure, P
 {
     public DateOnly Today => ChinaTime.Today(clock);
 
-    public AnalyticsResult<TableResult> Build(TableRequest request) => Build(request, protect: true);
+    public Result<TableResult> Build(TableRequest request) => Build(request, protect: true);
 
     /// <summary>With <paramref name="protect"/> false the true counts: for the service's own tests only, never an endpoint.</summary>
-    internal AnalyticsResult<TableResult> Build(TableRequest request, bool protect)
+    internal Result<TableResult> Build(TableRequest request, bool protect)
     {
         var checkedSpec = TableSpec.From(request, index.Categories.Regions, Today);
-        return checkedSpec.Succeeded ? AnalyticsResult.Ok(Build(checkedSpec.Value!, protect)) : AnalyticsResult.Invalid<TableResult>(checkedSpec.Violations);
+        return checkedSpec.Succeeded ? Result.Ok(Build(checkedSpec.Value!, protect)) : Refusal.Invalid(checkedSpec.Violations);
     }
 
     internal TableResult Build(TableSpec spec, bool protect) => index.Read(view =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Days;
@@ -12,39 +13,39 @@ public static class DaysApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Daily clearing").WithGroupName(CollectionModule.Name).RequireAuthorization(DeskAuthentication.DeskPolicy);
 
-        api.MapGet("/communities/{communityCode}/days/{day}/report", async (string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
-            {
-                var (report, problem) = await days.CommunityReportAsync(DeskUser.From(http), communityCode, day, ct);
-                return problem is null ? Results.Ok(report) : problem.ToResult();
-            })
+        api.MapGet("/communities/{communityCode}/days/{day}/report", GetCommunityDayReport)
             .WithName("GetCommunityDayReport").WithSummary("Forms of the day by type: drafts, pending, accepted, rejected, withdrawn, late; cleared or not; closed or not.")
             .Produces<CommunityDayReport>().ProducesProblem(403).ProducesProblem(404);
 
-        api.MapPost("/communities/{communityCode}/days/{day}/close", async (string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
-            {
-                var (report, problem) = await days.CloseAsync(DeskUser.From(http), communityCode, day, ct);
-                return problem is null ? Results.Ok(report) : problem.ToResult();
-            })
+        api.MapPost("/communities/{communityCode}/days/{day}/close", CloseDay)
             .WithName("CloseDay").WithSummary("Close a cleared day (409 day.not-cleared lists the forms in the way). A closed day takes no new forms.")
             .Produces<CommunityDayReport>().ProducesProblem(403).ProducesProblem(409);
 
-        api.MapGet("/streets/{streetCode}/days/{day}/report", async (string streetCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
-            {
-                var (report, problem) = await days.StreetReportAsync(DeskUser.From(http), streetCode, day, ct);
-                return problem is null ? Results.Ok(report) : problem.ToResult();
-            })
+        api.MapGet("/streets/{streetCode}/days/{day}/report", GetStreetDayReport)
             .WithName("GetStreetDayReport").WithSummary("Supervisor: every community of the street, and which have not cleared or closed the day.")
             .Produces<StreetDayReport>().ProducesProblem(403).ProducesProblem(404);
 
         // Query values as text: a bad one is answered by field and rule (board.days, date.format), not by the binder's bare 400.
-        api.MapGet("/streets/{streetCode}/board", async (string streetCode, [FromQuery] string? days, [FromQuery] string? to, DayService dayService, HttpContext http, CancellationToken ct) =>
-            {
-                var (board, problem) = await dayService.BoardAsync(DeskUser.From(http), streetCode, days, to, ct);
-                return problem is null ? Results.Ok(board) : problem.ToResult();
-            })
+        api.MapGet("/streets/{streetCode}/board", GetStreetBoard)
             .WithName("GetStreetBoard")
             .WithSummary("Supervisor's board: every community of the street on the last days (days=1..31, default 7, ending with to=yyyy-MM-dd, default today), newest first: cleared, closed, counts.")
             .Produces<StreetBoard>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         return app;
     }
+
+    public static async Task<Results<Ok<CommunityDayReport>, ProblemHttpResult>> GetCommunityDayReport(
+        string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
+        (await days.CommunityReportAsync(DeskUser.From(http), communityCode, day, ct)).ToOkOrProblem();
+
+    public static async Task<Results<Ok<CommunityDayReport>, ProblemHttpResult>> CloseDay(
+        string communityCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
+        (await days.CloseAsync(DeskUser.From(http), communityCode, day, ct)).ToOkOrProblem();
+
+    public static async Task<Results<Ok<StreetDayReport>, ProblemHttpResult>> GetStreetDayReport(
+        string streetCode, string day, DayService days, HttpContext http, CancellationToken ct) =>
+        (await days.StreetReportAsync(DeskUser.From(http), streetCode, day, ct)).ToOkOrProblem();
+
+    public static async Task<Results<Ok<StreetBoard>, ProblemHttpResult>> GetStreetBoard(
+        string streetCode, [FromQuery] string? days, [FromQuery] string? to, DayService dayService, HttpContext http, CancellationToken ct) =>
+        (await dayService.BoardAsync(DeskUser.From(http), streetCode, days, to, ct)).ToOkOrProblem();
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Workbooks;
 using PopInfo.ServiceDefaults.Problems;
@@ -11,13 +12,16 @@ public static class ExportApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Daily clearing").WithGroupName(CollectionModule.Name).RequireAuthorization(DeskAuthentication.DeskPolicy);
 
-        api.MapGet("/communities/{communityCode}/days/{day}/forms.xlsx", async (string communityCode, string day, DayExport export, HttpContext http, CancellationToken ct) =>
-            {
-                var (file, problem) = await export.ExportAsync(DeskUser.From(http), communityCode, day, ct);
-                return problem is null ? Results.File(file!.Content, DayExport.ContentType, file.FileName) : problem.ToResult();
-            })
+        api.MapGet("/communities/{communityCode}/days/{day}/forms.xlsx", ExportDayForms)
             .WithName("ExportDayForms").WithSummary("The forms of a community's day as an .xlsx workbook (docs/collection-csv.md): identity numbers as text, cells that begin like a formula neutralised; audited (forms.export).")
             .Produces<byte[]>(200, DayExport.ContentType).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         return app;
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportDayForms(
+        string communityCode, string day, DayExport export, HttpContext http, CancellationToken ct)
+    {
+        var result = await export.ExportAsync(DeskUser.From(http), communityCode, day, ct);
+        return result.Value is { } file ? TypedResults.File(file.Content, DayExport.ContentType, file.FileName) : result.Refusal!.ToTypedResult();
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Reference;
+using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Apis;
 
@@ -48,25 +48,14 @@ public static class ReferenceApi
     public static Ok<RegionChildren> GetCityRegions(ReferenceQueries reference) => TypedResults.Ok(reference.City());
 
     public static Results<Ok<RegionDetail>, ProblemHttpResult> GetDeskRegion(string regionCode, ReferenceQueries reference) =>
-        Answer(reference.DetailOf(regionCode));
+        reference.DetailOf(regionCode).ToOkOrProblem();
 
     public static Results<Ok<RegionChildren>, ProblemHttpResult> GetDeskRegionChildren(string regionCode, ReferenceQueries reference) =>
-        Answer(reference.ChildrenOf(regionCode));
+        reference.ChildrenOf(regionCode).ToOkOrProblem();
 
     public static Results<Ok<CountySearchView>, ProblemHttpResult> SearchCounties(string? q, int? limit, ReferenceQueries reference) =>
-        Answer(reference.SearchCounties(q, limit));
+        reference.SearchCounties(q, limit).ToOkOrProblem();
 
     public static Results<Ok<CountyCodeView>, ProblemHttpResult> GetCounty(string countyCode, ReferenceQueries reference) =>
-        Answer(reference.CountyOf(countyCode));
-
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>((T? Value, ProblemDetails? Problem) outcome)
-        where T : class
-    {
-        if (outcome.Value is { } value)
-        {
-            return TypedResults.Ok(value);
-        }
-
-        return TypedResults.Problem(outcome.Problem!);
-    }
+        reference.CountyOf(countyCode).ToOkOrProblem();
 }

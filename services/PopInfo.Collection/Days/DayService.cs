@@ -1,12 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Forms;
 using PopInfo.Domain.Monitoring;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Days;
@@ -21,45 +21,45 @@ public sealed class DayService(
     /// <summary>The board's days when the request names none: a week.</summary>
     public const int DefaultBoardDays = 7;
 
-    public async Task<(CommunityDayReport? Report, ProblemDetails? Problem)> CommunityReportAsync(DeskUser user, string community, string day, CancellationToken ct)
+    public async Task<Result<CommunityDayReport>> CommunityReportAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
-        if (Refusal(user, community, day) is { } problem)
+        if (RefusalOf(user, community, day) is { } refusal)
         {
-            await audit.WriteAsync(user, "day.report", day, community, "refused", problem.Title, ct: ct);
-            return (null, problem);
+            await audit.WriteAsync(user, "day.report", day, community, "refused", refusal.Title, ct: ct);
+            return refusal;
         }
 
         await using var connection = await database.OpenConnectionAsync(ct);
         var report = await ReportAsync(connection, null, community, day, ct);
         await audit.WriteAsync(user, "day.report", day, community, "ok", connection: connection, ct: ct);
-        return (report, null);
+        return report;
     }
 
-    public async Task<(StreetDayReport? Report, ProblemDetails? Problem)> StreetReportAsync(DeskUser user, string street, string day, CancellationToken ct)
+    public async Task<Result<StreetDayReport>> StreetReportAsync(DeskUser user, string street, string day, CancellationToken ct)
     {
         if (!BusinessDay.TryParse(day, out _))
         {
-            return (null, Problem.Validation("day", "date.format", "A day is written yyyy-MM-dd."));
+            return Refusal.Invalid("day", "date.format", "A day is written yyyy-MM-dd.");
         }
 
         if (!regions.TryGet(street, out var region) || region.Level != RegionLevel.Street)
         {
-            return (null, UnknownStreet(street));
+            return UnknownStreet(street);
         }
 
         if (!user.MayReadStreet(street))
         {
             await audit.WriteAsync(user, "day.street-report", day, street, "forbidden", ct: ct);
-            return (null, FormService.Forbidden(street));
+            return FormService.Forbidden(street);
         }
 
         var communities = regions.ChildrenOf(street).Select(c => c.Code).ToList();
         await using var connection = await database.OpenConnectionAsync(ct);
         var reports = await BuildAsync(connection, null, communities, day, ct);
         await audit.WriteAsync(user, "day.street-report", day, street, "ok", connection: connection, ct: ct);
-        return (new StreetDayReport(street, region.Name, day, Sum(reports.Select(r => r.Totals)), reports,
+        return new StreetDayReport(street, region.Name, day, Sum(reports.Select(r => r.Totals)), reports,
             [.. reports.Where(r => !r.Cleared).Select(r => r.CommunityCode)],
-            [.. reports.Where(r => r.ClosedAt is null).Select(r => r.CommunityCode)]), null);
+            [.. reports.Where(r => r.ClosedAt is null).Select(r => r.CommunityCode)]);
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ public sealed class DayService(
     /// <paramref name="to"/> (default today in the city; not later), newest first. Who may read the street's day reports may
     /// read its board. The values come as the query gave them, so that a bad one is named by field and rule.
     /// </summary>
-    public async Task<(StreetBoard? Board, ProblemDetails? Problem)> BoardAsync(DeskUser user, string street, string? days, string? to, CancellationToken ct)
+    public async Task<Result<StreetBoard>> BoardAsync(DeskUser user, string street, string? days, string? to, CancellationToken ct)
     {
         var today = BusinessDay.Today(clock);
         var violations = new List<RuleViolation>();
@@ -96,18 +96,18 @@ public sealed class DayService(
 
         if (violations.Count > 0)
         {
-            return (null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         if (!regions.TryGet(street, out var region) || region.Level != RegionLevel.Street)
         {
-            return (null, UnknownStreet(street));
+            return UnknownStreet(street);
         }
 
         if (!user.MayReadStreet(street))
         {
             await audit.WriteAsync(user, "day.board", last, street, "forbidden", ct: ct);
-            return (null, FormService.Forbidden(street));
+            return FormService.Forbidden(street);
         }
 
         var lastDay = DateOnly.ParseExact(last, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -128,27 +128,27 @@ public sealed class DayService(
         })])).ToList();
         var summary = shown.Select((day, i) => new BoardDaySummary(day, rows.Count, rows.Count(r => r.Days[i].Cleared), rows.Count(r => r.Days[i].Closed),
             Sum(rows.Select(r => r.Days[i].Counts)))).ToList();
-        return (new StreetBoard(street, region.Name, shown[^1], shown[0], clock.GetUtcNow(), shown, summary, rows), null);
+        return new StreetBoard(street, region.Name, shown[^1], shown[0], clock.GetUtcNow(), shown, summary, rows);
     }
 
     /// <summary>Closes a cleared day: from then on it takes no new forms (they go to the next day, marked late).</summary>
-    public async Task<(CommunityDayReport? Report, ProblemDetails? Problem)> CloseAsync(DeskUser user, string community, string day, CancellationToken ct)
+    public async Task<Result<CommunityDayReport>> CloseAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
-        if (Refusal(user, community, day) is { } problem)
+        if (RefusalOf(user, community, day) is { } refusal)
         {
-            await audit.WriteAsync(user, "day.close", day, community, "refused", problem.Title, ct: ct);
-            return (null, problem);
+            await audit.WriteAsync(user, "day.close", day, community, "refused", refusal.Title, ct: ct);
+            return refusal;
         }
 
         if (!user.MayWrite(community))
         {
             await audit.WriteAsync(user, "day.close", day, community, "forbidden", ct: ct);
-            return (null, FormService.Forbidden(community));
+            return FormService.Forbidden(community);
         }
 
         if (string.CompareOrdinal(day, BusinessDay.Today(clock)) > 0)
         {
-            return (null, Problem.Validation("day", "day.not-future", "A day can be closed only once it has begun."));
+            return Refusal.Invalid("day", "day.not-future", "A day can be closed only once it has begun.");
         }
 
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -157,38 +157,38 @@ public sealed class DayService(
         var report = (await BuildAsync(connection, transaction, [community], day, ct))[0];
         if (report.ClosedAt is not null)
         {
-            return (null, Problem.Conflict("day", "day.closed", $"The day {day} was closed at {report.ClosedAt:O} by {report.ClosedBy}."));
+            return Refusal.Conflict("day", "day.closed", $"The day {day} was closed at {report.ClosedAt:O} by {report.ClosedBy}.");
         }
 
         if (!report.Cleared)
         {
-            var notCleared = Problem.Conflict("day", "day.not-cleared",
-                $"{report.Blocking.Count} form(s) of {day} are drafts, waiting for the registry, or rejected and not dealt with: finish, resubmit or withdraw them first.");
-            notCleared.Extensions["blocking"] = report.Blocking;
+            var notCleared = Refusal.Conflict("day", "day.not-cleared",
+                $"{report.Blocking.Count} form(s) of {day} are drafts, waiting for the registry, or rejected and not dealt with: finish, resubmit or withdraw them first.")
+                .With("blocking", report.Blocking);
             // In this transaction: on SQLite a second connection would wait for its write lock.
             await audit.WriteAsync(user, "day.close", day, community, "refused", "not cleared", connection, transaction, ct);
             await transaction.CommitAsync(ct);
-            return (null, notCleared);
+            return notCleared;
         }
 
         var now = clock.GetUtcNow();
         await new DayStore(connection, transaction, database.Dialect).CloseAsync(community, day, now, user.UserName, ct);
         await audit.WriteAsync(user, "day.close", day, community, "ok", $"{report.Totals.Forms} forms", connection, transaction, ct);
         await transaction.CommitAsync(ct);
-        return (report with { ClosedAt = now, ClosedBy = user.UserName }, null);
+        return report with { ClosedAt = now, ClosedBy = user.UserName };
     }
 
     /// <summary>Why the user may not read or act on the community's day (a malformed day, no such community, not theirs), or null.</summary>
-    internal ProblemDetails? Refusal(DeskUser user, string community, string day)
+    internal Refusal? RefusalOf(DeskUser user, string community, string day)
     {
         if (!BusinessDay.TryParse(day, out _))
         {
-            return Problem.Validation("day", "date.format", "A day is written yyyy-MM-dd.");
+            return Refusal.Invalid("day", "date.format", "A day is written yyyy-MM-dd.");
         }
 
         if (!regions.TryGet(community, out var region) || region.Level != RegionLevel.Community)
         {
-            return Problem.NotFound($"No community or village {community}.");
+            return Refusal.NotFound($"No community or village {community}.");
         }
 
         return user.MayRead(community, regions) ? null : FormService.Forbidden(community);
@@ -223,13 +223,8 @@ public sealed class DayService(
     private string NameOf(string code) => regions.TryGet(code, out var region) ? region.Name : code;
 
     /// <summary>A street code that names no street or town of the city: 404, naming the field and the rule.</summary>
-    private static ProblemDetails UnknownStreet(string street)
-    {
-        var problem = Problem.NotFound($"No street or town {street} in the city.");
-        problem.Extensions["field"] = "streetCode";
-        problem.Extensions["rule"] = "region.street";
-        return problem;
-    }
+    private static Refusal UnknownStreet(string street) =>
+        Refusal.NotFound($"No street or town {street} in the city.") with { Field = "streetCode", Rule = "region.street" };
 
     private static FormCounts Count(IEnumerable<DayStore.CountRow> rows)
     {

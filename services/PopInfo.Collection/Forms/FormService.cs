@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Transmission;
@@ -9,6 +8,7 @@ using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Forms;
@@ -27,21 +27,19 @@ public sealed class FormService(
     RelaySignal<RegistryCommandRelay<FormAnswerStore>> relaySignal,
     TimeProvider clock)
 {
-    public sealed record Outcome(FormView? Form, ProblemDetails? Problem, int Status = StatusCodes.Status200OK);
-
-    public async Task<Outcome> CreateAsync(DeskUser user, CreateFormRequest request, CancellationToken ct)
+    public async Task<Result<FormView>> CreateAsync(DeskUser user, CreateFormRequest request, CancellationToken ct)
     {
         // Before the community is checked and audited: a poisoned value would poison the audit log too.
         if (FormData.CheckText(request.CommunityCode, request.FormType, request.Note) is { Count: > 0 } poisoned)
         {
-            return new(null, Problem.Validation(poisoned));
+            return Refusal.Invalid(poisoned);
         }
 
         var community = request.CommunityCode ?? user.CommunityCode;
         if (community is null || !user.MayWrite(community))
         {
             await audit.WriteAsync(user, "form.create", null, community, "forbidden", ct: ct);
-            return new(null, Forbidden(community));
+            return Forbidden(community);
         }
 
         var violations = new List<RuleViolation>();
@@ -59,18 +57,18 @@ public sealed class FormService(
 
         if (violations.Count > 0)
         {
-            return new(null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         // Submitted at once: every rule first, so a refused form stores nothing.
         RegisterChecks.Result? checks = null;
         if (request.Submit)
         {
-            (var problem, checks) = await CheckAsync(type!, community, data, request.PersonId, ct);
-            if (problem is not null)
+            (var refusal, checks) = await CheckAsync(type!, community, data, request.PersonId, ct);
+            if (refusal is not null)
             {
-                await audit.WriteAsync(user, "form.create", null, community, "refused", RulesOf(problem), ct: ct);
-                return new(null, problem);
+                await audit.WriteAsync(user, "form.create", null, community, "refused", RulesOf(refusal), ct: ct);
+                return refusal;
             }
         }
 
@@ -101,7 +99,7 @@ public sealed class FormService(
             relaySignal.Notify();
         }
 
-        return new(FormView.From(form), null, StatusCodes.Status201Created);
+        return FormView.From(form);
     }
 
     /// <summary>
@@ -109,13 +107,13 @@ public sealed class FormService(
     /// file it (<see cref="CollectorScope"/>) and the rules that need the register. A scope refusal is the only
     /// answer then: the register's facts about a person outside the community are not the collector's to read.
     /// </summary>
-    private async Task<(ProblemDetails? Problem, RegisterChecks.Result? Checks)> CheckAsync(
+    private async Task<(Refusal? Refusal, RegisterChecks.Result? Checks)> CheckAsync(
         FormType type, string community, IReadOnlyDictionary<string, string> data, Guid? personId, CancellationToken ct)
     {
         var violations = rules.Check(type, data, personId is not null);
         if (violations.Count > 0)
         {
-            return (Problem.Validation(violations), null);
+            return (Refusal.Invalid(violations), null);
         }
 
         if (!CollectorScope.NeedsRegister(type) && CollectorScope.Check(type, community, data, registerAnswered: true, person: null) is { } outside)
@@ -134,7 +132,7 @@ public sealed class FormService(
             }
         }
 
-        return (checks.Violations.Count > 0 ? Problem.Validation(checks.Violations) : null, checks);
+        return (checks.Violations.Count > 0 ? Refusal.Invalid(checks.Violations) : null, checks);
     }
 
     /// <summary>
@@ -173,7 +171,7 @@ public sealed class FormService(
         return queued;
     }
 
-    public async Task<Outcome> UpdateAsync(DeskUser user, Guid id, UpdateFormRequest request, CancellationToken ct)
+    public async Task<Result<FormView>> UpdateAsync(DeskUser user, Guid id, UpdateFormRequest request, CancellationToken ct)
     {
         var violations = FormData.CheckText(null, null, request.Note);
         var data = FormData.Read(request.Data, violations);
@@ -195,28 +193,28 @@ public sealed class FormService(
         violations.AddRange(data.Keys.Where(f => !type.Takes(f)).Select(f => new RuleViolation(f, "field.allowed", $"A {type.Code} form does not take '{f}'.")));
         if (violations.Count > 0)
         {
-            return new(null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         if (form.State is not (FormStates.Draft or FormStates.Rejected))
         {
-            return new(null, StateConflict(form, "edited"));
+            return StateConflict(form, "edited");
         }
 
         var now = clock.GetUtcNow();
         if (!await store.UpdateDataAsync(id, request.Revision!.Value, request.PersonId ?? form.Person_Id, request.ExpectedVersion ?? form.Expected_Version,
                 JsonSerializer.Serialize(data), request.Note ?? form.Note, user.UserName, now, ct))
         {
-            return new(null, RevisionConflict(request.Revision.Value, form.Revision));
+            return RevisionConflict(request.Revision.Value, form.Revision);
         }
 
         await store.AddEventAsync(id, user.UserName, "edited", null, now, ct);
         await audit.WriteAsync(user, "form.update", id.ToString(), form.Community_Code, "ok", connection: connection, transaction: transaction, ct: ct);
         await transaction.CommitAsync(ct);
-        return new((await GetViewAsync(id, ct))!, null);
+        return (await GetViewAsync(id, ct))!;
     }
 
-    public async Task<Outcome> SubmitAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
+    public async Task<Result<FormView>> SubmitAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
     {
         FormRow? form;
         await using (var connection = await database.OpenConnectionAsync(ct))
@@ -227,21 +225,21 @@ public sealed class FormService(
         if (form is null || !user.MayWrite(form.Community_Code))
         {
             await audit.WriteAsync(user, "form.submit", id.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", ct: ct);
-            return new(null, form is null ? NotFound(id) : Forbidden(form.Community_Code));
+            return form is null ? NotFound(id) : Forbidden(form.Community_Code);
         }
 
         if (form.State is not (FormStates.Draft or FormStates.Rejected))
         {
-            return new(null, StateConflict(form, "submitted"));
+            return StateConflict(form, "submitted");
         }
 
         var type = FormTypes.Find(form.Form_Type)!;
         var data = JsonSerializer.Deserialize<Dictionary<string, string>>(form.Data)!;
-        var (problem, registerResult) = await CheckAsync(type, form.Community_Code, data, form.Person_Id, ct);
-        if (problem is not null)
+        var (refusal, registerResult) = await CheckAsync(type, form.Community_Code, data, form.Person_Id, ct);
+        if (refusal is not null)
         {
-            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "refused", RulesOf(problem), ct: ct);
-            return new(null, problem);
+            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "refused", RulesOf(refusal), ct: ct);
+            return refusal;
         }
 
         var now = clock.GetUtcNow();
@@ -254,7 +252,7 @@ public sealed class FormService(
                     user.UserName, now, ct))
             {
                 var current = await store.GetAsync(id, ct);
-                return new(null, current!.State is FormStates.Draft or FormStates.Rejected ? RevisionConflict(request.Revision ?? form.Revision, current.Revision) : StateConflict(current, "submitted"));
+                return current!.State is FormStates.Draft or FormStates.Rejected ? RevisionConflict(request.Revision ?? form.Revision, current.Revision) : StateConflict(current, "submitted");
             }
 
             await EnqueueAsync(store, submitted, type, data, user, now, ct);
@@ -263,10 +261,10 @@ public sealed class FormService(
         }
 
         relaySignal.Notify();
-        return new((await GetViewAsync(id, ct))!, null, StatusCodes.Status202Accepted);
+        return (await GetViewAsync(id, ct))!;
     }
 
-    public async Task<Outcome> WithdrawAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
+    public async Task<Result<FormView>> WithdrawAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -280,59 +278,59 @@ public sealed class FormService(
 
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
-            return new(null, Problem.Validation("reason", "required", "Say why the form is withdrawn."));
+            return Refusal.Invalid("reason", "required", "Say why the form is withdrawn.");
         }
 
         // The desk's reason box is a text area: line breaks are welcome, control characters are not.
         if (TextViolations.Of("reason", request.Reason, multiLine: true) is { } poisoned)
         {
-            return new(null, Problem.Validation([poisoned]));
+            return Refusal.Invalid([poisoned]);
         }
 
         var now = clock.GetUtcNow();
         if (!await store.MarkWithdrawnAsync(id, request.Revision ?? form!.Revision, request.Reason.Trim(), user.UserName, now, ct))
         {
             var current = await store.GetAsync(id, ct);
-            return new(null, current!.State is FormStates.Draft or FormStates.Rejected ? RevisionConflict(request.Revision ?? 0, current.Revision) : StateConflict(current, "withdrawn"));
+            return current!.State is FormStates.Draft or FormStates.Rejected ? RevisionConflict(request.Revision ?? 0, current.Revision) : StateConflict(current, "withdrawn");
         }
 
         await store.AddEventAsync(id, user.UserName, "withdrawn", request.Reason.Trim(), now, ct);
         await audit.WriteAsync(user, "form.withdraw", id.ToString(), form!.Community_Code, "ok", connection: connection, transaction: transaction, ct: ct);
         await transaction.CommitAsync(ct);
-        return new((await GetViewAsync(id, ct))!, null);
+        return (await GetViewAsync(id, ct))!;
     }
 
-    public async Task<Outcome> GetAsync(DeskUser user, Guid id, CancellationToken ct)
+    public async Task<Result<FormView>> GetAsync(DeskUser user, Guid id, CancellationToken ct)
     {
         var view = await GetViewAsync(id, ct);
         if (view is null || !user.MayRead(view.CommunityCode, regions))
         {
             await audit.WriteAsync(user, "form.read", id.ToString(), view?.CommunityCode, view is null ? "not-found" : "forbidden", ct: ct);
-            return new(null, view is null ? NotFound(id) : Forbidden(view.CommunityCode));
+            return view is null ? NotFound(id) : Forbidden(view.CommunityCode);
         }
 
         await audit.WriteAsync(user, "form.read", id.ToString(), view.CommunityCode, "ok", ct: ct);
-        return new(view, null);
+        return view;
     }
 
-    public async Task<(IReadOnlyList<FormView>? Forms, ProblemDetails? Problem)> ListAsync(DeskUser user, string? communityCode, string? day, string? state, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<FormView>>> ListAsync(DeskUser user, string? communityCode, string? day, string? state, CancellationToken ct)
     {
         var community = communityCode ?? user.CommunityCode;
         if (community is null || !user.MayRead(community, regions))
         {
             await audit.WriteAsync(user, "form.list", null, community, "forbidden", ct: ct);
-            return (null, Forbidden(community));
+            return Forbidden(community);
         }
 
         if (day is not null && !BusinessDay.TryParse(day, out _))
         {
-            return (null, Problem.Validation("day", "date.format", "A day is written yyyy-MM-dd."));
+            return Refusal.Invalid("day", "date.format", "A day is written yyyy-MM-dd.");
         }
 
         await using var connection = await database.OpenConnectionAsync(ct);
         var rows = await new FormStore(connection, null).ListAsync(community, day ?? BusinessDay.Today(clock), state, ct);
         await audit.WriteAsync(user, "form.list", null, community, "ok", $"{rows.Count} forms", connection, ct: ct);
-        return ([.. rows.Select(r => FormView.From(r))], null);
+        return Result.Ok<IReadOnlyList<FormView>>([.. rows.Select(r => FormView.From(r))]);
     }
 
     private async Task<FormView?> GetViewAsync(Guid id, CancellationToken ct)
@@ -348,7 +346,7 @@ public sealed class FormService(
     /// then committed with only that entry: on another connection the entry would wait for this transaction's write
     /// lock (SQLite: 30 s, then "database is locked", a 500 instead of the 403).
     /// </summary>
-    private async Task<(FormRow? Form, Outcome? Refusal)> FindWritableAsync(DbConnection connection, DbTransaction transaction, DeskUser user, Guid id, string action, CancellationToken ct)
+    private async Task<(FormRow? Form, Refusal? Refusal)> FindWritableAsync(DbConnection connection, DbTransaction transaction, DeskUser user, Guid id, string action, CancellationToken ct)
     {
         var form = await new FormStore(connection, transaction).GetAsync(id, ct);
         if (form is not null && user.MayWrite(form.Community_Code))
@@ -358,7 +356,7 @@ public sealed class FormService(
 
         await audit.WriteAsync(user, action, id.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", connection: connection, transaction: transaction, ct: ct);
         await transaction.CommitAsync(ct);
-        return (null, new Outcome(null, form is null ? NotFound(id) : Forbidden(form.Community_Code)));
+        return (null, form is null ? NotFound(id) : Forbidden(form.Community_Code));
     }
 
     /// <summary>
@@ -406,58 +404,46 @@ public sealed class FormService(
 
     internal static string DayLockName(string community) => $"collection-day:{community}";
 
-    internal static ProblemDetails Forbidden(string? community) => new()
-    {
-        Type = ProblemTypes.Forbidden,
-        Title = "Not your community.",
-        Status = StatusCodes.Status403Forbidden,
-        Detail = community is null
+    internal static Refusal Forbidden(string? community) =>
+        new(RefusalKind.Forbidden, community is null
             ? "Only a collector of a community enters its forms; name the community."
-            : $"Your account may not read or write the forms of community {community}.",
-        Extensions = { ["field"] = "communityCode", ["rule"] = "scope.community" },
-    };
+            : $"Your account may not read or write the forms of community {community}.")
+        {
+            Title = "Not your community.",
+            Field = "communityCode",
+            Rule = "scope.community",
+        };
 
     /// <summary>
     /// A form the collector may not file (403), or may not file now because the register cannot say (503, try
     /// again): named by field and rule like a broken rule, in <c>violations</c> too, so the desk shows it at its field.
     /// </summary>
-    internal static ProblemDetails ScopeRefusal(RuleViolation violation)
+    internal static Refusal ScopeRefusal(RuleViolation violation)
     {
         var unavailable = violation.Rule == CollectorScope.RegisterUnavailable;
-        var problem = new ProblemDetails
+        return new(unavailable ? RefusalKind.Busy : RefusalKind.Forbidden, violation.Message)
         {
-            Type = unavailable ? ProblemTypes.Busy : ProblemTypes.Forbidden,
             Title = unavailable ? "The register does not answer." : "Not your community's to file.",
-            Status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden,
-            Detail = violation.Message,
-            Extensions = { ["field"] = violation.Field, ["rule"] = violation.Rule, ["violations"] = new[] { violation } },
+            Field = violation.Field,
+            Rule = violation.Rule,
+            Violations = [violation],
+            RetryAfterSeconds = unavailable ? RegisterRetryAfterSeconds : null,
         };
-        if (unavailable)
-        {
-            problem.Extensions["retryAfterSeconds"] = RegisterRetryAfterSeconds;
-        }
-
-        return problem;
     }
 
     /// <summary>How long a collector waits before trying the register again (the registry client's budget is 5 s).</summary>
     internal const int RegisterRetryAfterSeconds = 10;
 
     /// <summary>The rules a refusal names, for the audit entry.</summary>
-    private static string RulesOf(ProblemDetails problem) =>
-        problem.Extensions.TryGetValue("violations", out var listed) && listed is IEnumerable<RuleViolation> violations
-            ? string.Join("; ", violations.Select(v => v.Rule))
-            : problem.Extensions.TryGetValue("rule", out var rule) ? rule?.ToString() ?? "" : "";
+    private static string RulesOf(Refusal refusal) =>
+        refusal.Violations.Count > 0 ? string.Join("; ", refusal.Violations.Select(v => v.Rule)) : refusal.Rule ?? "";
 
-    private static ProblemDetails NotFound(Guid id) => Problem.NotFound($"No form {id}.");
+    private static Refusal NotFound(Guid id) => Refusal.NotFound($"No form {id}.");
 
-    private static ProblemDetails StateConflict(FormRow form, string verb) =>
-        Problem.Conflict("state", "form.state", $"The form is {form.State}; only a draft or a rejected form can be {verb}.");
+    private static Refusal StateConflict(FormRow form, string verb) =>
+        Refusal.Conflict("state", "form.state", $"The form is {form.State}; only a draft or a rejected form can be {verb}.");
 
-    private static ProblemDetails RevisionConflict(int sent, int current)
-    {
-        var problem = Problem.Conflict("revision", "form.revision", $"The form changed since you read it (revision {sent}, now {current}): read it again.");
-        problem.Extensions["currentRevision"] = current;
-        return problem;
-    }
+    private static Refusal RevisionConflict(int sent, int current) =>
+        Refusal.Conflict("revision", "form.revision", $"The form changed since you read it (revision {sent}, now {current}): read it again.")
+            .With("currentRevision", current);
 }

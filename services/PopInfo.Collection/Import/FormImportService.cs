@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Forms;
@@ -10,6 +9,7 @@ using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Import;
@@ -45,19 +45,19 @@ public sealed class FormImportService(
     /// Imports a CSV file or, when the file is a zip (as every .xlsx is), a workbook's sheet: <paramref name="sheet"/>
     /// names it, or the first visible sheet is read; a CSV file has no sheets, and the name is then not used.
     /// </summary>
-    public async Task<(ImportResult? Result, ProblemDetails? Problem)> ImportAsync(
+    public async Task<Result<ImportResult>> ImportAsync(
         DeskUser user, byte[] file, string? fileName, string? sheet, bool allOrNothing, CancellationToken ct)
     {
         // The file's name is stored and audited, the sheet's name may be repeated: free text like any other.
         if (TextViolations.Check(("fileName", fileName), ("sheet", sheet)) is { Count: > 0 } poisoned)
         {
-            return (null, Problem.Validation(poisoned, "The file's or the sheet's name cannot be used: nothing was taken."));
+            return Refusal.Invalid(poisoned, "The file's or the sheet's name cannot be used: nothing was taken.");
         }
 
         if (user.CommunityCode is not { } community || !user.MayWrite(community))
         {
             await audit.WriteAsync(user, "forms.import", fileName, user.CommunityCode, "forbidden", ct: ct);
-            return (null, FormService.Forbidden(user.CommunityCode));
+            return FormService.Forbidden(user.CommunityCode);
         }
 
         var workbook = FormWorkbookReader.IsWorkbook(file);
@@ -67,7 +67,7 @@ public sealed class FormImportService(
         {
             await audit.WriteAsync(user, "forms.import", fileName, community, "refused",
                 $"{format}: {string.Join("; ", csv.FileViolations.Select(v => v.Rule))}", ct: ct);
-            return (null, Described(Problem.Validation(csv.FileViolations, "The file cannot be read as a forms file: nothing was taken."), format, csv));
+            return Described(Refusal.Invalid(csv.FileViolations, "The file cannot be read as a forms file: nothing was taken."), format, csv);
         }
 
         var good = new List<(FormCsvRow Row, FormType Type)>();
@@ -108,11 +108,11 @@ public sealed class FormImportService(
         if (allOrNothing && bad.Count > 0)
         {
             var where = workbook ? "row" : "line";
-            var problem = Problem.Validation(
+            var refusal = Refusal.Invalid(
                 [.. bad.SelectMany(b => b.Violations.Select(v => v with { Field = $"{where} {b.Line}: {v.Field}" }))],
-                $"{bad.Count} of {csv.Rows.Count} rows break rules: nothing was taken (allOrNothing).");
-            problem.Extensions["badRows"] = bad;
-            return (null, Described(problem, format, csv));
+                $"{bad.Count} of {csv.Rows.Count} rows break rules: nothing was taken (allOrNothing).")
+                .With("badRows", bad);
+            return Described(refusal, format, csv);
         }
 
         var sha = Convert.ToHexString(SHA256.HashData(file));
@@ -127,9 +127,8 @@ public sealed class FormImportService(
                 "SELECT id FROM imports WHERE community_code = @community AND file_sha256 = @sha", new { community, sha }, transaction, cancellationToken: ct));
             if (previous is { } earlier)
             {
-                var duplicate = Problem.Conflict("file", "import.same-file", $"This file was already imported (import {earlier}): nothing was taken again.");
-                duplicate.Extensions["importId"] = earlier;
-                return (null, duplicate);
+                return Refusal.Conflict("file", "import.same-file", $"This file was already imported (import {earlier}): nothing was taken again.")
+                    .With("importId", earlier);
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
@@ -174,17 +173,12 @@ public sealed class FormImportService(
             relaySignal.Notify();
         }
 
-        return (new ImportResult(importId, community, csv.Rows.Count, good.Count, bad.Count, formIds, bad, format, csv.Encoding, csv.Sheet), null);
+        return new ImportResult(importId, community, csv.Rows.Count, good.Count, bad.Count, formIds, bad, format, csv.Encoding, csv.Sheet);
     }
 
     /// <summary>How the file was read, on a refusal too: the page can say "read as GB18030" next to a missing column.</summary>
-    private static ProblemDetails Described(ProblemDetails problem, string format, FormCsvFile file)
-    {
-        problem.Extensions["format"] = format;
-        problem.Extensions["encoding"] = file.Encoding;
-        problem.Extensions["sheet"] = file.Sheet;
-        return problem;
-    }
+    private static Refusal Described(Refusal refusal, string format, FormCsvFile file) =>
+        refusal.With("format", format).With("encoding", file.Encoding).With("sheet", file.Sheet);
 
     /// <summary>
     /// The rows a collector of <paramref name="community"/> may not file, by line, and the persons the other rows
@@ -234,7 +228,7 @@ public sealed class FormImportService(
     }
 
     /// <summary>An earlier import, with the rows kept back for correction.</summary>
-    public async Task<(ImportResult? Result, ProblemDetails? Problem)> GetAsync(DeskUser user, Guid importId, CancellationToken ct)
+    public async Task<Result<ImportResult>> GetAsync(DeskUser user, Guid importId, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var header = await connection.QuerySingleOrDefaultAsync<ImportHeader>(new CommandDefinition(
@@ -242,12 +236,12 @@ public sealed class FormImportService(
             new { importId }, cancellationToken: ct));
         if (header is null)
         {
-            return (null, Problem.NotFound($"No import {importId}."));
+            return Refusal.NotFound($"No import {importId}.");
         }
 
         if (!user.MayWrite(header.Community))
         {
-            return (null, FormService.Forbidden(header.Community));
+            return FormService.Forbidden(header.Community);
         }
 
         var formIds = await connection.QueryAsync<Guid>(new CommandDefinition(
@@ -255,8 +249,8 @@ public sealed class FormImportService(
         var rows = await connection.QueryAsync<ImportRowRecord>(new CommandDefinition(
             "SELECT line AS Line, form_type AS FormType, violations AS Violations FROM import_rows WHERE import_id = @importId ORDER BY line",
             new { importId }, cancellationToken: ct));
-        return (new ImportResult(importId, header.Community, header.Total, header.Accepted, header.Rejected, [.. formIds],
-            [.. rows.Select(r => new ImportBadRow(r.Line, r.FormType, JsonSerializer.Deserialize<List<RuleViolation>>(r.Violations)!))]), null);
+        return new ImportResult(importId, header.Community, header.Total, header.Accepted, header.Rejected, [.. formIds],
+            [.. rows.Select(r => new ImportBadRow(r.Line, r.FormType, JsonSerializer.Deserialize<List<RuleViolation>>(r.Violations)!))]);
     }
 
     // Classes with setters: Dapper converts SQLite's INTEGER to int for properties, not for tuple elements.

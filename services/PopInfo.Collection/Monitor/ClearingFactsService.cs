@@ -1,11 +1,9 @@
 using PopInfo.Domain.Monitoring;
 using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Monitor;
-
-/// <summary>What the collection application answers the monitoring service: the facts, or the rules the question broke (no HTTP in it).</summary>
-public sealed record ClearingFactsResult(CommunityFactsPage? Page, IReadOnlyList<RuleViolation> Violations);
 
 /// <summary>
 /// Daily clearing facts per community and day for the monitoring service (scope <c>collection.monitor</c>; docs/collection.md,
@@ -13,7 +11,7 @@ public sealed record ClearingFactsResult(CommunityFactsPage? Page, IReadOnlyList
 /// </summary>
 public sealed class ClearingFactsService(ClearingFactsStore store, RegionCatalogue regions)
 {
-    public async Task<ClearingFactsResult> ReadAsync(string? from, string? to, string? street, CancellationToken ct)
+    public async Task<Result<CommunityFactsPage>> ReadAsync(string? from, string? to, string? street, CancellationToken ct)
     {
         var violations = FactsRange.Check(from, to, out var first, out var last).Select(v => new RuleViolation(v.Field, v.Rule, v.Message)).ToList();
         IReadOnlyList<string>? communities = null;
@@ -31,7 +29,7 @@ public sealed class ClearingFactsService(ClearingFactsStore store, RegionCatalog
 
         if (violations.Count > 0)
         {
-            return new(null, violations);
+            return Refusal.Invalid(violations);
         }
 
         var (days, closed) = await store.ReadAsync(FactsRange.Format(first), FactsRange.Format(last), street, communities, ct);
@@ -46,8 +44,8 @@ public sealed class ClearingFactsService(ClearingFactsStore store, RegionCatalog
         var seen = days.Select(d => (d.Community_Code, d.Day)).ToHashSet();
         facts.AddRange(closed.Where(c => !seen.Contains((c.Community_Code, c.Day)))
             .Select(c => Facts(c.Community_Code, regions.TryGet(c.Community_Code, out var r) ? r.ParentCode ?? "" : "", c.Day, new ClearingFactsStore.DayRow(), c.Closed_At)));
-        return new(new CommunityFactsPage(FactsRange.Format(first), FactsRange.Format(last), street,
-            [.. facts.OrderBy(f => f.CommunityCode, StringComparer.Ordinal).ThenBy(f => f.Day, StringComparer.Ordinal)]), []);
+        return new CommunityFactsPage(FactsRange.Format(first), FactsRange.Format(last), street,
+            [.. facts.OrderBy(f => f.CommunityCode, StringComparer.Ordinal).ThenBy(f => f.Day, StringComparer.Ordinal)]);
     }
 
     private static CommunityDayFacts Facts(string community, string street, string day, ClearingFactsStore.DayRow d, DateTimeOffset? closedAt) => new(

@@ -23,13 +23,13 @@ public static class PaperPages
 
     private static async Task<IResult> PrintReceiptAsync(Guid formId, PaperService paper, RegistryClient registry, HttpContext http, CancellationToken ct)
     {
-        var (receipt, problem) = await paper.ReceiptAsync(DeskUser.From(http), formId, registry, ct);
-        return problem is null ? PrintHtml.Result(http, ReceiptPage.Render(receipt!)) : problem.ToResult();
+        var result = await paper.ReceiptAsync(DeskUser.From(http), formId, registry, ct);
+        return result.Value is { } receipt ? PrintHtml.Result(http, ReceiptPage.Render(receipt)) : result.Refusal!.ToResult();
     }
 
     private static async Task<IResult> PrintDaySheetAsync(string communityCode, string day, PaperService paper, HttpContext http, CancellationToken ct)
     {
-        var (sheet, problem) = await paper.DaySheetAsync(DeskUser.From(http), communityCode, day, ct);
-        return problem is null ? PrintHtml.Result(http, DaySheetPage.Render(sheet!)) : problem.ToResult();
+        var result = await paper.DaySheetAsync(DeskUser.From(http), communityCode, day, ct);
+        return result.Value is { } sheet ? PrintHtml.Result(http, DaySheetPage.Render(sheet)) : result.Refusal!.ToResult();
     }
 }

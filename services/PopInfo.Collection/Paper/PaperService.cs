@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Days;
@@ -9,7 +8,7 @@ using PopInfo.Domain.Identity;
 using PopInfo.Domain.Privacy;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Collection.Paper;
 
@@ -73,7 +72,7 @@ public sealed class PaperService(
     /// <param name="formId">The form.</param>
     /// <param name="registry">For the name of a person the form itself does not name (a death, a move): the register's.</param>
     /// <param name="ct">Cancellation.</param>
-    public async Task<(Receipt? Receipt, ProblemDetails? Problem)> ReceiptAsync(DeskUser user, Guid formId, RegistryClient registry, CancellationToken ct)
+    public async Task<Result<Receipt>> ReceiptAsync(DeskUser user, Guid formId, RegistryClient registry, CancellationToken ct)
     {
         FormRow? form;
         await using (var connection = await database.OpenConnectionAsync(ct))
@@ -84,14 +83,14 @@ public sealed class PaperService(
         if (form is null || !user.MayRead(form.Community_Code, regions))
         {
             await audit.WriteAsync(user, ReceiptAction, formId.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", ct: ct);
-            return (null, form is null ? Problem.NotFound($"No form {formId}.") : FormService.Forbidden(form.Community_Code));
+            return form is null ? Refusal.NotFound($"No form {formId}.") : FormService.Forbidden(form.Community_Code);
         }
 
         if (form.State != FormStates.Accepted)
         {
             await audit.WriteAsync(user, ReceiptAction, formId.ToString(), form.Community_Code, "refused", form.State, ct: ct);
-            return (null, Problem.Conflict("state", "receipt.accepted-only",
-                $"The form is {form.State}: a receipt is printed only once the registry has accepted the form."));
+            return Refusal.Conflict("state", "receipt.accepted-only",
+                $"The form is {form.State}: a receipt is printed only once the registry has accepted the form.");
         }
 
         var data = JsonSerializer.Deserialize<Dictionary<string, string>>(form.Data) ?? [];
@@ -107,7 +106,7 @@ public sealed class PaperService(
                 // Only the kind of failure: the person is named by nothing here.
                 logger.LogInformation("Registry not reachable for a receipt's name ({Error})", ex.GetType().Name);
                 await audit.WriteAsync(user, ReceiptAction, formId.ToString(), form.Community_Code, "unavailable", "registry", ct: ct);
-                return (null, RegistryAway());
+                return RegistryAway();
             }
         }
 
@@ -115,18 +114,18 @@ public sealed class PaperService(
         var community = regions.TryGet(form.Community_Code, out var c) ? c : null;
         // A corrected identity number is the one the register holds now.
         var idNumber = data.GetValueOrDefault("newIdNumber") ?? data.GetValueOrDefault("idNumber");
-        return (new Receipt(form.Id, form.Form_Type, name, IdentityNumber.Mask(idNumber), form.Registry_Version, form.Registry_Sequence,
+        return new Receipt(form.Id, form.Form_Type, name, IdentityNumber.Mask(idNumber), form.Registry_Version, form.Registry_Sequence,
             form.Submitted_At, form.Answered_At, form.Day, form.Late, form.Created_By, form.Community_Code, community?.Name ?? form.Community_Code,
-            NameOf(community?.ParentCode), user.UserName, clock.GetUtcNow()), null);
+            NameOf(community?.ParentCode), user.UserName, clock.GetUtcNow());
     }
 
     /// <summary>The day sheet of a community's day: its report and forms, read in one snapshot so that the counts and the lines agree.</summary>
-    public async Task<(DaySheet? Sheet, ProblemDetails? Problem)> DaySheetAsync(DeskUser user, string community, string day, CancellationToken ct)
+    public async Task<Result<DaySheet>> DaySheetAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
-        if (days.Refusal(user, community, day) is { } problem)
+        if (days.RefusalOf(user, community, day) is { } refusal)
         {
-            await audit.WriteAsync(user, DaySheetAction, day, community, "refused", problem.Title, ct: ct);
-            return (null, problem);
+            await audit.WriteAsync(user, DaySheetAction, day, community, "refused", refusal.Title, ct: ct);
+            return refusal;
         }
 
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -152,17 +151,12 @@ public sealed class PaperService(
                 data.TryGetValue("idNumber", out var idNumber) ? IdentityNumber.Mask(idNumber) : "",
                 f.Created_At, f.Answered_At, f.Registry_Version, f.Registry_Sequence, f.Created_By);
         }).ToList();
-        return (new DaySheet(report, street ?? "", NameOf(street), lines, user.UserName, clock.GetUtcNow()), null);
+        return new DaySheet(report, street ?? "", NameOf(street), lines, user.UserName, clock.GetUtcNow());
     }
 
     private string NameOf(string? code) => code is not null && regions.TryGet(code, out var region) ? region.Name : code ?? "";
 
-    private static ProblemDetails RegistryAway() => new()
-    {
-        Type = ProblemTypes.Busy,
-        Title = "The register cannot be read now.",
-        Status = StatusCodes.Status503ServiceUnavailable,
-        Detail = "The receipt names the person as the register has them, and the registry does not answer: print it again in a moment.",
-        Extensions = { ["rule"] = "registry.available", ["retryAfterSeconds"] = FormService.RegisterRetryAfterSeconds },
-    };
+    private static Refusal RegistryAway() => Refusal.Unavailable("registry.available", "The register cannot be read now.",
+        "The receipt names the person as the register has them, and the registry does not answer: print it again in a moment.",
+        FormService.RegisterRetryAfterSeconds);
 }

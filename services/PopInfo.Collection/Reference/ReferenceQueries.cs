@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Counties;
 using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Collection.Reference;
@@ -29,12 +29,12 @@ public sealed class ReferenceQueries(RegionCatalogue regions, CountyCatalogue co
     }
 
     /// <summary>A region with the chain above it (city first).</summary>
-    public (RegionDetail? Region, ProblemDetails? Problem) DetailOf(string regionCode)
+    public Result<RegionDetail> DetailOf(string regionCode)
     {
-        var (region, problem) = Find(regionCode);
-        if (region is null)
+        var found = Find(regionCode);
+        if (found.Value is not { } region)
         {
-            return (null, problem);
+            return found.As<RegionDetail>();
         }
 
         var chain = new List<RegionView>();
@@ -43,20 +43,20 @@ public sealed class ReferenceQueries(RegionCatalogue regions, CountyCatalogue co
             chain.Insert(0, RegionView.Of(parent));
         }
 
-        return (new RegionDetail(RegionView.Of(region), chain), null);
+        return new RegionDetail(RegionView.Of(region), chain);
     }
 
     /// <summary>The regions directly below a region (none below a community).</summary>
-    public (RegionChildren? Children, ProblemDetails? Problem) ChildrenOf(string regionCode)
+    public Result<RegionChildren> ChildrenOf(string regionCode)
     {
-        var (region, problem) = Find(regionCode);
-        return region is null
-            ? (null, problem)
-            : (new RegionChildren(RegionView.Of(region), [.. regions.ChildrenOf(region.Code).Select(RegionView.Of)]), null);
+        var found = Find(regionCode);
+        return found.Value is not { } region
+            ? found.As<RegionChildren>()
+            : new RegionChildren(RegionView.Of(region), [.. regions.ChildrenOf(region.Code).Select(RegionView.Of)]);
     }
 
     /// <summary>Counties by name or code prefix, best match first.</summary>
-    public (CountySearchView? Result, ProblemDetails? Problem) SearchCounties(string? q, int? limit)
+    public Result<CountySearchView> SearchCounties(string? q, int? limit)
     {
         var violations = new List<RuleViolation>();
         var query = q?.Trim() ?? "";
@@ -81,50 +81,45 @@ public sealed class ReferenceQueries(RegionCatalogue regions, CountyCatalogue co
 
         if (violations.Count > 0)
         {
-            return (null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         var found = counties.Search(query, limit ?? DefaultLimit);
-        return (new CountySearchView(query, byCode ? "code" : "name", [.. found.Select(e => CountyView.Of(e, counties))]), null);
+        return new CountySearchView(query, byCode ? "code" : "name", [.. found.Select(e => CountyView.Of(e, counties))]);
     }
 
     /// <summary>Everything the county list knows of a six-digit code.</summary>
-    public (CountyCodeView? County, ProblemDetails? Problem) CountyOf(string countyCode)
+    public Result<CountyCodeView> CountyOf(string countyCode)
     {
         if (countyCode.Length != 6 || !countyCode.All(char.IsAsciiDigit))
         {
-            return (null, Problem.Validation("countyCode", "county.code-format", "A county code has six digits (GB/T 2260), e.g. 320213."));
+            return Refusal.Invalid("countyCode", "county.code-format", "A county code has six digits (GB/T 2260), e.g. 320213.");
         }
 
         var entries = counties.EntriesOf(countyCode);
         if (entries.Count == 0)
         {
-            return (null, NotFound("countyCode", "county.exists",
-                $"The county list has no code {countyCode} (it has county- and prefecture-level codes since 1981; a 市辖区 code such as 320201 is not among them)."));
+            return NotFound("countyCode", "county.exists",
+                $"The county list has no code {countyCode} (it has county- and prefecture-level codes since 1981; a 市辖区 code such as 320201 is not among them).");
         }
 
-        return (new CountyCodeView(countyCode, entries[0].InUse, [.. entries.Select(e => CountyView.Of(e, counties))]), null);
+        return new CountyCodeView(countyCode, entries[0].InUse, [.. entries.Select(e => CountyView.Of(e, counties))]);
     }
 
-    private (Region? Region, ProblemDetails? Problem) Find(string regionCode)
+    private Result<Region> Find(string regionCode)
     {
         if (regionCode.Length is not (6 or 9 or 12) || !regionCode.All(char.IsAsciiDigit))
         {
-            return (null, Problem.Validation("regionCode", "region.code-format",
-                "A region code has 6 digits (city, district), 9 (street, town) or 12 (community, village)."));
+            return Refusal.Invalid("regionCode", "region.code-format",
+                "A region code has 6 digits (city, district), 9 (street, town) or 12 (community, village).");
         }
 
         return regions.TryGet(regionCode, out var region)
-            ? (region, null)
-            : (null, NotFound("regionCode", "region.exists", $"No region of the city has the code {regionCode}."));
+            ? region
+            : NotFound("regionCode", "region.exists", $"No region of the city has the code {regionCode}.");
     }
 
     // 404 with the field and the rule, as the validation problems name them, so the page can treat both alike.
-    private static ProblemDetails NotFound(string field, string rule, string detail)
-    {
-        var problem = Problem.NotFound(detail);
-        problem.Extensions["rule"] = rule;
-        problem.Extensions["violations"] = new[] { new RuleViolation(field, rule, detail) };
-        return problem;
-    }
+    private static Refusal NotFound(string field, string rule, string detail) =>
+        Refusal.NotFound(detail) with { Rule = rule, Violations = [new RuleViolation(field, rule, detail)] };
 }

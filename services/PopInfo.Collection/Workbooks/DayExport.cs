@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Forms;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Collection.Workbooks;
 
@@ -22,22 +21,22 @@ public sealed class DayExport(
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public async Task<(DayExportFile? File, ProblemDetails? Problem)> ExportAsync(DeskUser user, string community, string day, CancellationToken ct)
+    public async Task<Result<DayExportFile>> ExportAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
         if (!BusinessDay.TryParse(day, out _))
         {
-            return (null, Problem.Validation("day", "date.format", "A day is written yyyy-MM-dd."));
+            return Refusal.Invalid("day", "date.format", "A day is written yyyy-MM-dd.");
         }
 
         if (!regions.TryGet(community, out var region) || region.Level != RegionLevel.Community)
         {
-            return (null, Problem.NotFound($"No community or village {community}."));
+            return Refusal.NotFound($"No community or village {community}.");
         }
 
         if (!user.MayRead(community, regions))
         {
             await audit.WriteAsync(user, "forms.export", day, community, "forbidden", ct: ct);
-            return (null, FormService.Forbidden(community));
+            return FormService.Forbidden(community);
         }
 
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -45,6 +44,6 @@ public sealed class DayExport(
         var content = DayExportWorkbook.Create(forms, region.Name, day);
         // Before the answer: no workbook leaves without its audit entry.
         await audit.WriteAsync(user, "forms.export", day, community, "ok", $"xlsx: {forms.Count} forms", connection, ct: ct);
-        return (new DayExportFile(content, $"forms-{community}-{day}.xlsx", forms.Count), null);
+        return new DayExportFile(content, $"forms-{community}-{day}.xlsx", forms.Count);
     }
 }

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 
@@ -21,26 +23,17 @@ public static class DeliveryApi
             .WithSummary("Your events after sequence 'after' (0: from the start), exactly as your queue and webhook received them. Each read is audited.")
             .Produces<FeedPage>().ProducesProblem(400);
 
-        api.MapGet("/departments/{code}/delivery-status", async (string code, DeliveryStatusReader reader, HttpContext http, CancellationToken ct) =>
-            {
-                if (!Caller.From(http).MaySee(code))
-                {
-                    return NotYours("status");
-                }
-
-                return await reader.ForAsync(code, ct) is { } status ? Results.Ok(status) : Problem.NotFound($"No department '{code}'.").ToResult();
-            })
+        api.MapGet("/departments/{code}/delivery-status", GetDeliveryStatus)
             .RequireAuthorization(ExchangeAuthentication.AdminOrDepartmentPolicy)
             .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("GetDeliveryStatus").WithSummary("Last sequence, published / acknowledged (broker) and webhook delivered, backlog and lag.")
             .Produces<DepartmentDeliveryStatus>().ProducesProblem(403).ProducesProblem(404);
 
-        api.MapGet("/delivery-status", async (DeliveryStatusReader reader, CancellationToken ct) => Results.Ok(await reader.AllAsync(ct)))
+        api.MapGet("/delivery-status", GetAllDeliveryStatus)
             .RequireAuthorization(ExchangeAuthentication.AdminOrMonitorPolicy)
             .WithName("GetAllDeliveryStatus").Produces<IReadOnlyList<DepartmentDeliveryStatus>>();
 
-        api.MapGet("/changes/{registrySequence:long}/deliveries", async (long registrySequence, DeliveryStatusReader reader, CancellationToken ct) =>
-                Results.Ok(await reader.ForChangeAsync(registrySequence, ct)))
+        api.MapGet("/changes/{registrySequence:long}/deliveries", GetChangeDeliveries)
             .RequireAuthorization(ExchangeAuthentication.AdminOrStatusReaderPolicy)
             .WithName("GetChangeDeliveries").WithSummary("Which departments have one register change, by the register's sequence (the desk shows it on a form).")
             .Produces<IReadOnlyList<ChangeDelivery>>();
@@ -48,20 +41,19 @@ public static class DeliveryApi
     }
 
     /// <summary>403 to a department asking about another's <paramref name="what"/>.</summary>
-    public static IResult NotYours(string what) =>
-        Results.Problem(statusCode: 403, title: $"A department sees only its own {what}.", type: ProblemTypes.Forbidden);
+    public static ProblemHttpResult NotYours(string what) =>
+        new Refusal(RefusalKind.Forbidden, null) { Title = $"A department sees only its own {what}." }.ToTypedResult();
 
-    private static async Task<IResult> ReadFeed(DeliveryStore deliveries, TimeProvider clock, HttpContext http, CancellationToken ct, long after = 0, int limit = 100)
+    public static async Task<Results<FeedPage, ProblemHttpResult>> ReadFeed(
+        DeliveryStore deliveries, TimeProvider clock, HttpContext http, CancellationToken ct, [AsParameters] AfterPaging paging = default)
     {
-        var violations = new List<RuleViolation>();
-        PagingRules.After(violations, after, "a sequence number");
-        PagingRules.Limit(violations, limit, MaxFeedLimit);
-
-        if (violations.Count > 0)
+        var checkedPaging = paging.Checked(MaxFeedLimit, "a sequence number");
+        if (checkedPaging.Refusal is { } refusal)
         {
-            return Problem.Validation(violations).ToResult();
+            return refusal.ToTypedResult();
         }
 
+        var (limit, after, _, _) = checkedPaging.Value!;
         var caller = Caller.From(http);
         var code = caller.DepartmentCode!;
         var entries = await deliveries.ReadAsync(code, after, limit, ct);
@@ -73,4 +65,21 @@ public static class DeliveryApi
 
         return new FeedPage(entries, entries.Count > 0 ? entries[^1].Sequence : after);
     }
+
+    public static async Task<Results<Ok<DepartmentDeliveryStatus>, ProblemHttpResult>> GetDeliveryStatus(
+        string code, DeliveryStatusReader reader, HttpContext http, CancellationToken ct)
+    {
+        if (!Caller.From(http).MaySee(code))
+        {
+            return NotYours("status");
+        }
+
+        return await reader.ForAsync(code, ct) is { } status ? TypedResults.Ok(status) : Refusal.NotFound($"No department '{code}'.").ToTypedResult();
+    }
+
+    public static async Task<Ok<IReadOnlyList<DepartmentDeliveryStatus>>> GetAllDeliveryStatus(DeliveryStatusReader reader, CancellationToken ct) =>
+        TypedResults.Ok(await reader.AllAsync(ct));
+
+    public static async Task<Ok<IReadOnlyList<ChangeDelivery>>> GetChangeDeliveries(long registrySequence, DeliveryStatusReader reader, CancellationToken ct) =>
+        TypedResults.Ok(await reader.ForChangeAsync(registrySequence, ct));
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Inbound;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 
@@ -23,31 +25,25 @@ public static class InboundApi
             .Produces<InboundPushAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(503);
 
         // Before "/{recordId}": a literal segment wins, and "reviews" is not a valid record id.
-        api.MapGet("/reviews", async (InboundService inbound, CancellationToken ct, string? department = null, int limit = 100) =>
-                Results.Ok(await inbound.ReviewsAsync(department, Math.Clamp(limit, 1, 1000), ct)))
+        api.MapGet("/reviews", ListInboundReviews)
             .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
             .WithName("ListInboundReviews")
             .WithSummary("Records held for review, oldest first: the rule that held each, no names, identity numbers masked.")
             .Produces<IReadOnlyList<InboundReview>>();
 
-        api.MapPost("/reviews/{id:guid}/approve", async (Guid id, InboundService inbound, HttpContext http, CancellationToken ct) =>
-                DepartmentsApi.Answer(await inbound.ApproveAsync(Caller.From(http), id, ct), Results.Ok))
+        api.MapPost("/reviews/{id:guid}/approve", ApproveInboundRecord)
             .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
             .WithName("ApproveInboundRecord")
             .WithSummary("Send a held record's command to the registry as it is (the registry's own rules still apply). Audited.")
             .Produces<InboundRecordView>().ProducesProblem(404).ProducesProblem(409);
 
-        api.MapPost("/reviews/{id:guid}/dismiss", async (Guid id, DismissRequest? body, InboundService inbound, HttpContext http, CancellationToken ct) =>
-                DepartmentsApi.Answer(await inbound.DismissAsync(Caller.From(http), id, body, ct), Results.Ok))
+        api.MapPost("/reviews/{id:guid}/dismiss", DismissInboundRecord)
             .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
             .WithName("DismissInboundRecord")
             .WithSummary("Close a held record without sending it; give the reason. Audited.")
             .Produces<InboundRecordView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
-        api.MapGet("/{recordId}", async (string recordId, InboundService inbound, HttpContext http, CancellationToken ct) =>
-                await inbound.GetAsync(Caller.From(http).DepartmentCode!, recordId, ct) is { } record
-                    ? Results.Ok(record)
-                    : Problem.NotFound($"You have pushed no record '{recordId}' that the exchange took.").ToResult())
+        api.MapGet("/{recordId}", GetInboundRecord)
             .RequireAuthorization(ExchangeAuthentication.DepartmentPolicy)
             .RequireRateLimit(ExchangeModule.Name, ExchangeModule.DepartmentRequests)
             .WithName("GetInboundRecord")
@@ -62,8 +58,7 @@ public static class InboundApi
             .WithSummary("Your AMQP pushes that could not be processed, parked in your queue popinfo.dept.{code}.inbound.parked: how many, the oldest, and the first 100 with the rule that parked each. Nothing is taken from the queue.")
             .Produces<ParkedView>().ProducesProblem(403).ProducesProblem(404);
 
-        parked.MapGet("/parked", async (ParkedMessages messages, CancellationToken ct) =>
-                Results.Ok(await messages.ReadAsync(null, DepartmentTopology.PlatformParkingQueue, ct)))
+        parked.MapGet("/parked", ListParkedInboundOfNoDepartment)
             .RequireAuthorization(ExchangeAuthentication.AdminPolicy)
             .WithName("ListParkedInboundOfNoDepartment")
             .WithSummary("AMQP messages parked because they name no department (popinfo.exchange.inbound.parked).")
@@ -72,7 +67,24 @@ public static class InboundApi
         return app;
     }
 
-    private static async Task<IResult> ReadParked(string code, ParkedMessages messages, DepartmentStore departments, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<InboundReview>>> ListInboundReviews(InboundService inbound, CancellationToken ct, string? department = null, int limit = 100) =>
+        TypedResults.Ok(await inbound.ReviewsAsync(department, Math.Clamp(limit, 1, 1000), ct));
+
+    // The review's answers are the inbound path's Outcome (problem details) until it is rewritten onto the registry-command outbox.
+    public static async Task<IResult> ApproveInboundRecord(Guid id, InboundService inbound, HttpContext http, CancellationToken ct) =>
+        Answer(await inbound.ApproveAsync(Caller.From(http), id, ct), Results.Ok);
+
+    public static async Task<IResult> DismissInboundRecord(Guid id, DismissRequest? body, InboundService inbound, HttpContext http, CancellationToken ct) =>
+        Answer(await inbound.DismissAsync(Caller.From(http), id, body, ct), Results.Ok);
+
+    public static async Task<Results<Ok<InboundRecordView>, ProblemHttpResult>> GetInboundRecord(
+        string recordId, InboundService inbound, HttpContext http, CancellationToken ct) =>
+        await inbound.GetAsync(Caller.From(http).DepartmentCode!, recordId, ct) is { } record
+            ? TypedResults.Ok(record)
+            : Refusal.NotFound($"You have pushed no record '{recordId}' that the exchange took.").ToTypedResult();
+
+    public static async Task<Results<Ok<ParkedView>, ProblemHttpResult>> ReadParked(
+        string code, ParkedMessages messages, DepartmentStore departments, HttpContext http, CancellationToken ct)
     {
         if (!Caller.From(http).MaySee(code))
         {
@@ -80,11 +92,14 @@ public static class InboundApi
         }
 
         return await departments.GetAsync(code, ct) is null
-            ? Problem.NotFound($"No department '{code}'.").ToResult()
-            : Results.Ok(await messages.ReadAsync(code, DepartmentTopology.ParkingQueue(code), ct));
+            ? Refusal.NotFound($"No department '{code}'.").ToTypedResult()
+            : TypedResults.Ok(await messages.ReadAsync(code, DepartmentTopology.ParkingQueue(code), ct));
     }
 
-    private static async Task<IResult> Push(JsonElement body, InboundService inbound, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<ParkedView>> ListParkedInboundOfNoDepartment(ParkedMessages messages, CancellationToken ct) =>
+        TypedResults.Ok(await messages.ReadAsync(null, DepartmentTopology.PlatformParkingQueue, ct));
+
+    public static async Task<IResult> Push(JsonElement body, InboundService inbound, HttpContext http, CancellationToken ct)
     {
         var outcome = await inbound.PushAsync(Caller.From(http).DepartmentCode!, body, InboundChannels.Http, ct);
         if (outcome.Problem is { Status: StatusCodes.Status503ServiceUnavailable })
@@ -92,6 +107,9 @@ public static class InboundApi
             http.Response.Headers.RetryAfter = InboundService.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        return DepartmentsApi.Answer(outcome, Results.Ok);
+        return Answer(outcome, Results.Ok);
     }
+
+    private static IResult Answer<T>(Outcome<T> outcome, Func<T, IResult> success) =>
+        outcome.Problem is null ? success(outcome.Value!) : outcome.Problem.ToResult();
 }

@@ -28,6 +28,6 @@ public static class MonitorApi
         string? from, string? to, DepartmentFactsService facts, CancellationToken ct)
     {
         var result = await facts.ReadAsync(from, to, ct);
-        return result.Page is { } page ? TypedResults.Ok(page) : TypedResults.Problem(Problem.Validation(result.Violations));
+        return result.Value is { } page ? TypedResults.Ok(page) : result.Refusal!.ToTypedResult();
     }
 }

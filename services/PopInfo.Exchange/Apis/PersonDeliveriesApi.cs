@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Exchange.PersonAccess;
+using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Exchange.Apis;
@@ -22,6 +23,6 @@ public static class PersonDeliveriesApi
         PersonDeliveriesRequest body, ClaimsPrincipal user, PersonDeliveriesQuery query, HttpContext http, CancellationToken ct)
     {
         var outcome = await query.ReadAsync(body, user, http.Connection.RemoteIpAddress?.ToString(), ct);
-        return outcome.Result is { } result ? TypedResults.Ok(result) : TypedResults.Problem(outcome.Problem!);
+        return outcome.Value is { } result ? TypedResults.Ok(result) : outcome.Refusal!.ToTypedResult();
     }
 }

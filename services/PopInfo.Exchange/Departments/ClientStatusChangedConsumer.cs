@@ -1,7 +1,7 @@
 using MassTransit;
 using PopInfo.Contracts.Identity;
 using PopInfo.Exchange.Access;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Exchange.Departments;
@@ -36,7 +36,7 @@ public sealed class ClientStatusChangedConsumer(DepartmentService departments, D
 
             var outcome = await departments.UpdateAsync(new Caller(true, null, null, $"identity:{message.ChangedBy}"), code,
                 new UpdateDepartmentRequest(current.Version, null, null, null, null, wanted), context.CancellationToken);
-            if (outcome.Problem is not { Type: ProblemTypes.VersionConflict })
+            if (outcome.Refusal is not { Kind: RefusalKind.VersionConflict })
             {
                 logger.LogInformation("Department {Code} {Status} after the identity provider's change of {ClientId}", code, wanted, message.ClientId);
                 return;

@@ -1,19 +1,10 @@
 using Dapper;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Brokers;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Exchange.Departments;
-
-/// <summary>Either what was asked for, or the problem that stopped it (nothing stored).</summary>
-public sealed record Outcome<T>(T? Value, ProblemDetails? Problem)
-{
-    public static implicit operator Outcome<T>(T value) => new(value, null);
-
-    public static implicit operator Outcome<T>(ProblemDetails problem) => new(default, problem);
-}
 
 /// <summary>
 /// The administrator's work on departments and their entitlements. Each change is one transaction with
@@ -23,18 +14,18 @@ public sealed record Outcome<T>(T? Value, ProblemDetails? Problem)
 public sealed class DepartmentService(
     DepartmentStore store, EntitlementRules rules, IBrokerAccounts broker, WebhookSecrets webhookSecrets, ActiveDepartments active, ILogger<DepartmentService> logger)
 {
-    public async Task<Outcome<CreatedDepartment>> CreateAsync(Caller caller, CreateDepartmentRequest request, CancellationToken ct)
+    public async Task<Result<CreatedDepartment>> CreateAsync(Caller caller, CreateDepartmentRequest request, CancellationToken ct)
     {
         var violations = rules.Check(request);
         if (violations.Count > 0)
         {
-            return Problem.Validation(violations);
+            return Refusal.Invalid(violations);
         }
 
         var code = request.Code!;
         if (await store.GetAsync(code, ct) is not null)
         {
-            return Problem.Conflict("code", "department.exists", $"A department '{code}' exists already.");
+            return Refusal.Conflict("code", "department.exists", $"A department '{code}' exists already.");
         }
 
         var apiKey = Secrets.NewApiKey();
@@ -82,19 +73,19 @@ public sealed class DepartmentService(
             await broker.DeleteUserAsync(code, CancellationToken.None);
             if (store.Database.Dialect.IsUniqueViolation(ex, out _))
             {
-                return Problem.Conflict("code", "department.exists", $"A department '{code}' exists already.");
+                return Refusal.Conflict("code", "department.exists", $"A department '{code}' exists already.");
             }
 
             throw;
         }
     }
 
-    public async Task<Outcome<Department>> UpdateAsync(Caller caller, string code, UpdateDepartmentRequest request, CancellationToken ct)
+    public async Task<Result<Department>> UpdateAsync(Caller caller, string code, UpdateDepartmentRequest request, CancellationToken ct)
     {
         var violations = rules.Check(request);
         if (violations.Count > 0)
         {
-            return Problem.Validation(violations);
+            return Refusal.Invalid(violations);
         }
 
         await using var connection = await store.Database.OpenConnectionAsync(ct);
@@ -102,12 +93,12 @@ public sealed class DepartmentService(
         var before = await store.GetAsync(code, ct, connection, transaction);
         if (before is null)
         {
-            return Problem.NotFound($"No department '{code}'.");
+            return Refusal.NotFound($"No department '{code}'.");
         }
 
         if (before.Version != request.ExpectedVersion)
         {
-            return Problem.VersionConflict(request.ExpectedVersion!.Value, before.Version);
+            return Refusal.VersionConflict(request.ExpectedVersion!.Value, before.Version);
         }
 
         var status = request.Status ?? before.Status;
@@ -131,7 +122,7 @@ public sealed class DepartmentService(
             transaction, cancellationToken: ct));
         if (changed == 0)
         {
-            return Problem.VersionConflict(before.Version, before.Version + 1);
+            return Refusal.VersionConflict(before.Version, before.Version + 1);
         }
 
         var after = (await store.GetAsync(code, ct, connection, transaction))!;
@@ -152,19 +143,19 @@ public sealed class DepartmentService(
         return after;
     }
 
-    public async Task<Outcome<Subscription>> SubscribeAsync(Caller caller, string code, SubscriptionRequest request, CancellationToken ct)
+    public async Task<Result<Subscription>> SubscribeAsync(Caller caller, string code, SubscriptionRequest request, CancellationToken ct)
     {
         var violations = rules.Check(request, update: false);
         if (violations.Count > 0)
         {
-            return Problem.Validation(violations);
+            return Refusal.Invalid(violations);
         }
 
         await using var connection = await store.Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await store.GetAsync(code, ct, connection, transaction) is null)
         {
-            return Problem.NotFound($"No department '{code}'.");
+            return Refusal.NotFound($"No department '{code}'.");
         }
 
         var id = Guid.CreateVersion7();
@@ -192,14 +183,14 @@ public sealed class DepartmentService(
     }
 
     /// <summary>Replaces a subscription's entitlements (PUT); <paramref name="end"/> ends it instead.</summary>
-    public async Task<Outcome<Subscription>> ChangeSubscriptionAsync(Caller caller, string code, Guid id, SubscriptionRequest? request, bool end, int? expectedVersion, CancellationToken ct)
+    public async Task<Result<Subscription>> ChangeSubscriptionAsync(Caller caller, string code, Guid id, SubscriptionRequest? request, bool end, int? expectedVersion, CancellationToken ct)
     {
         if (!end)
         {
             var violations = rules.Check(request!, update: true);
             if (violations.Count > 0)
             {
-                return Problem.Validation(violations);
+                return Refusal.Invalid(violations);
             }
         }
 
@@ -208,12 +199,12 @@ public sealed class DepartmentService(
         var before = await store.GetSubscriptionAsync(connection, transaction, code, id, ct);
         if (before is null)
         {
-            return Problem.NotFound($"No subscription {id} of department '{code}'.");
+            return Refusal.NotFound($"No subscription {id} of department '{code}'.");
         }
 
         if (expectedVersion is not null && before.Version != expectedVersion)
         {
-            return Problem.VersionConflict(expectedVersion.Value, before.Version);
+            return Refusal.VersionConflict(expectedVersion.Value, before.Version);
         }
 
         if (end && before.Status == SubscriptionStatus.Ended)
@@ -242,7 +233,7 @@ public sealed class DepartmentService(
             transaction, cancellationToken: ct));
         if (changed == 0)
         {
-            return Problem.VersionConflict(before.Version, before.Version + 1);
+            return Refusal.VersionConflict(before.Version, before.Version + 1);
         }
 
         var after = (await store.GetSubscriptionAsync(connection, transaction, code, id, ct))!;
@@ -252,14 +243,14 @@ public sealed class DepartmentService(
     }
 
     /// <summary>Issues a new credential of one kind; the old one stops working at once.</summary>
-    public async Task<Outcome<DepartmentCredentials>> RotateAsync(Caller caller, string code, string kind, CancellationToken ct)
+    public async Task<Result<DepartmentCredentials>> RotateAsync(Caller caller, string code, string kind, CancellationToken ct)
     {
         await using var connection = await store.Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var department = await store.GetAsync(code, ct, connection, transaction);
         if (department is null)
         {
-            return Problem.NotFound($"No department '{code}'.");
+            return Refusal.NotFound($"No department '{code}'.");
         }
 
         DepartmentCredentials issued;
@@ -285,9 +276,9 @@ public sealed class DepartmentService(
                 issued = new DepartmentCredentials(null, new AmqpCredentials(department.AmqpUser, password, DepartmentTopology.Queue(code), DepartmentTopology.InboundExchange(code)), null);
                 break;
             case CredentialKinds.AmqpPassword:
-                return Problem.Conflict("kind", "credential.no-broker", "This platform runs without RabbitMQ: the department has no broker account.");
+                return Refusal.Conflict("kind", "credential.no-broker", "This platform runs without RabbitMQ: the department has no broker account.");
             default:
-                return Problem.Validation("kind", "credential.kind", $"kind is one of: {string.Join(", ", CredentialKinds.All)}.");
+                return Refusal.Invalid("kind", "credential.kind", $"kind is one of: {string.Join(", ", CredentialKinds.All)}.");
         }
 
         await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, store.Now, $"credential.rotated.{kind}", code, ct: ct);

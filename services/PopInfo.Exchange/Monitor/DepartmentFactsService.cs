@@ -1,12 +1,10 @@
 using PopInfo.Domain.Monitoring;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Inbound;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Exchange.Monitor;
-
-/// <summary>What the exchange application answers the monitoring service: the facts, or the rules the question broke (no HTTP in it).</summary>
-public sealed record DepartmentFactsResult(DepartmentFactsPage? Page, IReadOnlyList<RuleViolation> Violations);
 
 /// <summary>
 /// Per department and day, what it supplied and what it received (scope <c>exchange.monitor</c>; docs/exchange.md, "For the
@@ -14,12 +12,12 @@ public sealed record DepartmentFactsResult(DepartmentFactsPage? Page, IReadOnlyL
 /// </summary>
 public sealed class DepartmentFactsService(DepartmentFactsStore store, DeliveryStatusReader status)
 {
-    public async Task<DepartmentFactsResult> ReadAsync(string? from, string? to, CancellationToken ct)
+    public async Task<Result<DepartmentFactsPage>> ReadAsync(string? from, string? to, CancellationToken ct)
     {
         var violations = FactsRange.Check(from, to, out var first, out var last).Select(v => new RuleViolation(v.Field, v.Rule, v.Message)).ToList();
         if (violations.Count > 0)
         {
-            return new(null, violations);
+            return Refusal.Invalid(violations);
         }
 
         var (fromText, toText) = (FactsRange.Format(first), FactsRange.Format(last));
@@ -37,7 +35,7 @@ public sealed class DepartmentFactsService(DepartmentFactsStore store, DeliveryS
             }
         }
 
-        return new(new DepartmentFactsPage(fromText, toText, [.. departments.Select(d => new MonitoredDepartment(d.Code, d.Name))], days), []);
+        return new DepartmentFactsPage(fromText, toText, [.. departments.Select(d => new MonitoredDepartment(d.Code, d.Name))], days);
     }
 
     private static DepartmentDayFacts Facts(string code, string day, IReadOnlyList<DepartmentFactsStore.SupplyRow> supplied, DepartmentFactsStore.ReceiptRow? received)

@@ -3,6 +3,7 @@ using PopInfo.Domain.Access;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Brokers;
 using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
@@ -18,18 +19,18 @@ public sealed class PersonDeliveriesQuery(PersonDeliveryStore store, IBrokerAcco
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 1000;
 
-    public async Task<PersonDeliveriesOutcome> ReadAsync(PersonDeliveriesRequest request, ClaimsPrincipal user, string? remoteAddress, CancellationToken ct)
+    public async Task<Result<PersonDeliveries>> ReadAsync(PersonDeliveriesRequest request, ClaimsPrincipal user, string? remoteAddress, CancellationToken ct)
     {
         var token = TokenCaller.From(user);
         var (auditor, onBehalfRule) = AuditorOnBehalf.Check(token.Role, token.Subject, request.OnBehalfOf);
-        var violations = Check(request, onBehalfRule);
+        var violations = Check(request, onBehalfRule, out var paging);
         if (violations.Count > 0)
         {
-            return new(null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         var personId = request.PersonId!.Value;
-        var limit = request.Limit ?? DefaultLimit;
+        var limit = paging.Limit;
         // One more than asked tells whether there were more.
         var rows = await store.DeliveriesAsync(personId, request.RegistrySequences, limit + 1, ct);
         var truncated = rows.Count > limit;
@@ -52,7 +53,7 @@ public sealed class PersonDeliveriesQuery(PersonDeliveryStore store, IBrokerAcco
                 after: new { personId, registrySequences = request.RegistrySequences, events = deliveries.Count, truncated }, ct: ct);
         }
 
-        return new(new PersonDeliveries(personId, deliveries, truncated), null);
+        return new PersonDeliveries(personId, deliveries, truncated);
     }
 
     /// <summary>Per department with events in its queue: the last sequence it has taken off (published less what the queue still holds).</summary>
@@ -76,7 +77,7 @@ public sealed class PersonDeliveriesQuery(PersonDeliveryStore store, IBrokerAcco
         return result;
     }
 
-    private static List<RuleViolation> Check(PersonDeliveriesRequest request, string? onBehalfRule)
+    private static List<RuleViolation> Check(PersonDeliveriesRequest request, string? onBehalfRule, out Paging paging)
     {
         var violations = new List<RuleViolation>();
         if (onBehalfRule is not null)
@@ -94,7 +95,7 @@ public sealed class PersonDeliveriesQuery(PersonDeliveryStore store, IBrokerAcco
             violations.Add(new("registrySequences", "range", $"registrySequences, when given, holds 1 to {MaxLimit} register sequences, each 1 or more."));
         }
 
-        PagingRules.Limit(violations, request.Limit, MaxLimit);
+        paging = Paging.Check(violations, request.Limit, DefaultLimit, MaxLimit);
 
         return violations;
     }

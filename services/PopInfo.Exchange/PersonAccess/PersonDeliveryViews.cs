@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace PopInfo.Exchange.PersonAccess;
 
 /// <summary>
@@ -29,6 +27,3 @@ public sealed record WebhookDelivery(string State, int Attempts, DateTimeOffset?
 
 /// <summary>A read of the department's feed that returned the event (from the exchange's audit trail).</summary>
 public sealed record FeedRead(long AuditId, DateTimeOffset At, string Actor);
-
-/// <summary>The deliveries, or the problem that stopped the question.</summary>
-public sealed record PersonDeliveriesOutcome(PersonDeliveries? Result, ProblemDetails? Problem);

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Access;
 using PopInfo.Domain.Regions;
 using PopInfo.Identity.Audit;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Identity.Accounts;
@@ -80,7 +80,7 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
 
     public sealed record NewAccount(string? UserName, string? DisplayName, string? Role, string? RegionCode, string? Password);
 
-    public async Task<(AccountView? Created, ProblemDetails? Problem)> CreateAsync(Actor actor, NewAccount r, CancellationToken ct)
+    public async Task<Result<AccountView>> CreateAsync(Actor actor, NewAccount r, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
         CheckUserName(r.UserName, violations);
@@ -92,7 +92,7 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
             // A user name that broke its rule may hold anything (a NUL, which PostgreSQL's text refuses): not audited.
             var name = violations.Any(v => v.Field == "userName") ? null : r.UserName;
             await audit.WriteAsync(new(actor.Name, actor.Role, "account.create", name, "refused", string.Join("; ", violations.Select(v => v.Rule)), actor.RemoteAddress), ct);
-            return (null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         var now = clock.GetUtcNow();
@@ -105,22 +105,22 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
         if (!await store.InsertAsync(account, ct))
         {
             await audit.WriteAsync(new(actor.Name, actor.Role, "account.create", r.UserName, "refused", "user name taken", actor.RemoteAddress), ct);
-            return (null, Problem.Conflict("userName", "user-name.unique", "An account with this user name exists."));
+            return Refusal.Conflict("userName", "user-name.unique", "An account with this user name exists.");
         }
 
         await audit.WriteAsync(new(actor.Name, actor.Role, "account.create", account.User_Name, "ok", $"role {account.Role} {account.Region_Code}".TrimEnd(), actor.RemoteAddress), ct);
-        return (AccountView.From(account), null);
+        return AccountView.From(account);
     }
 
     /// <summary>What an administrator changes; absent fields stay as they are.</summary>
     public sealed record AccountChange(int? ExpectedVersion, string? DisplayName, string? Role, string? RegionCode, bool? Disabled, string? Password, bool? Unlock);
 
-    public async Task<(AccountView? Changed, ProblemDetails? Problem)> ChangeAsync(Actor actor, string userName, AccountChange r, CancellationToken ct)
+    public async Task<Result<AccountView>> ChangeAsync(Actor actor, string userName, AccountChange r, CancellationToken ct)
     {
         var current = await store.FindAsync(userName, ct);
         if (current is null)
         {
-            return (null, Problem.NotFound($"No account {userName}."));
+            return Refusal.NotFound($"No account {userName}.");
         }
 
         var role = r.Role ?? current.Role;
@@ -151,7 +151,7 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
         if (violations.Count > 0)
         {
             await audit.WriteAsync(new(actor.Name, actor.Role, "account.change", userName, "refused", string.Join("; ", violations.Select(v => v.Rule)), actor.RemoteAddress), ct);
-            return (null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         var disabled = r.Disabled ?? current.Disabled;
@@ -172,7 +172,7 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
         if (!await store.UpdateAsync(changed, r.ExpectedVersion!.Value, ct))
         {
             await audit.WriteAsync(new(actor.Name, actor.Role, "account.change", userName, "refused", "stale version", actor.RemoteAddress), ct);
-            return (null, Problem.VersionConflict(r.ExpectedVersion.Value, current.Version));
+            return Refusal.VersionConflict(r.ExpectedVersion.Value, current.Version);
         }
 
         var what = new List<string>();
@@ -183,7 +183,7 @@ public sealed class AccountService(AccountStore store, RegionCatalogue regions, 
         if (r.Password is not null) what.Add("password set");
         if (r.Unlock == true) what.Add("unlocked");
         await audit.WriteAsync(new(actor.Name, actor.Role, "account.change", userName, "ok", string.Join(", ", what), actor.RemoteAddress), ct);
-        return (AccountView.From((await store.FindAsync(userName, ct))!), null);
+        return AccountView.From((await store.FindAsync(userName, ct))!);
     }
 
     /// <summary>One of the desk's accounts as it moves into the provider: its PBKDF2 hash kept, so nobody resets.</summary>

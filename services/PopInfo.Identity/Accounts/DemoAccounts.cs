@@ -58,10 +58,10 @@ public sealed class DemoAccounts(AccountService accounts, AccountStore store, Re
             else if (await store.FindAsync(userName, ct) is null)
             {
                 password = RandomNumberGenerator.GetString(PasswordCharacters, 16);
-                var (_, problem) = await accounts.CreateAsync(Demo, new(userName, $"Demo {role}", role, region?.Code, password), ct);
-                if (problem is not null)
+                var result = await accounts.CreateAsync(Demo, new(userName, $"Demo {role}", role, region?.Code, password), ct);
+                if (result.Refusal is { } refusal)
                 {
-                    throw new InvalidOperationException($"The demo account {userName} was refused: {problem.Title} {problem.Detail}");
+                    throw new InvalidOperationException($"The demo account {userName} was refused: {refusal.Kind} {refusal.Detail}");
                 }
 
                 created++;

@@ -55,14 +55,14 @@ public static class AccountsApi
     public static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAccount(
         AccountService.NewAccount body, ClaimsPrincipal user, HttpContext http, AccountService accounts, CancellationToken ct)
     {
-        var (created, problem) = await accounts.CreateAsync(Actor.Of(user, http), body, ct);
-        return created is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/accounts/{created.UserName}", created);
+        var result = await accounts.CreateAsync(Actor.Of(user, http), body, ct);
+        return result.Value is not { } created ? result.Refusal!.ToTypedResult() : TypedResults.Created($"/api/v1/accounts/{created.UserName}", created);
     }
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ChangeAccount(
         string userName, AccountService.AccountChange body, ClaimsPrincipal user, HttpContext http, AccountService accounts, CancellationToken ct)
     {
-        var (changed, problem) = await accounts.ChangeAsync(Actor.Of(user, http), userName, body, ct);
-        return changed is null ? TypedResults.Problem(problem!) : TypedResults.Ok(changed);
+        var result = await accounts.ChangeAsync(Actor.Of(user, http), userName, body, ct);
+        return result.Value is not { } changed ? result.Refusal!.ToTypedResult() : TypedResults.Ok(changed);
     }
 }

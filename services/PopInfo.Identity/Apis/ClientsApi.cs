@@ -25,11 +25,9 @@ public static class ClientsApi
             .WithSummary("A new secret for a department's client, in this answer only; the previous one works on for overlapMinutes (default a day; 0: it stops at once).");
         api.MapDelete("/{clientId}/previous-secret", EndSecretOverlap).WithName("IdentityEndClientSecretOverlap")
             .WithSummary("Ends a secret rotation's overlap early: from now only the new secret works.");
-        api.MapPost("/{clientId}/suspend", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct) =>
-                SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, relay, clock, ct))
+        api.MapPost("/{clientId}/suspend", SuspendClient)
             .WithName("IdentitySuspendClient").WithSummary("The client gets no more tokens; those it holds expire within a minute.");
-        api.MapPost("/{clientId}/activate", (string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct) =>
-                SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, relay, clock, ct))
+        api.MapPost("/{clientId}/activate", ActivateClient)
             .WithName("IdentityActivateClient").WithSummary("The client may get tokens again.");
         return app;
     }
@@ -40,31 +38,39 @@ public static class ClientsApi
     public static async Task<Results<Created<DepartmentClients.IssuedSecret>, ProblemHttpResult>> CreateDepartmentClient(
         DepartmentClients.NewDepartmentClient body, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
     {
-        var (issued, problem) = await departments.CreateAsync(Actor.Of(user, http), body, ct);
-        return issued is null ? TypedResults.Problem(problem!) : TypedResults.Created($"/api/v1/clients/{issued.ClientId}", issued);
+        var result = await departments.CreateAsync(Actor.Of(user, http), body, ct);
+        return result.Value is not { } issued ? result.Refusal!.ToTypedResult() : TypedResults.Created($"/api/v1/clients/{issued.ClientId}", issued);
     }
 
     public static async Task<Results<Ok<DepartmentClients.RotatedSecret>, ProblemHttpResult>> RotateSecret(
         string clientId, DepartmentClients.SecretRotation? body, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, CancellationToken ct)
     {
-        var (issued, problem) = await departments.RotateSecretAsync(Actor.Of(user, http), clientId, body, ct);
-        return issued is null ? TypedResults.Problem(problem!) : TypedResults.Ok(issued);
+        var result = await departments.RotateSecretAsync(Actor.Of(user, http), clientId, body, ct);
+        return result.Value is not { } issued ? result.Refusal!.ToTypedResult() : TypedResults.Ok(issued);
     }
 
     public static async Task<Results<Ok<ClientView>, ProblemHttpResult>> EndSecretOverlap(
         string clientId, ClaimsPrincipal user, HttpContext http, DepartmentClients departments, TimeProvider clock, CancellationToken ct)
     {
-        var (client, problem) = await departments.EndOverlapAsync(Actor.Of(user, http), clientId, ct);
-        return client is null ? TypedResults.Problem(problem!) : TypedResults.Ok(View(client, clock.GetUtcNow()));
+        var result = await departments.EndOverlapAsync(Actor.Of(user, http), clientId, ct);
+        return result.Value is not { } client ? result.Refusal!.ToTypedResult() : TypedResults.Ok(View(client, clock.GetUtcNow()));
     }
 
+
+    public static Task<Results<Ok<ClientView>, ProblemHttpResult>> SuspendClient(string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http,
+        ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct) =>
+        SetStatusAsync(clientId, ClientStore.Suspended, body, user, http, clients, audit, relay, clock, ct);
+
+    public static Task<Results<Ok<ClientView>, ProblemHttpResult>> ActivateClient(string clientId, StatusChange body, ClaimsPrincipal user, HttpContext http,
+        ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct) =>
+        SetStatusAsync(clientId, ClientStore.Active, body, user, http, clients, audit, relay, clock, ct);
 
     /// <summary>
     /// Suspends or activates a client: no more tokens for it (those held expire within a minute), and every service
     /// hears it (<see cref="ClientStatusChanged"/>, queued with the change and published by <see cref="StatusRelay"/>):
     /// the exchange stops a suspended department's deliveries too.
     /// </summary>
-    public static async Task<Results<Ok<ClientView>, ProblemHttpResult>> SetStatusAsync(string clientId, string status, StatusChange body,
+    private static async Task<Results<Ok<ClientView>, ProblemHttpResult>> SetStatusAsync(string clientId, string status, StatusChange body,
         ClaimsPrincipal user, HttpContext http, ClientStore clients, AuditLog audit, RelaySignal<StatusRelay> relay, TimeProvider clock, CancellationToken ct)
     {
         var caller = TokenCaller.From(user);

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Mvc;
 using OpenIddict.Abstractions;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Audit;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
@@ -25,7 +25,7 @@ public sealed class DepartmentClients(PlatformApplicationManager applications, C
 
     public sealed record IssuedSecret(string ClientId, string ClientSecret, IReadOnlyList<string> Scopes);
 
-    public async Task<(IssuedSecret? Issued, ProblemDetails? Problem)> CreateAsync(Actor actor, NewDepartmentClient r, CancellationToken ct)
+    public async Task<Result<IssuedSecret>> CreateAsync(Actor actor, NewDepartmentClient r, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
         if (r.DepartmentCode is null || r.DepartmentCode.Length is < 2 or > 31 || !char.IsAsciiLetterLower(r.DepartmentCode[0])
@@ -56,20 +56,20 @@ public sealed class DepartmentClients(PlatformApplicationManager applications, C
         if (violations.Count > 0)
         {
             await audit.WriteAsync(new(actor.Name, actor.Role, "client.create", clientId, "refused", string.Join("; ", violations.Select(v => v.Rule)), actor.RemoteAddress), ct);
-            return (null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         if (await applications.FindByClientIdAsync(clientId, ct) is not null)
         {
             await audit.WriteAsync(new(actor.Name, actor.Role, "client.create", clientId, "refused", "exists", actor.RemoteAddress), ct);
-            return (null, Problem.Conflict("departmentCode", "client.unique", $"The client {clientId} exists."));
+            return Refusal.Conflict("departmentCode", "client.unique", $"The client {clientId} exists.");
         }
 
         var secret = NewSecret();
         await applications.CreateAsync(ServiceClients.Descriptor(clientId, r.DisplayName!.Trim(), secret, scopes), ct);
         await clients.UpsertAsync(clientId, ClientStore.DepartmentKind, r.DisplayName.Trim(), string.Join(' ', scopes), ct);
         await audit.WriteAsync(new(actor.Name, actor.Role, "client.create", clientId, "ok", "scopes " + string.Join(' ', scopes), actor.RemoteAddress), ct);
-        return (new IssuedSecret(clientId, secret, [.. scopes]), null);
+        return new IssuedSecret(clientId, secret, [.. scopes]);
     }
 
     /// <summary>What an administrator may say about a rotation: how long the previous secret keeps working.</summary>
@@ -98,20 +98,20 @@ public sealed class DepartmentClients(PlatformApplicationManager applications, C
     /// department can change over without a gap; OpenIddict's hash of it is kept in <c>clients</c> until then — never
     /// the secret. A second rotation within the overlap replaces the kept one: only the one before the new is accepted.
     /// </summary>
-    public async Task<(RotatedSecret? Issued, ProblemDetails? Problem)> RotateSecretAsync(Actor actor, string clientId, SecretRotation? body, CancellationToken ct)
+    public async Task<Result<RotatedSecret>> RotateSecretAsync(Actor actor, string clientId, SecretRotation? body, CancellationToken ct)
     {
         var row = await clients.FindAsync(clientId, ct);
         var application = await applications.FindByClientIdAsync(clientId, ct);
         if (row is not { Kind: ClientStore.DepartmentKind } || application is null)
         {
-            return (null, Problem.NotFound($"No department client {clientId}."));
+            return Refusal.NotFound($"No department client {clientId}.");
         }
 
         var (overlap, violation) = OverlapOf(body?.OverlapMinutes);
         if (violation is not null)
         {
             await audit.WriteAsync(new(actor.Name, actor.Role, "client.secret.rotate", clientId, "refused", violation.Rule, actor.RemoteAddress), ct);
-            return (null, Problem.Validation([violation]));
+            return Refusal.Invalid([violation]);
         }
 
         var previousHash = await applications.CurrentSecretHashAsync(application, ct);
@@ -125,23 +125,23 @@ public sealed class DepartmentClients(PlatformApplicationManager applications, C
         await applications.UpdateAsync(application, descriptor, ct);
         await audit.WriteAsync(new(actor.Name, actor.Role, "client.secret.rotate", clientId, "ok",
             expiresAt is null ? "previous secret stopped at once" : $"previous secret works until {expiresAt:O}", actor.RemoteAddress), ct);
-        return (new RotatedSecret(clientId, secret, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), expiresAt), null);
+        return new RotatedSecret(clientId, secret, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), expiresAt);
     }
 
     /// <summary>Ends a rotation's overlap early: from now only the new secret works.</summary>
-    public async Task<(ClientStore.ClientRow? Client, ProblemDetails? Problem)> EndOverlapAsync(Actor actor, string clientId, CancellationToken ct)
+    public async Task<Result<ClientStore.ClientRow>> EndOverlapAsync(Actor actor, string clientId, CancellationToken ct)
     {
         var row = await clients.FindAsync(clientId, ct);
         if (row is not { Kind: ClientStore.DepartmentKind })
         {
-            return (null, Problem.NotFound($"No department client {clientId}."));
+            return Refusal.NotFound($"No department client {clientId}.");
         }
 
         var had = row.AcceptsPreviousSecret(clock.GetUtcNow());
         await clients.SetPreviousSecretAsync(clientId, null, null, ct);
         await audit.WriteAsync(new(actor.Name, actor.Role, "client.secret.end-overlap", clientId, "ok",
             had ? "previous secret stopped" : "no previous secret was working", actor.RemoteAddress), ct);
-        return (await clients.FindAsync(clientId, ct), null);
+        return (await clients.FindAsync(clientId, ct))!;
     }
 
     private static string NewSecret() => "pcs_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

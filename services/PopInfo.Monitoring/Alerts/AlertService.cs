@@ -1,5 +1,6 @@
 using PopInfo.Domain.Monitoring;
 using PopInfo.Monitoring.Samples;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Monitoring.Alerts;
@@ -18,7 +19,7 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
 {
     public const int MaxLimit = 500;
 
-    public async Task<MonitoringResult<AlertPage>> ListAsync(string? state, long? before, int limit, CancellationToken ct)
+    public async Task<Result<AlertPage>> ListAsync(string? state, BeforePaging paging, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
         if (state is not (null or "open" or "all"))
@@ -26,10 +27,10 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
             violations.Add(new("state", "state.known", "state is 'open' or 'all'."));
         }
 
-        CheckPaging(violations, before, limit);
+        var (limit, before) = Check(violations, paging);
         if (violations.Count > 0)
         {
-            return MonitoringResult.Invalid<AlertPage>(violations);
+            return Refusal.Invalid(violations);
         }
 
         var rules = (await store.RulesAsync(ct)).ToDictionary(r => r.Code, StringComparer.Ordinal);
@@ -38,11 +39,11 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
         return new AlertPage(items, alerts.Count > limit ? items[^1].Alert.Id : null);
     }
 
-    public async Task<MonitoringResult<AlertView>> AcknowledgeAsync(long id, string actor, CancellationToken ct)
+    public async Task<Result<AlertView>> AcknowledgeAsync(long id, string actor, CancellationToken ct)
     {
         if (await store.AcknowledgeAsync(id, actor, clock.GetUtcNow(), ct) is not { } alert)
         {
-            return MonitoringResult.NotFound<AlertView>($"No alert {id}.");
+            return Refusal.NotFound($"No alert {id}.");
         }
 
         var rule = (await store.RulesAsync(ct)).FirstOrDefault(r => r.Code == alert.RuleCode);
@@ -55,7 +56,7 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
     /// Changes a rule, or adds one when the code is new (version 0): all or nothing, with the change in the operators' trail.
     /// Omitted settings keep the rule's (a new rule must give them all).
     /// </summary>
-    public async Task<MonitoringResult<AlertRule>> SaveRuleAsync(string code, AlertRuleChange change, string actor, CancellationToken ct)
+    public async Task<Result<AlertRule>> SaveRuleAsync(string code, AlertRuleChange change, string actor, CancellationToken ct)
     {
         var violations = TextViolations.Check(("metric", change.Metric), ("comparison", change.Comparison), ("severity", change.Severity),
             ("description", change.Description));
@@ -66,7 +67,7 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
 
         if (violations.Count > 0)
         {
-            return MonitoringResult.Invalid<AlertRule>(violations);
+            return Refusal.Invalid(violations);
         }
 
         var current = (await store.RulesAsync(ct)).FirstOrDefault(r => r.Code == code);
@@ -85,20 +86,20 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
             Metrics.IsKnown);
         if (offences.Count > 0)
         {
-            return MonitoringResult.Invalid<AlertRule>(offences.Select(o => new RuleViolation(o.Field, o.Rule, o.Message)).ToList());
+            return Refusal.Invalid(offences.Select(o => new RuleViolation(o.Field, o.Rule, o.Message)).ToList());
         }
 
         var (saved, changed) = await store.SaveRuleAsync(rule, change.Version!.Value, actor, clock.GetUtcNow(), ct);
-        return changed ? saved! : MonitoringResult.Conflict<AlertRule>(change.Version.Value, saved?.Version ?? 0);
+        return changed ? saved! : Refusal.VersionConflict(change.Version.Value, saved?.Version ?? 0);
     }
 
-    public async Task<MonitoringResult<OperatorActionPage>> ActionsAsync(long? before, int limit, CancellationToken ct)
+    public async Task<Result<OperatorActionPage>> ActionsAsync(BeforePaging paging, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
-        CheckPaging(violations, before, limit);
+        var (limit, before) = Check(violations, paging);
         if (violations.Count > 0)
         {
-            return MonitoringResult.Invalid<OperatorActionPage>(violations);
+            return Refusal.Invalid(violations);
         }
 
         var actions = await store.ActionsAsync(before, limit + 1, ct);
@@ -106,9 +107,9 @@ public sealed class AlertService(AlertStore store, TimeProvider clock)
         return new OperatorActionPage(items, actions.Count > limit ? items[^1].Id : null, await store.VerifyActionsAsync(ct));
     }
 
-    private static void CheckPaging(List<RuleViolation> violations, long? before, int limit)
+    private static (int Limit, long? Before) Check(List<RuleViolation> violations, BeforePaging paging)
     {
-        PagingRules.Before(violations, before, "an id");
-        PagingRules.Limit(violations, limit, MaxLimit);
+        var checkedPaging = paging.Check(violations, MaxLimit, "an id");
+        return (checkedPaging.Limit, checkedPaging.Before);
     }
 }

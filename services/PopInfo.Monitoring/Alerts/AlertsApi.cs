@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Monitoring.Dashboard;
+using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Monitoring.Alerts;
@@ -25,26 +26,23 @@ public static class AlertsApi
     }
 
     public static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> ListAlerts(AlertService alerts, CancellationToken ct, string? state = null,
-        long? before = null, int limit = 100) =>
-        Answer(await alerts.ListAsync(state, before, limit, ct));
+        [AsParameters] BeforePaging paging = default) =>
+        (await alerts.ListAsync(state, paging, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<AlertView>, ProblemHttpResult>> AcknowledgeAlert(long id, AlertService alerts, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await alerts.AcknowledgeAsync(id, ActorOf(user), ct));
+        (await alerts.AcknowledgeAsync(id, ActorOf(user), ct)).ToOkOrProblem();
 
     public static async Task<Ok<IReadOnlyList<AlertRule>>> ListAlertRules(AlertService alerts, CancellationToken ct) =>
         TypedResults.Ok(await alerts.RulesAsync(ct));
 
     public static async Task<Results<Ok<AlertRule>, ProblemHttpResult>> SaveAlertRule(string code, AlertRuleChange change, AlertService alerts,
         ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await alerts.SaveRuleAsync(code, change, ActorOf(user), ct));
+        (await alerts.SaveRuleAsync(code, change, ActorOf(user), ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<OperatorActionPage>, ProblemHttpResult>> ListOperatorActions(AlertService alerts, CancellationToken ct,
-        long? before = null, int limit = 100) =>
-        Answer(await alerts.ActionsAsync(before, limit, ct));
+        [AsParameters] BeforePaging paging = default) =>
+        (await alerts.ActionsAsync(paging, ct)).ToOkOrProblem();
 
     /// <summary>Who acted, as the trail names them: the person's user name (the token's or the page session's subject) and role.</summary>
     public static string ActorOf(ClaimsPrincipal user) => $"{MonitorAuthentication.RoleOf(user) ?? "client"}:{TokenCaller.From(user).Subject}";
-
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(MonitoringResult<T> result) =>
-        result.Succeeded ? TypedResults.Ok(result.Value!) : TypedResults.Problem(MonitoringResult.Problem(result));
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Domain.Monitoring;
 using PopInfo.Monitoring.Dashboard;
+using PopInfo.ServiceDefaults.Outcomes;
+using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Monitoring.Assessment;
 
@@ -31,7 +33,7 @@ public static class AssessmentApi
         }
 
         var outcome = await assessment.TimelinessAsync(day, street, ct);
-        return outcome.Value is not { } report ? ProblemOf(outcome)
+        return outcome.Value is not { } report ? outcome.Refusal!.ToTypedResult()
             : format is "csv" ? Csv(AssessmentCsv.Timeliness(report), $"timeliness-{report.Day}{(street is null ? "" : "-" + street)}.csv")
             : TypedResults.Ok(report);
     }
@@ -45,7 +47,7 @@ public static class AssessmentApi
         }
 
         var outcome = await assessment.CommunitiesAsync(period, ct);
-        return outcome.Value is not { } report ? ProblemOf(outcome)
+        return outcome.Value is not { } report ? outcome.Refusal!.ToTypedResult()
             : format is "csv" ? Csv(AssessmentCsv.Communities(report), $"assessment-communities-{report.Period}.csv")
             : TypedResults.Ok(report);
     }
@@ -59,26 +61,13 @@ public static class AssessmentApi
         }
 
         var outcome = await assessment.DepartmentsAsync(period, ct);
-        return outcome.Value is not { } report ? ProblemOf(outcome)
+        return outcome.Value is not { } report ? outcome.Refusal!.ToTypedResult()
             : format is "csv" ? Csv(AssessmentCsv.Departments(report), $"assessment-departments-{report.Period}.csv")
             : TypedResults.Ok(report);
     }
 
     private static ProblemHttpResult? FormatProblem(string? format) =>
-        format is null or "json" or "csv" ? null : TypedResults.Problem(ServiceDefaults.Problems.Problem.Validation("format", "format.known", "format is json (the default) or csv."));
+        format is null or "json" or "csv" ? null : Refusal.Invalid("format", "format.known", "format is json (the default) or csv.").ToTypedResult();
 
     private static FileContentHttpResult Csv(byte[] content, string fileName) => TypedResults.File(content, "text/csv; charset=utf-8", fileName);
-
-    private static ProblemHttpResult ProblemOf<T>(AssessmentOutcome<T> outcome) => outcome.Failure switch
-    {
-        AssessmentFailure.SourceUnavailable => TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Type = "urn:popinfo:problem:source-unavailable",
-            Title = "A source of the answer did not give its facts.",
-            Status = StatusCodes.Status502BadGateway,
-            Detail = $"The {outcome.Source} service did not answer with its facts ({outcome.Kind}).",
-            Extensions = { ["rule"] = "source.unavailable", ["source"] = outcome.Source, ["kind"] = outcome.Kind },
-        }),
-        _ => TypedResults.Problem(ServiceDefaults.Problems.Problem.Validation(outcome.Violations)),
-    };
 }

@@ -1,5 +1,6 @@
 using PopInfo.Domain.Monitoring;
 using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Monitoring.Assessment;
@@ -11,7 +12,7 @@ namespace PopInfo.Monitoring.Assessment;
 /// </summary>
 public sealed class AssessmentService(CollectionFactsClient collection, ExchangeFactsClient exchange, RegionCatalogue regions)
 {
-    public async Task<AssessmentOutcome<TimelinessReport>> TimelinessAsync(string? day, string? street, CancellationToken ct)
+    public async Task<Result<TimelinessReport>> TimelinessAsync(string? day, string? street, CancellationToken ct)
     {
         var violations = new List<RuleViolation>();
         if (!FactsRange.TryParse(day, out var date))
@@ -49,7 +50,7 @@ public sealed class AssessmentService(CollectionFactsClient collection, Exchange
         return new TimelinessReport(FactsRange.Format(date), street, DayClearing.Deadline(date), communities, streets);
     }
 
-    public async Task<AssessmentOutcome<AssessmentReport<CommunityFigures>>> CommunitiesAsync(string? period, CancellationToken ct)
+    public async Task<Result<AssessmentReport<CommunityFigures>>> CommunitiesAsync(string? period, CancellationToken ct)
     {
         if (!Domain.Monitoring.Assessment.TryParsePeriod(period, out var from, out var to))
         {
@@ -79,7 +80,7 @@ public sealed class AssessmentService(CollectionFactsClient collection, Exchange
             Domain.Monitoring.Assessment.Stages, lines);
     }
 
-    public async Task<AssessmentOutcome<AssessmentReport<DepartmentFigures>>> DepartmentsAsync(string? period, CancellationToken ct)
+    public async Task<Result<AssessmentReport<DepartmentFigures>>> DepartmentsAsync(string? period, CancellationToken ct)
     {
         if (!Domain.Monitoring.Assessment.TryParsePeriod(period, out var from, out var to))
         {
@@ -125,7 +126,7 @@ public sealed class AssessmentService(CollectionFactsClient collection, Exchange
     private CommunityDayFacts Empty(string code, DateOnly day) => new(
         code, regions.TryGet(code, out var r) ? r.ParentCode ?? "" : "", FactsRange.Format(day), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, null, false);
 
-    private static AssessmentOutcome<T> Invalid<T>(IReadOnlyList<RuleViolation> violations) => new(default, AssessmentFailure.Invalid, violations);
+    private static Result<T> Invalid<T>(IReadOnlyList<RuleViolation> violations) => Refusal.Invalid(violations);
 
-    private static AssessmentOutcome<T> Unavailable<T>(SourceUnavailableException ex) => new(default, AssessmentFailure.SourceUnavailable, [], ex.SourceService, ex.Kind);
+    private static Result<T> Unavailable<T>(SourceUnavailableException ex) => Refusal.SourceUnavailable(ex.SourceService, ex.Kind);
 }

@@ -21,19 +21,3 @@ public sealed record AssessmentLine<TFigures>(
 
 public sealed record AssessmentReport<TFigures>(
     string Subject, string Period, string From, string To, Weights Weights, IReadOnlyList<Stage> Stages, IReadOnlyList<AssessmentLine<TFigures>> Items);
-
-/// <summary>Why the monitoring application did not answer (the endpoints map it; no HTTP in it).</summary>
-public enum AssessmentFailure
-{
-    /// <summary>The question breaks rules (<see cref="AssessmentOutcome{T}.Violations"/>).</summary>
-    Invalid,
-
-    /// <summary>A source service did not give its facts (<see cref="AssessmentOutcome{T}.Source"/>, <see cref="AssessmentOutcome{T}.Kind"/>).</summary>
-    SourceUnavailable,
-}
-
-/// <summary>What the monitoring application answers: a value, or why not.</summary>
-public sealed record AssessmentOutcome<T>(T? Value, AssessmentFailure? Failure, IReadOnlyList<ServiceDefaults.Problems.RuleViolation> Violations, string? Source = null, string? Kind = null)
-{
-    public static implicit operator AssessmentOutcome<T>(T value) => new(value, null, []);
-}

@@ -52,7 +52,7 @@ public static class AuditSearchApi
         AuditSearchBody body, ClaimsPrincipal user, AuditSearchService search, CancellationToken ct)
     {
         var result = await search.SearchAsync(TokenCaller.From(user).Subject, body, ct);
-        return result.Value is { } answer ? TypedResults.Ok(answer) : TypedResults.Problem(Problem.Validation(result.Violations));
+        return result.Value is { } answer ? TypedResults.Ok(answer) : result.Refusal!.ToTypedResult();
     }
 
     public static async Task<Ok<AuditChainsReport>> VerifyAuditChains(AuditSearchService search, CancellationToken ct) =>

@@ -1,5 +1,4 @@
 using PopInfo.ServiceDefaults.Audit;
-using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Monitoring.Audit;
 
@@ -39,13 +38,3 @@ public sealed record AuditChainsReport(DateTimeOffset TakenAt, IReadOnlyList<Ser
 
 /// <summary>One service's chained audit tables (none at the registry), or why it did not answer.</summary>
 public sealed record ServiceChains(string Service, bool Answered, string? Problem, IReadOnlyList<AuditChainView> Chains);
-
-/// <summary>What the audit search's application code answers: a value, or the rules the request broke.</summary>
-public sealed record AuditResult<T>(T? Value, IReadOnlyList<RuleViolation> Violations);
-
-public static class AuditResult
-{
-    public static AuditResult<T> Of<T>(T value) => new(value, []);
-
-    public static AuditResult<T> Invalid<T>(IReadOnlyList<RuleViolation> violations) => new(default, violations);
-}

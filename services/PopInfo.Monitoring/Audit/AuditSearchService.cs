@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using PopInfo.Domain.Access;
 using PopInfo.ServiceDefaults.Audit;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Monitoring.Audit;
@@ -18,7 +19,7 @@ public sealed class AuditSearchService(AuditSources sources, TimeProvider clock,
     public const string UnknownService = "service.unknown";
     public const string PersonUnresolved = "person.unresolved";
 
-    public async Task<AuditResult<AuditSearchAnswer>> SearchAsync(string auditor, AuditSearchBody body, CancellationToken ct)
+    public async Task<Result<AuditSearchAnswer>> SearchAsync(string auditor, AuditSearchBody body, CancellationToken ct)
     {
         var violations = AuditSearchRules.Check(body.PersonId, body.IdNumber, body.Actor, body.Action, body.From, body.To, body.Limit, out var idNumber)
             .Select(v => new RuleViolation(v.Field, v.Rule, v.Message)).ToList();
@@ -36,7 +37,7 @@ public sealed class AuditSearchService(AuditSources sources, TimeProvider clock,
 
         if (violations.Count > 0)
         {
-            return AuditResult.Invalid<AuditSearchAnswer>(violations);
+            return Refusal.Invalid(violations);
         }
 
         var limit = body.Limit ?? AuditSearchRules.DefaultLimit;
@@ -74,7 +75,7 @@ public sealed class AuditSearchService(AuditSources sources, TimeProvider clock,
         var failed = sourceStates.Count(s => !s.Ok);
         logger.LogInformation("Audit search by auditor {Auditor}: person named {PersonNamed}, {Entries} entries, {Failed} source(s) not answering",
             auditor, personGiven, entries.Count, failed);
-        return AuditResult.Of<AuditSearchAnswer>(new(resolved, masked, entries, sourceStates, failed == 0, next));
+        return Result.Ok<AuditSearchAnswer>(new(resolved, masked, entries, sourceStates, failed == 0, next));
 
         async Task AskAsync(string service, AuditSearchRequest request)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Monitoring.Dashboard;
+using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Monitoring.Flow;
 
@@ -22,6 +23,6 @@ public static class FlowApi
         string? subject = null, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         var result = await flow.SeriesAsync(metric, subject, from, to, ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value!) : TypedResults.Problem(MonitoringResult.Problem(result));
+        return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Refusal!.ToTypedResult();
     }
 }

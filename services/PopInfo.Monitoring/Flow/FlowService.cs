@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PopInfo.Monitoring.Leadership;
 using PopInfo.Monitoring.Notifications;
 using PopInfo.Monitoring.Samples;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Monitoring.Flow;
@@ -61,7 +62,7 @@ public sealed class FlowService(SampleStore samples, NotificationStore notificat
             pending, givenUp, lease.IsHeld);
     }
 
-    public async Task<MonitoringResult<SampleSeries>> SeriesAsync(string? metric, string? subject, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    public async Task<Result<SampleSeries>> SeriesAsync(string? metric, string? subject, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var end = to ?? now;
@@ -83,7 +84,7 @@ public sealed class FlowService(SampleStore samples, NotificationStore notificat
 
         if (violations.Count > 0)
         {
-            return MonitoringResult.Invalid<SampleSeries>(violations);
+            return Refusal.Invalid(violations);
         }
 
         var series = await samples.SeriesAsync(metric!, subject, start, end, MaxSeriesSamples + 1, ct);

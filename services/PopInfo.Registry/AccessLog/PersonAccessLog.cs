@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace PopInfo.Registry.AccessLog;
 
 /// <summary>
@@ -19,6 +17,3 @@ public sealed record RegistryRead(long Id, DateTimeOffset At, string Client, str
 
 /// <summary>One entry of the person's change log.</summary>
 public sealed record PersonChange(long Sequence, string ChangeType, DateTimeOffset RecordedAt);
-
-/// <summary>The access log, or the problem that stopped it (a broken rule, no such person).</summary>
-public sealed record AccessLogOutcome(PersonAccessLog? Log, ProblemDetails? Problem);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Registry.AccessLog;
+using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Registry.Apis;
@@ -23,6 +24,6 @@ public static class AccessLogApi
         AccessLogRequest body, ClaimsPrincipal user, AccessLogQuery query, CancellationToken ct)
     {
         var outcome = await query.ReadAsync(body, user, ct);
-        return outcome.Log is { } log ? TypedResults.Ok(log) : TypedResults.Problem(outcome.Problem!);
+        return outcome.Value is { } log ? TypedResults.Ok(log) : outcome.Refusal!.ToTypedResult();
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults.Problems;
@@ -25,17 +24,15 @@ public static class ChangesApi
     }
 
     public static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> GetChanges(
-        ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct, [FromQuery] long after = 0, [FromQuery] int limit = 100)
+        ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct, [AsParameters] AfterPaging paging = default)
     {
-        var violations = new List<RuleViolation>();
-        PagingRules.After(violations, after, "a sequence number");
-        PagingRules.Limit(violations, limit, MaxLimit);
-
-        if (violations.Count > 0)
+        var checkedPaging = paging.Checked(MaxLimit, "a sequence number");
+        if (checkedPaging.Refusal is { } refusal)
         {
-            return TypedResults.Problem(Problem.Validation(violations));
+            return refusal.ToTypedResult();
         }
 
+        var (limit, after, _, _) = checkedPaging.Value!;
         var changes = await queries.ChangesAsync(after, limit, ct);
         // The feed carries whole persons: its reads are audited by the stretch of sequences (the persons are in the log).
         await audit.WriteAsync(user, "changes.read", [], changes.Count == 0 ? $"after {after}: none" : $"sequences {changes[0].Sequence}-{changes[^1].Sequence}",

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.ServiceDefaults.Security.RateLimits;
 
@@ -25,14 +26,14 @@ public static class QualityApi
         [FromQuery] string? region, QualityReport report, CancellationToken ct)
     {
         var outcome = await report.CountsAsync(region, ct);
-        return outcome.Value is { } counts ? TypedResults.Ok(counts) : TypedResults.Problem(outcome.Problem!);
+        return outcome.Value is { } counts ? TypedResults.Ok(counts) : outcome.Refusal!.ToTypedResult();
     }
 
     public static async Task<Results<Ok<QualityIssues>, ProblemHttpResult>> GetQualityIssues(
-        [FromQuery] string? community, [FromQuery] string? rule, [FromQuery] int? offset, [FromQuery] int? limit,
+        [FromQuery] string? community, [FromQuery] string? rule, [AsParameters] OffsetPaging paging,
         ClaimsPrincipal user, QualityReport report, CancellationToken ct)
     {
-        var outcome = await report.IssuesAsync(user, community, rule, offset, limit, ct);
-        return outcome.Value is { } issues ? TypedResults.Ok(issues) : TypedResults.Problem(outcome.Problem!);
+        var outcome = await report.IssuesAsync(user, community, rule, paging, ct);
+        return outcome.Value is { } issues ? TypedResults.Ok(issues) : outcome.Refusal!.ToTypedResult();
     }
 }

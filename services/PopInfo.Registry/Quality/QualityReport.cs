@@ -1,19 +1,16 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Access;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Quality;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Statistics;
 using PopInfo.Registry.Data;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
 namespace PopInfo.Registry.Quality;
-
-/// <summary>What a quality question answers: the value, or the problem.</summary>
-public sealed record QualityOutcome<T>(T? Value, ProblemDetails? Problem) where T : class;
 
 /// <summary>Counts per rule of one region.</summary>
 public sealed record QualityRegionCounts(string Code, string Name, string Level, IReadOnlyDictionary<string, int> Counts);
@@ -46,47 +43,47 @@ public sealed class QualityReport(QualityStore store, RegionCatalogue regions, R
 
     public const string MaxPersonsSetting = "PopInfo:Registry:QualityMaxPersons";
 
-    public async Task<QualityOutcome<QualityCounts>> CountsAsync(string? regionCode, CancellationToken ct)
+    public async Task<Result<QualityCounts>> CountsAsync(string? regionCode, CancellationToken ct)
     {
         var code = string.IsNullOrWhiteSpace(regionCode) ? regions.CityCode : regionCode.Trim();
         if (!regions.TryGet(code, out var region))
         {
-            return new(null, Problem.Validation("region", "region.exists", "No region has this code."));
+            return Refusal.Invalid("region", "region.exists", "No region has this code.");
         }
 
         var (from, to) = CodeRange(region);
         var most = configuration.GetValue(MaxPersonsSetting, MaxPersons);
         if (await store.CountLivingAsync(from, to, ct) > most)
         {
-            return new(null, Problem.Validation("region", "quality.region-too-large",
-                $"This region has more than {most:N0} living persons: ask for its streets (or a smaller district) until counts are kept as the register changes."));
+            return Refusal.Invalid("region", "quality.region-too-large",
+                $"This region has more than {most:N0} living persons: ask for its streets (or a smaller district) until counts are kept as the register changes.");
         }
 
         var today = ChinaTime.Today(clock);
         var findings = await FindAsync(region, today, ct);
         var children = regions.ChildrenOf(region.Code);
         var byChild = findings.ToLookup(f => ChildOf(f.Region, region.Code));
-        return new(new QualityCounts(Day(today), Counted(region, findings), [.. children.Select(c => Counted(c, byChild[c.Code]))]), null);
+        return new QualityCounts(Day(today), Counted(region, findings), [.. children.Select(c => Counted(c, byChild[c.Code]))]);
     }
 
-    public async Task<QualityOutcome<QualityIssues>> IssuesAsync(
-        ClaimsPrincipal user, string? community, string? rule, int? offset, int? limit, CancellationToken ct)
+    public async Task<Result<QualityIssues>> IssuesAsync(
+        ClaimsPrincipal user, string? community, string? rule, OffsetPaging paging, CancellationToken ct)
     {
         var caller = TokenCaller.From(user);
         if (caller.Role is not (PlatformRoles.Collector or PlatformRoles.Supervisor))
         {
-            return new(null, Problem.Forbidden("token.role", "Only a collector or a supervisor reads the persons the rules flag."));
+            return Refusal.Forbidden("token.role", "Only a collector or a supervisor reads the persons the rules flag.");
         }
 
         if (!regions.TryGet(community, out var region) || region.Level != RegionLevel.Community)
         {
-            return new(null, Problem.Validation("community", "region.community", "Give a community's code (12 digits)."));
+            return Refusal.Invalid("community", "region.community", "Give a community's code (12 digits).");
         }
 
         var own = caller.Role == PlatformRoles.Collector ? caller.Region == region.Code : caller.Region == region.ParentCode;
         if (!own)
         {
-            return new(null, Problem.Forbidden("scope.community", "This community is not yours (a collector's own community, a supervisor's street's communities)."));
+            return Refusal.Forbidden("scope.community", "This community is not yours (a collector's own community, a supervisor's street's communities).");
         }
 
         var violations = new List<RuleViolation>();
@@ -95,12 +92,11 @@ public sealed class QualityReport(QualityStore store, RegionCatalogue regions, R
             violations.Add(new("rule", "quality.rule", "rule is one of " + string.Join(", ", QualityRules.All) + "."));
         }
 
-        PagingRules.Offset(violations, offset);
-        PagingRules.Limit(violations, limit, MaxLimit);
+        var (limit, _, _, from) = paging.Check(violations, DefaultLimit, MaxLimit);
 
         if (violations.Count > 0)
         {
-            return new(null, Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         var today = ChinaTime.Today(clock);
@@ -108,12 +104,11 @@ public sealed class QualityReport(QualityStore store, RegionCatalogue regions, R
             .Where(f => rule is null || f.Rule == rule)
             .OrderBy(f => QualityRules.All.ToList().IndexOf(f.Rule)).ThenBy(f => f.Person.PersonId)
             .ToList();
-        var from = offset ?? 0;
-        var page = all.Skip(from).Take(limit ?? DefaultLimit).ToList();
+        var page = all.Skip(from).Take(limit).ToList();
         await audit.WriteAsync(user, "quality.issues", page.Select(f => f.Person.PersonId),
             string.Create(CultureInfo.InvariantCulture, $"community {region.Code}; rule {rule ?? "all"}; {page.Count} of {all.Count} from {from}"), ct);
-        return new(new QualityIssues(region.Code, rule, Day(today), all.Count, from, limit ?? DefaultLimit,
-            [.. page.Select(f => new QualityIssue(f.Person.PersonId, f.Rule, f.Field, f.Detail, f.Person.Name, IdentityNumber.Mask(f.Person.IdNumber), f.HouseholdId))]), null);
+        return new QualityIssues(region.Code, rule, Day(today), all.Count, from, limit,
+            [.. page.Select(f => new QualityIssue(f.Person.PersonId, f.Rule, f.Field, f.Detail, f.Person.Name, IdentityNumber.Mask(f.Person.IdNumber), f.HouseholdId))]);
     }
 
     private async Task<IReadOnlyList<QualityFinding>> FindAsync(Region region, DateOnly today, CancellationToken ct)

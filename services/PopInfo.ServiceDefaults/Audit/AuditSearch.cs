@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using PopInfo.Domain.Access;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
@@ -72,14 +73,11 @@ public sealed record AuditCursor(DateTimeOffset At, string Kind, string Part, lo
     }
 }
 
-/// <summary>The outcome of a search at a source: its page, or the problem that stopped it.</summary>
-public sealed record AuditSearchOutcome(AuditSearchPage? Page, Microsoft.AspNetCore.Mvc.ProblemDetails? Problem);
-
 /// <summary>Checks a search's request at a source: its criteria and whom it is asked for.</summary>
 public static class AuditSearchCheck
 {
     /// <summary>The criteria, or the rules they break (each naming its field).</summary>
-    public static (AuditSearchCriteria? Criteria, IReadOnlyList<RuleViolation> Violations) Of(AuditSearchRequest request, ClaimsPrincipal user)
+    public static Result<AuditSearchCriteria> Of(AuditSearchRequest request, ClaimsPrincipal user)
     {
         var token = TokenCaller.From(user);
         var (auditor, onBehalfRule) = AuditorOnBehalf.Check(token.Role, token.Subject, request.OnBehalfOf);
@@ -98,12 +96,12 @@ public static class AuditSearchCheck
 
         if (violations.Count > 0)
         {
-            return (null, violations);
+            return Refusal.Invalid(violations);
         }
 
         // The actor recorded for the search: the auditor, and the client that stated the name when a service asks.
         var auditedAs = token.Role is null ? $"client:{token.Source} for auditor:{auditor}" : $"auditor:{auditor}";
-        return (new AuditSearchCriteria(request.PersonId, idNumber, request.Actor, request.Action, request.From!.Value.ToUniversalTime(),
-            request.To!.Value.ToUniversalTime(), after, request.Limit ?? AuditSearchRules.DefaultLimit, auditor!, auditedAs), []);
+        return new AuditSearchCriteria(request.PersonId, idNumber, request.Actor, request.Action, request.From!.Value.ToUniversalTime(),
+            request.To!.Value.ToUniversalTime(), after, request.Limit ?? AuditSearchRules.DefaultLimit, auditor!, auditedAs);
     }
 }

@@ -62,10 +62,10 @@ public static class AuditSearchEndpoints
     public static async Task<Results<Ok<AuditSearchPage>, ProblemHttpResult>> SearchAuditTrail(
         AuditSearchRequest body, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var (criteria, violations) = AuditSearchCheck.Of(body, user);
-        return criteria is null
-            ? TypedResults.Problem(Problem.Validation(violations))
-            : TypedResults.Ok(await SourceOf(http).SearchAsync(criteria, user, http.Connection.RemoteIpAddress?.ToString(), ct));
+        var criteria = AuditSearchCheck.Of(body, user);
+        return criteria.Refusal is { } refusal
+            ? refusal.ToTypedResult()
+            : TypedResults.Ok(await SourceOf(http).SearchAsync(criteria.Value!, user, http.Connection.RemoteIpAddress?.ToString(), ct));
     }
 
     public static async Task<Ok<AuditChainsAnswer>> VerifyAuditChains(HttpContext http, CancellationToken ct) =>

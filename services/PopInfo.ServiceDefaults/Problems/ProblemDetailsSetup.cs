@@ -15,6 +15,12 @@ internal static class ProblemDetailsSetup
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier);
+            // A problem that says when to try again says it in the header too, however the endpoint returned it.
+            if (ctx.ProblemDetails.Extensions.TryGetValue("retryAfterSeconds", out var seconds) && seconds is not null
+                && !ctx.HttpContext.Response.HasStarted && ctx.HttpContext.Response.Headers.RetryAfter.Count == 0)
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = Convert.ToString(seconds, System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
         services.AddExceptionHandler<MalformedRequestHandler>();
         // Let unreadable bodies reach MalformedRequestHandler as exceptions instead of a bare 400.

@@ -13,4 +13,5 @@ public static class ProblemTypes
     public const string Busy = "urn:popinfo:problem:busy";
     public const string RateLimited = "urn:popinfo:problem:rate-limited";
     public const string MalformedRequest = "urn:popinfo:problem:malformed-request";
+    public const string SourceUnavailable = "urn:popinfo:problem:source-unavailable";
 }

@@ -35,7 +35,7 @@ public static class AccessReportApi
     public static async Task<IResult> Report(AccessReportRequest body, HttpContext http, AccessReportService reports, CancellationToken ct)
     {
         var result = await reports.ReportAsync(SharingCaller.From(http), AccessReportAuthentication.AuditorOf(http.User), body, ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value) : SharingProblems.Of(result).ToResult();
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToResult();
     }
 
     public static ChallengeHttpResult SignIn(string? returnUrl, string? loginHint) =>

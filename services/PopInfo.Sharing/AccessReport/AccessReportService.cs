@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PopInfo.Domain.Access;
 using PopInfo.Domain.Sharing;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.Sharing.Audit;
 using PopInfo.Sharing.Operations;
@@ -48,12 +49,12 @@ public sealed class AccessReportService(
 
     private static readonly ActivitySource Source = new(Telemetry.SourceName);
 
-    public async Task<SharingResult<PersonAccessReport>> ReportAsync(SharingCaller caller, string auditor, AccessReportRequest request, CancellationToken ct)
+    public async Task<Result<PersonAccessReport>> ReportAsync(SharingCaller caller, string auditor, AccessReportRequest request, CancellationToken ct)
     {
         var violations = Check(request, auditor, out var idNumber);
         if (violations.Count > 0)
         {
-            return SharingResult.Invalid<PersonAccessReport>(violations);
+            return Refusal.Invalid(violations);
         }
 
         var language = request.Language ?? "zh";
@@ -70,7 +71,7 @@ public sealed class AccessReportService(
         {
             if (!readiness.IsReady)
             {
-                return SharingResult.Unavailable<PersonAccessReport>("The service's copy of the register is being built; try again shortly.", 30);
+                return SharingRefusals.Unavailable("The service's copy of the register is being built; try again shortly.", 30);
             }
 
             var holder = (await people.ByIdNumberAsync(idNumber!, record: false, ct)).OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault();
@@ -78,7 +79,7 @@ public sealed class AccessReportService(
             {
                 // The question is audited all the same: an auditor asked about a number.
                 var stored = await TryAuditAsync([Row(null, Outcomes.NotFound)], ct);
-                return stored ? SharingResult.NotFound<PersonAccessReport>("No person with this identity number is in the register.")
+                return stored ? Refusal.NotFound("No person with this identity number is in the register.")
                     : Unaudited();
             }
 
@@ -106,7 +107,7 @@ public sealed class AccessReportService(
             var answer = await exchange.ReadAsync(personId, auditor, token);
             if (answer.Value is not { } deliveries)
             {
-                return Refusal(AccessReportSources.Exchange, answer);
+                return SourceRefusal(AccessReportSources.Exchange, answer);
             }
 
             entries.AddRange(deliveries.Deliveries.SelectMany(d => FromExchange(d, withheld, language)));
@@ -121,7 +122,7 @@ public sealed class AccessReportService(
                 var answer = await registry.PageAsync(personId, after, auditor, token);
                 if (answer.Value is not { } log)
                 {
-                    return Refusal(AccessReportSources.Registry, answer);
+                    return SourceRefusal(AccessReportSources.Registry, answer);
                 }
 
                 entries.AddRange(log.Reads.Select(FromRegistry));
@@ -241,7 +242,7 @@ public sealed class AccessReportService(
         }
     }
 
-    private static string Refusal<T>(string name, SourceAnswer<T> answer) =>
+    private static string SourceRefusal<T>(string name, SourceAnswer<T> answer) =>
         throw new SourceRefusedException($"{name} answered {answer.Status}{(answer.Rule is null ? "" : $" ({Clean(answer.Rule)})")}");
 
     private static string Describe(Exception e) => $"{e.GetType().Name}: {Clean(e.Message)}";
@@ -259,8 +260,8 @@ public sealed class AccessReportService(
         }
     }
 
-    private static SharingResult<PersonAccessReport> Unaudited() =>
-        SharingResult.Unavailable<PersonAccessReport>("The question could not be audited, so nothing is answered; try again shortly.", 5);
+    private static Result<PersonAccessReport> Unaudited() =>
+        SharingRefusals.Unavailable("The question could not be audited, so nothing is answered; try again shortly.", 5);
 
     private static List<RuleViolation> Check(AccessReportRequest request, string auditor, out string? idNumber)
     {

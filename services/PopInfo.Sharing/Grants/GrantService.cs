@@ -1,4 +1,5 @@
 using PopInfo.Domain.Regions;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Sharing.Grants;
@@ -14,7 +15,7 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
         clientId.Length is >= 2 and <= 100 && clientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     /// <summary>Creates or replaces a grant. A new grant is version 1; a replaced one the next version.</summary>
-    public async Task<SharingResult<GrantView>> PutAsync(SharingCaller caller, string clientId, GrantRequest request, GrantVersionCheck check, CancellationToken ct)
+    public async Task<Result<GrantView>> PutAsync(SharingCaller caller, string clientId, GrantRequest request, GrantVersionCheck check, CancellationToken ct)
     {
         if (!IsClientId(clientId))
         {
@@ -25,7 +26,7 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
         var violations = grant.Problems(regions);
         if (violations.Count > 0)
         {
-            return SharingResult.Invalid<GrantView>([.. violations.Select(v => new RuleViolation(v.Field, v.Rule, v.Message))]);
+            return Refusal.Invalid([.. violations.Select(v => new RuleViolation(v.Field, v.Rule, v.Message))]);
         }
 
         return await ChangeAsync(caller, clientId, check, versionRequired: true, current =>
@@ -38,14 +39,14 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
     }
 
     /// <summary>Suspends (or activates again) a grant: a suspended department is refused every operation; its grant stays.</summary>
-    public Task<SharingResult<GrantView>> SetStatusAsync(SharingCaller caller, string clientId, bool active, GrantVersionCheck check, CancellationToken ct) =>
+    public Task<Result<GrantView>> SetStatusAsync(SharingCaller caller, string clientId, bool active, GrantVersionCheck check, CancellationToken ct) =>
         ChangeAsync(caller, clientId, check, versionRequired: false, current => current is null
             ? null
             : (current with { Status = active ? GrantStatus.Active : GrantStatus.Suspended, Version = current.Version + 1, UpdatedAt = clock.GetUtcNow(), UpdatedBy = caller.Actor },
                 active ? GrantChanges.Activate : GrantChanges.Suspend), ct);
 
     /// <summary>Removes a grant (its change trail stays). Needs the version read.</summary>
-    public Task<SharingResult<GrantView>> DeleteAsync(SharingCaller caller, string clientId, GrantVersionCheck check, CancellationToken ct) =>
+    public Task<Result<GrantView>> DeleteAsync(SharingCaller caller, string clientId, GrantVersionCheck check, CancellationToken ct) =>
         ChangeAsync(caller, clientId, check, versionRequired: true, current => current is null ? null : (null, GrantChanges.Delete), ct);
 
     /// <summary>
@@ -54,7 +55,7 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
     /// and the trail entry, commits. Answers the grant after (or as it was,
     /// for a deletion).
     /// </summary>
-    private async Task<SharingResult<GrantView>> ChangeAsync(SharingCaller caller, string clientId, GrantVersionCheck check, bool versionRequired,
+    private async Task<Result<GrantView>> ChangeAsync(SharingCaller caller, string clientId, GrantVersionCheck check, bool versionRequired,
         Func<GrantView?, (GrantView? Next, string Action)?> change, CancellationToken ct)
     {
         if (!IsClientId(clientId))
@@ -62,18 +63,18 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
             return ClientIdInvalid();
         }
 
-        SharingResult<GrantView>? answer = null;
+        Result<GrantView>? answer = null;
         var outcome = await store.ChangeAsync(clientId, current =>
         {
             if (change(current) is not { } planned)
             {
-                answer = SharingResult.NotFound<GrantView>($"There is no grant for the client '{clientId}'.");
+                answer = Refusal.NotFound($"There is no grant for the client '{clientId}'.");
                 return null;
             }
 
             if (check.Refusal(current, versionRequired) is { } refusal)
             {
-                answer = SharingResult.Failed<GrantView>(refusal.Failure, current?.Version, refusal.Detail);
+                answer = SharingRefusals.Version(refusal.Failure, current?.Version, refusal.Detail);
                 return null;
             }
 
@@ -92,7 +93,7 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
         {
             case GrantChangeOutcome.CreatedMeanwhile:
                 // Another administrator created it between our read and our insert.
-                return SharingResult.Failed<GrantView>(SharingFailure.VersionConflict, null, "The grant was created meanwhile by someone else. Read it and resend.");
+                return SharingRefusals.Version(RefusalKind.VersionConflict, null, "The grant was created meanwhile by someone else. Read it and resend.");
             case GrantChangeOutcome.Written:
                 cache.Forget();
                 break;
@@ -101,6 +102,6 @@ public sealed class GrantService(GrantStore store, GrantCache cache, RegionCatal
         return answer!;
     }
 
-    private static SharingResult<GrantView> ClientIdInvalid() => SharingResult.Invalid<GrantView>(
+    private static Result<GrantView> ClientIdInvalid() => Refusal.Invalid(
         [new RuleViolation("clientId", "grant.client-id", "A client id is 2 to 100 characters: letters, digits and - _ . (a department's is dept-{code}).")]);
 }

@@ -1,3 +1,5 @@
+using PopInfo.ServiceDefaults.Outcomes;
+
 namespace PopInfo.Sharing.Grants;
 
 /// <summary>
@@ -38,33 +40,33 @@ public sealed record GrantVersionCheck(int? IfMatch, bool IfMatchAny, bool Unrea
     public static string ETag(int version) => $"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
 
     /// <summary>Whether a change meant for this check may go ahead on <paramref name="current"/> (null: no grant yet); why not, if not.</summary>
-    public (SharingFailure Failure, string Detail)? Refusal(GrantView? current, bool versionRequired)
+    public (RefusalKind Failure, string Detail)? Refusal(GrantView? current, bool versionRequired)
     {
         if (Unreadable)
         {
-            return (SharingFailure.PreconditionFailed, "If-Match names no version of this grant: send the ETag you read (\"<version>\").");
+            return (RefusalKind.PreconditionFailed, "If-Match names no version of this grant: send the ETag you read (\"<version>\").");
         }
 
         if ((IfMatch is not null || IfMatchAny) && current is null)
         {
-            return (SharingFailure.PreconditionFailed, "If-Match was sent but there is no such grant.");
+            return (RefusalKind.PreconditionFailed, "If-Match was sent but there is no such grant.");
         }
 
         if (IfMatch is { } version && current is not null && version != current.Version)
         {
-            return (SharingFailure.PreconditionFailed, $"If-Match names version {version} but the grant is at version {current.Version}. Read it again and resend.");
+            return (RefusalKind.PreconditionFailed, $"If-Match names version {version} but the grant is at version {current.Version}. Read it again and resend.");
         }
 
         if (ExpectedVersion is { } expected && expected != (current?.Version ?? 0))
         {
-            return (SharingFailure.VersionConflict, current is null
+            return (RefusalKind.VersionConflict, current is null
                 ? $"expectedVersion was {expected} but there is no such grant."
                 : $"expectedVersion was {expected} but the grant is at version {current.Version}. Read it again and resend.");
         }
 
         if (current is not null && versionRequired && !Given)
         {
-            return (SharingFailure.PreconditionRequired, $"The grant exists (version {current.Version}): send If-Match with its ETag, or expectedVersion.");
+            return (RefusalKind.PreconditionRequired, $"The grant exists (version {current.Version}): send If-Match with its ETag, or expectedVersion.");
         }
 
         return null;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
@@ -40,7 +41,7 @@ public static class GrantsApi
         TypedResults.Ok(await store.ListAsync(ct));
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> GetGrant(string clientId, GrantStore store, HttpResponse response, CancellationToken ct) =>
-        Answer(await store.GetAsync(clientId, ct) is { } grant ? grant : SharingResult.NotFound<GrantView>($"There is no grant for the client '{clientId}'."), response);
+        Answer(await store.GetAsync(clientId, ct) is { } grant ? grant : Refusal.NotFound($"There is no grant for the client '{clientId}'."), response);
 
     public static async Task<Results<Ok<GrantView>, ProblemHttpResult>> PutGrant(
         string clientId, GrantRequest body, [FromHeader(Name = "If-Match")] string? ifMatch, GrantService grants, HttpContext http, CancellationToken ct) =>
@@ -58,7 +59,7 @@ public static class GrantsApi
         string clientId, [FromHeader(Name = "If-Match")] string? ifMatch, [FromQuery] int? expectedVersion, GrantService grants, HttpContext http, CancellationToken ct)
     {
         var result = await grants.DeleteAsync(SharingCaller.From(http), clientId, GrantVersionCheck.From(ifMatch, expectedVersion), ct);
-        return result.Succeeded ? TypedResults.NoContent() : TypedResults.Problem(ProblemOf(result));
+        return result.Succeeded ? TypedResults.NoContent() : result.Refusal!.ToTypedResult();
     }
 
     public static async Task<Results<Ok<IReadOnlyList<GrantChange>>, ProblemHttpResult>> ListGrantChanges(
@@ -72,7 +73,7 @@ public static class GrantsApi
         var caller = SharingCaller.From(http);
         return Answer(await store.GetAsync(caller.ClientId, ct) is { } grant
             ? grant
-            : SharingResult.NotFound<GrantView>($"There is no grant for your client '{caller.ClientId}': ask the platform's administrator."), http.Response);
+            : Refusal.NotFound($"There is no grant for your client '{caller.ClientId}': ask the platform's administrator."), http.Response);
     }
 
     public static async Task<Results<Ok<QuotaUsage>, ProblemHttpResult>> GetOwnUsage(HttpContext http, DailyQuota quota, CancellationToken ct)
@@ -84,17 +85,14 @@ public static class GrantsApi
     }
 
     /// <summary>The grant with its ETag, or the problem.</summary>
-    private static Results<Ok<GrantView>, ProblemHttpResult> Answer(SharingResult<GrantView> result, HttpResponse response)
+    private static Results<Ok<GrantView>, ProblemHttpResult> Answer(Result<GrantView> result, HttpResponse response)
     {
         if (!result.Succeeded)
         {
-            return TypedResults.Problem(ProblemOf(result));
+            return result.Refusal!.ToTypedResult();
         }
 
         response.Headers.ETag = GrantVersionCheck.ETag(result.Value!.Version);
         return TypedResults.Ok(result.Value);
     }
-
-    /// <summary>RFC 9457 problems for what the application refused, each naming its rule (<see cref="SharingProblems"/>).</summary>
-    public static ProblemDetails ProblemOf<T>(SharingResult<T> result) => SharingProblems.Of(result);
 }

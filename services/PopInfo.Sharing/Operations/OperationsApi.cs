@@ -1,3 +1,4 @@
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
@@ -51,6 +52,6 @@ public static class OperationsApi
         .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     // The answer, or its problem (with Retry-After when it says when to try again).
-    private static IResult Answer<T>(SharingResult<T> result) =>
-        result.Succeeded ? TypedResults.Ok(result.Value) : SharingProblems.Of(result).ToResult();
+    private static IResult Answer<T>(Result<T> result) =>
+        result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToResult();
 }

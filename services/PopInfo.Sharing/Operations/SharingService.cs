@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Sharing;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.Sharing.Audit;
 using PopInfo.Sharing.Grants;
@@ -28,7 +29,7 @@ public sealed class SharingService(
     RegionCatalogue regions,
     TimeProvider clock)
 {
-    public async Task<SharingResult<VerifyAnswer>> VerifyAsync(SharingCaller caller, VerifyRequest request, CancellationToken ct)
+    public async Task<Result<VerifyAnswer>> VerifyAsync(SharingCaller caller, VerifyRequest request, CancellationToken ct)
     {
         var question = SharingQuestions.OfVerification(request.IdNumber, request.Name, request.Sex);
         return await AnsweredAsync<VerifyAnswer>(caller, SharingOperations.Verify, request, question, items: 1, async context =>
@@ -39,7 +40,7 @@ public sealed class SharingService(
         }, ct);
     }
 
-    public async Task<SharingResult<LookupAnswer>> LookupAsync(SharingCaller caller, LookupRequest request, CancellationToken ct)
+    public async Task<Result<LookupAnswer>> LookupAsync(SharingCaller caller, LookupRequest request, CancellationToken ct)
     {
         var question = SharingQuestions.OfLookup(request.IdNumber, request.Name, request.BirthDate, request.Region, regions);
         return await AnsweredAsync<LookupAnswer>(caller, SharingOperations.Lookup, request, question, items: 1, async context =>
@@ -49,7 +50,7 @@ public sealed class SharingService(
         }, ct);
     }
 
-    public async Task<SharingResult<BatchVerifyAnswer>> BatchVerifyAsync(SharingCaller caller, BatchVerifyRequest request, CancellationToken ct)
+    public async Task<Result<BatchVerifyAnswer>> BatchVerifyAsync(SharingCaller caller, BatchVerifyRequest request, CancellationToken ct)
     {
         var size = SharingQuestions.OfBatch(request.Items?.Count);
         return await AnsweredAsync<BatchVerifyAnswer>(caller, SharingOperations.BatchVerify, request, size is null ? [] : [size], request.Items?.Count ?? 0, async context =>
@@ -79,7 +80,7 @@ public sealed class SharingService(
         }, ct);
     }
 
-    public async Task<SharingResult<BatchLookupAnswer>> BatchLookupAsync(SharingCaller caller, BatchLookupRequest request, CancellationToken ct)
+    public async Task<Result<BatchLookupAnswer>> BatchLookupAsync(SharingCaller caller, BatchLookupRequest request, CancellationToken ct)
     {
         var size = SharingQuestions.OfBatch(request.Items?.Count);
         return await AnsweredAsync<BatchLookupAnswer>(caller, SharingOperations.BatchLookup, request, size is null ? [] : [size], request.Items?.Count ?? 0, async context =>
@@ -109,7 +110,7 @@ public sealed class SharingService(
         }, ct);
     }
 
-    public async Task<SharingResult<HouseholdAnswer>> HouseholdAsync(SharingCaller caller, HouseholdRequest request, CancellationToken ct)
+    public async Task<Result<HouseholdAnswer>> HouseholdAsync(SharingCaller caller, HouseholdRequest request, CancellationToken ct)
     {
         var question = SharingQuestions.OfHousehold(request.IdNumber);
         return await AnsweredAsync<HouseholdAnswer>(caller, SharingOperations.Household, request, question, items: 1, async context =>
@@ -137,10 +138,10 @@ public sealed class SharingService(
 
     // Admits the request, then answers it; the quota's reservation is given back unless its audit rows took it (an answer
     // that failed before its audit, or was cancelled, counts nothing).
-    private async Task<SharingResult<T>> AnsweredAsync<T>(SharingCaller caller, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question,
-        int items, Func<RequestContext, Task<SharingResult<T>>> answer, CancellationToken ct)
+    private async Task<Result<T>> AnsweredAsync<T>(SharingCaller caller, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question,
+        int items, Func<RequestContext, Task<Result<T>>> answer, CancellationToken ct)
     {
-        var (refusal, context) = await AdmitAsync<T>(caller, operation, request, question, items, ct);
+        var (refusal, context) = await AdmitAsync(caller, operation, request, question, items, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -158,13 +159,13 @@ public sealed class SharingService(
 
     // The grant, its rate limit, the request's form, the operation and purpose, the question, the read model's readiness, the quota:
     // the first that refuses answers. A request refused here returned nobody, so it has no audit rows.
-    private async Task<(SharingResult<T>? Refusal, RequestContext? Context)> AdmitAsync<T>(
+    private async Task<(Refusal? Refusal, RequestContext? Context)> AdmitAsync(
         SharingCaller caller, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question, int items, CancellationToken ct)
     {
         var view = await grants.GetAsync(caller.ClientId, ct);
         if (view is null || !view.IsActive)
         {
-            return (SharingResult.Refused<T>(new RuleViolation("grant", GrantRules.NoGrant,
+            return (SharingRefusals.Refused(new RuleViolation("grant", GrantRules.NoGrant,
                 view is null ? "This client has no grant at the sharing service." : "This client's grant is suspended.")), null);
         }
 
@@ -175,10 +176,10 @@ public sealed class SharingService(
         if (!limit.Allowed)
         {
             audit.Nudge();
-            return (SharingResult.RateLimited<T>(limit), null);
+            return (SharingRefusals.RateLimited(limit), null);
         }
 
-        var refused = Refusal<T>(grant, operation, request, question);
+        var refused = RefusalOf(grant, operation, request, question);
         if (refused is not null)
         {
             audit.Nudge();
@@ -189,31 +190,31 @@ public sealed class SharingService(
         if (!decision.Allowed)
         {
             audit.Nudge();
-            return (SharingResult.QuotaExceeded<T>(decision), null);
+            return (SharingRefusals.QuotaExceeded(decision), null);
         }
 
         return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), watermark.Current, decision.Reservation));
     }
 
     // The request's form, the operation and purpose, the question, the read model's readiness: the first that refuses answers.
-    private SharingResult<T>? Refusal<T>(SharingGrant grant, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question)
+    private Refusal? RefusalOf(SharingGrant grant, string operation, IStatedPurpose request, IReadOnlyList<GrantViolation> question)
     {
         if (SharingRequests.Problem(request.CaseReference, request.EndUser) is { } refusal)
         {
-            return SharingResult.Invalid<T>([Violation(refusal)]);
+            return Refusal.Invalid([Violation(refusal)]);
         }
 
         if (grant.Refusal(operation, request.Purpose) is { } notGranted)
         {
-            return notGranted.Rule == GrantRules.PurposeUnknown ? SharingResult.Invalid<T>([Violation(notGranted)]) : SharingResult.Refused<T>(Violation(notGranted));
+            return notGranted.Rule == GrantRules.PurposeUnknown ? Refusal.Invalid([Violation(notGranted)]) : SharingRefusals.Refused(Violation(notGranted));
         }
 
         if (question.Count > 0)
         {
-            return SharingResult.Invalid<T>([.. question.Select(Violation)]);
+            return Refusal.Invalid([.. question.Select(Violation)]);
         }
 
-        return readiness.IsReady ? null : SharingResult.Unavailable<T>("The service's copy of the register is being built; try again shortly.", 30);
+        return readiness.IsReady ? null : SharingRefusals.Unavailable("The service's copy of the register is being built; try again shortly.", 30);
     }
 
     // One look-up: by identity number (every holder within the grant's regions; read already when a batch gives them), or by
@@ -253,7 +254,7 @@ public sealed class SharingService(
     // The person holding a number: the latest to take it while a corrected number moves between two persons.
     private static PersonRow? Holder(IReadOnlyList<PersonRow> holders) => holders.OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault();
 
-    private async Task<SharingResult<T>> AuditedAsync<T>(RequestContext context, IReadOnlyList<AccessAuditEntry> entries, T answer, CancellationToken ct)
+    private async Task<Result<T>> AuditedAsync<T>(RequestContext context, IReadOnlyList<AccessAuditEntry> entries, T answer, CancellationToken ct)
     {
         try
         {
@@ -262,7 +263,7 @@ public sealed class SharingService(
         catch (AccessAuditUnavailableException)
         {
             // An answer whose audit was not stored is not sent.
-            return SharingResult.Unavailable<T>("The access could not be audited, so nothing is answered; try again shortly.", 5);
+            return SharingRefusals.Unavailable("The access could not be audited, so nothing is answered; try again shortly.", 5);
         }
 
         return answer;

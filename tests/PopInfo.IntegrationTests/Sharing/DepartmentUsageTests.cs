@@ -147,7 +147,7 @@ public sealed class DepartmentUsageTests
         var decision = new QuotaDecision("dept-school", new DateOnly(2026, 12, 6), false, 4998, 5000, 28_800);
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         http.Response.Body = new MemoryStream();
-        await decision.ToProblem().ToResult().ExecuteAsync(http);
+        await SharingRefusals.QuotaExceeded(decision).ToResult().ExecuteAsync(http);
 
         Assert.Equal(429, http.Response.StatusCode);
         Assert.Equal("28800", http.Response.Headers.RetryAfter.ToString());

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PopInfo.ServiceDefaults.Outcomes;
+
+namespace PopInfo.ServiceDefaults.Problems;
+
+/// <summary>
+/// The one mapping from the application's <see cref="Refusal"/> to HTTP: the status and the RFC 9457 problem type of
+/// each <see cref="RefusalKind"/> (docs/api-errors.md), the title, the detail, and the field, rule, violations, facts
+/// and retry-after as extension members.
+/// </summary>
+public static class RefusalProblems
+{
+    /// <summary>The HTTP status a kind of refusal is answered with.</summary>
+    public static int StatusOf(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        RefusalKind.Conflict or RefusalKind.VersionConflict => StatusCodes.Status409Conflict,
+        RefusalKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        RefusalKind.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+        RefusalKind.CommandIdReused => StatusCodes.Status422UnprocessableEntity,
+        RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+        RefusalKind.Busy => StatusCodes.Status503ServiceUnavailable,
+        RefusalKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        RefusalKind.SourceUnavailable => StatusCodes.Status502BadGateway,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no HTTP status."),
+    };
+
+    /// <summary>The refusal as problem details, in the one shape every PopInfo API answers with.</summary>
+    public static ProblemDetails ToProblem(this Refusal refusal)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = TypeOf(refusal.Kind),
+            Title = refusal.Title,
+            Status = StatusOf(refusal.Kind),
+            Detail = refusal.Detail,
+        };
+        if (refusal.Kind == RefusalKind.Invalid)
+        {
+            // Both the ASP.NET Core errors map (field → messages) and the violations (field, rule, message), so a client
+            // can act on the rule name rather than parse a message.
+            problem.Detail ??= string.Join(" ", refusal.Violations.Select(v => $"{v.Field}: {v.Message} [{v.Rule}]"));
+            problem.Extensions["errors"] = refusal.Violations
+                .GroupBy(v => v.Field)
+                .ToDictionary(g => g.Key, g => g.Select(v => v.Message).ToArray());
+            problem.Extensions["violations"] = refusal.Violations;
+        }
+
+        if (refusal.Field is not null)
+        {
+            problem.Extensions["field"] = refusal.Field;
+        }
+
+        if (refusal.Rule is not null)
+        {
+            problem.Extensions["rule"] = refusal.Rule;
+        }
+
+        if (refusal.Kind != RefusalKind.Invalid && refusal.Violations.Count > 0)
+        {
+            problem.Extensions["violations"] = refusal.Violations;
+        }
+
+        foreach (var (name, value) in refusal.Facts)
+        {
+            problem.Extensions[name] = value;
+        }
+
+        if (refusal.RetryAfterSeconds is { } seconds)
+        {
+            problem.Extensions["retryAfterSeconds"] = seconds;
+        }
+
+        return problem;
+    }
+
+    /// <summary>The refusal as an endpoint result: problem+json, and <c>Retry-After</c> when it says when to try again.</summary>
+    public static IResult ToResult(this Refusal refusal) => refusal.ToProblem().ToResult();
+
+    /// <summary>
+    /// The refusal as a typed endpoint result (<c>Results&lt;Ok&lt;T&gt;, ProblemHttpResult&gt;</c>); the platform's problem
+    /// details writer adds <c>Retry-After</c> when the refusal says when to try again (ProblemDetailsSetup).
+    /// </summary>
+    public static ProblemHttpResult ToTypedResult(this Refusal refusal) => TypedResults.Problem(refusal.ToProblem());
+
+    /// <summary>The result as an endpoint's typed answer: 200 with the value, or the refusal's problem.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOkOrProblem<T>(this Result<T> result) =>
+        result.Refusal is { } refusal ? refusal.ToTypedResult() : TypedResults.Ok(result.Value!);
+
+    private static string TypeOf(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Invalid => ProblemTypes.Validation,
+        RefusalKind.NotFound => ProblemTypes.NotFound,
+        RefusalKind.Conflict => ProblemTypes.Conflict,
+        RefusalKind.VersionConflict or RefusalKind.PreconditionFailed or RefusalKind.PreconditionRequired => ProblemTypes.VersionConflict,
+        RefusalKind.CommandIdReused => ProblemTypes.IdempotencyKeyReused,
+        RefusalKind.Forbidden => ProblemTypes.Forbidden,
+        RefusalKind.Busy => ProblemTypes.Busy,
+        RefusalKind.RateLimited => ProblemTypes.RateLimited,
+        RefusalKind.SourceUnavailable => ProblemTypes.SourceUnavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A refusal kind with no problem type."),
+    };
+}

@@ -1,0 +1,95 @@
+namespace PopInfo.UnitTests.Architecture;
+
+/// <summary>
+/// Application code answers with <c>Result&lt;T&gt;</c> (a value or a <c>Refusal</c>): no HTTP status, no problem details,
+/// no endpoint result (docs/architecture.md, the house conventions). Only the endpoint layer turns a refusal into HTTP:
+/// endpoint types (a name ending in Api, Endpoint(s) or Page(s), or a type in an Apis namespace) and the one mapping in
+/// PopInfo.ServiceDefaults.Problems.
+/// <para>
+/// It is not so everywhere yet: <see cref="KnownExceptions"/> names every other type that still depends on them, with
+/// why. The test fails on a new one, and on a listed one that no longer does (take it off the list: the list only shrinks).
+/// </para>
+/// </summary>
+public sealed class NoHttpInApplicationTests
+{
+    private static readonly string[] HttpTypes =
+    [
+        "Microsoft.AspNetCore.Http.IResult", "Microsoft.AspNetCore.Mvc.ProblemDetails", "Microsoft.AspNetCore.Http.StatusCodes",
+    ];
+
+    private static readonly string[] EndpointSuffixes = ["Api", "Endpoint", "Endpoints", "Page", "Pages"];
+
+    private const string ProblemMapping = "PopInfo.ServiceDefaults.Problems.";
+
+    /// <summary>
+    /// Types outside the endpoint layer that depend on HTTP results, statuses or problem details (at the commit of issue 14's
+    /// result type, on fdc00fc's line), and why. HTTP plumbing (authentication handlers, middleware) stays; the rest moves.
+    /// </summary>
+    private static readonly Dictionary<string, string> KnownExceptions = new(StringComparer.Ordinal)
+    {
+        // Registry: the registry commands, rewritten by issue 14's typed commands (CommandOutcome carries a status code and problem details)
+        ["PopInfo.Registry.Commands.CommandExecutor"] = "answers CommandOutcome (status code + problem details); moves to Result<T> with the typed commands",
+        ["PopInfo.Registry.Commands.CommandOutcome"] = "a command's answer with its HTTP status and problem details, as stored for the command id",
+        ["PopInfo.Registry.Commands.Decision"] = "a decision's rejection is problem details",
+        ["PopInfo.Registry.Commands.Rejected"] = "a decision's rejection is problem details",
+        ["PopInfo.Registry.Messaging.RegistryCommandConsumer"] = "reads CommandOutcome's status (503: retried); moves to Result<T> with CommandOutcome",
+        ["PopInfo.Registry.Messaging.CommandSubjects"] = "refuses an unknown subject, mother or household with problem details, as CommandOutcome carries them",
+        ["PopInfo.Registry.Messaging.Answered"] = "the bus answer's wire form: the HTTP status and problem details the contract (RegistryCommandAnswered) carries",
+        // Exchange: the inbound path, rewritten onto the one registry-command outbox
+        ["PopInfo.Exchange.Inbound.Outcome`1"] = "the inbound path's own result (value or problem details) until its rewrite",
+        ["PopInfo.Exchange.Inbound.InboundService"] = "answers Outcome<T>; a refused record's problem details are stored and answered per record",
+        ["PopInfo.Exchange.Inbound.InboundRecordReader"] = "ReadOutcome: a record's refusal as problem details (one with status 403)",
+        ["PopInfo.Exchange.Inbound.ReadOutcome"] = "a read record or its problem details",
+        ["PopInfo.Exchange.Inbound.InboundResult"] = "one record's answer on the wire: its problem details",
+        ["PopInfo.Exchange.Inbound.AmqpInboundConsumer"] = "parks or retries by the problem's status (503)",
+        ["PopInfo.Exchange.Inbound.ParkReason"] = "a parked message's reason, read from problem details",
+        // HTTP plumbing that writes answers itself, outside any endpoint
+        ["PopInfo.Collection.Paper.PrintHtml"] = "the printed pages' HTML result (an IResult)",
+        ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "an authentication handler: writes its 401 and 403 problems itself",
+        ["PopInfo.Identity.IdentityModule"] = "maps the token endpoint (a handler returning IResult)",
+        ["PopInfo.Identity.Server.PeopleSession"] = "an authorization result handler: writes the session's 401 and 403 problems itself",
+        ["PopInfo.ServiceDefaults.Security.PeopleSignIn.PeopleSignInRegistration"] = "the sign-in cookie's events write 401 and 403 problems",
+        ["PopInfo.ServiceDefaults.Security.RateLimits.RateLimitDecision"] = "a refused rate limit as problem details (429)",
+        ["PopInfo.ServiceDefaults.Security.RateLimits.RateLimitRegistration"] = "the rate limiter's 429 answer and its OpenAPI metadata",
+    };
+
+    private static bool IsEndpointLayer(string type)
+    {
+        var name = type[(type.LastIndexOf('.') + 1)..];
+        return type.StartsWith(ProblemMapping, StringComparison.Ordinal)
+            || type.Contains(".Apis.", StringComparison.Ordinal)
+            || EndpointSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal));
+    }
+
+    private static IReadOnlyList<string> TypesUsingHttp() =>
+        [.. PopInfoAssemblies.All.SelectMany(assembly => PopInfoAssemblies.TypesDependingOn(assembly, HttpTypes))];
+
+    [Fact]
+    public void Application_code_answers_without_http_but_for_the_known_exceptions()
+    {
+        var outside = TypesUsingHttp().Where(type => !IsEndpointLayer(type)).ToHashSet(StringComparer.Ordinal);
+        var newOnes = outside.Where(type => !KnownExceptions.ContainsKey(type)).Order(StringComparer.Ordinal).ToList();
+        var noLongerUsingHttp = KnownExceptions.Keys.Where(type => !outside.Contains(type)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(newOnes.Count == 0 && noLongerUsingHttp.Count == 0,
+            $"""
+            Application code answers Result<T> (PopInfo.ServiceDefaults.Outcomes); {string.Join(", ", HttpTypes)} belong to the endpoint layer.
+            New types outside it that use them (return a Refusal; map it in the endpoint): {List(newOnes)}
+            Known exceptions that no longer use them (take them off KnownExceptions): {List(noLongerUsingHttp)}
+            The known exceptions ({KnownExceptions.Count}):{string.Concat(KnownExceptions.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{Environment.NewLine}  {e.Key}: {e.Value}"))}
+            """);
+    }
+
+    /// <summary>The control of the rule above: it does see HTTP where HTTP is, in the endpoints and the one mapping.</summary>
+    [Fact]
+    public void The_rule_sees_the_http_of_the_endpoints_and_the_mapping()
+    {
+        var usingHttp = TypesUsingHttp();
+
+        Assert.Contains("PopInfo.ServiceDefaults.Problems.RefusalProblems", usingHttp);
+        Assert.Contains("PopInfo.Exchange.Apis.InboundApi", usingHttp);
+        Assert.Contains("PopInfo.Collection.Paper.PaperPages", usingHttp);
+    }
+
+    private static string List(List<string> types) => types.Count == 0 ? "none" : string.Join(", ", types);
+}
