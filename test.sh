@@ -74,6 +74,7 @@ export DOTNET_NOLOGO=1
 # across a service boundary. Before the build: it reads sources only.
 phase_begin "duplication"
 ensure_jscpd || { echo "=== [test.sh] FAILED: jscpd (npm) could not be installed" >&2; exit 1; }
+mkdir -p TestResults
 python3 tools/duplication/test_cross_service.py >/dev/null 2>TestResults/cross-service-tests.log \
     || { cat TestResults/cross-service-tests.log >&2; echo "=== [test.sh] FAILED: the tests of tools/duplication/cross-service.py" >&2; exit 1; }
 rm -rf TestResults/jscpd
