@@ -50,7 +50,8 @@ public sealed class DepartmentUsage(
             var day = ChinaTime.DateOf(now);
             if (ledger.UseStale(day, clock.GetTimestamp(), FreshTicks))
             {
-                ledger.SawUse(day, await quotas.UsedAsync(department, day, ct), clock.GetTimestamp());
+                var writesBegun = ledger.UseWritesBegun;
+                ledger.SawUse(day, await quotas.UsedAsync(department, day, ct), clock.GetTimestamp(), writesBegun);
             }
 
             // Null: the day turned between the read and now; read the new one.
@@ -70,7 +71,7 @@ public sealed class DepartmentUsage(
     {
         if (reservation is not null && reservation.TryRelease())
         {
-            Ledger(reservation.Department).Unreserve(reservation.Day, reservation.Items, null, clock.GetTimestamp());
+            Ledger(reservation.Department).Unreserve(reservation.Day, reservation.Items, null, clock.GetTimestamp(), written: false);
         }
     }
 
@@ -90,6 +91,12 @@ public sealed class DepartmentUsage(
         // Ordered by department and day: instances lock the counters' rows in the same order, so never each other.
         var days = reservations.GroupBy(r => (r.Department, r.Day)).OrderBy(g => g.Key.Department, StringComparer.Ordinal).ThenBy(g => g.Key.Day)
             .Select(g => new ItemsWrite(g.Key.Department, g.Key.Day, g.Sum(r => (long)r.Items))).ToList();
+        // From here the commit's items may be in what the database counts (UsageLedger.SawUse).
+        foreach (var reservation in reservations)
+        {
+            Ledger(reservation.Department).BeginWriting(reservation.Day, reservation.Items);
+        }
+
         return new UsageWrite(hits, days, reservations);
     }
 
@@ -105,7 +112,7 @@ public sealed class DepartmentUsage(
 
         foreach (var reservation in write.Reservations)
         {
-            Ledger(reservation.Department).Unreserve(reservation.Day, reservation.Items, totals?.Days[(reservation.Department, reservation.Day)], now);
+            Ledger(reservation.Department).Unreserve(reservation.Day, reservation.Items, totals?.Days[(reservation.Department, reservation.Day)], now, written: true);
             reservation.Finish();
         }
     }

@@ -17,8 +17,13 @@ internal sealed class UsageLedger
     private FixedWindow current;
     private long hitsUnwritten;
 
-    // The quota day: items reserved by requests not yet committed are the count's Pending.
+    // The quota day: items reserved by requests not yet committed are the count's Pending. Of those, the items in a commit
+    // now (dayWriting) may already be in what the database counts: a read of the database while one is in flight would
+    // count them twice (a refusal once said 32 used of 30), so such a read is not taken — the commit's own total comes
+    // instead. dayWrites numbers the commits begun, so a read that started before one began is known.
     private readonly PeriodCount<DateOnly> day = new(DateOnly.MinValue);
+    private long dayWriting;
+    private long dayWrites;
 
     public bool HitsStale(FixedWindow of, long now, long freshTicks)
     {
@@ -86,21 +91,58 @@ internal sealed class UsageLedger
         }
     }
 
+    /// <summary>Whether the day's count must be read again: not seen, or not lately — unless a commit of its items is in flight (its total will come).</summary>
     public bool UseStale(DateOnly today, long now, long freshTicks)
     {
         lock (gate)
         {
-            return day.Stale(today, now, freshTicks);
+            return day.Stale(today, now, freshTicks) && !(day.Period == today && day.Seen && dayWriting > 0);
         }
     }
 
-    /// <summary>What the database counted on the day (read or returned by a commit): kept when newer than what is known.</summary>
-    public void SawUse(DateOnly today, long used, long now)
+    /// <summary>How many commits of the day's items have begun: read before reading the database, handed to <see cref="SawUse"/>.</summary>
+    public long UseWritesBegun
+    {
+        get
+        {
+            lock (gate)
+            {
+                return dayWrites;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the database counted on the day, read when <paramref name="writesBegun"/> commits had begun: kept when newer than
+    /// what is known, and when no commit of the day's items began since or is still in flight (it may or may not be in it).
+    /// </summary>
+    public void SawUse(DateOnly today, long used, long now, long writesBegun)
     {
         lock (gate)
         {
+            if (day.Period == today && (dayWrites != writesBegun || dayWriting > 0))
+            {
+                return;
+            }
+
             // A new day drops the old day's reservations here: those still being written count there.
-            day.Saw(today, used, now);
+            if (day.Saw(today, used, now))
+            {
+                dayWriting = 0;
+            }
+        }
+    }
+
+    /// <summary>A commit takes reserved items of the day into the database.</summary>
+    public void BeginWriting(DateOnly of, long items)
+    {
+        lock (gate)
+        {
+            if (day.Period == of)
+            {
+                dayWriting += items;
+                dayWrites++;
+            }
         }
     }
 
@@ -127,12 +169,18 @@ internal sealed class UsageLedger
         }
     }
 
-    /// <summary>Reserved items leave: counted in the database (with the day's new total) or given back (null).</summary>
-    public void Unreserve(DateOnly of, int items, long? total, long now)
+    /// <summary>
+    /// Reserved items leave: counted in the database (with the day's new total) or given back (null) — by the commit that
+    /// took them (<paramref name="written"/>: <see cref="BeginWriting"/> counted them in flight), or released before one did.
+    /// </summary>
+    public void Unreserve(DateOnly of, int items, long? total, long now, bool written)
     {
         lock (gate)
         {
-            day.Ended(of, items, total, now);
+            if (day.Ended(of, items, total, now) && written)
+            {
+                dayWriting -= items;
+            }
         }
     }
 
