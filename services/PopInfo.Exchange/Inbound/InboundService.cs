@@ -132,6 +132,8 @@ public sealed class InboundService(
                 // Ids in push order (a millisecond apart), so that the relay sends a push's records in the order they came.
                 var id = Guid.CreateVersion7(now.AddMilliseconds(i));
                 var command = InboundCommand.Build(id, departmentCode, record, match.Person, now);
+                // Serialised once: the record keeps it, and a record not held queues the same text in the outbox.
+                var commandJson = JsonSerializer.Serialize(command, command.GetType(), Json.Options);
                 var state = hold is null ? InboundStates.Queued : InboundStates.Held;
                 var replacesRefusal = existing.ContainsKey(record.RecordId);
                 var inserted = await InsertAsync(connection, transaction, database.Dialect, new
@@ -146,7 +148,7 @@ public sealed class InboundService(
                     personId = match.Person?.PersonId,
                     matchKind = match.Match,
                     commandType = command.CommandType,
-                    command = JsonSerializer.Serialize(command, command.GetType(), Json.Options),
+                    command = commandJson,
                     reasonRule = hold?.Rule,
                     reasonField = hold?.Field,
                     reason = hold?.Message,
@@ -163,7 +165,7 @@ public sealed class InboundService(
 
                 if (state == InboundStates.Queued)
                 {
-                    await RegistryOutboxStore.EnqueueAsync(connection, transaction, command, now, ct);
+                    await RegistryOutboxStore.EnqueueStoredAsync(connection, transaction, id, command.CommandType, commandJson, now, ct);
                     queued++;
                 }
 

@@ -1,12 +1,14 @@
-using PopInfo.Collection.Transmission;
+using PopInfo.Collection;
 using PopInfo.Contracts.Identity;
 using PopInfo.Contracts.Registry;
 using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Domain.Exchange;
+using PopInfo.Exchange;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Inbound;
 using PopInfo.Exchange.Projection;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
 namespace PopInfo.UnitTests.Messaging;
 
@@ -20,8 +22,8 @@ public sealed class BrokerPermissionsTests
     private static readonly Dictionary<string, string[]> QueuesOf = new()
     {
         ["registry"] = [RegistryCommandRoutes.CommandQueue],
-        ["collection"] = [new FormAnswerStore(null!).AnswerQueue],
-        ["exchange"] = [PersonChangedConsumer.QueueName, ClientStatusChangedConsumer.QueueName, new InboundAnswerStore(null!).AnswerQueue, AmqpInboundConsumer.QueueName],
+        ["collection"] = [RegistryAnswerStore.AnswerQueueOf(CollectionModule.Name)],
+        ["exchange"] = [PersonChangedConsumer.QueueName, ClientStatusChangedConsumer.QueueName, RegistryAnswerStore.AnswerQueueOf(ExchangeModule.Name), AmqpInboundConsumer.QueueName],
     };
 
     public static TheoryData<string> Services => [.. BrokerPermissions.Services];

@@ -13,7 +13,10 @@ public abstract class RegistryAnswerStore
     public abstract string Service { get; }
 
     /// <summary>The service's durable answer queue.</summary>
-    public string AnswerQueue => $"popinfo.{Service}.command-answers";
+    public string AnswerQueue => AnswerQueueOf(Service);
+
+    /// <summary>The durable answer queue of a sending service.</summary>
+    public static string AnswerQueueOf(string service) => $"popinfo.{service}.command-answers";
 
     /// <summary>Records the answer on the service's own row, in the outbox's transaction. A repeated answer changes nothing.</summary>
     public abstract Task RecordAsync(DbConnection connection, DbTransaction transaction, RegistryCommandAnswered answer, CancellationToken ct);
