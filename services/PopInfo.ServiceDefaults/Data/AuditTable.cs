@@ -86,7 +86,7 @@ public sealed class AuditTable
         var hash = Hash(head.LastHash, canonical);
         parameters.Add("prevHash", head.LastHash);
         parameters.Add("hash", hash);
-        var rowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql(dialect), parameters, transaction, cancellationToken: ct));
+        var rowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insertStatements.GetOrAdd((SingleRow, dialect.MigrationFolder), _ => InsertSql(dialect)), parameters, transaction, cancellationToken: ct));
         var moved = await connection.ExecuteAsync(new CommandDefinition(
             $"UPDATE {HeadTable} SET last_id = @rowId, last_hash = @hash WHERE table_name = @Name AND last_hash = @prevHash",
             new { rowId, hash, Name, prevHash = head.LastHash }, transaction, cancellationToken: ct));
@@ -198,6 +198,9 @@ public sealed class AuditTable
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Rows, string Product), string> insertStatements = new();
+
+    // The key of the one-row insert (named parameters, InsertSql) among the statements made once: every audited request writes one.
+    private const int SingleRow = 0;
 
     private static void Add(DbCommand command, SqlDialect dialect, object? value)
     {

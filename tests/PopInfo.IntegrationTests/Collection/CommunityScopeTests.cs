@@ -51,14 +51,14 @@ public sealed class CommunityScopeTests(DeskFixture fixture) : IClassFixture<Des
         using var desk = await fixture.SignInAsync("collector-a");
         var (_, draft) = await desk.PostAsync("/api/v1/forms", FormAbout("death", theirs, submit: false));
         var id = (string)draft["id"]!;
-        var sentBefore = await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.registry_command_outbox");
+        var queuedBefore = await fixture.CommandsQueuedAsync();
 
         var (status, problem) = await desk.PostAsync($"/api/v1/forms/{id}/submit", new { });
 
         Assert.Equal(403, status);
         Assert.Equal("scope.person-outside-community", (string)problem["rule"]!);
         Assert.Equal("draft", (string)(await desk.GetJsonAsync($"/api/v1/forms/{id}")).Body["state"]!);
-        Assert.Equal(sentBefore, await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.registry_command_outbox"));
+        Assert.Equal(queuedBefore, await fixture.CommandsQueuedAsync());
         Assert.Equal(1, await fixture.ScalarAsync(
             $"SELECT COUNT(*) FROM collection.audit_log WHERE action = 'form.submit' AND target = '{id}' AND outcome = 'refused' AND detail = 'scope.person-outside-community'"));
     }
@@ -182,7 +182,7 @@ public sealed class CommunityScopeTests(DeskFixture fixture) : IClassFixture<Des
     private async Task AssertRefusedAsync(HttpClient desk, object form, int status, string field, string rule)
     {
         var formsBefore = await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.forms");
-        var sentBefore = await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.registry_command_outbox");
+        var queuedBefore = await fixture.CommandsQueuedAsync();
         var auditedBefore = await fixture.ScalarAsync($"SELECT COUNT(*) FROM collection.audit_log WHERE action = 'form.create' AND outcome = 'refused' AND detail = '{rule}'");
 
         var (answered, problem) = await desk.PostAsync("/api/v1/forms", form);
@@ -192,7 +192,7 @@ public sealed class CommunityScopeTests(DeskFixture fixture) : IClassFixture<Des
         Assert.Equal(field, (string)problem["field"]!);
         Assert.Contains((field, rule), problem.Violations());
         Assert.Equal(formsBefore, await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.forms"));
-        Assert.Equal(sentBefore, await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.registry_command_outbox"));
+        Assert.Equal(queuedBefore, await fixture.CommandsQueuedAsync());
         Assert.Equal(auditedBefore + 1, await fixture.ScalarAsync($"SELECT COUNT(*) FROM collection.audit_log WHERE action = 'form.create' AND outcome = 'refused' AND detail = '{rule}'"));
     }
 

@@ -127,6 +127,13 @@ public sealed class DeskFixture : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// How many commands the desk has ever queued for the registry: the outbox's sequence, which only grows (answered
+    /// commands leave the outbox, so its row count does not say whether a request queued one).
+    /// </summary>
+    public Task<long> CommandsQueuedAsync() =>
+        ScalarAsync("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM collection.registry_command_outbox_seq_seq");
+
     public async Task DisposeAsync()
     {
         await Desk.DisposeAsync();

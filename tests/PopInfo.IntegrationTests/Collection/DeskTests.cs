@@ -42,7 +42,7 @@ public sealed class DeskTests(DeskFixture fixture) : IClassFixture<DeskFixture>
         });
         Assert.Equal(201, status);
         var formId = (string)draft["id"]!;
-        var sentBefore = await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.registry_command_outbox");
+        var queuedBefore = await fixture.CommandsQueuedAsync();
 
         var (refused, problem) = await desk.PostAsync($"/api/v1/forms/{formId}/submit", new { });
 
@@ -55,7 +55,7 @@ public sealed class DeskTests(DeskFixture fixture) : IClassFixture<DeskFixture>
         Assert.Contains(("arrivalDate", "required"), violations);
         var (_, still) = await desk.GetJsonAsync($"/api/v1/forms/{formId}");
         Assert.Equal("draft", (string)still["state"]!);
-        Assert.Equal(sentBefore, await fixture.ScalarAsync("SELECT COUNT(*) FROM collection.registry_command_outbox"));
+        Assert.Equal(queuedBefore, await fixture.CommandsQueuedAsync());
     }
 
     [Fact]

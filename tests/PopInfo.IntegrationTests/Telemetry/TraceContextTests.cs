@@ -151,9 +151,8 @@ public sealed class SubmissionTraceContextTests(DeskFixture fixture) : IClassFix
         Assert.Equal(201, status);
         var formId = Guid.Parse((string)created["id"]!);
 
-        var (stored, _) = await Traced.ColumnsAsync(fixture.Database, "SELECT traceparent, tracestate FROM collection.registry_command_outbox WHERE command_id = (SELECT command_id FROM collection.forms WHERE id = @key)", formId);
-        Assert.NotNull(stored);
-        Assert.Equal(traceId, Traced.TraceIdOf(stored));
+        // The outbox row is gone once the registry has answered (often before it could be read here); the relay sends it
+        // from a background loop outside the request, so the trace can reach the registry only through the row.
         var form = await DeskFixture.WaitForAnswerAsync(desk, formId);
         Assert.Equal("accepted", (string)form["state"]!);
         // Across the bus: the registry's change was applied in the desk request's trace.

@@ -11,8 +11,8 @@ namespace PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 /// <summary>
 /// The outbox of registry commands, one table shape (<c>registry_command_outbox</c>) in every service that sends them
 /// (the desk, the exchange's inbound records): a command is written in the same transaction as what it stands for,
-/// sent by <see cref="RegistryCommandRelay{TSender}"/> and settled by the registry's answer
-/// (<see cref="RegistryAnswerConsumer{TSender}"/>). Its SQL, written once (ADR 0008).
+/// sent by <see cref="RegistryCommandRelay{TSender}"/> and settled — deleted — by the registry's answer
+/// (<see cref="RegistryAnswerConsumer{TSender}"/>): every row is a command still unanswered. Its SQL, written once (ADR 0008).
 /// </summary>
 public sealed class RegistryOutboxStore(ServiceDatabase database)
 {
@@ -75,7 +75,7 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
     {
         await using var connection = await Database.OpenConnectionAsync(ct);
         var waiting = await connection.QueryAsync<SentRow>(new CommandDefinition(
-            "SELECT seq AS Seq, sent_at AS SentAt, sends AS Sends FROM registry_command_outbox WHERE answered_at IS NULL AND sent_at < @cutoff",
+            "SELECT seq AS Seq, sent_at AS SentAt, sends AS Sends FROM registry_command_outbox WHERE sent_at < @cutoff",
             new { cutoff = now - firstWait }, cancellationToken: ct));
         var seqs = waiting
             .Where(w => now - w.SentAt >= TimeSpan.FromTicks(Math.Min(longestWait.Ticks, firstWait.Ticks << Math.Clamp(w.Sends - 1, 0, 20))))
@@ -88,27 +88,30 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
         return await connection.ExecuteAsync(new CommandDefinition(ReopenSql(Database.Dialect), new { seqs }, cancellationToken: ct));
     }
 
-    /// <summary>Records the answer on the outbox row and, in the same transaction, on the sender's own row.</summary>
+    /// <summary>
+    /// Records the answer on the sender's own row and takes the command out of the outbox, in one transaction: the
+    /// outbox keeps only what is unsettled (the sender's row keeps when it was sent and answered). Deleting the row is
+    /// also the cheapest write an answer can make — an update would copy the whole row, message and all (the desk's
+    /// benchmark, docs/benchmarks.md). A repeated answer (the command was sent again) finds no row and changes nothing.
+    /// </summary>
     public async Task RecordAnswerAsync(RegistryCommandAnswered answer, RegistryAnswerStore sender, CancellationToken ct)
     {
         await using var connection = await Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // A repeated answer (the command was sent again) leaves the first answer's time.
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE registry_command_outbox SET answered_at = @at, sent_at = COALESCE(sent_at, @at) WHERE command_id = @CommandId AND answered_at IS NULL",
-            new { at = answer.AnsweredAt, answer.CommandId }, transaction, cancellationToken: ct));
+            "DELETE FROM registry_command_outbox WHERE command_id = @CommandId", new { answer.CommandId }, transaction, cancellationToken: ct));
         await sender.RecordAsync(connection, transaction, answer, ct);
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>What waits: commands not yet handed to the broker, and commands sent whose answer has not come.</summary>
+    /// <summary>What waits: commands not yet handed to the broker, and commands whose answer has not come (sent or not): every row.</summary>
     public async Task<(Backlog Unsent, Backlog Unanswered)> BacklogAsync(CancellationToken ct)
     {
         await using var connection = await Database.OpenConnectionAsync(ct);
         var unsent = await connection.QuerySingleAsync<Backlog>(new CommandDefinition(
             "SELECT COUNT(*) AS Waiting, MIN(queued_at) AS OldestAt FROM registry_command_outbox WHERE sent_at IS NULL", cancellationToken: ct));
         var unanswered = await connection.QuerySingleAsync<Backlog>(new CommandDefinition(
-            "SELECT COUNT(*) AS Waiting, MIN(queued_at) AS OldestAt FROM registry_command_outbox WHERE answered_at IS NULL", cancellationToken: ct));
+            "SELECT COUNT(*) AS Waiting, MIN(queued_at) AS OldestAt FROM registry_command_outbox", cancellationToken: ct));
         return (unsent, unanswered);
     }
 
@@ -123,9 +126,9 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
     public static string MarkSentSql(SqlDialect dialect) =>
         $"UPDATE registry_command_outbox SET sent_at = @now, sends = sends + 1 WHERE {dialect.In("seq", "seqs")}";
 
-    /// <summary>Commands <c>@seqs</c> to be sent again, unless answered meanwhile.</summary>
+    /// <summary>Commands <c>@seqs</c> to be sent again (one answered meanwhile has left the outbox).</summary>
     public static string ReopenSql(SqlDialect dialect) =>
-        $"UPDATE registry_command_outbox SET sent_at = NULL WHERE answered_at IS NULL AND {dialect.In("seq", "seqs")}";
+        $"UPDATE registry_command_outbox SET sent_at = NULL WHERE {dialect.In("seq", "seqs")}";
 
     /// <summary>A stored command read back: a typed record, or a version-1 message written before the upgrade.</summary>
     private static object Read(string commandType, string message) =>

@@ -1,4 +1,3 @@
 UPDATE registry_command_outbox
 SET    sent_at = NULL
-WHERE  answered_at IS NULL
-       AND seq IN (@seqs1, @seqs2);
+WHERE  seq IN (@seqs1, @seqs2);
