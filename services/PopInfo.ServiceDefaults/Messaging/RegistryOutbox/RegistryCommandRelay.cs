@@ -71,7 +71,7 @@ public sealed class RegistryCommandRelay<TSender>(
         }
 
         nextReconciliation = now + options.ReconcileEvery;
-        var reopened = await outbox.Store.ReopenUnansweredAsync(now, options.ResendAfter, options.LongestResendWait, ct);
+        var reopened = await outbox.Store.ReopenUnansweredAsync(now, options, ct);
         if (reopened > 0)
         {
             logger.LogWarning("{Count} registry commands had no answer in time; sending them again", reopened);

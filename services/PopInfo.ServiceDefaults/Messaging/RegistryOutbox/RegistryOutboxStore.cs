@@ -67,18 +67,22 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
     }
 
     /// <summary>
-    /// Commands sent and not answered for longer than their wait (<paramref name="firstWait"/>, doubling with each send up
-    /// to <paramref name="longestWait"/>) are marked unsent, so the relay sends them again: the registry answers a repeat
-    /// exactly as the first time, and applies nothing twice. Returns how many.
+    /// Commands sent and not answered for longer than their wait (<see cref="RegistryOutboxOptions.ResendAfter"/>, doubling
+    /// with each send up to <see cref="RegistryOutboxOptions.LongestResendWait"/>) are marked unsent, so the relay sends
+    /// them again: the registry answers a repeat exactly as the first time, and applies nothing twice. At most
+    /// <see cref="RegistryOutboxOptions.ResendAtMost"/> at a time, those sent longest ago first: after a long registry
+    /// outage every command still waiting in its queue is overdue, and sending them all again would only double the
+    /// queue the registry is working through. Returns how many.
     /// </summary>
-    public async Task<int> ReopenUnansweredAsync(DateTimeOffset now, TimeSpan firstWait, TimeSpan longestWait, CancellationToken ct)
+    public async Task<int> ReopenUnansweredAsync(DateTimeOffset now, RegistryOutboxOptions options, CancellationToken ct)
     {
         await using var connection = await Database.OpenConnectionAsync(ct);
-        var waiting = await connection.QueryAsync<SentRow>(new CommandDefinition(
-            "SELECT seq AS Seq, sent_at AS SentAt, sends AS Sends FROM registry_command_outbox WHERE sent_at < @cutoff",
-            new { cutoff = now - firstWait }, cancellationToken: ct));
+        // Those not yet due (sent again lately, their wait doubled) are skipped: a few times the limit are looked at.
+        var waiting = await connection.QueryAsync<SentRow>(new CommandDefinition(OverdueSql(Database.Dialect),
+            new { cutoff = now - options.ResendAfter, scan = 4 * options.ResendAtMost }, cancellationToken: ct));
         var seqs = waiting
-            .Where(w => now - w.SentAt >= TimeSpan.FromTicks(Math.Min(longestWait.Ticks, firstWait.Ticks << Math.Clamp(w.Sends - 1, 0, 20))))
+            .Where(w => now - w.SentAt >= ResendWait(w.Sends, options))
+            .Take(options.ResendAtMost)
             .Select(w => w.Seq).ToArray();
         if (seqs.Length == 0)
         {
@@ -87,6 +91,10 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
 
         return await connection.ExecuteAsync(new CommandDefinition(ReopenSql(Database.Dialect), new { seqs }, cancellationToken: ct));
     }
+
+    /// <summary>How long a command sent <paramref name="sends"/> times waits for its answer before it is sent again.</summary>
+    public static TimeSpan ResendWait(int sends, RegistryOutboxOptions options) =>
+        TimeSpan.FromTicks(Math.Min(options.LongestResendWait.Ticks, options.ResendAfter.Ticks << Math.Clamp(sends - 1, 0, 20)));
 
     /// <summary>
     /// Records the answer on the sender's own row and takes the command out of the outbox, in one transaction: the
@@ -125,6 +133,10 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
     /// <summary>Commands <c>@seqs</c> handed to the broker at <c>@now</c>.</summary>
     public static string MarkSentSql(SqlDialect dialect) =>
         $"UPDATE registry_command_outbox SET sent_at = @now, sends = sends + 1 WHERE {dialect.In("seq", "seqs")}";
+
+    /// <summary>Commands sent before <c>@cutoff</c> (every row is unanswered), those sent longest ago first, at most <c>@scan</c>.</summary>
+    public static string OverdueSql(SqlDialect dialect) =>
+        $"SELECT seq AS Seq, sent_at AS SentAt, sends AS Sends FROM registry_command_outbox WHERE sent_at < @cutoff ORDER BY sent_at, seq{dialect.Limit("@scan")}";
 
     /// <summary>Commands <c>@seqs</c> to be sent again (one answered meanwhile has left the outbox).</summary>
     public static string ReopenSql(SqlDialect dialect) =>
