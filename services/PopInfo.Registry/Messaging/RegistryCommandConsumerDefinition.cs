@@ -12,14 +12,18 @@ namespace PopInfo.Registry.Messaging;
 /// </summary>
 public sealed class RegistryCommandConsumerDefinition : ConsumerDefinition<RegistryCommandConsumer>
 {
+    private readonly IServiceProvider services;
+
     public RegistryCommandConsumerDefinition(IServiceProvider services)
     {
+        this.services = services;
         EndpointName = RegistryCommandRoutes.CommandQueue;
         ConcurrentMessageLimit = 2 * services.GetRequiredKeyedService<ServiceDatabase>(RegistryModule.Name).Dialect.MaxConcurrentWriters;
     }
 
     protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RegistryCommandConsumer> consumerConfigurator, IRegistrationContext context) =>
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RegistryCommandConsumer> consumerConfigurator, IRegistrationContext context)
+    {
         // A command waits (unacknowledged, so still safe in the broker) while the database is down or busy:
         // about 15 minutes of retries, then the _error queue, from which an operator moves it back. Data the
         // database refuses is answered by the executor and never gets here; should such an error escape, it
@@ -29,6 +33,11 @@ public sealed class RegistryCommandConsumerDefinition : ConsumerDefinition<Regis
             retry.Handle<Exception>(IsWorthRetrying);
             retry.Exponential(40, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         });
+        // Inside the retry filter (filters run in the order they are added): a typed command whose body cannot be read is
+        // answered at once, never retried.
+        endpointConfigurator.UseFilter(new UnreadableCommandFilter(
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<UnreadableCommandFilter>>()));
+    }
 
     /// <summary>
     /// Retried: the registry busy, the database away or busy (40001, 40P01, 08xxx, 57P0x, 53xxx, a failed
