@@ -39,14 +39,19 @@ internal sealed record Answered(string CommandType, Guid CommandId, Guid? Correl
     /// Sends the answer, durable, to the sender's answer exchange (<see cref="AnswerRoute"/>); a command that named none and
     /// no known actor is not answered (logged there).
     /// </summary>
-    public async Task SendAsync(ConsumeContext context, TimeProvider clock, ILogger logger)
+    public Task SendAsync(ConsumeContext context, TimeProvider clock, ILogger logger) =>
+        SendAsync(context.ReceiveContext, context.ResponseAddress, context, clock, logger, context.CancellationToken);
+
+    /// <summary>The same, for a command read from the received message itself (<see cref="UnreadableCommandFilter"/>).</summary>
+    public async Task SendAsync(
+        ReceiveContext received, Uri? responseAddress, ISendEndpointProvider endpoints, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
-        if (AnswerRoute.For(context, Actor, logger) is not { } exchange)
+        if (AnswerRoute.For(responseAddress, received, Actor, logger) is not { } exchange)
         {
             return;
         }
 
-        var endpoint = await context.GetSendEndpoint(new Uri($"exchange:{exchange}"));
-        await endpoint.Send(ToMessage(clock.GetUtcNow()), send => send.Durable = true, context.CancellationToken);
+        var endpoint = await endpoints.GetSendEndpoint(new Uri($"exchange:{exchange}"));
+        await endpoint.Send(ToMessage(clock.GetUtcNow()), send => send.Durable = true, ct);
     }
 }

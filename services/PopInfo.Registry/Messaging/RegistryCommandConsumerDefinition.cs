@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.Middleware;
 using PopInfo.Contracts.Registry.Commands;
 using PopInfo.ServiceDefaults.Data;
 
@@ -33,10 +34,15 @@ public sealed class RegistryCommandConsumerDefinition : ConsumerDefinition<Regis
             retry.Handle<Exception>(IsWorthRetrying);
             retry.Exponential(40, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         });
-        // Inside the retry filter (filters run in the order they are added): a typed command whose body cannot be read is
-        // answered at once, never retried.
-        endpointConfigurator.UseFilter(new UnreadableCommandFilter(
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<UnreadableCommandFilter>>()));
+        // A typed command whose body cannot be read fails in MassTransit's dispatch by type, before any consume filter,
+        // and lands in the error pipe: UnreadableCommandFilter answers it there. Configuring the error pipe replaces
+        // MassTransit's default, so its two filters follow: a Fault event, and the message moved to the _error queue.
+        endpointConfigurator.ConfigureError(error =>
+        {
+            error.UseFilter(new UnreadableCommandFilter(services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<UnreadableCommandFilter>>()));
+            error.UseFilter(new GenerateFaultFilter());
+            error.UseFilter(new ErrorTransportFilter());
+        });
     }
 
     /// <summary>
