@@ -205,7 +205,7 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
         var before = await platform.LastSequenceAsync();
         var parkedBefore = await ParkedCommandsAsync();
 
-        await answers.SendAsync(command, command.CommandId);
+        await SendRawAsync(answers, command);
         var answer = await answers.WaitForAsync(command.CommandId, count: 1);
         var fault = await processed.WaitForAsync(command.CommandId);
 
@@ -221,8 +221,41 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
     }
 
     /// <summary>
+    /// Sends the command as a careless sender would: on RabbitMQ raw, MassTransit's JSON envelope written by hand and published
+    /// to the registry's queue with RabbitMQ.Client; on the in-memory bus (no broker to publish to) through the bus, which
+    /// names it by RegisterPerson's URN. Either way the body on the wire holds <c>"birthDate": 12</c>.
+    /// </summary>
+    private async Task SendRawAsync(AnswerListener answers, RegisterPersonWithNumericBirthDate command)
+    {
+        if (!platform.HasBroker)
+        {
+            await answers.SendAsync(command, command.CommandId);
+            return;
+        }
+
+        var envelope = new JsonObject
+        {
+            ["messageId"] = command.CommandId,
+            ["responseAddress"] = answers.AnswerAddress.ToString(),
+            ["messageType"] = new JsonArray("urn:message:PopInfo.Contracts.Registry.Commands:RegisterPerson"),
+            ["message"] = JsonSerializer.SerializeToNode(command, Contracts.Json.Options),
+        };
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = platform.VirtualHost!, AutomaticRecoveryEnabled = false };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(
+            new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new RabbitMQ.Client.BasicProperties
+        {
+            ContentType = "application/vnd.masstransit+json",
+            MessageId = command.CommandId.ToString(),
+            Persistent = true,
+        };
+        await channel.BasicPublishAsync("", RegistryCommandRoutes.CommandQueue, mandatory: true, properties, Encoding.UTF8.GetBytes(envelope.ToJsonString()));
+    }
+
+    /// <summary>
     /// A register-person as a careless sender writes it, by hand: the birth date a number. MassTransit names the message by
-    /// RegisterPerson's URN, so the registry takes it for one; its body is what goes on the wire.
+    /// RegisterPerson's URN, so the registry takes it for one.
     /// </summary>
     [MessageUrn("PopInfo.Contracts.Registry.Commands:RegisterPerson")]
     public sealed record RegisterPersonWithNumericBirthDate(Guid CommandId, string Actor, Guid CorrelationId, string IdNumber, string Name, int BirthDate);
@@ -408,6 +441,9 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
         private readonly string sender = "test-" + Guid.NewGuid().ToString("N")[..12];
         private HostReceiveEndpointHandle? handle;
 
+        /// <summary>The test's answer exchange, as a command names it for its response address.</summary>
+        public Uri AnswerAddress => new($"exchange:{RegistryCommandRoutes.AnswerExchange(sender)}");
+
         public async Task ConnectAsync()
         {
             handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, e =>
@@ -429,7 +465,7 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
             await endpoint.Send(command, command.GetType(), Pipe.Execute<SendContext>(context =>
             {
                 context.MessageId = commandId;
-                context.ResponseAddress = new Uri($"exchange:{RegistryCommandRoutes.AnswerExchange(sender)}");
+                context.ResponseAddress = AnswerAddress;
             }));
         }
 
