@@ -13,8 +13,7 @@ public static class HouseholdsApi
     public static IEndpointRouteBuilder MapHouseholdsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Households and regions").WithGroupName(RegistryModule.Name);
-        api.MapPost("/households", async (CreateHouseholdRequest body, ClaimsPrincipal user, HouseholdCommands c, CancellationToken ct) =>
-                (await c.CreateAsync(body.From(user), ct)).ToHttpResult("/api/v1/households"))
+        api.MapPost("/households", PostHousehold)
             .RequireScope(PlatformScopes.RegistryWrite).WithName("CreateHousehold").WithSummary("Create a household (户) at an address.")
             .Produces<HouseholdView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/households/{id:guid}", GetHousehold).RequireScope(PlatformScopes.RegistryRead).WithName("GetHousehold").WithSummary("A household and its living members.");
@@ -22,6 +21,10 @@ public static class HouseholdsApi
             .WithSummary("Regions: the city's districts with no parent given, else the children of 'parent'.");
         return app;
     }
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostHousehold(
+        CreateHouseholdRequest body, ClaimsPrincipal user, HouseholdCommands commands, CancellationToken ct) =>
+        (await commands.CreateAsync(body.From(user), ct)).ToHttpResult("/api/v1/households");
 
     public static async Task<Results<Ok<HouseholdView>, ProblemHttpResult>> GetHousehold(
         Guid id, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)

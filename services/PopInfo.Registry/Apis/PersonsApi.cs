@@ -21,26 +21,26 @@ public static class PersonsApi
         // Look-ups of persons count per caller (RegistryModule.LookUps), after the token is checked.
         var reads = root.MapGroup("").RequireScope(PlatformScopes.RegistryRead).RequireRateLimit(RegistryModule.Name, RegistryModule.LookUps);
 
-        api.MapPost("/persons", (RegisterPerson body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterPersonAsync(body.From(user), ct)))
+        api.MapPost("/persons", PostPerson)
             .WithName("RegisterPerson").WithSummary("Enter a person living in the city who is not yet in the register.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/births", (RegisterBirth body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterBirthAsync(body.From(user), ct)))
+        api.MapPost("/births", PostBirth)
             .WithName("RegisterBirth").WithSummary("Register a newborn, with the mother and household where known.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/move-ins", (MoveIn body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveInAsync(body.From(user), ct)))
+        api.MapPost("/move-ins", PostMoveIn)
             .WithName("MoveIn").WithSummary("A registered resident moves into the city (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/migrant-arrivals", (MigrantArrival body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantArrivalAsync(body.From(user), ct)))
+        api.MapPost("/migrant-arrivals", PostMigrantArrival)
             .WithName("MigrantArrival").WithSummary("A migrant arrives (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
 
-        api.MapPost("/persons/{id:guid}/death", (Guid id, RegisterDeath body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.RegisterDeathAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/death", PostDeath)
             .WithName("RegisterDeath").WithSummary("Register a death.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-within-city", (Guid id, MoveWithinCity body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveWithinCityAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/move-within-city", PostMoveWithinCity)
             .WithName("MoveWithinCity").WithSummary("Move to another address in the city, optionally with the household registration.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-out", (Guid id, MoveOut body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MoveOutAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/move-out", PostMoveOut)
             .WithName("MoveOut").WithSummary("A registered resident moves out of the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/migrant-departure", (Guid id, MigrantDeparture body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.MigrantDepartureAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/migrant-departure", PostMigrantDeparture)
             .WithName("MigrantDeparture").WithSummary("A migrant leaves the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/corrections", (Guid id, CorrectDetails body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.CorrectDetailsAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/corrections", PostCorrection)
             .WithName("CorrectDetails").WithSummary("Correct personal details; only the fields sent change.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/household", (Guid id, ChangeHousehold body, ClaimsPrincipal user, PersonCommands c, CancellationToken ct) => Run(c.ChangeHouseholdAsync(id, body.From(user), ct)))
+        api.MapPost("/persons/{id:guid}/household", PostHouseholdChange)
             .WithName("ChangeHousehold").WithSummary("Join or leave a household, or change the relationship to its head.").ProducesChange(StatusCodes.Status200OK);
 
         reads.MapGet("/persons/{id:guid}", GetPerson).WithName("GetPerson")
@@ -54,7 +54,45 @@ public static class PersonsApi
         return app;
     }
 
-    private static async Task<IResult> Run(Task<CommandOutcome> command) => (await command).ToHttpResult(Persons);
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostPerson(
+        RegisterPerson body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.RegisterPersonAsync(body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostBirth(
+        RegisterBirth body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.RegisterBirthAsync(body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMoveIn(
+        MoveIn body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.MoveInAsync(body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMigrantArrival(
+        MigrantArrival body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.MigrantArrivalAsync(body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostDeath(
+        Guid id, RegisterDeath body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.RegisterDeathAsync(id, body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMoveWithinCity(
+        Guid id, MoveWithinCity body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.MoveWithinCityAsync(id, body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMoveOut(
+        Guid id, MoveOut body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.MoveOutAsync(id, body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMigrantDeparture(
+        Guid id, MigrantDeparture body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.MigrantDepartureAsync(id, body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostCorrection(
+        Guid id, CorrectDetails body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.CorrectDetailsAsync(id, body.From(user), ct)).ToHttpResult(Persons);
+
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostHouseholdChange(
+        Guid id, ChangeHousehold body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
+        (await commands.ChangeHouseholdAsync(id, body.From(user), ct)).ToHttpResult(Persons);
 
     private static RouteHandlerBuilder ProducesChange(this RouteHandlerBuilder route, int status) => route
         .Produces<ChangeResult>(status)

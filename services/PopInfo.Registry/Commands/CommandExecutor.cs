@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Contracts.Registry.Commands;
@@ -8,14 +7,15 @@ using PopInfo.Registry.Data;
 using PopInfo.Registry.Relay;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Registry.Commands;
 
 /// <summary>
 /// Applies one change command in one transaction: idempotency check, optimistic concurrency check,
 /// the command's decision, the new version, the superseded version into history, the change-log
-/// entry (the outbox) and the stored answer. All of it commits, or none of it.
+/// entry (the outbox) and the stored answer. All of it commits, or none of it. A refusal found by the rules is not stored
+/// (the same command meets the same rules again); a refusal by the database itself is (<see cref="StoredAnswers"/>).
 /// </summary>
 public sealed class CommandExecutor(
     [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
@@ -32,14 +32,14 @@ public sealed class CommandExecutor(
     // database (ADR 0001).
     private readonly SemaphoreSlim turns = new(database.Dialect.MaxConcurrentWriters, database.Dialect.MaxConcurrentWriters);
 
-    internal async Task<CommandOutcome> ExecuteAsync(RegistryCommand request, CommandTarget target, Decide decide, CancellationToken ct)
+    internal async Task<Result<CommandAnswer>> ExecuteAsync(RegistryCommand request, CommandTarget target, Decide decide, CancellationToken ct)
     {
         var commandId = request.CommandId!.Value;
         var commandType = request.CommandType;
         var requestHash = RequestHash.Of(request);
         if (!await turns.WaitAsync(MaxQueueWait, ct))
         {
-            return CommandOutcome.Refused(Problem.Busy(retryAfterSeconds: 1));
+            return Refusal.Busy(retryAfterSeconds: 1);
         }
 
         try
@@ -58,7 +58,7 @@ public sealed class CommandExecutor(
 
             if (database.Dialect.IsUniqueViolation(ex, out var constraint) && constraint?.Contains("id_number", StringComparison.OrdinalIgnoreCase) == true)
             {
-                return CommandOutcome.Refused(DuplicateIdNumber());
+                return DuplicateIdNumber();
             }
 
             // Anything else the database refuses as data fails the same way on every attempt: it is an answer,
@@ -73,7 +73,7 @@ public sealed class CommandExecutor(
 
     public void Dispose() => turns.Dispose();
 
-    private async Task<CommandOutcome> ExecuteOnceAsync(
+    private async Task<Result<CommandAnswer>> ExecuteOnceAsync(
         RegistryCommand request, Guid commandId, string requestHash, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -82,8 +82,8 @@ public sealed class CommandExecutor(
 
         // A twin of this command may have committed after our first look at the commands table (the
         // person it created then makes this one look like a duplicate): look again before refusing.
-        async Task<CommandOutcome> RefuseAsync(ProblemDetails problem) =>
-            await store.GetCommandAsync(commandId, ct) is { } twin ? Replayed(twin, commandType, requestHash) : CommandOutcome.Refused(problem);
+        async Task<Result<CommandAnswer>> RefuseAsync(Refusal refusal) =>
+            await store.GetCommandAsync(commandId, ct) is { } twin ? Replayed(twin, commandType, requestHash) : refusal;
 
         var stored = await store.GetCommandAsync(commandId, ct);
         if (stored is not null)
@@ -97,7 +97,7 @@ public sealed class CommandExecutor(
 
         if (current is null && target.PersonId is not null)
         {
-            return await RefuseAsync(Problem.NotFound($"No person with id {target.PersonId} is in the register."));
+            return await RefuseAsync(Refusal.NotFound($"No person with id {target.PersonId} is in the register."));
         }
 
         if (current is not null && target.PersonId is null && !target.MayExist)
@@ -107,26 +107,26 @@ public sealed class CommandExecutor(
 
         if (current is not null && target.ExpectedVersion is null)
         {
-            return await RefuseAsync(Problem.Conflict("expectedVersion", "version.required-for-existing-person",
+            return await RefuseAsync(Refusal.Conflict("expectedVersion", "version.required-for-existing-person",
                 $"This person is already in the register at version {current.Version}: read the record and send expectedVersion."));
         }
 
         if (current is not null && target.ExpectedVersion != current.Version)
         {
-            return await RefuseAsync(Problem.VersionConflict(target.ExpectedVersion!.Value, current.Version));
+            return await RefuseAsync(Refusal.VersionConflict(target.ExpectedVersion!.Value, current.Version));
         }
 
         var decision = await decide(current, store, ct);
         if (decision is Rejected rejected)
         {
-            return await RefuseAsync(rejected.Problem);
+            return await RefuseAsync(rejected.Refusal);
         }
 
         var accepted = (Accepted)decision;
         var changedFields = FieldDiff.Changed(current?.Record, accepted.Record);
         if (changedFields.Count == 0)
         {
-            return await RefuseAsync(Problem.Validation("body", "change.nothing-changed", "The command would not change the record."));
+            return await RefuseAsync(Refusal.Invalid("body", "change.nothing-changed", "The command would not change the record."));
         }
 
         var recordedAt = clock.GetUtcNow();
@@ -140,7 +140,7 @@ public sealed class CommandExecutor(
             if (!await store.UpdatePersonAsync(next, current.Version, ct))
             {
                 var now = await store.GetByIdAsync(current.Record.PersonId, ct);
-                return await RefuseAsync(Problem.VersionConflict(current.Version, now?.Version ?? current.Version + 1));
+                return await RefuseAsync(Refusal.VersionConflict(current.Version, now?.Version ?? current.Version + 1));
             }
 
             await store.InsertHistoryAsync(current, recordedAt, ct);
@@ -166,34 +166,35 @@ public sealed class CommandExecutor(
         };
         await store.AppendChangeAsync(change, ct);
 
-        var statusCode = current is null ? StatusCodes.Status201Created : StatusCodes.Status200OK;
-        var answer = JsonSerializer.Serialize(
-            new ChangeResult(change.PersonId, change.Version, change.Sequence, change.ChangeType, change.EventId, recordedAt, next.Record), Json.Options);
-        await store.InsertCommandAsync(commandId, commandType, requestHash, statusCode, answer, recordedAt, ct);
+        var answer = new CommandAnswer(
+            JsonSerializer.Serialize(new ChangeResult(change.PersonId, change.Version, change.Sequence, change.ChangeType, change.EventId, recordedAt, next.Record), Json.Options),
+            Created: current is null, change.PersonId);
+        await store.InsertCommandAsync(commandId, commandType, requestHash, StoredAnswers.StatusOf(answer), answer.Json, recordedAt, ct);
 
         await transaction.CommitAsync(ct);
         relaySignal.Notify();
-        return new CommandOutcome(statusCode, answer, null, change.PersonId);
+        return answer;
     }
 
     /// <summary>
     /// Stores a refusal under the command id, so that a redelivery of the command is answered the same way
     /// without being tried again; a twin that stored its answer first wins.
     /// </summary>
-    private async Task<CommandOutcome> StoreRefusalAsync(Guid commandId, string commandType, string requestHash, ProblemDetails problem, CancellationToken ct)
+    private async Task<Result<CommandAnswer>> StoreRefusalAsync(Guid commandId, string commandType, string requestHash, Refusal refusal, CancellationToken ct)
     {
         try
         {
+            var (status, json) = StoredAnswers.Of(refusal);
             await using var connection = await database.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await new PersonStore(connection, transaction, database.Dialect).InsertCommandAsync(
-                commandId, commandType, requestHash, problem.Status!.Value, JsonSerializer.Serialize(problem, ProblemJson), clock.GetUtcNow(), ct);
+                commandId, commandType, requestHash, status, json, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
-            return CommandOutcome.Refused(problem);
+            return refusal;
         }
         catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out _))
         {
-            return await ReplayAsync(commandId, commandType, requestHash, ct) ?? CommandOutcome.Refused(problem);
+            return await ReplayAsync(commandId, commandType, requestHash, ct) ?? refusal;
         }
     }
 
@@ -202,17 +203,17 @@ public sealed class CommandExecutor(
     /// It names the SQLSTATE and the constraint or column when the database named one, never the database's
     /// message (which may quote the data).
     /// </summary>
-    internal static ProblemDetails RefusedByDatabase(DatabaseError error)
+    internal static Refusal RefusedByDatabase(DatabaseError error)
     {
         var field = error.Target ?? "body";
         return error.RefusalClass == "22"
-            ? Problem.Validation(field, PersonRules.DatabaseRefusedValue,
+            ? Refusal.Invalid(field, PersonRules.DatabaseRefusedValue,
                 $"The database refused a value of the command ({error.Code}): nothing was stored, and the same command will be refused again.")
-            : Problem.Conflict(field, PersonRules.DatabaseConstraint,
+            : Refusal.Conflict(field, PersonRules.DatabaseConstraint,
                 $"The command breaks a rule of the database ({error.Code}): nothing was stored, and the same command will be refused again.");
     }
 
-    private async Task<CommandOutcome?> ReplayAsync(Guid commandId, string commandType, string requestHash, CancellationToken ct)
+    private async Task<Result<CommandAnswer>?> ReplayAsync(Guid commandId, string commandType, string requestHash, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -220,26 +221,9 @@ public sealed class CommandExecutor(
         return stored is null ? null : Replayed(stored, commandType, requestHash);
     }
 
-    private static CommandOutcome Replayed(StoredCommand stored, string commandType, string requestHash)
-    {
-        if (stored.Command_Type != commandType || stored.Request_Hash != requestHash)
-        {
-            return CommandOutcome.Refused(Problem.IdempotencyKeyReused());
-        }
+    private static Result<CommandAnswer> Replayed(StoredCommand stored, string commandType, string requestHash) =>
+        StoredAnswers.Replay(stored, commandType, requestHash, json => JsonSerializer.Deserialize<ChangeResult>(json, Json.Options)?.PersonId);
 
-        if (stored.Status_Code >= StatusCodes.Status400BadRequest)
-        {
-            // A refusal stored by StoreRefusalAsync.
-            return CommandOutcome.Refused(JsonSerializer.Deserialize<ProblemDetails>(stored.Response, ProblemJson)!);
-        }
-
-        var personId = JsonSerializer.Deserialize<ChangeResult>(stored.Response, Json.Options)?.PersonId;
-        return new CommandOutcome(stored.Status_Code, stored.Response, null, personId);
-    }
-
-    private static ProblemDetails DuplicateIdNumber() =>
-        Problem.Conflict("idNumber", "id-number.unique", "A person with this identity number is already in the register.");
-
-    // Problem details as ASP.NET Core writes them (camelCase, extensions at the top level).
-    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web);
+    private static Refusal DuplicateIdNumber() =>
+        Refusal.Conflict("idNumber", "id-number.unique", "A person with this identity number is already in the register.");
 }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Registry.Commands;
 
@@ -9,9 +9,9 @@ public abstract record Decision
     public static Decision Accept(PersonRecord record, string changeType, DateTimeOffset occurredAt) =>
         new Accepted(record, changeType, occurredAt);
 
-    public static Decision Reject(ProblemDetails problem) => new Rejected(problem);
+    public static Decision Reject(Refusal refusal) => new Rejected(refusal);
 }
 
 public sealed record Accepted(PersonRecord Record, string ChangeType, DateTimeOffset OccurredAt) : Decision;
 
-public sealed record Rejected(ProblemDetails Problem) : Decision;
+public sealed record Rejected(Refusal Refusal) : Decision;

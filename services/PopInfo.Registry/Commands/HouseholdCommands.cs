@@ -4,7 +4,7 @@ using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults.Data;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Registry.Commands;
 
@@ -12,7 +12,7 @@ namespace PopInfo.Registry.Commands;
 public sealed class HouseholdCommands(
     [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, RegionCatalogue regions, TimeProvider clock)
 {
-    public async Task<CommandOutcome> CreateAsync(CreateHouseholdRequest r, CancellationToken ct)
+    public async Task<Result<CommandAnswer>> CreateAsync(CreateHouseholdRequest r, CancellationToken ct)
     {
         var violations = RequestRules.ForText(r);
         if (r.CommandId is null || r.CommandId == Guid.Empty)
@@ -37,7 +37,7 @@ public sealed class HouseholdCommands(
 
         if (violations.Count > 0)
         {
-            return CommandOutcome.Refused(Problem.Validation(violations));
+            return Refusal.Invalid(violations);
         }
 
         var commandId = r.CommandId!.Value;
@@ -47,9 +47,7 @@ public sealed class HouseholdCommands(
         var store = new PersonStore(connection, transaction, database.Dialect);
         if (await store.GetCommandAsync(commandId, ct) is { } stored)
         {
-            return stored.Request_Hash == requestHash
-                ? new CommandOutcome(stored.Status_Code, stored.Response, null, null)
-                : CommandOutcome.Refused(Problem.IdempotencyKeyReused());
+            return StoredAnswers.Replay(stored, r.CommandType, requestHash, json => JsonSerializer.Deserialize<HouseholdView>(json, Json.Options)?.Id);
         }
 
         var now = clock.GetUtcNow();
@@ -57,14 +55,14 @@ public sealed class HouseholdCommands(
         try
         {
             await store.InsertHouseholdAsync(household.Id, household.Number, household.Address, household.RegionCode, now, ct);
-            var answer = JsonSerializer.Serialize(household, Json.Options);
-            await store.InsertCommandAsync(commandId, "create-household", requestHash, StatusCodes.Status201Created, answer, now, ct);
+            var answer = new CommandAnswer(JsonSerializer.Serialize(household, Json.Options), Created: true, household.Id);
+            await store.InsertCommandAsync(commandId, r.CommandType, requestHash, StoredAnswers.StatusOf(answer), answer.Json, now, ct);
             await transaction.CommitAsync(ct);
-            return new CommandOutcome(StatusCodes.Status201Created, answer, null, household.Id);
+            return answer;
         }
         catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out var constraint) && constraint?.Contains("number", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return CommandOutcome.Refused(Problem.Conflict("number", "household.number-unique", "A household with this number is already in the register."));
+            return Refusal.Conflict("number", "household.number-unique", "A household with this number is already in the register.");
         }
     }
 }

@@ -4,6 +4,7 @@ using PopInfo.Domain.Records;
 using PopInfo.Domain.Statistics;
 using PopInfo.Registry.Data;
 using PopInfo.Registry.Validation;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Registry.Commands;
@@ -20,7 +21,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
     /// Applies a command of any kind, chosen by its record type (the bus's way in; the REST routes call the commands
     /// below directly). A command on an existing person needs <paramref name="personId"/>.
     /// </summary>
-    public Task<CommandOutcome> ApplyAsync(RegistryCommand command, Guid? personId, CancellationToken ct) => (command, personId) switch
+    public Task<Result<CommandAnswer>> ApplyAsync(RegistryCommand command, Guid? personId, CancellationToken ct) => (command, personId) switch
     {
         (RegisterPerson c, _) => RegisterPersonAsync(c, ct),
         (RegisterBirth c, _) => RegisterBirthAsync(c, ct),
@@ -32,16 +33,16 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
         (MigrantDeparture c, { } id) => MigrantDepartureAsync(id, c, ct),
         (CorrectDetails c, { } id) => CorrectDetailsAsync(id, c, ct),
         (ChangeHousehold c, { } id) => ChangeHouseholdAsync(id, c, ct),
-        (PersonCommand, null) => Task.FromResult(CommandOutcome.Refused(
-            Problem.Validation("personId", PersonRules.Required, "The command needs personId or subjectIdNumber."))),
+        (PersonCommand, null) => Task.FromResult<Result<CommandAnswer>>(
+            Refusal.Invalid("personId", PersonRules.Required, "The command needs personId or subjectIdNumber.")),
         _ => throw new ArgumentException($"{command.GetType().Name} is not a command on persons.", nameof(command)),
     };
 
-    public Task<CommandOutcome> RegisterPersonAsync(RegisterPerson r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> RegisterPersonAsync(RegisterPerson r, CancellationToken ct) =>
         Run(r, RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)),
             (_, _, _) => Task.FromResult(Finish(NewRecord(r, r.ResidenceType ?? "", r.Migrant), ChangeTypes.Registered, clock.GetUtcNow())), ct);
 
-    public Task<CommandOutcome> RegisterBirthAsync(RegisterBirth r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> RegisterBirthAsync(RegisterBirth r, CancellationToken ct) =>
         Run(r, RequestRules.ForNewPerson(r), () => CommandTarget.NewPerson(Normalise(r.IdNumber)), async (_, store, token) =>
         {
             var mother = r.MotherId is { } motherId ? (await store.GetByIdAsync(motherId, token))?.Record : null;
@@ -77,7 +78,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Finish(record, ChangeTypes.Born, AtLocalMidnight(r.BirthDate!.Value));
         }, ct);
 
-    public Task<CommandOutcome> MoveInAsync(MoveIn r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> MoveInAsync(MoveIn r, CancellationToken ct) =>
         Run(r, RequestRules.ForMoveIn(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
             Task.FromResult(Decide(PersonDecisions.MoveIn(StateOf(current)), change => Finish(NewRecord(r, change.ResidenceType, null) with
             {
@@ -86,7 +87,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                 Destination = null,
             }, ChangeTypes.MovedIn, AtLocalMidnight(r.MoveDate!.Value)))), ct);
 
-    public Task<CommandOutcome> MigrantArrivalAsync(MigrantArrival r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> MigrantArrivalAsync(MigrantArrival r, CancellationToken ct) =>
         Run(r, RequestRules.ForMigrantArrival(r), () => CommandTarget.ByIdNumber(Normalise(r.IdNumber), r.ExpectedVersion), (current, _, _) =>
         {
             var ruling = PersonDecisions.MigrantArrival(StateOf(current));
@@ -111,13 +112,13 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Task.FromResult(Finish(record, ChangeTypes.MigrantArrived, AtLocalMidnight(r.ArrivalDate!.Value)));
         }, ct);
 
-    public Task<CommandOutcome> RegisterDeathAsync(Guid personId, RegisterDeath r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> RegisterDeathAsync(Guid personId, RegisterDeath r, CancellationToken ct) =>
         Run(r, RequestRules.ForExisting(r, ("deathDate", r.DeathDate is not null)), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value),
             (current, _, _) => Task.FromResult(Decide(PersonDecisions.Death(StateOf(current!.Record)), change => Finish(
                 Apply(current.Record, change) with { DeathDate = r.DeathDate },
                 ChangeTypes.Died, AtLocalMidnight(r.DeathDate!.Value)))), ct);
 
-    public Task<CommandOutcome> MoveWithinCityAsync(Guid personId, MoveWithinCity r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> MoveWithinCityAsync(Guid personId, MoveWithinCity r, CancellationToken ct) =>
         Run(r,
             RequestRules.ForExisting(r, ("moveDate", r.MoveDate is not null), ("residenceAddress", !string.IsNullOrWhiteSpace(r.ResidenceAddress)), ("residenceRegionCode", !string.IsNullOrWhiteSpace(r.ResidenceRegionCode))),
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
@@ -134,7 +135,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                 }, ChangeTypes.MovedWithinCity, AtLocalMidnight(r.MoveDate!.Value))));
             }, ct);
 
-    public Task<CommandOutcome> MoveOutAsync(Guid personId, MoveOut r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> MoveOutAsync(Guid personId, MoveOut r, CancellationToken ct) =>
         Run(r, RequestRules.ForExisting(r, ("moveDate", r.MoveDate is not null), ("destination", !string.IsNullOrWhiteSpace(r.Destination))),
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
@@ -143,7 +144,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                     Apply(p, change) with { Destination = r.Destination }, ChangeTypes.MovedOut, AtLocalMidnight(r.MoveDate!.Value))));
             }, ct);
 
-    public Task<CommandOutcome> MigrantDepartureAsync(Guid personId, MigrantDeparture r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> MigrantDepartureAsync(Guid personId, MigrantDeparture r, CancellationToken ct) =>
         Run(r, RequestRules.ForExisting(r, ("departureDate", r.DepartureDate is not null)),
             () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
             {
@@ -153,7 +154,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
                     ChangeTypes.MigrantDeparted, AtLocalMidnight(r.DepartureDate!.Value))));
             }, ct);
 
-    public Task<CommandOutcome> CorrectDetailsAsync(Guid personId, CorrectDetails r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> CorrectDetailsAsync(Guid personId, CorrectDetails r, CancellationToken ct) =>
         Run(r, RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), (current, _, _) =>
         {
             // The fields a correction may change (CorrectableFields); each one not given stays as it is.
@@ -175,7 +176,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Task.FromResult(Finish(record, ChangeTypes.Corrected, clock.GetUtcNow()));
         }, ct);
 
-    public Task<CommandOutcome> ChangeHouseholdAsync(Guid personId, ChangeHousehold r, CancellationToken ct) =>
+    public Task<Result<CommandAnswer>> ChangeHouseholdAsync(Guid personId, ChangeHousehold r, CancellationToken ct) =>
         Run(r, RequestRules.ForExisting(r), () => CommandTarget.Existing(personId, r.ExpectedVersion!.Value), async (current, store, token) =>
         {
             if (PersonDecisions.RequireLiving(StateOf(current!.Record)) is { } notLiving)
@@ -197,13 +198,13 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
             return Finish(record, ChangeTypes.HouseholdChanged, clock.GetUtcNow());
         }, ct);
 
-    private async Task<CommandOutcome> Run(
+    private async Task<Result<CommandAnswer>> Run(
         RegistryCommand request, IReadOnlyList<RuleViolation> requestViolations, Func<CommandTarget> target,
         CommandExecutor.Decide decide, CancellationToken ct)
     {
         if (requestViolations.Count > 0)
         {
-            return CommandOutcome.Refused(Problem.Validation(requestViolations));
+            return Refusal.Invalid(requestViolations);
         }
 
         return await executor.ExecuteAsync(request, target(), decide, ct);
@@ -215,7 +216,7 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
         var result = recordRules.Validate(record);
         return result.IsValid
             ? Decision.Accept(record, changeType, occurredAt)
-            : Decision.Reject(Problem.Validation([.. result.Errors.Select(e => new RuleViolation(e.PropertyName, e.ErrorCode, e.ErrorMessage))]));
+            : Decision.Reject(Refusal.Invalid([.. result.Errors.Select(e => new RuleViolation(e.PropertyName, e.ErrorCode, e.ErrorMessage))]));
     }
 
     private PersonRecord NewRecord(NewPersonCommand r, string residenceType, MigrantDetails? migrant) => new()
@@ -271,8 +272,8 @@ public sealed class PersonCommands(CommandExecutor executor, PersonRecordValidat
     // A refusal because of the person's current state is a conflict (409); one because of what the command says, a validation problem.
     private static Decision Refuse(RuleBreach breach) =>
         Decision.Reject(breach.StateConflict
-            ? Problem.Conflict(breach.Field, breach.Rule, breach.Message)
-            : Problem.Validation(breach.Field, breach.Rule, breach.Message));
+            ? Refusal.Conflict(breach.Field, breach.Rule, breach.Message)
+            : Refusal.Invalid(breach.Field, breach.Rule, breach.Message));
 
     // A lower-case check character is accepted and stored upper-case.
     private static string Normalise(string? idNumber) => idNumber?.ToUpperInvariant() ?? "";

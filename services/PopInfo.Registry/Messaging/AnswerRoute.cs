@@ -12,10 +12,10 @@ namespace PopInfo.Registry.Messaging;
 /// </summary>
 public static class AnswerRoute
 {
-    public static string? For(ConsumeContext context, string? actor, ILogger logger)
+    public static string? For(Uri? responseAddress, ReceiveContext received, string? actor, ILogger logger)
     {
-        var named = context.ResponseAddress is { } address ? RegistryCommandRoutes.SenderOf(ExchangeNameOf(address)) : null;
-        var service = ServiceOfBrokerUser(BusSender.Of(context));
+        var named = responseAddress is { } address ? RegistryCommandRoutes.SenderOf(ExchangeNameOf(address)) : null;
+        var service = ServiceOfBrokerUser(BusSender.Of(received));
         if (named is not null && service is not null && named != service && BrokerPermissions.Services.Contains(named))
         {
             logger.LogWarning("The broker user of {Service} named the answer exchange of {Named}; answering {Service}'s own", service, named, service);

@@ -11,8 +11,10 @@ public static class BusSender
 {
     public const string InProcess = "bus:in-process";
 
-    public static string Of(ConsumeContext context) =>
-        context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit)
+    public static string Of(ConsumeContext context) => Of(context.ReceiveContext);
+
+    public static string Of(ReceiveContext received) =>
+        received.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit)
             ? rabbit.Properties.UserId is { Length: > 0 } user ? "rabbitmq:" + user : "rabbitmq:unvalidated"
             : InProcess;
 }

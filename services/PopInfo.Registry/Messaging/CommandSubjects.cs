@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Registry.Data;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Registry.Messaging;
@@ -12,7 +12,7 @@ namespace PopInfo.Registry.Messaging;
 /// </summary>
 public sealed class CommandSubjects(PersonQueries queries)
 {
-    public sealed record Named(RegistryCommand? Command, Guid? PersonId, ProblemDetails? Refusal);
+    public sealed record Named(RegistryCommand? Command, Guid? PersonId, Refusal? Refusal);
 
     public async Task<Named> ResolveAsync(RegistryCommand command, CancellationToken ct)
     {
@@ -21,7 +21,7 @@ public sealed class CommandSubjects(PersonQueries queries)
             ("motherIdNumber", (command as RegisterBirth)?.MotherIdNumber), ("householdNumber", HouseholdNumberOf(command)));
         if (poisoned.Count > 0)
         {
-            return new Named(null, null, Problem.Validation(poisoned));
+            return new Named(null, null, Refusal.Invalid(poisoned));
         }
 
         var kind = RegistryCommandCatalogue.Of(command.GetType());
@@ -31,10 +31,8 @@ public sealed class CommandSubjects(PersonQueries queries)
             var subject = await queries.GetByIdNumberAsync(command.SubjectIdNumber, ct);
             if (subject is null && !kind.MayEnterPerson)
             {
-                var notFound = Problem.NotFound("No person with this identity number is in the register.");
-                notFound.Extensions["field"] = "subjectIdNumber";
-                notFound.Extensions["rule"] = "person.exists";
-                return new Named(null, null, notFound);
+                return new Named(null, null,
+                    Refusal.NotFound("No person with this identity number is in the register.") with { Field = "subjectIdNumber", Rule = "person.exists" });
             }
 
             if (subject is not null)
@@ -93,5 +91,5 @@ public sealed class CommandSubjects(PersonQueries queries)
         _ => null,
     };
 
-    private static Named Refused(string field, string rule, string message) => new(null, null, Problem.Validation(field, rule, message));
+    private static Named Refused(string field, string rule, string message) => new(null, null, Refusal.Invalid(field, rule, message));
 }

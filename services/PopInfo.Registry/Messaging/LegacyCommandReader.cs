@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Contracts.Registry.Commands;
-using PopInfo.Registry.Commands;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Registry.Messaging;
@@ -16,7 +16,7 @@ namespace PopInfo.Registry.Messaging;
 /// </summary>
 public static class LegacyCommandReader
 {
-    public sealed record Read(string CommandType, RegistryCommand? Command, CommandOutcome? Refusal);
+    public sealed record Read(string CommandType, RegistryCommand? Command, Refusal? Refusal);
 
     public static Read From(ApplyRegistryCommand message)
     {
@@ -46,11 +46,11 @@ public static class LegacyCommandReader
         catch (InvalidOperationException ex) when (TextViolations.IsLoneSurrogateEscape(ex))
         {
             // The body escapes a lone surrogate where it is read as a string: not text.
-            return new Read(kind.Name, null, CommandOutcome.Refused(Problem.Validation([TextViolations.LoneSurrogateEscape("body")])));
+            return new Read(kind.Name, null, Refusal.Invalid([TextViolations.LoneSurrogateEscape("body")]));
         }
         catch (JsonException ex) when (TextViolations.IsLoneSurrogateEscape(ex.InnerException))
         {
-            return new Read(kind.Name, null, CommandOutcome.Refused(Problem.Validation([TextViolations.LoneSurrogateEscape(FieldOf(ex))])));
+            return new Read(kind.Name, null, Refusal.Invalid([TextViolations.LoneSurrogateEscape(FieldOf(ex))]));
         }
         catch (JsonException ex)
         {
@@ -61,5 +61,5 @@ public static class LegacyCommandReader
     private static string FieldOf(JsonException ex) => ex.Path is { Length: > 2 } path ? path[2..] : "body";
 
     private static Read Refused(string commandType, string field, string rule, string message) =>
-        new(commandType, null, CommandOutcome.Refused(Problem.Validation(field, rule, message)));
+        new(commandType, null, Refusal.Invalid(field, rule, message));
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using PopInfo.Contracts.Registry;
 using PopInfo.Contracts.Registry.Commands;
 using PopInfo.Registry.Commands;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Registry.Messaging;
 
@@ -37,38 +38,27 @@ public sealed class RegistryCommandConsumer(PersonCommands commands, CommandSubj
         var answer = read.Command is { } command
             ? await ApplyAsync(context, command)
             : new Answered(read.CommandType, legacy.CommandId, legacy.CorrelationId, legacy.Source, read.Refusal!);
-        await SendAsync(context, answer);
+        await answer.SendAsync(context, clock, logger);
     }
 
     private async Task AnswerAsync(ConsumeContext context, RegistryCommand command) =>
-        await SendAsync(context, await ApplyAsync(context, command));
+        await (await ApplyAsync(context, command)).SendAsync(context, clock, logger);
 
     private async Task<Answered> ApplyAsync(ConsumeContext context, RegistryCommand command)
     {
         // The source is the broker user RabbitMQ validated; the message's actor names who acted through it.
         command = command with { Source = BusSender.Of(context), SentAt = null };
         var named = await subjects.ResolveAsync(command, context.CancellationToken);
-        var outcome = named.Refusal is { } refusal
-            ? CommandOutcome.Refused(refusal)
+        var result = named.Refusal is { } refusal
+            ? refusal
             : await commands.ApplyAsync(named.Command!, named.PersonId, context.CancellationToken);
-        if (outcome.Problem?.Status == StatusCodes.Status503ServiceUnavailable)
+        if (result.Refusal?.Kind == RefusalKind.Busy)
         {
             // Busy is not an answer: let the retry policy deliver the command again.
             throw new RegistryBusyException();
         }
 
-        return new Answered(command.CommandType, command.CommandId ?? Guid.Empty, command.CorrelationId, command.Actor, outcome);
-    }
-
-    private async Task SendAsync(ConsumeContext context, Answered answered)
-    {
-        if (AnswerRoute.For(context, answered.Actor, logger) is not { } exchange)
-        {
-            return;
-        }
-
-        var endpoint = await context.GetSendEndpoint(new Uri($"exchange:{exchange}"));
-        await endpoint.Send(answered.ToMessage(clock.GetUtcNow()), send => send.Durable = true, context.CancellationToken);
+        return new Answered(command.CommandType, command.CommandId ?? Guid.Empty, command.CorrelationId, command.Actor, result);
     }
 }
 

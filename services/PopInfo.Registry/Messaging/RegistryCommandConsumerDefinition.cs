@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.Middleware;
 using PopInfo.Contracts.Registry.Commands;
 using PopInfo.ServiceDefaults.Data;
 
@@ -12,14 +13,18 @@ namespace PopInfo.Registry.Messaging;
 /// </summary>
 public sealed class RegistryCommandConsumerDefinition : ConsumerDefinition<RegistryCommandConsumer>
 {
+    private readonly IServiceProvider services;
+
     public RegistryCommandConsumerDefinition(IServiceProvider services)
     {
+        this.services = services;
         EndpointName = RegistryCommandRoutes.CommandQueue;
         ConcurrentMessageLimit = 2 * services.GetRequiredKeyedService<ServiceDatabase>(RegistryModule.Name).Dialect.MaxConcurrentWriters;
     }
 
     protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RegistryCommandConsumer> consumerConfigurator, IRegistrationContext context) =>
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RegistryCommandConsumer> consumerConfigurator, IRegistrationContext context)
+    {
         // A command waits (unacknowledged, so still safe in the broker) while the database is down or busy:
         // about 15 minutes of retries, then the _error queue, from which an operator moves it back. Data the
         // database refuses is answered by the executor and never gets here; should such an error escape, it
@@ -29,6 +34,16 @@ public sealed class RegistryCommandConsumerDefinition : ConsumerDefinition<Regis
             retry.Handle<Exception>(IsWorthRetrying);
             retry.Exponential(40, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         });
+        // A typed command whose body cannot be read fails in MassTransit's dispatch by type, before any consume filter,
+        // and lands in the error pipe: UnreadableCommandFilter answers it there. Configuring the error pipe replaces
+        // MassTransit's default, so its two filters follow: a Fault event, and the message moved to the _error queue.
+        endpointConfigurator.ConfigureError(error =>
+        {
+            error.UseFilter(new UnreadableCommandFilter(services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<UnreadableCommandFilter>>()));
+            error.UseFilter(new GenerateFaultFilter());
+            error.UseFilter(new ErrorTransportFilter());
+        });
+    }
 
     /// <summary>
     /// Retried: the registry busy, the database away or busy (40001, 40P01, 08xxx, 57P0x, 53xxx, a failed

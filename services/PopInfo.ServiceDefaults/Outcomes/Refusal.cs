@@ -41,6 +41,10 @@ public sealed record Refusal(RefusalKind Kind, string? Detail)
     /// <summary>The request breaks one rule.</summary>
     public static Refusal Invalid(string field, string rule, string message) => Invalid([new RuleViolation(field, rule, message)]);
 
+    /// <summary>The body could not be read: <paramref name="field"/> holds a value of the wrong type (<paramref name="rule"/>, e.g. <c>json.format</c>).</summary>
+    public static Refusal Unreadable(string field, string rule, string message) =>
+        new(RefusalKind.Unreadable, null) { Violations = [new RuleViolation(field, rule, message)] };
+
     public static Refusal NotFound(string detail) => new(RefusalKind.NotFound, detail);
 
     public static Refusal Conflict(string field, string rule, string detail) => new(RefusalKind.Conflict, detail) { Field = field, Rule = rule };
@@ -80,7 +84,7 @@ public sealed record Refusal(RefusalKind Kind, string? Detail)
     /// <summary>The usual title of a kind of refusal.</summary>
     public static string TitleOf(RefusalKind kind) => kind switch
     {
-        RefusalKind.Invalid => "The request breaks one or more rules.",
+        RefusalKind.Invalid or RefusalKind.Unreadable => "The request breaks one or more rules.",
         RefusalKind.NotFound => "Not found.",
         RefusalKind.Conflict => "The request conflicts with the register.",
         RefusalKind.VersionConflict => "The record has changed since you read it.",

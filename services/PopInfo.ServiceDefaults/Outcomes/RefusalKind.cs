@@ -9,6 +9,12 @@ public enum RefusalKind
     /// <summary>The request breaks rules, each named by its field and rule (<see cref="Refusal.Violations"/>).</summary>
     Invalid,
 
+    /// <summary>
+    /// The request's body could not be read as what it must be (a value of the wrong JSON type, <c>"birthDate": 12</c>):
+    /// each unreadable field named in <see cref="Refusal.Violations"/>, like <see cref="Invalid"/>.
+    /// </summary>
+    Unreadable,
+
     /// <summary>What the request names does not exist.</summary>
     NotFound,
 

@@ -43,16 +43,9 @@ internal sealed class MalformedRequestHandler(IProblemDetailsService problemDeta
         }
 
         ProblemDetails problem;
-        if (bad.InnerException is JsonException poisoned && TextViolations.IsLoneSurrogateEscape(poisoned.InnerException))
+        if (bad.InnerException is JsonException json)
         {
-            // Well-formed JSON, but not text: answered by the free-text rule like any other poisoned value.
-            problem = Problem.Validation([TextViolations.LoneSurrogateEscape(FieldFromJsonPath(poisoned.Path))]);
-        }
-        else if (bad.InnerException is JsonException json)
-        {
-            var field = FieldFromJsonPath(json.Path);
-            problem = Problem.Validation(field, "json.format", $"The value of '{field}' is not {Expected(json.Message)}.");
-            problem.Type = ProblemTypes.MalformedRequest;
+            problem = UnreadableJson.RefusalOf(json).ToProblem();
         }
         else
         {
@@ -73,20 +66,4 @@ internal sealed class MalformedRequestHandler(IProblemDetailsService problemDeta
             Exception = exception,
         });
     }
-
-    // Says what the JSON reader wanted, in words, from the type named in its message.
-    private static string Expected(string message) => message switch
-    {
-        _ when message.Contains("DateOnly", StringComparison.Ordinal) => "a date written YYYY-MM-DD",
-        _ when message.Contains("DateTimeOffset", StringComparison.Ordinal) => "a time written as ISO 8601, e.g. 2024-05-01T08:00:00+08:00",
-        _ when message.Contains("Guid", StringComparison.Ordinal) => "a GUID",
-        _ when message.Contains("Int", StringComparison.Ordinal) => "a whole number",
-        _ when message.Contains("Boolean", StringComparison.Ordinal) => "true or false",
-        _ when message.Contains("String", StringComparison.Ordinal) => "a string",
-        _ => "valid JSON of the expected type",
-    };
-
-    // "$.child.birthDate" -> "child.birthDate"; "$" or null -> "body".
-    private static string FieldFromJsonPath(string? path) =>
-        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,7 @@ public static class RefusalProblems
     /// <summary>The HTTP status a kind of refusal is answered with.</summary>
     public static int StatusOf(RefusalKind kind) => kind switch
     {
-        RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        RefusalKind.Invalid or RefusalKind.Unreadable => StatusCodes.Status400BadRequest,
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
         RefusalKind.Conflict or RefusalKind.VersionConflict => StatusCodes.Status409Conflict,
         RefusalKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
@@ -38,7 +39,7 @@ public static class RefusalProblems
             Status = StatusOf(refusal.Kind),
             Detail = refusal.Detail,
         };
-        if (refusal.Kind == RefusalKind.Invalid)
+        if (ListsViolations(refusal.Kind))
         {
             // Both the ASP.NET Core errors map (field → messages) and the violations (field, rule, message), so a client
             // can act on the rule name rather than parse a message.
@@ -59,7 +60,7 @@ public static class RefusalProblems
             problem.Extensions["rule"] = refusal.Rule;
         }
 
-        if (refusal.Kind != RefusalKind.Invalid && refusal.Violations.Count > 0)
+        if (!ListsViolations(refusal.Kind) && refusal.Violations.Count > 0)
         {
             problem.Extensions["violations"] = refusal.Violations;
         }
@@ -90,9 +91,57 @@ public static class RefusalProblems
     public static Results<Ok<T>, ProblemHttpResult> ToOkOrProblem<T>(this Result<T> result) =>
         result.Refusal is { } refusal ? refusal.ToTypedResult() : TypedResults.Ok(result.Value!);
 
+    /// <summary>
+    /// The refusal's problem details as JSON, as ASP.NET Core writes them (camelCase, extension members at the top level):
+    /// what a bus answer carries (<c>RegistryCommandAnswered.Problem</c>) and what the registry keeps for a command id, so
+    /// the same refusal is the same problem over HTTP and over the bus.
+    /// </summary>
+    public static JsonElement ToProblemJson(this Refusal refusal) => JsonSerializer.SerializeToElement(refusal.ToProblem(), ProblemJson);
+
+    /// <summary>
+    /// The refusal whose problem JSON <paramref name="problem"/> is (<see cref="ToProblemJson"/>): the kind from the type and
+    /// the status, the title when it is not the kind's own, the detail, the field, rule and violations, and every other
+    /// extension member as a fact, in order. Mapped again it writes the same JSON (RefusalProblemsTests), so a refusal kept
+    /// as JSON (the registry's commands table) is answered with the same bytes on every repeat.
+    /// </summary>
+    public static Refusal FromProblemJson(JsonElement problem)
+    {
+        var type = problem.GetProperty("type").GetString();
+        var status = problem.GetProperty("status").GetInt32();
+        var kind = Enum.GetValues<RefusalKind>().First(k => TypeOf(k) == type && StatusOf(k) == status);
+        var title = problem.TryGetProperty("title", out var t) ? t.GetString() : null;
+        var refusal = new Refusal(kind, problem.TryGetProperty("detail", out var d) ? d.GetString() : null);
+        if (title is not null && title != Refusal.TitleOf(kind))
+        {
+            refusal = refusal with { Title = title };
+        }
+
+        foreach (var member in problem.EnumerateObject())
+        {
+            refusal = member.Name switch
+            {
+                "type" or "title" or "status" or "detail" or "errors" => refusal,
+                "violations" => refusal with { Violations = member.Value.Deserialize<List<RuleViolation>>(ProblemJson)! },
+                "field" => refusal with { Field = member.Value.GetString() },
+                "rule" => refusal with { Rule = member.Value.GetString() },
+                "retryAfterSeconds" => refusal with { RetryAfterSeconds = member.Value.GetInt32() },
+                _ => refusal.With(member.Name, member.Value.Clone()),
+            };
+        }
+
+        return refusal;
+    }
+
+    // A validation's violations are the errors map and the violations list; other kinds list theirs as they are.
+    private static bool ListsViolations(RefusalKind kind) => kind is RefusalKind.Invalid or RefusalKind.Unreadable;
+
+    // Problem details as ASP.NET Core writes them (camelCase, extensions at the top level).
+    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web);
+
     private static string TypeOf(RefusalKind kind) => kind switch
     {
         RefusalKind.Invalid => ProblemTypes.Validation,
+        RefusalKind.Unreadable => ProblemTypes.MalformedRequest,
         RefusalKind.NotFound => ProblemTypes.NotFound,
         RefusalKind.Conflict => ProblemTypes.Conflict,
         RefusalKind.VersionConflict or RefusalKind.PreconditionFailed or RefusalKind.PreconditionRequired => ProblemTypes.VersionConflict,

@@ -196,6 +196,136 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
     }
 
     [Fact]
+    public async Task A_typed_bus_command_whose_body_cannot_be_read_is_answered_once_with_the_field_and_nothing_is_applied_or_parked()
+    {
+        await using var answers = await AnswersAsync();
+        using var processed = new ProcessedCommands(platform.Registry.Services.GetRequiredService<IBus>());
+        var idNumber = (string)People.Resident()["idNumber"]!;
+        var command = new RegisterPersonWithNumericBirthDate(Guid.NewGuid(), "desk:test", Guid.NewGuid(), idNumber, "王芳", BirthDate: 12);
+        var before = await platform.LastSequenceAsync();
+        var parkedBefore = await ParkedCommandsAsync();
+
+        await SendRawAsync(answers, command);
+        var answer = await answers.WaitForAsync(command.CommandId, count: 1);
+        var fault = await processed.WaitForAsync(command.CommandId);
+
+        Assert.Null(fault);
+        Assert.False(answer.Applied);
+        Assert.Equal((400, RegistryCommandTypes.RegisterPerson, "desk:test", command.CorrelationId), (answer.Status, answer.CommandType, answer.Source, answer.CorrelationId));
+        Assert.Equal("urn:popinfo:problem:malformed-request", answer.Problem!.Value.GetProperty("type").GetString());
+        Assert.Equal([("birthDate", "json.format")], Violations(answer));
+        Assert.Single(answers.Of(command.CommandId));
+        Assert.Equal(before, await platform.LastSequenceAsync());
+        Assert.Equal(404, (await platform.RegistryClient.GetJsonAsync($"/api/v1/persons/by-id-number/{idNumber}")).Status);
+        Assert.Equal((0u, 0u), (parkedBefore, await ParkedCommandsAsync()));
+    }
+
+    /// <summary>
+    /// Sends the command as a careless sender would: on RabbitMQ raw, MassTransit's JSON envelope written by hand and published
+    /// to the registry's queue with RabbitMQ.Client; on the in-memory bus (no broker to publish to) through the bus, which
+    /// names it by RegisterPerson's URN. Either way the body on the wire holds <c>"birthDate": 12</c>.
+    /// </summary>
+    private async Task SendRawAsync(AnswerListener answers, RegisterPersonWithNumericBirthDate command)
+    {
+        if (!platform.HasBroker)
+        {
+            await answers.SendAsync(command, command.CommandId);
+            return;
+        }
+
+        var envelope = new JsonObject
+        {
+            ["messageId"] = command.CommandId,
+            ["responseAddress"] = answers.AnswerAddress.ToString(),
+            ["messageType"] = new JsonArray("urn:message:PopInfo.Contracts.Registry.Commands:RegisterPerson"),
+            ["message"] = JsonSerializer.SerializeToNode(command, Contracts.Json.Options),
+        };
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = platform.VirtualHost!, AutomaticRecoveryEnabled = false };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(
+            new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new RabbitMQ.Client.BasicProperties
+        {
+            ContentType = "application/vnd.masstransit+json",
+            MessageId = command.CommandId.ToString(),
+            Persistent = true,
+        };
+        await channel.BasicPublishAsync("", RegistryCommandRoutes.CommandQueue, mandatory: true, properties, Encoding.UTF8.GetBytes(envelope.ToJsonString()));
+    }
+
+    /// <summary>
+    /// A register-person as a careless sender writes it, by hand: the birth date a number. MassTransit names the message by
+    /// RegisterPerson's URN, so the registry takes it for one.
+    /// </summary>
+    [MessageUrn("PopInfo.Contracts.Registry.Commands:RegisterPerson")]
+    public sealed record RegisterPersonWithNumericBirthDate(Guid CommandId, string Actor, Guid CorrelationId, string IdNumber, string Name, int BirthDate);
+
+    /// <summary>
+    /// The exact number of messages in the registry's error queue <c>popinfo.registry.commands_error</c> (0 while MassTransit
+    /// has not created it); 0 as well on the in-memory bus of the SQLite platform, which has no broker to ask.
+    /// </summary>
+    private async Task<uint> ParkedCommandsAsync()
+    {
+        if (!platform.HasBroker)
+        {
+            return 0;
+        }
+
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = platform.VirtualHost!, AutomaticRecoveryEnabled = false };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(RegistryCommandRoutes.CommandQueue + "_error")).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Hears when the registry's bus has finished with a received message (acknowledged it, or moved it to the error queue):
+    /// only then is the error queue's depth the final word on it.
+    /// </summary>
+    private sealed class ProcessedCommands : IReceiveObserver, IDisposable
+    {
+        private readonly ConcurrentDictionary<Guid, Exception?> done = new();
+        private readonly ConnectHandle handle;
+
+        public ProcessedCommands(IBus bus) => handle = bus.ConnectReceiveObserver(this);
+
+        /// <summary>Waits until the message <paramref name="messageId"/> is done; returns its receive fault, null when none.</summary>
+        public async Task<Exception?> WaitForAsync(Guid messageId)
+        {
+            await Exchange.Eventually.TrueAsync(() => Task.FromResult(done.ContainsKey(messageId)), TimeSpan.FromSeconds(15), $"the registry to finish with {messageId}");
+            return done[messageId];
+        }
+
+        public Task PreReceive(ReceiveContext context) => Task.CompletedTask;
+
+        public Task PostReceive(ReceiveContext context) => Done(context, null);
+
+        public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType) where T : class => Task.CompletedTask;
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception) where T : class => Task.CompletedTask;
+
+        public Task ReceiveFault(ReceiveContext context, Exception exception) => Done(context, exception);
+
+        public void Dispose() => handle.Disconnect();
+
+        private Task Done(ReceiveContext context, Exception? fault)
+        {
+            if (context.GetMessageId() is { } id)
+            {
+                done.TryAdd(id, fault);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task A_bus_command_with_a_poisoned_subject_is_refused_before_any_look_up()
     {
         await using var answers = await AnswersAsync();
@@ -311,6 +441,9 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
         private readonly string sender = "test-" + Guid.NewGuid().ToString("N")[..12];
         private HostReceiveEndpointHandle? handle;
 
+        /// <summary>The test's answer exchange, as a command names it for its response address.</summary>
+        public Uri AnswerAddress => new($"exchange:{RegistryCommandRoutes.AnswerExchange(sender)}");
+
         public async Task ConnectAsync()
         {
             handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, e =>
@@ -332,7 +465,7 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
             await endpoint.Send(command, command.GetType(), Pipe.Execute<SendContext>(context =>
             {
                 context.MessageId = commandId;
-                context.ResponseAddress = new Uri($"exchange:{RegistryCommandRoutes.AnswerExchange(sender)}");
+                context.ResponseAddress = AnswerAddress;
             }));
         }
 

@@ -49,9 +49,9 @@ internal static class Traced
         using var scope = registry.Services.CreateScope();
         var commands = scope.ServiceProvider.GetRequiredService<PersonCommands>();
         var request = JsonSerializer.Deserialize<PopInfo.Contracts.Registry.Commands.RegisterPerson>(JsonSerializer.Serialize(body, Contracts.Json.Options), Contracts.Json.Options)!;
-        var outcome = await commands.RegisterPersonAsync(request, CancellationToken.None);
-        Assert.Equal(201, outcome.StatusCode);
-        return JsonNode.Parse(outcome.Json!)!.AsObject();
+        var result = await commands.RegisterPersonAsync(request, CancellationToken.None);
+        Assert.True(result.Value is { Created: true }, $"{result.Refusal}");
+        return JsonNode.Parse(result.Value.Json)!.AsObject();
     }
 
     public static async Task<JsonObject> FeedEntryAsync(HttpClient registry, long sequence)

@@ -27,14 +27,6 @@ public sealed class NoHttpInApplicationTests
     /// </summary>
     private static readonly Dictionary<string, string> KnownExceptions = new(StringComparer.Ordinal)
     {
-        // Registry: the registry commands, rewritten by issue 14's typed commands (CommandOutcome carries a status code and problem details)
-        ["PopInfo.Registry.Commands.CommandExecutor"] = "answers CommandOutcome (status code + problem details); moves to Result<T> with the typed commands",
-        ["PopInfo.Registry.Commands.CommandOutcome"] = "a command's answer with its HTTP status and problem details, as stored for the command id",
-        ["PopInfo.Registry.Commands.Decision"] = "a decision's rejection is problem details",
-        ["PopInfo.Registry.Commands.Rejected"] = "a decision's rejection is problem details",
-        ["PopInfo.Registry.Messaging.RegistryCommandConsumer"] = "reads CommandOutcome's status (503: retried); moves to Result<T> with CommandOutcome",
-        ["PopInfo.Registry.Messaging.CommandSubjects"] = "refuses an unknown subject, mother or household with problem details, as CommandOutcome carries them",
-        ["PopInfo.Registry.Messaging.Answered"] = "the bus answer's wire form: the HTTP status and problem details the contract (RegistryCommandAnswered) carries",
         // Exchange: the inbound path, rewritten onto the one registry-command outbox
         ["PopInfo.Exchange.Inbound.Outcome`1"] = "the inbound path's own result (value or problem details) until its rewrite",
         ["PopInfo.Exchange.Inbound.InboundService"] = "answers Outcome<T>; a refused record's problem details are stored and answered per record",

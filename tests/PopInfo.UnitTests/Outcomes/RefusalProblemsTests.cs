@@ -16,6 +16,7 @@ public sealed class RefusalProblemsTests
 
     [Theory]
     [InlineData(RefusalKind.Invalid, 400, ProblemTypes.Validation)]
+    [InlineData(RefusalKind.Unreadable, 400, ProblemTypes.MalformedRequest)]
     [InlineData(RefusalKind.NotFound, 404, ProblemTypes.NotFound)]
     [InlineData(RefusalKind.Conflict, 409, ProblemTypes.Conflict)]
     [InlineData(RefusalKind.VersionConflict, 409, ProblemTypes.VersionConflict)]
@@ -107,4 +108,67 @@ public sealed class RefusalProblemsTests
             [Json(Refusal.Busy(1)), Json(Refusal.RateLimited("sign-in.address", 30)), Json(Refusal.CommandIdReused()), Json(Refusal.Forbidden("scope.community", "Not yours.")),
                 Json(Refusal.SourceUnavailable("collection", "clearing"))]);
     }
+
+    [Fact]
+    public void An_unreadable_body_is_a_validation_of_the_malformed_request_type_naming_the_field_and_json_format()
+    {
+        var problem = UnreadableJson.RefusalOf(WrongType("""{"birthDate": 12}""")).ToProblem();
+
+        Assert.Equal((ProblemTypes.MalformedRequest, "The request breaks one or more rules.", 400), (problem.Type, problem.Title, problem.Status));
+        var violation = Assert.Single(Assert.IsType<IReadOnlyList<RuleViolation>>(problem.Extensions["violations"], exactMatch: false));
+        Assert.Equal(("birthDate", "json.format"), (violation.Field, violation.Rule));
+        Assert.Equal(["birthDate"], Assert.IsType<Dictionary<string, string[]>>(problem.Extensions["errors"]).Keys);
+    }
+
+    [Fact]
+    public void The_reader_names_the_field_of_the_wrong_type_by_its_path()
+    {
+        var refusal = UnreadableJson.RefusalOf(WrongType("""{"migrant": {"expectedStayMonths": "long"}}"""));
+
+        Assert.Equal((RefusalKind.Unreadable, "migrant.expectedStayMonths", UnreadableJson.Rule),
+            (refusal.Kind, refusal.Violations.Single().Field, refusal.Violations.Single().Rule));
+    }
+
+    /// <summary>
+    /// The refusals the registry keeps under a command id (the database's own: a value refused, 400; a constraint, 409), and
+    /// refusals of every other shape: read back from their problem JSON, they write the same bytes again.
+    /// </summary>
+    public static TheoryData<string> KeptRefusals => [.. Kept.Keys];
+
+    private static readonly Dictionary<string, Refusal> Kept = new()
+    {
+        ["database.refused-value"] = Refusal.Invalid("birthDate", "database.refused-value",
+            "The database refused a value of the command (22008): nothing was stored, and the same command will be refused again."),
+        ["database.constraint"] = Refusal.Conflict("persons_name_check", "database.constraint",
+            "The command breaks a rule of the database (23514): nothing was stored, and the same command will be refused again."),
+        ["validation with a detail"] = Refusal.Invalid([new("a", "r1", "m1."), new("a", "r2", "m2."), new("b", "r1", "m3.")], "Nothing was taken."),
+        ["unreadable"] = Refusal.Unreadable("birthDate", "json.format", "The value of 'birthDate' is not a date written YYYY-MM-DD."),
+        ["not found with field and rule"] = Refusal.NotFound("No person.") with { Field = "subjectIdNumber", Rule = "person.exists" },
+        ["version conflict"] = Refusal.VersionConflict(2, 3),
+        ["reused command id"] = Refusal.CommandIdReused(),
+        ["busy with everything"] = new Refusal(RefusalKind.Busy, "Down.") { Title = "Own title.", Field = "f", Rule = "r", Violations = [new("f", "r", "m.")], RetryAfterSeconds = 10 }
+            .With("blocking", new[] { 1, 2 }).With("source", "collection"),
+        ["precondition required"] = new Refusal(RefusalKind.PreconditionRequired, "Say which."),
+    };
+
+    [Theory]
+    [MemberData(nameof(KeptRefusals))]
+    public void A_refusal_read_back_from_its_problem_json_writes_the_same_bytes(string name)
+    {
+        var kept = Kept[name].ToProblemJson().GetRawText();
+
+        using var stored = JsonDocument.Parse(kept);
+        var again = RefusalProblems.FromProblemJson(stored.RootElement);
+
+        Assert.Equal(Kept[name].Kind, again.Kind);
+        Assert.Equal(kept, again.ToProblemJson().GetRawText());
+        Assert.Equal(kept, Json(again));
+    }
+
+    private static JsonException WrongType(string json) =>
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Shape>(json, Web));
+
+    private sealed record Shape(DateOnly? BirthDate, Stay? Migrant);
+
+    private sealed record Stay(int? ExpectedStayMonths);
 }
