@@ -21,26 +21,26 @@ public static class PersonsApi
         // Look-ups of persons count per caller (RegistryModule.LookUps), after the token is checked.
         var reads = root.MapGroup("").RequireScope(PlatformScopes.RegistryRead).RequireRateLimit(RegistryModule.Name, RegistryModule.LookUps);
 
-        api.MapPost("/persons", PostPerson)
+        api.MapPost("/persons", PostNewPerson<RegisterPerson>)
             .WithName("RegisterPerson").WithSummary("Enter a person living in the city who is not yet in the register.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/births", PostBirth)
+        api.MapPost("/births", PostNewPerson<RegisterBirth>)
             .WithName("RegisterBirth").WithSummary("Register a newborn, with the mother and household where known.").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/move-ins", PostMoveIn)
+        api.MapPost("/move-ins", PostNewPerson<MoveIn>)
             .WithName("MoveIn").WithSummary("A registered resident moves into the city (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
-        api.MapPost("/migrant-arrivals", PostMigrantArrival)
+        api.MapPost("/migrant-arrivals", PostNewPerson<MigrantArrival>)
             .WithName("MigrantArrival").WithSummary("A migrant arrives (new, or returning with expectedVersion).").ProducesChange(StatusCodes.Status201Created);
 
-        api.MapPost("/persons/{id:guid}/death", PostDeath)
+        api.MapPost("/persons/{id:guid}/death", PostOnPerson<RegisterDeath>)
             .WithName("RegisterDeath").WithSummary("Register a death.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-within-city", PostMoveWithinCity)
+        api.MapPost("/persons/{id:guid}/move-within-city", PostOnPerson<MoveWithinCity>)
             .WithName("MoveWithinCity").WithSummary("Move to another address in the city, optionally with the household registration.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/move-out", PostMoveOut)
+        api.MapPost("/persons/{id:guid}/move-out", PostOnPerson<MoveOut>)
             .WithName("MoveOut").WithSummary("A registered resident moves out of the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/migrant-departure", PostMigrantDeparture)
+        api.MapPost("/persons/{id:guid}/migrant-departure", PostOnPerson<MigrantDeparture>)
             .WithName("MigrantDeparture").WithSummary("A migrant leaves the city.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/corrections", PostCorrection)
+        api.MapPost("/persons/{id:guid}/corrections", PostOnPerson<CorrectDetails>)
             .WithName("CorrectDetails").WithSummary("Correct personal details; only the fields sent change.").ProducesChange(StatusCodes.Status200OK);
-        api.MapPost("/persons/{id:guid}/household", PostHouseholdChange)
+        api.MapPost("/persons/{id:guid}/household", PostOnPerson<ChangeHousehold>)
             .WithName("ChangeHousehold").WithSummary("Join or leave a household, or change the relationship to its head.").ProducesChange(StatusCodes.Status200OK);
 
         reads.MapGet("/persons/{id:guid}", GetPerson).WithName("GetPerson")
@@ -54,45 +54,20 @@ public static class PersonsApi
         return app;
     }
 
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostPerson(
-        RegisterPerson body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.RegisterPersonAsync(body.From(user), ct)).ToHttpResult(Persons);
+    /// <summary>
+    /// A command that enters a person (new to the register, or returning): the record's type chooses the command
+    /// (<see cref="PersonCommands.ApplyAsync"/>, as for the bus), the caller is its source.
+    /// </summary>
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostNewPerson<TCommand>(
+        TCommand body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct)
+        where TCommand : RegistryCommand =>
+        (await commands.ApplyAsync(body.From(user), null, ct)).ToHttpResult(Persons);
 
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostBirth(
-        RegisterBirth body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.RegisterBirthAsync(body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMoveIn(
-        MoveIn body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.MoveInAsync(body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMigrantArrival(
-        MigrantArrival body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.MigrantArrivalAsync(body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostDeath(
-        Guid id, RegisterDeath body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.RegisterDeathAsync(id, body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMoveWithinCity(
-        Guid id, MoveWithinCity body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.MoveWithinCityAsync(id, body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMoveOut(
-        Guid id, MoveOut body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.MoveOutAsync(id, body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostMigrantDeparture(
-        Guid id, MigrantDeparture body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.MigrantDepartureAsync(id, body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostCorrection(
-        Guid id, CorrectDetails body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.CorrectDetailsAsync(id, body.From(user), ct)).ToHttpResult(Persons);
-
-    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostHouseholdChange(
-        Guid id, ChangeHousehold body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct) =>
-        (await commands.ChangeHouseholdAsync(id, body.From(user), ct)).ToHttpResult(Persons);
+    /// <summary>A command on the person of the route's <paramref name="id"/>, chosen by the record's type.</summary>
+    public static async Task<Results<StoredAnswerResult, ProblemHttpResult>> PostOnPerson<TCommand>(
+        Guid id, TCommand body, ClaimsPrincipal user, PersonCommands commands, CancellationToken ct)
+        where TCommand : PersonCommand =>
+        (await commands.ApplyAsync(body.From(user), id, ct)).ToHttpResult(Persons);
 
     private static RouteHandlerBuilder ProducesChange(this RouteHandlerBuilder route, int status) => route
         .Produces<ChangeResult>(status)
