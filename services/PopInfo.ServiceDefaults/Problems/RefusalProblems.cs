@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.Contracts;
 using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.ServiceDefaults.Problems;
@@ -38,7 +40,8 @@ public static class RefusalProblems
             Status = StatusOf(refusal.Kind),
             Detail = refusal.Detail,
         };
-        if (refusal.Kind == RefusalKind.Invalid)
+        var asValidation = refusal.Kind == RefusalKind.Invalid || refusal.ShapedAsValidation;
+        if (asValidation)
         {
             // Both the ASP.NET Core errors map (field → messages) and the violations (field, rule, message), so a client
             // can act on the rule name rather than parse a message.
@@ -59,7 +62,7 @@ public static class RefusalProblems
             problem.Extensions["rule"] = refusal.Rule;
         }
 
-        if (refusal.Kind != RefusalKind.Invalid && refusal.Violations.Count > 0)
+        if (!asValidation && refusal.Violations.Count > 0)
         {
             problem.Extensions["violations"] = refusal.Violations;
         }
@@ -76,6 +79,12 @@ public static class RefusalProblems
 
         return problem;
     }
+
+    /// <summary>
+    /// The refusal's problem as JSON text (the platform's JSON settings), where it is kept or carried outside an HTTP
+    /// answer: an inbound record refused over AMQP keeps it in the database, in the same shape its HTTP answer has.
+    /// </summary>
+    public static string ToProblemJson(this Refusal refusal) => JsonSerializer.Serialize(refusal.ToProblem(), Json.Options);
 
     /// <summary>The refusal as an endpoint result: problem+json, and <c>Retry-After</c> when it says when to try again.</summary>
     public static IResult ToResult(this Refusal refusal) => refusal.ToProblem().ToResult();

@@ -35,14 +35,6 @@ public sealed class NoHttpInApplicationTests
         ["PopInfo.Registry.Messaging.RegistryCommandConsumer"] = "reads CommandOutcome's status (503: retried); moves to Result<T> with CommandOutcome",
         ["PopInfo.Registry.Messaging.CommandSubjects"] = "refuses an unknown subject, mother or household with problem details, as CommandOutcome carries them",
         ["PopInfo.Registry.Messaging.Answered"] = "the bus answer's wire form: the HTTP status and problem details the contract (RegistryCommandAnswered) carries",
-        // Exchange: the inbound path, rewritten onto the one registry-command outbox
-        ["PopInfo.Exchange.Inbound.Outcome`1"] = "the inbound path's own result (value or problem details) until its rewrite",
-        ["PopInfo.Exchange.Inbound.InboundService"] = "answers Outcome<T>; a refused record's problem details are stored and answered per record",
-        ["PopInfo.Exchange.Inbound.InboundRecordReader"] = "ReadOutcome: a record's refusal as problem details (one with status 403)",
-        ["PopInfo.Exchange.Inbound.ReadOutcome"] = "a read record or its problem details",
-        ["PopInfo.Exchange.Inbound.InboundResult"] = "one record's answer on the wire: its problem details",
-        ["PopInfo.Exchange.Inbound.AmqpInboundConsumer"] = "parks or retries by the problem's status (503)",
-        ["PopInfo.Exchange.Inbound.ParkReason"] = "a parked message's reason, read from problem details",
         // HTTP plumbing that writes answers itself, outside any endpoint
         ["PopInfo.Collection.Paper.PrintHtml"] = "the printed pages' HTML result (an IResult)",
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "an authentication handler: writes its 401 and 403 problems itself",
@@ -87,7 +79,7 @@ public sealed class NoHttpInApplicationTests
         var usingHttp = TypesUsingHttp();
 
         Assert.Contains("PopInfo.ServiceDefaults.Problems.RefusalProblems", usingHttp);
-        Assert.Contains("PopInfo.Exchange.Apis.InboundApi", usingHttp);
+        Assert.Contains("PopInfo.Exchange.Apis.InboundResult", usingHttp);
         Assert.Contains("PopInfo.Collection.Paper.PaperPages", usingHttp);
     }
 
