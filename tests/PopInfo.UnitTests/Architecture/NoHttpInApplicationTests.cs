@@ -36,7 +36,6 @@ public sealed class NoHttpInApplicationTests
         ["PopInfo.Registry.Messaging.CommandSubjects"] = "refuses an unknown subject, mother or household with problem details, as CommandOutcome carries them",
         ["PopInfo.Registry.Messaging.Answered"] = "the bus answer's wire form: the HTTP status and problem details the contract (RegistryCommandAnswered) carries",
         // HTTP plumbing that writes answers itself, outside any endpoint
-        ["PopInfo.Collection.Paper.PrintHtml"] = "the printed pages' HTML result (an IResult)",
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "an authentication handler: writes its 401 and 403 problems itself",
         ["PopInfo.Identity.IdentityModule"] = "maps the token endpoint (a handler returning IResult)",
         ["PopInfo.Identity.Server.PeopleSession"] = "an authorization result handler: writes the session's 401 and 403 problems itself",
@@ -80,7 +79,7 @@ public sealed class NoHttpInApplicationTests
 
         Assert.Contains("PopInfo.ServiceDefaults.Problems.RefusalProblems", usingHttp);
         Assert.Contains("PopInfo.Exchange.Apis.InboundResult", usingHttp);
-        Assert.Contains("PopInfo.Collection.Paper.PaperPages", usingHttp);
+        Assert.Contains("PopInfo.Sharing.AccessReport.AccessReportApi", usingHttp);
     }
 
     private static string List(List<string> types) => types.Count == 0 ? "none" : string.Join(", ", types);
