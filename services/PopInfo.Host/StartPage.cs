@@ -16,7 +16,7 @@ public static class StartPage
 {
     public static IEndpointRouteBuilder MapStartPage(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/").ExcludeFromDescription().MapGet("", RenderStartPage);
+        app.MapGroup("").ExcludeFromDescription().MapGet("/", RenderStartPage);
         return app;
     }
 

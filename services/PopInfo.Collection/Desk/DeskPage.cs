@@ -32,11 +32,12 @@ public static class DeskPage
 
     public static IEndpointRouteBuilder MapDesk(this IEndpointRouteBuilder app)
     {
-        var desk = app.MapGroup(Path).ExcludeFromDescription();
+        // No prefix: a group's own path mapped as "" would be written /desk/ (a route that matches the same, named otherwise).
+        var desk = app.MapGroup("").ExcludeFromDescription();
         // Routing ignores a trailing slash: this answers /desk/ too.
-        desk.MapGet("", ServeDeskPage);
+        desk.MapGet(Path, ServeDeskPage);
         // A catch-all: sub-folders (js/…) too. Only embedded files answer (a dictionary look-up), so no path leaves Desk/.
-        desk.MapGet("/{**file}", ServeDeskFile);
+        desk.MapGet(Path + "/{**file}", ServeDeskFile);
         return app;
     }
 

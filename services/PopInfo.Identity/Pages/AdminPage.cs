@@ -19,10 +19,11 @@ public static class AdminPage
 
     public static IEndpointRouteBuilder MapAdminPage(this IEndpointRouteBuilder app)
     {
-        var page = app.MapGroup(Path).AllowAnonymous().ExcludeFromDescription();
-        page.MapGet("", RenderAsync);
-        page.MapGet("/admin.js", GetAdminScript);
-        page.MapGet("/admin.css", GetAdminStyles);
+        // No prefix: a group's own path mapped as "" would be written /admin/ (a route that matches the same, named otherwise).
+        var page = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
+        page.MapGet(Path, RenderAsync);
+        page.MapGet(Path + "/admin.js", GetAdminScript);
+        page.MapGet(Path + "/admin.css", GetAdminStyles);
         return app;
     }
 

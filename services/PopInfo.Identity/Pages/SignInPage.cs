@@ -19,9 +19,10 @@ public static class SignInPage
 
     public static IEndpointRouteBuilder MapSignInPage(this IEndpointRouteBuilder app)
     {
-        var page = app.MapGroup(Path).AllowAnonymous().ExcludeFromDescription();
-        page.MapGet("", ShowSignInForm);
-        page.MapPost("", SignInAsync);
+        // No prefix: a group's own path mapped as "" would be written with a trailing slash.
+        var page = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
+        page.MapGet(Path, ShowSignInForm);
+        page.MapPost(Path, SignInAsync);
         return app;
     }
 

@@ -159,9 +159,10 @@ public sealed class EmbeddedPage
     public IEndpointRouteBuilder MapSignInPage(IEndpointRouteBuilder app, string path, Func<IServiceProvider, Uri> providerOf)
     {
         var page = new SignInPageFiles(this, providerOf);
-        var files = app.MapGroup(path).ExcludeFromDescription();
-        files.MapGet("", page.ServePage);
-        files.MapGet("/{file}", page.ServeFile);
+        // No prefix: a group's own path mapped as "" would be written with a trailing slash (a route that matches the same, named otherwise).
+        var files = app.MapGroup("").ExcludeFromDescription();
+        files.MapGet(path, page.ServePage);
+        files.MapGet(path + "/{file}", page.ServeFile);
         return app;
     }
 

@@ -79,7 +79,7 @@ public sealed class NoHttpInApplicationTests
 
         Assert.Contains("PopInfo.ServiceDefaults.Problems.RefusalProblems", usingHttp);
         Assert.Contains("PopInfo.Exchange.Apis.InboundResult", usingHttp);
-        Assert.Contains("PopInfo.Sharing.AccessReport.AccessReportApi", usingHttp);
+        Assert.Contains("PopInfo.Identity.Server.TokenEndpoint", usingHttp);
     }
 
     private static string List(List<string> types) => types.Count == 0 ? "none" : string.Join(", ", types);
