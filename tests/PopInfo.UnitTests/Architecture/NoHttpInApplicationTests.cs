@@ -37,7 +37,6 @@ public sealed class NoHttpInApplicationTests
         ["PopInfo.Registry.Messaging.Answered"] = "the bus answer's wire form: the HTTP status and problem details the contract (RegistryCommandAnswered) carries",
         // HTTP plumbing that writes answers itself, outside any endpoint
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "an authentication handler: writes its 401 and 403 problems itself",
-        ["PopInfo.Identity.IdentityModule"] = "maps the token endpoint (a handler returning IResult)",
         ["PopInfo.Identity.Server.PeopleSession"] = "an authorization result handler: writes the session's 401 and 403 problems itself",
         ["PopInfo.ServiceDefaults.Security.PeopleSignIn.PeopleSignInRegistration"] = "the sign-in cookie's events write 401 and 403 problems",
         ["PopInfo.ServiceDefaults.Security.RateLimits.RateLimitDecision"] = "a refused rate limit as problem details (429)",
@@ -79,7 +78,7 @@ public sealed class NoHttpInApplicationTests
 
         Assert.Contains("PopInfo.ServiceDefaults.Problems.RefusalProblems", usingHttp);
         Assert.Contains("PopInfo.Exchange.Apis.InboundResult", usingHttp);
-        Assert.Contains("PopInfo.Identity.Server.TokenEndpoint", usingHttp);
+        Assert.Contains("PopInfo.Exchange.Delivery.FeedPage", usingHttp);
     }
 
     private static string List(List<string> types) => types.Count == 0 ? "none" : string.Join(", ", types);
