@@ -125,11 +125,13 @@ public static class IdentityModule
     public static IEndpointRouteBuilder MapIdentityProvider(this IEndpointRouteBuilder app)
     {
         Info.MapServiceInfo(app);
-        app.MapPost(TokenEndpoint.Path, TokenEndpoint.ExchangeAsync).WithName("IdentityToken").WithTags("OpenID Connect").AllowAnonymous()
-            .WithSummary("OAuth 2.0 token endpoint (client credentials). Discovery: /.well-known/openid-configuration.")
-            .ExcludeFromDescription();
-        app.MapMethods(AuthorizeEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.AuthorizeAsync).WithName("IdentityAuthorize").AllowAnonymous().ExcludeFromDescription();
-        app.MapMethods(AuthorizeEndpoint.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeEndpoint.EndSessionAsync).WithName("IdentityEndSession").AllowAnonymous().ExcludeFromDescription();
+        // The OpenID Connect endpoints: OpenIddict reads the request first; each handler answers with a sign-in, a challenge or a refusal for it to write.
+        var connect = app.MapGroup("").WithTags("OpenID Connect").AllowAnonymous().ExcludeFromDescription();
+        connect.MapPost(TokenEndpoint.Path, TokenEndpoint.ExchangeAsync).WithName("IdentityToken")
+            .WithSummary("OAuth 2.0 token endpoint (client credentials). Discovery: /.well-known/openid-configuration.");
+        connect.MapMethods(AuthorizeEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.AuthorizeAsync).WithName("IdentityAuthorize");
+        // As a Delegate: a method taking only HttpContext and returning a Task would otherwise bind as a RequestDelegate, its result unwritten.
+        connect.MapMethods(AuthorizeEndpoint.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeEndpoint.EndSessionAsync).WithName("IdentityEndSession");
         app.MapSignInPage();
         app.MapAdminPage();
         app.MapClientsApi();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace PopInfo.ServiceDefaults;
@@ -9,20 +10,20 @@ public sealed record ServiceInfo(string Name, string Title, string Description, 
 {
     public IEndpointRouteBuilder MapServiceInfo(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/service", () => TypedResults.Ok(new
-        {
-            Name,
-            Title,
-            Description,
-            Version,
-            OpenApi = $"/swagger/{Name}/swagger.json",
-            SwaggerUi = "/swagger",
-        })).WithName($"{Name}-service-info").WithTags("Service").WithGroupName(Name).WithSummary("What this service is.");
+        var api = app.MapGroup("/api/v1").WithTags("Service").WithGroupName(Name);
+        api.MapGet("/service", DescribeService).WithName($"{Name}-service-info").WithSummary("What this service is.");
         return app;
     }
+
+    /// <summary>The service's own description (this instance's: one per service).</summary>
+    public Ok<ServiceDescription> DescribeService() =>
+        TypedResults.Ok(new ServiceDescription(Name, Title, Description, Version, $"/swagger/{Name}/swagger.json", "/swagger"));
 
     /// <summary>The build's version (the entry assembly's informational version: the one the monitoring service shows).</summary>
     public static string Version { get; } =
         System.Reflection.Assembly.GetEntryAssembly()?.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 }
+
+/// <summary>The answer of <c>GET /api/v1/service</c>: the service's name, title, purpose, build version, and its API documents.</summary>
+public sealed record ServiceDescription(string Name, string Title, string Description, string Version, string OpenApi, string SwaggerUi);

@@ -16,14 +16,14 @@ public static class DashboardSessionApi
 
     public static IEndpointRouteBuilder MapDashboardSessionApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet(DashboardAuthentication.SignInPath, SignIn).AllowAnonymous().WithName("DashboardSignIn").WithTags("Dashboard")
-            .WithGroupName(AnalyticsModule.Name)
+        var page = app.MapGroup("").WithTags("Dashboard").WithGroupName(AnalyticsModule.Name);
+        page.MapGet(DashboardAuthentication.SignInPath, SignIn).AllowAnonymous().WithName("DashboardSignIn")
             .WithSummary("Sends the browser to the identity provider to sign in (authorization code with PKCE), then back to returnUrl (a path of this service).");
-        app.MapPost(DashboardAuthentication.SignOutPath, SignOut).AllowAnonymous().WithName("DashboardSignOut").WithTags("Dashboard")
-            .WithGroupName(AnalyticsModule.Name)
+        page.MapPost(DashboardAuthentication.SignOutPath, SignOut).AllowAnonymous().WithName("DashboardSignOut")
             .WithSummary("Ends the dashboard's session and the provider's, then back to the dashboard.");
-        app.MapGet("/api/v1/session", GetSession).RequireAuthorization(DashboardAuthentication.Policy).WithName("GetDashboardSession").WithTags("Dashboard")
-            .WithGroupName(AnalyticsModule.Name).WithSummary("Who is signed in at the dashboard.");
+        var api = app.MapGroup("/api/v1").WithTags("Dashboard").WithGroupName(AnalyticsModule.Name);
+        api.MapGet("/session", GetSession).RequireAuthorization(DashboardAuthentication.Policy).WithName("GetDashboardSession")
+            .WithSummary("Who is signed in at the dashboard.");
         return app;
     }
 

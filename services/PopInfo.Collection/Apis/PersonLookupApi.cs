@@ -18,9 +18,9 @@ public static class PersonLookupApi
 
     public static IEndpointRouteBuilder MapPersonLookupApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/persons", FindPerson)
+        var api = app.MapGroup("/api/v1").WithTags("Find a person").WithGroupName(CollectionModule.Name);
+        api.MapGet("/persons", FindPerson)
             .RequireAuthorization(DeskAuthentication.DeskPolicy).RequireRateLimit(CollectionModule.Name, CollectionModule.LookUps)
-            .WithTags("Find a person").WithGroupName(CollectionModule.Name)
             .WithName("FindPerson").WithSummary("Find a person in the register by identity number or by name (name search masks identity numbers).");
         return app;
     }

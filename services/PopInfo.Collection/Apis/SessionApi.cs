@@ -17,11 +17,10 @@ public static class SessionApi
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet(DeskAuthentication.SignInPath, SignIn).AllowAnonymous().WithName("DeskSignIn").WithTags("Session")
-            .WithGroupName(CollectionModule.Name)
+        var page = app.MapGroup("").WithTags("Session").WithGroupName(CollectionModule.Name);
+        page.MapGet(DeskAuthentication.SignInPath, SignIn).AllowAnonymous().WithName("DeskSignIn")
             .WithSummary("Sends the browser to the identity provider to sign in (authorization code with PKCE), then back to returnUrl (a path of the desk).");
-        app.MapPost(DeskAuthentication.SignOutPath, SignOut).AllowAnonymous().WithName("DeskSignOut").WithTags("Session")
-            .WithGroupName(CollectionModule.Name)
+        page.MapPost(DeskAuthentication.SignOutPath, SignOut).AllowAnonymous().WithName("DeskSignOut")
             .WithSummary("Ends the desk's session and the provider's, then back to the desk's page.");
 
         var api = app.MapGroup("/api/v1").WithTags("Session").WithGroupName(CollectionModule.Name);
@@ -32,7 +31,7 @@ public static class SessionApi
     public static ChallengeHttpResult SignIn(string? returnUrl, string? loginHint) =>
         PeopleSignInEndpoints.SignIn(DeskAuthentication.Application, returnUrl, loginHint);
 
-    public static async Task<IResult> SignOut(HttpContext http, AuditLog audit, CancellationToken ct)
+    public static async Task<Results<SignOutHttpResult, RedirectHttpResult>> SignOut(HttpContext http, AuditLog audit, CancellationToken ct)
     {
         var session = await http.AuthenticateAsync(DeskAuthentication.Scheme);
         if (!session.Succeeded)

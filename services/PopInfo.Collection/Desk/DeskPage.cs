@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Collection.Accounts;
 using PopInfo.Domain.Codes;
 using PopInfo.ServiceDefaults.Pages;
@@ -31,14 +32,18 @@ public static class DeskPage
 
     public static IEndpointRouteBuilder MapDesk(this IEndpointRouteBuilder app)
     {
+        // No prefix: a group's own path mapped as "" would be written /desk/ (a route that matches the same, named otherwise).
+        var desk = app.MapGroup("").ExcludeFromDescription();
         // Routing ignores a trailing slash: this answers /desk/ too.
-        app.MapGet(Path, (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
+        desk.MapGet(Path, ServeDeskPage);
         // A catch-all: sub-folders (js/…) too. Only embedded files answer (a dictionary look-up), so no path leaves Desk/.
-        app.MapGet(Path + "/{**file}", (string file, HttpContext http) => Serve(http, file)).ExcludeFromDescription();
+        desk.MapGet(Path + "/{**file}", ServeDeskFile);
         return app;
     }
 
-    private static IResult Serve(HttpContext http, string file) =>
+    public static Results<FileContentHttpResult, NotFound, StatusCodeHttpResult> ServeDeskPage(HttpContext http) => ServeDeskFile("index.html", http);
+
+    public static Results<FileContentHttpResult, NotFound, StatusCodeHttpResult> ServeDeskFile(string file, HttpContext http) =>
         Page.Serve(http, file, ContentSecurityPolicy(DeskAuthentication.Options(http.RequestServices).Authority!));
 
     /// <summary>The code lists of the form fields that take a national code, by field name: code, Chinese and English name.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Collection.Accounts;
 using PopInfo.Contracts.Registry;
 using PopInfo.ServiceDefaults.Problems;
@@ -21,15 +22,32 @@ public static class PaperPages
         return app;
     }
 
-    private static async Task<IResult> PrintReceiptAsync(Guid formId, PaperService paper, RegistryClient registry, HttpContext http, CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> PrintReceiptAsync(
+        Guid formId, PaperService paper, RegistryClient registry, HttpContext http, CancellationToken ct)
     {
         var result = await paper.ReceiptAsync(DeskUser.From(http), formId, registry, ct);
-        return result.Value is { } receipt ? PrintHtml.Result(http, ReceiptPage.Render(receipt)) : result.Refusal!.ToResult();
+        return result.Value is { } receipt ? Printed(http, ReceiptPage.Render(receipt)) : result.Refusal!.ToTypedResult();
     }
 
-    private static async Task<IResult> PrintDaySheetAsync(string communityCode, string day, PaperService paper, HttpContext http, CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> PrintDaySheetAsync(
+        string communityCode, string day, PaperService paper, HttpContext http, CancellationToken ct)
     {
         var result = await paper.DaySheetAsync(DeskUser.From(http), communityCode, day, ct);
-        return result.Value is { } sheet ? PrintHtml.Result(http, DaySheetPage.Render(sheet)) : result.Refusal!.ToResult();
+        return result.Value is { } sheet ? Printed(http, DaySheetPage.Render(sheet)) : result.Refusal!.ToTypedResult();
+    }
+
+    /// <summary>
+    /// The page as the answer: under its policy, never kept by the browser or a proxy (it names a person), never framed,
+    /// sniffed or followed by a referrer.
+    /// </summary>
+    private static ContentHttpResult Printed(HttpContext http, PrintDocument document)
+    {
+        var headers = http.Response.Headers;
+        headers.ContentSecurityPolicy = document.ContentSecurityPolicy;
+        headers.CacheControl = "no-store";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        return TypedResults.Content(document.Html, "text/html; charset=utf-8");
     }
 }

@@ -12,7 +12,7 @@ public sealed record PrintDocument(string Html, string ContentSecurityPolicy);
 
 /// <summary>
 /// What the printed pages share: one self-contained HTML document (no script, no file fetched: its only style inline, admitted
-/// by its hash), every value from the database HTML-encoded, times in China Standard Time, and the answer's headers.
+/// by its hash), every value from the database HTML-encoded, times in China Standard Time. <see cref="PaperPages"/> answers it.
 /// </summary>
 public static class PrintHtml
 {
@@ -59,20 +59,5 @@ public static class PrintHtml
             .Append("</body>\n</html>\n")
             .ToString();
         return new(html, $"default-src 'none'; style-src 'sha256-{hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-    }
-
-    /// <summary>
-    /// The page as the answer: under its policy, never kept by the browser or a proxy (it names a person), never framed,
-    /// sniffed or followed by a referrer.
-    /// </summary>
-    public static IResult Result(HttpContext http, PrintDocument document)
-    {
-        var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = document.ContentSecurityPolicy;
-        headers.CacheControl = "no-store";
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        return TypedResults.Content(document.Html, "text/html; charset=utf-8");
     }
 }

@@ -70,12 +70,13 @@ public static class InboundApi
     public static async Task<Ok<IReadOnlyList<InboundReview>>> ListInboundReviews(InboundService inbound, CancellationToken ct, string? department = null, int limit = 100) =>
         TypedResults.Ok(await inbound.ReviewsAsync(department, Math.Clamp(limit, 1, 1000), ct));
 
-    // The review's answers are the inbound path's Outcome (problem details) until it is rewritten onto the registry-command outbox.
-    public static async Task<IResult> ApproveInboundRecord(Guid id, InboundService inbound, HttpContext http, CancellationToken ct) =>
-        Answer(await inbound.ApproveAsync(Caller.From(http), id, ct), Results.Ok);
+    public static async Task<Results<Ok<InboundRecordView>, ProblemHttpResult>> ApproveInboundRecord(
+        Guid id, InboundService inbound, HttpContext http, CancellationToken ct) =>
+        (await inbound.ApproveAsync(Caller.From(http), id, ct)).ToOkOrProblem();
 
-    public static async Task<IResult> DismissInboundRecord(Guid id, DismissRequest? body, InboundService inbound, HttpContext http, CancellationToken ct) =>
-        Answer(await inbound.DismissAsync(Caller.From(http), id, body, ct), Results.Ok);
+    public static async Task<Results<Ok<InboundRecordView>, ProblemHttpResult>> DismissInboundRecord(
+        Guid id, DismissRequest? body, InboundService inbound, HttpContext http, CancellationToken ct) =>
+        (await inbound.DismissAsync(Caller.From(http), id, body, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<InboundRecordView>, ProblemHttpResult>> GetInboundRecord(
         string recordId, InboundService inbound, HttpContext http, CancellationToken ct) =>
@@ -99,17 +100,20 @@ public static class InboundApi
     public static async Task<Ok<ParkedView>> ListParkedInboundOfNoDepartment(ParkedMessages messages, CancellationToken ct) =>
         TypedResults.Ok(await messages.ReadAsync(null, DepartmentTopology.PlatformParkingQueue, ct));
 
-    public static async Task<IResult> Push(JsonElement body, InboundService inbound, HttpContext http, CancellationToken ct)
+    public static async Task<Results<Ok<InboundPushAnswer>, ProblemHttpResult>> Push(JsonElement body, InboundService inbound, HttpContext http, CancellationToken ct)
     {
-        var outcome = await inbound.PushAsync(Caller.From(http).DepartmentCode!, body, InboundChannels.Http, ct);
-        if (outcome.Problem is { Status: StatusCodes.Status503ServiceUnavailable })
+        var pushed = await inbound.PushAsync(Caller.From(http).DepartmentCode!, body, InboundChannels.Http, ct);
+        if (pushed.Refusal is { } refusal)
         {
-            http.Response.Headers.RetryAfter = InboundService.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            // Set here as well as by the problem details writer: a registry that does not answer says when to push again.
+            if (refusal.RetryAfterSeconds is { } seconds)
+            {
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return refusal.ToTypedResult();
         }
 
-        return Answer(outcome, Results.Ok);
+        return TypedResults.Ok(InboundPushAnswer.Of(pushed.Value!));
     }
-
-    private static IResult Answer<T>(Outcome<T> outcome, Func<T, IResult> success) =>
-        outcome.Problem is null ? success(outcome.Value!) : outcome.Problem.ToResult();
 }

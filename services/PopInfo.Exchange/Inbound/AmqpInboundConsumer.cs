@@ -4,6 +4,7 @@ using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Brokers;
 using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
+using PopInfo.ServiceDefaults.Outcomes;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -163,22 +164,22 @@ public sealed partial class AmqpInboundConsumer(
 
         using (document)
         {
-            var outcome = await inbound.PushAsync(code, document.RootElement, InboundChannels.Amqp, ct);
-            if (outcome.Problem is { Status: StatusCodes.Status503ServiceUnavailable })
+            var pushed = await inbound.PushAsync(code, document.RootElement, InboundChannels.Amqp, ct);
+            if (pushed.Refusal is { Kind: RefusalKind.Busy })
             {
                 throw new TimeoutException("The registry does not answer.");
             }
 
-            if (outcome.Problem is { } problem)
+            if (pushed.Refusal is { } refusal)
             {
-                return ParkReason.From(problem);
+                return ParkReason.From(refusal);
             }
 
             // Stored as refused, a record can be read back by its record id; one without a usable id cannot be, so
             // the message is parked for it (the records that could be taken are taken; pushing it again after the fix
             // answers them as duplicates).
-            return outcome.Value!.Results.FirstOrDefault(r => r is { State: InboundStates.Refused, RecordId: null, Problem: not null }) is { } lost
-                ? ParkReason.From(lost.Problem!)
+            return pushed.Value!.Results.FirstOrDefault(r => r is { State: InboundStates.Refused, RecordId: null, Refusal: not null }) is { } lost
+                ? ParkReason.From(lost.Refusal!)
                 : null;
         }
     }

@@ -2,19 +2,19 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Codes;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Records;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Statistics;
 using PopInfo.Domain.Validation;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Exchange.Inbound;
 
-/// <summary>What the record rules made of one record: the record, or the problem that refuses it (nothing stored).</summary>
-public sealed record ReadOutcome(string? RecordId, string? Kind, InboundRecord? Record, ProblemDetails? Problem);
+/// <summary>What the record rules made of one record: the record, or the refusal of it (nothing stored).</summary>
+public sealed record ReadOutcome(string? RecordId, string? Kind, InboundRecord? Record, Refusal? Refusal);
 
 /// <summary>
 /// The rules a pushed record is checked against before the register is consulted: the department's right
@@ -51,7 +51,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         {
             // A property name escapes a lone surrogate (values are caught one by one): the JSON reader cannot
             // even hand it over as a string, so the record is refused as a whole.
-            return new(null, null, null, Problem.Validation([TextViolations.LoneSurrogateEscape(path.Length == 0 ? "record" : path)]));
+            return new(null, null, null, Refusal.Invalid([TextViolations.LoneSurrogateEscape(path.Length == 0 ? "record" : path)]));
         }
     }
 
@@ -63,7 +63,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            return new(null, null, null, Problem.Validation(path.Length == 0 ? "body" : path, "json.format", "A record is a JSON object."));
+            return new(null, null, null, Refusal.Invalid(path.Length == 0 ? "body" : path, "json.format", "A record is a JSON object."));
         }
 
         var recordId = ReadRecordId(element, Add);
@@ -89,7 +89,7 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
 
         if (kind is null)
         {
-            return new(recordId, kindCode, null, Problem.Validation(violations));
+            return new(recordId, kindCode, null, Refusal.Invalid(violations));
         }
 
         var person = new JsonObject();
@@ -152,24 +152,25 @@ public sealed partial class InboundRecordReader(RegionCatalogue regions, TimePro
         CheckFormats(kind, person, fields, Add);
         if (violations.Count > 0)
         {
-            return new(recordId, kind.Code, null, Problem.Validation(violations));
+            return new(recordId, kind.Code, null, Refusal.Invalid(violations));
         }
 
         return new(recordId, kind.Code, new InboundRecord { RecordId = recordId!, Kind = kind, Person = person, Fields = fields, Path = path }, null);
     }
 
-    /// <summary>403 for one record: the department has no right to push its kind.</summary>
-    public static ProblemDetails KindNotAllowed(string field, string kind)
-    {
-        var message = $"Your department may not push '{kind}' records; the administrator grants inbound kinds.";
-        var problem = Problem.Validation(field, KindNotAllowedRule, message);
-        problem.Type = ProblemTypes.Forbidden;
-        problem.Title = "Your department may not push this kind of record.";
-        problem.Status = StatusCodes.Status403Forbidden;
-        problem.Extensions["field"] = field;
-        problem.Extensions["rule"] = KindNotAllowedRule;
-        return problem;
-    }
+    /// <summary>
+    /// One record refused as forbidden (403): the department has no right to push its kind. Named by its field like a
+    /// broken rule, in a validation's shape (<see cref="Refusal.ShapedAsValidation"/>), with the field and rule as well.
+    /// </summary>
+    public static Refusal KindNotAllowed(string field, string kind) =>
+        Refusal.Invalid(field, KindNotAllowedRule, $"Your department may not push '{kind}' records; the administrator grants inbound kinds.") with
+        {
+            Kind = RefusalKind.Forbidden,
+            Title = "Your department may not push this kind of record.",
+            ShapedAsValidation = true,
+            Field = field,
+            Rule = KindNotAllowedRule,
+        };
 
     public DateOnly Today() => ChinaTime.Today(clock);
 

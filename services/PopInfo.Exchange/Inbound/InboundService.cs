@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Exchange.Access;
@@ -9,6 +8,7 @@ using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.Exchange.Inbound;
@@ -43,32 +43,25 @@ public sealed class InboundService(
 
     /// <summary>
     /// Takes a push: <c>{"records": [...]}</c>, or (<paramref name="channel"/> AMQP) one record object. The
-    /// problem, when there is one, concerns the whole push and nothing was stored.
+    /// refusal, when there is one, concerns the whole push and nothing was stored.
     /// </summary>
-    public async Task<Outcome<InboundPushAnswer>> PushAsync(string departmentCode, JsonElement body, string channel, CancellationToken ct)
+    public async Task<Result<PushedRecords>> PushAsync(string departmentCode, JsonElement body, string channel, CancellationToken ct)
     {
         var department = await departments.GetAsync(departmentCode, ct);
         if (department is null || department.Status != DepartmentStatus.Active)
         {
-            return new ProblemDetails
-            {
-                Type = ProblemTypes.Forbidden,
-                Title = "The department may not push records.",
-                Status = StatusCodes.Status403Forbidden,
-                Detail = department is null ? "No such department." : "The department is suspended.",
-                Extensions = { ["rule"] = "department.active" },
-            };
+            return DepartmentMayNotPush(known: department is not null);
         }
 
         var elements = Records(body, singleAllowed: channel == InboundChannels.Amqp);
-        if (elements.Problem is not null)
+        if (elements.Refusal is { } refused)
         {
-            return elements.Problem;
+            return refused;
         }
 
         var items = elements.Value!;
         var reads = items.Select(e => reader.Read(e.Element, e.Path, department.InboundKinds)).ToArray();
-        var results = new InboundResult?[reads.Length];
+        var results = new PushedRecord?[reads.Length];
         var firstOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var duplicateOf = new Dictionary<int, int>();
         var taking = new List<int>();
@@ -76,7 +69,7 @@ public sealed class InboundService(
         {
             if (reads[i].Record is not { } record)
             {
-                results[i] = new InboundResult(reads[i].RecordId, null, InboundStates.Refused, Problem: reads[i].Problem);
+                results[i] = new PushedRecord(reads[i].RecordId, null, InboundStates.Refused, Refusal: reads[i].Refusal);
             }
             else if (firstOf.TryGetValue(record.RecordId, out var first))
             {
@@ -115,7 +108,7 @@ public sealed class InboundService(
             {
                 logger.LogWarning("The registry did not answer while matching {Count} records of department {Department} ({Error}); nothing stored",
                     taking.Count, departmentCode, ex.GetType().Name);
-                return RegistryUnavailableProblem();
+                return RegistryUnavailableRefusal();
             }
         }
 
@@ -169,7 +162,7 @@ public sealed class InboundService(
                     queued++;
                 }
 
-                results[i] = new InboundResult(record.RecordId, id, state, match.Person?.PersonId, match.Match, hold is null ? null : HoldProblem(hold));
+                results[i] = new PushedRecord(record.RecordId, id, state, match.Person?.PersonId, match.Match, hold is null ? null : HoldRefusal(hold));
             }
 
             if (channel == InboundChannels.Amqp)
@@ -184,8 +177,8 @@ public sealed class InboundService(
         {
             var original = results[first]!;
             results[i] = original.Id is null
-                ? new InboundResult(reads[i].RecordId, null, InboundStates.Refused, Problem: original.Problem)
-                : new InboundResult(reads[i].RecordId, original.Id, InboundStates.Duplicate, original.PersonId, original.Match,
+                ? new PushedRecord(reads[i].RecordId, null, InboundStates.Refused, Refusal: original.Refusal)
+                : new PushedRecord(reads[i].RecordId, original.Id, InboundStates.Duplicate, original.PersonId, original.Match,
                     CurrentState: original.CurrentState ?? original.State);
         }
 
@@ -196,7 +189,7 @@ public sealed class InboundService(
 
         logger.LogInformation("Department {Department} pushed {Count} records over {Channel}: {Outcome}", departmentCode, results.Length, channel,
             string.Join(", ", results.GroupBy(r => r!.State).Select(g => $"{g.Count()} {g.Key}")));
-        return new InboundPushAnswer(results!);
+        return new PushedRecords(results!);
     }
 
     /// <summary>A department's record by its own reference.</summary>
@@ -225,29 +218,29 @@ public sealed class InboundService(
         $"SELECT {InboundRow.Columns} FROM inbound_records{dialect.UpdateLockHint} WHERE id = @id{dialect.ForUpdate}";
 
     /// <summary>Sends a held record's command as it is (the registry's own rules still apply). Audited.</summary>
-    public Task<Outcome<InboundRecordView>> ApproveAsync(Caller caller, Guid id, CancellationToken ct) =>
+    public Task<Result<InboundRecordView>> ApproveAsync(Caller caller, Guid id, CancellationToken ct) =>
         DecideAsync(caller, id, approve: true, reason: null, ct);
 
     /// <summary>Closes a held record without sending it. Audited, with the reason.</summary>
-    public Task<Outcome<InboundRecordView>> DismissAsync(Caller caller, Guid id, DismissRequest? request, CancellationToken ct)
+    public Task<Result<InboundRecordView>> DismissAsync(Caller caller, Guid id, DismissRequest? request, CancellationToken ct)
     {
         var reason = request?.Reason?.Trim();
         if (string.IsNullOrEmpty(reason))
         {
-            return Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation("reason", "required", "Say why the record is dismissed."));
+            return Task.FromResult<Result<InboundRecordView>>(Refusal.Invalid("reason", "required", "Say why the record is dismissed."));
         }
 
         if (TextViolations.Of("reason", reason, multiLine: true) is { } poisoned)
         {
-            return Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation([poisoned]));
+            return Task.FromResult<Result<InboundRecordView>>(Refusal.Invalid([poisoned]));
         }
 
         return reason.Length > 500
-            ? Task.FromResult<Outcome<InboundRecordView>>(Problem.Validation("reason", "text.length", "The reason is at most 500 characters."))
+            ? Task.FromResult<Result<InboundRecordView>>(Refusal.Invalid("reason", "text.length", "The reason is at most 500 characters."))
             : DecideAsync(caller, id, approve: false, reason, ct);
     }
 
-    private async Task<Outcome<InboundRecordView>> DecideAsync(Caller caller, Guid id, bool approve, string? reason, CancellationToken ct)
+    private async Task<Result<InboundRecordView>> DecideAsync(Caller caller, Guid id, bool approve, string? reason, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -255,17 +248,17 @@ public sealed class InboundService(
             LockRecordSql(database.Dialect), new { id }, transaction, cancellationToken: ct));
         if (before is null)
         {
-            return Problem.NotFound($"No inbound record {id}.");
+            return Refusal.NotFound($"No inbound record {id}.");
         }
 
         if (before.State != InboundStates.Held)
         {
-            return Problem.Conflict("id", "inbound.review.held", $"The record is '{before.State}', not held for review.");
+            return Refusal.Conflict("id", "inbound.review.held", $"The record is '{before.State}', not held for review.");
         }
 
         if (approve && (before.Command is null || !InboundCommand.NamesPerson(before.Command, InboundKindCatalogue.Find(before.Kind)!)))
         {
-            return Problem.Conflict("id", "inbound.review.no-person",
+            return Refusal.Conflict("id", "inbound.review.no-person",
                 "The record names nobody the register knows (no identity number, and no single person matched): the registry could only refuse it. Dismiss it, and have the department push it again with the identity number.");
         }
 
@@ -286,7 +279,7 @@ public sealed class InboundService(
             }, transaction, cancellationToken: ct));
         if (changed == 0)
         {
-            return Problem.Conflict("id", "inbound.review.held", "The record was decided by someone else meanwhile.");
+            return Refusal.Conflict("id", "inbound.review.held", "The record was decided by someone else meanwhile.");
         }
 
         if (approve)
@@ -308,24 +301,24 @@ public sealed class InboundService(
         return after.ToView();
     }
 
-    private static Outcome<List<(JsonElement Element, string Path)>> Records(JsonElement body, bool singleAllowed)
+    private static Result<List<(JsonElement Element, string Path)>> Records(JsonElement body, bool singleAllowed)
     {
         if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("records", out var records))
         {
             if (records.ValueKind != JsonValueKind.Array)
             {
-                return Problem.Validation("records", "json.format", "records is a JSON array of records.");
+                return Refusal.Invalid("records", "json.format", "records is a JSON array of records.");
             }
 
             var count = records.GetArrayLength();
             if (count == 0)
             {
-                return Problem.Validation("records", "required", "records holds at least one record.");
+                return Refusal.Invalid("records", "required", "records holds at least one record.");
             }
 
             if (count > MaxRecords)
             {
-                return Problem.Validation("records", "inbound.batch-size", $"At most {MaxRecords} records per push; split the batch.");
+                return Refusal.Invalid("records", "inbound.batch-size", $"At most {MaxRecords} records per push; split the batch.");
             }
 
             return records.EnumerateArray().Select((r, i) => (r, $"records[{i}]")).ToList();
@@ -336,7 +329,7 @@ public sealed class InboundService(
             return new List<(JsonElement, string)> { (body, "") };
         }
 
-        return Problem.Validation("records", "required", """The body is {"records": [ ...records ]}.""");
+        return Refusal.Invalid("records", "required", """The body is {"records": [ ...records ]}.""");
     }
 
     private async Task<Dictionary<string, InboundRow>> ExistingAsync(string departmentCode, string[] recordIds, CancellationToken ct)
@@ -383,7 +376,8 @@ public sealed class InboundService(
         keys: "department_code, record_id");
 
     // Over AMQP nobody waits for the answer: a refused record is stored as 'refused' with its problem (not its
-    // content), so that the department can read why under its record id. An id already taken stays as it is.
+    // content), so that the department can read why under its record id: the refusal as problem details, mapped as
+    // its HTTP answer is (RefusalProblems). An id already taken stays as it is.
     private static async Task StoreRefusalsAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string departmentCode, ReadOutcome[] reads,
         Dictionary<string, InboundRow> existing, DateTimeOffset now, CancellationToken ct)
     {
@@ -406,36 +400,28 @@ public sealed class InboundService(
                 reasonRule = (string?)null,
                 reasonField = (string?)null,
                 reason = (string?)null,
-                refusal = JsonSerializer.Serialize(refused.Problem, Json.Options),
+                refusal = refused.Refusal!.ToStoredProblemText(),
                 now,
             }, existing.TryGetValue(refused.RecordId!, out var row) && row.State == InboundStates.Refused, ct);
         }
     }
 
-    private static InboundResult Duplicate(InboundRow row) =>
+    private static PushedRecord Duplicate(InboundRow row) =>
         new(row.RecordId, row.Id, InboundStates.Duplicate, row.PersonId, row.MatchKind, CurrentState: row.State);
 
-    /// <summary>The rule a record's problem names (the first violation's, or the problem's own).</summary>
-    public static string? Rule(ProblemDetails problem) =>
-        problem.Extensions.TryGetValue("rule", out var rule) && rule is string r ? r
-        : problem.Extensions.TryGetValue("violations", out var v) && v is IReadOnlyCollection<RuleViolation> violations ? violations.FirstOrDefault()?.Rule
-        : null;
+    /// <summary>The department is unknown (<paramref name="known"/> false) or suspended: none of its push is taken (403 over HTTP).</summary>
+    public static Refusal DepartmentMayNotPush(bool known) =>
+        Refusal.Forbidden("department.active", known ? "The department is suspended." : "No such department.")
+            with { Title = "The department may not push records." };
 
-    private static ProblemDetails HoldProblem(HoldReason hold)
-    {
-        var problem = Problem.Conflict(hold.Field, hold.Rule, hold.Message);
-        problem.Title = "Held for review: the record conflicts with the register.";
-        return problem;
-    }
+    /// <summary>Why a record is held, in its answer: a conflict with the register, by field and rule (409 over HTTP).</summary>
+    public static Refusal HoldRefusal(HoldReason hold) =>
+        Refusal.Conflict(hold.Field, hold.Rule, hold.Message) with { Title = "Held for review: the record conflicts with the register." };
 
-    public static ProblemDetails RegistryUnavailableProblem() => new()
-    {
-        Type = ProblemTypes.Busy,
-        Title = "The registry does not answer.",
-        Status = StatusCodes.Status503ServiceUnavailable,
-        Detail = $"The records could not be checked against the register. Nothing was stored; push the same records again after {RetryAfterSeconds} s.",
-        Extensions = { ["rule"] = "registry.unavailable", ["retryAfterSeconds"] = RetryAfterSeconds },
-    };
+    /// <summary>The registry did not answer the look-ups of a push: nothing stored, push again (503 over HTTP; over AMQP the message goes back to the queue).</summary>
+    public static Refusal RegistryUnavailableRefusal() => Refusal.Unavailable("registry.unavailable", "The registry does not answer.",
+        $"The records could not be checked against the register. Nothing was stored; push the same records again after {RetryAfterSeconds} s.",
+        RetryAfterSeconds);
 
     private static bool RegistryUnavailable(Exception ex, CancellationToken ct) => ex switch
     {

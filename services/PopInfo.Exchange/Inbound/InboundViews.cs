@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Domain.Identity;
+using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.Exchange.Inbound;
 
@@ -41,18 +41,22 @@ public static class InboundChannels
     public const string Amqp = "amqp";
 }
 
-/// <summary>One record's outcome in the answer to a push, in the order the records were sent.</summary>
+/// <summary>
+/// One record's answer to a push, in the order the records were sent; the endpoint sends it as <see cref="Apis.InboundResult"/>
+/// (the refusal as problem details), and over AMQP a refusal is stored under the record id in the same shape.
+/// </summary>
 /// <param name="RecordId">The department's reference, as sent (absent when the record had none that could be read).</param>
 /// <param name="Id">The exchange's inbound id (also the registry command id); for a duplicate, the original's.</param>
 /// <param name="State">queued, held, refused or duplicate.</param>
 /// <param name="PersonId">The person of the register the record was matched to.</param>
 /// <param name="Match">How: id-number, name-sex-birth-region or new-person.</param>
-/// <param name="Problem">Why it was refused (400 rules, 403 kind not allowed) or held (409, the conflict's rule).</param>
+/// <param name="Refusal">Why it was refused (the record rules; the kind not allowed) or held (the conflict's rule).</param>
 /// <param name="CurrentState">For a duplicate: the state of the record first pushed under this id.</param>
-public sealed record InboundResult(
-    string? RecordId, Guid? Id, string State, Guid? PersonId = null, string? Match = null, ProblemDetails? Problem = null, string? CurrentState = null);
+public sealed record PushedRecord(
+    string? RecordId, Guid? Id, string State, Guid? PersonId = null, string? Match = null, Refusal? Refusal = null, string? CurrentState = null);
 
-public sealed record InboundPushAnswer(IReadOnlyList<InboundResult> Results);
+/// <summary>A push's answer: one <see cref="PushedRecord"/> per record, in order.</summary>
+public sealed record PushedRecords(IReadOnlyList<PushedRecord> Results);
 
 /// <summary>Why a stored record was held.</summary>
 public sealed record HoldView(string Rule, string? Field, string? Message);

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Delivery;
-using PopInfo.ServiceDefaults.Problems;
+using PopInfo.ServiceDefaults.Outcomes;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
@@ -13,11 +12,11 @@ namespace PopInfo.Exchange.Inbound;
 /// <summary>Why a message was parked: the rule, the field it concerns (if any), and words — never the content.</summary>
 public sealed record ParkReason(string Rule, string? Field, string Reason)
 {
-    /// <summary>The first violation of a problem (or the problem's own rule).</summary>
-    public static ParkReason From(ProblemDetails problem) =>
-        problem.Extensions.TryGetValue("violations", out var v) && v is IReadOnlyCollection<RuleViolation> { Count: > 0 } violations
-            ? new(violations.First().Rule, violations.First().Field, violations.First().Message)
-            : new(InboundService.Rule(problem) ?? "unknown", null, problem.Detail ?? problem.Title ?? "");
+    /// <summary>The refusal's first violation, or its own rule and words (its detail, else its title).</summary>
+    public static ParkReason From(Refusal refusal) =>
+        refusal.Violations is [var first, ..]
+            ? new(first.Rule, first.Field, first.Message)
+            : new(refusal.Rule ?? "unknown", null, refusal.Detail ?? refusal.Title);
 }
 
 /// <summary>One parked message, as its headers describe it.</summary>

@@ -20,8 +20,10 @@ public static class AccountsApi
             .WithSummary("A new account: userName, displayName, role (admin, collector, supervisor, planner, operator, auditor), regionCode, password.");
         api.MapPatch("/{userName}", ChangeAccount).WithName("IdentityChangeAccount")
             .WithSummary("Change displayName, role, regionCode, disabled, password or unlock, naming expectedVersion. Role, region, status and password changes end the account's sessions.");
-        app.MapPost("/api/v1/accounts/import", ImportAccounts).WithTags("Accounts").WithGroupName(IdentityModule.Name)
-            .RequireScope(PlatformScopes.IdentityImport).WithName("IdentityImportAccounts")
+        // A group of its own: the collection service's client imports, not an administrator.
+        var import = app.MapGroup("/api/v1/accounts").WithTags("Accounts").WithGroupName(IdentityModule.Name)
+            .RequireScope(PlatformScopes.IdentityImport);
+        import.MapPost("/import", ImportAccounts).WithName("IdentityImportAccounts")
             .WithSummary("The desk's accounts moving in (the collection service's client only): at most 500, password hashes kept; an existing user name is never overwritten; desk administrators arrive disabled.");
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Domain.Access;
 using PopInfo.Identity.Server;
 
@@ -18,25 +19,31 @@ public static class AdminPage
 
     public static IEndpointRouteBuilder MapAdminPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, RenderAsync).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet(Path + "/admin.js", () => Asset("admin.js", "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet(Path + "/admin.css", () => Asset("admin.css", "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        // No prefix: a group's own path mapped as "" would be written /admin/ (a route that matches the same, named otherwise).
+        var page = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
+        page.MapGet(Path, RenderAsync);
+        page.MapGet(Path + "/admin.js", GetAdminScript);
+        page.MapGet(Path + "/admin.css", GetAdminStyles);
         return app;
     }
 
-    private static async Task<IResult> RenderAsync(HttpContext http, IAntiforgery antiforgery)
+    public static FileStreamHttpResult GetAdminScript() => Asset("admin.js", "text/javascript; charset=utf-8");
+
+    public static FileStreamHttpResult GetAdminStyles() => Asset("admin.css", "text/css; charset=utf-8");
+
+    public static async Task<Results<RedirectHttpResult, ContentHttpResult>> RenderAsync(HttpContext http, IAntiforgery antiforgery)
     {
         var session = await http.AuthenticateAsync(PeopleSession.Scheme);
         if (!session.Succeeded)
         {
-            return Results.Redirect($"{SignInPage.Path}?returnUrl={Uri.EscapeDataString(Path)}");
+            return TypedResults.Redirect($"{SignInPage.Path}?returnUrl={Uri.EscapeDataString(Path)}");
         }
 
         Secure(http);
         var user = session.Principal!;
         if (!user.HasClaim("role", PlatformRoles.Admin))
         {
-            return Results.Content("<!doctype html><meta charset=\"utf-8\"><title>403</title><p>只有管理员可以使用此页面。 Only administrators may use this page.</p>",
+            return TypedResults.Content("<!doctype html><meta charset=\"utf-8\"><title>403</title><p>只有管理员可以使用此页面。 Only administrators may use this page.</p>",
                 "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
 
@@ -78,7 +85,7 @@ public static class AdminPage
             <script src="{{Path}}/admin.js"></script>
             </body></html>
             """;
-        return Results.Content(html, "text/html; charset=utf-8");
+        return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
     private static void Secure(HttpContext http)
@@ -88,10 +95,10 @@ public static class AdminPage
         http.Response.Headers.CacheControl = "no-store";
     }
 
-    private static IResult Asset(string name, string contentType)
+    private static FileStreamHttpResult Asset(string name, string contentType)
     {
         var stream = typeof(AdminPage).Assembly.GetManifestResourceStream("admin/" + name)
             ?? throw new InvalidOperationException($"The page asset {name} is not embedded.");
-        return Results.Stream(stream, contentType);
+        return TypedResults.Stream(stream, contentType);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.Identity.Accounts;
 using PopInfo.Identity.Server;
 using PopInfo.ServiceDefaults.Problems;
@@ -18,13 +19,17 @@ public static class SignInPage
 
     public static IEndpointRouteBuilder MapSignInPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (HttpContext http, IAntiforgery antiforgery, string? returnUrl) => Render(http, antiforgery, returnUrl, null))
-            .AllowAnonymous().ExcludeFromDescription();
-        app.MapPost(Path, SignInAsync).AllowAnonymous().ExcludeFromDescription();
+        // No prefix: a group's own path mapped as "" would be written with a trailing slash.
+        var page = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
+        page.MapGet(Path, ShowSignInForm);
+        page.MapPost(Path, SignInAsync);
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, AccountService accounts,
+    /// <summary>The empty form; <paramref name="returnUrl"/> is where to go once signed in (a path of this site only).</summary>
+    public static ContentHttpResult ShowSignInForm(HttpContext http, IAntiforgery antiforgery, string? returnUrl) => Render(http, antiforgery, returnUrl, null);
+
+    public static async Task<Results<ContentHttpResult, BadRequest, RedirectHttpResult>> SignInAsync(HttpContext http, IAntiforgery antiforgery, AccountService accounts,
         [FromKeyedServices(IdentityModule.Name)] RateLimitCounterStore limits, CancellationToken ct)
     {
         bool valid;
@@ -41,7 +46,7 @@ public static class SignInPage
 
         if (!valid)
         {
-            return Results.BadRequest();
+            return TypedResults.BadRequest();
         }
 
         var form = await http.Request.ReadFormAsync(ct);
@@ -75,7 +80,7 @@ public static class SignInPage
         {
             case AccountService.SignInOutcome.Ok:
                 await http.SignInAsync(PeopleSession.Scheme, PeopleSession.Principal(result.Account!));
-                return Results.Redirect(returnUrl);
+                return TypedResults.Redirect(returnUrl);
             case AccountService.SignInOutcome.LockedOut:
                 var minutes = (int)Math.Ceiling(result.RetryAfter!.Value.TotalMinutes);
                 return Render(http, antiforgery, returnUrl, $"账户已锁定，请 {minutes} 分钟后再试。 The account is locked; try again in {minutes} min.", StatusCodes.Status423Locked);
@@ -88,7 +93,7 @@ public static class SignInPage
     private static string Local(string? url) =>
         url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && TextViolations.Of("returnUrl", url) is null ? url : "/";
 
-    private static IResult Render(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
+    private static ContentHttpResult Render(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         var message = error is null ? "" : $"""<p class="error" role="alert">{WebUtility.HtmlEncode(error)}</p>""";
@@ -110,6 +115,6 @@ public static class SignInPage
             </body></html>
             """;
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
-        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 }

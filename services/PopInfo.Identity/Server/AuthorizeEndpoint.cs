@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using PopInfo.Identity.Accounts;
@@ -17,7 +18,7 @@ public static class AuthorizeEndpoint
     public const string Path = "/connect/authorize";
     public const string EndSessionPath = "/connect/endsession";
 
-    public static async Task<IResult> AuthorizeAsync(HttpContext http, AccountService accounts, AuditLog audit, CancellationToken ct)
+    public static async Task<Results<ChallengeHttpResult, SignInHttpResult>> AuthorizeAsync(HttpContext http, AccountService accounts, AuditLog audit, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be read.");
         var session = await http.AuthenticateAsync(PeopleSession.Scheme);
@@ -27,18 +28,18 @@ public static class AuthorizeEndpoint
         if (account is null)
         {
             var query = http.Request.HasFormContentType ? QueryString.Create((await http.Request.ReadFormAsync(ct)).Select(f => KeyValuePair.Create(f.Key, (string?)f.Value.ToString()))) : http.Request.QueryString;
-            return Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + query }, [PeopleSession.Scheme]);
+            return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + query }, [PeopleSession.Scheme]);
         }
 
         await audit.WriteAsync(new(account.User_Name, account.Role, "authorize", request.ClientId, "ok", string.Join(' ', request.GetScopes()),
             http.Connection.RemoteIpAddress?.ToString()), ct);
-        return Results.SignIn(PeopleClaims.For(account, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return TypedResults.SignIn(PeopleClaims.For(account, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>Ends the person's session at the provider and goes back to the application (a registered address only).</summary>
-    public static async Task<IResult> EndSessionAsync(HttpContext http)
+    public static async Task<SignOutHttpResult> EndSessionAsync(HttpContext http)
     {
         await http.SignOutAsync(PeopleSession.Scheme);
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        return TypedResults.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -21,7 +22,7 @@ public static class TokenEndpoint
 {
     public const string Path = "/connect/token";
 
-    public static async Task<IResult> ExchangeAsync(HttpContext http, ClientStore clients, AccountService accounts, AuditLog audit, CancellationToken ct)
+    public static async Task<Results<SignInHttpResult, ForbidHttpResult>> ExchangeAsync(HttpContext http, ClientStore clients, AccountService accounts, AuditLog audit, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be read.");
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
@@ -49,7 +50,7 @@ public static class TokenEndpoint
         identity.SetScopes(request.GetScopes());
         identity.SetResources(request.GetScopes().Select(AudienceOf).OfType<string>().Distinct());
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return TypedResults.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>
@@ -57,7 +58,7 @@ public static class TokenEndpoint
     /// account, a new password, role or region gets no more tokens (so sessions end within an access token's life).
     /// The new tokens carry the account as it is now.
     /// </summary>
-    private static async Task<IResult> ForPersonAsync(HttpContext http, OpenIddictRequest request, AccountService accounts, AuditLog audit, CancellationToken ct)
+    private static async Task<Results<SignInHttpResult, ForbidHttpResult>> ForPersonAsync(HttpContext http, OpenIddictRequest request, AccountService accounts, AuditLog audit, CancellationToken ct)
     {
         var earlier = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var userName = earlier?.GetClaim(Claims.Subject);
@@ -69,14 +70,14 @@ public static class TokenEndpoint
             return Refuse(Errors.InvalidGrant, "The account was disabled or changed since sign-in: sign in again.");
         }
 
-        return Results.SignIn(PeopleClaims.For(account, earlier!.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return TypedResults.SignIn(PeopleClaims.For(account, earlier!.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>The service a scope is for: <c>registry.read</c> opens <c>popinfo-registry</c>.</summary>
     public static string? AudienceOf(string scope) =>
         PlatformScopes.AudienceOf.TryGetValue(scope, out var audience) ? audience : null;
 
-    private static IResult Refuse(string error, string description) => Results.Forbid(
+    private static ForbidHttpResult Refuse(string error, string description) => TypedResults.Forbid(
         new AuthenticationProperties(new Dictionary<string, string?>
         {
             [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,

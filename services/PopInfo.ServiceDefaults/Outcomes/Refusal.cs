@@ -28,6 +28,13 @@ public sealed record Refusal(RefusalKind Kind, string? Detail)
     /// <summary>When to try again, in seconds (busy, rate limited).</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>
+    /// Answered in a validation's shape though its kind gives another status: the <c>errors</c> map and the violations
+    /// first, and a detail made of them when none is given. A bureau's record of a kind its department may not push is
+    /// refused so (403, named by its field like a broken rule), as its answers and stored refusals always were.
+    /// </summary>
+    public bool ShapedAsValidation { get; init; }
+
     /// <summary>Further named facts the caller can act on, in order (e.g. <c>currentVersion</c>, <c>blocking</c>).</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Facts { get; init; } = [];
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace PopInfo.ServiceDefaults.Pages;
@@ -96,7 +97,7 @@ public sealed class EmbeddedPage
     public byte[]? Content(string file) => assets.TryGetValue(file, out var asset) ? asset.Content : null;
 
     /// <summary>Answers <paramref name="file"/> under <paramref name="contentSecurityPolicy"/>, or 404.</summary>
-    public IResult Serve(HttpContext http, string file, string contentSecurityPolicy)
+    public Results<FileContentHttpResult, NotFound, StatusCodeHttpResult> Serve(HttpContext http, string file, string contentSecurityPolicy)
     {
         // {version}/{file}: this build's files are immutable; another version's address (a page loaded before a new build
         // started, asking for the rest) gets this build's file, checked again on each load as an unversioned one is.
@@ -106,7 +107,7 @@ public sealed class EmbeddedPage
             var versioned = file[VersionedFolder.Length..].Split('/', 2);
             if (versioned.Length < 2)
             {
-                return Results.NotFound();
+                return TypedResults.NotFound();
             }
 
             immutable = versioned[0] == Version;
@@ -115,7 +116,7 @@ public sealed class EmbeddedPage
 
         if (!assets.TryGetValue(file, out var asset))
         {
-            return Results.NotFound();
+            return TypedResults.NotFound();
         }
 
         var headers = http.Response.Headers;
@@ -126,20 +127,20 @@ public sealed class EmbeddedPage
         if (IsHtml(asset))
         {
             headers.CacheControl = "no-store";
-            return Results.Bytes(asset.Content, asset.ContentType);
+            return TypedResults.Bytes(asset.Content, asset.ContentType);
         }
 
         if (immutable)
         {
             headers.CacheControl = Immutable;
-            return Results.Bytes(asset.Content, asset.ContentType);
+            return TypedResults.Bytes(asset.Content, asset.ContentType);
         }
 
         headers.CacheControl = "no-cache";
         headers.ETag = asset.ETag;
         return http.Request.Headers.IfNoneMatch == asset.ETag
-            ? Results.StatusCode(StatusCodes.Status304NotModified)
-            : Results.Bytes(asset.Content, asset.ContentType);
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Bytes(asset.Content, asset.ContentType);
     }
 
     /// <summary>
@@ -157,9 +158,21 @@ public sealed class EmbeddedPage
     /// </summary>
     public IEndpointRouteBuilder MapSignInPage(IEndpointRouteBuilder app, string path, Func<IServiceProvider, Uri> providerOf)
     {
-        app.MapGet(path, (HttpContext http) => Serve(http, "index.html", SignInPagePolicy(providerOf(http.RequestServices)))).ExcludeFromDescription();
-        app.MapGet(path + "/{file}", (string file, HttpContext http) => Serve(http, file, SignInPagePolicy(providerOf(http.RequestServices)))).ExcludeFromDescription();
+        var page = new SignInPageFiles(this, providerOf);
+        // No prefix: a group's own path mapped as "" would be written with a trailing slash (a route that matches the same, named otherwise).
+        var files = app.MapGroup("").ExcludeFromDescription();
+        files.MapGet(path, page.ServePage);
+        files.MapGet(path + "/{file}", page.ServeFile);
         return app;
+    }
+
+    /// <summary>The handlers of a page mapped by <see cref="MapSignInPage"/>: the page, and the provider its policy names.</summary>
+    private sealed class SignInPageFiles(EmbeddedPage page, Func<IServiceProvider, Uri> providerOf)
+    {
+        public Results<FileContentHttpResult, NotFound, StatusCodeHttpResult> ServePage(HttpContext http) => ServeFile("index.html", http);
+
+        public Results<FileContentHttpResult, NotFound, StatusCodeHttpResult> ServeFile(string file, HttpContext http) =>
+            page.Serve(http, file, SignInPagePolicy(providerOf(http.RequestServices)));
     }
 
     private static bool IsHtml(Asset asset) => asset.ContentType.StartsWith("text/html", StringComparison.Ordinal);

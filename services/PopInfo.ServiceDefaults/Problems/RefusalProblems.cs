@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PopInfo.Contracts;
 using PopInfo.ServiceDefaults.Outcomes;
 
 namespace PopInfo.ServiceDefaults.Problems;
@@ -39,7 +40,8 @@ public static class RefusalProblems
             Status = StatusOf(refusal.Kind),
             Detail = refusal.Detail,
         };
-        if (ListsViolations(refusal.Kind))
+        var asValidation = ListsViolations(refusal.Kind) || refusal.ShapedAsValidation;
+        if (asValidation)
         {
             // Both the ASP.NET Core errors map (field → messages) and the violations (field, rule, message), so a client
             // can act on the rule name rather than parse a message.
@@ -60,7 +62,7 @@ public static class RefusalProblems
             problem.Extensions["rule"] = refusal.Rule;
         }
 
-        if (!ListsViolations(refusal.Kind) && refusal.Violations.Count > 0)
+        if (!asValidation && refusal.Violations.Count > 0)
         {
             problem.Extensions["violations"] = refusal.Violations;
         }
@@ -77,6 +79,13 @@ public static class RefusalProblems
 
         return problem;
     }
+
+    /// <summary>
+    /// The refusal's problem as JSON text in the platform's JSON settings (<see cref="Json.Options"/>), where the exchange
+    /// keeps it outside an HTTP answer: an inbound record refused over AMQP stores it, in the same shape its HTTP answer
+    /// has, and in the bytes the inbound path stored before the one result type (InboundRefusalShapeTests).
+    /// </summary>
+    public static string ToStoredProblemText(this Refusal refusal) => JsonSerializer.Serialize(refusal.ToProblem(), Json.Options);
 
     /// <summary>The refusal as an endpoint result: problem+json, and <c>Retry-After</c> when it says when to try again.</summary>
     public static IResult ToResult(this Refusal refusal) => refusal.ToProblem().ToResult();

@@ -32,11 +32,9 @@ public static class AccessReportApi
         return app;
     }
 
-    public static async Task<IResult> Report(AccessReportRequest body, HttpContext http, AccessReportService reports, CancellationToken ct)
-    {
-        var result = await reports.ReportAsync(SharingCaller.From(http), AccessReportAuthentication.AuditorOf(http.User), body, ct);
-        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToResult();
-    }
+    public static async Task<Results<Ok<PersonAccessReport>, ProblemHttpResult>> Report(
+        AccessReportRequest body, HttpContext http, AccessReportService reports, CancellationToken ct) =>
+        (await reports.ReportAsync(SharingCaller.From(http), AccessReportAuthentication.AuditorOf(http.User), body, ct)).ToOkOrProblem();
 
     public static ChallengeHttpResult SignIn(string? returnUrl, string? loginHint) =>
         PeopleSignInEndpoints.SignIn(AccessReportAuthentication.Application, returnUrl, loginHint);

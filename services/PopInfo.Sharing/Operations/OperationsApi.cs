@@ -1,4 +1,4 @@
-using PopInfo.ServiceDefaults.Outcomes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
@@ -31,27 +31,23 @@ public static class OperationsApi
         return app;
     }
 
-    public static async Task<IResult> Verify(VerifyRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
-        Answer(await sharing.VerifyAsync(SharingCaller.From(http), body, ct));
+    public static async Task<Results<Ok<VerifyAnswer>, ProblemHttpResult>> Verify(VerifyRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        (await sharing.VerifyAsync(SharingCaller.From(http), body, ct)).ToOkOrProblem();
 
-    public static async Task<IResult> Lookup(LookupRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
-        Answer(await sharing.LookupAsync(SharingCaller.From(http), body, ct));
+    public static async Task<Results<Ok<LookupAnswer>, ProblemHttpResult>> Lookup(LookupRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        (await sharing.LookupAsync(SharingCaller.From(http), body, ct)).ToOkOrProblem();
 
-    public static async Task<IResult> BatchVerify(BatchVerifyRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
-        Answer(await sharing.BatchVerifyAsync(SharingCaller.From(http), body, ct));
+    public static async Task<Results<Ok<BatchVerifyAnswer>, ProblemHttpResult>> BatchVerify(BatchVerifyRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        (await sharing.BatchVerifyAsync(SharingCaller.From(http), body, ct)).ToOkOrProblem();
 
-    public static async Task<IResult> BatchLookup(BatchLookupRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
-        Answer(await sharing.BatchLookupAsync(SharingCaller.From(http), body, ct));
+    public static async Task<Results<Ok<BatchLookupAnswer>, ProblemHttpResult>> BatchLookup(BatchLookupRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        (await sharing.BatchLookupAsync(SharingCaller.From(http), body, ct)).ToOkOrProblem();
 
-    public static async Task<IResult> Household(HouseholdRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
-        Answer(await sharing.HouseholdAsync(SharingCaller.From(http), body, ct));
+    public static async Task<Results<Ok<HouseholdAnswer>, ProblemHttpResult>> Household(HouseholdRequest body, HttpContext http, SharingService sharing, CancellationToken ct) =>
+        (await sharing.HouseholdAsync(SharingCaller.From(http), body, ct)).ToOkOrProblem();
 
     // What every operation may answer instead: bad input, a refusal by the grant, a limit, the service unable to answer.
     private static RouteHandlerBuilder ProducesRefusals(this RouteHandlerBuilder endpoint) => endpoint
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-
-    // The answer, or its problem (with Retry-After when it says when to try again).
-    private static IResult Answer<T>(Result<T> result) =>
-        result.Succeeded ? TypedResults.Ok(result.Value) : result.Refusal!.ToResult();
 }

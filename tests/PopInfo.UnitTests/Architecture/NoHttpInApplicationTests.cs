@@ -27,18 +27,8 @@ public sealed class NoHttpInApplicationTests
     /// </summary>
     private static readonly Dictionary<string, string> KnownExceptions = new(StringComparer.Ordinal)
     {
-        // Exchange: the inbound path, rewritten onto the one registry-command outbox
-        ["PopInfo.Exchange.Inbound.Outcome`1"] = "the inbound path's own result (value or problem details) until its rewrite",
-        ["PopInfo.Exchange.Inbound.InboundService"] = "answers Outcome<T>; a refused record's problem details are stored and answered per record",
-        ["PopInfo.Exchange.Inbound.InboundRecordReader"] = "ReadOutcome: a record's refusal as problem details (one with status 403)",
-        ["PopInfo.Exchange.Inbound.ReadOutcome"] = "a read record or its problem details",
-        ["PopInfo.Exchange.Inbound.InboundResult"] = "one record's answer on the wire: its problem details",
-        ["PopInfo.Exchange.Inbound.AmqpInboundConsumer"] = "parks or retries by the problem's status (503)",
-        ["PopInfo.Exchange.Inbound.ParkReason"] = "a parked message's reason, read from problem details",
         // HTTP plumbing that writes answers itself, outside any endpoint
-        ["PopInfo.Collection.Paper.PrintHtml"] = "the printed pages' HTML result (an IResult)",
         ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "an authentication handler: writes its 401 and 403 problems itself",
-        ["PopInfo.Identity.IdentityModule"] = "maps the token endpoint (a handler returning IResult)",
         ["PopInfo.Identity.Server.PeopleSession"] = "an authorization result handler: writes the session's 401 and 403 problems itself",
         ["PopInfo.ServiceDefaults.Security.PeopleSignIn.PeopleSignInRegistration"] = "the sign-in cookie's events write 401 and 403 problems",
         ["PopInfo.ServiceDefaults.Security.RateLimits.RateLimitDecision"] = "a refused rate limit as problem details (429)",
@@ -79,8 +69,8 @@ public sealed class NoHttpInApplicationTests
         var usingHttp = TypesUsingHttp();
 
         Assert.Contains("PopInfo.ServiceDefaults.Problems.RefusalProblems", usingHttp);
-        Assert.Contains("PopInfo.Exchange.Apis.InboundApi", usingHttp);
-        Assert.Contains("PopInfo.Collection.Paper.PaperPages", usingHttp);
+        Assert.Contains("PopInfo.Exchange.Apis.InboundResult", usingHttp);
+        Assert.Contains("PopInfo.Exchange.Delivery.FeedPage", usingHttp);
     }
 
     private static string List(List<string> types) => types.Count == 0 ? "none" : string.Join(", ", types);

@@ -24,7 +24,7 @@ public class InboundMatchingTests
     private static InboundRecord Record(string json)
     {
         var outcome = Reader.Read(JsonDocument.Parse(json).RootElement, "records[0]", InboundKinds.All.ToArray());
-        Assert.Null(outcome.Problem);
+        Assert.Null(outcome.Refusal);
         return outcome.Record!;
     }
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Inbound;
+using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.UnitTests.Exchange;
@@ -18,10 +18,11 @@ public class InboundRecordReaderTests
     private static ReadOutcome Read(string json, IReadOnlyCollection<string>? allowed = null, string path = "records[3]") =>
         Reader.Read(JsonDocument.Parse(json).RootElement, path, allowed ?? InboundKinds.All.ToArray());
 
-    private static List<(string Field, string Rule)> Violations(ProblemDetails? problem)
+    // Read from the refusal's problem, as the department gets it.
+    private static List<(string Field, string Rule)> Violations(Refusal? refusal)
     {
-        Assert.NotNull(problem);
-        return ((IReadOnlyCollection<RuleViolation>)problem.Extensions["violations"]!).Select(v => (v.Field, v.Rule)).ToList();
+        Assert.NotNull(refusal);
+        return ((IReadOnlyCollection<RuleViolation>)refusal.ToProblem().Extensions["violations"]!).Select(v => (v.Field, v.Rule)).ToList();
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public class InboundRecordReaderTests
         var lower = Male[..17] + Male[17..].ToLowerInvariant();
         var outcome = Read($$"""{"recordId": "HB-2026-0001", "kind": "death", "person": {"idNumber": "{{lower}}"}, "deathDate": "2026-01-02"}""");
 
-        Assert.Null(outcome.Problem);
+        Assert.Null(outcome.Refusal);
         var record = outcome.Record!;
         Assert.Equal("HB-2026-0001", record.RecordId);
         Assert.Same(InboundKindCatalogue.Death, record.Kind);
@@ -45,10 +46,10 @@ public class InboundRecordReaderTests
         var outcome = Read("""{"recordId": "r1", "kind": "death", "person": {"name": "王芳"}, "deathDate": "2026-01-02"}""");
 
         Assert.Null(outcome.Record);
-        Assert.Equal(400, outcome.Problem!.Status);
+        Assert.Equal(400, outcome.Refusal!.ToProblem().Status);
         Assert.Equal(
             [("records[3].person.sex", "required"), ("records[3].person.birthDate", "required"), ("records[3].person.regionCode", "required")],
-            Violations(outcome.Problem));
+            Violations(outcome.Refusal));
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public class InboundRecordReaderTests
     {
         var outcome = Read($$"""{"recordId": "r1", "kind": "death", "person": {"name": " 王芳 ", "sex": "2", "birthDate": "1950-03-07", "regionCode": "{{Community[..9]}}"}, "deathDate": "2026-01-02"}""");
 
-        Assert.Null(outcome.Problem);
+        Assert.Null(outcome.Refusal);
         Assert.Equal("王芳", outcome.Record!.Name);
         Assert.Equal(Born, outcome.Record.BirthDate);
         Assert.Equal(Community[..9], outcome.Record.RegionCode);
@@ -68,9 +69,10 @@ public class InboundRecordReaderTests
         var outcome = Read("""{"recordId": "r1", "kind": "death", "person": {"idNumber": "nonsense"} }""", allowed: ["birth"]);
 
         Assert.Null(outcome.Record);
-        Assert.Equal(403, outcome.Problem!.Status);
-        Assert.Equal(ProblemTypes.Forbidden, outcome.Problem.Type);
-        Assert.Equal([("records[3].kind", InboundRecordReader.KindNotAllowedRule)], Violations(outcome.Problem));
+        var problem = outcome.Refusal!.ToProblem();
+        Assert.Equal(403, problem.Status);
+        Assert.Equal(ProblemTypes.Forbidden, problem.Type);
+        Assert.Equal([("records[3].kind", InboundRecordReader.KindNotAllowedRule)], Violations(outcome.Refusal));
         Assert.Equal("r1", outcome.RecordId);
     }
 
@@ -85,7 +87,7 @@ public class InboundRecordReaderTests
     {
         var outcome = Read(json);
 
-        Assert.Contains((field, rule), Violations(outcome.Problem));
+        Assert.Contains((field, rule), Violations(outcome.Refusal));
     }
 
     [Fact]
@@ -93,7 +95,7 @@ public class InboundRecordReaderTests
     {
         var outcome = Read($$"""{"recordId": "{{new string('a', 101)}}", "kind": "death", "person": {"idNumber": "{{Male}}"}, "deathDate": "2026-01-02"}""");
 
-        Assert.Equal([("records[3].recordId", "record-id.format")], Violations(outcome.Problem));
+        Assert.Equal([("records[3].recordId", "record-id.format")], Violations(outcome.Refusal));
     }
 
     [Fact]
@@ -101,7 +103,7 @@ public class InboundRecordReaderTests
     {
         var outcome = Read($$"""{"recordId": "r1", "kind": "death", "person": {"idNumber": "{{Male}}", "phone": "13912345678"}, "deathDate": "2026-01-02", "deathPlace": "hospital"}""");
 
-        Assert.Equal([("records[3].person.phone", "field.allowed"), ("records[3].deathPlace", "field.allowed")], Violations(outcome.Problem));
+        Assert.Equal([("records[3].person.phone", "field.allowed"), ("records[3].deathPlace", "field.allowed")], Violations(outcome.Refusal));
     }
 
     [Fact]
@@ -110,7 +112,7 @@ public class InboundRecordReaderTests
         var bad = Male[..17] + (Male[17] == '0' ? '1' : '0');
         var outcome = Read($$"""{"recordId": "r1", "kind": "death", "person": {"idNumber": "{{bad}}"}, "deathDate": "2026-01-02"}""");
 
-        Assert.Equal([("records[3].person.idNumber", "id-number.check-character")], Violations(outcome.Problem));
+        Assert.Equal([("records[3].person.idNumber", "id-number.check-character")], Violations(outcome.Refusal));
     }
 
     [Fact]
@@ -121,9 +123,9 @@ public class InboundRecordReaderTests
         var ahead = Read($$"""{"recordId": "r1", "kind": "death", "person": {"idNumber": "{{Male}}"}, "deathDate": "{{future}}"}""");
         var malformed = Read($$"""{"recordId": "r1", "kind": "death", "person": {"idNumber": "{{Male}}"}, "deathDate": "2026-02-30"}""");
 
-        Assert.Equal([("records[3].deathDate", "date.not-before-birth")], Violations(before.Problem));
-        Assert.Equal([("records[3].deathDate", "date.not-in-future")], Violations(ahead.Problem));
-        Assert.Equal([("records[3].deathDate", "date.format")], Violations(malformed.Problem));
+        Assert.Equal([("records[3].deathDate", "date.not-before-birth")], Violations(before.Refusal));
+        Assert.Equal([("records[3].deathDate", "date.not-in-future")], Violations(ahead.Refusal));
+        Assert.Equal([("records[3].deathDate", "date.format")], Violations(malformed.Refusal));
     }
 
     [Fact]
@@ -131,7 +133,7 @@ public class InboundRecordReaderTests
     {
         var outcome = Read($$"""{"recordId": "r1", "kind": "move-out", "person": {"idNumber": "{{Male}}"}, "moveDate": "2026-01-02"}""");
 
-        Assert.Equal([("records[3].destination", "required")], Violations(outcome.Problem));
+        Assert.Equal([("records[3].destination", "required")], Violations(outcome.Refusal));
     }
 
     [Fact]
@@ -141,7 +143,7 @@ public class InboundRecordReaderTests
 
         Assert.Equal(
             [("records[3].person.birthDate", "birth-date.matches-id-number"), ("records[3].person.sex", "sex.matches-id-number")],
-            Violations(outcome.Problem));
+            Violations(outcome.Refusal));
     }
 
     [Fact]
@@ -150,7 +152,7 @@ public class InboundRecordReaderTests
         var missing = Read("""{"recordId": "b1", "kind": "birth", "person": {"name": "王小雨"} }""");
         Assert.Equal(
             [("records[3].person.idNumber", "required"), ("records[3].person.sex", "required"), ("records[3].person.birthDate", "required"), ("records[3].person.ethnicity", "required")],
-            Violations(missing.Problem));
+            Violations(missing.Refusal));
 
         var born = new DateOnly(2025, 5, 12);
         var child = IdentityNumber.Create("320213", born, 22);
@@ -158,7 +160,7 @@ public class InboundRecordReaderTests
             {"recordId": "b1", "kind": "birth", "motherIdNumber": "{{Male}}",
              "person": {"idNumber": "{{child}}", "name": "王小雨", "sex": "2", "birthDate": "2025-05-12", "ethnicity": "01", "residenceRegionCode": "{{Community}}"} }
             """);
-        Assert.Null(ok.Problem);
+        Assert.Null(ok.Refusal);
         Assert.Equal(child, ok.Record!.IdNumber);
     }
 
@@ -171,7 +173,7 @@ public class InboundRecordReaderTests
             {"recordId": "m1", "kind": "migrant-arrival", "originRegionCode": "410105", "arrivalDate": "{{arrival}}", "reason": "work", "expectedStayMonths": 12,
              "person": {"idNumber": "{{id}}", "name": "李强", "sex": "1", "birthDate": "1990-01-01", "ethnicity": "01", "registeredRegionCode": "410105", "residenceRegionCode": "{{Community}}"} }
             """);
-        Assert.Null(ok.Problem);
+        Assert.Null(ok.Refusal);
 
         var bad = Read($$"""
             {"recordId": "m1", "kind": "migrant-arrival", "originRegionCode": "99", "arrivalDate": "{{arrival}}", "reason": "holiday", "expectedStayMonths": "12",
@@ -180,7 +182,7 @@ public class InboundRecordReaderTests
         Assert.Equal(
             [("records[3].expectedStayMonths", "json.format"), ("records[3].person.ethnicity", "ethnicity.code"), ("records[3].person.residenceRegionCode", "region.exists"),
              ("records[3].originRegionCode", "region.county-code"), ("records[3].reason", "migrant.reason")],
-            Violations(bad.Problem));
+            Violations(bad.Refusal));
     }
 
     [Fact]
@@ -190,9 +192,9 @@ public class InboundRecordReaderTests
         var unknown = Read($$"""{"recordId": "c1", "kind": "correction", "person": {"idNumber": "{{Male}}"}, "reason": "typo", "changes": {"status": "living"} }""");
         var ok = Read($$"""{"recordId": "c1", "kind": "correction", "person": {"idNumber": "{{Male}}"}, "reason": "typo", "changes": {"name": "张伟"} }""");
 
-        Assert.Equal([("records[3].changes", "correction.nothing-to-correct")], Violations(empty.Problem));
-        Assert.Contains(("records[3].changes.status", "field.allowed"), Violations(unknown.Problem));
-        Assert.Null(ok.Problem);
+        Assert.Equal([("records[3].changes", "correction.nothing-to-correct")], Violations(empty.Refusal));
+        Assert.Contains(("records[3].changes.status", "field.allowed"), Violations(unknown.Refusal));
+        Assert.Null(ok.Refusal);
     }
 
     [Fact]
@@ -200,14 +202,14 @@ public class InboundRecordReaderTests
     {
         var outcome = Read("""{"recordId": "r1", "kind": "death", "person": {"name": "王芳", "sex": "2", "birthDate": "1950-03-07", "regionCode": "110101"}, "deathDate": "2026-01-02"}""");
 
-        Assert.Equal([("records[3].person.regionCode", "region.exists")], Violations(outcome.Problem));
+        Assert.Equal([("records[3].person.regionCode", "region.exists")], Violations(outcome.Refusal));
     }
 
     [Fact]
     public void A_record_that_is_not_an_object_is_refused_and_a_single_message_record_has_no_prefix()
     {
-        Assert.Equal([("records[3]", "json.format")], Violations(Read("[1, 2]").Problem));
-        Assert.Equal([("person", "required"), ("deathDate", "required")], Violations(Read("""{"recordId": "r1", "kind": "death"}""", path: "").Problem));
+        Assert.Equal([("records[3]", "json.format")], Violations(Read("[1, 2]").Refusal));
+        Assert.Equal([("person", "required"), ("deathDate", "required")], Violations(Read("""{"recordId": "r1", "kind": "death"}""", path: "").Refusal));
     }
 
     [Fact]
@@ -234,7 +236,7 @@ public class InboundRecordReaderTests
         var outcome = Read($$"""{"recordId": "r1", "kind": "move-within-city", "person": {"idNumber": "{{Male}}", "name": "王{{escape}}芳"}, "moveDate": "2026-01-02", "residenceAddress": "青石路{{escape}}66号", "residenceRegionCode": "{{Community}}"}""");
 
         Assert.Null(outcome.Record);
-        Assert.Equal([("records[3].person.name", rule), ("records[3].residenceAddress", rule)], Violations(outcome.Problem).Where(v => v.Rule.StartsWith("text.", StringComparison.Ordinal)));
+        Assert.Equal([("records[3].person.name", rule), ("records[3].residenceAddress", rule)], Violations(outcome.Refusal).Where(v => v.Rule.StartsWith("text.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -242,8 +244,8 @@ public class InboundRecordReaderTests
     {
         var outcome = Read($$"""{"recordId": "r1", "kind": "death", "person": {"idNumber": "{{Male}}", "na\u0000me": "x"}, "dea\u202Eth": "y", "deathDate": "2026-01-02"}""");
 
-        Assert.Equal([("records[3].person", "text.control-character"), ("records[3]", "text.bidi-override")], Violations(outcome.Problem));
-        var messages = ((IReadOnlyCollection<RuleViolation>)outcome.Problem!.Extensions["violations"]!).Select(v => v.Message);
+        Assert.Equal([("records[3].person", "text.control-character"), ("records[3]", "text.bidi-override")], Violations(outcome.Refusal));
+        var messages = ((IReadOnlyCollection<RuleViolation>)outcome.Refusal!.ToProblem().Extensions["violations"]!).Select(v => v.Message);
         Assert.All(messages, m => Assert.DoesNotContain('\0', m));
     }
 }

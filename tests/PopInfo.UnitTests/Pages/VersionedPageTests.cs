@@ -70,7 +70,7 @@ public sealed partial class VersionedPageTests
 
         var result = Desk.Serve(http, $"_v/{Desk.Version}/js/main.js", Csp);
 
-        var bytes = Assert.IsType<FileContentHttpResult>(result);
+        var bytes = Assert.IsType<FileContentHttpResult>(result.Result);
         Assert.Equal(Desk.Content("js/main.js"), bytes.FileContents.ToArray());
         Assert.Equal("public, max-age=31536000, immutable", http.Response.Headers.CacheControl.ToString());
         Assert.Equal(Csp, http.Response.Headers.ContentSecurityPolicy.ToString());
@@ -83,7 +83,7 @@ public sealed partial class VersionedPageTests
 
         var result = Desk.Serve(http, "_v/0000000000000000/js/main.js", Csp);
 
-        var bytes = Assert.IsType<FileContentHttpResult>(result);
+        var bytes = Assert.IsType<FileContentHttpResult>(result.Result);
         Assert.Equal(Desk.Content("js/main.js"), bytes.FileContents.ToArray());
         Assert.Equal("no-cache", http.Response.Headers.CacheControl.ToString());
         Assert.False(string.IsNullOrEmpty(http.Response.Headers.ETag.ToString()));
@@ -98,7 +98,7 @@ public sealed partial class VersionedPageTests
     {
         var result = Desk.Serve(new DefaultHttpContext(), file.Replace("{version}", Desk.Version, StringComparison.Ordinal), Csp);
 
-        Assert.IsType<NotFound>(result);
+        Assert.IsType<NotFound>(result.Result);
     }
 
     [Fact]
