@@ -155,6 +155,10 @@ public sealed class SqlServerStatementTests
         yield return ("ChinaDay", $"SELECT {d.ChinaDay("recorded_at")} AS day FROM change_log");
         yield return ("EpochSeconds", $"SELECT {d.EpochSeconds("recorded_at")} AS seconds FROM change_log");
         yield return ("In", $"SELECT id FROM t WHERE {d.In("id", "ids")}");
+        yield return ("AuditSearchPage", PopInfo.ServiceDefaults.Audit.AuditSearchStore.PageSql(d,
+            "SELECT a.at, 'access' AS kind, '' AS part, a.id, a.actor, NULL AS client, NULL AS unit, a.action, NULL AS target, NULL AS purpose, " +
+            "NULL AS reason, NULL AS person_id, NULL AS outcome FROM access_audit a WHERE a.at >= @from AND a.at < @to",
+            byActor: true, byAction: true, afterCursor: true));
         yield return ("Quoted", $"SELECT key_id, {d.Quoted("use")} FROM signing_keys");
         yield return ("Concat", $"SELECT {d.Concat("'dept-'", "code", "'.'")} AS client FROM t");
         yield return ("UuidText", $"SELECT id FROM t WHERE target IN (SELECT {d.UuidText("f.id")} FROM forms f)");
