@@ -155,7 +155,12 @@ public sealed class AuditTable
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    inserted[positions[reader.GetString(1)]] = reader.GetInt64(0);
+                    if (!positions.Remove(reader.GetString(1), out var position))
+                    {
+                        throw new InvalidOperationException($"The rows appended to {Name} came back with a hash that was not appended, or twice.");
+                    }
+
+                    inserted[position] = reader.GetInt64(0);
                     returned++;
                 }
             }
