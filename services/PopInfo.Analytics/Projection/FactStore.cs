@@ -101,10 +101,17 @@ public sealed class FactStore
             $"(@p{i}, @v{i}, @ct{i}, @o{i}, @r{i}, @st{i}, @rr{i}, @sx{i}, @b{i}, @rt{i}, @e{i}, @m{i}, @et{i}, @h{i}, @or{i}, @mr{i}, @sq{i})")),
         keys: "person_id, version");
 
+    /// <summary>
+    /// Each (person, version) once, the first given: rows already held are ignored by the upsert, but one statement may not
+    /// name a key twice on SQL Server (its <c>MERGE</c> would insert both and fail on the key, where PostgreSQL's
+    /// <c>DO NOTHING</c> keeps the first), so repeats are dropped before the statement on every product.
+    /// </summary>
+    internal static IEnumerable<PersonFacts> OnePerVersion(IEnumerable<PersonFacts> versions) => versions.DistinctBy(v => (v.Person_Id, v.Version));
+
     private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyList<PersonFacts> versions,
         CancellationToken ct)
     {
-        foreach (var batch in versions.Chunk(RowsPerStatement(dialect)))
+        foreach (var batch in OnePerVersion(versions).Chunk(RowsPerStatement(dialect)))
         {
             var parameters = new DynamicParameters();
             for (var i = 0; i < batch.Length; i++)

@@ -16,16 +16,22 @@ public sealed class DeskAuditSearch([FromKeyedServices(CollectionModule.Name)] S
 {
     public const string Action = "audit.search";
 
-    private static string Entries(bool ofPerson) =>
+    /// <summary>Every entry of the trail in the period (the audit search's columns, <see cref="AuditSearchStore"/>).</summary>
+    internal static string EntriesSql(SqlDialect dialect) => Entries(dialect, ofPerson: false);
+
+    /// <summary>The entries of one person (<c>@personId</c>) in the period.</summary>
+    internal static string PersonEntriesSql(SqlDialect dialect) => Entries(dialect, ofPerson: true);
+
+    private static string Entries(SqlDialect dialect, bool ofPerson) =>
         $"""
          SELECT a.at, 'desk' AS kind, '' AS part, a.id, a.actor, NULL AS client, a.community_code AS unit, a.action, a.target, NULL AS purpose,
                 a.detail AS reason, {(ofPerson ? "@personText" : "NULL")} AS person_id, a.outcome
-         FROM audit_log a WHERE a.at >= @from AND a.at < @to{(ofPerson ? OfPerson : "")}
+         FROM audit_log a WHERE a.at >= @from AND a.at < @to{(ofPerson ? OfPerson(dialect) : "")}
          """;
 
-    private const string OfPerson =
-        """
-         AND (a.target IN (SELECT CAST(f.id AS text) FROM forms f WHERE f.person_id = @personId OR f.registry_person_id = @personId)
+    private static string OfPerson(SqlDialect dialect) =>
+        $"""
+         AND (a.target IN (SELECT {dialect.UuidText("f.id")} FROM forms f WHERE f.person_id = @personId OR f.registry_person_id = @personId)
               OR a.target LIKE @personLike)
         """;
 
@@ -37,7 +43,7 @@ public sealed class DeskAuditSearch([FromKeyedServices(CollectionModule.Name)] S
         {
             if (personId is not null || criteria.IdNumber is null)
             {
-                entries = await AuditSearchStore.PageAsync(connection, database.Dialect, Entries(personId is not null), criteria, personId, ct);
+                entries = await AuditSearchStore.PageAsync(connection, database.Dialect, personId is null ? EntriesSql(database.Dialect) : PersonEntriesSql(database.Dialect), criteria, personId, ct);
             }
         }
 

@@ -83,8 +83,9 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence{dialect.Limit("@batch")}) AS d{i}"));
 
     /// <summary>Moves every department's AMQP cursor to the last sequence the broker confirmed, in one statement.</summary>
-    public async Task SaveAmqpCursorsAsync(IReadOnlyList<(string Code, long Last)> cursors, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveAmqpCursorsAsync(IReadOnlyList<(string Code, long Last)> given, DateTimeOffset now, CancellationToken ct)
     {
+        var cursors = OnePerDepartment(given);
         var parameters = new DynamicParameters();
         parameters.Add("now", now);
         for (var i = 0; i < cursors.Count; i++)
@@ -96,6 +97,13 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
         await using var connection = await database.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, cancellationToken: ct));
     }
+
+    /// <summary>
+    /// One cursor per department, the furthest: one upsert may not name a key twice (PostgreSQL's <c>DO UPDATE</c> refuses
+    /// to touch a row twice, SQL Server's <c>MERGE</c> too), so a department given twice is written once on every product.
+    /// </summary>
+    internal static IReadOnlyList<(string Code, long Last)> OnePerDepartment(IReadOnlyList<(string Code, long Last)> cursors) =>
+        [.. cursors.GroupBy(c => c.Code, StringComparer.Ordinal).Select(g => (g.Key, g.Max(c => c.Last)))];
 
     /// <summary>The cursors of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@l{i}</c>, <c>@now</c>).</summary>
     internal static string SaveAmqpCursorsSql(SqlDialect dialect, int departments) => dialect.Upsert("amqp_cursors", "department_code, last_sequence, updated_at",

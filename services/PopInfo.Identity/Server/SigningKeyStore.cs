@@ -58,12 +58,12 @@ public sealed class SigningKeyStore([FromKeyedServices(IdentityModule.Name)] Ser
     }
 
     // One transaction: the new key, and the retirement of the keys before it that have none yet or a later one.
-    private static async Task<string> InsertAsync(DbConnection connection, NewKey key, CancellationToken ct)
+    private async Task<string> InsertAsync(DbConnection connection, NewKey key, CancellationToken ct)
     {
         var earlier = (await ReadAsync(connection, ct)).Where(r => r.Use == key.Use && r.Activate_At < key.ActivateAt && (r.Retire_At is null || r.Retire_At > key.RetirePreviousAt));
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO signing_keys (key_id, use, key_material, created_at, activate_at, retire_at) VALUES (@keyId, @use, @material, @now, @activateAt, NULL)",
+            InsertSql(database.Dialect),
             new { keyId = key.KeyId, use = key.Use, material = key.ProtectedMaterial, now = key.Now, activateAt = key.ActivateAt }, transaction, cancellationToken: ct));
         foreach (var row in earlier)
         {
@@ -75,7 +75,14 @@ public sealed class SigningKeyStore([FromKeyedServices(IdentityModule.Name)] Ser
         return key.KeyId;
     }
 
-    private static async Task<IReadOnlyList<SigningKeys.Row>> ReadAsync(DbConnection connection, CancellationToken ct) =>
+    private async Task<IReadOnlyList<SigningKeys.Row>> ReadAsync(DbConnection connection, CancellationToken ct) =>
         [.. await connection.QueryAsync<SigningKeys.Row>(new CommandDefinition(
-            "SELECT key_id, use, key_material, created_at, activate_at, retire_at FROM signing_keys ORDER BY activate_at, created_at, key_id", cancellationToken: ct))];
+            ReadSql(database.Dialect), cancellationToken: ct))];
+
+    // The column "use" is a reserved word of T-SQL (USE database), so it is quoted by the dialect.
+    internal static string InsertSql(SqlDialect dialect) =>
+        $"INSERT INTO signing_keys (key_id, {dialect.Quoted("use")}, key_material, created_at, activate_at, retire_at) VALUES (@keyId, @use, @material, @now, @activateAt, NULL)";
+
+    internal static string ReadSql(SqlDialect dialect) =>
+        $"SELECT key_id, {dialect.Quoted("use")}, key_material, created_at, activate_at, retire_at FROM signing_keys ORDER BY activate_at, created_at, key_id";
 }

@@ -25,31 +25,43 @@ public sealed class RegistryAuditStore([FromKeyedServices(RegistryModule.Name)] 
 
     public async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
     {
-        var dialect = database.Dialect;
-        // A read is the person's when it returned them (read_audit_persons) or when a feed read's stretch held one of their changes.
-        var reads = personId is null
-            ? """
-              SELECT a.at, 'read' AS kind, '' AS part, a.id, a.subject AS actor, a.client, NULL AS unit, a.action, NULL AS target, NULL AS purpose,
-                     a.detail AS reason, CASE WHEN a.person_ids NOT LIKE '%,%' THEN a.person_ids END AS person_id, NULL AS outcome
-              FROM read_audit a WHERE a.at >= @from AND a.at < @to
-              """
-            : """
-              SELECT a.at, 'read' AS kind, '' AS part, a.id, a.subject AS actor, a.client, NULL AS unit, a.action, NULL AS target, NULL AS purpose,
-                     a.detail AS reason, @personText AS person_id, NULL AS outcome
-              FROM read_audit a WHERE a.at >= @from AND a.at < @to
-                AND (a.id IN (SELECT p.audit_id FROM read_audit_persons p WHERE p.person_id = @personId)
-                     OR EXISTS (SELECT 1 FROM change_log c WHERE c.person_id = @personId AND a.last_sequence >= c.sequence AND a.first_sequence <= c.sequence))
-              """;
-        var source = dialect.JsonText("c.event", "source");
-        var changes =
-            $"""
-             SELECT c.recorded_at AS at, 'change' AS kind, '' AS part, c.sequence AS id, COALESCE({dialect.JsonText("c.event", "actor")}, {source}) AS actor,
-                    {source} AS client, NULL AS unit, 'change.' || c.change_type AS action, NULL AS target, NULL AS purpose,
-                    {dialect.JsonText("c.event", "correlationId")} AS reason, CAST(c.person_id AS text) AS person_id, NULL AS outcome
-             FROM change_log c WHERE c.recorded_at >= @from AND c.recorded_at < @to{(personId is null ? "" : " AND c.person_id = @personId")}
-             """;
         await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchStore.PageAsync(connection, database.Dialect, reads + " UNION ALL " + changes, criteria, personId, ct);
+        return await AuditSearchStore.PageAsync(connection, database.Dialect, personId is null ? EntriesSql(database.Dialect) : PersonEntriesSql(database.Dialect), criteria, personId, ct);
+    }
+
+    /// <summary>Every read and change in the period (the audit search's columns, <see cref="AuditSearchStore"/>).</summary>
+    internal static string EntriesSql(SqlDialect dialect) => Reads + " UNION ALL " + Changes(dialect, ofPerson: false);
+
+    /// <summary>One person's (<c>@personId</c>) reads and changes in the period.</summary>
+    internal static string PersonEntriesSql(SqlDialect dialect) => PersonReads + " UNION ALL " + Changes(dialect, ofPerson: true);
+
+    private const string Reads =
+        """
+        SELECT a.at, 'read' AS kind, '' AS part, a.id, a.subject AS actor, a.client, NULL AS unit, a.action, NULL AS target, NULL AS purpose,
+               a.detail AS reason, CASE WHEN a.person_ids NOT LIKE '%,%' THEN a.person_ids END AS person_id, NULL AS outcome
+        FROM read_audit a WHERE a.at >= @from AND a.at < @to
+        """;
+
+    // A read is the person's when it returned them (read_audit_persons) or when a feed read's stretch held one of their changes.
+    private const string PersonReads =
+        """
+        SELECT a.at, 'read' AS kind, '' AS part, a.id, a.subject AS actor, a.client, NULL AS unit, a.action, NULL AS target, NULL AS purpose,
+               a.detail AS reason, @personText AS person_id, NULL AS outcome
+        FROM read_audit a WHERE a.at >= @from AND a.at < @to
+          AND (a.id IN (SELECT p.audit_id FROM read_audit_persons p WHERE p.person_id = @personId)
+               OR EXISTS (SELECT 1 FROM change_log c WHERE c.person_id = @personId AND a.last_sequence >= c.sequence AND a.first_sequence <= c.sequence))
+        """;
+
+    // A change: who sent the command (the source and the actor it named).
+    private static string Changes(SqlDialect dialect, bool ofPerson)
+    {
+        var source = dialect.JsonText("c.event", "source");
+        return $"""
+                SELECT c.recorded_at AS at, 'change' AS kind, '' AS part, c.sequence AS id, COALESCE({dialect.JsonText("c.event", "actor")}, {source}) AS actor,
+                       {source} AS client, NULL AS unit, {dialect.Concat("'change.'", "c.change_type")} AS action, NULL AS target, NULL AS purpose,
+                       {dialect.JsonText("c.event", "correlationId")} AS reason, {dialect.UuidText("c.person_id")} AS person_id, NULL AS outcome
+                FROM change_log c WHERE c.recorded_at >= @from AND c.recorded_at < @to{(ofPerson ? " AND c.person_id = @personId" : "")}
+                """;
     }
 
     private sealed class PersonRow

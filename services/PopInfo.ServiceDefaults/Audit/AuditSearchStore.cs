@@ -16,12 +16,6 @@ public static class AuditSearchStore
     public static async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(DbConnection connection, SqlDialect dialect, string entries, AuditSearchCriteria criteria,
         Guid? personId, CancellationToken ct)
     {
-        var sql = new StringBuilder(
-            $"""
-            SELECT at AS At, kind AS Kind, part AS Part, id AS Id, actor AS Actor, client AS Client, unit AS Unit, action AS Action, target AS Target,
-                   purpose AS Purpose, reason AS Reason, person_id AS Person, outcome AS Outcome
-            FROM ({entries}) e WHERE at >= @from AND at < @to
-            """);
         var parameters = new DynamicParameters(new
         {
             from = criteria.From, to = criteria.To, limit = criteria.Limit, personId, personText = personId?.ToString("D"),
@@ -29,30 +23,57 @@ public static class AuditSearchStore
         });
         if (criteria.Actor is { } actor)
         {
-            sql.Append(" AND (actor = @actor OR client = @actor OR unit = @actor)");
             parameters.Add("actor", actor);
         }
 
         if (criteria.Action is { } action)
         {
-            sql.Append(" AND action = @action");
             parameters.Add("action", action);
         }
 
         if (criteria.After is { } after)
         {
-            sql.Append(" AND (at > @afterAt OR (at = @afterAt AND (kind > @afterKind OR (kind = @afterKind AND (part > @afterPart OR (part = @afterPart AND id > @afterId))))))");
             parameters.Add("afterAt", after.At);
             parameters.Add("afterKind", after.Kind);
             parameters.Add("afterPart", after.Part);
             parameters.Add("afterId", after.Id);
         }
 
-        sql.Append(" ORDER BY at, kind, part, id").Append(dialect.Limit("@limit"));
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: ct));
+        var sql = PageSql(dialect, entries, byActor: criteria.Actor is not null, byAction: criteria.Action is not null, afterCursor: criteria.After is not null);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, parameters, cancellationToken: ct));
         return [.. rows.Select(r => new AuditSearchEntry(
             r.Part.Length == 0 ? $"{r.Kind}:{r.Id}" : $"{r.Kind}:{r.Part}:{r.Id}", r.At, r.Actor ?? "", r.Client, r.Unit, r.Action, r.Target, r.Purpose,
             r.Reason, Guid.TryParse(r.Person, out var person) ? person : null, r.Outcome, new AuditCursor(r.At, r.Kind, r.Part, r.Id).Encode()))];
+    }
+
+    /// <summary>
+    /// A page of <paramref name="entries"/>: filtered by actor (<c>@actor</c>), action (<c>@action</c>) and a cursor
+    /// (<c>@afterAt</c>, <c>@afterKind</c>, <c>@afterPart</c>, <c>@afterId</c>) when asked, in order, <c>@limit</c> rows.
+    /// </summary>
+    public static string PageSql(SqlDialect dialect, string entries, bool byActor, bool byAction, bool afterCursor)
+    {
+        var sql = new StringBuilder(
+            $"""
+            SELECT at AS At, kind AS Kind, part AS Part, id AS Id, actor AS Actor, client AS Client, unit AS Unit, action AS Action, target AS Target,
+                   purpose AS Purpose, reason AS Reason, person_id AS Person, outcome AS Outcome
+            FROM ({entries}) e WHERE at >= @from AND at < @to
+            """);
+        if (byActor)
+        {
+            sql.Append(" AND (actor = @actor OR client = @actor OR unit = @actor)");
+        }
+
+        if (byAction)
+        {
+            sql.Append(" AND action = @action");
+        }
+
+        if (afterCursor)
+        {
+            sql.Append(" AND (at > @afterAt OR (at = @afterAt AND (kind > @afterKind OR (kind = @afterKind AND (part > @afterPart OR (part = @afterPart AND id > @afterId))))))");
+        }
+
+        return sql.Append(" ORDER BY at, kind, part, id").Append(dialect.Limit("@limit")).ToString();
     }
 
     /// <summary>The cursor of the next page: the last entry's, when the page is full (more may follow).</summary>

@@ -130,6 +130,7 @@ public sealed class AuditTable
             command.Transaction = transaction;
             command.CommandText = MultiRowInsertSql(count, dialect);
             var canonical = new string?[Columns.Count];
+            var positions = new Dictionary<string, int>(count, StringComparer.Ordinal);
             for (var r = 0; r < count; r++)
             {
                 for (var i = 0; i < Columns.Count; i++)
@@ -142,21 +143,31 @@ public sealed class AuditTable
                 var hash = Hash(previous, canonical);
                 Add(command, dialect, previous);
                 Add(command, dialect, hash);
+                positions[hash] = r;
                 previous = hash;
             }
 
-            var inserted = new List<long>(count);
+            // Each returned id comes with its row's hash, which says which row it is: the order the rows come back in is
+            // not relied on (SQL Server does not promise an OUTPUT order; PostgreSQL's RETURNING order is not documented).
+            var inserted = new long[count];
+            var returned = 0;
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    inserted.Add(reader.GetInt64(0));
+                    if (!positions.Remove(reader.GetString(1), out var position))
+                    {
+                        throw new InvalidOperationException($"The rows appended to {Name} came back with a hash that was not appended, or twice.");
+                    }
+
+                    inserted[position] = reader.GetInt64(0);
+                    returned++;
                 }
             }
 
-            // The chain's order is the ids' order: both products number a VALUES list's rows in its order (and return them so);
-            // a product that did not would break the chain, so it is checked rather than assumed.
-            if (inserted.Count != count || inserted.Zip(inserted.Skip(1)).Any(p => p.Second <= p.First) || (ids.Count > 0 && inserted[0] <= ids[^1]))
+            // The chain's order is the ids' order: the rows must be numbered in the order given (every product does so for a
+            // VALUES list); a product that did not would break the chain, so it is checked rather than assumed.
+            if (returned != count || inserted.Zip(inserted.Skip(1)).Any(p => p.Second <= p.First) || (ids.Count > 0 && inserted[0] <= ids[^1]))
             {
                 throw new InvalidOperationException($"The rows appended to {Name} were not numbered in the order given.");
             }
@@ -187,14 +198,17 @@ public sealed class AuditTable
     // The statement for a number of rows, made once per number and product (a batch is at most two sizes).
     private string MultiRowInsertSql(int count, SqlDialect dialect) => insertStatements.GetOrAdd((count, dialect.MigrationFolder), key => MultiRowInsertSql(dialect, key.Rows));
 
-    /// <summary>The insert of <paramref name="rows"/> rows, by the dialect's placeholders (column by column, row by row), returning their ids.</summary>
+    /// <summary>
+    /// The insert of <paramref name="rows"/> rows, by the dialect's placeholders (column by column, row by row), returning
+    /// each row's id with its hash (which tells the rows apart, whatever order they come back in).
+    /// </summary>
     public string MultiRowInsertSql(SqlDialect dialect, int rows)
     {
         var width = Columns.Count + 2;
-        return $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash){dialect.Output("id")} VALUES " +
+        return $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash){dialect.Output("id, hash")} VALUES " +
             string.Join(", ", Enumerable.Range(0, rows).Select(r =>
                 $"({string.Join(", ", Enumerable.Range(r * width, width).Select(dialect.Placeholder))})")) +
-            dialect.Returning("id");
+            dialect.Returning("id, hash");
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Rows, string Product), string> insertStatements = new();

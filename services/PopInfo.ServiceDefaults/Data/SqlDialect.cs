@@ -79,6 +79,30 @@ public abstract class SqlDialect
     /// <summary>The text at a dotted path (<c>person.birthDate</c>) of a JSON text column, as SQL (NULL when absent).</summary>
     public abstract string JsonText(string column, string path);
 
+    /// <summary>
+    /// A column or table name that is a reserved word of some product, quoted: <c>"use"</c> (the standard's quotes);
+    /// SQL Server's <c>[use]</c>, which does not depend on the session's QUOTED_IDENTIFIER setting.
+    /// </summary>
+    public virtual string Quoted(string name) => $"\"{name}\"";
+
+    /// <summary>
+    /// Text expressions joined into one, as SQL: <c>(a || b)</c>; SQL Server's <c>CONCAT(a, b)</c>. A NULL part makes the
+    /// whole NULL with <c>||</c> but empty with <c>CONCAT</c>: give only parts that are not NULL (literals, NOT NULL columns).
+    /// </summary>
+    public virtual string Concat(params string[] parts) => $"({string.Join(" || ", parts)})";
+
+    /// <summary>
+    /// A uuid column as its text, lower case with hyphens (<c>Guid.ToString("D")</c>, how ids are stored and compared as
+    /// text): <c>CAST(c AS text)</c>; SQL Server, whose uniqueidentifier comes out in capitals, <c>LOWER(CAST(c AS nvarchar(36)))</c>.
+    /// </summary>
+    public virtual string UuidText(string column) => $"CAST({column} AS text)";
+
+    /// <summary>
+    /// The text of <paramref name="expression"/> from its <paramref name="start"/>-th character (from 1) to its end:
+    /// <c>substr(x, n)</c>; SQL Server's <c>SUBSTRING</c>, which needs a length.
+    /// </summary>
+    public virtual string Substring(string expression, int start) => $"substr({expression}, {start.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
     /// <summary>SQL for the city's date (China Standard Time, UTC+8) of a time column or expression, as <c>yyyy-MM-dd</c> text.</summary>
     public abstract string ChinaDay(string timeExpression);
 

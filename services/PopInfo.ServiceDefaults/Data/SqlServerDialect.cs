@@ -43,6 +43,19 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
 
     public override string JsonText(string column, string path) => $"JSON_VALUE({column}, '$.{path}')";
 
+    public override string Quoted(string name) => $"[{name}]";
+
+    // CONCAT takes two to 254 arguments; one part is itself.
+    public override string Concat(params string[] parts) => parts.Length == 1 ? parts[0] : $"CONCAT({string.Join(", ", parts)})";
+
+    // A uniqueidentifier converts to upper-case text; the ids stored as text (targets, details) are lower case.
+    public override string UuidText(string column) => $"LOWER(CAST({column} AS nvarchar(36)))";
+
+    // The length is an upper bound of the characters left: DATALENGTH counts bytes (two per nvarchar character), never fewer
+    // than the characters, and unlike LEN it counts trailing spaces.
+    public override string Substring(string expression, int start) =>
+        $"SUBSTRING({expression}, {start.ToString(CultureInfo.InvariantCulture)}, DATALENGTH({expression}))";
+
     // Style 23 is yyyy-mm-dd; a fixed offset, as on the other products.
     public override string ChinaDay(string timeExpression) => $"CONVERT(char(10), SWITCHOFFSET({timeExpression}, '+08:00'), 23)";
 

@@ -12,14 +12,17 @@ namespace PopInfo.Sharing.Audit;
 /// </summary>
 public sealed class AccessAuditStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database, QuotaStore quotas)
 {
-    // The sharing service's entries of the auditors' audit search (AuditSearchStore's columns).
-    private const string SearchEntries =
-        """
-        SELECT a.at, 'access' AS kind, '' AS part, a.id, COALESCE(a.end_user, a.client_id) AS actor, a.client_id AS client,
-               CASE WHEN a.client_id LIKE 'dept-%' THEN substr(a.client_id, 6) END AS unit, a.operation AS action, NULL AS target,
-               a.purpose, a.case_reference AS reason, CAST(a.person_id AS text) AS person_id, a.outcome
-        FROM access_audit a WHERE a.at >= @from AND a.at < @to
-        """;
+    /// <summary>The sharing service's entries of the auditors' audit search (<see cref="AuditSearchStore"/>'s columns) in the period.</summary>
+    internal static string SearchEntriesSql(SqlDialect dialect) =>
+        $"""
+         SELECT a.at, 'access' AS kind, '' AS part, a.id, COALESCE(a.end_user, a.client_id) AS actor, a.client_id AS client,
+                CASE WHEN a.client_id LIKE 'dept-%' THEN {dialect.Substring("a.client_id", 6)} END AS unit, a.operation AS action, NULL AS target,
+                a.purpose, a.case_reference AS reason, {dialect.UuidText("a.person_id")} AS person_id, a.outcome
+         FROM access_audit a WHERE a.at >= @from AND a.at < @to
+         """;
+
+    /// <summary>The same, of one person (<c>@personId</c>).</summary>
+    internal static string PersonSearchEntriesSql(SqlDialect dialect) => SearchEntriesSql(dialect) + " AND a.person_id = @personId";
 
     public static readonly AuditTable Table = new("access_audit",
         new("at", AuditValue.Time), new("request_id", AuditValue.Uuid), new("client_id"), new("end_user"), new("operation"), new("purpose"),
@@ -74,7 +77,7 @@ public sealed class AccessAuditStore([FromKeyedServices(SharingModule.Name)] Ser
     public async Task<IReadOnlyList<AuditSearchEntry>> SearchAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchStore.PageAsync(connection, database.Dialect, personId is null ? SearchEntries : SearchEntries + " AND a.person_id = @personId", criteria, personId, ct);
+        return await AuditSearchStore.PageAsync(connection, database.Dialect, personId is null ? SearchEntriesSql(database.Dialect) : PersonSearchEntriesSql(database.Dialect), criteria, personId, ct);
     }
 
     /// <summary>Verifies the service's chained tables: the grants' change trail and the access audit (the audit search's check).</summary>

@@ -70,6 +70,22 @@ public sealed class SqlServerBehaviourTests
         Assert.Equal(["first", "first"], [kept, keptAgain]);
     }
 
+    /// <summary>The audit searches' text members: a uniqueidentifier in lower case (as the ids stored as text), a join, a tail.</summary>
+    [SkippableFact]
+    public async Task The_text_members_give_the_texts_PostgreSQL_gives()
+    {
+        var database = await DatabaseAsync(CollectionModule.Name);
+        var dialect = database.Dialect;
+        var id = Guid.NewGuid();
+        await using var connection = await database.OpenConnectionAsync();
+
+        var uuid = await connection.ExecuteScalarAsync<string>($"SELECT {dialect.UuidText("CAST(@id AS uniqueidentifier)")}", new { id });
+        var joined = await connection.ExecuteScalarAsync<string>($"SELECT {dialect.Concat("'change.'", "@type")}", new { type = "birth" });
+        var rest = await connection.ExecuteScalarAsync<string>($"SELECT {dialect.Substring("@client", 6)}", new { client = "dept-police " });
+
+        Assert.Equal((id.ToString("D"), "change.birth", "police "), (uuid, joined, rest));
+    }
+
     [SkippableFact]
     public async Task A_page_holds_the_limit_in_order()
     {

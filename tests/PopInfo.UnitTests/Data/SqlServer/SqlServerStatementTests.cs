@@ -40,7 +40,20 @@ public sealed class SqlServerStatementTests
         Assert.Contains("PopInfo.Sharing.People.PeopleStore.UpsertSql", names);
         Assert.Contains("PopInfo.ServiceDefaults.Security.RateLimits.RateLimitCounterStore.HitSql", names);
         Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.Table.MultiRowInsertSql", names);
+        Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.SearchEntriesSql", names);
+        Assert.Contains("PopInfo.Collection.Audit.DeskAuditSearch.PersonEntriesSql", names);
+        Assert.Contains("PopInfo.Exchange.PersonAccess.ExchangeAuditSearch.PersonEntriesSql", names);
+        Assert.Contains("PopInfo.Registry.AuditSearch.RegistryAuditStore.PersonEntriesSql", names);
         Assert.True(names.Count(n => !n.StartsWith("Dialect.", StringComparison.Ordinal)) >= 40, string.Join(", ", names));
+    }
+
+    /// <summary>Why <c>Quoted</c> exists: a column named <c>use</c> (the identity provider's signing keys) is a reserved word of T-SQL.</summary>
+    [Fact]
+    public void A_column_named_use_does_not_parse_unquoted_in_TSql()
+    {
+        Assert.NotEmpty(TSql.Errors("SELECT key_id, use FROM signing_keys", out _));
+        Assert.Empty(TSql.Errors($"SELECT key_id, {Dialect.Quoted("use")} FROM signing_keys", out _));
+        Assert.Contains("PopInfo.Identity.Server.SigningKeyStore.ReadSql", All().Keys);
     }
 
     /// <summary>A golden file whose statement is gone (renamed, moved, removed) is removed too: the folder holds no stale text.</summary>
@@ -142,6 +155,14 @@ public sealed class SqlServerStatementTests
         yield return ("ChinaDay", $"SELECT {d.ChinaDay("recorded_at")} AS day FROM change_log");
         yield return ("EpochSeconds", $"SELECT {d.EpochSeconds("recorded_at")} AS seconds FROM change_log");
         yield return ("In", $"SELECT id FROM t WHERE {d.In("id", "ids")}");
+        yield return ("AuditSearchPage", PopInfo.ServiceDefaults.Audit.AuditSearchStore.PageSql(d,
+            "SELECT a.at, 'access' AS kind, '' AS part, a.id, a.actor, NULL AS client, NULL AS unit, a.action, NULL AS target, NULL AS purpose, " +
+            "NULL AS reason, NULL AS person_id, NULL AS outcome FROM access_audit a WHERE a.at >= @from AND a.at < @to",
+            byActor: true, byAction: true, afterCursor: true));
+        yield return ("Quoted", $"SELECT key_id, {d.Quoted("use")} FROM signing_keys");
+        yield return ("Concat", $"SELECT {d.Concat("'dept-'", "code", "'.'")} AS client FROM t");
+        yield return ("UuidText", $"SELECT id FROM t WHERE target IN (SELECT {d.UuidText("f.id")} FROM forms f)");
+        yield return ("Substring", $"SELECT CASE WHEN client_id LIKE 'dept-%' THEN {d.Substring("client_id", 6)} END AS unit FROM t");
         yield return ("Placeholders", $"INSERT INTO t (a, b) VALUES ({d.Placeholder(0)}, {d.Placeholder(1)})");
     }
 }

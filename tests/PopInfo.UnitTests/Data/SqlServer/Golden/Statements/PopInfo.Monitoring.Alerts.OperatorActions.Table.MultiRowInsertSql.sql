@@ -1,4 +1,4 @@
 INSERT  INTO operator_actions (at, actor, action, subject, before, after, prev_hash, hash)
-OUTPUT  inserted.id
+OUTPUT  inserted.id, inserted.hash
 VALUES                        (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7),
                               (@p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15);

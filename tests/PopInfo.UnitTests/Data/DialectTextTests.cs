@@ -1,0 +1,63 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using PopInfo.ServiceDefaults.Data;
+
+namespace PopInfo.UnitTests.Data;
+
+/// <summary>
+/// The dialect's text members, each product's form: <see cref="SqlDialect.Quoted"/>, <see cref="SqlDialect.Concat"/>,
+/// <see cref="SqlDialect.UuidText"/> and <see cref="SqlDialect.Substring"/> (the SQL Server forms are parsed as T-SQL by SqlServerStatementTests; the SQLite
+/// ones run here on an in-memory database; the PostgreSQL ones run in the audit searches' integration tests).
+/// </summary>
+public sealed class DialectTextTests
+{
+    private static readonly PostgreSqlDialect Postgres = new(NpgsqlDataSource.Create("Host=no-server-needed"));
+    private static readonly SqliteDialect Sqlite = new("Data Source=:memory:");
+    private static readonly SqlServerDialect SqlServer = new("Server=no-server-needed");
+
+    [Fact]
+    public void A_reserved_name_is_quoted_by_the_standards_quotes_or_SQL_Servers_brackets()
+    {
+        Assert.Equal("\"use\"", Postgres.Quoted("use"));
+        Assert.Equal("\"use\"", Sqlite.Quoted("use"));
+        Assert.Equal("[use]", SqlServer.Quoted("use"));
+    }
+
+    [Fact]
+    public void Concat_is_the_bar_operator_or_SQL_Servers_CONCAT()
+    {
+        Assert.Equal("('dept-' || x.code)", Postgres.Concat("'dept-'", "x.code"));
+        Assert.Equal("('dept-' || x.code || '.')", Sqlite.Concat("'dept-'", "x.code", "'.'"));
+        Assert.Equal("CONCAT('dept-', x.code)", SqlServer.Concat("'dept-'", "x.code"));
+        Assert.Equal("x.code", SqlServer.Concat("x.code"));
+    }
+
+    [Fact]
+    public void A_uuids_text_is_a_cast_to_text_or_SQL_Servers_lower_case_nvarchar()
+    {
+        Assert.Equal("CAST(f.id AS text)", Postgres.UuidText("f.id"));
+        Assert.Equal("CAST(f.id AS text)", Sqlite.UuidText("f.id"));
+        Assert.Equal("LOWER(CAST(f.id AS nvarchar(36)))", SqlServer.UuidText("f.id"));
+    }
+
+    [Fact]
+    public void Substring_is_substr_or_SQL_Servers_SUBSTRING_with_a_length_to_the_end()
+    {
+        Assert.Equal("substr(a.client_id, 6)", Postgres.Substring("a.client_id", 6));
+        Assert.Equal("substr(a.client_id, 6)", Sqlite.Substring("a.client_id", 6));
+        Assert.Equal("SUBSTRING(a.client_id, 6, DATALENGTH(a.client_id))", SqlServer.Substring("a.client_id", 6));
+    }
+
+    [Fact]
+    public async Task SQLite_runs_the_concatenation_and_the_substring()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+
+        var joined = await connection.ExecuteScalarAsync<string>($"SELECT {Sqlite.Concat("'change.'", "@type")}", new { type = "birth" });
+        var rest = await connection.ExecuteScalarAsync<string>($"SELECT {Sqlite.Substring("@client", 6)}", new { client = "dept-police " });
+
+        Assert.Equal(("change.birth", "police "), (joined, rest));
+    }
+}

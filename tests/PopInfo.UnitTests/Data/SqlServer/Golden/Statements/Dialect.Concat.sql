@@ -1,0 +1,2 @@
+SELECT CONCAT('dept-', code, '.') AS client
+FROM   t;

@@ -1,0 +1,3 @@
+SELECT key_id,
+       [use]
+FROM   signing_keys;
