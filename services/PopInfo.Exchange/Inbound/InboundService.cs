@@ -158,7 +158,7 @@ public sealed class InboundService(
 
                 if (state == InboundStates.Queued)
                 {
-                    await RegistryOutboxStore.EnqueueStoredAsync(connection, transaction, id, command.CommandType, commandJson, now, ct);
+                    await RegistryOutboxStore.EnqueueAsync(connection, transaction, command, commandJson, now, ct);
                     queued++;
                 }
 

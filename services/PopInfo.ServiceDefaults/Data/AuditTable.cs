@@ -40,6 +40,23 @@ public sealed class AuditTable
         Columns = columns;
     }
 
+    /// <summary>
+    /// The chain's head (<c>@Name</c>), read and locked until the caller's transaction ends: the table's appenders take turns
+    /// on this row, and one that waited reads the head its predecessor left. (SQLite has one writer at a time anyway.)
+    /// </summary>
+    public static string LockHeadSql(SqlDialect dialect) =>
+        $"SELECT last_id AS LastId, last_hash AS LastHash FROM {HeadTable}{dialect.UpdateLockHint} WHERE table_name = @Name{dialect.ForUpdate}";
+
+    /// <summary>
+    /// One row appended: its insert (returning its id), then the head moved to it — unless the head is not the one read
+    /// (<c>@prevHash</c>), when the second statement returns no row. Under the head's lock the new row has the table's
+    /// highest id.
+    /// </summary>
+    public string AppendSql(SqlDialect dialect) =>
+        $"{InsertSql(dialect)};\n" +
+        $"UPDATE {HeadTable} SET last_id = (SELECT MAX(id) FROM {Name}), last_hash = @hash{dialect.Output("last_id")} " +
+        $"WHERE table_name = @Name AND last_hash = @prevHash{dialect.Returning("last_id")}";
+
     /// <summary>One row's insert (parameters <c>@p0…</c>, <c>@prevHash</c>, <c>@hash</c>), returning its id.</summary>
     public string InsertSql(SqlDialect dialect) =>
         $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash){dialect.Output("id")} " +
@@ -64,10 +81,7 @@ public sealed class AuditTable
             return id;
         }
 
-        await dialect.LockAsync(connection, transaction, "audit-chain:" + Name, shared: false, ct);
-        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(
-            $"SELECT last_id AS LastId, last_hash AS LastHash FROM {HeadTable} WHERE table_name = @Name",
-            new { Name }, transaction, cancellationToken: ct));
+        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(LockHeadSql(dialect), new { Name }, transaction, cancellationToken: ct));
 
         var parameters = new DynamicParameters();
         var canonical = new string?[Columns.Count];
@@ -86,11 +100,14 @@ public sealed class AuditTable
         var hash = Hash(head.LastHash, canonical);
         parameters.Add("prevHash", head.LastHash);
         parameters.Add("hash", hash);
-        var rowId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insertStatements.GetOrAdd((SingleRow, dialect.MigrationFolder), _ => InsertSql(dialect)), parameters, transaction, cancellationToken: ct));
-        var moved = await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE {HeadTable} SET last_id = @rowId, last_hash = @hash WHERE table_name = @Name AND last_hash = @prevHash",
-            new { rowId, hash, Name, prevHash = head.LastHash }, transaction, cancellationToken: ct));
-        if (moved != 1)
+        parameters.Add("Name", Name);
+        // The row and the head's move in one round trip: the head's lock is held until the caller commits, so every round
+        // trip here is time the table's other appenders wait (the desk's busiest path, docs/benchmarks.md).
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            insertStatements.GetOrAdd((SingleRow, dialect.MigrationFolder), _ => AppendSql(dialect)), parameters, transaction, cancellationToken: ct));
+        var rowId = await results.ReadSingleAsync<long>();
+        var moved = (await results.ReadAsync<long>()).ToList();
+        if (moved.Count != 1 || moved[0] != rowId)
         {
             throw new InvalidOperationException($"The head of the audit chain of {Name} moved while it was locked.");
         }
@@ -113,10 +130,7 @@ public sealed class AuditTable
             return [];
         }
 
-        await dialect.LockAsync(connection, transaction, "audit-chain:" + Name, shared: false, ct);
-        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(
-            $"SELECT last_id AS LastId, last_hash AS LastHash FROM {HeadTable} WHERE table_name = @Name",
-            new { Name }, transaction, cancellationToken: ct));
+        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(LockHeadSql(dialect), new { Name }, transaction, cancellationToken: ct));
 
         var ids = new List<long>(rows.Count);
         var previous = head.LastHash;
@@ -213,7 +227,7 @@ public sealed class AuditTable
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Rows, string Product), string> insertStatements = new();
 
-    // The key of the one-row insert (named parameters, InsertSql) among the statements made once: every audited request writes one.
+    // The key of the one-row append (named parameters, AppendSql) among the statements made once: every audited request writes one.
     private const int SingleRow = 0;
 
     private static void Add(DbCommand command, SqlDialect dialect, object? value)

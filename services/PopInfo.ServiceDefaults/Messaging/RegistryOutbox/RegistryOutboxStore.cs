@@ -23,14 +23,22 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
 
     /// <summary>Adds a command, in the caller's transaction, with the trace context of the current activity (the request), if any.</summary>
     public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, RegistryCommand command, DateTimeOffset at, CancellationToken ct) =>
-        EnqueueStoredAsync(connection, transaction, command.CommandId!.Value, command.CommandType,
-            JsonSerializer.Serialize(command, command.GetType(), Json.Options), at, ct);
+        EnqueueAsync(connection, transaction, command, JsonSerializer.Serialize(command, command.GetType(), Json.Options), at, ct);
+
+    /// <summary>Adds a command whose JSON the caller has written already (and keeps beside it: an inbound record's), in the caller's transaction.</summary>
+    public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, RegistryCommand command, string json, DateTimeOffset at, CancellationToken ct) =>
+        InsertAsync(connection, transaction, command.CommandId!.Value, command.CommandType, json, at, ct);
 
     /// <summary>
     /// Adds a command kept as JSON elsewhere (an inbound record held for review), in the caller's transaction. A message of
     /// version 1 — JSON with a <c>body</c>, stored before the typed commands — is queued as such, and answered as such.
     /// </summary>
     public static Task EnqueueStoredAsync(DbConnection connection, DbTransaction transaction, Guid commandId, string commandType, string message,
+        DateTimeOffset at, CancellationToken ct) =>
+        InsertAsync(connection, transaction, commandId, IsVersion1(message) ? Version1Type : commandType, message, at, ct);
+
+    // A typed command's type is known: its JSON is not parsed again (a form's command is queued inside the collector's request).
+    private static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, Guid commandId, string commandType, string message,
         DateTimeOffset at, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
@@ -40,7 +48,7 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
             new
             {
                 commandId,
-                commandType = IsVersion1(message) ? Version1Type : commandType,
+                commandType,
                 message,
                 traceParent = OutboxTracing.CurrentTraceParent(),
                 traceState = OutboxTracing.CurrentTraceState(),

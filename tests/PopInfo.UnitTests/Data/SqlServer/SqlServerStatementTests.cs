@@ -85,6 +85,7 @@ public sealed class SqlServerStatementTests
                 foreach (var (name, table) in AuditTables(type))
                 {
                     all[$"{type.FullName}.{name}.InsertSql"] = table.InsertSql(Dialect);
+                    all[$"{type.FullName}.{name}.AppendSql"] = table.AppendSql(Dialect);
                     all[$"{type.FullName}.{name}.MultiRowInsertSql"] = table.MultiRowInsertSql(Dialect, 2);
                 }
             }

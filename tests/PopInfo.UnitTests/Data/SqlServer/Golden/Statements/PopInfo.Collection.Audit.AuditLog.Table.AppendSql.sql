@@ -1,0 +1,11 @@
+INSERT  INTO audit_log (at, actor, role, remote_address, action, target, community_code, outcome, detail, prev_hash, hash)
+OUTPUT  inserted.id
+VALUES                 (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @prevHash, @hash);
+
+UPDATE audit_chain_head
+SET    last_id   = (SELECT MAX(id)
+                    FROM   audit_log),
+       last_hash = @hash
+OUTPUT inserted.last_id
+WHERE  table_name = @Name
+       AND last_hash = @prevHash;
