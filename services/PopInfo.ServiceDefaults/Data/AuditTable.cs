@@ -66,6 +66,10 @@ public sealed class AuditTable
 
     public IReadOnlyList<AuditColumn> Columns { get; }
 
+    /// <summary>Appends one row in the work's transaction, or in one of its own when the work has none (see the overload on a connection).</summary>
+    public Task<long> AppendAsync(UnitOfWork work, IReadOnlyDictionary<string, object?> values, CancellationToken ct) =>
+        AppendAsync(work.Connection, work.Transaction, work.Dialect, values, ct);
+
     /// <summary>
     /// Appends one row (values by column name; every column must be given) in the caller's transaction, or in
     /// one of its own when there is none, so that the row and the head commit together. Returns its id.

@@ -37,6 +37,21 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
         DateTimeOffset at, CancellationToken ct) =>
         InsertAsync(connection, transaction, commandId, IsVersion1(message) ? Version1Type : commandType, message, at, ct);
 
+    /// <summary>Adds a command in the work's transaction (the desk's form, the exchange's inbound record: the change and its command commit together).</summary>
+    public static Task EnqueueAsync(UnitOfWork work, RegistryCommand command, DateTimeOffset at, CancellationToken ct) =>
+        EnqueueAsync(work.Connection, InTransaction(work), command, at, ct);
+
+    /// <summary>Adds a command whose JSON the caller has written already, in the work's transaction.</summary>
+    public static Task EnqueueAsync(UnitOfWork work, RegistryCommand command, string json, DateTimeOffset at, CancellationToken ct) =>
+        EnqueueAsync(work.Connection, InTransaction(work), command, json, at, ct);
+
+    /// <summary>Adds a command kept as JSON elsewhere, in the work's transaction (see the overload on a connection).</summary>
+    public static Task EnqueueStoredAsync(UnitOfWork work, Guid commandId, string commandType, string message, DateTimeOffset at, CancellationToken ct) =>
+        EnqueueStoredAsync(work.Connection, InTransaction(work), commandId, commandType, message, at, ct);
+
+    private static DbTransaction InTransaction(UnitOfWork work) =>
+        work.Transaction ?? throw new InvalidOperationException("A command is queued in the transaction of the change it carries; this work has none.");
+
     // A typed command's type is known: its JSON is not parsed again (a form's command is queued inside the collector's request).
     private static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, Guid commandId, string commandType, string message,
         DateTimeOffset at, CancellationToken ct) =>
