@@ -37,7 +37,10 @@ public sealed class ChangeProbe : IAsyncDisposable
         // Declared as MassTransit declares it (durable fanout), so whoever comes first the two agree.
         await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = "popinfo-test-probe-" + Guid.NewGuid().ToString("N")[..8];
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        // Durable, so it outlives a broker restart inside a test; expiring after ten minutes unused, so one left behind (its
+        // test stopped the broker and could not delete it) does not gather every later test's events for ever.
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-expires"] = (int)TimeSpan.FromMinutes(10).TotalMilliseconds });
         await channel.QueueBindAsync(queue, Exchange, routingKey: "");
 
         var probe = new ChangeProbe(connection, channel, queue);
@@ -82,7 +85,7 @@ public sealed class ChangeProbe : IAsyncDisposable
         }
         catch (Exception)
         {
-            // The broker may be down in a failing test; the queue name is unique, so a leftover harms nothing.
+            // The broker may be down in a failing test; the queue name is unique and the broker drops it after ten minutes unused.
         }
 
         await channel.DisposeAsync();

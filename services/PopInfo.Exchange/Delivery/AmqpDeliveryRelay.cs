@@ -44,7 +44,10 @@ public sealed class AmqpDeliveryRelay(
 
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
-        var batches = await deliveries.AmqpBatchesAsync(Batch, ct);
+        // One connection for the round's read and its cursors, held while the broker confirms (one pooled open per round,
+        // not two: docs/benchmarks.md, session 15's fan-out runs).
+        await using var work = await deliveries.Database.OpenAsync(ct);
+        var batches = await deliveries.AmqpBatchesAsync(work, Batch, ct);
         if (batches.Count == 0)
         {
             return 0;
@@ -82,7 +85,7 @@ public sealed class AmqpDeliveryRelay(
 
         await Task.WhenAll(confirms);
         sent += confirms.Count;
-        await deliveries.SaveAmqpCursorsAsync([.. batches.Select(b => (b.Code, b.Rows[^1].Sequence))], Clock.GetUtcNow(), ct);
+        await deliveries.SaveAmqpCursorsAsync(work, [.. batches.Select(b => (b.Code, b.Rows[^1].Sequence))], Clock.GetUtcNow(), ct);
         return sent;
     }
 

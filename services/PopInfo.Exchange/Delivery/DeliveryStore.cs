@@ -47,9 +47,9 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     /// The AMQP relay's next round: up to <paramref name="batch"/> events of each department with a queue whose events
     /// are ahead of its cursor, by department, in sequence order (one round trip: a UNION ALL of index range scans).
     /// </summary>
-    public async Task<IReadOnlyList<(string Code, List<AmqpPending> Rows)>> AmqpBatchesAsync(int batch, CancellationToken ct)
+    public async Task<IReadOnlyList<(string Code, List<AmqpPending> Rows)>> AmqpBatchesAsync(UnitOfWork work, int batch, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
+        var connection = work.Connection;
         var behind = (await connection.QueryAsync<AmqpCursor>(new CommandDefinition(
             """
             SELECT d.code AS Code, COALESCE(c.last_sequence, 0) AS Sent
@@ -83,7 +83,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence{dialect.Limit("@batch")}) AS d{i}"));
 
     /// <summary>Moves every department's AMQP cursor to the last sequence the broker confirmed, in one statement.</summary>
-    public async Task SaveAmqpCursorsAsync(IReadOnlyList<(string Code, long Last)> given, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveAmqpCursorsAsync(UnitOfWork work, IReadOnlyList<(string Code, long Last)> given, DateTimeOffset now, CancellationToken ct)
     {
         var cursors = OnePerDepartment(given);
         var parameters = new DynamicParameters();
@@ -94,8 +94,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             parameters.Add($"l{i}", cursors[i].Last);
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, cancellationToken: ct));
+        await work.Connection.ExecuteAsync(new CommandDefinition(SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, cancellationToken: ct));
     }
 
     /// <summary>
