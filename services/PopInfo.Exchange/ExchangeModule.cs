@@ -38,7 +38,7 @@ public static class ExchangeModule
     public static IHostApplicationBuilder AddExchange(this IHostApplicationBuilder builder)
     {
         // Insert-only for the runtime role: the audit trail, and the key ring (keys are only ever added).
-        builder.AddServiceDatabase(Name, typeof(ExchangeModule).Assembly, auditTables: [ExchangeAudit.Table.Name, DataProtectionKeyStore.Table]);
+        builder.AddServiceDatabase(Name, typeof(ExchangeModule).Assembly, auditTables: [ExchangeAuditStore.Table.Name, DataProtectionKeyStore.Table]);
         builder.AddSecretProtection(Name);
         builder.AddOpenApiDocument(Name, "PopInfo exchange — department information exchange");
         builder.Services.AddOptions<ExchangeOptions>().Bind(builder.Configuration.GetSection(ExchangeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -48,14 +48,18 @@ public static class ExchangeModule
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
         builder.Services.AddSingleton<EntitlementRules>();
         builder.Services.AddSingleton<DepartmentStore>();
+        builder.Services.AddSingleton<ExchangeAuditStore>();
         builder.Services.AddScoped<DepartmentService>();
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSecrets>());
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<PersonDeliveryStore>();
         builder.Services.AddSingleton<PersonDeliveriesQuery>();
+        builder.Services.AddSingleton<ExchangeAuditSearchStore>();
         builder.Services.AddAuditSearchSource<ExchangeAuditSearch>(Name);
+        builder.Services.AddSingleton<DeliveryStatusStore>();
         builder.Services.AddScoped<DeliveryStatusReader>();
+        builder.Services.AddSingleton<WebhookDeliveryStore>();
         builder.Services.AddSingleton<DepartmentFactsStore>();
         builder.Services.AddSingleton<OutboxBacklogStore>();
         builder.Services.AddScoped<DepartmentFactsService>();
@@ -64,6 +68,7 @@ public static class ExchangeModule
         // The register's changes, projected into departments' events.
         builder.Services.AddSingleton<ChangeBuffer>();
         builder.Services.AddSingleton<SubscriptionMatcher>();
+        builder.Services.AddSingleton<ProjectionStore>();
         builder.Services.AddSingleton<RelaySignal<ChangeProjector>>();
         builder.Services.AddSingleton<RelaySignal<AmqpDeliveryRelay>>();
         builder.Services.AddSingleton<RelaySignal<WebhookDeliveryRelay>>();

@@ -21,7 +21,7 @@ public static class AuditVerifyCommand
     public static readonly IReadOnlyDictionary<string, AuditTable[]> Chains = new Dictionary<string, AuditTable[]>
     {
         [CollectionModule.Name] = [AuditLog.Table],
-        [ExchangeModule.Name] = [ExchangeAudit.Table],
+        [ExchangeModule.Name] = [ExchangeAuditStore.Table],
         [IdentityModule.Name] = [Identity.Audit.AuditLog.Table],
         [SharingModule.Name] = [GrantChanges.Table, AccessAuditStore.Table],
     };

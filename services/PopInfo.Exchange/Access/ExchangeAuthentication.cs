@@ -1,10 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using PopInfo.ServiceDefaults.Data;
+using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.ServiceDefaults.Security;
 
@@ -51,7 +50,7 @@ public static class ExchangeAuthentication
 
     private sealed class KeyHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-        AdminKey adminKey, IOptions<ExchangeOptions> exchange, [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database)
+        AdminKey adminKey, IOptions<ExchangeOptions> exchange, DepartmentStore departments)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
         private readonly string? statusKeyHash = exchange.Value.StatusKey is { Length: >= 20 } key ? Secrets.Hash(key) : null;
@@ -82,9 +81,7 @@ public static class ExchangeAuthentication
                 return Success(new Claim(ClaimTypes.Role, StatusReaderRole), new Claim(ClaimTypes.Name, StatusReaderRole));
             }
 
-            await using var connection = await database.OpenConnectionAsync(Context.RequestAborted);
-            var code = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                "SELECT code FROM departments WHERE api_key_hash = @hash AND status = 'active'", new { hash }, cancellationToken: Context.RequestAborted));
+            var code = await departments.ActiveCodeByKeyAsync(hash, Context.RequestAborted);
             return code is null
                 ? AuthenticateResult.Fail("Unknown key.")
                 : Success(new Claim(ClaimTypes.Role, DepartmentRole), new Claim(ClaimTypes.Name, code), new Claim(Caller.DepartmentClaim, code));

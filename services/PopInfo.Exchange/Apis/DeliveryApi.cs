@@ -45,7 +45,7 @@ public static class DeliveryApi
         new Refusal(RefusalKind.Forbidden, null) { Title = $"A department sees only its own {what}." }.ToTypedResult();
 
     public static async Task<Results<FeedPage, ProblemHttpResult>> ReadFeed(
-        DeliveryStore deliveries, TimeProvider clock, HttpContext http, CancellationToken ct, [AsParameters] AfterPaging paging = default)
+        DeliveryStore deliveries, ExchangeAuditStore audit, TimeProvider clock, HttpContext http, CancellationToken ct, [AsParameters] AfterPaging paging = default)
     {
         var checkedPaging = paging.Checked(MaxFeedLimit, "a sequence number");
         if (checkedPaging.Refusal is { } refusal)
@@ -57,11 +57,8 @@ public static class DeliveryApi
         var caller = Caller.From(http);
         var code = caller.DepartmentCode!;
         var entries = await deliveries.ReadAsync(code, after, limit, ct);
-        await using (var connection = await deliveries.Database.OpenConnectionAsync(ct))
-        {
-            await ExchangeAudit.WriteAsync(deliveries.Database.Dialect, connection, null, caller, clock.GetUtcNow(), "feed.read", code,
-                after: new { after, count = entries.Count, first = entries.Count > 0 ? entries[0].Sequence : (long?)null, last = entries.Count > 0 ? entries[^1].Sequence : (long?)null }, ct: ct);
-        }
+        await audit.WriteOnOwnConnectionAsync(caller, clock.GetUtcNow(), "feed.read", code,
+            after: new { after, count = entries.Count, first = entries.Count > 0 ? entries[0].Sequence : (long?)null, last = entries.Count > 0 ? entries[^1].Sequence : (long?)null }, ct);
 
         return new FeedPage(entries, entries.Count > 0 ? entries[^1].Sequence : after);
     }

@@ -1,4 +1,3 @@
-using Dapper;
 using PopInfo.Exchange.Brokers;
 
 namespace PopInfo.Exchange.Delivery;
@@ -18,12 +17,12 @@ public sealed record WebhookStatus(long Delivered, long Pending, long DeadLetter
 /// <summary>Which departments have one register change (the desk shows it on a form).</summary>
 public sealed record ChangeDelivery(string Department, string DepartmentName, long Sequence, bool? InQueue, bool? AcknowledgedFromQueue, string? Webhook);
 
-public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccounts broker, TimeProvider clock)
+public sealed class DeliveryStatusReader(DeliveryStatusStore store, IBrokerAccounts broker, TimeProvider clock)
 {
     public async Task<IReadOnlyList<DepartmentDeliveryStatus>> AllAsync(CancellationToken ct)
     {
-        await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
-        var codes = await connection.QueryAsync<string>(new CommandDefinition("SELECT code FROM departments ORDER BY code", cancellationToken: ct));
+        await using var work = await store.Database.OpenAsync(ct);
+        var codes = await DeliveryStatusStore.DepartmentCodesAsync(work, ct);
         var all = new List<DepartmentDeliveryStatus>();
         foreach (var code in codes)
         {
@@ -35,12 +34,8 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
 
     public async Task<DepartmentDeliveryStatus?> ForAsync(string code, CancellationToken ct)
     {
-        await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
-        var department = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            """
-            SELECT d.last_sequence AS LastSequence, d.amqp_user AS AmqpUser, d.webhook_url AS WebhookUrl, COALESCE(c.last_sequence, 0) AS Published
-            FROM departments d LEFT JOIN amqp_cursors c ON c.department_code = d.code WHERE d.code = @code
-            """, new { code }, cancellationToken: ct));
+        await using var work = await store.Database.OpenAsync(ct);
+        var department = await DeliveryStatusStore.DepartmentAsync(work, code, ct);
         if (department is null)
         {
             return null;
@@ -66,16 +61,13 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
 
         WebhookStatus? webhook = null;
         long? webhookDone = null;
-        var counts = (await connection.QueryAsync<StateCount>(new CommandDefinition(
-            "SELECT webhook_state AS State, COUNT(*) AS Count, MAX(sequence) AS Last FROM deliveries WHERE department_code = @code AND webhook_state IS NOT NULL GROUP BY webhook_state",
-            new { code }, cancellationToken: ct))).ToDictionary(c => c.State);
+        var counts = await DeliveryStatusStore.WebhookStatesAsync(work, code, ct);
         if (department.WebhookUrl is not null || counts.Count > 0)
         {
             var pending = counts.GetValueOrDefault(WebhookStates.Pending);
             webhook = new WebhookStatus(counts.GetValueOrDefault(WebhookStates.Delivered)?.Last ?? 0, pending?.Count ?? 0,
                 counts.GetValueOrDefault(WebhookStates.Dead)?.Count ?? 0, counts.GetValueOrDefault(WebhookStates.Held)?.Count ?? 0);
-            webhookDone = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MIN(sequence) FROM deliveries WHERE department_code = @code AND webhook_state IN ('pending', 'dead', 'held')", new { code }, cancellationToken: ct)) is { } first
+            webhookDone = await DeliveryStatusStore.FirstUndeliveredAsync(work, code, ct) is { } first
                 ? first - 1
                 : department.LastSequence;
         }
@@ -86,8 +78,7 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
         var lag = 0.0;
         if (backlog > 0)
         {
-            var oldest = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(
-                "SELECT created_at FROM deliveries WHERE department_code = @code AND sequence = @sequence", new { code, sequence = taken + 1 }, cancellationToken: ct));
+            var oldest = await DeliveryStatusStore.CreatedAtAsync(work, code, taken + 1, ct);
             lag = oldest is null ? 0 : Math.Max(0, (clock.GetUtcNow() - oldest.Value).TotalSeconds);
         }
 
@@ -96,13 +87,8 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
 
     public async Task<IReadOnlyList<ChangeDelivery>> ForChangeAsync(long registrySequence, CancellationToken ct)
     {
-        await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ChangeRow>(new CommandDefinition(
-            """
-            SELECT x.department_code AS Department, d.name AS DepartmentName, x.sequence AS Sequence, x.webhook_state AS Webhook, d.amqp_user AS AmqpUser, COALESCE(c.last_sequence, 0) AS Published
-            FROM deliveries x JOIN departments d ON d.code = x.department_code LEFT JOIN amqp_cursors c ON c.department_code = x.department_code
-            WHERE x.registry_sequence = @registrySequence ORDER BY x.department_code, x.sequence
-            """, new { registrySequence }, cancellationToken: ct));
+        await using var work = await store.Database.OpenAsync(ct);
+        var rows = await DeliveryStatusStore.ChangeAsync(work, registrySequence, ct);
         var result = new List<ChangeDelivery>();
         var depths = new Dictionary<string, QueueDepth?>(StringComparer.Ordinal);
         foreach (var row in rows)
@@ -124,30 +110,5 @@ public sealed class DeliveryStatusReader(DeliveryStore deliveries, IBrokerAccoun
         }
 
         return result;
-    }
-
-    private sealed class Row
-    {
-        public long LastSequence { get; init; }
-        public string? AmqpUser { get; init; }
-        public string? WebhookUrl { get; init; }
-        public long Published { get; init; }
-    }
-
-    private sealed class StateCount
-    {
-        public string State { get; init; } = "";
-        public long Count { get; init; }
-        public long Last { get; init; }
-    }
-
-    private sealed class ChangeRow
-    {
-        public string Department { get; init; } = "";
-        public string DepartmentName { get; init; } = "";
-        public long Sequence { get; init; }
-        public string? Webhook { get; init; }
-        public string? AmqpUser { get; init; }
-        public long Published { get; init; }
     }
 }

@@ -9,18 +9,17 @@ namespace PopInfo.Exchange.Delivery;
 /// <summary>The projected events: written by the projector, read by the senders, the feed and the status.</summary>
 public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database)
 {
-    public ServiceDatabase Database => database;
-
-    /// <summary>Writes a batch of events in the caller's transaction (the dialect's bulk insert: PostgreSQL's COPY).</summary>
-    public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyList<DeliveryRow> rows, CancellationToken ct)
+    /// <summary>Writes a batch of events in the work's transaction (the dialect's bulk insert: PostgreSQL's COPY).</summary>
+    public static async Task InsertAsync(UnitOfWork work, IReadOnlyList<DeliveryRow> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
             return;
         }
 
+        var transaction = work.Transaction ?? throw new InvalidOperationException("Events are written in a transaction.");
         // PostgreSQL's binary COPY: ~2,700 rows/s one round trip per row; one statement over arrays was ~30,000 (docs/benchmarks.md).
-        await dialect.BulkInsertAsync(connection, transaction, "deliveries", Columns, rows.Select(r => new object?[]
+        await work.Dialect.BulkInsertAsync(work.Connection, transaction, "deliveries", Columns, rows.Select(r => new object?[]
         {
             r.DepartmentCode, r.Sequence, r.RegistrySequence, r.SubscriptionId, r.PersonId, r.EventType, r.Event, r.CreatedAt, r.WebhookState,
             r.TraceParent, r.TraceState,
@@ -146,9 +145,10 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     /// </summary>
     public async Task<int> RedriveAsync(Caller caller, string code, IReadOnlyList<long>? sequences, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await database.Dialect.LockAsync(connection, transaction, DeadLetters.LockName(code), shared: false, ct);
+        await using var work = await database.BeginAsync(ct);
+        await work.LockAsync(DeadLetters.LockName(code), shared: false, ct);
+        var connection = work.Connection;
+        var transaction = work.Transaction;
         int count;
         if (sequences is null || sequences.Count == 0)
         {
@@ -167,8 +167,8 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
                 new { code, persons }, transaction, cancellationToken: ct));
         }
 
-        await ExchangeAudit.WriteAsync(database.Dialect, connection, transaction, caller, now, "webhook.redriven", code, after: new { sequences, count }, ct: ct);
-        await transaction.CommitAsync(ct);
+        await ExchangeAuditStore.WriteAsync(work, caller, now, "webhook.redriven", code, after: new { sequences, count }, ct: ct);
+        await work.CommitAsync(ct);
         return count;
     }
 

@@ -2,13 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Projection;
-using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Webhooks;
 
@@ -24,7 +22,10 @@ namespace PopInfo.Exchange.Delivery;
 /// </summary>
 public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
 {
-    private readonly DeliveryStore deliveries;
+    // Why an event waits: a person's events reach the bureau in order, so nothing of theirs goes past a dead letter.
+    private const string HeldError = "held behind an earlier dead letter of the same person";
+
+    private readonly WebhookDeliveryStore store;
     private readonly WebhookSecrets secrets;
     private readonly WebhookOptions options;
     private readonly ILogger<WebhookDeliveryRelay> logger;
@@ -32,10 +33,10 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
     private readonly ResiliencePipeline<WebhookAttempt> retry;
     private readonly ConcurrentDictionary<string, Task> workers = new(StringComparer.Ordinal);
 
-    public WebhookDeliveryRelay(DeliveryStore deliveries, WebhookSecrets secrets, IOptions<ExchangeOptions> options, RelaySignal<WebhookDeliveryRelay> signal, TimeProvider clock,
+    public WebhookDeliveryRelay(WebhookDeliveryStore store, WebhookSecrets secrets, IOptions<ExchangeOptions> options, RelaySignal<WebhookDeliveryRelay> signal, TimeProvider clock,
         ILogger<WebhookDeliveryRelay> logger) : base(signal, clock, logger)
     {
-        this.deliveries = deliveries;
+        this.store = store;
         this.secrets = secrets;
         this.options = options.Value.Webhooks;
         this.logger = logger;
@@ -64,9 +65,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
     /// <summary>Starts a worker for every department with events waiting and none running; the workers do the sending.</summary>
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
-        await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
-        var waiting = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT department_code FROM deliveries WHERE webhook_state = 'pending'", cancellationToken: ct));
+        var waiting = await store.WaitingAsync(ct);
         foreach (var code in waiting)
         {
             if (workers.TryGetValue(code, out var running) && !running.IsCompleted)
@@ -86,16 +85,15 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         {
             while (!ct.IsCancellationRequested)
             {
-                await using var connection = await deliveries.Database.OpenConnectionAsync(ct);
-                var target = await connection.QuerySingleOrDefaultAsync<Target>(new CommandDefinition(
-                    "SELECT webhook_url AS Url, webhook_secret AS Secret FROM departments WHERE code = @code AND status = 'active'", new { code }, cancellationToken: ct));
+                // One connection for the round: its reads, each event's hold and outcome.
+                await using var work = await store.Database.OpenAsync(ct);
+                var target = await WebhookDeliveryStore.TargetAsync(work, code, ct);
                 if (target?.Url is null || target.Secret is null)
                 {
                     return;
                 }
 
-                var batch = (await connection.QueryAsync<Pending>(new CommandDefinition(
-                    PendingSql(deliveries.Database.Dialect), new { code }, cancellationToken: ct))).ToList();
+                var batch = await WebhookDeliveryStore.PendingAsync(work, code, ct);
                 if (batch.Count == 0)
                 {
                     return;
@@ -103,7 +101,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
 
                 foreach (var item in batch)
                 {
-                    var earlier = await HoldIfBehindAsync(connection, code, item, ct);
+                    var earlier = await WebhookDeliveryStore.HoldIfBehindAsync(work, code, item, HeldError, Clock, ct);
                     if (earlier == WebhookStates.Pending)
                     {
                         // Redriven while this batch was read: start again from the lowest pending event.
@@ -138,7 +136,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
                         logger.LogWarning("Webhook of department {Department}: event {Sequence} dead-lettered after {Attempts} attempt(s): {Error}", code, item.Sequence, attempts, outcome.Error);
                     }
 
-                    await MarkAsync(connection, code, item.Sequence, state, attempts, outcome.Error, ct);
+                    await WebhookDeliveryStore.MarkAsync(work, code, item.Sequence, state, attempts, outcome.Error, Clock.GetUtcNow(), ct);
                 }
             }
         }
@@ -152,40 +150,7 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         }
     }
 
-    internal static string PendingSql(SqlDialect dialect) =>
-        $"""
-        SELECT sequence AS Sequence, person_id AS PersonId, event AS Event, traceparent AS TraceParent, tracestate AS TraceState
-        FROM deliveries WHERE department_code = @code AND webhook_state = 'pending' ORDER BY sequence{dialect.Limit("100")}
-        """;
-
-    internal static string EarlierStateSql(SqlDialect dialect) =>
-        "SELECT webhook_state FROM deliveries WHERE department_code = @code AND person_id = @personId " +
-        $"AND webhook_state IN ('dead', 'held', 'pending') AND sequence < @sequence ORDER BY sequence{dialect.Limit("1")}";
-
-    /// <summary>
-    /// Holds the event when an earlier one of the same person is dead or held, and says what that earlier one is
-    /// (null: none, send it). Under the department's lock, which a redrive takes too: otherwise a redrive could
-    /// release the dead letter between this look and the hold, and the event would stay held behind nothing.
-    /// </summary>
-    private async Task<string?> HoldIfBehindAsync(System.Data.Common.DbConnection connection, string code, Pending item, CancellationToken ct)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await deliveries.Database.Dialect.LockAsync(connection, transaction, DeadLetters.LockName(code), shared: false, ct);
-        var earlier = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            EarlierStateSql(deliveries.Database.Dialect),
-            new { code, personId = item.PersonId, sequence = item.Sequence }, transaction, cancellationToken: ct));
-        if (earlier is WebhookStates.Dead or WebhookStates.Held)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE deliveries SET webhook_state = 'held', webhook_error = @error, webhook_at = @now WHERE department_code = @code AND sequence = @sequence",
-                new { code, sequence = item.Sequence, error = "held behind an earlier dead letter of the same person", now = Clock.GetUtcNow() }, transaction, cancellationToken: ct));
-        }
-
-        await transaction.CommitAsync(ct);
-        return earlier;
-    }
-
-    private async Task<WebhookAttempt> PostAsync(Target target, string code, Pending item, CancellationToken ct)
+    private async Task<WebhookAttempt> PostAsync(WebhookDeliveryStore.Target target, string code, WebhookDeliveryStore.Pending item, CancellationToken ct)
     {
         var id = CloudEvents.Id(code, item.Sequence);
         var timestamp = Clock.GetUtcNow().ToUnixTimeSeconds();
@@ -218,14 +183,6 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
         }
     }
 
-    private Task<int> MarkAsync(System.Data.Common.DbConnection connection, string code, long sequence, string state, int attempts, string? error, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE deliveries SET webhook_state = @state, webhook_attempts = webhook_attempts + @attempts, webhook_error = @error, webhook_at = @now
-            WHERE department_code = @code AND sequence = @sequence
-            """,
-            new { code, sequence, state, attempts, error, now = Clock.GetUtcNow() }, cancellationToken: ct));
-
     public override void Dispose()
     {
         http.Dispose();
@@ -233,19 +190,4 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
     }
 
     private sealed record WebhookAttempt(bool Delivered, bool Retryable, string? Error);
-
-    private sealed class Target
-    {
-        public string? Url { get; init; }
-        public string? Secret { get; init; }
-    }
-
-    private sealed class Pending
-    {
-        public long Sequence { get; init; }
-        public Guid PersonId { get; init; }
-        public string Event { get; init; } = "";
-        public string? TraceParent { get; init; }
-        public string? TraceState { get; init; }
-    }
 }

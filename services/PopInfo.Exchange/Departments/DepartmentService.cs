@@ -1,4 +1,3 @@
-using Dapper;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Brokers;
@@ -41,29 +40,12 @@ public sealed class DepartmentService(
         var now = store.Now;
         try
         {
-            await using var connection = await store.Database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO departments (code, name, contact, status, inbound_kinds, webhook_url, webhook_secret, api_key_hash, amqp_user, last_sequence, version, created_at, updated_at)
-                VALUES (@code, @name, @contact, 'active', @inboundKinds, @webhookUrl, @webhookSecret, @apiKeyHash, @amqpUser, 0, 1, @now, @now)
-                """,
-                new
-                {
-                    code,
-                    name = request.Name!.Trim(),
-                    contact = request.Contact!.Trim(),
-                    inboundKinds = DepartmentStore.ToJson(request.InboundKinds ?? []),
-                    webhookUrl = string.IsNullOrEmpty(request.WebhookUrl) ? null : request.WebhookUrl,
-                    webhookSecret = webhookSecrets.Protect(webhookSecret),
-                    apiKeyHash = Secrets.Hash(apiKey),
-                    amqpUser = amqp?.User,
-                    now,
-                },
-                transaction, cancellationToken: ct));
-            var created = (await store.GetAsync(code, ct, connection, transaction))!;
-            await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, now, "department.created", code, after: created, ct: ct);
-            await transaction.CommitAsync(ct);
+            await using var work = await store.Database.BeginAsync(ct);
+            await DepartmentStore.InsertAsync(work, code, request.Name!.Trim(), request.Contact!.Trim(), request.InboundKinds ?? [],
+                string.IsNullOrEmpty(request.WebhookUrl) ? null : request.WebhookUrl, webhookSecrets.Protect(webhookSecret), Secrets.Hash(apiKey), amqp?.User, now, ct);
+            var created = (await DepartmentStore.GetAsync(work, code, ct))!;
+            await ExchangeAuditStore.WriteAsync(work, caller, now, "department.created", code, after: created, ct: ct);
+            await work.CommitAsync(ct);
             active.Forget(code);
             return new CreatedDepartment(created, new DepartmentCredentials(apiKey, amqp, webhookSecret));
         }
@@ -88,9 +70,8 @@ public sealed class DepartmentService(
             return Refusal.Invalid(violations);
         }
 
-        await using var connection = await store.Database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var before = await store.GetAsync(code, ct, connection, transaction);
+        await using var work = await store.Database.BeginAsync(ct);
+        var before = await DepartmentStore.GetAsync(work, code, ct);
         if (before is null)
         {
             return Refusal.NotFound($"No department '{code}'.");
@@ -102,38 +83,27 @@ public sealed class DepartmentService(
         }
 
         var status = request.Status ?? before.Status;
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE departments SET name = @name, contact = @contact, webhook_url = @webhookUrl, inbound_kinds = @inboundKinds, status = @status,
-                   version = version + 1, updated_at = @now
-            WHERE code = @code AND version = @version
-            """,
-            new
-            {
-                code,
-                version = before.Version,
-                name = request.Name?.Trim() ?? before.Name,
-                contact = request.Contact?.Trim() ?? before.Contact,
-                webhookUrl = request.WebhookUrl is null ? before.WebhookUrl : request.WebhookUrl.Length == 0 ? null : request.WebhookUrl,
-                inboundKinds = DepartmentStore.ToJson(request.InboundKinds ?? before.InboundKinds),
-                status,
-                now = store.Now,
-            },
-            transaction, cancellationToken: ct));
+        var changed = await DepartmentStore.UpdateAsync(work, code, before.Version,
+            request.Name?.Trim() ?? before.Name,
+            request.Contact?.Trim() ?? before.Contact,
+            request.WebhookUrl is null ? before.WebhookUrl : request.WebhookUrl.Length == 0 ? null : request.WebhookUrl,
+            request.InboundKinds ?? before.InboundKinds,
+            status,
+            store.Now, ct);
         if (changed == 0)
         {
             return Refusal.VersionConflict(before.Version, before.Version + 1);
         }
 
-        var after = (await store.GetAsync(code, ct, connection, transaction))!;
-        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, store.Now, "department.updated", code, before: before, after: after, ct: ct);
+        var after = (await DepartmentStore.GetAsync(work, code, ct))!;
+        await ExchangeAuditStore.WriteAsync(work, caller, store.Now, "department.updated", code, before: before, after: after, ct: ct);
         if (status != before.Status && before.AmqpUser is not null)
         {
             // Broker first: if it cannot withdraw access, the department stays as it was.
             await broker.SetAccessAsync(code, status == DepartmentStatus.Active, ct);
         }
 
-        await transaction.CommitAsync(ct);
+        await work.CommitAsync(ct);
         if (status != before.Status)
         {
             // This instance refuses (or admits) the department's tokens from the next request; others within the cache's life.
@@ -151,34 +121,18 @@ public sealed class DepartmentService(
             return Refusal.Invalid(violations);
         }
 
-        await using var connection = await store.Database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await store.GetAsync(code, ct, connection, transaction) is null)
+        await using var work = await store.Database.BeginAsync(ct);
+        if (await DepartmentStore.GetAsync(work, code, ct) is null)
         {
             return Refusal.NotFound($"No department '{code}'.");
         }
 
         var id = Guid.CreateVersion7();
         var now = store.Now;
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO subscriptions (id, department_code, change_types, regions, fields, purpose, status, version, created_at, updated_at)
-            VALUES (@id, @code, @changeTypes, @regions, @fields, @purpose, 'active', 1, @now, @now)
-            """,
-            new
-            {
-                id,
-                code,
-                changeTypes = DepartmentStore.ToJson(request.ChangeTypes!),
-                regions = DepartmentStore.ToJson(request.Regions!),
-                fields = DepartmentStore.ToJson(request.Fields!),
-                purpose = request.Purpose!.Trim(),
-                now,
-            },
-            transaction, cancellationToken: ct));
-        var created = (await store.GetSubscriptionAsync(connection, transaction, code, id, ct))!;
-        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, now, "subscription.created", code, id, after: created, ct: ct);
-        await transaction.CommitAsync(ct);
+        await DepartmentStore.InsertSubscriptionAsync(work, id, code, request.ChangeTypes!, request.Regions!, request.Fields!, request.Purpose!.Trim(), now, ct);
+        var created = (await DepartmentStore.GetSubscriptionAsync(work, code, id, ct))!;
+        await ExchangeAuditStore.WriteAsync(work, caller, now, "subscription.created", code, id, after: created, ct: ct);
+        await work.CommitAsync(ct);
         return created;
     }
 
@@ -194,9 +148,8 @@ public sealed class DepartmentService(
             }
         }
 
-        await using var connection = await store.Database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var before = await store.GetSubscriptionAsync(connection, transaction, code, id, ct);
+        await using var work = await store.Database.BeginAsync(ct);
+        var before = await DepartmentStore.GetSubscriptionAsync(work, code, id, ct);
         if (before is null)
         {
             return Refusal.NotFound($"No subscription {id} of department '{code}'.");
@@ -213,41 +166,29 @@ public sealed class DepartmentService(
         }
 
         var now = store.Now;
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE subscriptions SET change_types = @changeTypes, regions = @regions, fields = @fields, purpose = @purpose, status = @status,
-                   version = version + 1, updated_at = @now
-            WHERE id = @id AND version = @version
-            """,
-            new
-            {
-                id,
-                version = before.Version,
-                changeTypes = DepartmentStore.ToJson(end ? before.ChangeTypes : request!.ChangeTypes!),
-                regions = DepartmentStore.ToJson(end ? before.Regions : request!.Regions!),
-                fields = DepartmentStore.ToJson(end ? before.Fields : request!.Fields!),
-                purpose = end ? before.Purpose : request!.Purpose!.Trim(),
-                status = end ? SubscriptionStatus.Ended : SubscriptionStatus.Active,
-                now,
-            },
-            transaction, cancellationToken: ct));
+        var changed = await DepartmentStore.UpdateSubscriptionAsync(work, id, before.Version,
+            end ? before.ChangeTypes : request!.ChangeTypes!,
+            end ? before.Regions : request!.Regions!,
+            end ? before.Fields : request!.Fields!,
+            end ? before.Purpose : request!.Purpose!.Trim(),
+            end ? SubscriptionStatus.Ended : SubscriptionStatus.Active,
+            now, ct);
         if (changed == 0)
         {
             return Refusal.VersionConflict(before.Version, before.Version + 1);
         }
 
-        var after = (await store.GetSubscriptionAsync(connection, transaction, code, id, ct))!;
-        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, now, end ? "subscription.ended" : "subscription.changed", code, id, before, after, ct);
-        await transaction.CommitAsync(ct);
+        var after = (await DepartmentStore.GetSubscriptionAsync(work, code, id, ct))!;
+        await ExchangeAuditStore.WriteAsync(work, caller, now, end ? "subscription.ended" : "subscription.changed", code, id, before, after, ct);
+        await work.CommitAsync(ct);
         return after;
     }
 
     /// <summary>Issues a new credential of one kind; the old one stops working at once.</summary>
     public async Task<Result<DepartmentCredentials>> RotateAsync(Caller caller, string code, string kind, CancellationToken ct)
     {
-        await using var connection = await store.Database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var department = await store.GetAsync(code, ct, connection, transaction);
+        await using var work = await store.Database.BeginAsync(ct);
+        var department = await DepartmentStore.GetAsync(work, code, ct);
         if (department is null)
         {
             return Refusal.NotFound($"No department '{code}'.");
@@ -258,16 +199,12 @@ public sealed class DepartmentService(
         {
             case CredentialKinds.ApiKey:
                 var apiKey = Secrets.NewApiKey();
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE departments SET api_key_hash = @hash, updated_at = @now WHERE code = @code",
-                    new { code, hash = Secrets.Hash(apiKey), now = store.Now }, transaction, cancellationToken: ct));
+                await DepartmentStore.SetApiKeyHashAsync(work, code, Secrets.Hash(apiKey), store.Now, ct);
                 issued = new DepartmentCredentials(apiKey, null, null);
                 break;
             case CredentialKinds.WebhookSecret:
                 var secret = Secrets.NewWebhookSecret();
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE departments SET webhook_secret = @secret, updated_at = @now WHERE code = @code",
-                    new { code, secret = webhookSecrets.Protect(secret), now = store.Now }, transaction, cancellationToken: ct));
+                await DepartmentStore.SetWebhookSecretAsync(work, code, webhookSecrets.Protect(secret), store.Now, ct);
                 issued = new DepartmentCredentials(null, null, secret);
                 break;
             case CredentialKinds.AmqpPassword when department.AmqpUser is not null:
@@ -281,8 +218,8 @@ public sealed class DepartmentService(
                 return Refusal.Invalid("kind", "credential.kind", $"kind is one of: {string.Join(", ", CredentialKinds.All)}.");
         }
 
-        await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, transaction, caller, store.Now, $"credential.rotated.{kind}", code, ct: ct);
-        await transaction.CommitAsync(ct);
+        await ExchangeAuditStore.WriteAsync(work, caller, store.Now, $"credential.rotated.{kind}", code, ct: ct);
+        await work.CommitAsync(ct);
         return issued;
     }
 }

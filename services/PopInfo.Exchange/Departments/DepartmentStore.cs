@@ -37,6 +37,14 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
             "SELECT COUNT(*) FROM departments WHERE code = @code AND status = 'active'", new { code }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>The code of the active department whose API key has this SHA-256 (<see cref="PopInfo.Exchange.Access.Secrets.Hash"/>), if any.</summary>
+    public async Task<string?> ActiveCodeByKeyAsync(string hash, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT code FROM departments WHERE api_key_hash = @hash AND status = 'active'", new { hash }, cancellationToken: ct));
+    }
+
     /// <summary>
     /// Runs <paramref name="action"/> if the department is active, holding its row locked meanwhile (PostgreSQL), so
     /// that a change of its status waits until the action is done — and the action never sees a status being changed.
@@ -57,18 +65,56 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
         return true;
     }
 
-    public async Task<Department?> GetAsync(string code, CancellationToken ct, DbConnection? connection = null, DbTransaction? transaction = null)
+    public async Task<Department?> GetAsync(string code, CancellationToken ct)
     {
-        if (connection is null)
-        {
-            await using var own = await database.OpenConnectionAsync(ct);
-            return await GetAsync(code, ct, own);
-        }
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await GetAsync(connection, null, code, ct);
+    }
 
+    /// <summary>The department, read in the work's transaction.</summary>
+    public static Task<Department?> GetAsync(UnitOfWork work, string code, CancellationToken ct) => GetAsync(work.Connection, work.Transaction, code, ct);
+
+    private static async Task<Department?> GetAsync(DbConnection connection, DbTransaction? transaction, string code, CancellationToken ct)
+    {
         var row = await connection.QuerySingleOrDefaultAsync<DepartmentRow>(new CommandDefinition(
             $"SELECT {DepartmentColumns} FROM departments WHERE code = @code", new { code }, transaction, cancellationToken: ct));
         return row?.ToDepartment();
     }
+
+    /// <summary>A new department, active, at sequence 0 and version 1 (<paramref name="webhookSecret"/> protected, <paramref name="apiKeyHash"/> the key's SHA-256).</summary>
+    public static Task InsertAsync(UnitOfWork work, string code, string name, string contact, IReadOnlyList<string> inboundKinds, string? webhookUrl,
+        string webhookSecret, string apiKeyHash, string? amqpUser, DateTimeOffset now, CancellationToken ct) =>
+        work.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO departments (code, name, contact, status, inbound_kinds, webhook_url, webhook_secret, api_key_hash, amqp_user, last_sequence, version, created_at, updated_at)
+            VALUES (@code, @name, @contact, 'active', @inboundKinds, @webhookUrl, @webhookSecret, @apiKeyHash, @amqpUser, 0, 1, @now, @now)
+            """,
+            new { code, name, contact, inboundKinds = ToJson(inboundKinds), webhookUrl, webhookSecret, apiKeyHash, amqpUser, now },
+            work.Transaction, cancellationToken: ct));
+
+    /// <summary>Changes the department if it is still at <paramref name="version"/> (moving it to the next); returns 0 when it is not.</summary>
+    public static Task<int> UpdateAsync(UnitOfWork work, string code, int version, string name, string contact, string? webhookUrl,
+        IReadOnlyList<string> inboundKinds, string status, DateTimeOffset now, CancellationToken ct) =>
+        work.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE departments SET name = @name, contact = @contact, webhook_url = @webhookUrl, inbound_kinds = @inboundKinds, status = @status,
+                   version = version + 1, updated_at = @now
+            WHERE code = @code AND version = @version
+            """,
+            new { code, version, name, contact, webhookUrl, inboundKinds = ToJson(inboundKinds), status, now },
+            work.Transaction, cancellationToken: ct));
+
+    /// <summary>A new API key's SHA-256: the old key stops working when the work commits.</summary>
+    public static Task SetApiKeyHashAsync(UnitOfWork work, string code, string hash, DateTimeOffset now, CancellationToken ct) =>
+        work.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE departments SET api_key_hash = @hash, updated_at = @now WHERE code = @code",
+            new { code, hash, now }, work.Transaction, cancellationToken: ct));
+
+    /// <summary>A new webhook secret (protected: <see cref="WebhookSecrets.Protect"/>).</summary>
+    public static Task SetWebhookSecretAsync(UnitOfWork work, string code, string secret, DateTimeOffset now, CancellationToken ct) =>
+        work.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE departments SET webhook_secret = @secret, updated_at = @now WHERE code = @code",
+            new { code, secret, now }, work.Transaction, cancellationToken: ct));
 
     public async Task<IReadOnlyList<Subscription>> SubscriptionsAsync(string code, CancellationToken ct)
     {
@@ -78,23 +124,47 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
         return [.. rows.Select(r => r.ToSubscription())];
     }
 
-    public async Task<Subscription?> GetSubscriptionAsync(DbConnection connection, DbTransaction transaction, string code, Guid id, CancellationToken ct)
+    /// <summary>The department's subscription, read in the work's transaction.</summary>
+    public static async Task<Subscription?> GetSubscriptionAsync(UnitOfWork work, string code, Guid id, CancellationToken ct)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<SubscriptionRow>(new CommandDefinition(
-            $"SELECT {SubscriptionColumns} FROM subscriptions s WHERE s.id = @id AND s.department_code = @code", new { id, code }, transaction, cancellationToken: ct));
+        var row = await work.Connection.QuerySingleOrDefaultAsync<SubscriptionRow>(new CommandDefinition(
+            $"SELECT {SubscriptionColumns} FROM subscriptions s WHERE s.id = @id AND s.department_code = @code", new { id, code }, work.Transaction, cancellationToken: ct));
         return row?.ToSubscription();
     }
 
+    /// <summary>A new subscription of the department, active, at version 1.</summary>
+    public static Task InsertSubscriptionAsync(UnitOfWork work, Guid id, string code, IReadOnlyList<string> changeTypes, IReadOnlyList<string> regions,
+        IReadOnlyList<string> fields, string purpose, DateTimeOffset now, CancellationToken ct) =>
+        work.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO subscriptions (id, department_code, change_types, regions, fields, purpose, status, version, created_at, updated_at)
+            VALUES (@id, @code, @changeTypes, @regions, @fields, @purpose, 'active', 1, @now, @now)
+            """,
+            new { id, code, changeTypes = ToJson(changeTypes), regions = ToJson(regions), fields = ToJson(fields), purpose, now },
+            work.Transaction, cancellationToken: ct));
+
+    /// <summary>Changes the subscription if it is still at <paramref name="version"/> (moving it to the next); returns 0 when it is not.</summary>
+    public static Task<int> UpdateSubscriptionAsync(UnitOfWork work, Guid id, int version, IReadOnlyList<string> changeTypes, IReadOnlyList<string> regions,
+        IReadOnlyList<string> fields, string purpose, string status, DateTimeOffset now, CancellationToken ct) =>
+        work.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE subscriptions SET change_types = @changeTypes, regions = @regions, fields = @fields, purpose = @purpose, status = @status,
+                   version = version + 1, updated_at = @now
+            WHERE id = @id AND version = @version
+            """,
+            new { id, version, changeTypes = ToJson(changeTypes), regions = ToJson(regions), fields = ToJson(fields), purpose, status, now },
+            work.Transaction, cancellationToken: ct));
+
     /// <summary>Every active subscription of an active department: what the projection matches changes against.</summary>
-    public static async Task<IReadOnlyList<Subscription>> ActiveSubscriptionsAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    public static async Task<IReadOnlyList<Subscription>> ActiveSubscriptionsAsync(UnitOfWork work, CancellationToken ct)
     {
-        var rows = await connection.QueryAsync<SubscriptionRow>(new CommandDefinition(
+        var rows = await work.Connection.QueryAsync<SubscriptionRow>(new CommandDefinition(
             $"""
             SELECT {SubscriptionColumns}
             FROM subscriptions s JOIN departments d ON d.code = s.department_code
             WHERE s.status = 'active' AND d.status = 'active'
             ORDER BY s.department_code, s.created_at, s.id
-            """, transaction: transaction, cancellationToken: ct));
+            """, transaction: work.Transaction, cancellationToken: ct));
         return [.. rows.Select(r => r.ToSubscription())];
     }
 
@@ -117,7 +187,7 @@ public sealed class DepartmentStore([FromKeyedServices(ExchangeModule.Name)] Ser
         FROM audit_log WHERE department_code = @code AND id > @after ORDER BY id{dialect.Limit("@limit")}
         """;
 
-    internal static string ToJson(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, Json.Options);
+    private static string ToJson(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, Json.Options);
 
     private static List<string> FromJson(string json) => JsonSerializer.Deserialize<List<string>>(json, Json.Options) ?? [];
 

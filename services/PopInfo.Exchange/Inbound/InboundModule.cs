@@ -19,6 +19,7 @@ public static class InboundModule
     {
         builder.Services.AddSingleton<InboundRecordReader>();
         builder.Services.AddSingleton<PersonMatcher>();
+        builder.Services.AddSingleton<InboundStore>();
         builder.Services.AddSingleton<InboundService>();
         builder.Services.AddSingleton<ParkedMessages>();
         builder.AddRegistryCommandOutbox<InboundAnswerStore>();

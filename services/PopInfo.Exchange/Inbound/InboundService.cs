@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Exchange.Access;
@@ -23,7 +21,7 @@ namespace PopInfo.Exchange.Inbound;
 /// id the department used before is answered as a duplicate with the original's id and state.
 /// </summary>
 public sealed class InboundService(
-    [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database,
+    InboundStore store,
     DepartmentStore departments,
     InboundRecordReader reader,
     PersonMatcher matcher,
@@ -38,8 +36,6 @@ public sealed class InboundService(
     // How long the look-ups of one push may take in all before the push is answered 503.
     private static readonly TimeSpan MatchBudget = TimeSpan.FromSeconds(20);
     private const int MatchParallelism = 4;
-
-    public ServiceDatabase Database => database;
 
     /// <summary>
     /// Takes a push: <c>{"records": [...]}</c>, or (<paramref name="channel"/> AMQP) one record object. The
@@ -83,7 +79,7 @@ public sealed class InboundService(
         }
 
         // Record ids pushed before: answered as duplicates; a refusal stored earlier (AMQP) gives way to the new record.
-        var existing = await ExistingAsync(departmentCode, [.. reads.Select(r => r.RecordId).OfType<string>().Distinct(StringComparer.Ordinal)], ct);
+        var existing = await store.ExistingAsync(departmentCode, [.. reads.Select(r => r.RecordId).OfType<string>().Distinct(StringComparer.Ordinal)], ct);
         foreach (var i in taking.ToList())
         {
             if (existing.TryGetValue(reads[i].Record!.RecordId, out var row) && row.State != InboundStates.Refused)
@@ -114,8 +110,7 @@ public sealed class InboundService(
 
         var now = clock.GetUtcNow();
         var queued = 0;
-        await using (var connection = await database.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        await using (var work = await store.Database.BeginAsync(ct))
         {
             foreach (var i in taking)
             {
@@ -129,36 +124,21 @@ public sealed class InboundService(
                 var commandJson = JsonSerializer.Serialize(command, command.GetType(), Json.Options);
                 var state = hold is null ? InboundStates.Queued : InboundStates.Held;
                 var replacesRefusal = existing.ContainsKey(record.RecordId);
-                var inserted = await InsertAsync(connection, transaction, database.Dialect, new
-                {
-                    id,
-                    departmentCode,
-                    recordId = record.RecordId,
-                    kind = record.Kind.Code,
-                    channel,
-                    payload = record.ToPayload().ToJsonString(Json.Options),
-                    state,
-                    personId = match.Person?.PersonId,
-                    matchKind = match.Match,
-                    commandType = command.CommandType,
-                    command = commandJson,
-                    reasonRule = hold?.Rule,
-                    reasonField = hold?.Field,
-                    reason = hold?.Message,
-                    refusal = (string?)null,
-                    now,
-                }, replacesRefusal, ct);
+                var inserted = await InboundStore.InsertAsync(work, new InboundStore.NewRecord(
+                    id, departmentCode, record.RecordId, record.Kind.Code, channel, record.ToPayload().ToJsonString(Json.Options), state,
+                    match.Person?.PersonId, match.Match, command.CommandType, commandJson, hold?.Rule, hold?.Field, hold?.Message, Refusal: null, now),
+                    replacesRefusal, ct);
                 if (!inserted)
                 {
                     // Pushed at the same moment by another request: the first one stored it.
-                    var other = await GetRowAsync(connection, transaction, departmentCode, record.RecordId, ct);
+                    var other = await InboundStore.GetAsync(work, departmentCode, record.RecordId, ct);
                     results[i] = Duplicate(other!);
                     continue;
                 }
 
                 if (state == InboundStates.Queued)
                 {
-                    await RegistryOutboxStore.EnqueueAsync(connection, transaction, command, commandJson, now, ct);
+                    await RegistryOutboxStore.EnqueueAsync(work, command, commandJson, now, ct);
                     queued++;
                 }
 
@@ -167,10 +147,10 @@ public sealed class InboundService(
 
             if (channel == InboundChannels.Amqp)
             {
-                await StoreRefusalsAsync(connection, transaction, database.Dialect, departmentCode, reads, existing, now, ct);
+                await StoreRefusalsAsync(work, departmentCode, reads, existing, now, ct);
             }
 
-            await transaction.CommitAsync(ct);
+            await work.CommitAsync(ct);
         }
 
         foreach (var (i, first) in duplicateOf)
@@ -193,29 +173,12 @@ public sealed class InboundService(
     }
 
     /// <summary>A department's record by its own reference.</summary>
-    public async Task<InboundRecordView?> GetAsync(string departmentCode, string recordId, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return (await GetRowAsync(connection, null, departmentCode, recordId, ct))?.ToView();
-    }
+    public async Task<InboundRecordView?> GetAsync(string departmentCode, string recordId, CancellationToken ct) =>
+        (await store.GetAsync(departmentCode, recordId, ct))?.ToView();
 
     /// <summary>Held records, oldest first.</summary>
-    public async Task<IReadOnlyList<InboundReview>> ReviewsAsync(string? departmentCode, int limit, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition(ReviewsSql(database.Dialect), new { departmentCode, limit }, cancellationToken: ct));
-        return [.. rows.Select(r => r.ToReview())];
-    }
-
-    internal static string ReviewsSql(SqlDialect dialect) =>
-        $"""
-        SELECT {InboundRow.Columns} FROM inbound_records
-        WHERE state = 'held' AND (@departmentCode IS NULL OR department_code = @departmentCode)
-        ORDER BY received_at, id{dialect.Limit("@limit")}
-        """;
-
-    internal static string LockRecordSql(SqlDialect dialect) =>
-        $"SELECT {InboundRow.Columns} FROM inbound_records{dialect.UpdateLockHint} WHERE id = @id{dialect.ForUpdate}";
+    public async Task<IReadOnlyList<InboundReview>> ReviewsAsync(string? departmentCode, int limit, CancellationToken ct) =>
+        [.. (await store.HeldAsync(departmentCode, limit, ct)).Select(r => r.ToReview())];
 
     /// <summary>Sends a held record's command as it is (the registry's own rules still apply). Audited.</summary>
     public Task<Result<InboundRecordView>> ApproveAsync(Caller caller, Guid id, CancellationToken ct) =>
@@ -242,10 +205,8 @@ public sealed class InboundService(
 
     private async Task<Result<InboundRecordView>> DecideAsync(Caller caller, Guid id, bool approve, string? reason, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var before = await connection.QuerySingleOrDefaultAsync<InboundRow>(new CommandDefinition(
-            LockRecordSql(database.Dialect), new { id }, transaction, cancellationToken: ct));
+        await using var work = await store.Database.BeginAsync(ct);
+        var before = await InboundStore.LockAsync(work, id, ct);
         if (before is null)
         {
             return Refusal.NotFound($"No inbound record {id}.");
@@ -263,20 +224,8 @@ public sealed class InboundService(
         }
 
         var now = clock.GetUtcNow();
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE inbound_records SET state = @state, decision = @decision, decision_reason = @reason, decided_at = @now, decided_by = @by
-            WHERE id = @id AND state = 'held'
-            """,
-            new
-            {
-                id,
-                state = approve ? InboundStates.Queued : InboundStates.Dismissed,
-                decision = approve ? "approved" : "dismissed",
-                reason,
-                now,
-                by = caller.Actor,
-            }, transaction, cancellationToken: ct));
+        var changed = await InboundStore.DecideAsync(work, id, approve ? InboundStates.Queued : InboundStates.Dismissed, approve ? "approved" : "dismissed",
+            reason, now, caller.Actor, ct);
         if (changed == 0)
         {
             return Refusal.Conflict("id", "inbound.review.held", "The record was decided by someone else meanwhile.");
@@ -285,14 +234,13 @@ public sealed class InboundService(
         if (approve)
         {
             // As stored when it was held: a typed command, or a version-1 message held before the upgrade.
-            await RegistryOutboxStore.EnqueueStoredAsync(connection, transaction, id, before.CommandType!, before.Command!, now, ct);
+            await RegistryOutboxStore.EnqueueStoredAsync(work, id, before.CommandType!, before.Command!, now, ct);
         }
 
-        var after = (await connection.QuerySingleAsync<InboundRow>(new CommandDefinition(
-            $"SELECT {InboundRow.Columns} FROM inbound_records WHERE id = @id", new { id }, transaction, cancellationToken: ct)));
-        await ExchangeAudit.WriteAsync(database.Dialect, connection, transaction, caller, now, approve ? "inbound.approved" : "inbound.dismissed", before.DepartmentCode,
+        var after = await InboundStore.GetByIdAsync(work, id, ct);
+        await ExchangeAuditStore.WriteAsync(work, caller, now, approve ? "inbound.approved" : "inbound.dismissed", before.DepartmentCode,
             before: before.AuditSummary(), after: approve ? after.AuditSummary() : new { summary = after.AuditSummary(), reason }, ct: ct);
-        await transaction.CommitAsync(ct);
+        await work.CommitAsync(ct);
         if (approve)
         {
             signal.Notify();
@@ -332,77 +280,20 @@ public sealed class InboundService(
         return Refusal.Invalid("records", "required", """The body is {"records": [ ...records ]}.""");
     }
 
-    private async Task<Dictionary<string, InboundRow>> ExistingAsync(string departmentCode, string[] recordIds, CancellationToken ct)
-    {
-        if (recordIds.Length == 0)
-        {
-            return [];
-        }
-
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = new List<InboundRow>();
-        // SQLite allows so many parameters per statement; a push has at most 1000 records.
-        foreach (var chunk in recordIds.Chunk(500))
-        {
-            rows.AddRange(await connection.QueryAsync<InboundRow>(new CommandDefinition(
-                $"SELECT {InboundRow.Columns} FROM inbound_records WHERE department_code = @departmentCode AND {database.Dialect.In("record_id", "chunk")}",
-                new { departmentCode, chunk }, cancellationToken: ct)));
-        }
-
-        return rows.ToDictionary(r => r.RecordId, StringComparer.Ordinal);
-    }
-
-    private static Task<InboundRow?> GetRowAsync(DbConnection connection, DbTransaction? transaction, string departmentCode, string recordId, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<InboundRow>(new CommandDefinition(
-            $"SELECT {InboundRow.Columns} FROM inbound_records WHERE department_code = @departmentCode AND record_id = @recordId",
-            new { departmentCode, recordId }, transaction, cancellationToken: ct));
-
-    private static async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, object row, bool replacesRefusal, CancellationToken ct)
-    {
-        if (replacesRefusal)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM inbound_records WHERE department_code = @departmentCode AND record_id = @recordId AND state = 'refused'",
-                row, transaction, cancellationToken: ct));
-        }
-
-        return await connection.ExecuteAsync(new CommandDefinition(InsertSql(dialect), row, transaction, cancellationToken: ct)) == 1;
-    }
-
-    // An id already taken stays as it is.
-    internal static string InsertSql(SqlDialect dialect) => dialect.Upsert("inbound_records",
-        "id, department_code, record_id, kind, channel, payload, state, person_id, match_kind, command_type, command, reason_rule, reason_field, reason, refusal, received_at",
-        "(@id, @departmentCode, @recordId, @kind, @channel, @payload, @state, @personId, @matchKind, @commandType, @command, @reasonRule, @reasonField, @reason, @refusal, @now)",
-        keys: "department_code, record_id");
-
     // Over AMQP nobody waits for the answer: a refused record is stored as 'refused' with its problem (not its
     // content), so that the department can read why under its record id: the refusal as problem details, mapped as
     // its HTTP answer is (RefusalProblems). An id already taken stays as it is.
-    private static async Task StoreRefusalsAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string departmentCode, ReadOutcome[] reads,
+    private static async Task StoreRefusalsAsync(UnitOfWork work, string departmentCode, ReadOutcome[] reads,
         Dictionary<string, InboundRow> existing, DateTimeOffset now, CancellationToken ct)
     {
         foreach (var refused in reads.Where(r => r.Record is null && r.RecordId is not null).DistinctBy(r => r.RecordId))
         {
             var kind = refused.Kind is { Length: <= 40 } k && InboundKindCatalogue.Find(k) is not null ? k : "unknown";
-            await InsertAsync(connection, transaction, dialect, new
-            {
-                id = Guid.CreateVersion7(now),
-                departmentCode,
-                recordId = refused.RecordId,
-                kind,
-                channel = InboundChannels.Amqp,
-                payload = (string?)null,
-                state = InboundStates.Refused,
-                personId = (Guid?)null,
-                matchKind = (string?)null,
-                commandType = (string?)null,
-                command = (string?)null,
-                reasonRule = (string?)null,
-                reasonField = (string?)null,
-                reason = (string?)null,
-                refusal = refused.Refusal!.ToStoredProblemText(),
-                now,
-            }, existing.TryGetValue(refused.RecordId!, out var row) && row.State == InboundStates.Refused, ct);
+            await InboundStore.InsertAsync(work, new InboundStore.NewRecord(
+                Guid.CreateVersion7(now), departmentCode, refused.RecordId!, kind, InboundChannels.Amqp, Payload: null, InboundStates.Refused,
+                PersonId: null, MatchKind: null, CommandType: null, Command: null, ReasonRule: null, ReasonField: null, Reason: null,
+                refused.Refusal!.ToStoredProblemText(), now),
+                existing.TryGetValue(refused.RecordId!, out var row) && row.State == InboundStates.Refused, ct);
         }
     }
 

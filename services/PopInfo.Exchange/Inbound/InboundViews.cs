@@ -80,18 +80,12 @@ public sealed record InboundReview(
 
 public sealed record DismissRequest(string? Reason);
 
-/// <summary>One row of <c>inbound_records</c> (Dapper: a class with init setters, which reads SQLite's text as well as PostgreSQL's types).</summary>
+/// <summary>
+/// One row of <c>inbound_records</c>, as <see cref="InboundStore"/> reads it (Dapper: a class with init setters, which reads
+/// SQLite's text as well as PostgreSQL's types).
+/// </summary>
 public sealed class InboundRow
 {
-    public const string Columns =
-        """
-        id AS Id, department_code AS DepartmentCode, record_id AS RecordId, kind AS Kind, channel AS Channel, payload AS Payload,
-        state AS State, person_id AS PersonId, match_kind AS MatchKind, command_type AS CommandType, command AS Command,
-        reason_rule AS ReasonRule, reason_field AS ReasonField, reason AS Reason, refusal AS Refusal, answer AS Answer,
-        received_at AS ReceivedAt, sent_at AS SentAt, answered_at AS AnsweredAt, decision AS Decision, decision_reason AS DecisionReason,
-        decided_at AS DecidedAt, decided_by AS DecidedBy
-        """;
-
     public Guid Id { get; init; }
     public string DepartmentCode { get; init; } = "";
     public string RecordId { get; init; } = "";

@@ -14,7 +14,8 @@ namespace PopInfo.Exchange.PersonAccess;
 /// question is audited in the exchange's audit trail (<c>person.deliveries.read</c>: the person's id, how many events,
 /// for which auditor) before the answer leaves.
 /// </summary>
-public sealed class PersonDeliveriesQuery(PersonDeliveryStore store, IBrokerAccounts broker, TimeProvider clock, ILogger<PersonDeliveriesQuery> logger)
+public sealed class PersonDeliveriesQuery(
+    PersonDeliveryStore store, ExchangeAuditStore audit, IBrokerAccounts broker, TimeProvider clock, ILogger<PersonDeliveriesQuery> logger)
 {
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 1000;
@@ -47,11 +48,8 @@ public sealed class PersonDeliveriesQuery(PersonDeliveryStore store, IBrokerAcco
 
         // The actor names the auditor; a service's token adds which client stated the name.
         var caller = new Caller(false, null, remoteAddress, token.Role is null ? $"client:{token.Source} for auditor:{auditor}" : $"auditor:{auditor}");
-        await using (var connection = await store.Database.OpenConnectionAsync(ct))
-        {
-            await ExchangeAudit.WriteAsync(store.Database.Dialect, connection, null, caller, clock.GetUtcNow(), "person.deliveries.read", null,
-                after: new { personId, registrySequences = request.RegistrySequences, events = deliveries.Count, truncated }, ct: ct);
-        }
+        await audit.WriteOnOwnConnectionAsync(caller, clock.GetUtcNow(), "person.deliveries.read", null,
+            after: new { personId, registrySequences = request.RegistrySequences, events = deliveries.Count, truncated }, ct);
 
         return new PersonDeliveries(personId, deliveries, truncated);
     }

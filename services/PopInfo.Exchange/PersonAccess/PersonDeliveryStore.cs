@@ -6,8 +6,6 @@ namespace PopInfo.Exchange.PersonAccess;
 /// <summary>Reads one person's events per department, and the feed reads that returned them.</summary>
 public sealed class PersonDeliveryStore([FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database)
 {
-    public ServiceDatabase Database => database;
-
     /// <summary>The person's events (only of these register sequences, when given), at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<Row>> DeliveriesAsync(Guid personId, IReadOnlyList<long>? registrySequences, int limit, CancellationToken ct)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Dapper;
 using Microsoft.Extensions.Options;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
@@ -24,6 +23,7 @@ public sealed partial class ChangeProjector(
     ChangeBuffer buffer,
     RegistryFeed feed,
     SubscriptionMatcher matcher,
+    ProjectionStore store,
     [FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database,
     IOptions<ExchangeOptions> options,
     RelaySignal<ChangeProjector> signal,
@@ -48,7 +48,7 @@ public sealed partial class ChangeProjector(
 
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
-        position ??= await ReadPositionAsync(ct);
+        position ??= await store.PositionAsync(PositionName, ct);
         var batch = options.Value.ProjectionBatch;
         IReadOnlyList<PersonChanged> changes = buffer.TakeRun(position.Value + 1, batch);
         if (changes.Count == 0)
@@ -101,21 +101,12 @@ public sealed partial class ChangeProjector(
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the registry's change feed to answer ({Reason}); asking again every few seconds.")]
     private static partial void LogWaitingForFeed(ILogger logger, string reason);
 
-    private async Task<long> ReadPositionAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT last_sequence FROM projection_position WHERE name = @name", new { name = PositionName }, cancellationToken: ct));
-    }
-
     private async Task<int> ProjectAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var work = await database.BeginAsync(ct);
         // One projector at a time, should two exchange processes run.
-        await database.Dialect.LockAsync(connection, transaction, "exchange-projection", shared: false, ct);
-        var stored = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT last_sequence FROM projection_position WHERE name = @name", new { name = PositionName }, transaction, cancellationToken: ct));
+        await work.LockAsync("exchange-projection", shared: false, ct);
+        var stored = await ProjectionStore.PositionAsync(work, PositionName, ct);
         var pending = changes.Where(c => c.Sequence > stored).ToList();
         if (pending.Count == 0 || pending[0].Sequence != stored + 1)
         {
@@ -123,10 +114,8 @@ public sealed partial class ChangeProjector(
             throw new InvalidOperationException($"Projection position is {stored}; the batch starts at {changes[0].Sequence}.");
         }
 
-        var subscriptions = await DepartmentStore.ActiveSubscriptionsAsync(connection, transaction, ct);
-        var departments = (await connection.QueryAsync<DepartmentCursor>(new CommandDefinition(
-            "SELECT code AS Code, last_sequence AS LastSequence, webhook_url AS WebhookUrl FROM departments WHERE status = 'active'",
-            transaction: transaction, cancellationToken: ct))).ToDictionary(d => d.Code, StringComparer.Ordinal);
+        var subscriptions = await DepartmentStore.ActiveSubscriptionsAsync(work, ct);
+        var departments = await ProjectionStore.DepartmentCursorsAsync(work, ct);
 
         var now = Clock.GetUtcNow();
         var rows = new List<DeliveryRow>();
@@ -178,17 +167,9 @@ public sealed partial class ChangeProjector(
             }
         }
 
-        await DeliveryStore.InsertAsync(connection, transaction, database.Dialect, rows, ct);
-        foreach (var department in departments.Values.Where(d => d.Touched))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE departments SET last_sequence = @LastSequence WHERE code = @Code", department, transaction, cancellationToken: ct));
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE projection_position SET last_sequence = @last WHERE name = @name",
-            new { last = pending[^1].Sequence, name = PositionName }, transaction, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
+        await DeliveryStore.InsertAsync(work, rows, ct);
+        await ProjectionStore.MoveAsync(work, departments.Values.Where(d => d.Touched), PositionName, pending[^1].Sequence, ct);
+        await work.CommitAsync(ct);
         return rows.Count;
     }
 
@@ -203,13 +184,5 @@ public sealed partial class ChangeProjector(
         var span = OutboxTracing.StartRow("popinfo.exchange.change project", ActivityKind.Internal, change.TraceParent, change.TraceState, batch);
         span?.SetTag("popinfo.registry.sequence", change.Sequence);
         return span;
-    }
-
-    private sealed class DepartmentCursor
-    {
-        public string Code { get; init; } = "";
-        public long LastSequence { get; set; }
-        public string? WebhookUrl { get; init; }
-        public bool Touched { get; set; }
     }
 }

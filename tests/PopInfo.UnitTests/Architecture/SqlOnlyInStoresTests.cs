@@ -41,16 +41,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Collection.Paper.PaperService"] = "opens the connection a printed page is read on",
         ["PopInfo.Collection.Workbooks.DayExport"] = "opens the connection a day's export is read on",
         // Exchange
-        ["PopInfo.Exchange.Access.ExchangeAuthentication"] = "looks a department's key up with its own SQL",
-        ["PopInfo.Exchange.Apis.DeliveryApi"] = "an endpoint that opens a connection (store.Database) to write the feed read's audit row",
-        ["PopInfo.Exchange.Delivery.DeliveryStatusReader"] = "where deliveries stand: queries of its own",
-        ["PopInfo.Exchange.Delivery.WebhookDeliveryRelay"] = "reads pending events and records attempts with its own SQL",
-        ["PopInfo.Exchange.Departments.DepartmentService"] = "changes departments and entitlements with SQL in the service",
-        ["PopInfo.Exchange.Departments.ExchangeAudit"] = "writes audit rows on the caller's connection and transaction",
-        ["PopInfo.Exchange.Inbound.InboundService"] = "stores and reads inbound records with SQL in the service",
-        ["PopInfo.Exchange.PersonAccess.ExchangeAuditSearch"] = "the exchange's audit-search query, run on a connection it opens",
-        ["PopInfo.Exchange.PersonAccess.PersonDeliveriesQuery"] = "opens a connection (store.Database) to write the access report's audit row",
-        ["PopInfo.Exchange.Projection.ChangeProjector"] = "writes department events and its position with its own SQL",
     };
 
     private static bool IsStore(string type) =>

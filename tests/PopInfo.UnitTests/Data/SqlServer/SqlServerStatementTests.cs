@@ -42,7 +42,7 @@ public sealed class SqlServerStatementTests
         Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.Table.MultiRowInsertSql", names);
         Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.SearchEntriesSql", names);
         Assert.Contains("PopInfo.Collection.Audit.DeskAuditSearch.PersonEntriesSql", names);
-        Assert.Contains("PopInfo.Exchange.PersonAccess.ExchangeAuditSearch.PersonEntriesSql", names);
+        Assert.Contains("PopInfo.Exchange.PersonAccess.ExchangeAuditSearchStore.PersonEntriesSql", names);
         Assert.Contains("PopInfo.Registry.AuditSearch.RegistryAuditStore.PersonEntriesSql", names);
         Assert.True(names.Count(n => !n.StartsWith("Dialect.", StringComparison.Ordinal)) >= 40, string.Join(", ", names));
     }
