@@ -9,6 +9,9 @@ namespace PopInfo.Exchange.Delivery;
 /// <summary>The projected events: written by the projector, read by the senders, the feed and the status.</summary>
 public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] ServiceDatabase database)
 {
+    /// <summary>Where the AMQP relay begins the work of a round (its read and its cursors on one connection).</summary>
+    public ServiceDatabase Database => database;
+
     /// <summary>Writes a batch of events in the work's transaction (the dialect's bulk insert: PostgreSQL's COPY).</summary>
     public static async Task InsertAsync(UnitOfWork work, IReadOnlyList<DeliveryRow> rows, CancellationToken ct)
     {
