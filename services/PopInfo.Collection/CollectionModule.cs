@@ -52,6 +52,7 @@ public static class CollectionModule
         builder.Services.AddSingleton(_ => CountyCatalogue.China);
         builder.Services.AddSingleton<ReferenceQueries>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<DeskAuditStore>();
         builder.Services.AddAuditSearchSource<DeskAuditSearch>(Name);
         builder.Services.AddSingleton<DeskAccountStore>();
         builder.Services.AddHostedService<DeskAccountsMove>();

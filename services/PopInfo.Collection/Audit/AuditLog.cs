@@ -1,4 +1,3 @@
-using System.Data.Common;
 using PopInfo.Collection.Accounts;
 using PopInfo.ServiceDefaults.Data;
 
@@ -8,6 +7,7 @@ namespace PopInfo.Collection.Audit;
 /// Who did what, when and from where: every action on the desk, refused ones included. Written in the
 /// same transaction as the action where there is one, so an action and its record commit together.
 /// Never holds a full identity number, name or phone: targets are form ids, person ids or masked values.
+/// The entry's wording is the desk's; its SQL is the audit table's (<see cref="AuditTable"/>, the hash chain's store).
 /// </summary>
 public sealed class AuditLog([FromKeyedServices(CollectionModule.Name)] ServiceDatabase database, TimeProvider clock)
 {
@@ -17,7 +17,7 @@ public sealed class AuditLog([FromKeyedServices(CollectionModule.Name)] ServiceD
         new("community_code"), new("outcome"), new("detail"));
 
     public async Task WriteAsync(DeskUser user, string action, string? target, string? communityCode, string outcome, string? detail = null,
-        DbConnection? connection = null, DbTransaction? transaction = null, CancellationToken ct = default)
+        UnitOfWork? work = null, CancellationToken ct = default)
     {
         var entry = new Dictionary<string, object?>
         {
@@ -31,13 +31,13 @@ public sealed class AuditLog([FromKeyedServices(CollectionModule.Name)] ServiceD
             ["outcome"] = outcome,
             ["detail"] = detail,
         };
-        if (connection is not null)
+        if (work is not null)
         {
-            await Table.AppendAsync(connection, transaction, database.Dialect, entry, ct);
+            await Table.AppendAsync(work, entry, ct);
             return;
         }
 
-        await using var own = await database.OpenConnectionAsync(ct);
-        await Table.AppendAsync(own, null, database.Dialect, entry, ct);
+        await using var own = await database.OpenAsync(ct);
+        await Table.AppendAsync(own, entry, ct);
     }
 }

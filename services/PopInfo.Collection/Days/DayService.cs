@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
@@ -29,9 +28,9 @@ public sealed class DayService(
             return refusal;
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var report = await ReportAsync(connection, null, community, day, ct);
-        await audit.WriteAsync(user, "day.report", day, community, "ok", connection: connection, ct: ct);
+        await using var work = await database.OpenAsync(ct);
+        var report = await ReportAsync(work, community, day, ct);
+        await audit.WriteAsync(user, "day.report", day, community, "ok", work: work, ct: ct);
         return report;
     }
 
@@ -54,9 +53,9 @@ public sealed class DayService(
         }
 
         var communities = regions.ChildrenOf(street).Select(c => c.Code).ToList();
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var reports = await BuildAsync(connection, null, communities, day, ct);
-        await audit.WriteAsync(user, "day.street-report", day, street, "ok", connection: connection, ct: ct);
+        await using var work = await database.OpenAsync(ct);
+        var reports = await BuildAsync(work, communities, day, ct);
+        await audit.WriteAsync(user, "day.street-report", day, street, "ok", work: work, ct: ct);
         return new StreetDayReport(street, region.Name, day, Sum(reports.Select(r => r.Totals)), reports,
             [.. reports.Where(r => !r.Cleared).Select(r => r.CommunityCode)],
             [.. reports.Where(r => r.ClosedAt is null).Select(r => r.CommunityCode)]);
@@ -113,11 +112,11 @@ public sealed class DayService(
         var lastDay = DateOnly.ParseExact(last, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var shown = Enumerable.Range(0, count).Select(i => BusinessDay.Format(lastDay.AddDays(-i))).ToList();
         var communities = regions.ChildrenOf(street).Select(c => c.Code).ToList();
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var store = new DayStore(connection, null, database.Dialect);
+        await using var work = await database.OpenAsync(ct);
+        var store = new DayStore(work);
         var counts = (await store.CountsAsync(communities, shown[^1], shown[0], ct)).ToLookup(c => (c.Community_Code, c.Day));
         var closed = (await store.ClosedAsync(communities, shown[^1], shown[0], ct)).ToDictionary(c => (c.Community_Code, c.Day));
-        await audit.WriteAsync(user, "day.board", last, street, "ok", $"{count} days from {shown[^1]}", connection, ct: ct);
+        await audit.WriteAsync(user, "day.board", last, street, "ok", $"{count} days from {shown[^1]}", work, ct);
 
         var rows = communities.Select(code => new BoardCommunity(code, NameOf(code), [.. shown.Select(day =>
         {
@@ -151,10 +150,9 @@ public sealed class DayService(
             return Refusal.Invalid("day", "day.not-future", "A day can be closed only once it has begun.");
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await database.Dialect.LockAsync(connection, transaction, FormService.DayLockName(community), shared: false, ct);
-        var report = (await BuildAsync(connection, transaction, [community], day, ct))[0];
+        await using var work = await database.BeginAsync(ct);
+        await work.LockAsync(FormService.DayLockName(community), shared: false, ct);
+        var report = (await BuildAsync(work, [community], day, ct))[0];
         if (report.ClosedAt is not null)
         {
             return Refusal.Conflict("day", "day.closed", $"The day {day} was closed at {report.ClosedAt:O} by {report.ClosedBy}.");
@@ -166,15 +164,15 @@ public sealed class DayService(
                 $"{report.Blocking.Count} form(s) of {day} are drafts, waiting for the registry, or rejected and not dealt with: finish, resubmit or withdraw them first.")
                 .With("blocking", report.Blocking);
             // In this transaction: on SQLite a second connection would wait for its write lock.
-            await audit.WriteAsync(user, "day.close", day, community, "refused", "not cleared", connection, transaction, ct);
-            await transaction.CommitAsync(ct);
+            await audit.WriteAsync(user, "day.close", day, community, "refused", "not cleared", work, ct);
+            await work.CommitAsync(ct);
             return notCleared;
         }
 
         var now = clock.GetUtcNow();
-        await new DayStore(connection, transaction, database.Dialect).CloseAsync(community, day, now, user.UserName, ct);
-        await audit.WriteAsync(user, "day.close", day, community, "ok", $"{report.Totals.Forms} forms", connection, transaction, ct);
-        await transaction.CommitAsync(ct);
+        await new DayStore(work).CloseAsync(community, day, now, user.UserName, ct);
+        await audit.WriteAsync(user, "day.close", day, community, "ok", $"{report.Totals.Forms} forms", work, ct);
+        await work.CommitAsync(ct);
         return report with { ClosedAt = now, ClosedBy = user.UserName };
     }
 
@@ -194,13 +192,13 @@ public sealed class DayService(
         return user.MayRead(community, regions) ? null : FormService.Forbidden(community);
     }
 
-    /// <summary>One community's daily report, on the caller's connection and transaction (the day sheet reads it beside the day's forms).</summary>
-    internal async Task<CommunityDayReport> ReportAsync(DbConnection connection, DbTransaction? transaction, string community, string day, CancellationToken ct) =>
-        (await BuildAsync(connection, transaction, [community], day, ct))[0];
+    /// <summary>One community's daily report, in the caller's work (the day sheet reads it beside the day's forms, in one snapshot).</summary>
+    internal async Task<CommunityDayReport> ReportAsync(UnitOfWork work, string community, string day, CancellationToken ct) =>
+        (await BuildAsync(work, [community], day, ct))[0];
 
-    private async Task<List<CommunityDayReport>> BuildAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<string> communities, string day, CancellationToken ct)
+    private async Task<List<CommunityDayReport>> BuildAsync(UnitOfWork work, IReadOnlyList<string> communities, string day, CancellationToken ct)
     {
-        var store = new DayStore(connection, transaction, database.Dialect);
+        var store = new DayStore(work);
         var counts = await store.CountsAsync(communities, day, day, ct);
         var closed = (await store.ClosedAsync(communities, day, day, ct)).ToDictionary(c => c.Community_Code);
         var blocking = await store.BlockingAsync(communities, day, ct);

@@ -7,10 +7,15 @@ namespace PopInfo.Collection.Days;
 /// <summary>
 /// The SQL of daily clearing: the forms of communities over a range of days counted by type and state, the closed days, the
 /// forms in the way of closing, and closing a day. Days are yyyy-MM-dd text, so a range is a comparison of text. One query
-/// answers any number of communities and days (the board's street × days is two queries, not one per cell).
+/// answers any number of communities and days (the board's street × days is two queries, not one per cell). Runs in the
+/// caller's work: its transaction (closing a day), its snapshot (the day sheet) or none (the reports, the board).
 /// </summary>
-internal sealed class DayStore(DbConnection connection, DbTransaction? transaction, SqlDialect dialect)
+internal sealed class DayStore(UnitOfWork work)
 {
+    private readonly DbConnection connection = work.Connection;
+    private readonly DbTransaction? transaction = work.Transaction;
+    private readonly SqlDialect dialect = work.Dialect;
+
     // Classes with init properties rather than positional records: SQLite hands back INTEGER for booleans and TEXT
     // for times, which Dapper converts for properties but not for constructor arguments.
     public sealed class CountRow

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
@@ -74,11 +73,10 @@ public sealed class FormService(
 
         var now = clock.GetUtcNow();
         FormRow form;
-        await using (var connection = await database.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        await using (var work = await database.BeginAsync(ct))
         {
-            var store = new FormStore(connection, transaction);
-            var (day, late) = await OpenDayAsync(connection, transaction, store, community, ct);
+            var store = new FormStore(work);
+            var (day, late) = await OpenDayAsync(work, store, community, ct);
             form = NewForm(user, community, day, late, type!, request.PersonId, request.ExpectedVersion, data, request.Note, now);
             if (request.Submit)
             {
@@ -90,8 +88,8 @@ public sealed class FormService(
             }
 
             await store.AddEventAsync(form.Id, user.UserName, "created", late ? $"late: day {day}" : null, now, ct);
-            await audit.WriteAsync(user, "form.create", form.Id.ToString(), community, "ok", type!.Code, connection, transaction, ct);
-            await transaction.CommitAsync(ct);
+            await audit.WriteAsync(user, "form.create", form.Id.ToString(), community, "ok", type!.Code, work, ct);
+            await work.CommitAsync(ct);
         }
 
         if (request.Submit)
@@ -180,10 +178,9 @@ public sealed class FormService(
             violations.Add(new("revision", "required", "Send the revision of the form you edited."));
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var store = new FormStore(connection, transaction);
-        var (form, refusal) = await FindWritableAsync(connection, transaction, user, id, "form.update", ct);
+        await using var work = await database.BeginAsync(ct);
+        var store = new FormStore(work);
+        var (form, refusal) = await FindWritableAsync(work, user, id, "form.update", ct);
         if (refusal is not null)
         {
             return refusal;
@@ -209,17 +206,17 @@ public sealed class FormService(
         }
 
         await store.AddEventAsync(id, user.UserName, "edited", null, now, ct);
-        await audit.WriteAsync(user, "form.update", id.ToString(), form.Community_Code, "ok", connection: connection, transaction: transaction, ct: ct);
-        await transaction.CommitAsync(ct);
+        await audit.WriteAsync(user, "form.update", id.ToString(), form.Community_Code, "ok", work: work, ct: ct);
+        await work.CommitAsync(ct);
         return (await GetViewAsync(id, ct))!;
     }
 
     public async Task<Result<FormView>> SubmitAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
     {
         FormRow? form;
-        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var work = await database.OpenAsync(ct))
         {
-            form = await new FormStore(connection, null).GetAsync(id, ct);
+            form = await new FormStore(work).GetAsync(id, ct);
         }
 
         if (form is null || !user.MayWrite(form.Community_Code))
@@ -244,10 +241,9 @@ public sealed class FormService(
 
         var now = clock.GetUtcNow();
         var submitted = AsSubmitted(form, registerResult?.Subject, now);
-        await using (var connection = await database.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        await using (var work = await database.BeginAsync(ct))
         {
-            var store = new FormStore(connection, transaction);
+            var store = new FormStore(work);
             if (!await store.MarkSubmittedAsync(id, request.Revision ?? form.Revision, submitted.Command_Id!.Value, submitted.Expected_Version, submitted.Person_Id,
                     user.UserName, now, ct))
             {
@@ -256,8 +252,8 @@ public sealed class FormService(
             }
 
             await EnqueueAsync(store, submitted, type, data, user, now, ct);
-            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "ok", type.Code, connection, transaction, ct);
-            await transaction.CommitAsync(ct);
+            await audit.WriteAsync(user, "form.submit", id.ToString(), form.Community_Code, "ok", type.Code, work, ct);
+            await work.CommitAsync(ct);
         }
 
         relaySignal.Notify();
@@ -266,11 +262,10 @@ public sealed class FormService(
 
     public async Task<Result<FormView>> WithdrawAsync(DeskUser user, Guid id, FormActionRequest request, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var store = new FormStore(connection, transaction);
+        await using var work = await database.BeginAsync(ct);
+        var store = new FormStore(work);
         // Whose form it is first (the audit entry names no reason): another community's collector learns nothing from a 400.
-        var (form, refusal) = await FindWritableAsync(connection, transaction, user, id, "form.withdraw", ct);
+        var (form, refusal) = await FindWritableAsync(work, user, id, "form.withdraw", ct);
         if (refusal is not null)
         {
             return refusal;
@@ -295,8 +290,8 @@ public sealed class FormService(
         }
 
         await store.AddEventAsync(id, user.UserName, "withdrawn", request.Reason.Trim(), now, ct);
-        await audit.WriteAsync(user, "form.withdraw", id.ToString(), form!.Community_Code, "ok", connection: connection, transaction: transaction, ct: ct);
-        await transaction.CommitAsync(ct);
+        await audit.WriteAsync(user, "form.withdraw", id.ToString(), form!.Community_Code, "ok", work: work, ct: ct);
+        await work.CommitAsync(ct);
         return (await GetViewAsync(id, ct))!;
     }
 
@@ -327,16 +322,16 @@ public sealed class FormService(
             return Refusal.Invalid("day", "date.format", "A day is written yyyy-MM-dd.");
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = await new FormStore(connection, null).ListAsync(community, day ?? BusinessDay.Today(clock), state, ct);
-        await audit.WriteAsync(user, "form.list", null, community, "ok", $"{rows.Count} forms", connection, ct: ct);
+        await using var work = await database.OpenAsync(ct);
+        var rows = await new FormStore(work).ListAsync(community, day ?? BusinessDay.Today(clock), state, ct);
+        await audit.WriteAsync(user, "form.list", null, community, "ok", $"{rows.Count} forms", work, ct);
         return Result.Ok<IReadOnlyList<FormView>>([.. rows.Select(r => FormView.From(r))]);
     }
 
     private async Task<FormView?> GetViewAsync(Guid id, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var store = new FormStore(connection, null);
+        await using var work = await database.OpenAsync(ct);
+        var store = new FormStore(work);
         var form = await store.GetAsync(id, ct);
         return form is null ? null : FormView.From(form, await store.EventsAsync(id, ct));
     }
@@ -346,16 +341,16 @@ public sealed class FormService(
     /// then committed with only that entry: on another connection the entry would wait for this transaction's write
     /// lock (SQLite: 30 s, then "database is locked", a 500 instead of the 403).
     /// </summary>
-    private async Task<(FormRow? Form, Refusal? Refusal)> FindWritableAsync(DbConnection connection, DbTransaction transaction, DeskUser user, Guid id, string action, CancellationToken ct)
+    private async Task<(FormRow? Form, Refusal? Refusal)> FindWritableAsync(UnitOfWork work, DeskUser user, Guid id, string action, CancellationToken ct)
     {
-        var form = await new FormStore(connection, transaction).GetAsync(id, ct);
+        var form = await new FormStore(work).GetAsync(id, ct);
         if (form is not null && user.MayWrite(form.Community_Code))
         {
             return (form, null);
         }
 
-        await audit.WriteAsync(user, action, id.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", connection: connection, transaction: transaction, ct: ct);
-        await transaction.CommitAsync(ct);
+        await audit.WriteAsync(user, action, id.ToString(), form?.Community_Code, form is null ? "not-found" : "forbidden", work: work, ct: ct);
+        await work.CommitAsync(ct);
         return (null, form is null ? NotFound(id) : Forbidden(form.Community_Code));
     }
 
@@ -363,11 +358,11 @@ public sealed class FormService(
     /// The day a new form of the community goes to: today, or — when today is closed — the next open day,
     /// marked late. The lock (shared: forms are entered side by side) orders this against closing the
     /// day (DayService, exclusive), so no form slips into a day as it closes; it is held until the
-    /// caller's transaction ends.
+    /// work's transaction ends.
     /// </summary>
-    internal async Task<(string Day, bool Late)> OpenDayAsync(DbConnection connection, DbTransaction transaction, FormStore store, string community, CancellationToken ct)
+    internal async Task<(string Day, bool Late)> OpenDayAsync(UnitOfWork work, FormStore store, string community, CancellationToken ct)
     {
-        await database.Dialect.LockAsync(connection, transaction, DayLockName(community), shared: true, ct);
+        await work.LockAsync(DayLockName(community), shared: true, ct);
         var day = BusinessDay.Today(clock);
         var late = false;
         while (await store.IsDayClosedAsync(community, day, ct))

@@ -1,13 +1,23 @@
 using System.Data.Common;
 using Dapper;
 using PopInfo.Contracts.Registry.Commands;
+using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
 namespace PopInfo.Collection.Forms;
 
-/// <summary>The desk's SQL on forms, inside a transaction the caller commits or rolls back.</summary>
+/// <summary>
+/// The desk's SQL on forms, in the caller's work: inside a transaction the caller commits or rolls back, in a snapshot,
+/// or without a transaction for a lone read. The constructor on a connection and its transaction is for another store:
+/// the registry's answer (<see cref="Transmission.FormAnswerStore"/>), which the outbox's plumbing hands those.
+/// </summary>
 internal sealed class FormStore(DbConnection connection, DbTransaction? transaction)
 {
+    public FormStore(UnitOfWork work)
+        : this(work.Connection, work.Transaction)
+    {
+    }
+
     public Task<FormRow?> GetAsync(Guid id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<FormRow>(new CommandDefinition(
             $"SELECT {FormRow.Columns} FROM forms WHERE id = @id", new { id }, transaction, cancellationToken: ct));

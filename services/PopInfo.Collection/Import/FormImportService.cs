@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using Dapper;
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
 using PopInfo.Collection.Forms;
@@ -119,27 +117,19 @@ public sealed class FormImportService(
         var importId = Guid.CreateVersion7(clock.GetUtcNow());
         var now = clock.GetUtcNow();
         var formIds = new List<Guid>();
-        await using (var connection = await database.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        await using (var work = await database.BeginAsync(ct))
         {
-            var store = new FormStore(connection, transaction);
-            var previous = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                "SELECT id FROM imports WHERE community_code = @community AND file_sha256 = @sha", new { community, sha }, transaction, cancellationToken: ct));
-            if (previous is { } earlier)
+            var store = new FormStore(work);
+            var imports = new FormImportStore(work);
+            if (await imports.SameFileAsync(community, sha, ct) is { } earlier)
             {
                 return Refusal.Conflict("file", "import.same-file", $"This file was already imported (import {earlier}): nothing was taken again.")
                     .With("importId", earlier);
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO imports (id, community_code, file_sha256, file_name, rows_total, rows_accepted, rows_rejected, created_by, created_at)
-                VALUES (@importId, @community, @sha, @fileName, @total, @accepted, @rejected, @by, @now)
-                """,
-                new { importId, community, sha, fileName, total = csv.Rows.Count, accepted = good.Count, rejected = bad.Count, by = user.UserName, now },
-                transaction, cancellationToken: ct));
+            await imports.AddAsync(importId, community, sha, fileName, csv.Rows.Count, good.Count, bad.Count, user.UserName, now, ct);
 
-            var (day, late) = await forms.OpenDayAsync(connection, transaction, store, community, ct);
+            var (day, late) = await forms.OpenDayAsync(work, store, community, ct);
             foreach (var (row, type) in good)
             {
                 var form = forms.NewForm(user, community, day, late, type, null, null, row.Data, row.Note, now, importId, row.Line);
@@ -152,11 +142,7 @@ public sealed class FormImportService(
 
             foreach (var row in bad)
             {
-                var data = csv.Rows.First(r => r.Line == row.Line).Data;
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO import_rows (import_id, line, form_type, data, violations, resolved) VALUES (@importId, @Line, @FormType, @data, @violations, @no)",
-                    new { importId, row.Line, row.FormType, data = JsonSerializer.Serialize(data), violations = JsonSerializer.Serialize(row.Violations), no = false },
-                    transaction, cancellationToken: ct));
+                await imports.AddKeptRowAsync(importId, row, csv.Rows.First(r => r.Line == row.Line).Data, ct);
             }
 
             var refusedByScope = outside.Count > 0
@@ -164,8 +150,8 @@ public sealed class FormImportService(
                 : "";
             await audit.WriteAsync(user, "forms.import", importId.ToString(), community, "ok",
                 $"{format} ({csv.Encoding ?? "sheet " + csv.Sheet}): {csv.Rows.Count} rows: {good.Count} forms, {bad.Count} kept back{refusedByScope}",
-                connection, transaction, ct);
-            await transaction.CommitAsync(ct);
+                work, ct);
+            await work.CommitAsync(ct);
         }
 
         if (formIds.Count > 0)
@@ -230,10 +216,9 @@ public sealed class FormImportService(
     /// <summary>An earlier import, with the rows kept back for correction.</summary>
     public async Task<Result<ImportResult>> GetAsync(DeskUser user, Guid importId, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var header = await connection.QuerySingleOrDefaultAsync<ImportHeader>(new CommandDefinition(
-            "SELECT community_code AS Community, rows_total AS Total, rows_accepted AS Accepted, rows_rejected AS Rejected FROM imports WHERE id = @importId",
-            new { importId }, cancellationToken: ct));
+        await using var work = await database.OpenAsync(ct);
+        var imports = new FormImportStore(work);
+        var header = await imports.HeaderAsync(importId, ct);
         if (header is null)
         {
             return Refusal.NotFound($"No import {importId}.");
@@ -244,28 +229,8 @@ public sealed class FormImportService(
             return FormService.Forbidden(header.Community);
         }
 
-        var formIds = await connection.QueryAsync<Guid>(new CommandDefinition(
-            "SELECT id FROM forms WHERE import_id = @importId ORDER BY import_line", new { importId }, cancellationToken: ct));
-        var rows = await connection.QueryAsync<ImportRowRecord>(new CommandDefinition(
-            "SELECT line AS Line, form_type AS FormType, violations AS Violations FROM import_rows WHERE import_id = @importId ORDER BY line",
-            new { importId }, cancellationToken: ct));
-        return new ImportResult(importId, header.Community, header.Total, header.Accepted, header.Rejected, [.. formIds],
-            [.. rows.Select(r => new ImportBadRow(r.Line, r.FormType, JsonSerializer.Deserialize<List<RuleViolation>>(r.Violations)!))]);
-    }
-
-    // Classes with setters: Dapper converts SQLite's INTEGER to int for properties, not for tuple elements.
-    private sealed class ImportHeader
-    {
-        public string Community { get; init; } = "";
-        public int Total { get; init; }
-        public int Accepted { get; init; }
-        public int Rejected { get; init; }
-    }
-
-    private sealed class ImportRowRecord
-    {
-        public int Line { get; init; }
-        public string? FormType { get; init; }
-        public string Violations { get; init; } = "[]";
+        var formIds = await imports.FormsAsync(importId, ct);
+        var kept = await imports.KeptRowsAsync(importId, ct);
+        return new ImportResult(importId, header.Community, header.Total, header.Accepted, header.Rejected, formIds, kept);
     }
 }

@@ -75,9 +75,9 @@ public sealed class PaperService(
     public async Task<Result<Receipt>> ReceiptAsync(DeskUser user, Guid formId, RegistryClient registry, CancellationToken ct)
     {
         FormRow? form;
-        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var work = await database.OpenAsync(ct))
         {
-            form = await new FormStore(connection, null).GetAsync(formId, ct);
+            form = await new FormStore(work).GetAsync(formId, ct);
         }
 
         if (form is null || !user.MayRead(form.Community_Code, regions))
@@ -128,19 +128,20 @@ public sealed class PaperService(
             return refusal;
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
         CommunityDayReport report;
         IReadOnlyList<FormRow> forms;
-        await using (var snapshot = await database.Dialect.BeginSnapshotAsync(connection, ct))
+        await using (var snapshot = await database.BeginSnapshotAsync(ct))
         {
-            report = await days.ReportAsync(connection, snapshot, community, day, ct);
-            forms = await new FormStore(connection, snapshot).ListAsync(community, day, null, ct);
+            report = await days.ReportAsync(snapshot, community, day, ct);
+            forms = await new FormStore(snapshot).ListAsync(community, day, null, ct);
             await snapshot.CommitAsync(ct);
         }
 
+        // After the snapshot and outside it (it is read-only), in a transaction of the entry's own as before; on a pooled
+        // connection of the log's own, since the snapshot's goes back to the pool with it.
         var persons = forms.Select(f => f.Registry_Person_Id ?? f.Person_Id).OfType<Guid>().Distinct().ToList();
         await audit.WriteAsync(user, DaySheetAction, persons.Count > 0 ? string.Join(",", persons) : day, community, "ok",
-            $"day {day}: {forms.Count} forms", connection, ct: ct);
+            $"day {day}: {forms.Count} forms", ct: ct);
 
         var street = regions.TryGet(community, out var c) ? c.ParentCode : null;
         var lines = forms.Select((f, i) =>

@@ -39,11 +39,11 @@ public sealed class DayExport(
             return FormService.Forbidden(community);
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var forms = await new FormStore(connection, null).ListAsync(community, day, null, ct);
+        await using var work = await database.OpenAsync(ct);
+        var forms = await new FormStore(work).ListAsync(community, day, null, ct);
         var content = DayExportWorkbook.Create(forms, region.Name, day);
         // Before the answer: no workbook leaves without its audit entry.
-        await audit.WriteAsync(user, "forms.export", day, community, "ok", $"xlsx: {forms.Count} forms", connection, ct: ct);
+        await audit.WriteAsync(user, "forms.export", day, community, "ok", $"xlsx: {forms.Count} forms", work, ct);
         return new DayExportFile(content, $"forms-{community}-{day}.xlsx", forms.Count);
     }
 }

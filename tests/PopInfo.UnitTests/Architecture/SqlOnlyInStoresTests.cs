@@ -33,13 +33,6 @@ public sealed class SqlOnlyInStoresTests
         ["PopInfo.Registry.Data.RegistrySnapshot"] = "an open snapshot's reader (declared in SnapshotStore.cs, a type of its own)",
         ["PopInfo.Registry.Relay.RelayPosition"] = "reads and writes the relay's published position",
         // Collection (the desk)
-        ["PopInfo.Collection.Audit.AuditLog"] = "writes the desk's audit rows, on its own connection or the caller's",
-        ["PopInfo.Collection.Audit.DeskAuditSearch"] = "the desk's audit-search query, run on a connection it opens",
-        ["PopInfo.Collection.Days.DayService"] = "opens the daily reports' connections and transactions and passes them around",
-        ["PopInfo.Collection.Forms.FormService"] = "opens each form change's connection and transaction and hands them to the stores",
-        ["PopInfo.Collection.Import.FormImportService"] = "reads and writes import headers and rows with Dapper itself",
-        ["PopInfo.Collection.Paper.PaperService"] = "opens the connection a printed page is read on",
-        ["PopInfo.Collection.Workbooks.DayExport"] = "opens the connection a day's export is read on",
         // Exchange
     };
 

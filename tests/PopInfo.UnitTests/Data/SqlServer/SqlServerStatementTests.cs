@@ -41,7 +41,7 @@ public sealed class SqlServerStatementTests
         Assert.Contains("PopInfo.ServiceDefaults.Security.RateLimits.RateLimitCounterStore.HitSql", names);
         Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.Table.MultiRowInsertSql", names);
         Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.SearchEntriesSql", names);
-        Assert.Contains("PopInfo.Collection.Audit.DeskAuditSearch.PersonEntriesSql", names);
+        Assert.Contains("PopInfo.Collection.Audit.DeskAuditStore.PersonEntriesSql", names);
         Assert.Contains("PopInfo.Exchange.PersonAccess.ExchangeAuditSearchStore.PersonEntriesSql", names);
         Assert.Contains("PopInfo.Registry.AuditSearch.RegistryAuditStore.PersonEntriesSql", names);
         Assert.True(names.Count(n => !n.StartsWith("Dialect.", StringComparison.Ordinal)) >= 40, string.Join(", ", names));
