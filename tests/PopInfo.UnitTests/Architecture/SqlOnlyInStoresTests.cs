@@ -24,8 +24,6 @@ public sealed class SqlOnlyInStoresTests
     private static readonly Dictionary<string, string> KnownExceptions = new(StringComparer.Ordinal)
     {
         // Registry
-        ["PopInfo.Registry.Commands.CommandExecutor"] = "opens each command's connection and transaction and hands them to the stores",
-        ["PopInfo.Registry.Commands.HouseholdCommands"] = "opens the connection a household command runs on",
         ["PopInfo.Registry.Data.PersonQueries"] = "the register's reads (person, history, households, change feed): SQL in a query class",
         ["PopInfo.Registry.Data.PopulationCounts"] = "counts the living population with its own GROUP BY",
         ["PopInfo.Registry.Data.ReadAudit"] = "writes and reads the read audit's rows itself",
