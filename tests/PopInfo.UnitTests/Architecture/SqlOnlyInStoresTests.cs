@@ -24,12 +24,6 @@ public sealed class SqlOnlyInStoresTests
     private static readonly Dictionary<string, string> KnownExceptions = new(StringComparer.Ordinal)
     {
         // Registry
-        ["PopInfo.Registry.Data.PersonQueries"] = "the register's reads (person, history, households, change feed): SQL in a query class",
-        ["PopInfo.Registry.Data.PopulationCounts"] = "counts the living population with its own GROUP BY",
-        ["PopInfo.Registry.Data.ReadAudit"] = "writes and reads the read audit's rows itself",
-        ["PopInfo.Registry.Data.RegionSeeder"] = "writes the regions table from the catalogue at start-up",
-        ["PopInfo.Registry.Data.RegistrySnapshot"] = "an open snapshot's reader (declared in SnapshotStore.cs, a type of its own)",
-        ["PopInfo.Registry.Relay.RelayPosition"] = "reads and writes the relay's published position",
         // Collection (the desk)
         ["PopInfo.Collection.Audit.AuditLog"] = "writes the desk's audit rows, on its own connection or the caller's",
         ["PopInfo.Collection.Audit.DeskAuditSearch"] = "the desk's audit-search query, run on a connection it opens",
