@@ -44,22 +44,24 @@ public static class RegistryModule
         builder.AddRateLimits(Name, LookUps);
 
         builder.Services.AddSingleton(RegionCatalogue.Wuxi);
+        builder.Services.AddSingleton<RegionStore>();
         builder.Services.AddHostedService<RegionSeeder>();
         builder.Services.AddSingleton<PersonRecordValidator>();
         builder.Services.AddSingleton<RelaySignal<ChangeLogRelay>>();
         builder.Services.AddSingleton<CommandExecutor>();
         builder.Services.AddSingleton<PersonCommands>();
         builder.Services.AddSingleton<HouseholdCommands>();
-        builder.Services.AddSingleton<PersonQueries>();
+        builder.Services.AddSingleton<PersonReadStore>();
         builder.Services.AddSingleton<CommandSubjects>();
-        builder.Services.AddSingleton<ReadAudit>();
+        builder.Services.AddSingleton<ReadAuditStore>();
         builder.Services.AddSingleton<AccessLogStore>();
         builder.Services.AddSingleton<AccessLogQuery>();
         builder.Services.AddSingleton<RegistryAuditStore>().AddAuditSearchSource<RegistryAuditSearch>(Name);
         builder.Services.AddSingleton<SnapshotStore>();
-        builder.Services.AddSingleton<PopulationCounts>();
+        builder.Services.AddSingleton<PopulationCountStore>();
         builder.Services.AddSingleton<QualityStore>();
         builder.Services.AddSingleton<QualityReport>();
+        builder.Services.AddSingleton<RelayPositionStore>();
         builder.Services.AddHostedService<ChangeLogRelay>();
         builder.AddBusConsumers(bus => bus.AddConsumer<RegistryCommandConsumer, RegistryCommandConsumerDefinition>());
         return builder;

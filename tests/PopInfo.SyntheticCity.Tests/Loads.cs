@@ -43,14 +43,14 @@ internal static class Loads
     public static async Task AssertRegistryReadsEveryoneAsync(ServiceDatabase database)
     {
         DapperTypeHandlers.Register();
-        var queries = new PersonQueries(database);
+        var store = new PersonReadStore(database);
         var people = Units.SelectMany(u => u.People).ToList();
         var checkedPeople = 0;
         var checkedPast = 0;
         foreach (var person in people.Where((p, i) => i % 41 == 0 || p.Record.Status != "living" && i % 7 == 0))
         {
             var current = person.Current;
-            var stored = await queries.GetByIdNumberAsync(person.Record.IdNumber, CancellationToken.None);
+            var stored = await store.GetByIdNumberAsync(person.Record.IdNumber, CancellationToken.None);
             Assert.NotNull(stored);
             Assert.Equal(person.Record, stored.Record);
             Assert.Equal(person.Versions.Count, stored.Version);
@@ -58,7 +58,7 @@ internal static class Loads
             Assert.Equal(current.OccurredAt, stored.OccurredAt);
             Assert.Equal(current.RecordedAt, stored.RecordedAt);
 
-            var history = await queries.HistoryAsync(person.Record.PersonId, CancellationToken.None);
+            var history = await store.HistoryAsync(person.Record.PersonId, CancellationToken.None);
             Assert.Equal(person.Versions.Count, history.Count);
             for (var v = 0; v < history.Count; v++)
             {
@@ -72,7 +72,7 @@ internal static class Loads
             // Just before the last version was recorded, the register knew the one before it.
             if (person.Versions.Count > 1 && person.Versions[^1].RecordedAt > person.Versions[^2].RecordedAt)
             {
-                var before = await queries.GetAsync(person.Record.PersonId, person.Versions[^1].RecordedAt.AddTicks(-10), CancellationToken.None);
+                var before = await store.GetAsync(person.Record.PersonId, person.Versions[^1].RecordedAt.AddTicks(-10), CancellationToken.None);
                 Assert.NotNull(before);
                 Assert.Equal(person.Versions.Count - 1, before.Version);
                 Assert.Equal(person.Versions[^2].Record, before.Record);
@@ -86,7 +86,7 @@ internal static class Loads
         Assert.True(checkedPast > 20, $"{checkedPast} earlier versions checked");
 
         var household = Units[5].Household;
-        var view = await queries.GetHouseholdAsync(household.Id, CancellationToken.None);
+        var view = await store.GetHouseholdAsync(household.Id, CancellationToken.None);
         Assert.NotNull(view);
         Assert.Equal(household.Number, view.Number);
         Assert.Equal(household.Members.Length, view.Members.Count);
@@ -96,10 +96,10 @@ internal static class Loads
     public static async Task AssertRegistryReadsTheSnapshotAsync(ServiceDatabase database)
     {
         DapperTypeHandlers.Register();
-        var queries = new PersonQueries(database);
+        var store = new PersonReadStore(database);
         foreach (var person in Cities.Generate(City.Seed, City.People).People().Where((_, i) => i % 97 == 0))
         {
-            var stored = await queries.GetByIdNumberAsync(person.IdNumber, CancellationToken.None);
+            var stored = await store.GetByIdNumberAsync(person.IdNumber, CancellationToken.None);
             Assert.NotNull(stored);
             Assert.Equal(person, stored.Record);
             Assert.Equal(1, stored.Version);

@@ -12,7 +12,7 @@ namespace PopInfo.Registry.AccessLog;
 /// read of the person, so it is audited like one (<c>access-log.read</c>) before the answer leaves; it is recorded
 /// after the log is read, so it shows in the next question's answer, not its own.
 /// </summary>
-public sealed class AccessLogQuery(AccessLogStore store, ReadAudit audit)
+public sealed class AccessLogQuery(AccessLogStore store, ReadAuditStore audit)
 {
     public const int MaxLimit = 1000;
     public const int DefaultLimit = 100;

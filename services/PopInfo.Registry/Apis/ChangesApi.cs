@@ -24,7 +24,7 @@ public static class ChangesApi
     }
 
     public static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> GetChanges(
-        ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct, [AsParameters] AfterPaging paging = default)
+        ClaimsPrincipal user, PersonReadStore store, ReadAuditStore audit, CancellationToken ct, [AsParameters] AfterPaging paging = default)
     {
         var checkedPaging = paging.Checked(MaxLimit, "a sequence number");
         if (checkedPaging.Refusal is { } refusal)
@@ -33,15 +33,15 @@ public static class ChangesApi
         }
 
         var (limit, after, _, _) = checkedPaging.Value!;
-        var changes = await queries.ChangesAsync(after, limit, ct);
+        var changes = await store.ChangesAsync(after, limit, ct);
         // The feed carries whole persons: its reads are audited by the stretch of sequences (the persons are in the log).
         await audit.WriteAsync(user, "changes.read", [], changes.Count == 0 ? $"after {after}: none" : $"sequences {changes[0].Sequence}-{changes[^1].Sequence}",
             changes.Count == 0 ? null : (changes[0].Sequence, changes[^1].Sequence), ct);
         return TypedResults.Ok(new ChangePage(changes, changes.Count > 0 ? changes[^1].Sequence : after));
     }
 
-    public static async Task<Ok<RelayStatus>> GetStatus(PersonQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.RelayStatusAsync(ct));
+    public static async Task<Ok<RelayStatus>> GetStatus(PersonReadStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.RelayStatusAsync(ct));
 }
 
 /// <summary>A page of the feed; ask for the next with <c>after = next</c>.</summary>

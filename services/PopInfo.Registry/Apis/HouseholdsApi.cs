@@ -27,9 +27,9 @@ public static class HouseholdsApi
         (await commands.CreateAsync(body.From(user), ct)).ToHttpResult("/api/v1/households");
 
     public static async Task<Results<Ok<HouseholdView>, ProblemHttpResult>> GetHousehold(
-        Guid id, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, PersonReadStore store, ReadAuditStore audit, CancellationToken ct)
     {
-        var household = await queries.GetHouseholdAsync(id, ct);
+        var household = await store.GetHouseholdAsync(id, ct);
         await audit.WriteAsync(user, "household.get", household?.Members.Select(m => m.PersonId) ?? [], $"household {id}", ct);
         return household is null ? TypedResults.Problem(Problem.NotFound($"No household with id {id}.")) : TypedResults.Ok(household);
     }

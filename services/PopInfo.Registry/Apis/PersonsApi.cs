@@ -77,9 +77,9 @@ public static class PersonsApi
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     public static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetPerson(
-        Guid id, [FromQuery] DateTimeOffset? asOf, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
+        Guid id, [FromQuery] DateTimeOffset? asOf, ClaimsPrincipal user, PersonReadStore store, ReadAuditStore audit, CancellationToken ct)
     {
-        var version = await queries.GetAsync(id, asOf, ct);
+        var version = await store.GetAsync(id, asOf, ct);
         await audit.WriteAsync(user, "person.get", version is null ? [] : [id], asOf is null ? null : $"asOf {asOf:O}", ct);
         return version is null
             ? TypedResults.Problem(Problem.NotFound(asOf is null ? $"No person with id {id}." : $"No version of person {id} was recorded by {asOf:O}."))
@@ -87,9 +87,9 @@ public static class PersonsApi
     }
 
     public static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetByIdNumber(
-        string idNumber, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
+        string idNumber, ClaimsPrincipal user, PersonReadStore store, ReadAuditStore audit, CancellationToken ct)
     {
-        var version = await queries.GetByIdNumberAsync(idNumber, ct);
+        var version = await store.GetByIdNumberAsync(idNumber, ct);
         await audit.WriteAsync(user, "person.by-id-number", version is null ? [] : [version.Record.PersonId], version is null ? "not found" : null, ct);
         return version is null
             ? TypedResults.Problem(Problem.NotFound("No person with this identity number is in the register."))
@@ -97,7 +97,7 @@ public static class PersonsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> FindByName(
-        [FromQuery] string? name, [FromQuery] int? limit, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
+        [FromQuery] string? name, [FromQuery] int? limit, ClaimsPrincipal user, PersonReadStore store, ReadAuditStore audit, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -109,15 +109,15 @@ public static class PersonsApi
             return TypedResults.Problem(Problem.Validation("limit", "limit.range", "limit is between 1 and 50."));
         }
 
-        var found = await queries.FindByNameAsync(name, limit ?? 20, ct);
+        var found = await store.FindByNameAsync(name, limit ?? 20, ct);
         await audit.WriteAsync(user, "person.by-name", found.Select(v => v.Record.PersonId), $"{found.Count} found", ct);
         return TypedResults.Ok<IReadOnlyList<PersonResponse>>([.. found.Select(PersonResponse.From)]);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<PersonResponse>>, ProblemHttpResult>> GetHistory(
-        Guid id, ClaimsPrincipal user, PersonQueries queries, ReadAudit audit, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, PersonReadStore store, ReadAuditStore audit, CancellationToken ct)
     {
-        var history = await queries.HistoryAsync(id, ct);
+        var history = await store.HistoryAsync(id, ct);
         await audit.WriteAsync(user, "person.history", history.Count == 0 ? [] : [id], null, ct);
         return history.Count == 0
             ? TypedResults.Problem(Problem.NotFound($"No person with id {id}."))

@@ -32,7 +32,7 @@ public static class SnapshotApi
     }
 
     public static async Task<Results<Ok<PopulationCountsAnswer>, ProblemHttpResult>> GetPopulationCounts(
-        ClaimsPrincipal user, PopulationCounts counts, ReadAudit audit, CancellationToken ct, [FromQuery] DateOnly? asOf = null)
+        ClaimsPrincipal user, PopulationCountStore counts, ReadAuditStore audit, CancellationToken ct, [FromQuery] DateOnly? asOf = null)
     {
         if (asOf is null)
         {
@@ -46,7 +46,7 @@ public static class SnapshotApi
     }
 
     public static async Task<Results<SnapshotStream, ProblemHttpResult>> GetSnapshot(
-        ClaimsPrincipal user, SnapshotStore store, ReadAudit audit, ILogger<SnapshotStream> logger, CancellationToken ct,
+        ClaimsPrincipal user, SnapshotStore store, ReadAuditStore audit, ILogger<SnapshotStream> logger, CancellationToken ct,
         [FromQuery] string? fields = null, [FromQuery] bool history = false)
     {
         if (string.IsNullOrWhiteSpace(fields))

@@ -11,7 +11,7 @@ namespace PopInfo.Registry.AuditSearch;
 /// <c>audit.search</c>, the auditor named) before the answer leaves. The register has no hash-chained audit table: its
 /// chain answer lists none.
 /// </summary>
-public sealed class RegistryAuditSearch(RegistryAuditStore store, ReadAudit audit) : IAuditSearchSource
+public sealed class RegistryAuditSearch(RegistryAuditStore store, ReadAuditStore audit) : IAuditSearchSource
 {
     public const string Action = "audit.search";
 

@@ -76,9 +76,8 @@ public sealed class CommandExecutor(
     private async Task<Result<CommandAnswer>> ExecuteOnceAsync(
         RegistryCommand request, Guid commandId, string requestHash, string commandType, CommandTarget target, Decide decide, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var store = new PersonStore(connection, transaction, database.Dialect);
+        await using var work = await database.BeginAsync(ct);
+        var store = new PersonStore(work);
 
         // A twin of this command may have committed after our first look at the commands table (the
         // person it created then makes this one look like a duplicate): look again before refusing.
@@ -171,7 +170,7 @@ public sealed class CommandExecutor(
             Created: current is null, change.PersonId);
         await store.InsertCommandAsync(commandId, commandType, requestHash, StoredAnswers.StatusOf(answer), answer.Json, recordedAt, ct);
 
-        await transaction.CommitAsync(ct);
+        await work.CommitAsync(ct);
         relaySignal.Notify();
         return answer;
     }
@@ -185,11 +184,9 @@ public sealed class CommandExecutor(
         try
         {
             var (status, json) = StoredAnswers.Of(refusal);
-            await using var connection = await database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await new PersonStore(connection, transaction, database.Dialect).InsertCommandAsync(
-                commandId, commandType, requestHash, status, json, clock.GetUtcNow(), ct);
-            await transaction.CommitAsync(ct);
+            await using var work = await database.BeginAsync(ct);
+            await new PersonStore(work).InsertCommandAsync(commandId, commandType, requestHash, status, json, clock.GetUtcNow(), ct);
+            await work.CommitAsync(ct);
             return refusal;
         }
         catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out _))
@@ -215,9 +212,8 @@ public sealed class CommandExecutor(
 
     private async Task<Result<CommandAnswer>?> ReplayAsync(Guid commandId, string commandType, string requestHash, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var stored = await new PersonStore(connection, transaction, database.Dialect).GetCommandAsync(commandId, ct);
+        await using var work = await database.BeginAsync(ct);
+        var stored = await new PersonStore(work).GetCommandAsync(commandId, ct);
         return stored is null ? null : Replayed(stored, commandType, requestHash);
     }
 

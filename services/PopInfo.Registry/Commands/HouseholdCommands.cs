@@ -42,9 +42,8 @@ public sealed class HouseholdCommands(
 
         var commandId = r.CommandId!.Value;
         var requestHash = RequestHash.Of(r);
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var store = new PersonStore(connection, transaction, database.Dialect);
+        await using var work = await database.BeginAsync(ct);
+        var store = new PersonStore(work);
         if (await store.GetCommandAsync(commandId, ct) is { } stored)
         {
             return StoredAnswers.Replay(stored, r.CommandType, requestHash, json => JsonSerializer.Deserialize<HouseholdView>(json, Json.Options)?.Id);
@@ -57,7 +56,7 @@ public sealed class HouseholdCommands(
             await store.InsertHouseholdAsync(household.Id, household.Number, household.Address, household.RegionCode, now, ct);
             var answer = new CommandAnswer(JsonSerializer.Serialize(household, Json.Options), Created: true, household.Id);
             await store.InsertCommandAsync(commandId, r.CommandType, requestHash, StoredAnswers.StatusOf(answer), answer.Json, now, ct);
-            await transaction.CommitAsync(ct);
+            await work.CommitAsync(ct);
             return answer;
         }
         catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out var constraint) && constraint?.Contains("number", StringComparison.OrdinalIgnoreCase) == true)

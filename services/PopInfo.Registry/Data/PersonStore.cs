@@ -8,9 +8,13 @@ using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Registry.Data;
 
-/// <summary>The register's writes, all inside one transaction that the caller commits or rolls back.</summary>
-internal sealed class PersonStore(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
+/// <summary>The register's writes, all inside the caller's work (one transaction), which the caller commits or rolls back.</summary>
+internal sealed class PersonStore(UnitOfWork work)
 {
+    private readonly DbConnection connection = work.Connection;
+    private readonly DbTransaction? transaction = work.Transaction;
+    private readonly SqlDialect dialect = work.Dialect;
+
     public SqlDialect Dialect => dialect;
 
     public Task<StoredCommand?> GetCommandAsync(Guid commandId, CancellationToken ct) =>

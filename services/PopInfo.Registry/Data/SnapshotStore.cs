@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
@@ -10,39 +9,6 @@ namespace PopInfo.Registry.Data;
 /// </summary>
 public sealed class SnapshotStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, TimeProvider clock)
 {
-    /// <summary>
-    /// Begins the snapshot's read-only transaction and reads the last sequence in it, first: a writer holds the counter row
-    /// locked until it commits (ADR 0001), so every entry up to that sequence is committed and seen by the transaction,
-    /// and none after it. The caller streams <see cref="RegistrySnapshot.ReadAsync"/> and disposes the snapshot.
-    /// </summary>
-    public async Task<RegistrySnapshot> OpenAsync(bool history, CancellationToken ct)
-    {
-        var connection = await database.OpenConnectionAsync(ct);
-        DbTransaction? transaction = null;
-        try
-        {
-            transaction = await database.Dialect.BeginSnapshotAsync(connection, ct);
-            var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT last_sequence FROM change_sequence WHERE id = 1", transaction: transaction, cancellationToken: ct));
-            return new RegistrySnapshot(connection, transaction, sequence, clock.GetUtcNow(), history);
-        }
-        catch
-        {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync();
-            }
-
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-}
-
-/// <summary>One open snapshot: its sequence, and its rows in person order, each person's versions oldest first.</summary>
-public sealed class RegistrySnapshot(DbConnection connection, DbTransaction transaction, long sequence, DateTimeOffset takenAt, bool history)
-    : IAsyncDisposable
-{
     // Ordered by the person id only: both arms then come straight from their primary keys (persons (id),
     // person_history (person_id, version)) and PostgreSQL merges the two index scans (Merge Append); SQLite merges
     // its two ordered arms likewise. Neither sorts the table. The few versions of one person arrive together, in no
@@ -53,22 +19,38 @@ public sealed class RegistrySnapshot(DbConnection connection, DbTransaction tran
     private const string HistoryRows =
         "SELECT person_id, version, change_type, record, occurred_at, recorded_at, superseded_at FROM person_history";
 
-    /// <summary>The change-log sequence the snapshot is consistent with: every entry up to it is reflected, none after.</summary>
-    public long Sequence => sequence;
+    /// <summary>
+    /// Begins the snapshot's read-only transaction and reads the last sequence in it, first: a writer holds the counter row
+    /// locked until it commits (ADR 0001), so every entry up to that sequence is committed and seen by the transaction,
+    /// and none after it. The caller streams <see cref="RegistrySnapshot.ReadAsync"/> and disposes the snapshot.
+    /// </summary>
+    public async Task<RegistrySnapshot> OpenAsync(bool history, CancellationToken ct)
+    {
+        var snapshot = await database.BeginSnapshotAsync(ct);
+        try
+        {
+            var sequence = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT last_sequence FROM change_sequence WHERE id = 1", transaction: snapshot.Transaction, cancellationToken: ct));
+            return new RegistrySnapshot(snapshot, sequence, clock.GetUtcNow(), history);
+        }
+        catch
+        {
+            await snapshot.DisposeAsync();
+            throw;
+        }
+    }
 
-    /// <summary>When the snapshot's transaction began (the service's clock).</summary>
-    public DateTimeOffset TakenAt => takenAt;
-
-    public bool History => history;
-
-    /// <summary>Streams the rows (never all in memory): one person at a time, their versions in order, the current one last.</summary>
-    public async IAsyncEnumerable<SnapshotRow> ReadAsync([EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Streams an open snapshot's rows (never all in memory): one person at a time, their versions in order, the current
+    /// one last (<see cref="RegistrySnapshot.ReadAsync"/>).
+    /// </summary>
+    internal static async IAsyncEnumerable<SnapshotRow> ReadAsync(UnitOfWork snapshot, bool history, [EnumeratorCancellation] CancellationToken ct)
     {
         var sql = history ? $"{CurrentRows} UNION ALL {HistoryRows} ORDER BY 1" : $"{CurrentRows} ORDER BY id";
         var person = new List<SnapshotRow>(4);
         // No command timeout (0): the rows come as fast as the caller takes them, for as long as the register takes; a caller
         // who goes away cancels the read.
-        await foreach (var row in connection.QueryUnbufferedAsync<SnapshotRow>(sql, transaction: transaction, commandTimeout: 0).WithCancellation(ct))
+        await foreach (var row in snapshot.Connection.QueryUnbufferedAsync<SnapshotRow>(sql, transaction: snapshot.Transaction, commandTimeout: 0).WithCancellation(ct))
         {
             if (person.Count > 0 && person[0].Person_Id != row.Person_Id)
             {
@@ -97,12 +79,6 @@ public sealed class RegistrySnapshot(DbConnection connection, DbTransaction tran
         }
 
         return person;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await transaction.DisposeAsync();
-        await connection.DisposeAsync();
     }
 }
 

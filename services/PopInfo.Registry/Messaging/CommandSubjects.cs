@@ -10,7 +10,7 @@ namespace PopInfo.Registry.Messaging;
 /// the subject by identity number, a newborn's mother by hers, a household by its number. This resolves those names
 /// to the ids the commands take, once each, before the command runs.
 /// </summary>
-public sealed class CommandSubjects(PersonQueries queries)
+public sealed class CommandSubjects(PersonReadStore store)
 {
     public sealed record Named(RegistryCommand? Command, Guid? PersonId, Refusal? Refusal);
 
@@ -28,7 +28,7 @@ public sealed class CommandSubjects(PersonQueries queries)
         var personId = command.PersonId;
         if (personId is null && !string.IsNullOrWhiteSpace(command.SubjectIdNumber) && kind.OnExistingPerson)
         {
-            var subject = await queries.GetByIdNumberAsync(command.SubjectIdNumber, ct);
+            var subject = await store.GetByIdNumberAsync(command.SubjectIdNumber, ct);
             if (subject is null && !kind.MayEnterPerson)
             {
                 return new Named(null, null,
@@ -51,7 +51,7 @@ public sealed class CommandSubjects(PersonQueries queries)
 
         if (command is RegisterBirth { MotherId: null, MotherIdNumber: { } motherIdNumber } birth)
         {
-            if (await queries.GetByIdNumberAsync(motherIdNumber, ct) is not { } mother)
+            if (await store.GetByIdNumberAsync(motherIdNumber, ct) is not { } mother)
             {
                 return Refused("motherIdNumber", "mother.in-register", "The mother is not in the register.");
             }
@@ -61,7 +61,7 @@ public sealed class CommandSubjects(PersonQueries queries)
 
         if (HouseholdNumberOf(command) is { } householdNumber && HouseholdIdOf(command) is null)
         {
-            if (await queries.HouseholdIdByNumberAsync(householdNumber, ct) is not { } householdId)
+            if (await store.HouseholdIdByNumberAsync(householdNumber, ct) is not { } householdId)
             {
                 return Refused("householdNumber", "household.exists", "No household with this number is in the register.");
             }

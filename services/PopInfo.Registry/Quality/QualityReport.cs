@@ -28,7 +28,7 @@ public sealed record QualityIssues(string Community, string? Rule, string Today,
 /// The data-quality rules over the register (issue 12, docs/data-quality.md): counts per region for monitoring and
 /// operators, and the list of one community for its collector and its street's supervisor, every listed person audited.
 /// </summary>
-public sealed class QualityReport(QualityStore store, RegionCatalogue regions, ReadAudit audit, IConfiguration configuration, TimeProvider clock)
+public sealed class QualityReport(QualityStore store, RegionCatalogue regions, ReadAuditStore audit, IConfiguration configuration, TimeProvider clock)
 {
     public const int MaxLimit = 200;
     public const int DefaultLimit = 50;

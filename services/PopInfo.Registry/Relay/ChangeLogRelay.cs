@@ -4,7 +4,6 @@ using MassTransit;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults;
-using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Registry.Relay;
@@ -19,8 +18,8 @@ namespace PopInfo.Registry.Relay;
 /// id (ADR 0001).
 /// </summary>
 public sealed class ChangeLogRelay(
-    [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
-    PersonQueries queries,
+    RelayPositionStore positions,
+    PersonReadStore feed,
     IBus bus,
     RelaySignal<ChangeLogRelay> signal,
     TimeProvider clock,
@@ -42,11 +41,11 @@ public sealed class ChangeLogRelay(
 
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
-        position ??= await RelayPosition.LoadAsync(database, ct);
+        position ??= await RelayPosition.LoadAsync(positions, ct);
         var count = await PublishBatchAsync(position, ct);
         if (count == 0 || Clock.GetUtcNow() - position.SavedAt >= SaveEvery)
         {
-            await position.SaveAsync(database, Clock.GetUtcNow(), ct);
+            await position.SaveAsync(positions, Clock.GetUtcNow(), ct);
         }
 
         return count;
@@ -58,7 +57,7 @@ public sealed class ChangeLogRelay(
     private async Task<int> PublishBatchAsync(RelayPosition position, CancellationToken ct)
     {
         // The change feed's own read: the same entries, in the same order.
-        var batch = await queries.ChangesAsync(position.Published, BatchSize, ct);
+        var batch = await feed.ChangesAsync(position.Published, BatchSize, ct);
 
         if (batch.Count == 0)
         {

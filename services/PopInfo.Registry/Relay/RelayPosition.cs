@@ -1,11 +1,8 @@
-using Dapper;
-using PopInfo.ServiceDefaults.Data;
-
 namespace PopInfo.Registry.Relay;
 
 /// <summary>
 /// The last change-log sequence the relay has published: in memory as it goes, in the
-/// <c>relay_position</c> table from time to time. The saved value may lag behind; never ahead.
+/// <c>relay_position</c> table (<see cref="RelayPositionStore"/>) from time to time. The saved value may lag behind; never ahead.
 /// </summary>
 internal sealed class RelayPosition
 {
@@ -15,16 +12,14 @@ internal sealed class RelayPosition
 
     public DateTimeOffset SavedAt { get; private set; }
 
-    public static async Task<RelayPosition> LoadAsync(ServiceDatabase database, CancellationToken ct)
+    public static async Task<RelayPosition> LoadAsync(RelayPositionStore store, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        var saved = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT last_sequence FROM relay_position WHERE name = @name", new { name = ChangeLogRelay.PositionName }, cancellationToken: ct));
+        var saved = await store.LoadAsync(ct);
         return new RelayPosition { Published = saved, Saved = saved, SavedAt = DateTimeOffset.MinValue };
     }
 
     /// <summary>Saves the published position if it moved; never moves the saved one backwards.</summary>
-    public async Task SaveAsync(ServiceDatabase database, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveAsync(RelayPositionStore store, DateTimeOffset now, CancellationToken ct)
     {
         if (Published == Saved)
         {
@@ -32,10 +27,7 @@ internal sealed class RelayPosition
             return;
         }
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE relay_position SET last_sequence = @Published, updated_at = @now WHERE name = @name AND last_sequence < @Published",
-            new { Published, now, name = ChangeLogRelay.PositionName }, cancellationToken: ct));
+        await store.SaveAsync(Published, now, ct);
         Saved = Published;
         SavedAt = now;
     }

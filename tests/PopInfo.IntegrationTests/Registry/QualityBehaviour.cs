@@ -335,7 +335,7 @@ public abstract class QualityBehaviour(RegistryFixture fixture)
 
         using var collector = ClientWith(CollectorToken(C1.Code, "collector-c1"));
         var listed = new List<(string, string)>();
-        var audit = fixture.Host.Services.GetRequiredService<ReadAudit>();
+        var audit = fixture.Host.Services.GetRequiredService<ReadAuditStore>();
         for (var offset = 0; ; offset += 3)
         {
             var (status, page) = await collector.GetJsonAsync($"/api/v1/quality/issues?community={C1.Code}&limit=3&offset={offset}");

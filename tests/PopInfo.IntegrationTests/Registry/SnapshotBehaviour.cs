@@ -196,7 +196,7 @@ public abstract class SnapshotBehaviour(RegistryFixture fixture)
     public async Task A_snapshot_is_audited_by_its_sequence_fields_and_history_before_it_streams()
     {
         await RegisterAsync();
-        var audit = fixture.Host.Services.GetRequiredService<ReadAudit>();
+        var audit = fixture.Host.Services.GetRequiredService<ReadAuditStore>();
         var newest = (await audit.LatestAsync(1, CancellationToken.None)).SingleOrDefault()?.Id ?? 0;
 
         var snapshot = await ReadAsync("/api/v1/snapshot?fields=residenceType,sex&history=true");

@@ -24,14 +24,6 @@ public sealed class SqlOnlyInStoresTests
     private static readonly Dictionary<string, string> KnownExceptions = new(StringComparer.Ordinal)
     {
         // Registry
-        ["PopInfo.Registry.Commands.CommandExecutor"] = "opens each command's connection and transaction and hands them to the stores",
-        ["PopInfo.Registry.Commands.HouseholdCommands"] = "opens the connection a household command runs on",
-        ["PopInfo.Registry.Data.PersonQueries"] = "the register's reads (person, history, households, change feed): SQL in a query class",
-        ["PopInfo.Registry.Data.PopulationCounts"] = "counts the living population with its own GROUP BY",
-        ["PopInfo.Registry.Data.ReadAudit"] = "writes and reads the read audit's rows itself",
-        ["PopInfo.Registry.Data.RegionSeeder"] = "writes the regions table from the catalogue at start-up",
-        ["PopInfo.Registry.Data.RegistrySnapshot"] = "an open snapshot's reader (declared in SnapshotStore.cs, a type of its own)",
-        ["PopInfo.Registry.Relay.RelayPosition"] = "reads and writes the relay's published position",
         // Collection (the desk)
         // Exchange
     };

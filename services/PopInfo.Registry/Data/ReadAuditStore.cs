@@ -6,7 +6,7 @@ using PopInfo.ServiceDefaults.Security;
 namespace PopInfo.Registry.Data;
 
 /// <summary>Records every read of persons before the answer leaves: who read, how, and which persons (by id).</summary>
-public sealed class ReadAudit([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, TimeProvider clock)
+public sealed class ReadAuditStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, TimeProvider clock)
 {
     /// <summary>
     /// Appends one read: the row, and one <c>read_audit_persons</c> row per person, in one transaction (a person's access

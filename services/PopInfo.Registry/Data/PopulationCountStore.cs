@@ -18,12 +18,13 @@ public sealed class PopulationCount
 /// change-log sequence it reflects — what the analytics service's reconciliation compares its figures with. It shares
 /// no code with the analytics projection.
 /// </summary>
-public sealed class PopulationCounts([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
+public sealed class PopulationCountStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
 {
     public async Task<(long Sequence, IReadOnlyList<PopulationCount> Counts)> CountAsync(DateOnly asOf, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await database.Dialect.BeginSnapshotAsync(connection, ct);
+        await using var snapshot = await database.BeginSnapshotAsync(ct);
+        var connection = snapshot.Connection;
+        var transaction = snapshot.Transaction;
         var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT last_sequence FROM change_sequence WHERE id = 1", transaction: transaction, cancellationToken: ct));
         var age = database.Dialect.AgeInYears("birth_date", "asOf");

@@ -7,7 +7,7 @@ using PopInfo.ServiceDefaults.Data;
 namespace PopInfo.Registry.Data;
 
 /// <summary>The register's reads: a person now or as of a past time, their history, households, and the change feed.</summary>
-public sealed class PersonQueries([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
+public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
 {
     public async Task<PersonVersion?> GetAsync(Guid id, DateTimeOffset? asOf, CancellationToken ct)
     {
