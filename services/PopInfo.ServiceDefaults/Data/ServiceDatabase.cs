@@ -14,7 +14,7 @@ public sealed class ServiceDatabase(string serviceName, SqlDialect dialect)
         Dialect.OpenConnectionAsync(cancellationToken);
 
     /// <summary>A work in a transaction of the database's default isolation (read committed): for changes.</summary>
-    public async Task<UnitOfWork> BeginAsync(CancellationToken cancellationToken)
+    public async ValueTask<UnitOfWork> BeginAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken);
         try
@@ -29,7 +29,7 @@ public sealed class ServiceDatabase(string serviceName, SqlDialect dialect)
     }
 
     /// <summary>A work in a read-only snapshot (<see cref="SqlDialect.BeginSnapshotAsync"/>): several reads that must agree.</summary>
-    public async Task<UnitOfWork> BeginSnapshotAsync(CancellationToken cancellationToken)
+    public async ValueTask<UnitOfWork> BeginSnapshotAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken);
         try
@@ -44,6 +44,6 @@ public sealed class ServiceDatabase(string serviceName, SqlDialect dialect)
     }
 
     /// <summary>A work without a transaction: reads that need not agree with each other, each its own statement.</summary>
-    public async Task<UnitOfWork> OpenAsync(CancellationToken cancellationToken) =>
+    public async ValueTask<UnitOfWork> OpenAsync(CancellationToken cancellationToken) =>
         new(await OpenConnectionAsync(cancellationToken), null, Dialect);
 }
