@@ -31,10 +31,6 @@ public sealed class DeskAuditStore([FromKeyedServices(CollectionModule.Name)] Se
         """;
 
     /// <summary>A page of the entries the criteria ask for — the person's when <paramref name="personId"/> is given — on a connection of its own.</summary>
-    public async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchStore.PageAsync(connection, database.Dialect,
-            personId is null ? EntriesSql(database.Dialect) : PersonEntriesSql(database.Dialect), criteria, personId, ct);
-    }
+    public Task<IReadOnlyList<AuditSearchEntry>> PageAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct) =>
+        AuditSearchStore.PageAsync(database, personId is null ? EntriesSql(database.Dialect) : PersonEntriesSql(database.Dialect), criteria, personId, ct);
 }

@@ -1,5 +1,6 @@
 using PopInfo.Collection.Accounts;
 using PopInfo.Collection.Audit;
+using PopInfo.Collection.Days;
 using PopInfo.Collection.Forms;
 using PopInfo.Domain.Regions;
 using PopInfo.ServiceDefaults.Data;
@@ -17,31 +18,26 @@ public sealed record DayExportFile(byte[] Content, string FileName, int Forms);
 /// and so is every refusal.
 /// </summary>
 public sealed class DayExport(
-    [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database, RegionCatalogue regions, AuditLog audit)
+    [FromKeyedServices(CollectionModule.Name)] ServiceDatabase database, RegionCatalogue regions, DayService days, AuditLog audit)
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     public async Task<Result<DayExportFile>> ExportAsync(DeskUser user, string community, string day, CancellationToken ct)
     {
-        if (!BusinessDay.TryParse(day, out _))
+        if (days.RefusalOf(user, community, day) is { } refusal)
         {
-            return Refusal.Invalid("day", "date.format", "A day is written yyyy-MM-dd.");
+            if (refusal.Kind == RefusalKind.Forbidden)
+            {
+                await audit.WriteAsync(user, "forms.export", day, community, "forbidden", ct: ct);
+            }
+
+            return refusal;
         }
 
-        if (!regions.TryGet(community, out var region) || region.Level != RegionLevel.Community)
-        {
-            return Refusal.NotFound($"No community or village {community}.");
-        }
-
-        if (!user.MayRead(community, regions))
-        {
-            await audit.WriteAsync(user, "forms.export", day, community, "forbidden", ct: ct);
-            return FormService.Forbidden(community);
-        }
-
+        regions.TryGet(community, out var region);   // found: RefusalOf looked it up
         await using var work = await database.OpenAsync(ct);
         var forms = await new FormStore(work).ListAsync(community, day, null, ct);
-        var content = DayExportWorkbook.Create(forms, region.Name, day);
+        var content = DayExportWorkbook.Create(forms, region!.Name, day);
         // Before the answer: no workbook leaves without its audit entry.
         await audit.WriteAsync(user, "forms.export", day, community, "ok", $"xlsx: {forms.Count} forms", work, ct);
         return new DayExportFile(content, $"forms-{community}-{day}.xlsx", forms.Count);

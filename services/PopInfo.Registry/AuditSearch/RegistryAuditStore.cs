@@ -23,11 +23,8 @@ public sealed class RegistryAuditStore([FromKeyedServices(RegistryModule.Name)] 
         return row is null ? null : (row.Id, row.IdNumber);
     }
 
-    public async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchStore.PageAsync(connection, database.Dialect, personId is null ? EntriesSql(database.Dialect) : PersonEntriesSql(database.Dialect), criteria, personId, ct);
-    }
+    public Task<IReadOnlyList<AuditSearchEntry>> PageAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct) =>
+        AuditSearchStore.PageAsync(database, personId is null ? EntriesSql(database.Dialect) : PersonEntriesSql(database.Dialect), criteria, personId, ct);
 
     /// <summary>Every read and change in the period (the audit search's columns, <see cref="AuditSearchStore"/>).</summary>
     internal static string EntriesSql(SqlDialect dialect) => Reads + " UNION ALL " + Changes(dialect, ofPerson: false);

@@ -13,6 +13,14 @@ namespace PopInfo.ServiceDefaults.Audit;
 /// </summary>
 public static class AuditSearchStore
 {
+    /// <summary>A page of the entries <paramref name="entries"/> selects, on a connection of its own (a search that reads nothing beside it).</summary>
+    public static async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(ServiceDatabase database, string entries, AuditSearchCriteria criteria,
+        Guid? personId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await PageAsync(connection, database.Dialect, entries, criteria, personId, ct);
+    }
+
     public static async Task<IReadOnlyList<AuditSearchEntry>> PageAsync(DbConnection connection, SqlDialect dialect, string entries, AuditSearchCriteria criteria,
         Guid? personId, CancellationToken ct)
     {

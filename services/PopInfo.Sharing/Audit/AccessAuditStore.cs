@@ -74,11 +74,8 @@ public sealed class AccessAuditStore([FromKeyedServices(SharingModule.Name)] Ser
     /// <summary>
     /// A page of the audit search's entries (<see cref="AuditSearchStore"/>), of one person when <paramref name="personId"/> is given.
     /// </summary>
-    public async Task<IReadOnlyList<AuditSearchEntry>> SearchAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await AuditSearchStore.PageAsync(connection, database.Dialect, personId is null ? SearchEntriesSql(database.Dialect) : PersonSearchEntriesSql(database.Dialect), criteria, personId, ct);
-    }
+    public Task<IReadOnlyList<AuditSearchEntry>> SearchAsync(AuditSearchCriteria criteria, Guid? personId, CancellationToken ct) =>
+        AuditSearchStore.PageAsync(database, personId is null ? SearchEntriesSql(database.Dialect) : PersonSearchEntriesSql(database.Dialect), criteria, personId, ct);
 
     /// <summary>Verifies the service's chained tables: the grants' change trail and the access audit (the audit search's check).</summary>
     public Task<AuditChainsAnswer> VerifyChainsAsync(CancellationToken ct) =>
