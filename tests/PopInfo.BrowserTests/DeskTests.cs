@@ -290,6 +290,42 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         Assert.Equal(404, (await context.APIRequest.GetAsync(new Uri(host.Collection, "desk/DeskPage.cs").ToString())).Status);
     }
 
+    /// <summary>
+    /// A collector quick enough to look someone up before the desk's first reads are answered still gets the person's
+    /// form buttons: the form types arriving afterwards draw the person again (found by a CI run where they did not).
+    /// </summary>
+    [Fact]
+    public async Task A_person_found_before_the_form_types_arrive_gets_the_form_buttons_once_they_do()
+    {
+        var community = RegionCatalogue.Wuxi.Communities[1].Code;
+        var collector = await CreateCollectorAsync(community, "赵敏");
+        var idNumber = await RegisterResidentAsync(community);
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var errors = PeoplePages.WatchForErrors(page);
+        var formTypesHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/v1/form-types", async route =>
+        {
+            await formTypesHeld.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(Desk.ToString());
+        await SignInAsync(page, collector);
+        await Expect(page).ToHaveURLAsync(Desk.ToString());
+
+        await page.GetByTestId("find-query").FillAsync(idNumber);
+        await page.GetByRole(AriaRole.Button, new() { Name = "查找", Exact = true }).ClickAsync();
+        var person = page.GetByTestId("person");
+        await Expect(person).ToContainTextAsync(idNumber);
+        await Expect(person.GetByTestId("open-correction")).ToHaveCountAsync(0);   // the types are not known yet
+
+        formTypesHeld.SetResult();
+        await Expect(person.GetByTestId("open-correction")).ToBeEnabledAsync();
+        await Expect(person.GetByTestId("open-death")).ToBeEnabledAsync();
+        Assert.Empty(errors);
+    }
+
     private static Task SignInAsync(IPage page, string userName, string password = DeskPages.Password) =>
         DeskPages.SignInAsync(page, userName, password);
 

@@ -49,7 +49,7 @@ async function find(event) {
   });
 }
 
-function renderFind() {
+export function renderFind() {
   const box = $('find-results');
   box.replaceChildren();
   if (state.findProblem) {

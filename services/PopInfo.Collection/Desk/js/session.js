@@ -8,6 +8,7 @@ import { addRenderer, renderAll } from './shell.js';
 import { focusEditor, readEditor, renderEditor, renderFormTypes } from './editor.js';
 import { loadForms, renderForms, stopPolling } from './forms.js';
 import { loadReport } from './days.js';
+import { renderFind } from './lookup.js';
 
 const KEPT_KEY = 'popinfo.desk.kept-form';
 
@@ -124,8 +125,10 @@ export async function enterDesk(session) {
   state.formTypes = types.ok ? types.body : [];
   state.formTypesProblem = types.ok ? null : types;
   renderFormTypes();
-  // Today's list names form types: drawn again now that their names are known.
+  // Today's list names form types, and a person found meanwhile offers a button per form type that applies: both drawn
+  // again now that the types are known (a collector may look someone up before the three reads are answered).
   renderForms();
+  renderFind();
   const kept = takeKeptForm(session.userName);
   if (kept) {
     state.editor = kept;
