@@ -58,7 +58,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             FROM departments d LEFT JOIN amqp_cursors c ON c.department_code = d.code
             WHERE d.amqp_user IS NOT NULL AND d.last_sequence > COALESCE(c.last_sequence, 0)
             ORDER BY d.code
-            """, cancellationToken: ct))).ToList();
+            """, transaction: work.Transaction, cancellationToken: ct))).ToList();
         if (behind.Count == 0)
         {
             return [];
@@ -72,7 +72,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             parameters.Add($"s{i}", behind[i].Sent);
         }
 
-        var rows = await connection.QueryAsync<AmqpBatchRow>(new CommandDefinition(AmqpBatchesSql(database.Dialect, behind.Count), parameters, cancellationToken: ct));
+        var rows = await connection.QueryAsync<AmqpBatchRow>(new CommandDefinition(AmqpBatchesSql(work.Dialect, behind.Count), parameters, work.Transaction, cancellationToken: ct));
         return [.. rows.GroupBy(r => r.DepartmentCode, StringComparer.Ordinal)
             .Select(g => (g.Key, g.OrderBy(r => r.Sequence).Select(r => new AmqpPending(r.Sequence, r.Type, r.Event, r.TraceParent, r.TraceState)).ToList()))];
     }

@@ -168,7 +168,7 @@ public sealed partial class ChangeProjector(
         }
 
         await DeliveryStore.InsertAsync(work, rows, ct);
-        await ProjectionStore.MoveAsync(work, departments.Values.Where(d => d.Touched), PositionName, pending[^1].Sequence, ct);
+        await ProjectionStore.MoveAsync(work, [.. departments.Values.Where(d => d.Touched)], PositionName, pending[^1].Sequence, ct);
         await work.CommitAsync(ct);
         return rows.Count;
     }

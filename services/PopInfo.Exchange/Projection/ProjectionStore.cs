@@ -28,18 +28,37 @@ public sealed class ProjectionStore([FromKeyedServices(ExchangeModule.Name)] Ser
             "SELECT code AS Code, last_sequence AS LastSequence, webhook_url AS WebhookUrl FROM departments WHERE status = 'active'",
             transaction: work.Transaction, cancellationToken: ct))).ToDictionary(d => d.Code, StringComparer.Ordinal);
 
-    /// <summary>Moves each touched department's cursor, then the position to <paramref name="last"/>, in the work's transaction.</summary>
-    public static async Task MoveAsync(UnitOfWork work, IEnumerable<DepartmentCursor> touched, string name, long last, CancellationToken ct)
+    /// <summary>
+    /// Moves each touched department's cursor, then the position to <paramref name="last"/>, in the work's transaction and
+    /// in one round trip (a change touches up to every department: one UPDATE each cost a round trip each on the fan-out's path).
+    /// </summary>
+    public static Task MoveAsync(UnitOfWork work, IReadOnlyList<DepartmentCursor> touched, string name, long last, CancellationToken ct)
     {
-        foreach (var department in touched)
+        var parameters = new DynamicParameters(new { last, name });
+        for (var i = 0; i < touched.Count; i++)
         {
-            await work.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE departments SET last_sequence = @LastSequence WHERE code = @Code", department, work.Transaction, cancellationToken: ct));
+            parameters.Add($"c{i}", touched[i].Code);
+            parameters.Add($"s{i}", touched[i].LastSequence);
         }
 
-        await work.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE projection_position SET last_sequence = @last WHERE name = @name",
-            new { last, name }, work.Transaction, cancellationToken: ct));
+        return work.Connection.ExecuteAsync(new CommandDefinition(MoveSql(touched.Count), parameters, work.Transaction, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The statements of <see cref="MoveAsync"/> for <paramref name="departments"/> touched departments (parameters
+    /// <c>@c{i}</c> and <c>@s{i}</c>, <c>@last</c>, <c>@name</c>): a CASE over the codes, which every product here reads alike.
+    /// </summary>
+    public static string MoveSql(int departments)
+    {
+        const string position = "UPDATE projection_position SET last_sequence = @last WHERE name = @name";
+        if (departments == 0)
+        {
+            return position;
+        }
+
+        var cases = string.Concat(Enumerable.Range(0, departments).Select(i => $" WHEN @c{i} THEN @s{i}"));
+        var codes = string.Join(", ", Enumerable.Range(0, departments).Select(i => $"@c{i}"));
+        return $"UPDATE departments SET last_sequence = CASE code{cases} END WHERE code IN ({codes});\n{position}";
     }
 
     /// <summary>An active department as the projection numbers its events: <see cref="LastSequence"/> grows, <see cref="Touched"/> says it did.</summary>

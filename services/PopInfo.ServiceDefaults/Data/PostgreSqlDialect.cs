@@ -77,15 +77,7 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
             for (var c = 0; c < columns.Count; c++)
             {
                 values.Append(c == 0 ? "$" : ", $").Append(command.Parameters.Count + 1);
-                command.Parameters.Add(new NpgsqlParameter
-                {
-                    Value = row[c] switch
-                    {
-                        null => DBNull.Value,
-                        DateTimeOffset v => v.ToUniversalTime(),
-                        var v => v,
-                    },
-                });
+                command.Parameters.Add(new NpgsqlParameter { Value = ParameterValue(row[c]) });
             }
 
             values.Append(')');

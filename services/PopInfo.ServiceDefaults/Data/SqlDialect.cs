@@ -55,17 +55,20 @@ public abstract class SqlDialect
         {
             for (var i = 0; i < row.Length; i++)
             {
-                parameters[i].Value = row[i] switch
-                {
-                    null => DBNull.Value,
-                    DateTimeOffset v => v.ToUniversalTime(),
-                    var v => v,
-                };
+                parameters[i].Value = ParameterValue(row[i]);
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    /// <summary>A bulk row's value as a command parameter takes it: null as <see cref="DBNull"/>, a time in UTC.</summary>
+    protected static object ParameterValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTimeOffset v => v.ToUniversalTime(),
+        var v => v,
+    };
 
     /// <summary>SQL for completed years between a date column and a date parameter (a birthday on 29 February is reached on 1 March).</summary>
     public abstract string AgeInYears(string birthDateColumn, string dateParameter);

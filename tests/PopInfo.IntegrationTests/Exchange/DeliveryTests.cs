@@ -207,6 +207,31 @@ public sealed class DeliveryTests(ExchangeFixture fixture) : IClassFixture<Excha
     }
 
     [Fact]
+    public async Task Each_department_a_change_reaches_moves_its_own_cursor_and_no_other()
+    {
+        // The projection moves every touched department's cursor in one statement: each must get its own number.
+        var (shared, other) = (ExchangeFixture.FreshCommunity(), ExchangeFixture.FreshCommunity());
+        var first = await fixture.CreateDepartmentAsync("cursor-a");
+        var second = await fixture.CreateDepartmentAsync("cursor-b");
+        var elsewhere = await fixture.CreateDepartmentAsync("cursor-c");
+        await fixture.SubscribeAsync(first.Code, ["registered"], [shared], ["sex"]);
+        await fixture.SubscribeAsync(second.Code, ["registered"], [shared, other], ["sex"]);
+        await fixture.SubscribeAsync(elsewhere.Code, ["registered"], [other], ["sex"]);
+
+        await fixture.RegisterResidentAsync(shared);
+        await fixture.RegisterResidentAsync(shared);
+        await fixture.RegisterResidentAsync(other);
+        // The changes are projected in order: once the last has reached its departments, the first two have reached theirs.
+        await fixture.WaitForProjectedAsync(elsewhere.Code, 1);
+
+        Assert.Equal(2, (long)(await fixture.StatusAsync(first.Code))["lastSequence"]!);
+        Assert.Equal(3, (long)(await fixture.StatusAsync(second.Code))["lastSequence"]!);
+        Assert.Equal(1, (long)(await fixture.StatusAsync(elsewhere.Code))["lastSequence"]!);
+        Assert.Equal(["00000000000000000001", "00000000000000000002", "00000000000000000003"],
+            (await fixture.FeedAsync(second)).Select(e => (string)e!["sequence"]!).ToArray());
+    }
+
+    [Fact]
     public async Task Delivery_status_shows_the_backlog_until_the_department_consumes_it()
     {
         var community = ExchangeFixture.FreshCommunity();
