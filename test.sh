@@ -85,7 +85,7 @@ python3 tools/duplication/cross-service.py TestResults/jscpd/jscpd-report.json \
 phase_end "duplication"
 
 # The deployment manifests (tools/deploy-check, docs/deploy.md): first the checker's own tests (it must fail on broken
-# fixtures), then every overlay of deploy/k8s rendered by `kubectl kustomize` (the machine image's kubectl, kustomize
+# fixtures) and the setup job's script's (deploy/setup, with stand-ins for psql and curl), then every overlay of deploy/k8s rendered by `kubectl kustomize` (the machine image's kubectl, kustomize
 # 5.5) with each object validated against its schema, and deploy/compose/compose.yaml against the Compose
 # specification's. Before the build: it reads manifests only.
 phase_begin "deploy manifests"
@@ -93,9 +93,11 @@ ensure_deploy_check || { echo "=== [test.sh] FAILED: the manifests' validators (
 command -v kubectl >/dev/null 2>&1 || { echo "=== [test.sh] FAILED: kubectl (with kustomize) is not installed; it renders deploy/k8s" >&2; exit 1; }
 tools/deploy-check/test-check.sh >TestResults/deploy-check-tests.log 2>&1 \
     || { cat TestResults/deploy-check-tests.log >&2; echo "=== [test.sh] FAILED: the tests of tools/deploy-check" >&2; exit 1; }
+deploy/setup/test-setup.sh >TestResults/setup-tests.log 2>&1 \
+    || { cat TestResults/setup-tests.log >&2; echo "=== [test.sh] FAILED: the tests of deploy/setup/popinfo-setup.sh" >&2; exit 1; }
 tools/deploy-check/check.sh >TestResults/deploy-check.log 2>&1 \
     || { cat TestResults/deploy-check.log >&2; echo "=== [test.sh] FAILED: deploy/k8s or deploy/compose is invalid (above)" >&2; exit 1; }
-echo "=== [test.sh] the checker's own tests: $(tail -n 1 TestResults/deploy-check-tests.log); the manifests: $(grep -E '^[0-9]+ objects checked' TestResults/deploy-check.log), compose.yaml valid"
+echo "=== [test.sh] the checker's own tests: $(tail -n 1 TestResults/deploy-check-tests.log); the setup script's: $(tail -n 1 TestResults/setup-tests.log); the manifests: $(grep -E '^[0-9]+ objects checked' TestResults/deploy-check.log), compose.yaml valid"
 phase_end "deploy manifests"
 
 solution="${POPINFO_SOLUTION:-PopInfo.sln}"
