@@ -85,9 +85,10 @@ python3 tools/duplication/cross-service.py TestResults/jscpd/jscpd-report.json \
 phase_end "duplication"
 
 # The deployment manifests (tools/deploy-check, docs/deploy.md): first the checker's own tests (it must fail on broken
-# fixtures) and the setup job's script's (deploy/setup, with stand-ins for psql and curl), then every overlay of deploy/k8s rendered by `kubectl kustomize` (the machine image's kubectl, kustomize
-# 5.5) with each object validated against its schema, and deploy/compose/compose.yaml against the Compose
-# specification's. Before the build: it reads manifests only.
+# fixtures) and the setup job script's (deploy/setup, with stand-ins for psql and curl), then every overlay of
+# deploy/k8s rendered by `kubectl kustomize` (the machine image's kubectl, kustomize 5.5) with each object validated
+# against its schema, and deploy/compose/compose.yaml against the Compose specification's. Before the build: it reads
+# manifests and scripts only.
 phase_begin "deploy manifests"
 ensure_deploy_check || { echo "=== [test.sh] FAILED: the manifests' validators (npm, tools/deploy-check) could not be installed" >&2; exit 1; }
 command -v kubectl >/dev/null 2>&1 || { echo "=== [test.sh] FAILED: kubectl (with kustomize) is not installed; it renders deploy/k8s" >&2; exit 1; }
