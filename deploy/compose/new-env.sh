@@ -11,7 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 [[ ! -e .env && ! -e secrets ]] || { echo "new-env.sh: .env or secrets/ exists already; move it away first" >&2; exit 1; }
 
 services=(identity registry collection exchange sharing analytics monitoring)
-random() { tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32; }
+# 32 letters and digits from 512 random bytes (read whole: no reader closes its pipe early under pipefail).
+random() { local s; s="$(head -c 512 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')"; echo "${s:0:32}"; }
 
 umask 077
 {

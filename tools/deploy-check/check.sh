@@ -23,6 +23,9 @@ ensure_deploy_check >&2 || { echo "deploy-check: the npm packages could not be i
 command -v kubectl >/dev/null || { echo "deploy-check: kubectl (with kustomize) is not installed" >&2; exit 1; }
 export POPINFO_DEPLOY_CHECK_DIR
 crds="${POPINFO_DEPLOY_CHECK_CRDS:-$root/deploy/k8s/crds}"
+# Secrets the manifests read that new-secrets.sh does not make: CloudNativePG's (superuser, CA), the RabbitMQ cluster
+# operator's (its administrator) and the identity provider's certificate (docs/deploy.md, "Secrets to create").
+made_elsewhere="popinfo-db-superuser,popinfo-db-ca,popinfo-rabbitmq-default-user,popinfo-identity-tls"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -69,6 +72,12 @@ case "${1:-all}" in
         mapfile -t overlays < <(find "$root/deploy/k8s/overlays" -mindepth 1 -maxdepth 1 -type d | sort)
         ((${#overlays[@]} > 0)) || { echo "deploy-check: no overlay in deploy/k8s/overlays" >&2; exit 1; }
         check_k8s "${overlays[@]}"
+        # The Secrets new-secrets.sh writes are valid objects, and with the operators' and the certificate they make
+        # every Secret key the overlays read.
+        echo "--- deploy/k8s/new-secrets.sh"
+        "$root/deploy/k8s/new-secrets.sh" "$work/secrets.yaml" 2>/dev/null
+        node "$here/check-k8s.mjs" "$crds" "$work/secrets.yaml" | tail -n 1
+        node "$here/secret-refs.mjs" "$work/secrets.yaml" "$made_elsewhere" "$work"/rendered-*.yaml
         check_compose "$root/deploy/compose/compose.yaml"
         ;;
     *) echo "usage: $0 [k8s DIR... | compose FILE...]" >&2; exit 2 ;;
