@@ -98,7 +98,7 @@ deploy/setup/test-setup.sh >TestResults/setup-tests.log 2>&1 \
     || { cat TestResults/setup-tests.log >&2; echo "=== [test.sh] FAILED: the tests of deploy/setup/popinfo-setup.sh" >&2; exit 1; }
 tools/deploy-check/check.sh >TestResults/deploy-check.log 2>&1 \
     || { cat TestResults/deploy-check.log >&2; echo "=== [test.sh] FAILED: deploy/k8s or deploy/compose is invalid (above)" >&2; exit 1; }
-echo "=== [test.sh] the checker's own tests: $(tail -n 1 TestResults/deploy-check-tests.log); the setup script's: $(tail -n 1 TestResults/setup-tests.log); the manifests: $(grep -E '^[0-9]+ objects checked' TestResults/deploy-check.log), compose.yaml valid"
+echo "=== [test.sh] the checker's own tests: $(tail -n 1 TestResults/deploy-check-tests.log); the setup script's: $(tail -n 1 TestResults/setup-tests.log); the overlays: $(grep -m 1 -E '^[0-9]+ objects checked' TestResults/deploy-check.log); $(grep -m 1 'Secret references checked' TestResults/deploy-check.log); compose.yaml valid"
 phase_end "deploy manifests"
 
 solution="${POPINFO_SOLUTION:-PopInfo.sln}"
