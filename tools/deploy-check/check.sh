@@ -30,11 +30,12 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 check_k8s() { # DIR...
-    local dir n=0 rendered=()
+    local dir n=0 out rendered=()
     for dir in "$@"; do
         n=$((n + 1))
+        out="$work/rendered-$n-$(basename "$dir").yaml"
         echo "--- kubectl kustomize $dir"
-        if ! kubectl kustomize "$dir" >"$work/rendered-$n.yaml" 2>"$work/kustomize-$n.err"; then
+        if ! kubectl kustomize "$dir" >"$out" 2>"$work/kustomize-$n.err"; then
             cat "$work/kustomize-$n.err"
             echo "FAIL $dir: kubectl kustomize failed"
             return 1
@@ -44,7 +45,7 @@ check_k8s() { # DIR...
             echo "FAIL $dir: kubectl kustomize warned (above)"
             return 1
         fi
-        rendered+=("$work/rendered-$n.yaml")
+        rendered+=("$out")
     done
     node "$here/check-k8s.mjs" "$crds" "${rendered[@]}"
 }
