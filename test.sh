@@ -7,7 +7,8 @@
 # 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback, and installs
 #    Debian's chromium and poppler-utils (which reads printed PDFs back) for the browser tests and
 #    promtool (prometheus) for the scrape configuration, via deploy/local/infra.sh; if that fails, this
-#    script FAILS (never skips);
+#    script FAILS (never skips); before the build, checks that no code is copied across services
+#    (tools/duplication) and validates the deployment manifests (tools/deploy-check: needs kubectl);
 # 2. exports where the tests find them (POPINFO_TEST_*);
 # 3. runs `dotnet test` on the solution; the exit code is dotnet test's.
 #
@@ -82,6 +83,23 @@ rm -rf TestResults/jscpd
 python3 tools/duplication/cross-service.py TestResults/jscpd/jscpd-report.json \
     || { echo "=== [test.sh] FAILED: code copied across services (above): put it once in ServiceDefaults, Domain or Contracts" >&2; exit 1; }
 phase_end "duplication"
+
+# The deployment manifests (tools/deploy-check, docs/deploy.md): first the checker's own tests (it must fail on broken
+# fixtures) and the setup job script's (deploy/setup, with stand-ins for psql and curl), then every overlay of
+# deploy/k8s rendered by `kubectl kustomize` (the machine image's kubectl, kustomize 5.5) with each object validated
+# against its schema, and deploy/compose/compose.yaml against the Compose specification's. Before the build: it reads
+# manifests and scripts only.
+phase_begin "deploy manifests"
+ensure_deploy_check || { echo "=== [test.sh] FAILED: the manifests' validators (npm, tools/deploy-check) could not be installed" >&2; exit 1; }
+command -v kubectl >/dev/null 2>&1 || { echo "=== [test.sh] FAILED: kubectl (with kustomize) is not installed; it renders deploy/k8s" >&2; exit 1; }
+tools/deploy-check/test-check.sh >TestResults/deploy-check-tests.log 2>&1 \
+    || { cat TestResults/deploy-check-tests.log >&2; echo "=== [test.sh] FAILED: the tests of tools/deploy-check" >&2; exit 1; }
+deploy/setup/test-setup.sh >TestResults/setup-tests.log 2>&1 \
+    || { cat TestResults/setup-tests.log >&2; echo "=== [test.sh] FAILED: the tests of deploy/setup/popinfo-setup.sh" >&2; exit 1; }
+tools/deploy-check/check.sh >TestResults/deploy-check.log 2>&1 \
+    || { cat TestResults/deploy-check.log >&2; echo "=== [test.sh] FAILED: deploy/k8s or deploy/compose is invalid (above)" >&2; exit 1; }
+echo "=== [test.sh] the checker's own tests: $(tail -n 1 TestResults/deploy-check-tests.log); the setup script's: $(tail -n 1 TestResults/setup-tests.log); the overlays: $(grep -m 1 -E '^[0-9]+ objects checked' TestResults/deploy-check.log); $(grep -m 1 'Secret references checked' TestResults/deploy-check.log); compose.yaml valid"
+phase_end "deploy manifests"
 
 solution="${POPINFO_SOLUTION:-PopInfo.sln}"
 configuration="${POPINFO_TEST_CONFIGURATION:-Release}"

