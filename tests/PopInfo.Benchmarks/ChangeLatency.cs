@@ -29,6 +29,7 @@ public static class ChangeLatency
         var keep = options.Flag("keep");
         var registryEnv = options.All("registry-env");
         var servicesBin = options.OptionalString("services-bin");
+        var pairedBin = options.OptionalString("paired-bin");
         var monitoring = options.Text("monitoring", "off") switch
         {
             "off" => MonitoringComparison.None,
@@ -51,14 +52,19 @@ public static class ChangeLatency
             if (!skipRegistry)
             {
                 var registryDatabase = registryConnection is null ? database : database + ";" + registryConnection;
-                if (monitoring == MonitoringComparison.SideBySide)
+                if (monitoring == MonitoringComparison.SideBySide || pairedBin is not null)
                 {
                     if (clients.Count > 1)
                     {
-                        throw new ArgumentException("--monitoring paired takes one --clients count (each registry gets that many), not a list.");
+                        throw new ArgumentException("A paired run (--monitoring paired, --paired-bin) takes one --clients count (each registry gets that many), not a list.");
                     }
 
-                    (personJson, eventBody) = await PairedAsync(infrastructure, registryDatabase, registryConnection, vhost, servicesBin, registryEnv, watching, rate,
+                    // --paired-bin: this build's registry beside another build's, neither watched; --monitoring paired: one build, one watched.
+                    var second = pairedBin is not null
+                        ? new Side($"registry of {pairedBin}", pairedBin, null)
+                        : new Side("on", servicesBin, watching);
+                    var first = new Side(pairedBin is not null ? $"registry of {servicesBin ?? "this build"}" : "off", servicesBin, null);
+                    (personJson, eventBody) = await PairedAsync(infrastructure, registryDatabase, registryConnection, vhost, first, second, registryEnv, rate,
                         clients.Count == 0 ? 0 : clients[0], seconds, warmup, warmupRate, updates, drain, spin);
                 }
                 else
@@ -77,7 +83,7 @@ public static class ChangeLatency
 
                     if (monitoring == MonitoringComparison.OneAfterAnother)
                     {
-                        PrintMonitoringCost("[monitoring off, on, off] the same registry load, one after the other on the same servers",
+                        PrintComparison("[monitoring off, on, off] the same registry load, one after the other on the same servers",
                             summaries.Select(p => (p.Monitored, p.Runs[0])).ToList());
                     }
                 }
@@ -109,65 +115,72 @@ public static class ChangeLatency
         SideBySide,
     }
 
+    /// <summary>One registry of a paired run: what it is called in the report, whose build it is, and how it is watched (null: not).</summary>
+    private sealed record Side(string Label, string? ServicesBin, MonitoringSetup? Watching);
+
     /// <summary>
-    /// --monitoring paired: two registries at the same time, each with its own database, virtual host and raw consumer, each
-    /// driven at <paramref name="rate"/>; one is watched. Whatever else the shared machine does meanwhile falls on both
-    /// alike, which one after another it does not: on this box the p99 of two identical "off" passes a few minutes apart
-    /// differed up to fourfold. The two loads add up, so give each half the rate to compare at the usual total. With
-    /// <paramref name="clients"/> each is driven by that many clients as fast as it answers (a closed loop): the two then
-    /// compete for the same cores, and what watching costs shows as the watched one's lower throughput.
+    /// Two registries at the same time, each with its own database, virtual host and raw consumer, each driven at
+    /// <paramref name="rate"/>: <c>--monitoring paired</c> (one build, the second watched) or <c>--paired-bin</c> (two builds,
+    /// neither watched). Whatever else the shared machine does meanwhile falls on both alike, which one after another it
+    /// does not: on this box the p99 of two identical "off" passes a few minutes apart differed up to fourfold. The two
+    /// loads add up, so give each half the rate to compare at the usual total. With <paramref name="clients"/> each is
+    /// driven by that many clients as fast as it answers (a closed loop): the two then compete for the same cores, and
+    /// the costlier one shows as the lower throughput.
     /// </summary>
-    private static async Task<(string? PersonJson, byte[]? EventBody)> PairedAsync(Infrastructure infrastructure, string database, string? registryConnection, Uri vhost, string? servicesBin,
-        IReadOnlyList<string> extraEnv, MonitoringSetup watching, double rate, int clients, int seconds, int warmup, double warmupRate, double updates, TimeSpan drain, bool spin)
+    private static async Task<(string? PersonJson, byte[]? EventBody)> PairedAsync(Infrastructure infrastructure, string database, string? registryConnection, Uri vhost,
+        Side first, Side second, IReadOnlyList<string> extraEnv, double rate, int clients, int seconds, int warmup, double warmupRate, double updates, TimeSpan drain, bool spin)
     {
-        var watchedDatabase = await infrastructure.CreateDatabaseAsync();
-        var watchedVhost = await infrastructure.CreateVirtualHostAsync();
+        var secondDatabase = await infrastructure.CreateDatabaseAsync();
+        var secondVhost = await infrastructure.CreateVirtualHostAsync();
         try
         {
-            await using var plain = await RegistryUnderTest.StartAsync("off", infrastructure.Postgres, database, vhost, servicesBin, extraEnv, updates, null, 0);
-            await using var watched = await RegistryUnderTest.StartAsync("on", infrastructure.Postgres,
-                registryConnection is null ? watchedDatabase : watchedDatabase + ";" + registryConnection, watchedVhost, servicesBin, extraEnv, updates, watching, 0);
-            await Task.WhenAll(WarmUpAsync(plain.Workload, warmupRate, warmup, spin), WarmUpAsync(watched.Workload, warmupRate, warmup, spin));
+            await using var a = await RegistryUnderTest.StartAsync(first.Label, infrastructure.Postgres, database, vhost, first.ServicesBin, extraEnv, updates, first.Watching, 0);
+            await using var b = await RegistryUnderTest.StartAsync(second.Label, infrastructure.Postgres,
+                registryConnection is null ? secondDatabase : secondDatabase + ";" + registryConnection, secondVhost, second.ServicesBin, extraEnv, updates, second.Watching, 0);
+            await Task.WhenAll(WarmUpAsync(a.Workload, warmupRate, warmup, spin), WarmUpAsync(b.Workload, warmupRate, warmup, spin));
             await Task.Delay(2000);
-            Console.WriteLine($"   after warm-up: off {plain.Registry.Memory()}; on {watched.Registry.Memory()}");
+            Console.WriteLine($"   after warm-up: {first.Label} {a.Registry.Memory()}; {second.Label} {b.Registry.Memory()}");
 
             var meter = new BusyMeter();
-            var both = await Task.WhenAll(plain.RunAsync(rate, clients, seconds, updates, drain, spin), watched.RunAsync(rate, clients, seconds, updates, drain, spin));
+            var both = await Task.WhenAll(a.RunAsync(rate, clients, seconds, updates, drain, spin), b.RunAsync(rate, clients, seconds, updates, drain, spin));
             foreach (var (report, _) in both)
             {
                 Console.WriteLine(report);
             }
 
             Console.WriteLine(meter.Report());
-            Console.WriteLine(await watched.MonitoringReportAsync());
-            PrintMonitoringCost($"[monitoring off and on side by side] two registries {(clients == 0 ? $"at {rate}/s" : $"of {clients} clients")} each, at the same time on the same servers",
-                [(false, both[0].Summary), (true, both[1].Summary)]);
-            return (plain.Workload.LastPersonJson, plain.Recorder.LastBody);
+            Console.WriteLine(await b.MonitoringReportAsync());
+            PrintComparison($"[{first.Label} and {second.Label} side by side] two registries {(clients == 0 ? $"at {rate}/s" : $"of {clients} clients")} each, at the same time on the same servers",
+                [(false, both[0].Summary), (true, both[1].Summary)], first.Label, second.Label);
+            return (a.Workload.LastPersonJson, a.Recorder.LastBody);
         }
         finally
         {
-            await infrastructure.DeleteVirtualHostAsync(watchedVhost);
-            await infrastructure.DropDatabaseAsync(watchedDatabase);
+            await infrastructure.DeleteVirtualHostAsync(secondVhost);
+            await infrastructure.DropDatabaseAsync(secondDatabase);
         }
     }
 
-    /// <summary>The runs' figures, and "on" against the mean of "off" (the issue's target: under 5 % on throughput and p99).</summary>
-    private static void PrintMonitoringCost(string title, IReadOnlyList<(bool Monitored, RunSummary Run)> runs)
+    /// <summary>
+    /// The runs' figures, and the compared run (<c>Compared</c>: "on", or the other build) against the mean of the base runs
+    /// ("off", or this build). For monitoring the issue's target was under 5 % on throughput and p99.
+    /// </summary>
+    private static void PrintComparison(string title, IReadOnlyList<(bool Compared, RunSummary Run)> runs, string baseLabel = "off", string comparedLabel = "on")
     {
         Console.WriteLine("\n" + title);
-        foreach (var (monitored, run) in runs)
+        foreach (var (compared, run) in runs)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {(monitored ? "on " : "off")}  answered {run.Throughput,7:0.0}/s  answer p50 {run.AnswerP50,6:0.00} ms  p99 {run.AnswerP99,7:0.00} ms  delivered p99 {run.DeliveredP99,7:0.00} ms  registry CPU {run.CpuPercent,3:0} % of a core"));
+                $"  {(compared ? comparedLabel : baseLabel)}  answered {run.Throughput,7:0.0}/s  answer p50 {run.AnswerP50,6:0.00} ms  p99 {run.AnswerP99,7:0.00} ms  delivered p99 {run.DeliveredP99,7:0.00} ms  registry CPU {run.CpuPercent,3:0} % of a core"));
         }
 
-        var off = runs.Where(r => !r.Monitored).Select(r => r.Run).ToList();
-        var on = runs.Single(r => r.Monitored).Run;
+        var off = runs.Where(r => !r.Compared).Select(r => r.Run).ToList();
+        var on = runs.Single(r => r.Compared).Run;
         static string Change(double on, double off) => string.Create(CultureInfo.InvariantCulture, $"{Math.Round((on - off) / off * 100, 1):+0.0;-0.0;0.0} %");
         var (throughput, answer50, answer, delivered, cpu) = (off.Average(r => r.Throughput), off.Average(r => r.AnswerP50), off.Average(r => r.AnswerP99),
             off.Average(r => r.DeliveredP99), off.Average(r => r.CpuPercent));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  on against {(off.Count > 1 ? "the mean of off" : "off")}: answered {Change(on.Throughput, throughput)}, answer p50 {Change(on.AnswerP50, answer50)}, " +
+            $"  {comparedLabel} against {(off.Count > 1 ? $"the mean of {baseLabel}" : baseLabel)}: answered {Change(on.Throughput, throughput)}, answer p50 {Change(on.AnswerP50, answer50)}, " +
             $"answer p99 {Change(on.AnswerP99, answer)} ({on.AnswerP99:0.00} vs {answer:0.00} ms), delivered p99 {Change(on.DeliveredP99, delivered)} " +
             $"({on.DeliveredP99:0.00} vs {delivered:0.00} ms), registry CPU {Change(on.CpuPercent, cpu)}"));
     }

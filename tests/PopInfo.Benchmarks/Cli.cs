@@ -20,6 +20,8 @@ public static class Cli
           --skip-registry / --skip-raw, --registry-env KEY=VALUE (repeatable), --keep (keep database and vhost)
           --monitoring on   the registry run twice, off then on: on = OTLP export to a sink in the benchmark, /metrics of the
                             registry and the monitoring service (started too) scraped every 5 s; throughput and p99 of both printed
+          --paired-bin DIR  another build's services folder (e.g. /tmp/bench-base/bin): its registry runs beside this build's
+                            (or --services-bin's), at the same time, each at --rate on its own database and vhost; both printed
         desk-throughput  registry + collection desk as processes: forms from submission to the registry's acceptance
           --rate 100 --seconds 60   open loop; then --clients 4,16 closed loops of --max-seconds 20, desk and registry REST
           --warmup 10 --drain 60 --env KEY=VALUE (repeatable, both processes)
