@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using PopInfo.BrowserTests.Browser;
-using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Testing;
 using Xunit.Abstractions;
@@ -208,7 +207,7 @@ public sealed class DeskErrorStateTests(ChromiumFixture chromium, EmbeddedHostFi
     private static (string IdNumber, DateOnly Birth) NewChild(string community)
     {
         var birth = CityDate.Today.AddDays(-4);
-        return (IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 2), birth);
+        return (ChildNumbers.Next(community, birth, girl: true), birth);
     }
 
     /// <summary>A new birth (a girl) with every required field and her mother, typed in but not yet sent.</summary>

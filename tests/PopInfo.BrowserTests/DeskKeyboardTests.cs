@@ -1,6 +1,5 @@
 using System.Globalization;
 using PopInfo.BrowserTests.Browser;
-using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Testing;
 using Xunit.Abstractions;
@@ -27,7 +26,7 @@ public sealed class DeskKeyboardTests(ChromiumFixture chromium, EmbeddedHostFixt
         var collector = await DeskPages.CreateCollectorAsync(community, "赵敏");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-3);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 2);
+        var child = ChildNumbers.Next(community, birth, girl: true);
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -76,7 +75,7 @@ public sealed class DeskKeyboardTests(ChromiumFixture chromium, EmbeddedHostFixt
         // A refusal puts the focus on its first field in error (here the name, left empty), still without the mouse.
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByTestId("field-idNumber")).ToBeFocusedAsync();
-        await page.Keyboard.TypeAsync(IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(250, 499) * 2) + 2));
+        await page.Keyboard.TypeAsync(ChildNumbers.Next(community, birth, girl: true));
         await page.Keyboard.PressAsync("Control+Enter");
         await Expect(page.GetByTestId("field-name")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.GetByTestId("field-name")).ToBeFocusedAsync();

@@ -78,7 +78,7 @@ public sealed class DeskPickerTests(ChromiumFixture chromium, EmbeddedHostFixtur
         var collector = await DeskPages.CreateCollectorAsync(community, "周婷");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-2);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 2); // even: a girl
+        var child = ChildNumbers.Next(community, birth, girl: true); // even: a girl
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -126,7 +126,7 @@ public sealed class DeskPickerTests(ChromiumFixture chromium, EmbeddedHostFixtur
         var collector = await DeskPages.CreateCollectorAsync(community, "钱进");
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-4);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 250) * 2) + 1);
+        var child = ChildNumbers.Next(community, birth, girl: false);
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Playwright;
 using PopInfo.BrowserTests.Browser;
-using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Testing;
 using Xunit.Abstractions;
@@ -31,7 +30,7 @@ public sealed class DeskTests(ChromiumFixture chromium, EmbeddedHostFixture host
         var collector = await CreateCollectorAsync(community, "张丽");
         var motherIdNumber = await RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-1);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
+        var child = ChildNumbers.Next(community, birth, girl: false);
         var mistyped = child[..17] + (child[17] == '0' ? '1' : '0');
         var bureau = await CreateDepartmentAsync(community);
 

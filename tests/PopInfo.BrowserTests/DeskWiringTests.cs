@@ -37,7 +37,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-3);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 2);
+        var child = ChildNumbers.Next(community, birth, girl: true);
         var day = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var csv = $"表单类型,公民身份号码,姓名,性别,出生日期,民族,母亲公民身份号码,备注\r\n"
             + $"出生,{child},孙小梅,女,{day},01,{mother},{Guid.NewGuid():N}\r\n"
@@ -78,7 +78,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         // A cover sheet first: the forms are on the sheet named in the box. Row 4 is bad (sex "X"); row 3 is left empty.
         var (mother, _) = await DeskPages.RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-3);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
+        var child = ChildNumbers.Next(community, birth, girl: false);
         var workbook = new TestWorkbook()
             .Sheet("说明").Row(1, "本工作簿的表单在“表单”工作表")
             .Sheet("表单")
@@ -133,7 +133,7 @@ public sealed partial class DeskWiringTests(ChromiumFixture chromium, EmbeddedHo
         var collector = await DeskPages.CreateCollectorAsync(community, "吴芳");
         var (motherIdNumber, _) = await DeskPages.RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-2);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
+        var child = ChildNumbers.Next(community, birth, girl: false);
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();

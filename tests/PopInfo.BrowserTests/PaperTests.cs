@@ -35,7 +35,7 @@ public sealed partial class PaperTests(ChromiumFixture chromium, EmbeddedHostFix
         var collector = await PeoplePages.CreateAccountAsync("collector", community, "张丽", Password);
         var motherIdNumber = await RegisterResidentAsync(community);
         var birth = CityDate.Today.AddDays(-2);
-        var child = IdentityNumber.Create(community[..6], birth, (Random.Shared.Next(0, 500) * 2) + 1);
+        var child = ChildNumbers.Next(community, birth, girl: false);
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
