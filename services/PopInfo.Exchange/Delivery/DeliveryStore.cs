@@ -93,7 +93,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     public async Task SaveAmqpCursorsAsync(UnitOfWork work, IReadOnlyList<(string Code, long Last)> given, DateTimeOffset now, LeaseFence fence, CancellationToken ct)
     {
         var cursors = OnePerDepartment(given);
-        var parameters = fence.AddTo(new DynamicParameters());
+        var parameters = new DynamicParameters();
         parameters.Add("now", now);
         for (var i = 0; i < cursors.Count; i++)
         {
@@ -101,10 +101,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             parameters.Add($"l{i}", cursors[i].Last);
         }
 
-        await using var transaction = await work.Connection.BeginTransactionAsync(ct);
-        fence.Check(await work.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, transaction, cancellationToken: ct)));
-        await transaction.CommitAsync(ct);
+        await LeaseStore.WriteFencedAsync(work.Connection, SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, fence, ct);
     }
 
     /// <summary>

@@ -71,14 +71,10 @@ public sealed class WebhookDeliveryStore([FromKeyedServices(ExchangeModule.Name)
     /// the same command and a transaction of its own on the work's connection: when another instance leads now,
     /// <see cref="LeaseLostException"/> and the outcome is not written (the leader sends the event again).
     /// </summary>
-    public static async Task MarkAsync(UnitOfWork work, string code, long sequence, string state, int attempts, string? error, DateTimeOffset now,
-        LeaseFence fence, CancellationToken ct)
-    {
-        var parameters = fence.AddTo(new DynamicParameters(new { code, sequence, state, attempts, error, now = now.ToUniversalTime() }));
-        await using var transaction = await work.Connection.BeginTransactionAsync(ct);
-        fence.Check(await work.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(MarkSql(work.Dialect), parameters, transaction, cancellationToken: ct)));
-        await transaction.CommitAsync(ct);
-    }
+    public static Task MarkAsync(UnitOfWork work, string code, long sequence, string state, int attempts, string? error, DateTimeOffset now,
+        LeaseFence fence, CancellationToken ct) =>
+        LeaseStore.WriteFencedAsync(work.Connection, MarkSql(work.Dialect),
+            new DynamicParameters(new { code, sequence, state, attempts, error, now = now.ToUniversalTime() }), fence, ct);
 
     /// <summary>The outcome's update, then the fence.</summary>
     internal static string MarkSql(SqlDialect dialect) =>

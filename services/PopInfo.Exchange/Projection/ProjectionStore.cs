@@ -35,16 +35,16 @@ public sealed class ProjectionStore([FromKeyedServices(ExchangeModule.Name)] Ser
     /// path), fenced by the projector's lease in the same command: when another instance leads now,
     /// <see cref="LeaseLostException"/> before the commit, and the work's events are rolled back with the cursors.
     /// </summary>
-    public static async Task MoveAsync(UnitOfWork work, IReadOnlyList<DepartmentCursor> touched, string name, long last, LeaseFence fence, CancellationToken ct)
+    public static Task MoveAsync(UnitOfWork work, IReadOnlyList<DepartmentCursor> touched, string name, long last, LeaseFence fence, CancellationToken ct)
     {
-        var parameters = fence.AddTo(new DynamicParameters(new { last, name }));
+        var parameters = new DynamicParameters(new { last, name });
         for (var i = 0; i < touched.Count; i++)
         {
             parameters.Add($"c{i}", touched[i].Code);
             parameters.Add($"s{i}", touched[i].LastSequence);
         }
 
-        fence.Check(await work.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(MoveSql(work.Dialect, touched.Count), parameters, work.Transaction, cancellationToken: ct)));
+        return LeaseStore.WriteFencedAsync(work.Connection, work.Transaction, MoveSql(work.Dialect, touched.Count), parameters, fence, ct);
     }
 
     /// <summary>

@@ -104,10 +104,9 @@ public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] Service
     /// </summary>
     public async Task MarkStatusChangesSentAsync(IReadOnlyList<long> seqs, LeaseFence fence, CancellationToken ct)
     {
-        await using var work = await database.BeginAsync(ct);
-        var parameters = fence.AddTo(new DynamicParameters(new { seqs = seqs.ToArray(), now = clock.GetUtcNow().ToUniversalTime() }));
-        fence.Check(await work.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(MarkSentSql(database.Dialect), parameters, work.Transaction, cancellationToken: ct)));
-        await work.CommitAsync(ct);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await LeaseStore.WriteFencedAsync(connection, MarkSentSql(database.Dialect),
+            new DynamicParameters(new { seqs = seqs.ToArray(), now = clock.GetUtcNow().ToUniversalTime() }), fence, ct);
     }
 
     internal static string MarkSentSql(SqlDialect dialect) =>

@@ -24,10 +24,9 @@ public sealed class RelayPositionStore([FromKeyedServices(RegistryModule.Name)] 
     /// </summary>
     public async Task SaveAsync(long published, DateTimeOffset now, LeaseFence fence, CancellationToken ct)
     {
-        await using var work = await database.BeginAsync(ct);
-        var parameters = fence.AddTo(new DynamicParameters(new { Published = published, now = now.ToUniversalTime(), name = ChangeLogRelay.PositionName }));
-        fence.Check(await work.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(SaveSql(database.Dialect), parameters, work.Transaction, cancellationToken: ct)));
-        await work.CommitAsync(ct);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await LeaseStore.WriteFencedAsync(connection, SaveSql(database.Dialect),
+            new DynamicParameters(new { Published = published, now = now.ToUniversalTime(), name = ChangeLogRelay.PositionName }), fence, ct);
     }
 
     /// <summary>The position's update, then the fence (parameters <c>@Published</c>, <c>@now</c>, <c>@name</c> and the fence's).</summary>

@@ -83,9 +83,13 @@ public sealed class Lease
         return true;
     }
 
-    /// <summary>What this leader's writes carry to prove it still leads (<see cref="LeaseStore.FenceSql"/>); throws <see cref="LeaseLostException"/> when it does not lead.</summary>
+    /// <summary>
+    /// What this leader's writes carry to prove it still leads (<see cref="LeaseStore.FenceSql"/>). The database decides,
+    /// also after this instance's own reckoning ran out in a long round: if no one took the lease meanwhile, the write
+    /// counts (and renews it). Throws <see cref="LeaseLostException"/> when this instance never took it or stepped down.
+    /// </summary>
     public LeaseFence Fence() =>
-        held is { } h && IsHeld ? new LeaseFence(Name, Holder, h.Epoch, Ttl) : throw new LeaseLostException(Name, held?.Epoch ?? 0);
+        held is { } h ? new LeaseFence(Name, Holder, h.Epoch, Ttl) : throw new LeaseLostException(Name, 0);
 
     /// <summary>Stops leading at once (a fenced write found the lease another's): the next <see cref="HoldAsync"/> asks the database.</summary>
     public void StepDown()

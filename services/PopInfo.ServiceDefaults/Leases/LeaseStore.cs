@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
@@ -42,6 +43,24 @@ public sealed class LeaseStore(ServiceDatabase database)
     }
 
     /// <summary>
+    /// Runs a leader's write command — its own statements, then <see cref="FenceSql"/> — in <paramref name="transaction"/>
+    /// with the fence's parameters added, and checks what the fence returned (<see cref="LeaseFence.Check"/>):
+    /// <see cref="LeaseLostException"/> before the caller commits when another instance leads now. The command's own
+    /// statements return no rows (the fence's epoch is the command's one result).
+    /// </summary>
+    public static async Task WriteFencedAsync(DbConnection connection, DbTransaction? transaction, string sql, DynamicParameters parameters, LeaseFence fence,
+        CancellationToken ct) =>
+        fence.Check(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, WithFence(parameters, fence), transaction, cancellationToken: ct)));
+
+    /// <summary>The same in a transaction of its own on <paramref name="connection"/> (one without a transaction), committed when the fence held.</summary>
+    public static async Task WriteFencedAsync(DbConnection connection, string sql, DynamicParameters parameters, LeaseFence fence, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await WriteFencedAsync(connection, transaction, sql, parameters, fence, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
     /// The statements of <see cref="HoldAsync"/> (parameters <c>@name</c>, <c>@holder</c>, <c>@ttl</c> in milliseconds): the
     /// row made if missing, then one UPDATE that takes or renews it and returns the epoch. Its WHERE decides who wins when
     /// two instances try at once: the second waits for the first's row lock and then finds the lease held.
@@ -53,8 +72,8 @@ public sealed class LeaseStore(ServiceDatabase database)
         $"WHERE name = @name AND (holder = @holder OR expires_at <= {dialect.Now}){dialect.Returning("epoch")}";
 
     /// <summary>
-    /// The fence, for a leader's own write commands: their last statement, in their transaction (parameters
-    /// <see cref="LeaseFence.AddTo"/> adds). It extends the lease and returns its epoch while <c>@leaseHolder</c> holds
+    /// The fence, for a leader's own write commands: their last statement, in their transaction (its parameters
+    /// <c>@leaseName</c>, <c>@leaseHolder</c>, <c>@leaseEpoch</c>, <c>@leaseTtl</c> added by <c>WriteFencedAsync</c>). It extends the lease and returns its epoch while <c>@leaseHolder</c> holds
     /// <c>@leaseName</c> with <c>@leaseEpoch</c>, and returns no row otherwise — then the caller rolls back
     /// (<see cref="LeaseFence.Check"/>). The row lock it takes is held to the commit, so a successor's take waits for that
     /// commit and then finds the lease renewed: a successor never starts from a state that a fenced-out write changes later.
@@ -62,6 +81,16 @@ public sealed class LeaseStore(ServiceDatabase database)
     public static string FenceSql(SqlDialect dialect) =>
         $"UPDATE leases SET expires_at = {dialect.NowPlusMilliseconds("leaseTtl")}{dialect.Output("epoch")} " +
         $"WHERE name = @leaseName AND holder = @leaseHolder AND epoch = @leaseEpoch{dialect.Returning("epoch")}";
+
+    // The fence's parameters beside the write's own: @leaseName, @leaseHolder, @leaseEpoch, @leaseTtl.
+    private static DynamicParameters WithFence(DynamicParameters parameters, LeaseFence fence)
+    {
+        parameters.Add("leaseName", fence.Name);
+        parameters.Add("leaseHolder", fence.Holder);
+        parameters.Add("leaseEpoch", fence.Epoch);
+        parameters.Add("leaseTtl", Milliseconds(fence.Ttl));
+        return parameters;
+    }
 
     internal static string ReleaseSql(SqlDialect dialect) =>
         $"UPDATE leases SET expires_at = {dialect.Now} WHERE name = @name AND holder = @holder AND epoch = @epoch";

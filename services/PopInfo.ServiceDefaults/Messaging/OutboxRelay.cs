@@ -11,8 +11,8 @@ namespace PopInfo.ServiceDefaults.Messaging;
 /// relay remembers it is the subclass's.
 /// <para>
 /// Single-active (docs/architecture.md, "Several instances: single-active loops"): only the instance holding the relay's
-/// <see cref="Lease"/> sends; the others only try to take the lease every <see cref="Lease.RenewEvery"/>. The leader
-/// renews it as often, and the subclass's writes that make its work count carry <see cref="Lease.Fence"/>: a write
+/// <see cref="Leases.Lease"/> sends; the others only try to take the lease every <see cref="Leases.Lease.RenewEvery"/>. The
+/// leader renews it as often, and the subclass's writes that make its work count carry <see cref="Leases.Lease.Fence"/>: a write
 /// that finds the lease another's is rolled back, and the loop steps down. Leading afresh (a new epoch) starts from what
 /// is stored (<see cref="Reset"/>). A graceful stop releases the lease, so another instance takes over at once.
 /// </para>
@@ -22,7 +22,7 @@ public abstract class OutboxRelay<TRelay>(RelaySignal<TRelay> signal, Lease leas
     /// <summary>The clock of the relay's times and pauses.</summary>
     protected TimeProvider Clock { get; } = clock;
 
-    /// <summary>The relay's lease: only its holder sends; the subclass's cursor writes carry its <see cref="Lease.Fence"/>.</summary>
+    /// <summary>The relay's lease: only its holder sends; the subclass's cursor writes carry its <see cref="Leases.Lease.Fence"/>.</summary>
     protected Lease Lease { get; } = lease;
 
     /// <summary>True while this instance leads the relay (for tests and the status).</summary>

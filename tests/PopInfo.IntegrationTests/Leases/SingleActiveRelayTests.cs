@@ -5,6 +5,7 @@ using PopInfo.IntegrationTests.Exchange;
 using PopInfo.Registry;
 using PopInfo.Registry.Relay;
 using PopInfo.ServiceDefaults.Leases;
+using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.IntegrationTests.Leases;
 

@@ -90,10 +90,8 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
     /// </summary>
     public async Task MarkSentAsync(long[] seqs, DateTimeOffset now, LeaseFence fence, CancellationToken ct)
     {
-        await using var work = await Database.BeginAsync(ct);
-        var parameters = fence.AddTo(new DynamicParameters(new { now = now.ToUniversalTime(), seqs }));
-        fence.Check(await work.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(MarkSentSql(Database.Dialect), parameters, work.Transaction, cancellationToken: ct)));
-        await work.CommitAsync(ct);
+        await using var connection = await Database.OpenConnectionAsync(ct);
+        await LeaseStore.WriteFencedAsync(connection, MarkSentSql(Database.Dialect), new DynamicParameters(new { now = now.ToUniversalTime(), seqs }), fence, ct);
     }
 
     /// <summary>
