@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Analytics.Projection;
@@ -24,6 +25,9 @@ public sealed class FactStore
         ledger = new ProjectionLedgerStore(database, clock);
     }
 
+    /// <summary>The analytics database, where the follower's lease is kept beside the projection.</summary>
+    public ServiceDatabase Database => database;
+
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
     /// <summary>
@@ -41,12 +45,12 @@ public sealed class FactStore
         return (applied, watermark, pending);
     }
 
-    /// <summary>Empties the projection before a rebuild (the watermark back to 0, no snapshot).</summary>
-    public async Task ResetAsync(CancellationToken ct)
+    /// <summary>Empties the projection before a rebuild (the watermark back to 0, no snapshot), fenced by the follower's lease.</summary>
+    public async Task ResetAsync(LeaseFence fence, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await ledger.ResetAsync(connection, transaction, ct);
+        await ledger.ResetAsync(connection, transaction, fence, ct);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM person_versions", transaction: transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
@@ -55,10 +59,12 @@ public sealed class FactStore
     /// Adds a batch of a snapshot's versions by the product's bulk path (COPY on PostgreSQL). Only after <see cref="ResetAsync"/>:
     /// changes wait while a snapshot loads (<see cref="ProjectionReadiness"/>), so no version can be there already.
     /// </summary>
-    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, CancellationToken ct)
+    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, LeaseFence fence, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // The fence first: a builder that lost the lease learns it before the load, and its successor's take waits for this commit.
+        await LeaseStore.WriteFencedAsync(connection, transaction, LeaseStore.FenceSql(database.Dialect), new DynamicParameters(), fence, ct);
         await database.Dialect.BulkInsertAsync(connection, transaction, "person_versions", ColumnList, versions.Select(v => new object?[]
         {
             v.Person_Id, v.Version, v.Change_Type, v.Occurred_At, v.Recorded_At, v.Status, v.Residence_Region_Code, v.Sex, v.Birth_Date,
@@ -70,7 +76,7 @@ public sealed class FactStore
     private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 
     /// <summary>Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events brought meanwhile.</summary>
-    public Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, ct);
+    public Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, fence, ct);
 
     /// <summary>Every stored version, streamed (loading the index at start).</summary>
     public async IAsyncEnumerable<PersonFacts> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

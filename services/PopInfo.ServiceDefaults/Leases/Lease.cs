@@ -118,5 +118,22 @@ public sealed class Lease
         logger.LogInformation("Lease {Lease}: released by {Holder} at epoch {Epoch}.", Name, Holder, h.Epoch);
     }
 
+    /// <summary>
+    /// <see cref="ReleaseAsync"/> as a loop's last act on a graceful stop: within a few seconds, and when the database cannot
+    /// be reached the lease lapses by itself after its time (logged, not thrown).
+    /// </summary>
+    public async Task ReleaseOnStopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await ReleaseAsync(timeout.Token);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Lease {Lease}: not released ({Error}); it lapses by itself.", Name, e.GetType().Name);
+        }
+    }
+
     private sealed record Held(long Epoch, long SentAt);
 }

@@ -61,7 +61,8 @@ public abstract class OutboxRelay<TRelay>(RelaySignal<TRelay> signal, Lease leas
         }
         finally
         {
-            await ReleaseAsync();
+            // A graceful stop lets the lease lapse at once: a rolling restart hands over without waiting for the lease's time.
+            await Lease.ReleaseOnStopAsync();
         }
     }
 
@@ -125,21 +126,6 @@ public abstract class OutboxRelay<TRelay>(RelaySignal<TRelay> signal, Lease leas
                     break;
                 }
             }
-        }
-    }
-
-    // A graceful stop lets the lease lapse at once: a rolling restart hands over without waiting for the lease's time.
-    private async Task ReleaseAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await Lease.ReleaseAsync(timeout.Token);
-        }
-        catch (Exception ex)
-        {
-            // The database is away: the lease lapses by itself after its time.
-            logger.LogWarning("{Relay} could not release its lease ({Error}); it lapses by itself", typeof(TRelay).Name, ex.GetType().Name);
         }
     }
 }
