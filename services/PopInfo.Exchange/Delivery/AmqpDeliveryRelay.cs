@@ -23,11 +23,8 @@ public sealed class AmqpDeliveryRelay(
     RelaySignal<AmqpDeliveryRelay> signal,
     LeaseFactory leases,
     TimeProvider clock,
-    ILogger<AmqpDeliveryRelay> logger) : OutboxRelay<AmqpDeliveryRelay>(signal, leases.For(deliveries.Database, LeaseName), clock, logger)
+    ILogger<AmqpDeliveryRelay> logger) : OutboxRelay<AmqpDeliveryRelay>(signal, leases.For(deliveries.Database, ChangeProjector.LeaseName), clock, logger)
 {
-    /// <summary>The relay's lease: one instance of the exchange sends to the departments' queues (docs/architecture.md, "Several instances").</summary>
-    public const string LeaseName = "amqp-delivery-relay";
-
     /// <summary>Events read per department per round.</summary>
     public const int Batch = 1000;
 

@@ -35,11 +35,9 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
     private readonly ResiliencePipeline<WebhookAttempt> retry;
     private readonly ConcurrentDictionary<string, Task> workers = new(StringComparer.Ordinal);
 
-    /// <summary>The relay's lease: one instance of the exchange calls the departments' webhooks (docs/architecture.md, "Several instances").</summary>
-    public const string LeaseName = "webhook-delivery-relay";
-
+    // The lease of the exchange's delivery loops, shared with the projector whose signal wakes this relay.
     public WebhookDeliveryRelay(WebhookDeliveryStore store, WebhookSecrets secrets, IOptions<ExchangeOptions> options, RelaySignal<WebhookDeliveryRelay> signal,
-        LeaseFactory leases, TimeProvider clock, ILogger<WebhookDeliveryRelay> logger) : base(signal, leases.For(store.Database, LeaseName), clock, logger)
+        LeaseFactory leases, TimeProvider clock, ILogger<WebhookDeliveryRelay> logger) : base(signal, leases.For(store.Database, ChangeProjector.LeaseName), clock, logger)
     {
         this.store = store;
         this.secrets = secrets;

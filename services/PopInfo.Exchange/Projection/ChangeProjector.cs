@@ -38,8 +38,11 @@ public sealed partial class ChangeProjector(
 {
     public const string PositionName = "change-log";
 
-    /// <summary>The projector's lease: one instance of the exchange numbers the departments' events (docs/architecture.md, "Several instances").</summary>
-    public const string LeaseName = "change-projector";
+    /// <summary>
+    /// The lease of the exchange's delivery loops — this projector and the AMQP and webhook senders, which share it so that
+    /// they lead on one instance and the projector's signal wakes the senders in-process (docs/architecture.md, "Several instances").
+    /// </summary>
+    public const string LeaseName = "exchange-delivery";
 
     private readonly ILogger log = logger;
     private long? position;
