@@ -56,22 +56,16 @@ public sealed class FactStore
     }
 
     /// <summary>
-    /// Adds a batch of a snapshot's versions by the product's bulk path (COPY on PostgreSQL). Only after <see cref="ResetAsync"/>:
-    /// changes wait while a snapshot loads (<see cref="ProjectionReadiness"/>), so no version can be there already.
+    /// Adds a batch of a snapshot's versions by the product's bulk path (COPY on PostgreSQL), fenced by the follower's lease
+    /// (<see cref="ProjectionLedgerStore.AddSnapshotBatchAsync"/>). Only after <see cref="ResetAsync"/>: changes wait while a
+    /// snapshot loads (<see cref="ProjectionReadiness"/>), so no version can be there already.
     /// </summary>
-    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, LeaseFence fence, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        // The fence first: a builder that lost the lease learns it before the load, and its successor's take waits for this commit.
-        await LeaseStore.WriteFencedAsync(connection, transaction, LeaseStore.FenceSql(database.Dialect), new DynamicParameters(), fence, ct);
-        await database.Dialect.BulkInsertAsync(connection, transaction, "person_versions", ColumnList, versions.Select(v => new object?[]
+    public Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, LeaseFence fence, CancellationToken ct) =>
+        ledger.AddSnapshotBatchAsync("person_versions", ColumnList, versions.Select(v => new object?[]
         {
             v.Person_Id, v.Version, v.Change_Type, v.Occurred_At, v.Recorded_At, v.Status, v.Residence_Region_Code, v.Sex, v.Birth_Date,
             v.Residence_Type, v.Education, v.Marital_Status, v.Ethnicity, v.Household_Id, v.Origin_Region_Code, v.Migrant_Reason, v.Sequence,
-        }), ct);
-        await transaction.CommitAsync(ct);
-    }
+        }), fence, ct);
 
     private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 

@@ -92,6 +92,20 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
         return watermark;
     }
 
+    /// <summary>
+    /// Adds a batch of a snapshot's rows to the projection's <paramref name="table"/> by the product's bulk path (COPY on
+    /// PostgreSQL), in a transaction of its own fenced by the follower's lease — the fence first, so that a builder that
+    /// lost the lease learns it before the load, and its successor's take waits for this commit.
+    /// </summary>
+    public async Task AddSnapshotBatchAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, LeaseFence fence, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await LeaseStore.WriteFencedAsync(connection, transaction, LeaseStore.FenceSql(database.Dialect), new DynamicParameters(), fence, ct);
+        await database.Dialect.BulkInsertAsync(connection, transaction, table, columns, rows, ct);
+        await transaction.CommitAsync(ct);
+    }
+
     /// <summary>The ledger's reset, then the fence.</summary>
     internal static string ResetSql(SqlDialect dialect) =>
         "DELETE FROM applied_sequences;\n" +

@@ -63,18 +63,12 @@ public sealed class PeopleStore
     }
 
     /// <summary>
-    /// Adds a batch of a snapshot's persons by the product's bulk path (COPY on PostgreSQL). Only after
-    /// <see cref="ResetAsync"/>: changes wait while a snapshot loads, and a snapshot has one line per person.
+    /// Adds a batch of a snapshot's persons by the product's bulk path (COPY on PostgreSQL), fenced by the follower's lease
+    /// (<see cref="ProjectionLedgerStore.AddSnapshotBatchAsync"/>). Only after <see cref="ResetAsync"/>: changes wait while a
+    /// snapshot loads, and a snapshot has one line per person.
     /// </summary>
-    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonRow> people, LeaseFence fence, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        // The fence first: a builder that lost the lease learns it before the load, and its successor's take waits for this commit.
-        await LeaseStore.WriteFencedAsync(connection, transaction, LeaseStore.FenceSql(database.Dialect), new DynamicParameters(), fence, ct);
-        await database.Dialect.BulkInsertAsync(connection, transaction, "people", ColumnList, people.Select(Values), ct);
-        await transaction.CommitAsync(ct);
-    }
+    public Task AddSnapshotBatchAsync(IReadOnlyList<PersonRow> people, LeaseFence fence, CancellationToken ct) =>
+        ledger.AddSnapshotBatchAsync("people", ColumnList, people.Select(Values), fence, ct);
 
     public Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, fence, ct);
 
