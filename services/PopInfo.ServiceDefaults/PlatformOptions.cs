@@ -12,6 +12,19 @@ public sealed class PlatformOptions
 
     [Required]
     public BusOptions Bus { get; set; } = new();
+
+    [Required]
+    public LeaseOptions Leases { get; set; } = new();
+}
+
+/// <summary>The leases of the single-active loops (docs/architecture.md, "Several instances: single-active loops").</summary>
+public sealed class LeaseOptions
+{
+    /// <summary>
+    /// How long a lease lasts without renewal: a killed leader's loops are taken over by another instance this long after
+    /// its last renewal (and up to a third of it more); a leader renews every third of it.
+    /// </summary>
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public enum DatabaseProvider

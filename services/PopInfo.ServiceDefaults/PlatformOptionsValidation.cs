@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.ServiceDefaults;
 
@@ -30,6 +31,11 @@ internal sealed class PlatformOptionsValidation : IValidateOptions<PlatformOptio
             {
                 failures.Add($"PopInfo:Bus:RabbitMqUri must be an amqp:// or amqps:// URI, not '{options.Bus.RabbitMqUri.Scheme}://'.");
             }
+        }
+
+        if (options.Leases.Ttl < Lease.MinimumTtl || options.Leases.Ttl > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"PopInfo:Leases:Ttl is {Lease.MinimumTtl} to 00:05:00 (a killed leader's loops wait this long for another instance).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Problems;
 
 namespace PopInfo.ServiceDefaults;
@@ -24,6 +25,8 @@ public static class ServiceDefaultsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidation>();
         builder.Services.AddSingleton(TimeProvider.System);
+        // The leases of the single-active loops (relays, projectors): docs/architecture.md, "Several instances".
+        builder.Services.AddSingleton<LeaseFactory>();
         AllowedHostsDefault.Apply(builder.Configuration);
 
         builder.AddPlatformTelemetry(applicationName);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Analytics.Projection;
@@ -24,6 +25,9 @@ public sealed class FactStore
         ledger = new ProjectionLedgerStore(database, clock);
     }
 
+    /// <summary>The analytics database, where the follower's lease is kept beside the projection.</summary>
+    public ServiceDatabase Database => database;
+
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
     /// <summary>
@@ -41,36 +45,32 @@ public sealed class FactStore
         return (applied, watermark, pending);
     }
 
-    /// <summary>Empties the projection before a rebuild (the watermark back to 0, no snapshot).</summary>
-    public async Task ResetAsync(CancellationToken ct)
+    /// <summary>Empties the projection before a rebuild (the watermark back to 0, no snapshot), fenced by the follower's lease.</summary>
+    public async Task ResetAsync(LeaseFence fence, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await ledger.ResetAsync(connection, transaction, ct);
+        await ledger.ResetAsync(connection, transaction, fence, ct);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM person_versions", transaction: transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
 
     /// <summary>
-    /// Adds a batch of a snapshot's versions by the product's bulk path (COPY on PostgreSQL). Only after <see cref="ResetAsync"/>:
-    /// changes wait while a snapshot loads (<see cref="ProjectionReadiness"/>), so no version can be there already.
+    /// Adds a batch of a snapshot's versions by the product's bulk path (COPY on PostgreSQL), fenced by the follower's lease
+    /// (<see cref="ProjectionLedgerStore.AddSnapshotBatchAsync"/>). Only after <see cref="ResetAsync"/>: changes wait while a
+    /// snapshot loads (<see cref="ProjectionReadiness"/>), so no version can be there already.
     /// </summary>
-    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await database.Dialect.BulkInsertAsync(connection, transaction, "person_versions", ColumnList, versions.Select(v => new object?[]
+    public Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> versions, LeaseFence fence, CancellationToken ct) =>
+        ledger.AddSnapshotBatchAsync("person_versions", ColumnList, versions.Select(v => new object?[]
         {
             v.Person_Id, v.Version, v.Change_Type, v.Occurred_At, v.Recorded_At, v.Status, v.Residence_Region_Code, v.Sex, v.Birth_Date,
             v.Residence_Type, v.Education, v.Marital_Status, v.Ethnicity, v.Household_Id, v.Origin_Region_Code, v.Migrant_Reason, v.Sequence,
-        }), ct);
-        await transaction.CommitAsync(ct);
-    }
+        }), fence, ct);
 
     private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 
     /// <summary>Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events brought meanwhile.</summary>
-    public Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, ct);
+    public Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, fence, ct);
 
     /// <summary>Every stored version, streamed (loading the index at start).</summary>
     public async IAsyncEnumerable<PersonFacts> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

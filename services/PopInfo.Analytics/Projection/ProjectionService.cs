@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PopInfo.Analytics.Engine;
 using PopInfo.Analytics.Protection;
 using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Analytics.Projection;
@@ -19,12 +20,17 @@ public sealed class ProjectionService(
     ProjectionReadiness readiness,
     CellKeySecret secret,
     RegistryReader registry,
+    LeaseFactory leases,
     IHostApplicationLifetime lifetime,
     IOptions<AnalyticsOptions> options,
     TimeProvider clock,
     ILogger<ProjectionService> logger)
-    : ProjectionFollower<PersonFacts>("Analytics", registry, watermark, readiness, FollowerOptions(options.Value), lifetime, clock, logger)
+    : ProjectionFollower<PersonFacts>("Analytics", registry, watermark, readiness, FollowerOptions(options.Value), leases.For(store.Database, LeaseName), lifetime,
+        clock, logger)
 {
+    /// <summary>The follower's lease: one analytics instance builds the store and fills the feed's gaps (docs/architecture.md, "Several instances").</summary>
+    public const string LeaseName = "projection-follower";
+
     private readonly int batchSize = options.Value.SnapshotBatch;
 
     protected override Task PrepareAsync(CancellationToken ct) => secret.LoadAsync(ct);
@@ -44,19 +50,19 @@ public sealed class ProjectionService(
         return new ProjectionLoad(index.RowCount, position.Watermark);
     }
 
-    protected override Task ResetAsync(CancellationToken ct)
+    protected override Task ResetAsync(LeaseFence fence, CancellationToken ct)
     {
         index.Clear();
-        return store.ResetAsync(ct);
+        return store.ResetAsync(fence, ct);
     }
 
-    protected override async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> rows, CancellationToken ct)
+    protected override async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> rows, LeaseFence fence, CancellationToken ct)
     {
-        await store.AddSnapshotBatchAsync(rows, ct);
+        await store.AddSnapshotBatchAsync(rows, fence, ct);
         index.Apply(rows);
     }
 
-    protected override Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => store.FinishSnapshotAsync(sequence, ct);
+    protected override Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => store.FinishSnapshotAsync(sequence, fence, ct);
 
     protected override Task ApplyChangesAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct) =>
         projector.ApplyAsync([.. changes.Select(PersonFacts.From)], ct);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Projection;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 
@@ -12,14 +13,17 @@ namespace PopInfo.Exchange.Delivery;
 /// persistent messages, each confirmed by the broker, then the department's cursor moves on. At least once:
 /// after a crash between the confirm and the cursor the last batch is sent again; receivers drop repeats by
 /// <c>sequence</c>. Raw RabbitMQ.Client, not MassTransit, because bureaus receive plain CloudEvents, not
-/// MassTransit envelopes.
+/// MassTransit envelopes. Single-active: only the holder of its lease sends, each cursor save fenced
+/// (<see cref="OutboxRelay{TRelay}"/>); a fenced-out leader may have sent a batch again, never a department's event
+/// before one it has not sent (docs/architecture.md, "Several instances: single-active loops").
 /// </summary>
 public sealed class AmqpDeliveryRelay(
     BrokerConnection broker,
     DeliveryStore deliveries,
     RelaySignal<AmqpDeliveryRelay> signal,
+    LeaseFactory leases,
     TimeProvider clock,
-    ILogger<AmqpDeliveryRelay> logger) : OutboxRelay<AmqpDeliveryRelay>(signal, clock, logger)
+    ILogger<AmqpDeliveryRelay> logger) : OutboxRelay<AmqpDeliveryRelay>(signal, leases.For(deliveries.Database, ChangeProjector.LeaseName), clock, logger)
 {
     /// <summary>Events read per department per round.</summary>
     public const int Batch = 1000;
@@ -85,7 +89,7 @@ public sealed class AmqpDeliveryRelay(
 
         await Task.WhenAll(confirms);
         sent += confirms.Count;
-        await deliveries.SaveAmqpCursorsAsync(work, [.. batches.Select(b => (b.Code, b.Rows[^1].Sequence))], Clock.GetUtcNow(), ct);
+        await deliveries.SaveAmqpCursorsAsync(work, [.. batches.Select(b => (b.Code, b.Rows[^1].Sequence))], Clock.GetUtcNow(), Lease.Fence(), ct);
         return sent;
     }
 

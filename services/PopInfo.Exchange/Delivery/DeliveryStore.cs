@@ -3,6 +3,7 @@ using Dapper;
 using PopInfo.Exchange.Access;
 using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.Exchange.Delivery;
 
@@ -84,8 +85,12 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             "traceparent AS TraceParent, tracestate AS TraceState FROM deliveries " +
             $"WHERE department_code = @c{i} AND sequence > @s{i} ORDER BY sequence{dialect.Limit("@batch")}) AS d{i}"));
 
-    /// <summary>Moves every department's AMQP cursor to the last sequence the broker confirmed, in one statement.</summary>
-    public async Task SaveAmqpCursorsAsync(UnitOfWork work, IReadOnlyList<(string Code, long Last)> given, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Moves every department's AMQP cursor to the last sequence the broker confirmed, in one statement, fenced by the
+    /// relay's lease in the same command and a transaction of its own on the round's connection: when another instance
+    /// leads now, <see cref="LeaseLostException"/> and no cursor moved.
+    /// </summary>
+    public async Task SaveAmqpCursorsAsync(UnitOfWork work, IReadOnlyList<(string Code, long Last)> given, DateTimeOffset now, LeaseFence fence, CancellationToken ct)
     {
         var cursors = OnePerDepartment(given);
         var parameters = new DynamicParameters();
@@ -96,7 +101,7 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
             parameters.Add($"l{i}", cursors[i].Last);
         }
 
-        await work.Connection.ExecuteAsync(new CommandDefinition(SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, cancellationToken: ct));
+        await LeaseStore.WriteFencedAsync(work.Connection, SaveAmqpCursorsSql(database.Dialect, cursors.Count), parameters, fence, ct);
     }
 
     /// <summary>
@@ -106,10 +111,10 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     internal static IReadOnlyList<(string Code, long Last)> OnePerDepartment(IReadOnlyList<(string Code, long Last)> cursors) =>
         [.. cursors.GroupBy(c => c.Code, StringComparer.Ordinal).Select(g => (g.Key, g.Max(c => c.Last)))];
 
-    /// <summary>The cursors of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@l{i}</c>, <c>@now</c>).</summary>
+    /// <summary>The cursors of <paramref name="departments"/> departments (parameters <c>@c{i}</c>, <c>@l{i}</c>, <c>@now</c>), then the fence.</summary>
     internal static string SaveAmqpCursorsSql(SqlDialect dialect, int departments) => dialect.Upsert("amqp_cursors", "department_code, last_sequence, updated_at",
         string.Join(", ", Enumerable.Range(0, departments).Select(i => $"(@c{i}, @l{i}, @now)")), keys: "department_code",
-        update: "last_sequence = excluded.last_sequence, updated_at = excluded.updated_at");
+        update: "last_sequence = excluded.last_sequence, updated_at = excluded.updated_at").TrimEnd(';') + ";\n" + LeaseStore.FenceSql(dialect);
 
     private sealed class AmqpBatchRow
     {

@@ -7,6 +7,7 @@ using Polly;
 using Polly.Retry;
 using PopInfo.Exchange.Departments;
 using PopInfo.Exchange.Projection;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Messaging;
 using PopInfo.ServiceDefaults.Webhooks;
 
@@ -18,7 +19,8 @@ namespace PopInfo.Exchange.Delivery;
 /// exponential backoff and jitter (Polly) up to the budget; then — or at once on any other 4xx — the event
 /// goes to the dead-letter list and the same person's later events are held behind it, so a bureau never
 /// sees a person's events out of order. Other persons' events go on. One worker per department, so a slow
-/// bureau delays only itself.
+/// bureau delays only itself. Single-active: only the holder of its lease runs workers, each of which stops when the
+/// lease is no longer held and writes each outcome fenced (<see cref="OutboxRelay{TRelay}"/>).
 /// </summary>
 public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
 {
@@ -33,8 +35,9 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
     private readonly ResiliencePipeline<WebhookAttempt> retry;
     private readonly ConcurrentDictionary<string, Task> workers = new(StringComparer.Ordinal);
 
-    public WebhookDeliveryRelay(WebhookDeliveryStore store, WebhookSecrets secrets, IOptions<ExchangeOptions> options, RelaySignal<WebhookDeliveryRelay> signal, TimeProvider clock,
-        ILogger<WebhookDeliveryRelay> logger) : base(signal, clock, logger)
+    // The lease of the exchange's delivery loops, shared with the projector whose signal wakes this relay.
+    public WebhookDeliveryRelay(WebhookDeliveryStore store, WebhookSecrets secrets, IOptions<ExchangeOptions> options, RelaySignal<WebhookDeliveryRelay> signal,
+        LeaseFactory leases, TimeProvider clock, ILogger<WebhookDeliveryRelay> logger) : base(signal, leases.For(store.Database, ChangeProjector.LeaseName), clock, logger)
     {
         this.store = store;
         this.secrets = secrets;
@@ -101,6 +104,12 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
 
                 foreach (var item in batch)
                 {
+                    if (!Lease.IsHeld)
+                    {
+                        // Another instance leads now (or this one could not renew in time): its workers carry on from what is stored.
+                        return;
+                    }
+
                     var earlier = await WebhookDeliveryStore.HoldIfBehindAsync(work, code, item, HeldError, Clock, ct);
                     if (earlier == WebhookStates.Pending)
                     {
@@ -136,12 +145,17 @@ public sealed class WebhookDeliveryRelay : OutboxRelay<WebhookDeliveryRelay>
                         logger.LogWarning("Webhook of department {Department}: event {Sequence} dead-lettered after {Attempts} attempt(s): {Error}", code, item.Sequence, attempts, outcome.Error);
                     }
 
-                    await WebhookDeliveryStore.MarkAsync(work, code, item.Sequence, state, attempts, outcome.Error, Clock.GetUtcNow(), ct);
+                    await WebhookDeliveryStore.MarkAsync(work, code, item.Sequence, state, attempts, outcome.Error, Clock.GetUtcNow(), Lease.Fence(), ct);
                 }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+        catch (LeaseLostException)
+        {
+            // The event was sent, perhaps a second time beside the new leader's (at least once; the bureau drops repeats by id).
+            Lease.StepDown();
         }
         catch (Exception ex)
         {

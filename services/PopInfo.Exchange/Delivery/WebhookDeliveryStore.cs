@@ -1,5 +1,6 @@
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.Exchange.Delivery;
 
@@ -65,14 +66,20 @@ public sealed class WebhookDeliveryStore([FromKeyedServices(ExchangeModule.Name)
         return earlier;
     }
 
-    /// <summary>An event's outcome (delivered or dead) after <paramref name="attempts"/> more attempts.</summary>
-    public static Task<int> MarkAsync(UnitOfWork work, string code, long sequence, string state, int attempts, string? error, DateTimeOffset now, CancellationToken ct) =>
-        work.Connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE deliveries SET webhook_state = @state, webhook_attempts = webhook_attempts + @attempts, webhook_error = @error, webhook_at = @now
-            WHERE department_code = @code AND sequence = @sequence
-            """,
-            new { code, sequence, state, attempts, error, now }, cancellationToken: ct));
+    /// <summary>
+    /// An event's outcome (delivered or dead) after <paramref name="attempts"/> more attempts, fenced by the relay's lease in
+    /// the same command and a transaction of its own on the work's connection: when another instance leads now,
+    /// <see cref="LeaseLostException"/> and the outcome is not written (the leader sends the event again).
+    /// </summary>
+    public static Task MarkAsync(UnitOfWork work, string code, long sequence, string state, int attempts, string? error, DateTimeOffset now,
+        LeaseFence fence, CancellationToken ct) =>
+        LeaseStore.WriteFencedAsync(work.Connection, MarkSql(work.Dialect),
+            new DynamicParameters(new { code, sequence, state, attempts, error, now = now.ToUniversalTime() }), fence, ct);
+
+    /// <summary>The outcome's update, then the fence.</summary>
+    internal static string MarkSql(SqlDialect dialect) =>
+        "UPDATE deliveries SET webhook_state = @state, webhook_attempts = webhook_attempts + @attempts, webhook_error = @error, webhook_at = @now " +
+        "WHERE department_code = @code AND sequence = @sequence;\n" + LeaseStore.FenceSql(dialect);
 
     public sealed class Target
     {

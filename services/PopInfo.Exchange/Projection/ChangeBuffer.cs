@@ -38,6 +38,9 @@ public sealed class ChangeBuffer
         return run;
     }
 
+    /// <summary>Forgets every change (an instance that does not lead the projection keeps none: the leader reads them from the feed).</summary>
+    public void Clear() => changes.Clear();
+
     /// <summary>Forgets every change up to and including <paramref name="position"/>.</summary>
     public void DropThrough(long position)
     {

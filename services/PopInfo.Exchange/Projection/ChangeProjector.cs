@@ -7,6 +7,7 @@ using PopInfo.Exchange.Delivery;
 using PopInfo.Exchange.Departments;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Exchange.Projection;
@@ -18,6 +19,7 @@ namespace PopInfo.Exchange.Projection;
 /// and from the registry's feed otherwise (a gap, a restart, a lost message), so none is lost or projected twice.
 /// At start it asks the feed only once its own process listens (in the embedded host the registry is this process), and
 /// until the feed first answers it waits politely: one line in the log, no stack trace, and no failure counted.
+/// Single-active: only the holder of its lease projects, each transaction fenced (<see cref="OutboxRelay{TRelay}"/>).
 /// </summary>
 public sealed partial class ChangeProjector(
     ChangeBuffer buffer,
@@ -29,11 +31,18 @@ public sealed partial class ChangeProjector(
     RelaySignal<ChangeProjector> signal,
     RelaySignal<AmqpDeliveryRelay> amqpSignal,
     RelaySignal<WebhookDeliveryRelay> webhookSignal,
+    LeaseFactory leases,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
-    ILogger<ChangeProjector> logger) : OutboxRelay<ChangeProjector>(signal, clock, logger)
+    ILogger<ChangeProjector> logger) : OutboxRelay<ChangeProjector>(signal, leases.For(database, LeaseName), clock, logger)
 {
     public const string PositionName = "change-log";
+
+    /// <summary>
+    /// The lease of the exchange's delivery loops — this projector and the AMQP and webhook senders, which share it so that
+    /// they lead on one instance and the projector's signal wakes the senders in-process (docs/architecture.md, "Several instances").
+    /// </summary>
+    public const string LeaseName = "exchange-delivery";
 
     private readonly ILogger log = logger;
     private long? position;
@@ -45,6 +54,9 @@ public sealed partial class ChangeProjector(
     protected override TimeSpan MaxBackoff => TimeSpan.FromSeconds(15);
 
     protected override void Reset() => position = null;
+
+    // Another exchange instance projects: the changes this one's consumer hears are the leader's to read from the feed.
+    protected override void Following() => buffer.Clear();
 
     protected override async Task<int> RelayOnceAsync(CancellationToken ct)
     {
@@ -103,9 +115,10 @@ public sealed partial class ChangeProjector(
 
     private async Task<int> ProjectAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct)
     {
+        // The lease's fence, checked by the last statement of this transaction (ProjectionStore.MoveAsync), keeps this to one
+        // projector at a time, should two exchange processes run: a fenced-out one's events and cursors are rolled back.
+        var fence = Lease.Fence();
         await using var work = await database.BeginAsync(ct);
-        // One projector at a time, should two exchange processes run.
-        await work.LockAsync("exchange-projection", shared: false, ct);
         var stored = await ProjectionStore.PositionAsync(work, PositionName, ct);
         var pending = changes.Where(c => c.Sequence > stored).ToList();
         if (pending.Count == 0 || pending[0].Sequence != stored + 1)
@@ -168,7 +181,7 @@ public sealed partial class ChangeProjector(
         }
 
         await DeliveryStore.InsertAsync(work, rows, ct);
-        await ProjectionStore.MoveAsync(work, [.. departments.Values.Where(d => d.Touched)], PositionName, pending[^1].Sequence, ct);
+        await ProjectionStore.MoveAsync(work, [.. departments.Values.Where(d => d.Touched)], PositionName, pending[^1].Sequence, fence, ct);
         await work.CommitAsync(ct);
         return rows.Count;
     }

@@ -1,5 +1,6 @@
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.Exchange.Projection;
 
@@ -30,9 +31,11 @@ public sealed class ProjectionStore([FromKeyedServices(ExchangeModule.Name)] Ser
 
     /// <summary>
     /// Moves each touched department's cursor, then the position to <paramref name="last"/>, in the work's transaction and
-    /// in one round trip (a change touches up to every department: one UPDATE each cost a round trip each on the fan-out's path).
+    /// in one round trip (a change touches up to every department: one UPDATE each cost a round trip each on the fan-out's
+    /// path), fenced by the projector's lease in the same command: when another instance leads now,
+    /// <see cref="LeaseLostException"/> before the commit, and the work's events are rolled back with the cursors.
     /// </summary>
-    public static Task MoveAsync(UnitOfWork work, IReadOnlyList<DepartmentCursor> touched, string name, long last, CancellationToken ct)
+    public static Task MoveAsync(UnitOfWork work, IReadOnlyList<DepartmentCursor> touched, string name, long last, LeaseFence fence, CancellationToken ct)
     {
         var parameters = new DynamicParameters(new { last, name });
         for (var i = 0; i < touched.Count; i++)
@@ -41,16 +44,17 @@ public sealed class ProjectionStore([FromKeyedServices(ExchangeModule.Name)] Ser
             parameters.Add($"s{i}", touched[i].LastSequence);
         }
 
-        return work.Connection.ExecuteAsync(new CommandDefinition(MoveSql(touched.Count), parameters, work.Transaction, cancellationToken: ct));
+        return LeaseStore.WriteFencedAsync(work.Connection, work.Transaction, MoveSql(work.Dialect, touched.Count), parameters, fence, ct);
     }
 
     /// <summary>
     /// The statements of <see cref="MoveAsync"/> for <paramref name="departments"/> touched departments (parameters
-    /// <c>@c{i}</c> and <c>@s{i}</c>, <c>@last</c>, <c>@name</c>): a CASE over the codes, which every product here reads alike.
+    /// <c>@c{i}</c> and <c>@s{i}</c>, <c>@last</c>, <c>@name</c>, the fence's): a CASE over the codes, which every product here
+    /// reads alike, the position, and the fence last (its returned epoch is the command's one result).
     /// </summary>
-    public static string MoveSql(int departments)
+    public static string MoveSql(SqlDialect dialect, int departments)
     {
-        const string position = "UPDATE projection_position SET last_sequence = @last WHERE name = @name";
+        var position = "UPDATE projection_position SET last_sequence = @last WHERE name = @name;\n" + LeaseStore.FenceSql(dialect);
         if (departments == 0)
         {
             return position;

@@ -3,6 +3,7 @@ using Dapper;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Identity;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.Identity.Clients;
 
@@ -97,12 +98,19 @@ public sealed class ClientStore([FromKeyedServices(IdentityModule.Name)] Service
         return [.. rows.Select(r => (r.Seq, JsonSerializer.Deserialize<ClientStatusChanged>(r.Message, Json.Options)!))];
     }
 
-    public async Task MarkStatusChangesSentAsync(IEnumerable<long> seqs, CancellationToken ct)
+    /// <summary>
+    /// Marks status changes published, in one statement fenced by the relay's lease in the same command and transaction:
+    /// when another instance leads now, <see cref="LeaseLostException"/> and nothing marked (they are published again).
+    /// </summary>
+    public async Task MarkStatusChangesSentAsync(IReadOnlyList<long> seqs, LeaseFence fence, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE status_outbox SET sent_at = @now WHERE seq = @seq", seqs.Select(seq => new { seq, now = clock.GetUtcNow() }), cancellationToken: ct));
+        await LeaseStore.WriteFencedAsync(connection, MarkSentSql(database.Dialect),
+            new DynamicParameters(new { seqs = seqs.ToArray(), now = clock.GetUtcNow().ToUniversalTime() }), fence, ct);
     }
+
+    internal static string MarkSentSql(SqlDialect dialect) =>
+        $"UPDATE status_outbox SET sent_at = @now WHERE {dialect.In("seq", "seqs")};\n" + LeaseStore.FenceSql(dialect);
 
     /// <summary>
     /// Keeps the hash of the secret a rotation replaced, accepted until <paramref name="expiresAt"/> (null: while a

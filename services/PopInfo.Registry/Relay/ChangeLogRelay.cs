@@ -4,6 +4,7 @@ using MassTransit;
 using PopInfo.Contracts.Registry;
 using PopInfo.Registry.Data;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Messaging;
 
 namespace PopInfo.Registry.Relay;
@@ -15,17 +16,23 @@ namespace PopInfo.Registry.Relay;
 /// is confirmed, so entries of one person go out in sequence order. The published position is kept
 /// in memory and saved at most every <see cref="SaveEvery"/> and whenever the relay goes idle. A crash
 /// publishes the unsaved entries again: at least once, never lost; consumers drop repeats by event
-/// id (ADR 0001).
+/// id (ADR 0001). Single-active: only the holder of its lease publishes, and every save of the position is fenced
+/// (<see cref="OutboxRelay{TRelay}"/>); a fenced-out leader may have published a few entries again, never one out of order
+/// (docs/architecture.md, "Several instances: single-active loops").
 /// </summary>
 public sealed class ChangeLogRelay(
     RelayPositionStore positions,
     PersonReadStore feed,
     IBus bus,
     RelaySignal<ChangeLogRelay> signal,
+    LeaseFactory leases,
     TimeProvider clock,
-    ILogger<ChangeLogRelay> logger) : OutboxRelay<ChangeLogRelay>(signal, clock, logger)
+    ILogger<ChangeLogRelay> logger) : OutboxRelay<ChangeLogRelay>(signal, leases.For(positions.Database, LeaseName), clock, logger)
 {
     public const string PositionName = "person-changed";
+
+    /// <summary>The relay's lease: one instance of the registry publishes the change log (docs/architecture.md, "Several instances").</summary>
+    public const string LeaseName = "change-log-relay";
     private const int BatchSize = 500;
 
     /// <summary>Saving the position is a commit (an fsync); once per batch it cost as much as the publishing.</summary>
@@ -45,7 +52,7 @@ public sealed class ChangeLogRelay(
         var count = await PublishBatchAsync(position, ct);
         if (count == 0 || Clock.GetUtcNow() - position.SavedAt >= SaveEvery)
         {
-            await position.SaveAsync(positions, Clock.GetUtcNow(), ct);
+            await position.SaveAsync(positions, Clock.GetUtcNow(), Lease.Fence(), ct);
         }
 
         return count;

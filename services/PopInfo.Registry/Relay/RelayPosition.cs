@@ -1,3 +1,5 @@
+using PopInfo.ServiceDefaults.Leases;
+
 namespace PopInfo.Registry.Relay;
 
 /// <summary>
@@ -18,8 +20,8 @@ internal sealed class RelayPosition
         return new RelayPosition { Published = saved, Saved = saved, SavedAt = DateTimeOffset.MinValue };
     }
 
-    /// <summary>Saves the published position if it moved; never moves the saved one backwards.</summary>
-    public async Task SaveAsync(RelayPositionStore store, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Saves the published position if it moved, fenced by the relay's lease; never moves the saved one backwards.</summary>
+    public async Task SaveAsync(RelayPositionStore store, DateTimeOffset now, LeaseFence fence, CancellationToken ct)
     {
         if (Published == Saved)
         {
@@ -27,7 +29,7 @@ internal sealed class RelayPosition
             return;
         }
 
-        await store.SaveAsync(Published, now, ct);
+        await store.SaveAsync(Published, now, fence, ct);
         Saved = Published;
         SavedAt = now;
     }

@@ -98,6 +98,12 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string EpochSeconds(string timeExpression) => $"CAST(extract(epoch FROM {timeExpression}) AS double precision)";
 
+    // clock_timestamp(), not now(): now() is the transaction's start, which a long transaction would carry into the past.
+    public override string Now => "clock_timestamp()";
+
+    public override string NowPlusMilliseconds(string millisecondsParameter) =>
+        $"(clock_timestamp() + CAST(@{millisecondsParameter} AS double precision) * interval '1 millisecond')";
+
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>
         $"CAST(date_part('year', age(CAST(@{dateParameter} AS date), {birthDateColumn})) AS integer)";
 

@@ -113,6 +113,16 @@ public abstract class SqlDialect
     public abstract string EpochSeconds(string timeExpression);
 
     /// <summary>
+    /// The database's own clock, now, as SQL: for times several processes compare (a lease's expiry), which must all be
+    /// read from one clock, never from each process's. Compared only with values written by <see cref="Now"/> and
+    /// <see cref="NowPlusMilliseconds"/> (SQLite's text form is theirs).
+    /// </summary>
+    public abstract string Now { get; }
+
+    /// <summary>The database's clock <paramref name="millisecondsParameter"/> (a parameter's name, without <c>@</c>) milliseconds from now, as SQL.</summary>
+    public abstract string NowPlusMilliseconds(string millisecondsParameter);
+
+    /// <summary>
     /// Suffix of a <c>SELECT</c> that locks the selected rows until commit (PostgreSQL's <c>FOR UPDATE</c>; SQLite has one
     /// writer and needs none; SQL Server takes its lock by <see cref="UpdateLockHint"/> instead). A locking read asks for
     /// both: <c>SELECT … FROM t{UpdateLockHint} WHERE …{ForUpdate}</c>.

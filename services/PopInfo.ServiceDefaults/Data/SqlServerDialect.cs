@@ -62,6 +62,10 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
     public override string EpochSeconds(string timeExpression) =>
         $"(CAST(DATEDIFF_BIG(microsecond, CAST('1970-01-01T00:00:00+00:00' AS datetimeoffset), {timeExpression}) AS float) / 1000000.0)";
 
+    public override string Now => "SYSDATETIMEOFFSET()";
+
+    public override string NowPlusMilliseconds(string millisecondsParameter) => $"DATEADD(millisecond, @{millisecondsParameter}, SYSDATETIMEOFFSET())";
+
     public override string ForUpdate => "";
 
     public override string UpdateLockHint => " WITH (UPDLOCK, ROWLOCK)";

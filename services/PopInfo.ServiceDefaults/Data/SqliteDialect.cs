@@ -41,6 +41,12 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public override string EpochSeconds(string timeExpression) => $"((julianday({timeExpression}) - 2440587.5) * 86400.0)";
 
+    // The text form the migrations write times in (UTC, milliseconds), so that such times compare as text in time order.
+    public override string Now => "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
+
+    public override string NowPlusMilliseconds(string millisecondsParameter) =>
+        $"strftime('%Y-%m-%d %H:%M:%f+00:00', 'now', '+' || (@{millisecondsParameter} / 1000.0) || ' seconds')";
+
     // Dates are 'yyyy-MM-dd' text: the years apart, less one while the month and day of birth are still to come.
     public override string AgeInYears(string birthDateColumn, string dateParameter) =>
         $"(CAST(substr(@{dateParameter}, 1, 4) AS integer) - CAST(substr({birthDateColumn}, 1, 4) AS integer) - (substr(@{dateParameter}, 6, 5) < substr({birthDateColumn}, 6, 5)))";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.ServiceDefaults.Messaging;
 
@@ -8,11 +9,24 @@ namespace PopInfo.ServiceDefaults.Messaging;
 /// wakes it (or <see cref="IdlePoll"/> passes) when nothing was, and back off when the broker or the
 /// database is away — 0.5 s doubling to <see cref="MaxBackoff"/> — then try again. What is sent and how the
 /// relay remembers it is the subclass's.
+/// <para>
+/// Single-active (docs/architecture.md, "Several instances: single-active loops"): only the instance holding the relay's
+/// <see cref="Leases.Lease"/> sends; the others only try to take the lease every <see cref="Leases.Lease.RenewEvery"/>. The
+/// leader renews it as often, and the subclass's writes that make its work count carry <see cref="Leases.Lease.Fence"/>: a write
+/// that finds the lease another's is rolled back, and the loop steps down. Leading afresh (a new epoch) starts from what
+/// is stored (<see cref="Reset"/>). A graceful stop releases the lease, so another instance takes over at once.
+/// </para>
 /// </summary>
-public abstract class OutboxRelay<TRelay>(RelaySignal<TRelay> signal, TimeProvider clock, ILogger logger) : BackgroundService
+public abstract class OutboxRelay<TRelay>(RelaySignal<TRelay> signal, Lease lease, TimeProvider clock, ILogger logger) : BackgroundService
 {
     /// <summary>The clock of the relay's times and pauses.</summary>
     protected TimeProvider Clock { get; } = clock;
+
+    /// <summary>The relay's lease: only its holder sends; the subclass's cursor writes carry its <see cref="Leases.Lease.Fence"/>.</summary>
+    protected Lease Lease { get; } = lease;
+
+    /// <summary>True while this instance leads the relay (for tests and the status).</summary>
+    public bool IsLeading => Lease.IsHeld;
 
     /// <summary>How long to sleep when nothing was waiting and no signal came (another process may have written).</summary>
     protected abstract TimeSpan IdlePoll { get; }
@@ -23,28 +37,79 @@ public abstract class OutboxRelay<TRelay>(RelaySignal<TRelay> signal, TimeProvid
     /// <summary>Sends one batch; returns how many items it sent (0: nothing was waiting).</summary>
     protected abstract Task<int> RelayOnceAsync(CancellationToken ct);
 
-    /// <summary>Forgets what the relay held in memory after a failure, so the next attempt starts from what is stored.</summary>
+    /// <summary>
+    /// Forgets what the relay held in memory after a failure, and whenever it begins to lead, so the next attempt starts
+    /// from what is stored.
+    /// </summary>
     protected virtual void Reset()
+    {
+    }
+
+    /// <summary>
+    /// At each try for the lease while another instance leads: e.g. let go of what this instance's consumer heard for the
+    /// leader's work (the leader reads what it did not hear itself from what is stored).
+    /// </summary>
+    protected virtual void Following()
     {
     }
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            // A graceful stop lets the lease lapse at once: a rolling restart hands over without waiting for the lease's time.
+            await Lease.ReleaseOnStopAsync();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var failures = 0;
+        // The epoch the relay's memory belongs to: another one means it leads afresh and starts from what is stored.
+        long? actingEpoch = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!await Lease.HoldAsync(stoppingToken))
+                {
+                    // A follower does nothing else: it tries again a third of the lease's time later.
+                    actingEpoch = null;
+                    failures = 0;
+                    Following();
+                    await Task.Delay(Lease.RenewEvery, Clock, stoppingToken);
+                    continue;
+                }
+
+                if (Lease.Epoch != actingEpoch)
+                {
+                    Reset();
+                    actingEpoch = Lease.Epoch;
+                }
+
                 var sent = await RelayOnceAsync(stoppingToken);
                 failures = 0;
                 if (sent == 0)
                 {
-                    await signal.WaitAsync(IdlePoll, stoppingToken);
+                    // Idle: wake for a signal, another process's writes, or the lease's renewal, whichever comes first.
+                    await signal.WaitAsync(IdlePoll < Lease.RenewEvery ? IdlePoll : Lease.RenewEvery, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (LeaseLostException)
+            {
+                // Another instance leads now (this one paused or lost the database for longer than the lease): the write
+                // was rolled back; step down at once, no failure and no backoff.
+                Lease.StepDown();
+                actingEpoch = null;
+                Reset();
             }
             catch (Exception ex)
             {

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.ServiceDefaults.Projections;
 
@@ -17,6 +19,12 @@ public sealed record ProjectionLoad(long Rows, long Watermark);
 /// rebuild), it reads the missing entries from the change feed. Events reach the projection by the service's own
 /// consumer; the service derives its follower from this class and implements the few steps that touch its store.
 /// Its name ("Analytics") begins its log lines ("Analytics projection rebuilt …").
+/// <para>
+/// With several instances on one store (docs/architecture.md, "Several instances: single-active loops") the builds and
+/// the feed's gaps are the work of the instance holding the follower's <see cref="Leases.Lease"/>: a store never built is
+/// built by it while the others wait and then load it; a rebuild's writes (the reset, each snapshot batch, the finish)
+/// carry its fence, so an instance that lost the lease in the middle of a load cannot write into its successor's.
+/// </para>
 /// </summary>
 public abstract class ProjectionFollower<TRow>(
     string name,
@@ -24,6 +32,7 @@ public abstract class ProjectionFollower<TRow>(
     ProjectionWatermark watermark,
     ProjectionReadiness readiness,
     ProjectionFollowerOptions options,
+    Lease lease,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger logger) : BackgroundService
@@ -45,7 +54,13 @@ public abstract class ProjectionFollower<TRow>(
     /// <summary>The clock the follower keeps time by, for the service's steps.</summary>
     protected TimeProvider Clock => clock;
 
-    /// <summary>Asks for a rebuild; the follower's loop does it at its next turn (within <see cref="ProjectionFollowerOptions.FeedCheckInterval"/>).</summary>
+    /// <summary>The follower's lease: its holder builds, rebuilds and fills the feed's gaps.</summary>
+    public Lease Lease { get; } = lease;
+
+    /// <summary>
+    /// Asks for a rebuild; the follower's loop does it at its next turn (within <see cref="ProjectionFollowerOptions.FeedCheckInterval"/>)
+    /// if this instance holds the lease, else when it next does.
+    /// </summary>
     public void RequestRebuild() => Interlocked.Exchange(ref rebuildRequested, 1);
 
     /// <summary>Before anything else at start (e.g. a secret the rows are read with).</summary>
@@ -57,14 +72,17 @@ public abstract class ProjectionFollower<TRow>(
     /// <summary>Loads what the service keeps in memory from its store (nothing, for a service that answers from the store).</summary>
     protected abstract Task<ProjectionLoad> LoadAsync(CancellationToken ct);
 
-    /// <summary>Empties the store (and memory) before a rebuild: its rows and <see cref="ProjectionLedgerStore.ResetAsync"/> in one transaction.</summary>
-    protected abstract Task ResetAsync(CancellationToken ct);
+    /// <summary>
+    /// Empties the store (and memory) before a rebuild: its rows and <see cref="ProjectionLedgerStore.ResetAsync"/> in one
+    /// transaction, fenced by <paramref name="fence"/>.
+    /// </summary>
+    protected abstract Task ResetAsync(LeaseFence fence, CancellationToken ct);
 
-    /// <summary>Stores a batch of the snapshot's rows (changes wait meanwhile: the projection is not ready).</summary>
-    protected abstract Task AddSnapshotBatchAsync(IReadOnlyList<TRow> rows, CancellationToken ct);
+    /// <summary>Stores a batch of the snapshot's rows (changes wait meanwhile: the projection is not ready), fenced by <paramref name="fence"/>.</summary>
+    protected abstract Task AddSnapshotBatchAsync(IReadOnlyList<TRow> rows, LeaseFence fence, CancellationToken ct);
 
-    /// <summary>Marks the snapshot complete (<see cref="ProjectionLedgerStore.FinishSnapshotAsync"/>); returns the watermark.</summary>
-    protected abstract Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct);
+    /// <summary>Marks the snapshot complete (<see cref="ProjectionLedgerStore.FinishSnapshotAsync"/>, fenced); returns the watermark.</summary>
+    protected abstract Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct);
 
     /// <summary>Applies entries of the change feed the way the service's consumer applies events (and moves the watermark).</summary>
     protected abstract Task ApplyChangesAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct);
@@ -76,29 +94,37 @@ public abstract class ProjectionFollower<TRow>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await FollowAsync(stoppingToken);
+        }
+        finally
+        {
+            await Lease.ReleaseOnStopAsync();
+        }
+    }
+
+    private async Task FollowAsync(CancellationToken stoppingToken)
+    {
         await PrepareAsync(stoppingToken);
         // In the embedded host the registry and the token issuer are this process: ask them once it listens.
         await lifetime.WhenStartedAsync(stoppingToken);
-        if (!await IsBuiltAsync(stoppingToken))
-        {
-            await UntilDoneAsync(RebuildAsync, RebuildWork, stoppingToken);
-        }
-        else
-        {
-            await LoadAndSetReadyAsync(stoppingToken);
-        }
+        await BuildOrLoadAsync(stoppingToken);
 
         caughtUpAt = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (Interlocked.Exchange(ref rebuildRequested, 0) == 1)
-            {
-                await UntilDoneAsync(RebuildAsync, RebuildWork, stoppingToken);
-            }
-
             try
             {
-                await CatchUpAsync(stoppingToken);
+                // Every instance compares its watermark with the registry (its status says how far behind it is); only the
+                // lease's holder rebuilds and reads the feed's gaps into the store they share.
+                var leads = await Lease.HoldAsync(stoppingToken);
+                if (leads && Interlocked.Exchange(ref rebuildRequested, 0) == 1)
+                {
+                    await UntilDoneAsync(RebuildAsync, RebuildWork, stoppingToken);
+                }
+
+                await CatchUpAsync(stoppingToken, fill: leads);
             }
             // The resilience pipeline's circuit breaker answers a registry long away with BrokenCircuitException: away all the same.
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.CircuitBreaker.BrokenCircuitException
@@ -106,17 +132,61 @@ public abstract class ProjectionFollower<TRow>(
             {
                 ProjectionLog.RegistryUnreachable(logger, name, e.Message);
             }
+            catch (DbException e) when (!stoppingToken.IsCancellationRequested)
+            {
+                ProjectionLog.DatabaseUnreachable(logger, name, e.GetType().Name);
+            }
+            catch (LeaseLostException)
+            {
+                // Another instance took the lease during a rebuild: it builds now; this one waits for that, then loads.
+                Lease.StepDown();
+                ProjectionLog.LeaseLost(logger, name);
+                await BuildOrLoadAsync(stoppingToken);
+            }
 
             AfterFeedCheck();
-            await Task.Delay(options.FeedCheckInterval, clock, stoppingToken);
+            await Task.Delay(options.FeedCheckInterval < Lease.RenewEvery ? options.FeedCheckInterval : Lease.RenewEvery, clock, stoppingToken);
         }
     }
 
+    // A store never built is built by the lease's holder; the others wait for the build and then load it.
+    private async Task BuildOrLoadAsync(CancellationToken ct)
+    {
+        var waitLogged = false;
+        while (!await IsBuiltAsync(ct))
+        {
+            if (await Lease.HoldAsync(ct))
+            {
+                try
+                {
+                    await UntilDoneAsync(RebuildAsync, RebuildWork, ct);
+                    return;
+                }
+                catch (LeaseLostException)
+                {
+                    Lease.StepDown();
+                    ProjectionLog.LeaseLost(logger, name);
+                }
+            }
+            else if (!waitLogged)
+            {
+                waitLogged = true;
+                ProjectionLog.WaitingForBuild(logger, name);
+            }
+
+            await Task.Delay(Lease.RenewEvery, clock, ct);
+        }
+
+        await LoadAndSetReadyAsync(ct);
+    }
+
     /// <summary>Empties the projection and builds it again from a snapshot, then follows the feed from there.</summary>
+    /// <remarks>The lease's holder's work: its writes are fenced (<see cref="LeaseLostException"/> when another instance took the lease).</remarks>
     public async Task RebuildAsync(CancellationToken ct)
     {
+        var fence = Lease.Fence();
         readiness.SetNotReady();
-        await ResetAsync(ct);
+        await ResetAsync(fence, ct);
         long sequence = 0;
         long versions = 0;
         await foreach (var part in registry.ReadSnapshotAsync(options.SnapshotBatch, ct))
@@ -124,12 +194,18 @@ public abstract class ProjectionFollower<TRow>(
             sequence = part.Sequence;
             if (part.Versions.Count > 0)
             {
-                await AddSnapshotBatchAsync(part.Versions, ct);
+                await AddSnapshotBatchAsync(part.Versions, fence, ct);
                 versions += part.Versions.Count;
+            }
+
+            // A load of minutes keeps the lease: renewed each third of its time, given up when another instance has it.
+            if (!await Lease.HoldAsync(ct))
+            {
+                throw new LeaseLostException(Lease.Name, fence.Epoch);
             }
         }
 
-        watermark.Set(await FinishSnapshotAsync(sequence, ct));
+        watermark.Set(await FinishSnapshotAsync(sequence, fence, ct));
         // Changes applied to the store while the snapshot streamed are in the store: load them too.
         await LoadAsync(ct);
         readiness.SetReady();
@@ -145,8 +221,9 @@ public abstract class ProjectionFollower<TRow>(
         ProjectionLog.Loaded(logger, name, loaded.Rows, watermark.Current);
     }
 
-    // Reads the feed after the watermark when the registry is ahead and the watermark has stood still for GapWait.
-    private async Task CatchUpAsync(CancellationToken ct, bool immediately = false)
+    // Reads the feed after the watermark when the registry is ahead and the watermark has stood still for GapWait (only when
+    // asked to fill: the lease's holder fills the store the instances share).
+    private async Task CatchUpAsync(CancellationToken ct, bool immediately = false, bool fill = true)
     {
         var last = await registry.LastSequenceAsync(ct);
         Interlocked.Exchange(ref registryLast, last);
@@ -163,7 +240,7 @@ public abstract class ProjectionFollower<TRow>(
             return;
         }
 
-        if (!immediately && now - watermarkSince < options.GapWait)
+        if (!fill || (!immediately && now - watermarkSince < options.GapWait))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.ServiceDefaults.Projections;
 
@@ -65,31 +66,55 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
 
     /// <summary>
     /// Empties the ledger before a rebuild (the watermark back to 0, no snapshot), in the caller's transaction, which
-    /// deletes the projection's own rows after this call (the state row is locked first, as every writer does).
+    /// deletes the projection's own rows after this call (the state row is locked first, as every writer does), fenced by
+    /// the follower's lease: <see cref="LeaseLostException"/> before the caller commits when another instance leads.
     /// </summary>
-    public async Task ResetAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    public async Task ResetAsync(DbConnection connection, DbTransaction transaction, LeaseFence fence, CancellationToken ct)
     {
         await LockAsync(connection, transaction, ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM applied_sequences; " +
-            "UPDATE projection_state SET snapshot_sequence = NULL, low_watermark = 0, watermark_recorded_at = NULL, built_at = NULL WHERE id = 1",
-            transaction: transaction, cancellationToken: ct));
+        await LeaseStore.WriteFencedAsync(connection, transaction, ResetSql(database.Dialect), new DynamicParameters(), fence, ct);
     }
 
-    /// <summary>Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events brought meanwhile.</summary>
-    public async Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct)
+    /// <summary>
+    /// Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events
+    /// brought meanwhile. Fenced by the follower's lease (nothing marked when another instance leads).
+    /// </summary>
+    public async Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var state = await LockAsync(connection, transaction, ct);
         var start = Math.Max(sequence, state.Low_Watermark);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE projection_state SET snapshot_sequence = @sequence, low_watermark = @start, built_at = @now WHERE id = 1",
-            new { sequence, start, now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+        await LeaseStore.WriteFencedAsync(connection, transaction, FinishSql(database.Dialect),
+            new DynamicParameters(new { sequence, start, now = clock.GetUtcNow().ToUniversalTime() }), fence, ct);
         var watermark = await AdvanceAsync(connection, transaction, start, ct);
         await transaction.CommitAsync(ct);
         return watermark;
     }
+
+    /// <summary>
+    /// Adds a batch of a snapshot's rows to the projection's <paramref name="table"/> by the product's bulk path (COPY on
+    /// PostgreSQL), in a transaction of its own fenced by the follower's lease — the fence first, so that a builder that
+    /// lost the lease learns it before the load, and its successor's take waits for this commit.
+    /// </summary>
+    public async Task AddSnapshotBatchAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, LeaseFence fence, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await LeaseStore.WriteFencedAsync(connection, transaction, LeaseStore.FenceSql(database.Dialect), new DynamicParameters(), fence, ct);
+        await database.Dialect.BulkInsertAsync(connection, transaction, table, columns, rows, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The ledger's reset, then the fence.</summary>
+    internal static string ResetSql(SqlDialect dialect) =>
+        "DELETE FROM applied_sequences;\n" +
+        "UPDATE projection_state SET snapshot_sequence = NULL, low_watermark = 0, watermark_recorded_at = NULL, built_at = NULL WHERE id = 1;\n" +
+        LeaseStore.FenceSql(dialect);
+
+    /// <summary>The snapshot's end (parameters <c>@sequence</c>, <c>@start</c>, <c>@now</c>), then the fence.</summary>
+    internal static string FinishSql(SqlDialect dialect) =>
+        "UPDATE projection_state SET snapshot_sequence = @sequence, low_watermark = @start, built_at = @now WHERE id = 1;\n" + LeaseStore.FenceSql(dialect);
 
     // Sequences marked applied, each once (parameters @s{i}, @r{i}).
     internal static string MarkAppliedSql(SqlDialect dialect, int rows) => dialect.Upsert("applied_sequences", "sequence, recorded_at",

@@ -16,4 +16,13 @@ internal static partial class ProjectionLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Projection} projection: the registry does not answer ({Reason}).")]
     public static partial void RegistryUnreachable(ILogger logger, string projection, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Projection} projection: the database does not answer ({Kind}); trying again at the next turn.")]
+    public static partial void DatabaseUnreachable(ILogger logger, string projection, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Projection} projection: another instance took the lease during a rebuild; this one waits for its build and loads it.")]
+    public static partial void LeaseLost(ILogger logger, string projection);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} projection: another instance builds the store; this one loads it once built.")]
+    public static partial void WaitingForBuild(ILogger logger, string projection);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Sharing.People;
@@ -44,23 +45,29 @@ public sealed class PeopleProjection(
     PeopleWatermark watermark,
     PeopleReadiness readiness,
     PeopleRegistryReader registry,
+    LeaseFactory leases,
     IHostApplicationLifetime lifetime,
     IOptions<SharingOptions> options,
     TimeProvider clock,
     ILogger<PeopleProjection> logger)
     : ProjectionFollower<PersonRow>("Sharing", registry, watermark, readiness,
-        new ProjectionFollowerOptions(options.Value.FeedCheckInterval, options.Value.GapWait, options.Value.SnapshotBatch), lifetime, clock, logger)
+        new ProjectionFollowerOptions(options.Value.FeedCheckInterval, options.Value.GapWait, options.Value.SnapshotBatch), leases.For(store.Database, LeaseName),
+        lifetime, clock, logger)
 {
+    /// <summary>The follower's lease: one sharing instance builds the read model and fills the feed's gaps (docs/architecture.md, "Several instances").</summary>
+    public const string LeaseName = "projection-follower";
+
     protected override async Task<bool> IsBuiltAsync(CancellationToken ct) => (await store.StateAsync(ct)).Snapshot_Sequence is not null;
 
     protected override async Task<ProjectionLoad> LoadAsync(CancellationToken ct) =>
         new(await store.CountAsync(ct), (await store.StateAsync(ct)).Low_Watermark);
 
-    protected override Task ResetAsync(CancellationToken ct) => store.ResetAsync(ct);
+    protected override Task ResetAsync(LeaseFence fence, CancellationToken ct) => store.ResetAsync(fence, ct);
 
-    protected override Task AddSnapshotBatchAsync(IReadOnlyList<PersonRow> rows, CancellationToken ct) => store.AddSnapshotBatchAsync(rows, ct);
+    protected override Task AddSnapshotBatchAsync(IReadOnlyList<PersonRow> rows, LeaseFence fence, CancellationToken ct) =>
+        store.AddSnapshotBatchAsync(rows, fence, ct);
 
-    protected override Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => store.FinishSnapshotAsync(sequence, ct);
+    protected override Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => store.FinishSnapshotAsync(sequence, fence, ct);
 
     protected override Task ApplyChangesAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct) => applier.ApplyAsync(changes, ct);
 }

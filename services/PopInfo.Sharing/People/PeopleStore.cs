@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.Sharing.People;
@@ -33,6 +34,9 @@ public sealed class PeopleStore
         ledger = new ProjectionLedgerStore(database, clock);
     }
 
+    /// <summary>The sharing database, where the follower's lease is kept beside the read model.</summary>
+    public ServiceDatabase Database => database;
+
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
     public Task<long> PendingAsync(CancellationToken ct) => ledger.PendingAsync(ct);
@@ -48,29 +52,25 @@ public sealed class PeopleStore
         return applied.Watermark;
     }
 
-    /// <summary>Empties the read model before a rebuild (the watermark back to 0, no snapshot).</summary>
-    public async Task ResetAsync(CancellationToken ct)
+    /// <summary>Empties the read model before a rebuild (the watermark back to 0, no snapshot), fenced by the follower's lease.</summary>
+    public async Task ResetAsync(LeaseFence fence, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await ledger.ResetAsync(connection, transaction, ct);
+        await ledger.ResetAsync(connection, transaction, fence, ct);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM people", transaction: transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
 
     /// <summary>
-    /// Adds a batch of a snapshot's persons by the product's bulk path (COPY on PostgreSQL). Only after
-    /// <see cref="ResetAsync"/>: changes wait while a snapshot loads, and a snapshot has one line per person.
+    /// Adds a batch of a snapshot's persons by the product's bulk path (COPY on PostgreSQL), fenced by the follower's lease
+    /// (<see cref="ProjectionLedgerStore.AddSnapshotBatchAsync"/>). Only after <see cref="ResetAsync"/>: changes wait while a
+    /// snapshot loads, and a snapshot has one line per person.
     /// </summary>
-    public async Task AddSnapshotBatchAsync(IReadOnlyList<PersonRow> people, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await database.Dialect.BulkInsertAsync(connection, transaction, "people", ColumnList, people.Select(Values), ct);
-        await transaction.CommitAsync(ct);
-    }
+    public Task AddSnapshotBatchAsync(IReadOnlyList<PersonRow> people, LeaseFence fence, CancellationToken ct) =>
+        ledger.AddSnapshotBatchAsync("people", ColumnList, people.Select(Values), fence, ct);
 
-    public Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, ct);
+    public Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, fence, ct);
 
     public async Task<long> CountAsync(CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using PopInfo.Contracts.Registry;
+using PopInfo.IntegrationTests.Leases;
 using PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
 namespace PopInfo.IntegrationTests.Data;
@@ -21,12 +22,13 @@ public sealed class RegistryOutboxStoreTests
     {
         await using var database = await MigratedDatabase.CreateCurrentAsync("collection", provider);
         var store = new RegistryOutboxStore(database.Database);
+        var fence = await TestLeases.HeldFenceAsync(database.Database);
         // Four sent once an hour ago; one sent three hours ago and again three minutes ago (its wait is now four minutes).
         var hourAgo = await EnqueueAsync(store, 4);
         var sentTwice = await EnqueueAsync(store, 1);
-        await store.MarkSentAsync(await SeqsAsync(database, hourAgo), Now.AddHours(-1), CancellationToken.None);
-        await store.MarkSentAsync(await SeqsAsync(database, sentTwice), Now.AddHours(-3), CancellationToken.None);
-        await store.MarkSentAsync(await SeqsAsync(database, sentTwice), Now.AddMinutes(-3), CancellationToken.None);
+        await store.MarkSentAsync(await SeqsAsync(database, hourAgo), Now.AddHours(-1), fence, CancellationToken.None);
+        await store.MarkSentAsync(await SeqsAsync(database, sentTwice), Now.AddHours(-3), fence, CancellationToken.None);
+        await store.MarkSentAsync(await SeqsAsync(database, sentTwice), Now.AddMinutes(-3), fence, CancellationToken.None);
         var options = new RegistryOutboxOptions { ResendAtMost = 3 };
 
         Assert.Equal(3, await store.ReopenUnansweredAsync(Now, options, CancellationToken.None));
@@ -46,7 +48,7 @@ public sealed class RegistryOutboxStoreTests
         await using var database = await MigratedDatabase.CreateCurrentAsync("collection", provider);
         var store = new RegistryOutboxStore(database.Database);
         var commands = await EnqueueAsync(store, 2);
-        await store.MarkSentAsync(await SeqsAsync(database, commands), Now, CancellationToken.None);
+        await store.MarkSentAsync(await SeqsAsync(database, commands), Now, await TestLeases.HeldFenceAsync(database.Database), CancellationToken.None);
         var sender = new CountingSender();
         var answer = new RegistryCommandAnswered { CommandId = commands[0], Source = "desk:320205001001", CommandType = "register-person", Applied = true, Status = 201, AnsweredAt = Now };
 

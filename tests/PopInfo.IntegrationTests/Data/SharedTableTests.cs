@@ -10,6 +10,10 @@ public sealed class SharedTableTests
     {
         { "registry_command_outbox", "collection", "exchange", MigratedDatabase.PostgreSql },
         { "registry_command_outbox", "collection", "exchange", MigratedDatabase.Sqlite },
+        { "leases", "registry", "exchange", MigratedDatabase.PostgreSql },
+        { "leases", "collection", "identity", MigratedDatabase.PostgreSql },
+        { "leases", "registry", "identity", MigratedDatabase.Sqlite },
+        { "leases", "collection", "exchange", MigratedDatabase.Sqlite },
     };
 
     [Theory]

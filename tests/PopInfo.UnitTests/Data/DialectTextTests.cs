@@ -60,4 +60,24 @@ public sealed class DialectTextTests
 
         Assert.Equal(("change.birth", "police "), (joined, rest));
     }
+
+    /// <summary>
+    /// SQLite's clock for leases: text in the migrations' form (UTC, milliseconds), read back as a time, so a lease's expiry
+    /// compares with now as text in time order.
+    /// </summary>
+    [Fact]
+    public async Task SQLite_writes_its_clock_plus_milliseconds_as_text_that_compares_in_time_order()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+
+        var now = await connection.ExecuteScalarAsync<string>($"SELECT {Sqlite.Now}");
+        var later = await connection.ExecuteScalarAsync<string>($"SELECT {Sqlite.NowPlusMilliseconds("ttl")}", new { ttl = 10_000 });
+        var lapsed = await connection.ExecuteScalarAsync<long>($"SELECT {Sqlite.NowPlusMilliseconds("ttl")} <= {Sqlite.Now}", new { ttl = 10_000 });
+
+        var span = DapperTypeHandlers.ToDateTimeOffset(later!) - DapperTypeHandlers.ToDateTimeOffset(now!);
+        Assert.InRange(span, TimeSpan.FromSeconds(9.9), TimeSpan.FromSeconds(10.1));
+        Assert.Equal(0, lapsed);
+        Assert.EndsWith("+00:00", later, StringComparison.Ordinal);
+    }
 }

@@ -2,11 +2,15 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using PopInfo.Analytics;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
+using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.UnitTests.Projections;
@@ -15,17 +19,39 @@ namespace PopInfo.UnitTests.Projections;
 /// The follower against a registry answering from memory: a rebuild reads the snapshot in batches, then the feed from the
 /// snapshot's sequence up to the registry's last; a cut-off snapshot leaves the projection not ready and unfinished; a
 /// start on a built store loads it and reads the feed only once the watermark has stood below the registry for GapWait.
+/// The follower's lease is a row of a SQLite file migrated as the analytics service's.
 /// </summary>
-public class ProjectionFollowerTests
+public class ProjectionFollowerTests : IAsyncLifetime
 {
     private static readonly SnapshotMapping<string> Mapping =
         SnapshotMapping.Of<JsonElement, string>(["sex"], history: false, line => $"{line.PersonId:N}/{line.Version}");
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "popinfo-follower-" + Guid.NewGuid().ToString("N")[..12]);
+    private ServiceDatabase database = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = new ServiceDatabase(AnalyticsModule.Name, SqliteDialect.Create(folder, AnalyticsModule.Name));
+        await DatabaseMigrator.MigrateAsync(database, typeof(AnalyticsModule).Assembly, NullLogger.Instance, CancellationToken.None);
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task A_rebuild_loads_the_snapshot_then_reads_the_feed_up_to_the_registry_s_last_sequence()
     {
         var registry = new MemoryRegistry(snapshotSequence: 5, snapshotVersions: 3, lastSequence: 7, trailer: true);
-        var follower = new MemoryFollower(registry);
+        var follower = new MemoryFollower(registry, NewLease());
+        Assert.True(await follower.Lease.HoldAsync(CancellationToken.None));
 
         await follower.RebuildAsync(CancellationToken.None);
 
@@ -42,7 +68,8 @@ public class ProjectionFollowerTests
     [Fact]
     public async Task A_cut_off_snapshot_fails_the_rebuild_and_leaves_the_projection_not_ready()
     {
-        var follower = new MemoryFollower(new MemoryRegistry(snapshotSequence: 5, snapshotVersions: 3, lastSequence: 7, trailer: false));
+        var follower = new MemoryFollower(new MemoryRegistry(snapshotSequence: 5, snapshotVersions: 3, lastSequence: 7, trailer: false), NewLease());
+        Assert.True(await follower.Lease.HoldAsync(CancellationToken.None));
         follower.Readiness.SetReady();
 
         await Assert.ThrowsAsync<RegistryFeedClient<string>.TruncatedSnapshotException>(() => follower.RebuildAsync(CancellationToken.None));
@@ -56,7 +83,7 @@ public class ProjectionFollowerTests
     {
         var registry = new MemoryRegistry(snapshotSequence: 5, snapshotVersions: 3, lastSequence: 7, trailer: true);
         var clock = new FakeTimeProvider();
-        using var follower = new MemoryFollower(registry, clock, storedWatermark: 5);
+        using var follower = new MemoryFollower(registry, NewLease(clock), clock, storedWatermark: 5);
 
         await follower.StartAsync(CancellationToken.None);
         // The clock stands still: the first comparison finds the gap, too young to be read from the feed.
@@ -73,6 +100,22 @@ public class ProjectionFollowerTests
         Assert.DoesNotContain(registry.Requests, r => r.StartsWith("/api/v1/snapshot", StringComparison.Ordinal));
         await follower.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task A_rebuild_by_an_instance_that_does_not_hold_the_lease_changes_nothing()
+    {
+        var follower = new MemoryFollower(new MemoryRegistry(snapshotSequence: 5, snapshotVersions: 3, lastSequence: 7, trailer: true), NewLease());
+        follower.Readiness.SetReady();
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => follower.RebuildAsync(CancellationToken.None));
+
+        Assert.Empty(follower.Steps);
+        Assert.True(follower.Readiness.IsReady);
+    }
+
+    // A lease of the follower's own (a holder of its own) in the test's database.
+    private Lease NewLease(TimeProvider? clock = null) =>
+        new(new LeaseStore(database), "projection-follower", TimeSpan.FromSeconds(30), clock ?? TimeProvider.System, NullLogger.Instance);
 
     // Polls a condition (doing something between looks, if asked) for at most ten seconds.
     private static async Task UntilAsync(Func<bool> condition, Action? between = null)
@@ -93,15 +136,15 @@ public class ProjectionFollowerTests
         private int checks;
 
         // storedWatermark: the store's watermark when it was built before; null: never built.
-        public MemoryFollower(MemoryRegistry registry, FakeTimeProvider? clock = null, long? storedWatermark = null)
-            : this(registry, new ProjectionWatermark(), new ProjectionReadiness(), clock ?? new FakeTimeProvider())
+        public MemoryFollower(MemoryRegistry registry, Lease lease, FakeTimeProvider? clock = null, long? storedWatermark = null)
+            : this(registry, lease, new ProjectionWatermark(), new ProjectionReadiness(), clock ?? new FakeTimeProvider())
         {
             this.storedWatermark = storedWatermark;
         }
 
-        private MemoryFollower(MemoryRegistry registry, ProjectionWatermark watermark, ProjectionReadiness readiness, FakeTimeProvider clock)
+        private MemoryFollower(MemoryRegistry registry, Lease lease, ProjectionWatermark watermark, ProjectionReadiness readiness, FakeTimeProvider clock)
             : base("Test", new RegistryFeedClient<string>(new HttpClient(registry) { BaseAddress = new Uri("http://registry/") }, Mapping), watermark, readiness,
-                new ProjectionFollowerOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), SnapshotBatch: 2), new Lifetime(), clock, NullLogger.Instance)
+                new ProjectionFollowerOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), SnapshotBatch: 2), lease, new Lifetime(), clock, NullLogger.Instance)
         {
             Watermark = watermark;
             Readiness = readiness;
@@ -120,13 +163,13 @@ public class ProjectionFollowerTests
         protected override Task<ProjectionLoad> LoadAsync(CancellationToken ct) =>
             Step("load", new ProjectionLoad(Rows.Count, storedWatermark ?? Watermark.Current));
 
-        protected override Task ResetAsync(CancellationToken ct)
+        protected override Task ResetAsync(LeaseFence fence, CancellationToken ct)
         {
             Rows.Clear();
             return Step("reset", 0);
         }
 
-        protected override Task AddSnapshotBatchAsync(IReadOnlyList<string> rows, CancellationToken ct)
+        protected override Task AddSnapshotBatchAsync(IReadOnlyList<string> rows, LeaseFence fence, CancellationToken ct)
         {
             foreach (var row in rows)
             {
@@ -136,7 +179,7 @@ public class ProjectionFollowerTests
             return Step($"batch {rows.Count}", 0);
         }
 
-        protected override Task<long> FinishSnapshotAsync(long sequence, CancellationToken ct) => Step($"finish {sequence}", sequence);
+        protected override Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => Step($"finish {sequence}", sequence);
 
         protected override Task ApplyChangesAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PopInfo.Analytics;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 using PopInfo.ServiceDefaults.Projections;
 
 namespace PopInfo.UnitTests.Projections;
@@ -20,12 +21,18 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
     private ServiceDatabase database = null!;
     private ProjectionLedgerStore ledger = null!;
 
+    // The follower's fence: a rebuild's writes (the reset, the snapshot's end) are the lease holder's.
+    private LeaseFence fence = null!;
+
     public async Task InitializeAsync()
     {
         DapperTypeHandlers.Register();
         database = new ServiceDatabase(AnalyticsModule.Name, SqliteDialect.Create(folder, AnalyticsModule.Name));
         await DatabaseMigrator.MigrateAsync(database, typeof(AnalyticsModule).Assembly, NullLogger.Instance, CancellationToken.None);
         ledger = new ProjectionLedgerStore(database, clock);
+        var lease = new Lease(new LeaseStore(database), "projection-follower", TimeSpan.FromMinutes(1), clock, NullLogger.Instance);
+        Assert.True(await lease.HoldAsync(CancellationToken.None));
+        fence = lease.Fence();
     }
 
     [Fact]
@@ -57,7 +64,7 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
     {
         await ApplyAsync(11, 12, 14);
 
-        Assert.Equal(12, await ledger.FinishSnapshotAsync(10, CancellationToken.None));
+        Assert.Equal(12, await ledger.FinishSnapshotAsync(10, fence, CancellationToken.None));
 
         var state = await ledger.StateAsync(CancellationToken.None);
         Assert.Equal(10, state.Snapshot_Sequence);
@@ -69,13 +76,13 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
     [Fact]
     public async Task A_reset_forgets_the_snapshot_the_watermark_and_the_pending_sequences()
     {
-        await ledger.FinishSnapshotAsync(10, CancellationToken.None);
+        await ledger.FinishSnapshotAsync(10, fence, CancellationToken.None);
         await ApplyAsync(13);
 
         await using (var connection = await database.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await ledger.ResetAsync(connection, transaction, CancellationToken.None);
+            await ledger.ResetAsync(connection, transaction, fence, CancellationToken.None);
             await transaction.CommitAsync();
         }
 
@@ -84,6 +91,18 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
         Assert.Null(state.Built_At);
         Assert.Equal(0, state.Low_Watermark);
         Assert.Equal(0, await ledger.PendingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_snapshot_s_end_with_a_fence_another_instance_made_stale_is_refused_and_marks_nothing()
+    {
+        await ApplyAsync(11, 12);
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => ledger.FinishSnapshotAsync(10, fence with { Epoch = fence.Epoch - 1 }, CancellationToken.None));
+
+        var state = await ledger.StateAsync(CancellationToken.None);
+        Assert.Null(state.Snapshot_Sequence);
+        Assert.Equal(0, state.Low_Watermark);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using PopInfo.Contracts.Registry.Commands;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
@@ -12,6 +13,7 @@ namespace PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 /// often it arrives. Every command names the sender's answer exchange as its response address. Commands sent and
 /// left unanswered (an answer lost, a command parked in the registry's error queue and dropped) are sent again after
 /// <see cref="RegistryOutboxOptions.ResendAfter"/>, doubling per send — the one reconciliation, for every sender.
+/// Single-active: only the holder of its lease sends, each marking fenced (<see cref="OutboxRelay{TRelay}"/>).
 /// </summary>
 public sealed class RegistryCommandRelay<TSender>(
     RegistryOutbox<TSender> outbox,
@@ -19,8 +21,10 @@ public sealed class RegistryCommandRelay<TSender>(
     IBus bus,
     RelaySignal<RegistryCommandRelay<TSender>> signal,
     RegistryOutboxOptions options,
+    LeaseFactory leases,
     TimeProvider clock,
-    ILogger<RegistryCommandRelay<TSender>> logger) : OutboxRelay<RegistryCommandRelay<TSender>>(signal, clock, logger)
+    ILogger<RegistryCommandRelay<TSender>> logger)
+    : OutboxRelay<RegistryCommandRelay<TSender>>(signal, leases.For(outbox.Store.Database, "registry-command-relay." + typeof(TSender).Name), clock, logger)
     where TSender : RegistryAnswerStore
 {
     private const int BatchSize = 200;
@@ -48,7 +52,7 @@ public sealed class RegistryCommandRelay<TSender>(
         await Task.WhenAll(batch.Select(b => SendAsync(endpoint, b, answers, $"popinfo.{sender.Service}.registry-command send", span, ct)));
 
         var now = Clock.GetUtcNow();
-        await outbox.Store.MarkSentAsync([.. batch.Select(b => b.Seq)], now, ct);
+        await outbox.Store.MarkSentAsync([.. batch.Select(b => b.Seq)], now, Lease.Fence(), ct);
         try
         {
             await sender.ShowSentAsync([.. batch.Select(b => b.CommandId)], now, ct);

@@ -5,6 +5,7 @@ using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
 using PopInfo.Contracts.Registry.Commands;
 using PopInfo.ServiceDefaults.Data;
+using PopInfo.ServiceDefaults.Leases;
 
 namespace PopInfo.ServiceDefaults.Messaging.RegistryOutbox;
 
@@ -82,11 +83,15 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
         return [.. rows.Select(r => new OutboxCommand(r.Seq, r.CommandId, Read(r.CommandType, r.Message), r.TraceParent, r.TraceState))];
     }
 
-    /// <summary>Marks commands handed to the broker (confirmed), counting the sends.</summary>
-    public async Task MarkSentAsync(long[] seqs, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Marks commands handed to the broker (confirmed), counting the sends, fenced by the relay's lease in the same command
+    /// and transaction: when another instance leads now, <see cref="LeaseLostException"/> and nothing marked (the commands
+    /// go again; the registry applies a command id once).
+    /// </summary>
+    public async Task MarkSentAsync(long[] seqs, DateTimeOffset now, LeaseFence fence, CancellationToken ct)
     {
         await using var connection = await Database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(MarkSentSql(Database.Dialect), new { now, seqs }, cancellationToken: ct));
+        await LeaseStore.WriteFencedAsync(connection, MarkSentSql(Database.Dialect), new DynamicParameters(new { now = now.ToUniversalTime(), seqs }), fence, ct);
     }
 
     /// <summary>
@@ -153,9 +158,9 @@ public sealed class RegistryOutboxStore(ServiceDatabase database)
         FROM registry_command_outbox WHERE sent_at IS NULL ORDER BY seq{dialect.Limit("@limit")}
         """;
 
-    /// <summary>Commands <c>@seqs</c> handed to the broker at <c>@now</c>.</summary>
+    /// <summary>Commands <c>@seqs</c> handed to the broker at <c>@now</c>, then the fence.</summary>
     public static string MarkSentSql(SqlDialect dialect) =>
-        $"UPDATE registry_command_outbox SET sent_at = @now, sends = sends + 1 WHERE {dialect.In("seq", "seqs")}";
+        $"UPDATE registry_command_outbox SET sent_at = @now, sends = sends + 1 WHERE {dialect.In("seq", "seqs")};\n" + LeaseStore.FenceSql(dialect);
 
     /// <summary>Commands sent before <c>@cutoff</c> (every row is unanswered), those sent longest ago first, at most <c>@scan</c>.</summary>
     public static string OverdueSql(SqlDialect dialect) =>

@@ -165,5 +165,7 @@ public sealed class SqlServerStatementTests
         yield return ("UuidText", $"SELECT id FROM t WHERE target IN (SELECT {d.UuidText("f.id")} FROM forms f)");
         yield return ("Substring", $"SELECT CASE WHEN client_id LIKE 'dept-%' THEN {d.Substring("client_id", 6)} END AS unit FROM t");
         yield return ("Placeholders", $"INSERT INTO t (a, b) VALUES ({d.Placeholder(0)}, {d.Placeholder(1)})");
+        yield return ("Now", $"UPDATE leases SET expires_at = {d.Now} WHERE name = @name AND expires_at <= {d.Now}");
+        yield return ("NowPlusMilliseconds", $"UPDATE leases SET expires_at = {d.NowPlusMilliseconds("ttl")} WHERE name = @name");
     }
 }

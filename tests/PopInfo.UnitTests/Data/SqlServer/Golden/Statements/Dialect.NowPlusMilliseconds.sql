@@ -1,0 +1,3 @@
+UPDATE leases
+SET    expires_at = DATEADD(millisecond, @ttl, SYSDATETIMEOFFSET())
+WHERE  name = @name;
