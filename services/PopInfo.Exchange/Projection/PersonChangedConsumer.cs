@@ -14,7 +14,7 @@ public sealed class PersonChangedConsumer(ChangeBuffer buffer, RelaySignal<Chang
 
     public Task Consume(ConsumeContext<PersonChanged> context)
     {
-        buffer.Add(context.Message);
+        buffer.Add(context.Message, context.ReceiveContext.Body.Length);
         signal.Notify();
         return Task.CompletedTask;
     }
