@@ -26,7 +26,7 @@
 #   POPINFO_PG_MAX_CONNECTIONS [200]
 #   POPINFO_PG_REPLICA_PORT [5442]  POPINFO_PG_REPLICA_DIR [/var/lib/postgresql/15/popinfo-replica]
 #   POPINFO_PG_REPLICA_SLOT [popinfo_replica]  POPINFO_PG_REPLICATION_USER/_PASSWORD [popinfo_replicator]
-#   POPINFO_PG_REPLICA_MAX_STANDBY_DELAY [30s]  POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK [on]
+#   POPINFO_PG_REPLICA_MAX_STANDBY_DELAY [5s]  POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK [on]
 #   POPINFO_RABBITMQ_USER [popinfo]  POPINFO_RABBITMQ_PASSWORD [popinfo]
 #   POPINFO_RABBITMQ_AMQP_PORT [5672]  POPINFO_RABBITMQ_MGMT_PORT [15672]
 #   POPINFO_RABBITMQ_DIST_PORT [25672]
@@ -335,8 +335,10 @@ POPINFO_PG_REPLICATION_USER="${POPINFO_PG_REPLICATION_USER:-popinfo_replicator}"
 POPINFO_PG_REPLICATION_PASSWORD="${POPINFO_PG_REPLICATION_PASSWORD:-popinfo_replicator}"
 # How long WAL replay may hold back a replica query that conflicts with it before cancelling the query (SQLSTATE 40001),
 # and whether the replica tells the primary which rows its queries still see (then vacuum keeps them, and the
-# conflicts a long snapshot meets are only the rarer kinds: locks, dropped databases, buffer pins).
-POPINFO_PG_REPLICA_MAX_STANDBY_DELAY="${POPINFO_PG_REPLICA_MAX_STANDBY_DELAY:-30s}"
+# conflicts a long snapshot meets are only the rarer kinds: locks, dropped databases, buffer pins). Short on purpose:
+# while replay waits every reader of the replica (feeds, look-ups) falls behind with it, and a snapshot longer than any
+# delay is cancelled all the same; the platform's long reads retry instead (docs/database-replica.md, "Conflicts").
+POPINFO_PG_REPLICA_MAX_STANDBY_DELAY="${POPINFO_PG_REPLICA_MAX_STANDBY_DELAY:-5s}"
 POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK="${POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK:-on}"
 _PG_REPLICA_LOG="/var/log/postgresql/postgresql-${POPINFO_PG_VERSION}-popinfo-replica.log"
 _PG_BIN="/usr/lib/postgresql/${POPINFO_PG_VERSION}/bin"
