@@ -42,41 +42,49 @@ public sealed class ReplicaDatabase : IAsyncDisposable
         return database;
     }
 
-    /// <summary>
-    /// Stops the replica's replay (it goes on receiving WAL) until the returned pause is disposed; returns once it has
-    /// stopped, so that what the primary commits from then on is not on the replica. The replica is the whole server's:
-    /// only the tests of this folder use it, one at a time (<see cref="ReplicaCollection"/>).
-    /// </summary>
-    public async Task<IAsyncDisposable> PauseReplayAsync()
-    {
-        await using var connection = await OpenReplicaAdminAsync();
-        await connection.ExecuteAsync("SELECT pg_wal_replay_pause()");
-        await Poll.UntilAsync(async () => await connection.ExecuteScalarAsync<string>("SELECT pg_get_wal_replay_pause_state()") == "paused",
-            "the replica's replay to pause");
-        return new Resume(this);
-    }
-
-    private async Task<NpgsqlConnection> OpenReplicaAdminAsync()
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ReplicaConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    private sealed class Resume(ReplicaDatabase database) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await using var connection = await database.OpenReplicaAdminAsync();
-            await connection.ExecuteAsync("SELECT pg_wal_replay_resume()");
-        }
-    }
+    /// <summary>Holds the replica's replay still until the returned pause is disposed (<see cref="ReplayPause"/>).</summary>
+    public Task<IAsyncDisposable> PauseReplayAsync() => ReplayPause.StartAsync(ReplicaConnectionString);
 
     public async ValueTask DisposeAsync()
     {
         await primary.DataSource.DisposeAsync();
         await replica.DataSource.DisposeAsync();
         await TestInfrastructure.DropDatabaseAsync(PrimaryConnectionString);
+    }
+}
+
+/// <summary>
+/// Stops the replica's replay (it goes on receiving WAL) until disposed; <see cref="StartAsync"/> returns once replay has
+/// stopped, so that what the primary commits from then on is not on the replica. The replica is the whole server's: only
+/// the tests of this folder use it, one at a time (<see cref="ReplicaCollection"/>).
+/// </summary>
+public sealed class ReplayPause : IAsyncDisposable
+{
+    private readonly string replica;
+
+    private ReplayPause(string replica) => this.replica = replica;
+
+    /// <summary><paramref name="replica"/>: a connection string of the replica as a superuser (pausing replay is theirs).</summary>
+    public static async Task<IAsyncDisposable> StartAsync(string replica)
+    {
+        await using var connection = await OpenAsync(replica);
+        await connection.ExecuteAsync("SELECT pg_wal_replay_pause()");
+        await Poll.UntilAsync(async () => await connection.ExecuteScalarAsync<string>("SELECT pg_get_wal_replay_pause_state()") == "paused",
+            "the replica's replay to pause");
+        return new ReplayPause(replica);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await using var connection = await OpenAsync(replica);
+        await connection.ExecuteAsync("SELECT pg_wal_replay_resume()");
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(string replica)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(replica) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 }
 
