@@ -48,6 +48,15 @@ public sealed class PeopleStore
     public async Task<long?> ReplicaWatermarkAsync(CancellationToken ct) =>
         database.Reads.IsReplica ? (await replicaLedger.StateAsync(ct)).Low_Watermark : null;
 
+    /// <summary>
+    /// The sequence a look-up about to run may say it reflects (its answer's <c>asOfSequence</c>): <paramref name="watermark"/>,
+    /// the instance's own, when the look-ups read the primary; the replica's watermark, read before the look-up, when they
+    /// read a replica — a replica only moves forward, so the look-up then sees at least every change up to it (the
+    /// instance's own watermark could be ahead of what the replica has replayed).
+    /// </summary>
+    public async Task<long> AsOfAsync(long watermark, CancellationToken ct) =>
+        database.Reads.IsReplica ? (await replicaLedger.StateAsync(ct)).Low_Watermark : watermark;
+
     public Task<long> PendingAsync(CancellationToken ct) => ledger.PendingAsync(ct);
 
     /// <summary>Applies change-log entries in one transaction with the watermark's move; returns the new watermark.</summary>

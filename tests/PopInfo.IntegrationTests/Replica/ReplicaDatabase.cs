@@ -39,7 +39,23 @@ public sealed class ReplicaDatabase : IAsyncDisposable
         var primary = await TestInfrastructure.CreateDatabaseAsync();
         var database = new ReplicaDatabase(service, primary, await TestInfrastructure.ReplicaOfAsync(primary));
         await DatabaseMigrator.MigrateAsync(database.Database, ServiceMigrations.All[service], NullLogger.Instance, CancellationToken.None);
+        await database.ReplayedAsync();
         return database;
+    }
+
+    /// <summary>Returns once the replica has replayed everything the primary had written when it was called (its tables, say).</summary>
+    public Task ReplayedAsync() => ReplayedAsync(PrimaryConnectionString, ReplicaConnectionString);
+
+    /// <inheritdoc cref="ReplayedAsync()"/>
+    public static async Task ReplayedAsync(string primary, string replica)
+    {
+        await using var primaryConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(primary) { Pooling = false }.ConnectionString);
+        await primaryConnection.OpenAsync();
+        var written = await primaryConnection.ExecuteScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
+        await using var replicaConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(replica) { Pooling = false }.ConnectionString);
+        await replicaConnection.OpenAsync();
+        await Poll.UntilAsync(async () => await replicaConnection.ExecuteScalarAsync<bool>("SELECT pg_last_wal_replay_lsn() >= @written::pg_lsn", new { written }),
+            "the replica to replay the primary's WAL");
     }
 
     /// <summary>Holds the replica's replay still until the returned pause is disposed (<see cref="ReplayPause"/>).</summary>
