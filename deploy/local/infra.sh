@@ -378,6 +378,10 @@ SQL
     } | _pg_admin_psql -d postgres >/dev/null || { infra_err "could not create the replication role or slot"; return 1; }
 
     if pg_replica_answers; then
+        # A test that stopped while it held replay still (tests/PopInfo.IntegrationTests/Replica) leaves it paused: resume.
+        runuser -u postgres -- psql -p "$POPINFO_PG_REPLICA_PORT" -X -q -At -d postgres \
+            -c 'SELECT pg_wal_replay_resume() WHERE pg_is_wal_replay_paused()' >/dev/null </dev/null ||
+            { infra_err "could not ask the replica to resume its replay"; return 1; }
         infra_log "PostgreSQL replica already answers on 127.0.0.1:$POPINFO_PG_REPLICA_PORT"
         return 0
     fi
