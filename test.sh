@@ -43,6 +43,11 @@ phase_begin "postgresql"
 ensure_postgres || { echo "=== [test.sh] FAILED: PostgreSQL could not be installed/started" >&2; exit 1; }
 phase_end "postgresql"
 
+# The streaming replica the replica tests read from (tests/PopInfo.IntegrationTests/Replica, docs/database-replica.md).
+phase_begin "postgresql replica"
+ensure_postgres_replica || { echo "=== [test.sh] FAILED: the PostgreSQL streaming replica could not be started" >&2; exit 1; }
+phase_end "postgresql replica"
+
 phase_begin "rabbitmq"
 ensure_rabbitmq || { echo "=== [test.sh] FAILED: RabbitMQ could not be installed/started" >&2; exit 1; }
 phase_end "rabbitmq"
@@ -62,6 +67,7 @@ ensure_chromium || { echo "=== [test.sh] FAILED: Chromium or poppler-utils (the 
 phase_end "chromium"
 
 export POPINFO_TEST_POSTGRES="Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"
+export POPINFO_TEST_POSTGRES_REPLICA="Host=127.0.0.1;Port=${POPINFO_PG_REPLICA_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"
 export POPINFO_TEST_RABBITMQ="amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"
 export POPINFO_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}"
 # Nothing phones home: MassTransit usage telemetry and the .NET CLI telemetry.

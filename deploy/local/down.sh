@@ -2,7 +2,7 @@
 # deploy/local/down.sh - stop the services started by deploy/local/up.sh.
 #
 #   deploy/local/down.sh         # services only (TERM, then KILL after POPINFO_STOP_TIMEOUT s)
-#   deploy/local/down.sh --all   # also stop RabbitMQ and PostgreSQL (deploy/local/infra.sh)
+#   deploy/local/down.sh --all   # also stop RabbitMQ and PostgreSQL (deploy/local/infra.sh), and remove the replica
 #
 # Settings: POPINFO_RUN_DIR [./run] (pid files in <run>/pids/<service>.pid),
 #           POPINFO_STOP_TIMEOUT [10].
@@ -73,5 +73,7 @@ done
 if ((all)); then
     # shellcheck source=deploy/local/infra.sh
     source deploy/local/infra.sh
+    # A replica's slot would keep WAL on the primary for as long as the replica is away: removed with it.
+    remove_postgres_replica
     stop_infra
 fi

@@ -13,6 +13,8 @@
 #   ensure_service_db_roles SECRETS_FILE SERVICE...  each service's owner and runtime roles and schema
 #   ensure_service_broker_users SECRETS_FILE PERMISSIONS_COMMAND...  each service's RabbitMQ user
 #   ensure_monitoring_watchers SECRETS_FILE  the monitoring service's pg_monitor role and monitoring-tagged broker user
+#   ensure_postgres_replica   a streaming replica of the primary on POPINFO_PG_REPLICA_PORT (own data dir, slot)
+#   stop_postgres_replica / remove_postgres_replica   stop it (slot kept) / stop it, drop its slot and data dir
 #   stop_postgres / stop_rabbitmq / stop_infra
 #   infra_status      prints whether each service answers
 #   ensure_chromium   installs Debian's chromium, fonts and poppler-utils if absent (browser tests)
@@ -22,6 +24,9 @@
 #   POPINFO_PG_VERSION [15]  POPINFO_PG_CLUSTER [main]  POPINFO_PG_PORT [5432]
 #   POPINFO_PG_USER [popinfo]  POPINFO_PG_PASSWORD [popinfo]  POPINFO_PG_DATABASE [popinfo]
 #   POPINFO_PG_MAX_CONNECTIONS [200]
+#   POPINFO_PG_REPLICA_PORT [5442]  POPINFO_PG_REPLICA_DIR [/var/lib/postgresql/15/popinfo-replica]
+#   POPINFO_PG_REPLICA_SLOT [popinfo_replica]  POPINFO_PG_REPLICATION_USER/_PASSWORD [popinfo_replicator]
+#   POPINFO_PG_REPLICA_MAX_STANDBY_DELAY [5s]  POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK [on]
 #   POPINFO_RABBITMQ_USER [popinfo]  POPINFO_RABBITMQ_PASSWORD [popinfo]
 #   POPINFO_RABBITMQ_AMQP_PORT [5672]  POPINFO_RABBITMQ_MGMT_PORT [15672]
 #   POPINFO_RABBITMQ_DIST_PORT [25672]
@@ -314,6 +319,162 @@ stop_postgres() {
 }
 
 # ----------------------------------------------------------------------------
+# PostgreSQL streaming replica (docs/database-replica.md)
+# ----------------------------------------------------------------------------
+# A hot standby of the primary above on its own port and data directory, started WITHOUT touching the primary's
+# configuration: Debian's defaults already have wal_level = replica, max_wal_senders = 10 and a pg_hba line for
+# replication over 127.0.0.1 (checked below; a missing hba line is added with a reload, never a restart). What it adds
+# on the primary: a REPLICATION role and a physical replication slot, so the primary keeps every WAL segment the
+# replica has not received (it cannot fall behind WAL removal). A stopped replica's slot keeps WAL piling up on the
+# primary: remove_postgres_replica drops it (deploy/local/down.sh --all does).
+
+POPINFO_PG_REPLICA_PORT="${POPINFO_PG_REPLICA_PORT:-5442}"
+POPINFO_PG_REPLICA_DIR="${POPINFO_PG_REPLICA_DIR:-/var/lib/postgresql/${POPINFO_PG_VERSION}/popinfo-replica}"
+POPINFO_PG_REPLICA_SLOT="${POPINFO_PG_REPLICA_SLOT:-popinfo_replica}"
+POPINFO_PG_REPLICATION_USER="${POPINFO_PG_REPLICATION_USER:-popinfo_replicator}"
+POPINFO_PG_REPLICATION_PASSWORD="${POPINFO_PG_REPLICATION_PASSWORD:-popinfo_replicator}"
+# How long WAL replay may hold back a replica query that conflicts with it before cancelling the query (SQLSTATE 40001),
+# and whether the replica tells the primary which rows its queries still see (then vacuum keeps them, and the
+# conflicts a long snapshot meets are only the rarer kinds: locks, dropped databases, buffer pins). Short on purpose:
+# while replay waits every reader of the replica (feeds, look-ups) falls behind with it, and a snapshot longer than any
+# delay is cancelled all the same; the platform's long reads retry instead (docs/database-replica.md, "Conflicts").
+POPINFO_PG_REPLICA_MAX_STANDBY_DELAY="${POPINFO_PG_REPLICA_MAX_STANDBY_DELAY:-5s}"
+POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK="${POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK:-on}"
+_PG_REPLICA_LOG="/var/log/postgresql/postgresql-${POPINFO_PG_VERSION}-popinfo-replica.log"
+_PG_BIN="/usr/lib/postgresql/${POPINFO_PG_VERSION}/bin"
+
+pg_replica_answers() {
+    pg_isready -q -h 127.0.0.1 -p "$POPINFO_PG_REPLICA_PORT" -t 2 >/dev/null 2>&1
+}
+
+_pg_replica_ctl() { runuser -u postgres -- "$_PG_BIN/pg_ctl" -D "$POPINFO_PG_REPLICA_DIR" "$@"; }
+
+ensure_postgres_replica() {
+    pg_answers || { infra_err "the primary PostgreSQL does not answer on 127.0.0.1:$POPINFO_PG_PORT: start it first (ensure_postgres)"; return 1; }
+
+    # What streaming needs of the primary, checked, not changed: wal_level and max_wal_senders need a restart.
+    local wal_level senders
+    wal_level="$(_pg_admin_psql -At -c 'SHOW wal_level')" || return 1
+    senders="$(_pg_admin_psql -At -c 'SHOW max_wal_senders')" || return 1
+    if [[ "$wal_level" == minimal || "$senders" == 0 ]]; then
+        infra_err "the primary has wal_level=$wal_level, max_wal_senders=$senders: a replica needs replica/logical and senders > 0, which takes a restart of the primary (not done here)"
+        return 1
+    fi
+    local hba="$_PG_CONF_DIR/pg_hba.conf"
+    if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|'"$POPINFO_PG_REPLICATION_USER"')[[:space:]]+127\.0\.0\.1/32[[:space:]]+(scram-sha-256|md5)' "$hba"; then
+        infra_log "adding a loopback replication line to $hba (reload, no restart)"
+        printf 'host    replication     %s      127.0.0.1/32            scram-sha-256\n' "$POPINFO_PG_REPLICATION_USER" >>"$hba"
+        _pg_admin_psql -c 'SELECT pg_reload_conf()' >/dev/null || return 1
+    fi
+
+    # The role (password re-set each time, passed on stdin) and the slot.
+    {
+        printf '\\set u %s\n\\set pw %s\n\\set slot %s\n' "$POPINFO_PG_REPLICATION_USER" "$POPINFO_PG_REPLICATION_PASSWORD" "$POPINFO_PG_REPLICA_SLOT"
+        cat <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN REPLICATION', :'u') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'u') \gexec
+ALTER ROLE :"u" WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'pw';
+SELECT pg_create_physical_replication_slot(:'slot') WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = :'slot');
+SQL
+    } | _pg_admin_psql -d postgres >/dev/null || { infra_err "could not create the replication role or slot"; return 1; }
+
+    if pg_replica_answers; then
+        # A test that stopped while it held replay still (tests/PopInfo.IntegrationTests/Replica) leaves it paused: resume.
+        runuser -u postgres -- psql -p "$POPINFO_PG_REPLICA_PORT" -X -q -At -d postgres \
+            -c 'SELECT pg_wal_replay_resume() WHERE pg_is_wal_replay_paused()' >/dev/null </dev/null ||
+            { infra_err "could not ask the replica to resume its replay"; return 1; }
+        infra_log "PostgreSQL replica already answers on 127.0.0.1:$POPINFO_PG_REPLICA_PORT"
+        return 0
+    fi
+
+    # A data directory that is not a complete standby (an interrupted base backup) is made again.
+    if [[ ! -f "$POPINFO_PG_REPLICA_DIR/standby.signal" || ! -f "$POPINFO_PG_REPLICA_DIR/postgresql.conf" ]]; then
+        mkdir -p "$POPINFO_INFRA_LOG_DIR"
+        infra_log "base backup of the primary into $POPINFO_PG_REPLICA_DIR (slot $POPINFO_PG_REPLICA_SLOT)"
+        rm -rf "$POPINFO_PG_REPLICA_DIR"
+        install -d -o postgres -g postgres -m 700 "$POPINFO_PG_REPLICA_DIR"
+        # -R writes standby.signal and primary_conninfo (with the slot) into postgresql.auto.conf; the password reaches
+        # pg_basebackup by its environment, not its command line.
+        if ! PGPASSWORD="$POPINFO_PG_REPLICATION_PASSWORD" runuser -u postgres --whitelist-environment=PGPASSWORD -- \
+            "$_PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$POPINFO_PG_PORT" -U "$POPINFO_PG_REPLICATION_USER" -w \
+            -D "$POPINFO_PG_REPLICA_DIR" -R -S "$POPINFO_PG_REPLICA_SLOT" -X stream -c fast \
+            </dev/null >"$POPINFO_INFRA_LOG_DIR/postgres-replica-basebackup.log" 2>&1; then
+            infra_err "pg_basebackup failed"; _infra_tail "$POPINFO_INFRA_LOG_DIR/postgres-replica-basebackup.log" 20; return 1
+        fi
+        # Debian keeps postgresql.conf and pg_hba.conf in /etc, so the copy has none: the replica's own. The limits a hot
+        # standby must have at least as high as its primary's follow the primary's.
+        local max_connections
+        max_connections="$(_pg_admin_psql -At -c 'SHOW max_connections')" || return 1
+        runuser -u postgres -- tee "$POPINFO_PG_REPLICA_DIR/postgresql.conf" >/dev/null <<CONF
+# Written by deploy/local/infra.sh (ensure_postgres_replica): PopInfo's local streaming replica.
+listen_addresses = '127.0.0.1'
+port = ${POPINFO_PG_REPLICA_PORT}
+unix_socket_directories = '/var/run/postgresql'
+max_connections = ${max_connections}
+hot_standby = on
+hot_standby_feedback = ${POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK}
+max_standby_streaming_delay = ${POPINFO_PG_REPLICA_MAX_STANDBY_DELAY}
+wal_receiver_status_interval = 1s
+CONF
+        runuser -u postgres -- tee "$POPINFO_PG_REPLICA_DIR/pg_hba.conf" >/dev/null <<'HBA'
+local   all             all                                     peer
+host    all             all             127.0.0.1/32            scram-sha-256
+HBA
+    fi
+
+    infra_log "starting the PostgreSQL replica on 127.0.0.1:$POPINFO_PG_REPLICA_PORT"
+    mkdir -p "$POPINFO_INFRA_LOG_DIR"
+    setsid -f runuser -u postgres -- "$_PG_BIN/pg_ctl" -D "$POPINFO_PG_REPLICA_DIR" -l "$_PG_REPLICA_LOG" start \
+        >"$POPINFO_INFRA_LOG_DIR/postgres-replica-start.log" 2>&1 </dev/null
+
+    local deadline=$((SECONDS + POPINFO_INFRA_TIMEOUT))
+    until pg_replica_answers && [[ "$(_pg_admin_psql -d postgres -At -c \
+        "SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = '$POPINFO_PG_REPLICA_SLOT' AND r.state = 'streaming'")" == 1 ]]; do
+        if ((SECONDS >= deadline)); then
+            infra_err "the PostgreSQL replica did not stream on 127.0.0.1:$POPINFO_PG_REPLICA_PORT within ${POPINFO_INFRA_TIMEOUT}s"
+            _infra_tail "$POPINFO_INFRA_LOG_DIR/postgres-replica-start.log" 20
+            _infra_tail "$_PG_REPLICA_LOG"
+            return 1
+        fi
+        sleep 0.3
+    done
+    infra_log "PostgreSQL replica streaming: 127.0.0.1:$POPINFO_PG_REPLICA_PORT (slot $POPINFO_PG_REPLICA_SLOT)"
+}
+
+# Stops the replica; its slot stays, so a later ensure_postgres_replica resumes where it stopped (the primary keeps the
+# WAL meanwhile).
+stop_postgres_replica() {
+    [[ -f "$POPINFO_PG_REPLICA_DIR/postmaster.pid" ]] || { infra_log "PostgreSQL replica is not running"; return 0; }
+    infra_log "stopping the PostgreSQL replica"
+    _pg_replica_ctl stop -m fast -w </dev/null >/dev/null || { infra_err "pg_ctl stop of the replica failed"; return 1; }
+}
+
+# Stops the replica, drops its slot on the primary (which then frees the WAL it held) and deletes its data directory.
+remove_postgres_replica() {
+    stop_postgres_replica || return 1
+    if pg_answers; then
+        _pg_admin_psql -d postgres -v slot="$POPINFO_PG_REPLICA_SLOT" >/dev/null <<'SQL' || return 1
+SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = :'slot' AND NOT active;
+SQL
+    fi
+    rm -rf "$POPINFO_PG_REPLICA_DIR"
+    infra_log "PostgreSQL replica removed (slot $POPINFO_PG_REPLICA_SLOT dropped, $POPINFO_PG_REPLICA_DIR deleted)"
+}
+
+# One line for infra_status: up with its replay lag as the primary sees it, stopped (its slot holding WAL), or absent.
+pg_replica_status() {
+    if pg_replica_answers; then
+        local lag
+        lag="$(_pg_admin_psql -d postgres -At -c "SELECT coalesce(replay_lag::text, '0') || ', ' || pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) || ' bytes behind'
+            FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = '$POPINFO_PG_REPLICA_SLOT'" 2>/dev/null)"
+        echo "pg replica: up (127.0.0.1:$POPINFO_PG_REPLICA_PORT, replay lag ${lag:-unknown: not streaming})"
+    elif [[ -d "$POPINFO_PG_REPLICA_DIR" ]]; then
+        echo "pg replica: stopped ($POPINFO_PG_REPLICA_DIR; its slot $POPINFO_PG_REPLICA_SLOT keeps WAL on the primary)"
+    else
+        echo "pg replica: none"
+    fi
+}
+
+# ----------------------------------------------------------------------------
 # RabbitMQ
 # ----------------------------------------------------------------------------
 
@@ -503,6 +664,7 @@ infra_status() {
     if rabbitmq_answers; then
         echo "rabbitmq:   up (amqp 127.0.0.1:$POPINFO_RABBITMQ_AMQP_PORT, management http://127.0.0.1:$POPINFO_RABBITMQ_MGMT_PORT/)"
     else echo "rabbitmq:   down"; fi
+    pg_replica_status
 }
 
 # The browser of tests/PopInfo.BrowserTests: Debian's chromium, driven by Playwright over its own
@@ -582,6 +744,9 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         down) stop_infra ;;
         status) infra_status ;;
         postgres) ensure_postgres ;;
+        pg-replica) ensure_postgres_replica ;;
+        pg-replica-stop) stop_postgres_replica ;;
+        pg-replica-remove) remove_postgres_replica ;;
         rabbitmq) ensure_rabbitmq ;;
         chromium) ensure_chromium ;;
         pika) ensure_python_pika ;;
@@ -589,6 +754,6 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         promtool) ensure_promtool ;;
         jscpd) ensure_jscpd ;;
         deploy-check) ensure_deploy_check ;;
-        *) echo "usage: $0 [up|down|status|postgres|rabbitmq|chromium|pika|requests|promtool|jscpd|deploy-check]" >&2; exit 2 ;;
+        *) echo "usage: $0 [up|down|status|postgres|pg-replica|pg-replica-stop|pg-replica-remove|rabbitmq|chromium|pika|requests|promtool|jscpd|deploy-check]" >&2; exit 2 ;;
     esac
 fi

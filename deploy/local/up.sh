@@ -23,6 +23,10 @@
 #                                         service as POPINFO_RABBITMQ_URI's user, the old way
 #   POPINFO_RABBITMQ_URI    [amqp://popinfo:popinfo@127.0.0.1:5672/]  the administrator's (POPINFO_BROKER_USERS=1: only the
 #                                         exchange's provisioning credential is taken from it)
+#   POPINFO_PG_REPLICA      [0]           1: also start a streaming replica of PostgreSQL (ensure_postgres_replica in
+#                                         infra.sh, port POPINFO_PG_REPLICA_PORT [5442]); the registry, exchange and sharing
+#                                         then get PopInfo__Database__ReadConnectionString, their runtime role on the
+#                                         replica, for their read-heavy paths (docs/database-replica.md)
 #   POPINFO_READY_TIMEOUT   [120]         seconds to wait for every /health/ready to return 200
 #   POPINFO_RUN_DIR         [./run]       logs in <run>/logs/<service>.log, pids in <run>/pids/<service>.pid
 #   plus the PostgreSQL/RabbitMQ settings documented in deploy/local/infra.sh.
@@ -60,6 +64,7 @@ POPINFO_DB_CONNECTION_STRING="${POPINFO_DB_CONNECTION_STRING:-Host=127.0.0.1;Por
 POPINFO_DB_ROLES="${POPINFO_DB_ROLES:-1}"
 POPINFO_RABBITMQ_URI="${POPINFO_RABBITMQ_URI:-amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/}"
 POPINFO_BROKER_USERS="${POPINFO_BROKER_USERS:-1}"
+POPINFO_PG_REPLICA="${POPINFO_PG_REPLICA:-0}"
 POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
 POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
 
@@ -195,6 +200,10 @@ start_service() {
             export PopInfo__Database__ConnectionString="$POPINFO_DB_CONNECTION_STRING"
             export PopInfo__Database__AllowSuperuser=true
         fi
+        if [[ "$POPINFO_PG_REPLICA" == 1 && " registry exchange sharing " == *" $name "* ]]; then
+            # The same role on the replica (roles replicate): the read-heavy paths read there (docs/database-replica.md).
+            export PopInfo__Database__ReadConnectionString="${PopInfo__Database__ConnectionString/Port=${POPINFO_PG_PORT};/Port=${POPINFO_PG_REPLICA_PORT};}"
+        fi
         export PopInfo__Bus__Transport=RabbitMq
         PopInfo__Bus__RabbitMqUri="$(broker_uri "$name")"
         export PopInfo__Bus__RabbitMqUri
@@ -284,6 +293,9 @@ t0=$SECONDS
 say "infrastructure"
 ensure_postgres || die "PostgreSQL could not be installed/started"
 ensure_rabbitmq || die "RabbitMQ could not be installed/started"
+if [[ "$POPINFO_PG_REPLICA" == 1 ]]; then
+    ensure_postgres_replica || die "the PostgreSQL replica could not be started"
+fi
 
 read -r -a services <<<"$POPINFO_SERVICES"
 for name in "${services[@]}"; do svc_port "$name" >/dev/null; done # validate names early

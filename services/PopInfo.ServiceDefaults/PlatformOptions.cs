@@ -56,6 +56,14 @@ public sealed class DatabaseOptions
     public string? MigrationConnectionString { get; set; }
 
     /// <summary>
+    /// PostgreSQL only: the connection string of a streaming replica (a hot standby) of the same database, for the service's
+    /// read-heavy paths — the registry's snapshot, population counts and change feed, the sharing service's look-ups, the
+    /// exchange's department feeds (docs/database-replica.md). Absent: they read the primary like everything else. The
+    /// same runtime role as <see cref="ConnectionString"/> (roles replicate).
+    /// </summary>
+    public string? ReadConnectionString { get; set; }
+
+    /// <summary>
     /// Development and tests only: lets the runtime connection be a superuser (or its schema's owner) and,
     /// without <see cref="MigrationConnectionString"/>, run the migrations itself.
     /// </summary>

@@ -81,6 +81,34 @@ public static class TestInfrastructure
         }
     }
 
+    /// <summary>
+    /// A database of <see cref="CreateDatabaseAsync"/> as the streaming replica of the tests' server serves it
+    /// (POPINFO_TEST_POSTGRES_REPLICA, which test.sh starts: docs/database-replica.md), once the replica has replayed its
+    /// creation. Without a replica the tests that need one fail, never skip.
+    /// </summary>
+    public static async Task<string> ReplicaOfAsync(string database)
+    {
+        var setting = Environment.GetEnvironmentVariable("POPINFO_TEST_POSTGRES_REPLICA")
+            ?? throw new InvalidOperationException("POPINFO_TEST_POSTGRES_REPLICA is not set: run the tests with ./test.sh, which starts the replica.");
+        var primary = new NpgsqlConnectionStringBuilder(database);
+        var replica = new NpgsqlConnectionStringBuilder(setting) { Database = primary.Database, Username = primary.Username, Password = primary.Password }.ConnectionString;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(replica) { Pooling = false }.ConnectionString);
+                await connection.OpenAsync();
+                return replica;
+            }
+            catch (PostgresException e) when (e.SqlState == "3D000" && DateTime.UtcNow < deadline)
+            {
+                // The database is not replayed yet.
+                await Task.Delay(100);
+            }
+        }
+    }
+
     private static async Task ProbePostgresAsync(string connectionString)
     {
         try

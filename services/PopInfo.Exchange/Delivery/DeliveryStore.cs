@@ -33,10 +33,16 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     private static readonly string[] Columns =
         ["department_code", "sequence", "registry_sequence", "subscription_id", "person_id", "event_type", "event", "created_at", "webhook_state", "traceparent", "tracestate"];
 
-    /// <summary>A department's events after <paramref name="after"/>, in order.</summary>
+    /// <summary>
+    /// A department's events after <paramref name="after"/>, in order: the feed, on the replica when there is one
+    /// (docs/database-replica.md). No event is skipped there: a department's events are numbered by the one projector holding
+    /// the lease, each work committing its events with the department's new <c>last_sequence</c> (its row locked to commit)
+    /// before the next work begins, so they commit in sequence order; the replica replays commits in that order — it holds a
+    /// gap-free prefix of each department's events, and a cursor beyond it is answered "nothing yet".
+    /// </summary>
     public async Task<IReadOnlyList<FeedEntry>> ReadAsync(string code, long after, int limit, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var connection = await database.Reads.OpenConnectionAsync(ct);
         return await ReadAsync(connection, code, after, limit, ct);
     }
 

@@ -164,7 +164,10 @@
     const d = h.database;
     byId('database').textContent = !d ? text('databaseNotWatched') : !d.answered ? fill(text('databaseDown'), { problem: d.problem || '' })
       : fill(text('databaseLine'), { version: d.version || '', connections: num(Object.values(d.connections).reduce((x, y) => x + y, 0)), max: num(d.maxConnections),
-        databases: num(d.databases.length), replicas: num(d.replicas.length) });
+        databases: num(d.databases.length), replicas: num(d.replicas.length) })
+        + (d && d.answered ? d.replicas.map((r) => fill(text('replicaLine'), { name: r.name, state: r.state || '',
+          seconds: r.replayLagSeconds === null ? '—' : num(Math.round(r.replayLagSeconds * 10) / 10),
+          bytes: r.bytesBehind === null ? '—' : num(r.bytesBehind) })).join('') : '');
   }
 
   // ---- Flow.

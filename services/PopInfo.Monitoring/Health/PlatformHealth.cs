@@ -56,5 +56,9 @@ public sealed class ReplicaState
     public string Name { get; init; } = "";
     public string? State { get; init; }
     public string? SyncState { get; init; }
+    /// <summary>Seconds the replica's replay is behind (0 when it has replayed everything); null while it is not attached.</summary>
     public double? ReplayLagSeconds { get; init; }
+
+    /// <summary>WAL bytes written on the primary that the replica has not replayed (not received, while it is away); null without a position.</summary>
+    public long? BytesBehind { get; init; }
 }

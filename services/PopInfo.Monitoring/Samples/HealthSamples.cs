@@ -35,9 +35,18 @@ public static class HealthSamples
             if (database.Answered)
             {
                 yield return new(Metrics.DatabaseConnections, "postgresql", database.Connections.Values.Sum());
-                foreach (var replica in database.Replicas.Where(r => r.ReplayLagSeconds is not null))
+                foreach (var replica in database.Replicas)
                 {
-                    yield return new(Metrics.DatabaseReplicaLag, replica.Name, replica.ReplayLagSeconds!.Value);
+                    // A replica away has no replay lag: no sample, so its subject goes unknown; its bytes behind still grow.
+                    if (replica.ReplayLagSeconds is { } seconds)
+                    {
+                        yield return new(Metrics.DatabaseReplicaLag, replica.Name, seconds);
+                    }
+
+                    if (replica.BytesBehind is { } bytes)
+                    {
+                        yield return new(Metrics.DatabaseReplicaBytesBehind, replica.Name, bytes);
+                    }
                 }
             }
         }

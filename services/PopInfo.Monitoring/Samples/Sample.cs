@@ -33,6 +33,9 @@ public static class Metrics
     /// <summary>Replay lag of a streaming replica in seconds (subject: the replica's name).</summary>
     public const string DatabaseReplicaLag = "database.replica_lag_seconds";
 
+    /// <summary>WAL bytes a streaming replica has not replayed (subject: its slot's name): grows while its replay is stuck or it is away.</summary>
+    public const string DatabaseReplicaBytesBehind = "database.replica_bytes_behind";
+
     /// <summary>The register's change log not yet published to the bus (subject <c>registry</c>).</summary>
     public const string RegistryRelayBacklog = "registry.relay_backlog";
 
@@ -96,7 +99,7 @@ public static class Metrics
     public static IReadOnlyList<string> All { get; } =
     [
         ServiceLive, ServiceReady, BrokerAnswered, BrokerAlarm, QueueMessages, QueueConsumers, DatabaseAnswered, DatabaseConnections,
-        DatabaseReplicaLag, RegistryRelayBacklog, RegistryLastSequence, ReadModelSecondsBehind, ReadModelSequencesBehind, DepartmentBacklog,
+        DatabaseReplicaLag, DatabaseReplicaBytesBehind, RegistryRelayBacklog, RegistryLastSequence, ReadModelSecondsBehind, ReadModelSequencesBehind, DepartmentBacklog,
         DepartmentLagSeconds, DepartmentLastSequence, DepartmentAcknowledged, DepartmentConsumers, DepartmentWebhookDelivered,
         DepartmentWebhookPending, DepartmentDeadLetters, DepartmentHeld, DeskDayNotCleared, DeskFormsLate, OutboxWaiting,
         OutboxOldestSeconds,

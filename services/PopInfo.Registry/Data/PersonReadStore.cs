@@ -67,9 +67,15 @@ public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] Ser
     }
 
     /// <summary>Change-log entries after <paramref name="after"/>, in sequence order; never skips one (ADR 0001).</summary>
+    /// <summary>
+    /// The change feed after <paramref name="after"/>, on the replica when there is one. It never skips there either: a
+    /// sequence is taken under the counter row's lock held to commit (ADR 0001), so commits come in sequence order, and a
+    /// replica replays commits in the primary's order — what it has replayed is always a gap-free prefix of the log, and an
+    /// <paramref name="after"/> beyond it is answered "nothing yet", to be asked again.
+    /// </summary>
     public async Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var connection = await database.Reads.OpenConnectionAsync(ct);
         // With each entry's trace context, so that a service filling a gap from the feed continues the change's trace.
         var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(ChangesSql(database.Dialect), new { after, limit }, cancellationToken: ct));
         return [.. rows.Select(r => r.ToChange())];

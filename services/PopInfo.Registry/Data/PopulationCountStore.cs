@@ -20,9 +20,13 @@ public sealed class PopulationCount
 /// </summary>
 public sealed class PopulationCountStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database)
 {
-    public async Task<(long Sequence, IReadOnlyList<PopulationCount> Counts)> CountAsync(DateOnly asOf, CancellationToken ct)
+    /// <summary>On the replica when there is one (a few seconds of <c>GROUP BY</c> over the register), again after a recovery conflict.</summary>
+    public Task<(long Sequence, IReadOnlyList<PopulationCount> Counts)> CountAsync(DateOnly asOf, CancellationToken ct) =>
+        RecoveryConflicts.RetryAsync(c => CountOnceAsync(asOf, c), null, ct);
+
+    private async Task<(long Sequence, IReadOnlyList<PopulationCount> Counts)> CountOnceAsync(DateOnly asOf, CancellationToken ct)
     {
-        await using var snapshot = await database.BeginSnapshotAsync(ct);
+        await using var snapshot = await database.Reads.BeginSnapshotAsync(ct);
         var connection = snapshot.Connection;
         var transaction = snapshot.Transaction;
         var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -7,7 +7,7 @@ namespace PopInfo.Registry.Data;
 /// <summary>
 /// Opens consistent snapshots of the register: every person (and every superseded version) as of one change-log sequence.
 /// </summary>
-public sealed class SnapshotStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, TimeProvider clock)
+public sealed class SnapshotStore([FromKeyedServices(RegistryModule.Name)] ServiceDatabase database, TimeProvider clock, ILogger<SnapshotStore> logger)
 {
     // Ordered by the person id only: both arms then come straight from their primary keys (persons (id),
     // person_history (person_id, version)) and PostgreSQL merges the two index scans (Merge Append); SQLite merges
@@ -23,10 +23,20 @@ public sealed class SnapshotStore([FromKeyedServices(RegistryModule.Name)] Servi
     /// Begins the snapshot's read-only transaction and reads the last sequence in it, first: a writer holds the counter row
     /// locked until it commits (ADR 0001), so every entry up to that sequence is committed and seen by the transaction,
     /// and none after it. The caller streams <see cref="RegistrySnapshot.ReadAsync"/> and disposes the snapshot.
+    /// <para>
+    /// On the replica when there is one (<see cref="ServiceDatabase.Reads"/>): a replica replays commits in the primary's
+    /// order, so its counter and its rows agree the same way. A recovery conflict while opening is retried here
+    /// (<see cref="RecoveryConflicts"/>); one while streaming cuts the stream short (no trailer), and the reader — a
+    /// projection's rebuild — takes a new snapshot (docs/database-replica.md).
+    /// </para>
     /// </summary>
-    public async Task<RegistrySnapshot> OpenAsync(bool history, CancellationToken ct)
+    public Task<RegistrySnapshot> OpenAsync(bool history, CancellationToken ct) =>
+        RecoveryConflicts.RetryAsync(c => OpenOnceAsync(history, c),
+            (attempt, e) => logger.LogWarning("Opening a snapshot on the replica met a recovery conflict (try {Attempt}): {Error}", attempt, e.Message), ct);
+
+    private async Task<RegistrySnapshot> OpenOnceAsync(bool history, CancellationToken ct)
     {
-        var snapshot = await database.BeginSnapshotAsync(ct);
+        var snapshot = await database.Reads.BeginSnapshotAsync(ct);
         try
         {
             var sequence = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(

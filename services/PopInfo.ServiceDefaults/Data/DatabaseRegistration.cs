@@ -28,7 +28,11 @@ public static class DatabaseRegistration
                 DatabaseProvider.SqlServer => SqlServerDialect.Create(options.ConnectionString!, serviceName),
                 _ => SqliteDialect.Create(options.DataDirectory, serviceName),
             };
-            return new ServiceDatabase(serviceName, dialect);
+            // A replica only for PostgreSQL's streaming replication (docs/database-replica.md); absent: reads go to the primary.
+            var replica = options.Provider == DatabaseProvider.PostgreSql && !string.IsNullOrWhiteSpace(options.ReadConnectionString)
+                ? PostgreSqlDialect.Create(options.ReadConnectionString, serviceName)
+                : null;
+            return new ServiceDatabase(serviceName, dialect, replica);
         });
 
         builder.Services.AddSingleton<IHostedService>(sp => new MigrationHostedService(

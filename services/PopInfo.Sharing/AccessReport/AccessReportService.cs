@@ -60,7 +60,7 @@ public sealed class AccessReportService(
         var language = request.Language ?? "zh";
         var at = clock.GetUtcNow();
         var requestId = Guid.NewGuid();
-        var asOf = watermark.Current;
+        var asOf = await people.AsOfAsync(watermark.Current, ct);
         var caseReference = request.CaseReference ?? DefaultCaseReference;
         Guid personId;
         if (request.PersonId is { } id)

@@ -193,7 +193,7 @@ public sealed class SharingService(
             return (SharingRefusals.QuotaExceeded(decision), null);
         }
 
-        return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), watermark.Current, decision.Reservation));
+        return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), await people.AsOfAsync(watermark.Current, ct), decision.Reservation));
     }
 
     // The request's form, the operation and purpose, the question, the read model's readiness: the first that refuses answers.

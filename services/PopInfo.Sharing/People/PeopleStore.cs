@@ -27,17 +27,35 @@ public sealed class PeopleStore
 
     private readonly ServiceDatabase database;
     private readonly ProjectionLedgerStore ledger;
+    private readonly ProjectionLedgerStore replicaLedger;
 
     public PeopleStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database, TimeProvider clock)
     {
         this.database = database;
         ledger = new ProjectionLedgerStore(database, clock);
+        replicaLedger = new ProjectionLedgerStore(database.Reads, clock);
     }
 
     /// <summary>The sharing database, where the follower's lease is kept beside the read model.</summary>
     public ServiceDatabase Database => database;
 
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
+
+    /// <summary>
+    /// The look-ups' own watermark when they read a replica (<see cref="ServiceDatabase.Reads"/>): every change-log sequence up
+    /// to it is in what they answer from (the replica holds the read model as of its replay); null without a replica.
+    /// </summary>
+    public async Task<long?> ReplicaWatermarkAsync(CancellationToken ct) =>
+        database.Reads.IsReplica ? (await replicaLedger.StateAsync(ct)).Low_Watermark : null;
+
+    /// <summary>
+    /// The sequence a look-up about to run may say it reflects (its answer's <c>asOfSequence</c>): <paramref name="watermark"/>,
+    /// the instance's own, when the look-ups read the primary; the replica's watermark, read before the look-up, when they
+    /// read a replica — a replica only moves forward, so the look-up then sees at least every change up to it (the
+    /// instance's own watermark could be ahead of what the replica has replayed).
+    /// </summary>
+    public async Task<long> AsOfAsync(long watermark, CancellationToken ct) =>
+        database.Reads.IsReplica ? (await replicaLedger.StateAsync(ct)).Low_Watermark : watermark;
 
     public Task<long> PendingAsync(CancellationToken ct) => ledger.PendingAsync(ct);
 
@@ -84,7 +102,7 @@ public sealed class PeopleStore
     /// </summary>
     public async Task<IReadOnlyList<PersonRow>> ByIdNumberAsync(string idNumber, bool record, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var connection = await database.Reads.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
             $"SELECT {(record ? Columns : ColumnsWithoutRecord)} FROM people WHERE id_number = @idNumber", new { idNumber }, cancellationToken: ct))];
     }
@@ -92,7 +110,7 @@ public sealed class PeopleStore
     /// <summary>Several identity numbers at once (a batch): each number's persons (records as <see cref="ByIdNumberAsync"/>).</summary>
     public async Task<ILookup<string, PersonRow>> ByIdNumbersAsync(IReadOnlyCollection<string> idNumbers, bool record, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var connection = await database.Reads.OpenConnectionAsync(ct);
         var rows = new List<PersonRow>();
         foreach (var chunk in idNumbers.Distinct(StringComparer.Ordinal).Chunk(Domain.Sharing.SharingOperations.MaxBatch))
         {
@@ -106,7 +124,7 @@ public sealed class PeopleStore
     /// <summary>Up to <paramref name="limit"/> persons with this name (as compared) and birth date, in a stable order.</summary>
     public async Task<IReadOnlyList<PersonRow>> ByNameAndBirthAsync(string nameKey, DateOnly birthDate, int limit, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var connection = await database.Reads.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(ByNameAndBirthSql(database.Dialect), new { nameKey, birthDate, limit }, cancellationToken: ct))];
     }
 
@@ -116,7 +134,7 @@ public sealed class PeopleStore
     /// <summary>Every person of a household.</summary>
     public async Task<IReadOnlyList<PersonRow>> HouseholdAsync(Guid householdId, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var connection = await database.Reads.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
             $"SELECT {Columns} FROM people WHERE household_id = @householdId ORDER BY person_id", new { householdId }, cancellationToken: ct))];
     }

@@ -1,0 +1,3 @@
+INSERT  INTO alert_rules (code, metric, comparison, threshold, duration_seconds, severity, enabled, description, version, changed_at, changed_by)
+VALUES                   ('replica-lagging', 'database.replica_lag_seconds', 'above', 30, 60, 'warning', 1, 'A streaming replica of the database replays more than 30 seconds behind the primary for a minute: reads pointed at it are that stale.', 1, SYSDATETIMEOFFSET(), 'shipped'),
+                         ('replica-behind', 'database.replica_bytes_behind', 'above', 268435456, 300, 'warning', 1, 'A streaming replica has more than 256 MiB of WAL not replayed for five minutes (stuck, or away while its slot keeps WAL on the primary).', 1, SYSDATETIMEOFFSET(), 'shipped');
