@@ -34,9 +34,10 @@ public static class ConnectRetry
             }
 
             proxy.AvailableDestinations = others;
-            // As before the first try: no error, YARP's 502 undone (it forwards only an untouched response).
+            // As before the first try: no error, and YARP's 502 back to a fresh response's 200 (it forwards only onto an
+            // untouched response).
             context.Features.Set<IForwarderErrorFeature>(null);
-            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.StatusCode = 200;
             context.Request.Body.Position = 0;
         }
     }
