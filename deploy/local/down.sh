@@ -4,7 +4,8 @@
 #   deploy/local/down.sh         # services only (TERM, then KILL after POPINFO_STOP_TIMEOUT s)
 #   deploy/local/down.sh --all   # also stop RabbitMQ and PostgreSQL (deploy/local/infra.sh), and remove the replica
 #
-# Settings: POPINFO_RUN_DIR [./run] (pid files in <run>/pids/<service>.pid),
+# Settings: POPINFO_RUN_DIR [./run] (pid files in <run>/pids/<service>.pid; with POPINFO_INSTANCES above 1
+#           also <service>.<i>.pid and gateway.pid — every one is stopped),
 #           POPINFO_STOP_TIMEOUT [10].
 set -euo pipefail
 
@@ -15,7 +16,7 @@ all=0
 for arg in "$@"; do
     case "$arg" in
         --all) all=1 ;;
-        -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "usage: $0 [--all]" >&2; exit 2 ;;
     esac
 done

@@ -27,6 +27,15 @@
 #                                         infra.sh, port POPINFO_PG_REPLICA_PORT [5442]); the registry, exchange and sharing
 #                                         then get PopInfo__Database__ReadConnectionString, their runtime role on the
 #                                         replica, for their read-heavy paths (docs/database-replica.md)
+#   POPINFO_INSTANCES       [1]           processes per service; above 1 each service's instances listen on its port plus
+#                                         POPINFO_INSTANCE_PORT_STEP times 1..N (5201, 5301 for the registry) and one
+#                                         reverse proxy (services/PopInfo.Gateway, YARP) listens on every service's usual
+#                                         port, so clients keep one address per service; the services trust the proxy's
+#                                         X-Forwarded-For (PopInfo__ForwardedHeaders__KnownProxies__0). Logs and pids are
+#                                         <service>.<i>.log/.pid and gateway.log/.pid; routes in <run>/gateway.json
+#   POPINFO_INSTANCE_PORT_STEP [100]
+#   POPINFO_SINGLE_INSTANCE [analytics]   services that run one instance on their own port whatever POPINFO_INSTANCES
+#                                         says (the analytics index is per process: docs/architecture.md, "Several instances")
 #   POPINFO_READY_TIMEOUT   [120]         seconds to wait for every /health/ready to return 200
 #   POPINFO_RUN_DIR         [./run]       logs in <run>/logs/<service>.log, pids in <run>/pids/<service>.pid
 #   plus the PostgreSQL/RabbitMQ settings documented in deploy/local/infra.sh.
@@ -66,6 +75,10 @@ POPINFO_RABBITMQ_URI="${POPINFO_RABBITMQ_URI:-amqp://${POPINFO_RABBITMQ_USER}:${
 POPINFO_BROKER_USERS="${POPINFO_BROKER_USERS:-1}"
 POPINFO_PG_REPLICA="${POPINFO_PG_REPLICA:-0}"
 POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
+POPINFO_INSTANCES="${POPINFO_INSTANCES:-1}"
+POPINFO_INSTANCE_PORT_STEP="${POPINFO_INSTANCE_PORT_STEP:-100}"
+POPINFO_SINGLE_INSTANCE="${POPINFO_SINGLE_INSTANCE:-analytics}"
+[[ "$POPINFO_INSTANCES" =~ ^[1-9][0-9]*$ ]] || { echo "=== [up.sh] ERROR: POPINFO_INSTANCES must be 1 or more" >&2; exit 1; }
 POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
 
 mkdir -p "$POPINFO_RUN_DIR/logs" "$POPINFO_RUN_DIR/pids"
@@ -154,25 +167,36 @@ broker_uri() { # registry -> the bus URI as popinfo-registry (or POPINFO_RABBITM
     echo "amqp://${user}:${password}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"
 }
 
-# Is the pid in <service>.pid alive and really that service (pids get reused)?
+# Is the pid in <key>.pid alive and really that service (pids get reused)? key: registry, registry.2, gateway.
 svc_running_pid() {
-    local name="$1" pidf="$RUN_DIR/pids/$1.pid" pid
+    local key="$1" pidf="$RUN_DIR/pids/$1.pid" pid
     [[ -r "$pidf" ]] || return 1
     pid="$(cat "$pidf")"
     [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$(svc_project "$name").dll"* ]] || return 1
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$(svc_project "${key%%.*}").dll"* ]] || return 1
     echo "$pid"
 }
 
-start_service() {
-    local name="$1" project port dir dll pid
+# Several instances (POPINFO_INSTANCES): how many a service runs, and where instance i listens.
+svc_instances() {
+    if ((POPINFO_INSTANCES > 1)) && [[ " $POPINFO_SINGLE_INSTANCE " != *" $1 "* ]]; then echo "$POPINFO_INSTANCES"; else echo 1; fi
+}
+instance_port() { echo $(($(svc_port "$1") + POPINFO_INSTANCE_PORT_STEP * $2)); }
+instance_url() { echo "http://${POPINFO_BIND_HOST}:$(instance_port "$1" "$2")"; }
+
+start_service() { # name [instance: 1..N behind the gateway]
+    local name="$1" instance="${2:-}" key="$1" project port dir dll pid
     project="$(svc_project "$name")"
     port="$(svc_port "$name")"
+    if [[ -n "$instance" ]]; then
+        key="$name.$instance"
+        port="$(instance_port "$name" "$instance")"
+    fi
     dir="$REPO_ROOT/services/$project/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM"
     dll="$dir/$project.dll"
 
-    if pid="$(svc_running_pid "$name")"; then
-        say "$name already running (pid $pid) - run deploy/local/down.sh first to restart it"
+    if pid="$(svc_running_pid "$key")"; then
+        say "$key already running (pid $pid) - run deploy/local/down.sh first to restart it"
         return 0
     fi
     [[ -f "$dll" ]] || die "$dll not found (build failed, or POPINFO_SKIP_BUILD=1 without a build?)"
@@ -214,6 +238,10 @@ start_service() {
             export PopInfo__Exchange__RabbitMqManagementPassword="$POPINFO_RABBITMQ_PASSWORD"
         fi
         export MASSTRANSIT_USAGE_TELEMETRY=false
+        if [[ -n "$instance" ]]; then
+            # Behind the gateway: its X-Forwarded-For names the caller (docs/security.md, "Behind a reverse proxy").
+            export PopInfo__ForwardedHeaders__KnownProxies__0="$POPINFO_BIND_HOST"
+        fi
         export PopInfo__Auth__Authority="$POPINFO_ISSUER" PopInfo__Identity__Issuer="$POPINFO_ISSUER"
         # The master key of the secrets this service stores (its Data Protection key ring): one per service, made
         # once, 0600; every instance of the service needs the same file (docs/security.md, "Secrets at rest").
@@ -274,10 +302,62 @@ start_service() {
             export PopInfo__Identity__Applications__monitor__RedirectUris__0="$monitor_url/monitor/signin-oidc"
             export PopInfo__Identity__Applications__monitor__PostLogoutRedirectUris__0="$monitor_url/monitor/signout-callback-oidc"
         fi
-        exec setsid dotnet "$dll" >"$RUN_DIR/logs/$name.log" 2>&1 </dev/null
+        exec setsid dotnet "$dll" >"$RUN_DIR/logs/$key.log" 2>&1 </dev/null
     ) &
-    echo "$!" >"$RUN_DIR/pids/$name.pid"
-    say "started $name (pid $!) on $(svc_url "$name"), log run/logs/$name.log"
+    echo "$!" >"$RUN_DIR/pids/$key.pid"
+    say "started $key (pid $!) on http://${POPINFO_BIND_HOST}:${port}, log run/logs/$key.log"
+}
+
+# The gateway's routes and clusters: each service with several instances gets a route on its usual port and a
+# cluster of its instances (health checks and the rest: services/PopInfo.Gateway/ServiceClusterDefaults.cs).
+write_gateway_config() {
+    local file="$1" name i first=1
+    shift
+    {
+        echo '{ "ReverseProxy": { "Routes": {'
+        for name in "$@"; do
+            ((first)) || echo ','
+            first=0
+            printf '  "%s": { "ClusterId": "%s", "Match": { "Path": "{**catch-all}" }, "Metadata": { "LocalPort": "%s" } }' \
+                "$name" "$name" "$(svc_port "$name")"
+        done
+        echo '}, "Clusters": {'
+        first=1
+        for name in "$@"; do
+            ((first)) || echo ','
+            first=0
+            printf '  "%s": { "Destinations": {' "$name"
+            for ((i = 1; i <= $(svc_instances "$name"); i++)); do
+                ((i == 1)) || printf ','
+                printf ' "%s": { "Address": "%s/" }' "$name.$i" "$(instance_url "$name" "$i")"
+            done
+            printf ' } }'
+        done
+        echo '} } }'
+    } >"$file"
+}
+
+start_gateway() { # the services behind it
+    local dll="$REPO_ROOT/services/PopInfo.Gateway/bin/$POPINFO_CONFIGURATION/$POPINFO_TFM/PopInfo.Gateway.dll" name urls="" pid
+    if pid="$(svc_running_pid gateway)"; then
+        say "gateway already running (pid $pid) - run deploy/local/down.sh first to restart it"
+        return 0
+    fi
+    [[ -f "$dll" ]] || die "$dll not found (build failed, or POPINFO_SKIP_BUILD=1 without a build?)"
+    write_gateway_config "$RUN_DIR/gateway.json" "$@"
+    for name in "$@"; do
+        if (exec 3<>"/dev/tcp/${POPINFO_BIND_HOST}/$(svc_port "$name")") 2>/dev/null; then
+            die "port $(svc_port "$name") is already in use (is the embedded host running?) - stop it first"
+        fi
+        urls+="${urls:+;}$(svc_url "$name")"
+    done
+    (
+        cd "$(dirname "$dll")"
+        export ASPNETCORE_URLS="$urls" PopInfo__Gateway__ConfigFile="$RUN_DIR/gateway.json"
+        exec setsid dotnet "$dll" >"$RUN_DIR/logs/gateway.log" 2>&1 </dev/null
+    ) &
+    echo "$!" >"$RUN_DIR/pids/gateway.pid"
+    say "started gateway (pid $!) on the ports of: $* (routes in $RUN_DIR/gateway.json), log run/logs/gateway.log"
 }
 
 show_log_tail() {
@@ -320,11 +400,35 @@ if [[ " ${services[*]} " == *" monitoring "* ]]; then
     ensure_monitoring_watchers "$WATCHER_SECRETS" || die "could not create the monitoring service's watchers"
 fi
 
-for name in "${services[@]}"; do start_service "$name"; done
+keys=()   # what runs: registry, or registry.1 … registry.N behind the gateway, and the gateway
+behind=() # the services with several instances
+for name in "${services[@]}"; do
+    if (($(svc_instances "$name") > 1)); then
+        behind+=("$name")
+        for ((i = 1; i <= $(svc_instances "$name"); i++)); do
+            start_service "$name" "$i"
+            keys+=("$name.$i")
+        done
+    else
+        start_service "$name"
+        keys+=("$name")
+    fi
+done
+if ((${#behind[@]} > 0)); then
+    start_gateway "${behind[@]}"
+    keys+=(gateway)
+fi
+key_ready_url() { # registry.2 -> its own port; gateway -> the first service behind it, through it
+    case "$1" in
+        gateway) echo "$(svc_url "${behind[0]}")/health/ready" ;;
+        *.*) echo "$(instance_url "${1%%.*}" "${1#*.}")/health/ready" ;;
+        *) echo "$(svc_url "$1")/health/ready" ;;
+    esac
+}
 
-say "waiting up to ${POPINFO_READY_TIMEOUT}s for /health/ready of: ${services[*]}"
+say "waiting up to ${POPINFO_READY_TIMEOUT}s for /health/ready of: ${keys[*]}"
 deadline=$((SECONDS + POPINFO_READY_TIMEOUT))
-pending=("${services[@]}")
+pending=("${keys[@]}")
 while ((${#pending[@]} > 0)); do
     still=()
     for name in "${pending[@]}"; do
@@ -332,7 +436,7 @@ while ((${#pending[@]} > 0)); do
             show_log_tail "$name"
             die "$name exited before becoming ready (see run/logs/$name.log; the others are left running, stop them with deploy/local/down.sh)"
         fi
-        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$(svc_url "$name")/health/ready" || true)"
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$(key_ready_url "$name")" || true)"
         if [[ "$code" == 200 ]]; then say "$name ready"; else still+=("$name"); fi
     done
     pending=("${still[@]+"${still[@]}"}")
@@ -349,6 +453,9 @@ say "PopInfo (distributed) is up in $((SECONDS - t0)) s:"
 for name in "${services[@]}"; do
     printf '    %-11s %-24s swagger: %s/swagger\n' "$name" "$(svc_url "$name")" "$(svc_url "$name")"
 done
+if ((${#behind[@]} > 0)); then
+    echo "    behind the gateway (services/PopInfo.Gateway, log run/logs/gateway.log), $POPINFO_INSTANCES instances each: ${behind[*]}"
+fi
 echo "    RabbitMQ management UI: http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/ (user ${POPINFO_RABBITMQ_USER})"
 echo "    PostgreSQL:             127.0.0.1:${POPINFO_PG_PORT}, database ${POPINFO_PG_DATABASE}"
 [[ "$POPINFO_DB_ROLES" == 1 ]] && echo "    PostgreSQL roles:       popinfo_<service> (runtime), popinfo_<service>_owner; passwords in $DB_SECRETS"

@@ -7,6 +7,7 @@ using PopInfo.Monitoring;
 using PopInfo.Registry;
 using PopInfo.ServiceDefaults;
 using PopInfo.ServiceDefaults.Messaging;
+using PopInfo.ServiceDefaults.Routing;
 using PopInfo.Sharing;
 
 // Embedded mode: all seven services (six platforms and the identity provider) in one process, SQLite files under ./data, MassTransit's in-memory

@@ -28,6 +28,8 @@ public static class ServiceDefaultsExtensions
         // The leases of the single-active loops (relays, projectors): docs/architecture.md, "Several instances".
         builder.Services.AddSingleton<LeaseFactory>();
         AllowedHostsDefault.Apply(builder.Configuration);
+        // X-Forwarded-For from the proxies named in PopInfo:ForwardedHeaders only (docs/security.md).
+        PopInfo.ServiceDefaults.Security.TrustedProxies.Add(builder);
 
         builder.AddPlatformTelemetry(applicationName);
 

@@ -11,7 +11,7 @@ namespace PopInfo.Testing;
 /// processor time read). <c>dotnet app.dll</c> runs the application in the <c>dotnet</c> process itself, so the process id
 /// is the service's and /proc/&lt;pid&gt;/status is its memory. Its output goes to a log file of its own.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private readonly string dll;
     private readonly string workingDirectory;

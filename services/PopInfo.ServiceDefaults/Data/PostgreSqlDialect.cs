@@ -132,7 +132,9 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
     {
         // A session lock on a connection of its own: released by the unlock, or by PostgreSQL if the process dies.
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(hashtext(@name))", new { name }, cancellationToken: cancellationToken));
+        // Waited for as long as the holder needs (no command timeout; the caller's token ends the wait): a second instance
+        // starting beside the first waits out the first's start-up work, however slow a loaded machine makes it.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(hashtext(@name))", new { name }, commandTimeout: 0, cancellationToken: cancellationToken));
         try
         {
             await action();

@@ -121,7 +121,8 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
     {
         // A session lock on a connection of its own: released by the unlock, or by SQL Server when the session ends.
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(LockSessionSql, new { name }, cancellationToken: cancellationToken));
+        // Waited for as long as the holder needs (no command timeout; the caller's token ends the wait), as on PostgreSQL.
+        await connection.ExecuteAsync(new CommandDefinition(LockSessionSql, new { name }, commandTimeout: 0, cancellationToken: cancellationToken));
         try
         {
             await action();

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Sharing;
 using PopInfo.Host;
+using PopInfo.ServiceDefaults.Routing;
 using PopInfo.ServiceDefaults.Security;
 using PopInfo.Testing;
 using Xunit.Abstractions;

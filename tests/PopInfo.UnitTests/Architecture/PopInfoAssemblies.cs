@@ -20,6 +20,9 @@ internal static class PopInfoAssemblies
     /// <summary>The embedded mode's composition root: it may reference every service.</summary>
     public const string Host = "PopInfo.Host";
 
+    /// <summary>The local reverse proxy in front of several instances of each service: it may use the service defaults only.</summary>
+    public const string Gateway = "PopInfo.Gateway";
+
     /// <summary>Shared libraries every service may use.</summary>
     public const string ServiceDefaults = "PopInfo.ServiceDefaults";
 
@@ -28,7 +31,7 @@ internal static class PopInfoAssemblies
     public const string Contracts = "PopInfo.Contracts";
 
     /// <summary>Every assembly of the platform's own code (the tools and tests aside).</summary>
-    public static IEnumerable<string> All => [.. Services, Host, ServiceDefaults, Domain, Contracts];
+    public static IEnumerable<string> All => [.. Services, Host, Gateway, ServiceDefaults, Domain, Contracts];
 
     public static Assembly Load(string name) => Assembly.Load(new AssemblyName(name));
 

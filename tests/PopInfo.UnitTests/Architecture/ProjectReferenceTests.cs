@@ -42,6 +42,12 @@ public sealed class ProjectReferenceTests
         Assert.Empty(PopInfoAssemblies.Services.Except(ProjectReferences(PopInfoAssemblies.Host)));
     }
 
+    [Fact]
+    public void The_gateway_project_references_the_service_defaults_only()
+    {
+        Assert.Equal([PopInfoAssemblies.ServiceDefaults], ProjectReferences(PopInfoAssemblies.Gateway));
+    }
+
     public static TheoryData<string> SharedModels => [PopInfoAssemblies.Domain, PopInfoAssemblies.Contracts];
 
     [Theory]

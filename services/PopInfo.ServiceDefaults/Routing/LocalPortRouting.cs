@@ -1,13 +1,17 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace PopInfo.Host;
+namespace PopInfo.ServiceDefaults.Routing;
 
 /// <summary>Endpoint metadata: the endpoint answers only connections that arrived on this local port.</summary>
 public sealed record LocalPortMetadata(int Port);
 
 /// <summary>
-/// Routes each module of the embedded host by the local port its connection arrived on
+/// Routes each module of the embedded host (and each service's route in the gateway) by the local port its connection arrived on
 /// (<see cref="ConnectionInfo.LocalPort"/>), which the client cannot choose once connected. Not by the
 /// Host header (<c>RequireHost</c>): a client sets that to anything, so a request to the desk's port with
 /// <c>Host: x:5101</c> reached the registry's routes. Every module maps <c>/api/v1/service</c> and more
