@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using PopInfo.Contracts;
 using PopInfo.Contracts.Registry;
+using PopInfo.Registry.Commands;
 using PopInfo.ServiceDefaults.Data;
 
 namespace PopInfo.Registry.Data;
@@ -24,6 +25,17 @@ public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] Ser
             AsOfSql(database.Dialect),
             new { id, asOf = asOf.Value.ToUniversalTime() }, cancellationToken: ct));
         return past?.ToVersion();
+    }
+
+    /// <summary>
+    /// The version a command already applied wrote, read from its stored answer; null when the command id has no answer
+    /// or its answer was a refusal.
+    /// </summary>
+    public async Task<int?> VersionWrittenByAsync(Guid commandId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var stored = await connection.QuerySingleOrDefaultAsync<StoredCommand>(new CommandDefinition(StoredCommand.ByIdSql, new { commandId }, cancellationToken: ct));
+        return stored is { Status_Code: >= 200 and < 300 } ? JsonSerializer.Deserialize<ChangeResult>(stored.Response, Json.Options)?.Version : null;
     }
 
     public async Task<PersonVersion?> GetByIdNumberAsync(string idNumber, CancellationToken ct)

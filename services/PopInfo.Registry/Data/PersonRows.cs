@@ -23,6 +23,10 @@ internal sealed class PersonVersionRow
 
 internal sealed class StoredCommand
 {
+    /// <summary>The row of one command id (parameter <c>@commandId</c>).</summary>
+    public const string ByIdSql =
+        "SELECT command_type AS Command_Type, request_hash AS Request_Hash, status_code AS Status_Code, response AS Response FROM commands WHERE command_id = @commandId";
+
     public string Command_Type { get; init; } = "";
     public string Request_Hash { get; init; } = "";
     public int Status_Code { get; init; }

@@ -19,8 +19,7 @@ internal sealed class PersonStore(UnitOfWork work)
 
     public Task<StoredCommand?> GetCommandAsync(Guid commandId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<StoredCommand>(new CommandDefinition(
-            "SELECT command_type AS Command_Type, request_hash AS Request_Hash, status_code AS Status_Code, response AS Response FROM commands WHERE command_id = @commandId",
-            new { commandId }, transaction, cancellationToken: ct));
+            StoredCommand.ByIdSql, new { commandId }, transaction, cancellationToken: ct));
 
     public async Task<PersonVersion?> GetByIdAsync(Guid id, CancellationToken ct)
     {

@@ -39,11 +39,12 @@ public sealed class CommandSubjects(PersonReadStore store)
             {
                 personId = subject.Record.PersonId;
                 // A sender that names the person by identity number alone acts on the current version.
+                var implied = await ImpliedVersionAsync(command, subject.Version, ct);
                 command = command switch
                 {
-                    PersonCommand p => p with { ExpectedVersion = p.ExpectedVersion ?? subject.Version },
-                    MoveIn m => m with { ExpectedVersion = m.ExpectedVersion ?? subject.Version },
-                    MigrantArrival a => a with { ExpectedVersion = a.ExpectedVersion ?? subject.Version },
+                    PersonCommand p => p with { ExpectedVersion = p.ExpectedVersion ?? implied },
+                    MoveIn m => m with { ExpectedVersion = m.ExpectedVersion ?? implied },
+                    MigrantArrival a => a with { ExpectedVersion = a.ExpectedVersion ?? implied },
                     _ => command,
                 };
             }
@@ -75,6 +76,23 @@ public sealed class CommandSubjects(PersonReadStore store)
         }
 
         return new Named(command, personId, null);
+    }
+
+    /// <summary>
+    /// The version a command that names no version acts on: the current one — unless the command was applied already (a
+    /// redelivery after the registry committed but before the broker heard the acknowledgement). Then it is the version
+    /// current when it was first applied: the one before the version it wrote, or none when it wrote the person's first.
+    /// So the repeat hashes as the first delivery did and gets the first answer again (<see cref="Commands.RequestHash"/>),
+    /// not a refusal of its command id as reused for another request.
+    /// </summary>
+    private async Task<int?> ImpliedVersionAsync(RegistryCommand command, int current, CancellationToken ct)
+    {
+        if (command.CommandId is not { } commandId || await store.VersionWrittenByAsync(commandId, ct) is not { } written)
+        {
+            return current;
+        }
+
+        return written > 1 ? written - 1 : null;
     }
 
     private static string? HouseholdNumberOf(RegistryCommand command) => command switch

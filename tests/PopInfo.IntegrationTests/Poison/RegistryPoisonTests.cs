@@ -390,6 +390,42 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
         Assert.Equal(before, await platform.LastSequenceAsync());
     }
 
+    [Fact]
+    public async Task A_bus_command_naming_its_person_by_identity_number_and_no_version_is_answered_the_same_when_redelivered_after_it_applied()
+    {
+        // The registry fills in the version such a command acts on; a redelivery after the first apply (the registry
+        // committed, the broker never heard the acknowledgement) must act on the version the first delivery did, or its
+        // request hash differs and the applied command is answered "command id reused" (found by the fault campaign).
+        await using var answers = await AnswersAsync();
+        var arrivalBody = MigrantArrival();
+        var idNumber = (string)arrivalBody["idNumber"]!;
+        var arrival = new ApplyRegistryCommand
+        {
+            CommandId = Guid.NewGuid(), CommandType = RegistryCommandTypes.MigrantArrival, Body = JsonSerializer.SerializeToElement(arrivalBody),
+            SubjectIdNumber = idNumber, Source = "desk:test", SentAt = DateTimeOffset.UtcNow,
+        };
+        var correction = new ApplyRegistryCommand
+        {
+            CommandId = Guid.NewGuid(), CommandType = RegistryCommandTypes.CorrectDetails,
+            Body = JsonSerializer.SerializeToElement(new { occupation = "厨师" }), SubjectIdNumber = idNumber, Source = "desk:test", SentAt = DateTimeOffset.UtcNow,
+        };
+
+        foreach (var (command, version) in new[] { (arrival, 1), (correction, 2) })
+        {
+            await answers.SendAsync(command);
+            var first = await answers.WaitForAsync(command.CommandId, count: 1);
+            await answers.SendAsync(command);
+            var repeat = await answers.WaitForAsync(command.CommandId, count: 2);
+
+            Assert.True(first.Applied, first.Problem?.GetRawText());
+            Assert.Equal(version, first.Version);
+            Assert.Equal((true, first.Status, first.Version, first.Sequence), (repeat.Applied, repeat.Status, repeat.Version, repeat.Sequence));
+        }
+
+        var person = await platform.RegistryClient.GetJsonAsync($"/api/v1/persons/by-id-number/{idNumber}");
+        Assert.Equal((200, 2), (person.Status, (int)person.Body!["version"]!));
+    }
+
     private static Dictionary<string, object?> Replace(Dictionary<string, object?> body, Guid commandId)
     {
         var copy = new Dictionary<string, object?>(body) { ["commandId"] = commandId, ["source"] = "desk:test" };
