@@ -106,9 +106,10 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
             Interlocked.Increment(ref progress);
             if (status is 200 or 201 && personId is { } id && version is { } v)
             {
-                if (!isCorrection && Interlocked.Increment(ref registrations) % 2 == 0)
+                if (!isCorrection && Interlocked.Increment(ref registrations) % 3 != 0)
                 {
-                    // Every other new person is the departments' to push records about; the rest are corrected directly.
+                    // Two new persons in three are the departments' to push records about (one record each); the rest are
+                    // corrected directly, again and again (a corrected person goes back to the pool).
                     pushable.Enqueue(((string)JsonNode.Parse(body)!["idNumber"]!, community));
                 }
                 else
@@ -210,6 +211,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
                     ["arrivalDate"] = Yesterday(),
                     ["reason"] = "work",
                     ["expectedStayMonths"] = "12",
+                    ["residenceAddress"] = "东亭街道演练路" + n.ToString(CultureInfo.InvariantCulture) + "号",
                     ["residenceRegionCode"] = DongtingCommunity,
                     ["registeredRegionCode"] = "510105",
                 },

@@ -180,15 +180,16 @@ public static class ConvergenceCheck
         result.Differences += wrongAnswer;
         result.Lines.Add($"direct commands: {load.Direct.Count} sent, {applied} applied, {refused} refused (4xx), {unanswered} never answered, applied but not logged {notLogged}, answer ≠ log {wrongAnswer}; retried on another instance {load.Direct.Values.Count(a => a.Attempts > 1)}");
 
-        var forms = new Dictionary<Guid, (string State, Guid? EventId)>();
-        await foreach (var row in RowsAsync(data, "SELECT id, state, registry_event_id FROM collection.forms"))
+        var forms = new Dictionary<Guid, (string State, Guid? EventId, Guid? CommandId)>();
+        await foreach (var row in RowsAsync(data, "SELECT id, state, registry_event_id, command_id FROM collection.forms"))
         {
-            forms[(Guid)row[0]] = ((string)row[1], row[2] as Guid?);
+            forms[(Guid)row[0]] = ((string)row[1], row[2] as Guid?, row[3] as Guid?);
         }
 
-        long accepted = 0, rejected = 0, formsUnanswered = 0, formsLost = 0;
-        foreach (var (id, (state, eventId)) in forms)
+        long accepted = 0, rejected = 0, formsUnanswered = 0, formsLost = 0, formsWrong = 0;
+        foreach (var (id, (state, eventId, commandId)) in forms)
         {
+            var logged = commandId is { } c ? byCommand[c].ToList() : [];
             switch (state)
             {
                 case "accepted" when eventId is { } e && byEvent.ContainsKey(e):
@@ -197,6 +198,11 @@ public static class ConvergenceCheck
                 case "accepted":
                     formsLost++;
                     result.Example($"desk: form {id} accepted with event {eventId}, which is not in the change log");
+                    break;
+                case "rejected" when logged.Count > 0:
+                    // The desk says "rejected" while the register applied its command: the desk's copy differs from the master.
+                    formsWrong++;
+                    result.Example($"desk: form {id} is rejected, but its command {commandId} was applied (change {logged[0].Sequence}, person {logged[0].PersonId})");
                     break;
                 case "rejected":
                     rejected++;
@@ -210,7 +216,8 @@ public static class ConvergenceCheck
 
         var missingForms = load.Forms.Count(f => !forms.ContainsKey(f));
         result.Lost += formsUnanswered + formsLost + missingForms;
-        result.Lines.Add($"desk forms: {load.Forms.Count} created (201), {load.FormsResubmitted} submitted again on another instance; in the desk: {forms.Count}, accepted {accepted}, rejected {rejected}, unanswered {formsUnanswered}, accepted but not logged {formsLost}, created but missing {missingForms}");
+        result.Differences += formsWrong;
+        result.Lines.Add($"desk forms: {load.Forms.Count} created (201), {load.FormsResubmitted} submitted again on another instance; in the desk: {forms.Count}, accepted {accepted}, rejected {rejected}, rejected but applied in the register {formsWrong}, unanswered {formsUnanswered}, accepted but not logged {formsLost}, created but missing {missingForms}");
 
         var records = new Dictionary<string, (string State, Guid Id)>();
         await using (var command = data.CreateCommand("SELECT record_id, state, id FROM exchange.inbound_records WHERE department_code = $1"))
@@ -224,7 +231,7 @@ public static class ConvergenceCheck
         }
 
         var states = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        long recordsLost = 0, recordsTwice = 0;
+        long recordsLost = 0, recordsTwice = 0, recordsWrong = 0;
         foreach (var (recordId, taken) in load.Records)
         {
             if (taken is not ("queued" or "sent" or "applied" or "rejected"))
@@ -247,12 +254,20 @@ public static class ConvergenceCheck
                 result.Example($"inbound: record {recordId} is {stored.State}, change log entries {logged}");
             }
 
+            if (stored.State == "rejected" && logged > 0)
+            {
+                // Rejected as the department reads it back, applied in the register.
+                recordsWrong++;
+                result.Example($"inbound: record {recordId} is rejected, but its command {stored.Id} was applied");
+            }
+
             recordsTwice += Math.Max(0, logged - 1);
         }
 
         result.Lost += recordsLost;
         result.AppliedTwice += recordsTwice;
-        result.Lines.Add($"department pushes: {load.Records.Count} records answered at push ({string.Join(", ", load.Records.Values.GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}), {load.PushesRetried} pushes retried; taken ones now: {string.Join(", ", states.Select(s => $"{s.Key} {s.Value}"))}; lost {recordsLost}");
+        result.Differences += recordsWrong;
+        result.Lines.Add($"department pushes: {load.Records.Count} records answered at push ({string.Join(", ", load.Records.Values.GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}), {load.PushesRetried} pushes retried; taken ones now: {string.Join(", ", states.Select(s => $"{s.Key} {s.Value}"))}; lost {recordsLost}, rejected but applied {recordsWrong}");
     }
 
     /// <summary>One copy of a department's events against what it is entitled to: nothing missing, nothing unentitled, no field beyond its subscription.</summary>

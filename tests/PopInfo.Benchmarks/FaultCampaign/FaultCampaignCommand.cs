@@ -116,19 +116,6 @@ public static class FaultCampaignCommand
 
             var hook = departments.Single(d => d.Channel == Channel.Webhook);
             webhook.Secret = hook.WebhookSecret;
-            _ = Task.Run(async () =>
-            {
-                // The receiver's accepted bodies are the department's webhook copy.
-                while (true)
-                {
-                    while (webhook.Accepted.TryDequeue(out var received))
-                    {
-                        hook.Received.Enqueue(received.Body);
-                    }
-
-                    await Task.Delay(100);
-                }
-            });
             var queued = departments.Single(d => d.Channel == Channel.Queue);
             consumer = new QueueConsumer(vhost, queued);
             consumer.Start();
@@ -155,6 +142,12 @@ public static class FaultCampaignCommand
             while (true)
             {
                 rounds++;
+                while (webhook.Accepted.TryDequeue(out var received))
+                {
+                    // What the webhook endpoint accepted (signature valid) is the department's webhook copy.
+                    hook.Received.Enqueue(received.Body);
+                }
+
                 var redriven = await RedriveAsync(admin, hook);
                 var feeds = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
                 foreach (var department in departments)
