@@ -48,6 +48,17 @@ phase_begin "postgresql replica"
 ensure_postgres_replica || { echo "=== [test.sh] FAILED: the PostgreSQL streaming replica could not be started" >&2; exit 1; }
 phase_end "postgresql replica"
 
+# The fault campaign's own PostgreSQL (docs/fault-campaign.md): deploy/local/infra.sh's PostgreSQL as a second cluster,
+# "campaign" on port 5491, which the campaign's reduced run (tests/PopInfo.EndToEndTests/FaultCampaignTests) restarts —
+# the shared server above must never be restarted under other tests.
+POPINFO_CAMPAIGN_PG_PORT="${POPINFO_CAMPAIGN_PG_PORT:-5491}"
+phase_begin "postgresql (campaign)"
+(export POPINFO_PG_CLUSTER=campaign POPINFO_PG_PORT="$POPINFO_CAMPAIGN_PG_PORT"; source deploy/local/infra.sh; ensure_postgres) \
+    || { echo "=== [test.sh] FAILED: the fault campaign's PostgreSQL (cluster campaign, port $POPINFO_CAMPAIGN_PG_PORT) could not be started" >&2; exit 1; }
+export POPINFO_TEST_CAMPAIGN_POSTGRES="Host=127.0.0.1;Port=${POPINFO_CAMPAIGN_PG_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"
+export POPINFO_TEST_CAMPAIGN_POSTGRES_RESTART="pg_ctlcluster ${POPINFO_PG_VERSION} campaign restart -m fast"
+phase_end "postgresql (campaign)"
+
 phase_begin "rabbitmq"
 ensure_rabbitmq || { echo "=== [test.sh] FAILED: RabbitMQ could not be installed/started" >&2; exit 1; }
 phase_end "rabbitmq"

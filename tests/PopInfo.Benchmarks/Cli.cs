@@ -4,7 +4,7 @@ namespace PopInfo.Benchmarks;
 public static class Cli
 {
     public const string Usage = """
-        PopInfo benchmarks (prints figures; asserts nothing). Build:
+        PopInfo benchmarks (prints figures; asserts nothing, but fault-campaign). Build:
           dotnet build tests/PopInfo.Benchmarks -c Release --artifacts-path /tmp/bench-artifacts
         Run:
           dotnet /tmp/bench-artifacts/bin/PopInfo.Benchmarks/release/PopInfo.Benchmarks.dll <command> [options]
@@ -56,6 +56,13 @@ public static class Cli
           --sample 200000 --warmup 5 --audit-wait-ms 0 (the service's PopInfo:Sharing:AuditBatchWait, used by the raw group commit too), --keep
         analytics-engines  the analytics index against DuckDB (embedded) on the same rows, in-process (ADR 0002)
           --versions 15000000 --repeats 30 --duckdb-memory 2GB --duckdb-threads <cores>
+        fault-campaign   the platform (two instances of each service) under faults, then an independent convergence check;
+                         exit 1 unless 0 lost, 0 applied twice, 0 unentitled, 0 differences (docs/fault-campaign.md)
+          --changes 100000 --instances 2 --services registry,exchange,collection,sharing,analytics
+          --desk-share 0.2 --inbound-share 0.2 --clients 8 --desk-clients 4 --offline-seconds 10 --settle-seconds 300
+          --broker-restart none|rabbitmqctl (stops the local node: disturbs its other users)
+          --postgres-restart-command CMD (restarts a PostgreSQL server of the campaign's own, e.g. pg_ctl -D DIR restart -m fast)
+          --env KEY=VALUE (repeatable, every process), --keep
         Common: --postgres CS, --rabbitmq URI, --rabbitmq-management URL, --services-bin DIR
         """;
 
@@ -95,6 +102,9 @@ public static class Cli
                 case "analytics-engines":
                     await AnalyticsEngines.RunAsync(options);
                     return 0;
+                case "fault-campaign":
+                    // The one command that asserts: its exit code is the convergence check's.
+                    return await FaultCampaign.FaultCampaignCommand.RunAsync(options);
                 case "token-cost":
                     await TokenCost.RunAsync(options);
                     return 0;

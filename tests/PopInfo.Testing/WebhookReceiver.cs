@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using PopInfo.ServiceDefaults.Webhooks;
 
 namespace PopInfo.Testing;
@@ -52,6 +53,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // Its own request logs (five lines a POST) would bury a test's output: the fault campaign receives tens of thousands.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         app = builder.Build();
         app.MapPost("/popinfo-events", async (HttpContext http) =>
         {
