@@ -48,6 +48,14 @@ public sealed class ExchangeOptions
     [Range(1, 5000)]
     public int ProjectionBatch { get; set; } = 500;
 
+    /// <summary>
+    /// The most messages a department's RabbitMQ queue holds; beyond it the oldest are dropped (and dead-lettered), and
+    /// the department reads them from its feed (docs/broker.md). RabbitMQ keeps this limit in the queue's arguments: a
+    /// changed value needs the queue migrated again, or a policy <c>max-length</c> (the lower of the two applies).
+    /// </summary>
+    [Range(1_000, 100_000_000)]
+    public long DepartmentQueueMaxLength { get; set; } = 1_000_000;
+
     [Required]
     public WebhookOptions Webhooks { get; set; } = new();
 }

@@ -50,7 +50,7 @@ public sealed class ParkedMessages(TimeProvider clock, BrokerConnection? broker 
     /// </summary>
     public async Task ParkAsync(IChannel publisher, BasicDeliverEventArgs delivery, string queue, ParkReason reason, CancellationToken ct)
     {
-        await publisher.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: ct);
+        await publisher.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: DepartmentQueues.Parking(), cancellationToken: ct);
         var sent = delivery.BasicProperties;
         var headers = sent.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(sent.Headers);
         headers[InboundParking.RuleHeader] = reason.Rule;

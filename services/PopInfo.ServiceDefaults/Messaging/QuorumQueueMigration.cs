@@ -1,0 +1,133 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace PopInfo.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Turns a classic queue into a quorum queue of the same name without losing a message (docs/broker.md, "Migration").
+/// A queue's type cannot change in place, so its messages go through a temporary quorum queue
+/// <c>{queue}.migrating</c> fed by a temporary exchange of the same name:
+/// <list type="number">
+/// <item>the temporary queue is bound where the queue was (its source exchanges, if any), then the queue is
+/// unbound: what is published meanwhile lands in the temporary queue (a queue fed through the default exchange has
+/// none: a publish to it while it is away is returned to a mandatory publisher, which sends it again);</item>
+/// <item>every waiting message is moved to it — published (confirmed by the broker) before it is acknowledged in the old
+/// queue, so a crash leaves it in one queue or both, never in none;</item>
+/// <item>the old queue is deleted only if empty, declared again as a quorum queue, bound back, and the temporary queue's
+/// messages are moved into it the same way; then the temporaries are deleted.</item>
+/// </list>
+/// A migration that stopped half way finishes at the next start (the temporary queue still holds its messages). A message
+/// published while the source is bound to both queues may arrive twice: at least once, as everywhere on the platform.
+/// Needs configure on the queue, the temporary queue and exchange; read on the queue and the source; write on the
+/// temporary exchange and queue — within its service's own prefix, a service's user has them.
+/// </summary>
+public static class QuorumQueueMigration
+{
+    public static string TemporaryName(string queue) => $"{queue}.migrating";
+
+    /// <summary>Migrates <paramref name="queue"/> if it is a classic queue (or finishes a migration cut short); returns how many messages were moved.</summary>
+    public static async Task<int> MigrateAsync(IConnection connection, string queue, IDictionary<string, object?> arguments, IReadOnlyList<string> sources, CancellationToken ct)
+    {
+        var temporary = TemporaryName(queue);
+        var state = await StateAsync(connection, queue, arguments, ct);
+        var unfinished = await ExistsAsync(connection, temporary, ct);
+        if (state != QueueState.Classic && !unfinished)
+        {
+            return 0;
+        }
+
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+        await channel.ExchangeDeclareAsync(temporary, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
+        await channel.QueueDeclareAsync(temporary, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { [QuorumQueues.QueueType] = "quorum" }, cancellationToken: ct);
+        await channel.QueueBindAsync(temporary, temporary, "", cancellationToken: ct);
+
+        var moved = 0;
+        if (state == QueueState.Classic)
+        {
+            foreach (var source in sources)
+            {
+                await channel.QueueBindAsync(temporary, source, "", cancellationToken: ct);
+                await channel.QueueUnbindAsync(queue, source, "", cancellationToken: ct);
+            }
+
+            moved += await MoveAsync(channel, queue, temporary, ct);
+            await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: true, cancellationToken: ct);
+        }
+
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: ct);
+        foreach (var source in sources)
+        {
+            await channel.QueueBindAsync(queue, source, "", cancellationToken: ct);
+            await channel.QueueUnbindAsync(temporary, source, "", cancellationToken: ct);
+        }
+
+        // The temporary exchange now feeds the quorum queue only.
+        await channel.QueueUnbindAsync(temporary, temporary, "", cancellationToken: ct);
+        await channel.QueueBindAsync(queue, temporary, "", cancellationToken: ct);
+        moved += await MoveAsync(channel, temporary, temporary, ct);
+        await channel.QueueDeleteAsync(temporary, ifUnused: false, ifEmpty: true, cancellationToken: ct);
+        await channel.ExchangeDeleteAsync(temporary, ifUnused: false, cancellationToken: ct);
+        return moved;
+    }
+
+    private enum QueueState
+    {
+        Missing,
+        Classic,
+        Quorum,
+    }
+
+    /// <summary>
+    /// Missing, classic or already of these arguments: a declaration with the quorum arguments is refused (406) with
+    /// "inequivalent arg 'x-queue-type'" only by a queue of another type. Each probe on its own channel (a refusal closes it).
+    /// </summary>
+    private static async Task<QueueState> StateAsync(IConnection connection, string queue, IDictionary<string, object?> arguments, CancellationToken ct)
+    {
+        if (!await ExistsAsync(connection, queue, ct))
+        {
+            return QueueState.Missing;
+        }
+
+        try
+        {
+            await using var probe = await connection.CreateChannelAsync(cancellationToken: ct);
+            await probe.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: ct);
+            return QueueState.Quorum;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 406 && ex.ShutdownReason.ReplyText.Contains(QuorumQueues.QueueType, StringComparison.Ordinal))
+        {
+            return QueueState.Classic;
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(IConnection connection, string queue, CancellationToken ct)
+    {
+        try
+        {
+            await using var probe = await connection.CreateChannelAsync(cancellationToken: ct);
+            await probe.QueueDeclarePassiveAsync(queue, ct);
+            return true;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Takes every message from <paramref name="from"/> and publishes it, body and properties as they were, to the exchange <paramref name="to"/>; acknowledged once confirmed.</summary>
+    private static async Task<int> MoveAsync(IChannel channel, string from, string to, CancellationToken ct)
+    {
+        var moved = 0;
+        while (await channel.BasicGetAsync(from, autoAck: false, ct) is { } message)
+        {
+            var properties = new BasicProperties(message.BasicProperties);
+            await channel.BasicPublishAsync(to, "", mandatory: true, properties, message.Body, ct);
+            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, ct);
+            moved++;
+        }
+
+        return moved;
+    }
+}
