@@ -2,7 +2,7 @@
 # deploy/local/down.sh - stop the services started by deploy/local/up.sh.
 #
 #   deploy/local/down.sh         # services only (TERM, then KILL after POPINFO_STOP_TIMEOUT s)
-#   deploy/local/down.sh --all   # also stop RabbitMQ and PostgreSQL (deploy/local/infra.sh)
+#   deploy/local/down.sh --all   # also stop RabbitMQ (the single node and the cluster's nodes) and PostgreSQL (deploy/local/infra.sh)
 #
 # Settings: POPINFO_RUN_DIR [./run] (pid files in <run>/pids/<service>.pid),
 #           POPINFO_STOP_TIMEOUT [10].
@@ -74,4 +74,5 @@ if ((all)); then
     # shellcheck source=deploy/local/infra.sh
     source deploy/local/infra.sh
     stop_infra
+    stop_rabbitmq_cluster
 fi
