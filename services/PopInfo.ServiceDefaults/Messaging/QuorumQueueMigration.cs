@@ -25,7 +25,7 @@ public static class QuorumQueueMigration
 {
     public static string TemporaryName(string queue) => $"{queue}.migrating";
 
-    /// <summary>Migrates <paramref name="queue"/> if it is a classic queue (or finishes a migration cut short); returns how many messages were moved.</summary>
+    /// <summary>Migrates <paramref name="queue"/> if it is a classic queue (or finishes a migration cut short); returns how many messages it holds then.</summary>
     public static async Task<int> MigrateAsync(IConnection connection, string queue, IDictionary<string, object?> arguments, IReadOnlyList<string> sources, CancellationToken ct)
     {
         var temporary = TemporaryName(queue);
@@ -43,7 +43,6 @@ public static class QuorumQueueMigration
             arguments: new Dictionary<string, object?> { [QuorumQueues.QueueType] = "quorum" }, cancellationToken: ct);
         await channel.QueueBindAsync(temporary, temporary, "", cancellationToken: ct);
 
-        var moved = 0;
         if (state == QueueState.Classic)
         {
             foreach (var source in sources)
@@ -52,7 +51,7 @@ public static class QuorumQueueMigration
                 await channel.QueueUnbindAsync(queue, source, "", cancellationToken: ct);
             }
 
-            moved += await MoveAsync(channel, queue, temporary, ct);
+            await MoveAsync(channel, queue, temporary, ct);
             await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: true, cancellationToken: ct);
         }
 
@@ -66,7 +65,7 @@ public static class QuorumQueueMigration
         // The temporary exchange now feeds the quorum queue only.
         await channel.QueueUnbindAsync(temporary, temporary, "", cancellationToken: ct);
         await channel.QueueBindAsync(queue, temporary, "", cancellationToken: ct);
-        moved += await MoveAsync(channel, temporary, temporary, ct);
+        var moved = await MoveAsync(channel, temporary, temporary, ct);
         await channel.QueueDeleteAsync(temporary, ifUnused: false, ifEmpty: true, cancellationToken: ct);
         await channel.ExchangeDeleteAsync(temporary, ifUnused: false, cancellationToken: ct);
         return moved;
