@@ -4,7 +4,7 @@ using RabbitMQ.Client.Exceptions;
 namespace PopInfo.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Turns a classic queue into a quorum queue of the same name without losing a message (docs/broker.md, "Migration").
+/// Turns a classic queue (declared without arguments, as earlier versions did) into a quorum queue of the same name without losing a message (docs/broker.md, "Migration").
 /// A queue's type cannot change in place, so its messages go through a temporary quorum queue
 /// <c>{queue}.migrating</c> fed by a temporary exchange of the same name:
 /// <list type="number">
@@ -29,7 +29,7 @@ public static class QuorumQueueMigration
     public static async Task<int> MigrateAsync(IConnection connection, string queue, IDictionary<string, object?> arguments, IReadOnlyList<string> sources, CancellationToken ct)
     {
         var temporary = TemporaryName(queue);
-        var state = await StateAsync(connection, queue, arguments, ct);
+        var state = await StateAsync(connection, queue, ct);
         var unfinished = await ExistsAsync(connection, temporary, ct);
         if (state != QueueState.Classic && !unfinished)
         {
@@ -75,14 +75,15 @@ public static class QuorumQueueMigration
     {
         Missing,
         Classic,
-        Quorum,
+        Other,
     }
 
     /// <summary>
-    /// Missing, classic or already of these arguments: a declaration with the quorum arguments is refused (406) with
-    /// "inequivalent arg 'x-queue-type'" only by a queue of another type. Each probe on its own channel (a refusal closes it).
+    /// Missing, a classic queue without arguments (what earlier versions declared), or anything else (a quorum queue): a
+    /// declaration without arguments is accepted by the first only — RabbitMQ compares every argument, absent ones too,
+    /// and names the first that differs. Each probe on its own channel (a refusal closes it).
     /// </summary>
-    private static async Task<QueueState> StateAsync(IConnection connection, string queue, IDictionary<string, object?> arguments, CancellationToken ct)
+    private static async Task<QueueState> StateAsync(IConnection connection, string queue, CancellationToken ct)
     {
         if (!await ExistsAsync(connection, queue, ct))
         {
@@ -92,12 +93,12 @@ public static class QuorumQueueMigration
         try
         {
             await using var probe = await connection.CreateChannelAsync(cancellationToken: ct);
-            await probe.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: ct);
-            return QueueState.Quorum;
-        }
-        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 406 && ex.ShutdownReason.ReplyText.Contains(QuorumQueues.QueueType, StringComparison.Ordinal))
-        {
+            await probe.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: ct);
             return QueueState.Classic;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 406)
+        {
+            return QueueState.Other;
         }
     }
 
