@@ -610,11 +610,14 @@ ensure_rabbitmq_cluster() {
     apt_install rabbitmq-server curl || return 1
     ((POPINFO_RABBITMQ_CLUSTER_NODES >= 1)) || { infra_err "POPINFO_RABBITMQ_CLUSTER_NODES must be at least 1"; return 1; }
     local i
+    # One node after the other, node 1 first: it stops last (stop_rabbitmq_cluster), so it boots without waiting for
+    # a peer, and the others rejoin it. Started together after a full stop, a 3.10 node failed its boot syncing feature
+    # flags with a peer that was booting too (incompatible_feature_flags, seen here).
     for ((i = 1; i <= POPINFO_RABBITMQ_CLUSTER_NODES; i++)); do
         _configure_cluster_node "$i"
         _cluster_node_answers "$i" || _start_cluster_node "$i"
+        _await_cluster_node "$i" || return 1
     done
-    for ((i = 1; i <= POPINFO_RABBITMQ_CLUSTER_NODES; i++)); do _await_cluster_node "$i" || return 1; done
 
     # Join: a node that is not yet a member of node 1's cluster resets and joins it (a fresh node holds nothing).
     local members
