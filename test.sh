@@ -4,7 +4,8 @@
 #   ./test.sh                       # whole suite
 #   ./test.sh --filter 'Category=X' # extra arguments go to `dotnet test`
 #
-# 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback, and installs
+# 1. installs (apt, if absent) and starts PostgreSQL 15 and RabbitMQ on loopback (one node, and a three-node cluster
+#    beside it for the cluster tests), and installs
 #    Debian's chromium and poppler-utils (which reads printed PDFs back) for the browser tests and
 #    promtool (prometheus) for the scrape configuration, via deploy/local/infra.sh; if that fails, this
 #    script FAILS (never skips); before the build, checks that no code is copied across services
@@ -63,6 +64,11 @@ phase_begin "rabbitmq"
 ensure_rabbitmq || { echo "=== [test.sh] FAILED: RabbitMQ could not be installed/started" >&2; exit 1; }
 phase_end "rabbitmq"
 
+# The three-node RabbitMQ cluster beside the single node (docs/broker.md): the cluster tests (Broker/) run on it.
+phase_begin "rabbitmq cluster"
+ensure_rabbitmq_cluster || { echo "=== [test.sh] FAILED: the RabbitMQ cluster could not be started" >&2; exit 1; }
+phase_end "rabbitmq cluster"
+
 phase_begin "python3-pika"
 ensure_python_pika || { echo "=== [test.sh] FAILED: python3-pika (the non-.NET consumer's library) could not be installed" >&2; exit 1; }
 phase_end "python3-pika"
@@ -81,6 +87,8 @@ export POPINFO_TEST_POSTGRES="Host=127.0.0.1;Port=${POPINFO_PG_PORT};Username=${
 export POPINFO_TEST_POSTGRES_REPLICA="Host=127.0.0.1;Port=${POPINFO_PG_REPLICA_PORT};Username=${POPINFO_PG_USER};Password=${POPINFO_PG_PASSWORD};Database=${POPINFO_PG_DATABASE}"
 export POPINFO_TEST_RABBITMQ="amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"
 export POPINFO_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}"
+POPINFO_TEST_RABBITMQ_CLUSTER="$(rabbitmq_cluster_uris)"
+export POPINFO_TEST_RABBITMQ_CLUSTER
 # Nothing phones home: MassTransit usage telemetry and the .NET CLI telemetry.
 export MASSTRANSIT_USAGE_TELEMETRY=false
 # Test hosts must not watch their settings files: dozens of in-process hosts would exhaust inotify (128 instances per user).

@@ -2,7 +2,7 @@
 # deploy/local/down.sh - stop the services started by deploy/local/up.sh.
 #
 #   deploy/local/down.sh         # services only (TERM, then KILL after POPINFO_STOP_TIMEOUT s)
-#   deploy/local/down.sh --all   # also stop RabbitMQ and PostgreSQL (deploy/local/infra.sh), and remove the replica
+#   deploy/local/down.sh --all   # also stop RabbitMQ (the single node and the cluster's nodes) and PostgreSQL (deploy/local/infra.sh), and remove the replica
 #
 # Settings: POPINFO_RUN_DIR [./run] (pid files in <run>/pids/<service>.pid; with POPINFO_INSTANCES above 1
 #           also <service>.<i>.pid and gateway.pid — every one is stopped),
@@ -77,4 +77,5 @@ if ((all)); then
     # A replica's slot would keep WAL on the primary for as long as the replica is away: removed with it.
     remove_postgres_replica
     stop_infra
+    stop_rabbitmq_cluster
 fi

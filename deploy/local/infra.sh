@@ -10,6 +10,7 @@
 #   ensure_postgres   install if absent, configure, start if not answering, ensure role + db
 #   ensure_rabbitmq   install if absent, configure, start if not answering, ensure user
 #   ensure_infra      both of the above
+#   ensure_rabbitmq_cluster / stop_rabbitmq_cluster  a three-node RabbitMQ cluster beside the single node (docs/broker.md)
 #   ensure_service_db_roles SECRETS_FILE SERVICE...  each service's owner and runtime roles and schema
 #   ensure_service_broker_users SECRETS_FILE PERMISSIONS_COMMAND...  each service's RabbitMQ user
 #   ensure_monitoring_watchers SECRETS_FILE  the monitoring service's pg_monitor role and monitoring-tagged broker user
@@ -667,6 +668,164 @@ infra_status() {
     pg_replica_status
 }
 
+# ----------------------------------------------------------------------------
+# RabbitMQ cluster (docs/broker.md): POPINFO_RABBITMQ_CLUSTER_NODES nodes rabbit-1@localhost … on loopback, beside the
+# single node above (whose ports, data and start this leaves alone). Node i listens on AMQP
+# POPINFO_RABBITMQ_CLUSTER_AMQP_BASE+i, management …_MGMT_BASE+i, Erlang distribution …_DIST_BASE+i; its data, logs,
+# rabbitmq.conf and rabbitmq-env.conf are under POPINFO_RABBITMQ_CLUSTER_DIR/rabbit-i (its own env file, so Debian's
+# /etc/rabbitmq/rabbitmq-env.conf, which names the single node, is not read). All run as the rabbitmq user with its
+# one Erlang cookie (/var/lib/rabbitmq/.erlang.cookie, shared with the CLI) and one epmd. Nodes 2… join node 1 with
+# rabbitmqctl join_cluster; users made through node 1's management API exist on every node.
+#   ensure_rabbitmq_cluster   install if absent, start the nodes that do not answer, join them, ensure the user
+#   stop_rabbitmq_cluster     shut every node down (epmd stays: the single node may use it)
+#   rabbitmq_cluster_uris     prints "127.0.0.1:5681,127.0.0.1:5682,…" (PopInfo:Bus:RabbitMqNodes)
+# ----------------------------------------------------------------------------
+POPINFO_RABBITMQ_CLUSTER_NODES="${POPINFO_RABBITMQ_CLUSTER_NODES:-3}"
+POPINFO_RABBITMQ_CLUSTER_AMQP_BASE="${POPINFO_RABBITMQ_CLUSTER_AMQP_BASE:-5680}"
+POPINFO_RABBITMQ_CLUSTER_MGMT_BASE="${POPINFO_RABBITMQ_CLUSTER_MGMT_BASE:-15680}"
+POPINFO_RABBITMQ_CLUSTER_DIST_BASE="${POPINFO_RABBITMQ_CLUSTER_DIST_BASE:-25690}"
+POPINFO_RABBITMQ_CLUSTER_DIR="${POPINFO_RABBITMQ_CLUSTER_DIR:-/var/lib/rabbitmq/popinfo-cluster}"
+
+_cluster_node() { echo "rabbit-$1@localhost"; }
+_cluster_dir() { echo "$POPINFO_RABBITMQ_CLUSTER_DIR/rabbit-$1"; }
+
+rabbitmq_cluster_uris() {
+    local i out=()
+    for ((i = 1; i <= POPINFO_RABBITMQ_CLUSTER_NODES; i++)); do out+=("127.0.0.1:$((POPINFO_RABBITMQ_CLUSTER_AMQP_BASE + i))"); done
+    (IFS=,; echo "${out[*]}")
+}
+
+# The single node's checks, pointed at cluster node I's ports.
+_cluster_node_answers() {
+    POPINFO_RABBITMQ_MGMT_PORT=$((POPINFO_RABBITMQ_CLUSTER_MGMT_BASE + $1)) \
+        POPINFO_RABBITMQ_AMQP_PORT=$((POPINFO_RABBITMQ_CLUSTER_AMQP_BASE + $1)) rabbitmq_answers
+}
+
+# rabbitmqctl against cluster node I (Debian's wrapper runs it as the rabbitmq user: the same cookie).
+_cluster_ctl() {
+    local i="$1"
+    shift
+    RABBITMQ_CONF_ENV_FILE="$(_cluster_dir "$i")/rabbitmq-env.conf" rabbitmqctl -q -n "$(_cluster_node "$i")" "$@" </dev/null
+}
+
+_configure_cluster_node() {
+    local i="$1" dir
+    dir="$(_cluster_dir "$i")"
+    mkdir -p "$dir/mnesia" "$dir/log"
+    _write_if_changed "$dir/rabbitmq-env.conf" "# Written by deploy/local/infra.sh (cluster node $i)
+NODENAME=$(_cluster_node "$i")
+USE_LONGNAME=false
+NODE_PORT=$((POPINFO_RABBITMQ_CLUSTER_AMQP_BASE + i))
+DIST_PORT=$((POPINFO_RABBITMQ_CLUSTER_DIST_BASE + i))
+CONFIG_FILE=$dir/rabbitmq.conf
+ENABLED_PLUGINS_FILE=$dir/enabled_plugins
+MNESIA_BASE=$dir/mnesia
+LOG_BASE=$dir/log
+SERVER_ADDITIONAL_ERL_ARGS=\"-kernel inet_dist_use_interface {127,0,0,1}\"
+export ERL_EPMD_ADDRESS=127.0.0.1" || true
+    _write_if_changed "$dir/rabbitmq.conf" "# Written by deploy/local/infra.sh (cluster node $i)
+listeners.tcp.default = 127.0.0.1:$((POPINFO_RABBITMQ_CLUSTER_AMQP_BASE + i))
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $((POPINFO_RABBITMQ_CLUSTER_MGMT_BASE + i))
+loopback_users.guest = true
+# A node that was stopped rejoins its cluster at start; a partition heals by pausing the minority.
+cluster_partition_handling = pause_minority" || true
+    _write_if_changed "$dir/enabled_plugins" "[rabbitmq_management]." || true
+    chown -R rabbitmq:rabbitmq "$POPINFO_RABBITMQ_CLUSTER_DIR"
+}
+
+_start_cluster_node() {
+    local i="$1" dir
+    dir="$(_cluster_dir "$i")"
+    infra_log "starting RabbitMQ cluster node $(_cluster_node "$i") (amqp :$((POPINFO_RABBITMQ_CLUSTER_AMQP_BASE + i)))"
+    (   # as ensure_rabbitmq starts the single node: detached, as rabbitmq, open-files limit raised after the switch
+        hard="$(ulimit -Hn)"
+        if [[ "$hard" != unlimited ]] && ((hard < 65536)); then ulimit -Hn 65536 2>/dev/null || true; fi
+        # shellcheck disable=SC2016 # expanded by the inner shell, on purpose
+        RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf" ERL_EPMD_ADDRESS=127.0.0.1 setsid -f runuser -u rabbitmq -- /bin/sh -c '
+            ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+            cd /var/lib/rabbitmq && exec /usr/lib/rabbitmq/bin/rabbitmq-server' \
+            >"$dir/log/start.log" 2>&1 </dev/null
+    )
+}
+
+_await_cluster_node() {
+    local i="$1" deadline=$((SECONDS + POPINFO_INFRA_TIMEOUT))
+    until _cluster_node_answers "$i"; do
+        if ((SECONDS >= deadline)); then
+            infra_err "RabbitMQ cluster node $(_cluster_node "$i") did not answer within ${POPINFO_INFRA_TIMEOUT}s"
+            _infra_tail "$(_cluster_dir "$i")/log/start.log"
+            _infra_tail "$(_cluster_dir "$i")/log/$(_cluster_node "$i").log"
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+# Node names the cluster's node 1 reports as running members.
+_cluster_running_members() {
+    POPINFO_RABBITMQ_MGMT_PORT=$((POPINFO_RABBITMQ_CLUSTER_MGMT_BASE + 1)) _rabbit_api GET '/nodes?columns=name,running' 2>/dev/null |
+        python3 -c 'import json,sys; print(" ".join(sorted(n["name"] for n in json.load(sys.stdin) if n.get("running"))))'
+}
+
+ensure_rabbitmq_cluster() {
+    apt_install rabbitmq-server curl || return 1
+    ((POPINFO_RABBITMQ_CLUSTER_NODES >= 1)) || { infra_err "POPINFO_RABBITMQ_CLUSTER_NODES must be at least 1"; return 1; }
+    local i
+    # One node after the other, node 1 first: it stops last (stop_rabbitmq_cluster), so it boots without waiting for
+    # a peer, and the others rejoin it. Started together after a full stop, a 3.10 node failed its boot syncing feature
+    # flags with a peer that was booting too (incompatible_feature_flags, seen here).
+    for ((i = 1; i <= POPINFO_RABBITMQ_CLUSTER_NODES; i++)); do
+        _configure_cluster_node "$i"
+        _cluster_node_answers "$i" || _start_cluster_node "$i"
+        _await_cluster_node "$i" || return 1
+    done
+
+    # Join: a node that is not yet a member of node 1's cluster resets and joins it (a fresh node holds nothing).
+    local members
+    for ((i = 2; i <= POPINFO_RABBITMQ_CLUSTER_NODES; i++)); do
+        members="$(_cluster_running_members)"
+        [[ " $members " == *" $(_cluster_node "$i") "* ]] && continue
+        infra_log "joining $(_cluster_node "$i") to $(_cluster_node 1)"
+        if ! { _cluster_ctl "$i" stop_app && _cluster_ctl "$i" reset && _cluster_ctl "$i" join_cluster "$(_cluster_node 1)" &&
+            _cluster_ctl "$i" start_app; } >>"$(_cluster_dir "$i")/log/start.log" 2>&1; then
+            infra_err "$(_cluster_node "$i") could not join $(_cluster_node 1)"; _infra_tail "$(_cluster_dir "$i")/log/start.log"; return 1
+        fi
+        _await_cluster_node "$i" || return 1
+    done
+    members="$(_cluster_running_members)"
+    local expected=()
+    for ((i = 1; i <= POPINFO_RABBITMQ_CLUSTER_NODES; i++)); do expected+=("$(_cluster_node "$i")"); done
+    if [[ "$members" != "${expected[*]}" ]]; then
+        infra_err "the RabbitMQ cluster's running members are '$members', not '${expected[*]}'"; return 1
+    fi
+
+    local u="$POPINFO_RABBITMQ_USER" pw="$POPINFO_RABBITMQ_PASSWORD" mgmt=$((POPINFO_RABBITMQ_CLUSTER_MGMT_BASE + 1))
+    if ! POPINFO_RABBITMQ_MGMT_PORT=$mgmt _rabbit_api PUT "/users/$u" "{\"password\":\"$pw\",\"tags\":\"administrator\"}" >/dev/null ||
+        ! POPINFO_RABBITMQ_MGMT_PORT=$mgmt _rabbit_api PUT "/permissions/%2F/$u" '{"configure":".*","write":".*","read":".*"}' >/dev/null; then
+        infra_err "could not create RabbitMQ user $u on the cluster"; return 1
+    fi
+    infra_log "RabbitMQ cluster ready: ${expected[*]}, amqp $(rabbitmq_cluster_uris), management http://127.0.0.1:$mgmt/"
+}
+
+stop_rabbitmq_cluster() {
+    command -v rabbitmqctl >/dev/null || return 0
+    local i pid pidfile
+    for ((i = POPINFO_RABBITMQ_CLUSTER_NODES; i >= 1; i--)); do
+        pidfile="$(_cluster_dir "$i")/mnesia/$(_cluster_node "$i").pid"
+        pid="$(cat "$pidfile" 2>/dev/null || true)"
+        [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || continue
+        infra_log "stopping RabbitMQ cluster node $(_cluster_node "$i")"
+        if ! _cluster_ctl "$i" shutdown >/dev/null 2>&1; then
+            kill -TERM "$pid" 2>/dev/null || true
+            local n
+            for ((n = 0; n < 40; n++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+            kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+        fi
+    done
+    return 0
+}
+
 # The browser of tests/PopInfo.BrowserTests: Debian's chromium, driven by Playwright over its own
 # pipe (so no chromedriver), never a browser download. Fonts: Latin (liberation) and CJK (the pages
 # are Chinese; without a CJK font a screenshot shows empty boxes). poppler-utils: pdftotext and
@@ -754,6 +913,8 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
         promtool) ensure_promtool ;;
         jscpd) ensure_jscpd ;;
         deploy-check) ensure_deploy_check ;;
-        *) echo "usage: $0 [up|down|status|postgres|pg-replica|pg-replica-stop|pg-replica-remove|rabbitmq|chromium|pika|requests|promtool|jscpd|deploy-check]" >&2; exit 2 ;;
+        cluster) ensure_rabbitmq_cluster ;;
+        cluster-down) stop_rabbitmq_cluster ;;
+        *) echo "usage: $0 [up|down|status|postgres|pg-replica|pg-replica-stop|pg-replica-remove|rabbitmq|cluster|cluster-down|chromium|pika|requests|promtool|jscpd|deploy-check]" >&2; exit 2 ;;
     esac
 fi

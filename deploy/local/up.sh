@@ -36,6 +36,9 @@
 #   POPINFO_INSTANCE_PORT_STEP [100]
 #   POPINFO_SINGLE_INSTANCE [analytics]   services that run one instance on their own port whatever POPINFO_INSTANCES
 #                                         says (the analytics index is per process: docs/architecture.md, "Several instances")
+#   POPINFO_RABBITMQ_NODES  [1]           3: the services use a three-node RabbitMQ cluster on loopback (rabbit-1@localhost …,
+#                                         AMQP 5681-5683, management 15681-15683; infra.sh ensure_rabbitmq_cluster) instead
+#                                         of the single node: PopInfo__Bus__RabbitMqNodes lists them (docs/broker.md)
 #   POPINFO_READY_TIMEOUT   [120]         seconds to wait for every /health/ready to return 200
 #   POPINFO_RUN_DIR         [./run]       logs in <run>/logs/<service>.log, pids in <run>/pids/<service>.pid
 #   plus the PostgreSQL/RabbitMQ settings documented in deploy/local/infra.sh.
@@ -79,6 +82,15 @@ POPINFO_INSTANCES="${POPINFO_INSTANCES:-1}"
 POPINFO_INSTANCE_PORT_STEP="${POPINFO_INSTANCE_PORT_STEP:-100}"
 POPINFO_SINGLE_INSTANCE="${POPINFO_SINGLE_INSTANCE:-analytics}"
 [[ "$POPINFO_INSTANCES" =~ ^[1-9][0-9]*$ ]] || { echo "=== [up.sh] ERROR: POPINFO_INSTANCES must be 1 or more" >&2; exit 1; }
+POPINFO_RABBITMQ_NODES="${POPINFO_RABBITMQ_NODES:-1}"
+if [[ "$POPINFO_RABBITMQ_NODES" != 1 ]]; then
+    # The cluster: every setting below that names the broker (users, management API, the bus URI's port) points at its
+    # node 1; the services get every node in PopInfo__Bus__RabbitMqNodes.
+    POPINFO_RABBITMQ_CLUSTER_NODES="$POPINFO_RABBITMQ_NODES"
+    POPINFO_RABBITMQ_AMQP_PORT=$((POPINFO_RABBITMQ_CLUSTER_AMQP_BASE + 1))
+    POPINFO_RABBITMQ_MGMT_PORT=$((POPINFO_RABBITMQ_CLUSTER_MGMT_BASE + 1))
+    POPINFO_RABBITMQ_URI="amqp://${POPINFO_RABBITMQ_USER}:${POPINFO_RABBITMQ_PASSWORD}@127.0.0.1:${POPINFO_RABBITMQ_AMQP_PORT}/"
+fi
 POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
 
 mkdir -p "$POPINFO_RUN_DIR/logs" "$POPINFO_RUN_DIR/pids"
@@ -231,6 +243,10 @@ start_service() { # name [instance: 1..N behind the gateway]
         export PopInfo__Bus__Transport=RabbitMq
         PopInfo__Bus__RabbitMqUri="$(broker_uri "$name")"
         export PopInfo__Bus__RabbitMqUri
+        if [[ "$POPINFO_RABBITMQ_NODES" != 1 ]]; then
+            PopInfo__Bus__RabbitMqNodes="$(rabbitmq_cluster_uris)"
+            export PopInfo__Bus__RabbitMqNodes
+        fi
         if [[ "$name" == exchange && "$POPINFO_BROKER_USERS" == 1 ]]; then
             # Departments' users need the administrator tag: that credential is the exchange's for provisioning only.
             export PopInfo__Exchange__RabbitMqManagementUrl="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/"
@@ -372,7 +388,11 @@ show_log_tail() {
 t0=$SECONDS
 say "infrastructure"
 ensure_postgres || die "PostgreSQL could not be installed/started"
-ensure_rabbitmq || die "RabbitMQ could not be installed/started"
+if [[ "$POPINFO_RABBITMQ_NODES" == 1 ]]; then
+    ensure_rabbitmq || die "RabbitMQ could not be installed/started"
+else
+    ensure_rabbitmq_cluster || die "the RabbitMQ cluster could not be installed/started"
+fi
 if [[ "$POPINFO_PG_REPLICA" == 1 ]]; then
     ensure_postgres_replica || die "the PostgreSQL replica could not be started"
 fi

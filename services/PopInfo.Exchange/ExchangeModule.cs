@@ -119,10 +119,12 @@ public static class ExchangeModule
         var (user, password) = options.RabbitMqManagementUser is { Length: > 0 } provisioning
             ? (provisioning, options.RabbitMqManagementPassword ?? "")
             : (busCredentials[0], busCredentials.ElementAtOrDefault(1) ?? "");
+        var queues = new DepartmentQueues(bus.DeliveryLimit, options.DepartmentQueueMaxLength);
         builder.Services.AddHttpClient(nameof(RabbitMqManagementAccounts))
             .AddTypedClient<IBrokerAccounts>((http, sp) => new RabbitMqManagementAccounts(
                 RabbitMqManagementAccounts.Configure(http, management, user, password), virtualHost,
-                sp.GetRequiredService<BrokerConnection>()));
+                sp.GetRequiredService<BrokerConnection>(), queues, bus, (user, password)));
+        builder.Services.AddSingleton(queues);
         builder.Services.AddSingleton<BrokerConnection>();
         builder.Services.AddHostedService<AmqpDeliveryRelay>();
         builder.Services.AddHostedService<BrokerPermissionsRepair>();

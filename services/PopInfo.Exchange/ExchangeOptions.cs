@@ -56,6 +56,14 @@ public sealed class ExchangeOptions
     [Range(64 * 1024, 1024L * 1024 * 1024)]
     public long ChangeBufferBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The most messages a department's RabbitMQ queue holds; beyond it the oldest are dropped (and dead-lettered), and
+    /// the department reads them from its feed (docs/broker.md). RabbitMQ keeps this limit in the queue's arguments: a
+    /// changed value needs the queue migrated again, or a policy <c>max-length</c> (the lower of the two applies).
+    /// </summary>
+    [Range(1_000, 100_000_000)]
+    public long DepartmentQueueMaxLength { get; set; } = 1_000_000;
+
     [Required]
     public WebhookOptions Webhooks { get; set; } = new();
 }

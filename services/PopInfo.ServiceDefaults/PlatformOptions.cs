@@ -1,3 +1,4 @@
+using PopInfo.ServiceDefaults.Messaging;
 using System.ComponentModel.DataAnnotations;
 
 namespace PopInfo.ServiceDefaults;
@@ -91,4 +92,18 @@ public sealed class BusOptions
     /// <summary>Messages a consumer endpoint may hold unacknowledged; 256 was measured to be much faster than the default 16 here.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 256;
+
+    /// <summary>
+    /// RabbitMQ cluster: every node's "host:port", comma-separated (e.g. "127.0.0.1:5681,127.0.0.1:5682,127.0.0.1:5683").
+    /// The user, password and virtual host stay <see cref="RabbitMqUri"/>'s; its host is then not used. Each connection
+    /// (MassTransit's, the exchange's own) tries the nodes in turn, so a stopped node is passed over (docs/broker.md).
+    /// </summary>
+    public string? RabbitMqNodes { get; set; }
+
+    /// <summary>
+    /// How often a quorum queue hands one message out (a consumer that died or gave it back counts) before it is
+    /// dead-lettered to its service's <c>popinfo.{service}.dead-letter</c> queue (docs/broker.md).
+    /// </summary>
+    [Range(1, 1_000)]
+    public int DeliveryLimit { get; set; } = QuorumQueues.DefaultDeliveryLimit;
 }

@@ -6,9 +6,15 @@ namespace PopInfo.Testing;
 public static class LocalBroker
 {
     /// <summary>Runs <c>rabbitmqctl -q command</c>; throws with rabbitmqctl's error when it fails.</summary>
-    public static async Task RabbitMqCtlAsync(string command)
+    public static Task RabbitMqCtlAsync(string command) => RunAsync(["-q", command]);
+
+    /// <summary>Runs <c>rabbitmqctl -q -n node command</c> against one node of the test cluster (<see cref="TestCluster"/>).</summary>
+    public static Task RabbitMqCtlAsync(string node, string command) => RunAsync(["-q", "-n", node, command]);
+
+    private static async Task RunAsync(string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", command])
+        var command = string.Join(' ', arguments);
+        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

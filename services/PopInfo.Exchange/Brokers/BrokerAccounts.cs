@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PopInfo.Domain.Exchange;
 using PopInfo.Exchange.Delivery;
+using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -38,6 +40,12 @@ public interface IBrokerAccounts
     Task DeleteUserAsync(string code, CancellationToken ct);
 
     Task<QueueDepth?> QueueDepthAsync(string code, CancellationToken ct);
+
+    /// <summary>
+    /// Moves the departments' classic queues (their own, their parking queues, the inbound queue) into quorum queues of
+    /// the same names, keeping every message (<see cref="QuorumQueueMigration"/>); returns how many messages moved.
+    /// </summary>
+    Task<int> MigrateToQuorumAsync(IReadOnlyList<string> codes, CancellationToken ct);
 }
 
 public sealed class NoBrokerAccounts : IBrokerAccounts
@@ -53,9 +61,12 @@ public sealed class NoBrokerAccounts : IBrokerAccounts
     public Task DeleteUserAsync(string code, CancellationToken ct) => Task.CompletedTask;
 
     public Task<QueueDepth?> QueueDepthAsync(string code, CancellationToken ct) => Task.FromResult<QueueDepth?>(null);
+
+    public Task<int> MigrateToQuorumAsync(IReadOnlyList<string> codes, CancellationToken ct) => Task.FromResult(0);
 }
 
-public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHost, BrokerConnection broker) : IBrokerAccounts
+public sealed class RabbitMqManagementAccounts(
+    HttpClient http, string virtualHost, BrokerConnection broker, DepartmentQueues queues, BusOptions bus, (string User, string Password) provisioning) : IBrokerAccounts
 {
     /// <summary>The queue every department's inbound exchange is bound to; the exchange service consumes it.</summary>
     public const string InboundQueue = "popinfo.exchange.inbound";
@@ -75,9 +86,23 @@ public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHo
     {
         await PutAsync($"api/users/{Escape(DepartmentTopology.BrokerUser(code))}", new JsonObject { ["password"] = password, ["tags"] = "" }, ct);
         await SetAccessAsync(code, granted: true, ct);
-        await PutAsync($"api/queues/{vhost}/{Escape(DepartmentTopology.Queue(code))}", new JsonObject { ["durable"] = true, ["auto_delete"] = false }, ct);
-        await PutAsync($"api/queues/{vhost}/{Escape(DepartmentTopology.ParkingQueue(code))}", new JsonObject { ["durable"] = true, ["auto_delete"] = false }, ct);
-        await PutAsync($"api/queues/{vhost}/{Escape(InboundQueue)}", new JsonObject { ["durable"] = true, ["auto_delete"] = false }, ct);
+        // The dead-letter exchange and queue first: a queue's dead letters are dropped while its target is missing.
+        await PutAsync($"api/exchanges/{vhost}/{Escape(DepartmentQueues.DeadLetterExchange)}", new JsonObject { ["type"] = "fanout", ["durable"] = true }, ct);
+        await PutQueueAsync(DepartmentQueues.DeadLetterExchange, QuorumQueues.DeadLetterQueueArguments(), ct);
+        using (var deadLetters = await http.PostAsJsonAsync(
+            $"api/bindings/{vhost}/e/{Escape(DepartmentQueues.DeadLetterExchange)}/q/{Escape(DepartmentQueues.DeadLetterExchange)}", new JsonObject { ["routing_key"] = "" }, ct))
+        {
+            await EnsureAsync(deadLetters, "bind the dead-letter queue");
+        }
+
+        // A classic queue of an older version refuses the quorum declaration: moved over first.
+        await MigrateToQuorumAsync([code], ct);
+        foreach (var (queue, arguments) in queues.Of(code))
+        {
+            await PutQueueAsync(queue, arguments, ct);
+        }
+
+        await PutQueueAsync(InboundQueue, queues.Inbound(), ct);
         await PutAsync($"api/exchanges/{vhost}/{Escape(DepartmentTopology.InboundExchange(code))}", new JsonObject { ["type"] = "fanout", ["durable"] = true }, ct);
         using var bind = await http.PostAsJsonAsync(
             $"api/bindings/{vhost}/e/{Escape(DepartmentTopology.InboundExchange(code))}/q/{Escape(InboundQueue)}", new JsonObject { ["routing_key"] = "" }, ct);
@@ -150,6 +175,49 @@ public sealed class RabbitMqManagementAccounts(HttpClient http, string virtualHo
         }
 
         return new QueueDepth(declared.MessageCount, unacknowledged, (int)declared.ConsumerCount);
+    }
+
+    public async Task<int> MigrateToQuorumAsync(IReadOnlyList<string> codes, CancellationToken ct)
+    {
+        // As the provisioning credential: the exchange's own user may not read departments' queues nor bind to their exchanges.
+        await using var connection = await BrokerNodes.ConnectAsync(bus, "popinfo-exchange-quorum-migration", ct, provisioning.User, provisioning.Password);
+        var moved = 0;
+        foreach (var code in codes)
+        {
+            foreach (var (queue, arguments) in queues.Of(code))
+            {
+                moved += await QuorumQueueMigration.MigrateAsync(connection, queue, arguments, sources: [], ct);
+            }
+        }
+
+        // The inbound queue is fed by every department's inbound exchange.
+        using var response = await http.GetAsync($"api/queues/{vhost}/{Escape(InboundQueue)}/bindings", ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return moved;
+        }
+
+        await EnsureAsync(response, "list the inbound queue's bindings");
+        var bindings = await response.Content.ReadFromJsonAsync<JsonArray>(ct) ?? [];
+        var sources = bindings.OfType<JsonObject>().Select(b => (string?)b["source"]).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+        moved += await QuorumQueueMigration.MigrateAsync(connection, InboundQueue, queues.Inbound(), sources, ct);
+        return moved;
+    }
+
+    private Task PutQueueAsync(string queue, Dictionary<string, object?> arguments, CancellationToken ct)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in arguments)
+        {
+            json[key] = value switch
+            {
+                int number => JsonValue.Create(number),
+                long number => JsonValue.Create(number),
+                _ => JsonValue.Create(value?.ToString()),
+            };
+        }
+
+        return PutAsync($"api/queues/{vhost}/{Escape(queue)}", new JsonObject { ["durable"] = true, ["auto_delete"] = false, ["arguments"] = json }, ct);
     }
 
     private async Task CloseConnectionsAsync(string code, CancellationToken ct)

@@ -5,7 +5,8 @@ namespace PopInfo.Exchange.Brokers;
 /// <summary>
 /// Once at start, grants every active department's broker user its permissions again, as they are written now: a
 /// department made before parking queues existed may then read its parking queue too (the queue itself is declared
-/// when the first message is parked). Idempotent; a broker that does not answer is logged and tried at the next start.
+/// when the first message is parked). Before that, moves departments' classic queues into quorum queues
+/// (<see cref="IBrokerAccounts.MigrateToQuorumAsync"/>). Idempotent; a broker that does not answer is logged and tried at the next start.
 /// </summary>
 public sealed class BrokerPermissionsRepair(DepartmentStore departments, IBrokerAccounts broker, ILogger<BrokerPermissionsRepair> logger) : BackgroundService
 {
@@ -13,6 +14,14 @@ public sealed class BrokerPermissionsRepair(DepartmentStore departments, IBroker
     {
         try
         {
+            // Queues an older version made classic become quorum queues (docs/broker.md), before anyone is granted anything.
+            var all = (await departments.ListAsync(stoppingToken)).Where(d => d.AmqpUser is not null).Select(d => d.Code).ToList();
+            var moved = await broker.MigrateToQuorumAsync(all, stoppingToken);
+            if (moved > 0)
+            {
+                logger.LogWarning("Departments' classic queues migrated to quorum queues: {Moved} messages moved", moved);
+            }
+
             var granted = 0;
             foreach (var department in (await departments.ListAsync(stoppingToken)).Where(d => d.AmqpUser is not null && d.Status == DepartmentStatus.Active))
             {

@@ -19,6 +19,7 @@ namespace PopInfo.Exchange.Delivery;
 /// </summary>
 public sealed class AmqpDeliveryRelay(
     BrokerConnection broker,
+    DepartmentQueues queues,
     DeliveryStore deliveries,
     RelaySignal<AmqpDeliveryRelay> signal,
     LeaseFactory leases,
@@ -71,8 +72,9 @@ public sealed class AmqpDeliveryRelay(
             var queue = DepartmentTopology.Queue(code);
             if (declared.Add(queue))
             {
-                // Same arguments as the management API's declaration, so this only makes sure it is there.
-                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: ct);
+                // Same arguments as the management API's declaration, so this only makes sure it is there (a classic queue
+                // not yet migrated refuses it: the round fails and is tried again after BrokerPermissionsRepair migrated it).
+                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: queues.Department(), cancellationToken: ct);
             }
 
             foreach (var row in rows)

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 
 namespace PopInfo.Exchange.Delivery;
 
-/// <summary>The exchange's own connection to the platform's RabbitMQ (the bus's URI), for the departments' queues.</summary>
+/// <summary>The exchange's own connection to the platform's RabbitMQ (the bus's URI and nodes), for the departments' queues.</summary>
 public sealed class BrokerConnection(IOptions<PlatformOptions> options) : IAsyncDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -26,14 +27,8 @@ public sealed class BrokerConnection(IOptions<PlatformOptions> options) : IAsync
             }
 
             connection?.Dispose();
-            var factory = new ConnectionFactory
-            {
-                Uri = options.Value.Bus.RabbitMqUri ?? throw new InvalidOperationException("PopInfo:Bus:RabbitMqUri is not set."),
-                ClientProvidedName = "popinfo-exchange-departments",
-                // The relays reconnect themselves (and re-read what they had not confirmed).
-                AutomaticRecoveryEnabled = false,
-            };
-            connection = await factory.CreateConnectionAsync(ct);
+            // Every node of a cluster, tried in turn; the relays reconnect themselves (and re-read what they had not confirmed).
+            connection = await BrokerNodes.ConnectAsync(options.Value.Bus, "popinfo-exchange-departments", ct);
             return connection;
         }
         finally

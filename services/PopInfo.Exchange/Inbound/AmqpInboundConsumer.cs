@@ -23,7 +23,7 @@ namespace PopInfo.Exchange.Inbound;
 /// message goes back to the queue after a pause. Raw RabbitMQ.Client: bureaus publish plain JSON, not MassTransit envelopes.
 /// </summary>
 public sealed partial class AmqpInboundConsumer(
-    BrokerConnection broker, InboundService inbound, ParkedMessages parked, DepartmentStore departments, ILogger<AmqpInboundConsumer> logger) : BackgroundService
+    BrokerConnection broker, DepartmentQueues queues, InboundService inbound, ParkedMessages parked, DepartmentStore departments, ILogger<AmqpInboundConsumer> logger) : BackgroundService
 {
     public const string QueueName = RabbitMqManagementAccounts.InboundQueue;
 
@@ -47,7 +47,7 @@ public sealed partial class AmqpInboundConsumer(
                 await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
                 await using var parking = await broker.CreatePublishChannelAsync(stoppingToken);
                 // The same declaration as the management API's when a department is provisioned.
-                await channel.QueueDeclareAsync(QueueName, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: stoppingToken);
+                await channel.QueueDeclareAsync(QueueName, durable: true, exclusive: false, autoDelete: false, arguments: queues.Inbound(), cancellationToken: stoppingToken);
                 await channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
                 var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 // Either channel closing ends this round: a new one opens both again (unacknowledged messages come back).

@@ -50,7 +50,7 @@ public sealed class ParkedMessages(TimeProvider clock, BrokerConnection? broker 
     /// </summary>
     public async Task ParkAsync(IChannel publisher, BasicDeliverEventArgs delivery, string queue, ParkReason reason, CancellationToken ct)
     {
-        await publisher.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: ct);
+        await publisher.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: DepartmentQueues.Parking(), cancellationToken: ct);
         var sent = delivery.BasicProperties;
         var headers = sent.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(sent.Headers);
         headers[InboundParking.RuleHeader] = reason.Rule;
@@ -114,6 +114,12 @@ public sealed class ParkedMessages(TimeProvider clock, BrokerConnection? broker 
         if (last > 0)
         {
             await channel.BasicNackAsync(last, multiple: true, requeue: true, ct);
+            // A quorum queue takes messages back through its log, a moment later: the view returns once they are ready
+            // again, so that a view read right after this one counts them too (at most a few seconds).
+            for (var wait = 0; wait < 50 && (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount < ready; wait++)
+            {
+                await Task.Delay(100, ct);
+            }
         }
 
         var reasons = shown.GroupBy(m => m.Rule ?? "unknown", StringComparer.Ordinal)

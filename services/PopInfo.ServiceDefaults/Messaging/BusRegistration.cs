@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using System.Reflection;
 using PopInfo.Contracts.Registry;
 using PopInfo.Contracts.Registry.Commands;
@@ -41,7 +42,17 @@ public static class BusRegistration
             bus.SetKebabCaseEndpointNameFormatter();
             // No Fault<T> is published when a consumer fails (nothing here consumes faults): it would carry the message,
             // personal data, to an exchange every service would need the right to declare (docs/security.md, "Broker users").
-            bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.PublishFaults = false);
+            bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
+            {
+                endpoint.PublishFaults = false;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    // Every endpoint queue a quorum queue (docs/broker.md); a classic one left by an older version is moved
+                    // over first, before MassTransit declares it (it would be refused: a queue's type cannot change).
+                    QuorumQueues.Apply(rabbit, queue, options.DeliveryLimit);
+                    MigrateToQuorum(context, options, queue);
+                }
+            });
             foreach (var register in contributions)
             {
                 register(bus);
@@ -52,7 +63,22 @@ public static class BusRegistration
                 bus.UsingRabbitMq((context, cfg) =>
                 {
                     // Each publish completes only when the broker has confirmed it: the relay relies on this.
-                    cfg.Host(options.RabbitMqUri, host => host.PublisherConfirmation = true);
+                    cfg.Host(options.RabbitMqUri, host =>
+                    {
+                        host.PublisherConfirmation = true;
+                        // A cluster: MassTransit connects to the first node that answers and, when that connection
+                        // breaks, to the next (docs/broker.md). The URI still gives the user, password and virtual host.
+                        if (BrokerNodes.Parse(options.RabbitMqNodes) is { Count: > 0 } nodes)
+                        {
+                            host.UseCluster(cluster =>
+                            {
+                                foreach (var (nodeHost, nodePort) in nodes)
+                                {
+                                    cluster.Node($"{nodeHost}:{nodePort}");
+                                }
+                            });
+                        }
+                    });
                     // Every message carries the AMQP user_id of this service's broker user. RabbitMQ refuses a message whose
                     // user_id is not the publishing connection's user, so a receiver (the registry) can trust it as the sender.
                     var user = Uri.UnescapeDataString(options.RabbitMqUri.UserInfo.Split(':')[0]);
@@ -86,6 +112,34 @@ public static class BusRegistration
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Moves a classic endpoint queue's messages into a quorum queue of the same name (<see cref="QuorumQueueMigration"/>),
+    /// while the bus is being configured, before it declares anything. The endpoint's exchange (the queue's name) is its
+    /// source. A broker that does not answer is logged: the bus then retries its declaration, and the next start migrates.
+    /// </summary>
+    private static void MigrateToQuorum(IServiceProvider services, BusOptions options, string queue)
+    {
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(QuorumQueueMigration));
+        try
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            var moved = Task.Run(async () =>
+            {
+                await using var connection = await BrokerNodes.ConnectAsync(options, "popinfo-quorum-migration", cancel.Token);
+                var arguments = QuorumQueues.Arguments(options.DeliveryLimit, QuorumQueues.DeadLetterExchangeOf(queue));
+                return await QuorumQueueMigration.MigrateAsync(connection, queue, arguments, sources: [queue], cancel.Token);
+            }).GetAwaiter().GetResult();
+            if (moved > 0)
+            {
+                logger?.LogWarning("Queue {Queue} migrated from classic to quorum: {Moved} messages moved", queue, moved);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger?.LogError("Queue {Queue} could not be checked or migrated to a quorum queue ({Error}); tried again at the next start", queue, ex.GetType().Name);
+        }
     }
 
     // Exchange names are part of the platform's published interface (docs/messages.md), not .NET type names.

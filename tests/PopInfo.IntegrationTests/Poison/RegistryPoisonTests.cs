@@ -497,7 +497,9 @@ public abstract class RegistryPoisonBehaviour(PoisonPlatform platform)
         /// <summary>Sends a command of either version, naming the test's answer exchange as the sender's.</summary>
         public async Task SendAsync(object command, Guid commandId)
         {
-            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{RegistryCommandRoutes.CommandQueue}"));
+            // To the command exchange, as the senders do: a "queue:" address would make the bus declare the queue without
+            // its quorum arguments, which the broker refuses (docs/broker.md).
+            var endpoint = await bus.GetSendEndpoint(BusRegistration.RegistryCommands);
             await endpoint.Send(command, command.GetType(), Pipe.Execute<SendContext>(context =>
             {
                 context.MessageId = commandId;
