@@ -36,7 +36,9 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
     /// Applies change-log entries in the caller's transaction: entries at or below the watermark (a redelivery, a snapshot
     /// that had them) are dropped, repeats of a sequence kept once; <paramref name="write"/> stores the rest (idempotently:
     /// another instance may have stored them above the watermark), every sequence is marked applied, and the watermark moves
-    /// over every sequence now applied without a gap.
+    /// over every sequence now applied without a gap. A store not built (a rebuild loading its snapshot, on any instance) takes
+    /// nothing: <see cref="ProjectionNotBuiltException"/> before any write, under the state row's lock the rebuild's reset and
+    /// finish take too, so no change is written beside the snapshot.
     /// </summary>
     public async Task<AppliedChanges<T>> ApplyAsync<T>(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<T> changes, Func<T, long?> sequenceOf, Func<T, DateTimeOffset> recordedAtOf,
@@ -44,6 +46,11 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
     {
         // One writer of the watermark at a time (instances and consumers alike).
         var state = await LockAsync(connection, transaction, ct);
+        if (state.Snapshot_Sequence is null)
+        {
+            throw new ProjectionNotBuiltException();
+        }
+
         var fresh = changes.Where(c => sequenceOf(c) > state.Low_Watermark).DistinctBy(sequenceOf).ToList();
         await write(fresh);
         foreach (var batch in fresh.Chunk(RowsPerStatement))
