@@ -34,8 +34,9 @@
 #                                         X-Forwarded-For (PopInfo__ForwardedHeaders__KnownProxies__0). Logs and pids are
 #                                         <service>.<i>.log/.pid and gateway.log/.pid; routes in <run>/gateway.json
 #   POPINFO_INSTANCE_PORT_STEP [100]
-#   POPINFO_SINGLE_INSTANCE [analytics]   services that run one instance on their own port whatever POPINFO_INSTANCES
-#                                         says (the analytics index is per process: docs/architecture.md, "Several instances")
+#   POPINFO_SINGLE_INSTANCE []            services that run one instance on their own port whatever POPINFO_INSTANCES
+#                                         says (none by default: each analytics instance's index follows the shared store,
+#                                         docs/architecture.md, "Several instances")
 #   POPINFO_READY_TIMEOUT   [120]         seconds to wait for every /health/ready to return 200
 #   POPINFO_RUN_DIR         [./run]       logs in <run>/logs/<service>.log, pids in <run>/pids/<service>.pid
 #   plus the PostgreSQL/RabbitMQ settings documented in deploy/local/infra.sh.
@@ -77,7 +78,7 @@ POPINFO_PG_REPLICA="${POPINFO_PG_REPLICA:-0}"
 POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
 POPINFO_INSTANCES="${POPINFO_INSTANCES:-1}"
 POPINFO_INSTANCE_PORT_STEP="${POPINFO_INSTANCE_PORT_STEP:-100}"
-POPINFO_SINGLE_INSTANCE="${POPINFO_SINGLE_INSTANCE:-analytics}"
+POPINFO_SINGLE_INSTANCE="${POPINFO_SINGLE_INSTANCE-}"
 [[ "$POPINFO_INSTANCES" =~ ^[1-9][0-9]*$ ]] || { echo "=== [up.sh] ERROR: POPINFO_INSTANCES must be 1 or more" >&2; exit 1; }
 POPINFO_RUN_DIR="${POPINFO_RUN_DIR:-./run}"
 
