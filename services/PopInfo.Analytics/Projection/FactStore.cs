@@ -30,6 +30,9 @@ public sealed class FactStore
 
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
+    /// <summary>Keeps a rebuild request for the instance that leads the follower.</summary>
+    public Task RequestRebuildAsync(CancellationToken ct) => ledger.RequestRebuildAsync(ct);
+
     /// <summary>
     /// Applies change-log entries in one transaction: versions already held (a redelivery, a snapshot that had them) are
     /// ignored, every sequence is marked applied, and the low watermark moves over every sequence now applied without a gap.

@@ -48,6 +48,8 @@ public sealed class ProjectionService(
 
     protected override Task ForgetAsync(CancellationToken ct) => indexFollower.ForgetAsync(ct);
 
+    protected override Task StoreRebuildRequestAsync(CancellationToken ct) => store.RequestRebuildAsync(ct);
+
     protected override async Task ResetAsync(LeaseFence fence, CancellationToken ct)
     {
         await indexFollower.ForgetAsync(ct);

@@ -63,9 +63,22 @@ public abstract class ProjectionFollower<TRow>(
 
     /// <summary>
     /// Asks for a rebuild; the follower's loop does it at its next turn (within <see cref="ProjectionFollowerOptions.FeedCheckInterval"/>)
-    /// if this instance holds the lease, else when it next does.
+    /// if this instance holds the lease, else when it next does (see <see cref="RequestRebuildAsync"/> for several instances).
     /// </summary>
     public void RequestRebuild() => Interlocked.Exchange(ref rebuildRequested, 1);
+
+    /// <summary>
+    /// Asks for a rebuild of whichever instance leads: the request is kept in the store (<see cref="StoreRebuildRequestAsync"/>),
+    /// and the leader's loop does it at its next turn.
+    /// </summary>
+    public async Task RequestRebuildAsync(CancellationToken ct)
+    {
+        await StoreRebuildRequestAsync(ct);
+        RequestRebuild();
+    }
+
+    /// <summary>Keeps a rebuild request in the store (<see cref="ProjectionLedgerStore.RequestRebuildAsync"/>) for the instance that leads.</summary>
+    protected virtual Task StoreRebuildRequestAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Before anything else at start (e.g. a secret the rows are read with).</summary>
     protected virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
@@ -126,7 +139,8 @@ public abstract class ProjectionFollower<TRow>(
                 // Every instance compares its watermark with the registry (its status says how far behind it is); only the
                 // lease's holder rebuilds and reads the feed's gaps into the store they share.
                 var leads = await Lease.HoldAsync(stoppingToken);
-                if (leads && Interlocked.Exchange(ref rebuildRequested, 0) == 1)
+                // A rebuild asked of this instance, or of another (kept in the store): the leader's work.
+                if (leads && (Interlocked.Exchange(ref rebuildRequested, 0) == 1 | (await StateAsync(stoppingToken)).Rebuild_Requested_At is not null))
                 {
                     await UntilDoneAsync(RebuildAsync, RebuildWork, stoppingToken);
                 }

@@ -59,6 +59,8 @@ public sealed class PeopleProjection(
 
     protected override Task<ProjectionState> StateAsync(CancellationToken ct) => store.StateAsync(ct);
 
+    protected override Task StoreRebuildRequestAsync(CancellationToken ct) => store.RequestRebuildAsync(ct);
+
     protected override async Task<ProjectionLoad> LoadAsync(CancellationToken ct) =>
         new(await store.CountAsync(ct), (await store.StateAsync(ct)).Low_Watermark);
 
