@@ -34,8 +34,9 @@
 #                                         X-Forwarded-For (PopInfo__ForwardedHeaders__KnownProxies__0). Logs and pids are
 #                                         <service>.<i>.log/.pid and gateway.log/.pid; routes in <run>/gateway.json
 #   POPINFO_INSTANCE_PORT_STEP [100]
-#   POPINFO_SINGLE_INSTANCE [analytics]   services that run one instance on their own port whatever POPINFO_INSTANCES
-#                                         says (the analytics index is per process: docs/architecture.md, "Several instances")
+#   POPINFO_SINGLE_INSTANCE []            services that run one instance on their own port whatever POPINFO_INSTANCES
+#                                         says (none by default: each analytics instance's index follows the shared store,
+#                                         docs/architecture.md, "Several instances")
 #   POPINFO_RABBITMQ_NODES  [1]           3: the services use a three-node RabbitMQ cluster on loopback (rabbit-1@localhost …,
 #                                         AMQP 5681-5683, management 15681-15683; infra.sh ensure_rabbitmq_cluster) instead
 #                                         of the single node: PopInfo__Bus__RabbitMqNodes lists them (docs/broker.md)
@@ -80,7 +81,7 @@ POPINFO_PG_REPLICA="${POPINFO_PG_REPLICA:-0}"
 POPINFO_READY_TIMEOUT="${POPINFO_READY_TIMEOUT:-120}"
 POPINFO_INSTANCES="${POPINFO_INSTANCES:-1}"
 POPINFO_INSTANCE_PORT_STEP="${POPINFO_INSTANCE_PORT_STEP:-100}"
-POPINFO_SINGLE_INSTANCE="${POPINFO_SINGLE_INSTANCE:-analytics}"
+POPINFO_SINGLE_INSTANCE="${POPINFO_SINGLE_INSTANCE-}"
 [[ "$POPINFO_INSTANCES" =~ ^[1-9][0-9]*$ ]] || { echo "=== [up.sh] ERROR: POPINFO_INSTANCES must be 1 or more" >&2; exit 1; }
 POPINFO_RABBITMQ_NODES="${POPINFO_RABBITMQ_NODES:-1}"
 if [[ "$POPINFO_RABBITMQ_NODES" != 1 ]]; then

@@ -57,6 +57,8 @@ public static class AnalyticsModule
         builder.Services.AddSingleton<ProjectionWatermark>();
         builder.Services.AddSingleton<ProjectionReadiness>();
         builder.Services.AddSingleton<FactStore>();
+        builder.Services.AddSingleton<IndexFollower>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexFollower>());
         builder.Services.AddSingleton<Projector>();
         builder.Services.AddSingleton<TableService>();
         builder.Services.AddSingleton<IndicatorService>();

@@ -32,6 +32,12 @@ public sealed class AnalyticsOptions
     /// <summary>How long the watermark may stand below the registry's last sequence before the change feed fills the gap.</summary>
     public TimeSpan GapWait { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often this instance's index looks whether the store's watermark moved by changes another instance's consumer
+    /// stored (its own consumer's wake it at once): one read of one row.
+    /// </summary>
+    public TimeSpan IndexPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How often the projection compares its watermark with the registry.</summary>
     public TimeSpan FeedCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -33,9 +33,10 @@ public static class ProjectionApi
     public static Results<Ok<ReconciliationResult>, NotFound> GetReconciliation(Reconciler reconciler) =>
         reconciler.Last is { } last ? TypedResults.Ok(last) : TypedResults.NotFound();
 
-    public static Accepted Rebuild(ProjectionService projection)
+    public static async Task<Accepted> Rebuild(ProjectionService projection, CancellationToken ct)
     {
-        projection.RequestRebuild();
+        // Kept in the store: the instance that leads the follower rebuilds, whichever instance was asked.
+        await projection.RequestRebuildAsync(ct);
         return TypedResults.Accepted("/api/v1/projection/status");
     }
 

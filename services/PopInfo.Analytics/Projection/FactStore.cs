@@ -30,6 +30,9 @@ public sealed class FactStore
 
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
+    /// <summary>Keeps a rebuild request for the instance that leads the follower.</summary>
+    public Task RequestRebuildAsync(CancellationToken ct) => ledger.RequestRebuildAsync(ct);
+
     /// <summary>
     /// Applies change-log entries in one transaction: versions already held (a redelivery, a snapshot that had them) are
     /// ignored, every sequence is marked applied, and the low watermark moves over every sequence now applied without a gap.
@@ -72,15 +75,31 @@ public sealed class FactStore
     /// <summary>Marks the snapshot complete: everything up to its sequence is applied; the watermark moves on over what events brought meanwhile.</summary>
     public Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => ledger.FinishSnapshotAsync(sequence, fence, ct);
 
-    /// <summary>Every stored version, streamed (loading the index at start).</summary>
-    public async IAsyncEnumerable<PersonFacts> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Every stored version up to the watermark <paramref name="upTo"/> — the snapshot's and the change log's up to it —
+    /// streamed (loading the index). Versions above it are not read: they are read with the gaps below them filled
+    /// (<see cref="ReadAppliedAsync"/>), so that the index holds the register exactly at its watermark.
+    /// </summary>
+    public async IAsyncEnumerable<PersonFacts> ReadAllAsync(long upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        var rows = connection.QueryUnbufferedAsync<PersonFacts>($"SELECT {Columns} FROM person_versions");
+        var rows = connection.QueryUnbufferedAsync<PersonFacts>($"SELECT {Columns} FROM person_versions WHERE sequence IS NULL OR sequence <= @upTo", new { upTo });
         await foreach (var row in rows.WithCancellation(ct))
         {
             yield return row;
         }
+    }
+
+    /// <summary>
+    /// The versions of the change log's sequences after <paramref name="after"/> up to <paramref name="upTo"/> (the store's
+    /// watermark: all of them are stored and none will be added), by the index on <c>sequence</c>: what an instance's index
+    /// adds when the store's watermark has moved, whichever instance stored them.
+    /// </summary>
+    public async Task<IReadOnlyList<PersonFacts>> ReadAppliedAsync(long after, long upTo, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<PersonFacts>(new CommandDefinition(
+            $"SELECT {Columns} FROM person_versions WHERE sequence IS NOT NULL AND sequence > @after AND sequence <= @upTo", new { after, upTo }, cancellationToken: ct))];
     }
 
     /// <summary>How many sequences above the watermark are applied (waiting for the gaps below them).</summary>

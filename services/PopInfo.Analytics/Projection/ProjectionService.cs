@@ -10,11 +10,13 @@ namespace PopInfo.Analytics.Projection;
 /// <summary>
 /// Keeps the analytics projection (<see cref="ProjectionFollower{TRow}"/>: the store loaded at start or rebuilt from the
 /// registry's snapshot, then gaps filled from the change feed). What is the analytics service's own: the cell-key secret
-/// loaded first (record keys derive from it), the index loaded beside the store, and today's view kept warm.
+/// loaded first (record keys derive from it), the index loaded from the store (<see cref="IndexFollower"/>, which keeps it
+/// current), and today's view kept warm.
 /// </summary>
 public sealed class ProjectionService(
     FactStore store,
     PopulationIndex index,
+    IndexFollower indexFollower,
     Projector projector,
     ProjectionWatermark watermark,
     ProjectionReadiness readiness,
@@ -35,25 +37,23 @@ public sealed class ProjectionService(
 
     protected override Task PrepareAsync(CancellationToken ct) => secret.LoadAsync(ct);
 
-    protected override async Task<bool> IsBuiltAsync(CancellationToken ct) => (await store.StateAsync(ct)).Snapshot_Sequence is not null;
+    protected override Task<ProjectionState> StateAsync(CancellationToken ct) => store.StateAsync(ct);
 
     protected override async Task<ProjectionLoad> LoadAsync(CancellationToken ct)
     {
-        await foreach (var batch in ReadStoreAsync(ct))
-        {
-            index.Apply(batch);
-        }
-
-        var position = new ProjectionPosition((await store.StateAsync(ct)).Low_Watermark, await store.PendingAsync(ct));
-        index.Apply([], position);
+        var loaded = await indexFollower.LoadAsync(batchSize, ct);
         WarmToday();
-        return new ProjectionLoad(index.RowCount, position.Watermark);
+        return loaded;
     }
 
-    protected override Task ResetAsync(LeaseFence fence, CancellationToken ct)
+    protected override Task ForgetAsync(CancellationToken ct) => indexFollower.ForgetAsync(ct);
+
+    protected override Task StoreRebuildRequestAsync(CancellationToken ct) => store.RequestRebuildAsync(ct);
+
+    protected override async Task ResetAsync(LeaseFence fence, CancellationToken ct)
     {
-        index.Clear();
-        return store.ResetAsync(fence, ct);
+        await indexFollower.ForgetAsync(ct);
+        await store.ResetAsync(fence, ct);
     }
 
     protected override async Task AddSnapshotBatchAsync(IReadOnlyList<PersonFacts> rows, LeaseFence fence, CancellationToken ct)
@@ -75,20 +75,4 @@ public sealed class ProjectionService(
 
     private static ProjectionFollowerOptions FollowerOptions(AnalyticsOptions options) =>
         new(options.FeedCheckInterval, options.GapWait, options.SnapshotBatch);
-
-    private async IAsyncEnumerable<List<PersonFacts>> ReadStoreAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var batch = new List<PersonFacts>(batchSize);
-        await foreach (var v in store.ReadAllAsync(ct))
-        {
-            batch.Add(v);
-            if (batch.Count == batchSize)
-            {
-                yield return batch;
-                batch = new List<PersonFacts>(batchSize);
-            }
-        }
-
-        yield return batch;
-    }
 }

@@ -23,7 +23,10 @@ public sealed record ProjectionLoad(long Rows, long Watermark);
 /// With several instances on one store (docs/architecture.md, "Several instances: single-active loops") the builds and
 /// the feed's gaps are the work of the instance holding the follower's <see cref="Leases.Lease"/>: a store never built is
 /// built by it while the others wait and then load it; a rebuild's writes (the reset, each snapshot batch, the finish)
-/// carry its fence, so an instance that lost the lease in the middle of a load cannot write into its successor's.
+/// carry its fence, so an instance that lost the lease in the middle of a load cannot write into its successor's. While the
+/// store is not built no instance's consumer writes to it (<see cref="ProjectionNotBuiltException"/>); the other instances
+/// keep serving what they hold while the snapshot loads, and once the store is built again (its <c>built_at</c> is not the
+/// one they loaded) each forgets what it holds in memory and loads the new build from the store.
 /// </para>
 /// </summary>
 public abstract class ProjectionFollower<TRow>(
@@ -43,6 +46,7 @@ public abstract class ProjectionFollower<TRow>(
     private int rebuildRequested;
     private DateTimeOffset caughtUpAt;
     private long lastSeenWatermark = -1;
+    private DateTimeOffset? loadedBuild;
     private DateTimeOffset watermarkSince;
 
     /// <summary>The registry's last sequence when last asked.</summary>
@@ -59,15 +63,31 @@ public abstract class ProjectionFollower<TRow>(
 
     /// <summary>
     /// Asks for a rebuild; the follower's loop does it at its next turn (within <see cref="ProjectionFollowerOptions.FeedCheckInterval"/>)
-    /// if this instance holds the lease, else when it next does.
+    /// if this instance holds the lease, else when it next does (see <see cref="RequestRebuildAsync"/> for several instances).
     /// </summary>
     public void RequestRebuild() => Interlocked.Exchange(ref rebuildRequested, 1);
+
+    /// <summary>
+    /// Asks for a rebuild of whichever instance leads: the request is kept in the store (<see cref="StoreRebuildRequestAsync"/>),
+    /// and the leader's loop does it at its next turn.
+    /// </summary>
+    public async Task RequestRebuildAsync(CancellationToken ct)
+    {
+        await StoreRebuildRequestAsync(ct);
+        RequestRebuild();
+    }
+
+    /// <summary>Keeps a rebuild request in the store (<see cref="ProjectionLedgerStore.RequestRebuildAsync"/>) for the instance that leads.</summary>
+    protected virtual Task StoreRebuildRequestAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Before anything else at start (e.g. a secret the rows are read with).</summary>
     protected virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>True when the store was built from a snapshot once (<c>projection_state.snapshot_sequence</c> is set).</summary>
-    protected abstract Task<bool> IsBuiltAsync(CancellationToken ct);
+    /// <summary>The store's <c>projection_state</c>: built when <c>snapshot_sequence</c> is set; <c>built_at</c> names the build.</summary>
+    protected abstract Task<ProjectionState> StateAsync(CancellationToken ct);
+
+    /// <summary>Forgets what memory holds, before loading a build another instance made (nothing, for a service that answers from the store).</summary>
+    protected virtual Task ForgetAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Loads what the service keeps in memory from its store (nothing, for a service that answers from the store).</summary>
     protected abstract Task<ProjectionLoad> LoadAsync(CancellationToken ct);
@@ -119,9 +139,23 @@ public abstract class ProjectionFollower<TRow>(
                 // Every instance compares its watermark with the registry (its status says how far behind it is); only the
                 // lease's holder rebuilds and reads the feed's gaps into the store they share.
                 var leads = await Lease.HoldAsync(stoppingToken);
-                if (leads && Interlocked.Exchange(ref rebuildRequested, 0) == 1)
+                // A rebuild asked of this instance, or of another (kept in the store): the leader's work.
+                if (leads && (Interlocked.Exchange(ref rebuildRequested, 0) == 1 | (await StateAsync(stoppingToken)).Rebuild_Requested_At is not null))
                 {
                     await UntilDoneAsync(RebuildAsync, RebuildWork, stoppingToken);
+                }
+
+                // Another instance built the store again: what memory holds is not that store; forget it and load the new build.
+                // While that instance is still loading the snapshot (the store not built), memory keeps serving what it holds
+                // at its watermark — no change reaches the store meanwhile — unless this instance now leads: the builder was
+                // lost, and this one builds.
+                var state = await StateAsync(stoppingToken);
+                if (state.Built_At != loadedBuild && (state.Snapshot_Sequence is not null || leads))
+                {
+                    ProjectionLog.ReloadingBuild(logger, name);
+                    readiness.SetNotReady();
+                    await ForgetAsync(stoppingToken);
+                    await BuildOrLoadAsync(stoppingToken);
                 }
 
                 await CatchUpAsync(stoppingToken, fill: leads);
@@ -141,6 +175,7 @@ public abstract class ProjectionFollower<TRow>(
                 // Another instance took the lease during a rebuild: it builds now; this one waits for that, then loads.
                 Lease.StepDown();
                 ProjectionLog.LeaseLost(logger, name);
+                await ForgetAsync(stoppingToken);
                 await BuildOrLoadAsync(stoppingToken);
             }
 
@@ -153,7 +188,7 @@ public abstract class ProjectionFollower<TRow>(
     private async Task BuildOrLoadAsync(CancellationToken ct)
     {
         var waitLogged = false;
-        while (!await IsBuiltAsync(ct))
+        while ((await StateAsync(ct)).Snapshot_Sequence is null)
         {
             if (await Lease.HoldAsync(ct))
             {
@@ -206,6 +241,7 @@ public abstract class ProjectionFollower<TRow>(
         }
 
         watermark.Set(await FinishSnapshotAsync(sequence, fence, ct));
+        loadedBuild = (await StateAsync(ct)).Built_At;
         // Changes applied to the store while the snapshot streamed are in the store: load them too.
         await LoadAsync(ct);
         readiness.SetReady();
@@ -215,6 +251,7 @@ public abstract class ProjectionFollower<TRow>(
 
     private async Task LoadAndSetReadyAsync(CancellationToken ct)
     {
+        loadedBuild = (await StateAsync(ct)).Built_At;
         var loaded = await LoadAsync(ct);
         watermark.Set(loaded.Watermark);
         readiness.SetReady();

@@ -22,7 +22,15 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         return await connection.QuerySingleAsync<ProjectionState>(new CommandDefinition(
-            "SELECT snapshot_sequence, low_watermark, watermark_recorded_at, built_at FROM projection_state WHERE id = 1", cancellationToken: ct));
+            "SELECT snapshot_sequence, low_watermark, watermark_recorded_at, built_at, rebuild_requested_at FROM projection_state WHERE id = 1", cancellationToken: ct));
+    }
+
+    /// <summary>Keeps a rebuild asked of this instance for the instance that leads the follower (the rebuild's reset clears it).</summary>
+    public async Task RequestRebuildAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE projection_state SET rebuild_requested_at = @now WHERE id = 1", new { now = clock.GetUtcNow().ToUniversalTime() }, cancellationToken: ct));
     }
 
     /// <summary>How many sequences above the watermark are applied (waiting for the gaps below them).</summary>
@@ -36,7 +44,9 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
     /// Applies change-log entries in the caller's transaction: entries at or below the watermark (a redelivery, a snapshot
     /// that had them) are dropped, repeats of a sequence kept once; <paramref name="write"/> stores the rest (idempotently:
     /// another instance may have stored them above the watermark), every sequence is marked applied, and the watermark moves
-    /// over every sequence now applied without a gap.
+    /// over every sequence now applied without a gap. A store not built (a rebuild loading its snapshot, on any instance) takes
+    /// nothing: <see cref="ProjectionNotBuiltException"/> before any write, under the state row's lock the rebuild's reset and
+    /// finish take too, so no change is written beside the snapshot.
     /// </summary>
     public async Task<AppliedChanges<T>> ApplyAsync<T>(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<T> changes, Func<T, long?> sequenceOf, Func<T, DateTimeOffset> recordedAtOf,
@@ -44,6 +54,11 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
     {
         // One writer of the watermark at a time (instances and consumers alike).
         var state = await LockAsync(connection, transaction, ct);
+        if (state.Snapshot_Sequence is null)
+        {
+            throw new ProjectionNotBuiltException();
+        }
+
         var fresh = changes.Where(c => sequenceOf(c) > state.Low_Watermark).DistinctBy(sequenceOf).ToList();
         await write(fresh);
         foreach (var batch in fresh.Chunk(RowsPerStatement))
@@ -109,7 +124,7 @@ public sealed class ProjectionLedgerStore(ServiceDatabase database, TimeProvider
     /// <summary>The ledger's reset, then the fence.</summary>
     internal static string ResetSql(SqlDialect dialect) =>
         "DELETE FROM applied_sequences;\n" +
-        "UPDATE projection_state SET snapshot_sequence = NULL, low_watermark = 0, watermark_recorded_at = NULL, built_at = NULL WHERE id = 1;\n" +
+        "UPDATE projection_state SET snapshot_sequence = NULL, low_watermark = 0, watermark_recorded_at = NULL, built_at = NULL, rebuild_requested_at = NULL WHERE id = 1;\n" +
         LeaseStore.FenceSql(dialect);
 
     /// <summary>The snapshot's end (parameters <c>@sequence</c>, <c>@start</c>, <c>@now</c>), then the fence.</summary>

@@ -25,4 +25,7 @@ internal static partial class ProjectionLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} projection: another instance builds the store; this one loads it once built.")]
     public static partial void WaitingForBuild(ILogger logger, string projection);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Projection} projection: another instance emptied or rebuilt the store; this one forgets what it holds and loads the new build.")]
+    public static partial void ReloadingBuild(ILogger logger, string projection);
 }

@@ -15,6 +15,29 @@ public class ProjectionReadiness
 
     public void SetReady() => ready.TrySetResult();
 
+    /// <summary>
+    /// Applies changes once memory holds the store; while the store is not built (<see cref="ProjectionNotBuiltException"/>:
+    /// another instance is rebuilding it) tries again every half second, after this instance's follower has reloaded.
+    /// </summary>
+    public async Task ApplyWhenBuiltAsync(Func<Task> apply, CancellationToken ct)
+    {
+        while (true)
+        {
+            await WaitAsync(ct);
+            try
+            {
+                await apply();
+                return;
+            }
+            catch (ProjectionNotBuiltException)
+            {
+                await Task.Delay(NotBuiltRetry, ct);
+            }
+        }
+    }
+
+    private static readonly TimeSpan NotBuiltRetry = TimeSpan.FromMilliseconds(500);
+
     public void SetNotReady()
     {
         if (ready.Task.IsCompleted)

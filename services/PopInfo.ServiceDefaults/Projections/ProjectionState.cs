@@ -10,6 +10,9 @@ public sealed class ProjectionState
     public DateTimeOffset? Watermark_Recorded_At { get; init; }
 
     public DateTimeOffset? Built_At { get; init; }
+
+    /// <summary>When a rebuild was asked of any instance and not yet begun (null: none); the follower's leader does it.</summary>
+    public DateTimeOffset? Rebuild_Requested_At { get; init; }
 }
 
 /// <summary>What one apply did: the changes that were not below the watermark, the new watermark, how many sequences above it are applied.</summary>

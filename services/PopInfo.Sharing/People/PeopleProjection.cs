@@ -28,9 +28,9 @@ public sealed class PeopleApplier(PeopleStore store, PeopleWatermark watermark, 
 {
     public async Task ApplyAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct)
     {
-        // Before the read model is built a change would be lost under a snapshot being loaded: wait.
-        await readiness.WaitAsync(ct);
-        watermark.Set(await store.ApplyAsync([.. changes.Select(PersonRow.From)], ct));
+        // Before the read model is built a change would be lost under a snapshot being loaded: wait — also while another
+        // instance rebuilds it (the store refuses the change then).
+        await readiness.ApplyWhenBuiltAsync(async () => watermark.Set(await store.ApplyAsync([.. changes.Select(PersonRow.From)], ct)), ct);
     }
 }
 
@@ -57,7 +57,9 @@ public sealed class PeopleProjection(
     /// <summary>The follower's lease: one sharing instance builds the read model and fills the feed's gaps (docs/architecture.md, "Several instances").</summary>
     public const string LeaseName = "projection-follower";
 
-    protected override async Task<bool> IsBuiltAsync(CancellationToken ct) => (await store.StateAsync(ct)).Snapshot_Sequence is not null;
+    protected override Task<ProjectionState> StateAsync(CancellationToken ct) => store.StateAsync(ct);
+
+    protected override Task StoreRebuildRequestAsync(CancellationToken ct) => store.RequestRebuildAsync(ct);
 
     protected override async Task<ProjectionLoad> LoadAsync(CancellationToken ct) =>
         new(await store.CountAsync(ct), (await store.StateAsync(ct)).Low_Watermark);

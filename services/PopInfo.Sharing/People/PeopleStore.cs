@@ -41,6 +41,9 @@ public sealed class PeopleStore
 
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
+    /// <summary>Keeps a rebuild request for the instance that leads the follower.</summary>
+    public Task RequestRebuildAsync(CancellationToken ct) => ledger.RequestRebuildAsync(ct);
+
     /// <summary>
     /// The look-ups' own watermark when they read a replica (<see cref="ServiceDatabase.Reads"/>): every change-log sequence up
     /// to it is in what they answer from (the replica holds the read model as of its replay); null without a replica.

@@ -34,9 +34,10 @@ public static class ReadModelApi
             await store.CountAsync(ct), await store.ReplicaWatermarkAsync(ct)));
     }
 
-    public static Accepted Rebuild(PeopleProjection projection)
+    public static async Task<Accepted> Rebuild(PeopleProjection projection, CancellationToken ct)
     {
-        projection.RequestRebuild();
+        // Kept in the store: the instance that leads the follower rebuilds, whichever instance was asked.
+        await projection.RequestRebuildAsync(ct);
         return TypedResults.Accepted("/api/v1/read-model/status");
     }
 }

@@ -158,7 +158,12 @@ public class ProjectionFollowerTests : IAsyncLifetime
         /// <summary>How many comparisons with the registry the loop has made.</summary>
         public int Checks => Volatile.Read(ref checks);
 
-        protected override Task<bool> IsBuiltAsync(CancellationToken ct) => Task.FromResult(storedWatermark is not null);
+        // The store's state: built before (storedWatermark) or by this follower's snapshot; built_at names the build.
+        private ProjectionState? state;
+
+        protected override Task<ProjectionState> StateAsync(CancellationToken ct) => Task.FromResult(state ??= storedWatermark is { } stored
+            ? new ProjectionState { Snapshot_Sequence = stored, Low_Watermark = stored, Built_At = DateTimeOffset.UnixEpoch }
+            : new ProjectionState());
 
         protected override Task<ProjectionLoad> LoadAsync(CancellationToken ct) =>
             Step("load", new ProjectionLoad(Rows.Count, storedWatermark ?? Watermark.Current));
@@ -166,6 +171,7 @@ public class ProjectionFollowerTests : IAsyncLifetime
         protected override Task ResetAsync(LeaseFence fence, CancellationToken ct)
         {
             Rows.Clear();
+            state = new ProjectionState();
             return Step("reset", 0);
         }
 
@@ -179,7 +185,11 @@ public class ProjectionFollowerTests : IAsyncLifetime
             return Step($"batch {rows.Count}", 0);
         }
 
-        protected override Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct) => Step($"finish {sequence}", sequence);
+        protected override Task<long> FinishSnapshotAsync(long sequence, LeaseFence fence, CancellationToken ct)
+        {
+            state = new ProjectionState { Snapshot_Sequence = sequence, Low_Watermark = sequence, Built_At = DateTimeOffset.UnixEpoch.AddSeconds(sequence + 1) };
+            return Step($"finish {sequence}", sequence);
+        }
 
         protected override Task ApplyChangesAsync(IReadOnlyList<PersonChanged> changes, CancellationToken ct)
         {

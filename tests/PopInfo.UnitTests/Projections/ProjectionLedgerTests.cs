@@ -10,8 +10,8 @@ namespace PopInfo.UnitTests.Projections;
 
 /// <summary>
 /// The watermark ledger on SQLite (the analytics service's migrations make its two tables): the watermark stands below a
-/// gap and moves over it once filled, repeats are kept once, what is at or below the watermark is dropped, the snapshot's
-/// end moves it over what came meanwhile, and a rolled-back transaction leaves it as it was.
+/// gap and moves over it once filled, repeats are kept once, what is at or below the watermark is dropped, a store not
+/// built (a rebuild loading its snapshot) takes no change, and a rolled-back transaction leaves it as it was.
 /// </summary>
 public sealed class ProjectionLedgerTests : IAsyncLifetime
 {
@@ -38,6 +38,8 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
     [Fact]
     public async Task The_watermark_stands_below_a_gap_and_moves_over_it_once_filled()
     {
+        await ledger.FinishSnapshotAsync(0, fence, CancellationToken.None);
+
         // 3 and 2 (3 twice) before 1: nothing moves, two wait above the watermark.
         var first = await ApplyAsync(3, 2, 3);
         Assert.Equal([3, 2], first.Applied);
@@ -56,21 +58,33 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
         var state = await ledger.StateAsync(CancellationToken.None);
         Assert.Equal(4, state.Low_Watermark);
         Assert.Equal(Recorded(4), state.Watermark_Recorded_At);
-        Assert.Null(state.Snapshot_Sequence);
+        Assert.Equal(0, state.Snapshot_Sequence);
     }
 
     [Fact]
-    public async Task The_snapshot_s_end_moves_the_watermark_over_what_came_meanwhile()
+    public async Task A_store_not_built_takes_no_change_until_the_snapshot_s_end()
     {
-        await ApplyAsync(11, 12, 14);
+        var written = false;
+        await using (var connection = await database.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await Assert.ThrowsAsync<ProjectionNotBuiltException>(() => ledger.ApplyAsync<long>(connection, transaction, [11, 12], s => s, Recorded, _ =>
+            {
+                written = true;
+                return Task.CompletedTask;
+            }, CancellationToken.None));
+        }
 
-        Assert.Equal(12, await ledger.FinishSnapshotAsync(10, fence, CancellationToken.None));
+        Assert.False(written);
+        Assert.Equal(0, await ledger.PendingAsync(CancellationToken.None));
 
+        Assert.Equal(10, await ledger.FinishSnapshotAsync(10, fence, CancellationToken.None));
+        var after = await ApplyAsync(11, 12, 14);
+
+        Assert.Equal((12L, 1L), (after.Watermark, after.Pending));
         var state = await ledger.StateAsync(CancellationToken.None);
         Assert.Equal(10, state.Snapshot_Sequence);
-        Assert.Equal(12, state.Low_Watermark);
         Assert.Equal(Start, state.Built_At);
-        Assert.Equal(1, await ledger.PendingAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -96,8 +110,6 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
     [Fact]
     public async Task The_snapshot_s_end_with_a_fence_another_instance_made_stale_is_refused_and_marks_nothing()
     {
-        await ApplyAsync(11, 12);
-
         await Assert.ThrowsAsync<LeaseLostException>(() => ledger.FinishSnapshotAsync(10, fence with { Epoch = fence.Epoch - 1 }, CancellationToken.None));
 
         var state = await ledger.StateAsync(CancellationToken.None);
@@ -108,6 +120,7 @@ public sealed class ProjectionLedgerTests : IAsyncLifetime
     [Fact]
     public async Task A_transaction_rolled_back_leaves_the_watermark_as_it_was()
     {
+        await ledger.FinishSnapshotAsync(0, fence, CancellationToken.None);
         await using (var connection = await database.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {

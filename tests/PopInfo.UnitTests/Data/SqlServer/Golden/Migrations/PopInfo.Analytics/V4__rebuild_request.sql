@@ -1,0 +1,2 @@
+ALTER TABLE projection_state
+    ADD rebuild_requested_at DATETIMEOFFSET NULL;
