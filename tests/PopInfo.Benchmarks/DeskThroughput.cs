@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using PopInfo.Domain.Statistics;
 using RabbitMQ.Client.Events;
 
 namespace PopInfo.Benchmarks;
@@ -160,13 +159,6 @@ public static class DeskThroughput
         return await PopInfo.Testing.DeskSignIn.SignInAsync(http, PopInfo.Testing.TestIssuer.Shared.People.Add(new PopInfo.Testing.TestPerson("bench-collector", "压测", "collector", PersonFactory.Community)));
     }
 
-    private static ByteArrayContent JsonBody(object body)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return content;
-    }
-
     /// <summary>A migrant arrival form per unit, submitted at once: a new valid person each (no register look-ups at submit).</summary>
     private sealed class DeskWorkload(HttpClient http, PersonFactory people) : IWorkload
     {
@@ -174,30 +166,8 @@ public static class DeskThroughput
 
         public async Task<Sample> ExecuteAsync(long due)
         {
-            var (idNumber, birth, male) = people.NextIdentity();
-            var arrival = ChinaTime.Today(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            using var body = JsonBody(new
-            {
-                formType = "migrant-arrival",
-                submit = true,
-                data = new Dictionary<string, string>
-                {
-                    ["idNumber"] = idNumber,
-                    ["name"] = male ? "张伟" : "王芳",
-                    ["sex"] = male ? "1" : "2",
-                    ["birthDate"] = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    ["ethnicity"] = "01",
-                    ["originRegionCode"] = "510105",
-                    ["arrivalDate"] = arrival,
-                    ["reason"] = "work",
-                    ["expectedStayMonths"] = "12",
-                    // A living resident of the city needs a residence address (the registry's record rule): without it
-                    // every form was refused, and until session 17 this benchmark measured those refusals as acceptances.
-                    ["residenceAddress"] = "东亭街道春华路1号",
-                    ["residenceRegionCode"] = PersonFactory.Community,
-                    ["registeredRegionCode"] = "510105",
-                },
-            });
+            using var body = new ByteArrayContent(people.MigrantArrivalForm("东亭街道春华路1号"));
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var sent = Latencies.Now;
             try
             {

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using PopInfo.Domain.Identity;
+using PopInfo.Domain.Statistics;
 
 namespace PopInfo.Benchmarks;
 
@@ -35,6 +37,36 @@ public sealed class PersonFactory(int firstIndex = 0, string addressCode = "3202
         fields["occupation"] = "软件工程师";
         var body = JsonSerializer.SerializeToUtf8Bytes(fields);
         return (commandId, idNumber, body);
+    }
+
+    /// <summary>
+    /// A desk's migrant-arrival form for a new valid person, submitted at once (<c>POST /api/v1/forms</c>): arrived
+    /// yesterday (China time), living at <paramref name="residenceAddress"/> in <paramref name="community"/>. A living
+    /// resident of the city needs a residence address (the registry's record rule): a form without one is refused.
+    /// </summary>
+    public byte[] MigrantArrivalForm(string residenceAddress, string community = Community)
+    {
+        var (idNumber, birth, male) = NextIdentity();
+        return JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            formType = "migrant-arrival",
+            submit = true,
+            data = new Dictionary<string, string>
+            {
+                ["idNumber"] = idNumber,
+                ["name"] = male ? "张伟" : "王芳",
+                ["sex"] = male ? "1" : "2",
+                ["birthDate"] = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["ethnicity"] = "01",
+                ["originRegionCode"] = "510105",
+                ["arrivalDate"] = ChinaTime.Today(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["reason"] = "work",
+                ["expectedStayMonths"] = "12",
+                ["residenceAddress"] = residenceAddress,
+                ["residenceRegionCode"] = community,
+                ["registeredRegionCode"] = "510105",
+            },
+        });
     }
 
     /// <summary>A correction of the phone number (always a new one, so the command changes the record).</summary>

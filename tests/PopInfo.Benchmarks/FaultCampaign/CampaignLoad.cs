@@ -195,27 +195,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
         int n;
         while ((n = Interlocked.Increment(ref formsIssued)) <= DeskQuota)
         {
-            var (idNumber, birth, male) = people.NextIdentity();
-            var form = JsonSerializer.SerializeToUtf8Bytes(new
-            {
-                formType = "migrant-arrival",
-                submit = true,
-                data = new Dictionary<string, string>
-                {
-                    ["idNumber"] = idNumber,
-                    ["name"] = male ? "张伟" : "王芳",
-                    ["sex"] = male ? "1" : "2",
-                    ["birthDate"] = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    ["ethnicity"] = "01",
-                    ["originRegionCode"] = "510105",
-                    ["arrivalDate"] = Yesterday(),
-                    ["reason"] = "work",
-                    ["expectedStayMonths"] = "12",
-                    ["residenceAddress"] = "东亭街道演练路" + n.ToString(CultureInfo.InvariantCulture) + "号",
-                    ["residenceRegionCode"] = DongtingCommunity,
-                    ["registeredRegionCode"] = "510105",
-                },
-            });
+            var form = people.MigrantArrivalForm("东亭街道演练路" + n.ToString(CultureInfo.InvariantCulture) + "号", DongtingCommunity);
             var until = DateTime.UtcNow.AddMinutes(5);
             for (var attempt = 0; ; attempt++)
             {
