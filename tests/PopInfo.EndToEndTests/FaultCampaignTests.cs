@@ -49,4 +49,43 @@ public sealed class FaultCampaignTests
         // Every change of the three sources reached the register: 3,000 direct commands, 1,000 desk forms, 1,000 pushed records.
         Assert.Equal(5_000, outcome.Check.Changes);
     }
+
+    /// <summary>
+    /// Issue 15's "done when": the platform on the three-node RabbitMQ cluster (quorum queues, every instance given all
+    /// nodes) with two instances of each service behind the gateway; the node leading the registry's command queue is
+    /// stopped and every instance killed in turn while the changes flow; nothing lost, doubled or different.
+    /// </summary>
+    [Fact]
+    public async Task On_the_cluster_behind_the_gateway_losing_the_queue_leaders_node_and_each_instance_loses_nothing()
+    {
+        var postgres = Environment.GetEnvironmentVariable("POPINFO_TEST_CAMPAIGN_POSTGRES");
+        var restart = Environment.GetEnvironmentVariable("POPINFO_TEST_CAMPAIGN_POSTGRES_RESTART");
+        Assert.False(string.IsNullOrEmpty(postgres) || string.IsNullOrEmpty(restart),
+            "POPINFO_TEST_CAMPAIGN_POSTGRES and POPINFO_TEST_CAMPAIGN_POSTGRES_RESTART are not set: run ./test.sh, which starts the campaign's own PostgreSQL, or see docs/testing.md");
+        // The cluster of the tests (test.sh starts it; run alone, TestCluster starts it with deploy/local/infra.sh cluster).
+        var cluster = await TestCluster.ServersAsync();
+        using var infrastructure = new Infrastructure(postgres!, cluster.RabbitMq, cluster.Management);
+
+        var outcome = await FaultCampaignCommand.RunAsync(new CampaignSettings
+        {
+            Changes = 5_000,
+            BrokerNodes = TestCluster.Nodes,
+            BrokerRestart = "leader-node",
+            Gateway = true,
+            PostgresRestartCommand = restart,
+            Offline = TimeSpan.FromSeconds(5),
+            Settle = TimeSpan.FromMinutes(3),
+        }, infrastructure);
+
+        var report = ConvergenceCheck.Describe(outcome.Check);
+        Assert.True(outcome.Check.Lost == 0, "lost:\n" + report);
+        Assert.True(outcome.Check.AppliedTwice == 0, "applied twice:\n" + report);
+        Assert.True(outcome.Check.Unentitled == 0, "unentitled:\n" + report);
+        Assert.True(outcome.Check.Differences == 0, "differences:\n" + report);
+        Assert.Equal(10, outcome.Faults.Count(f => f.Injected && f.Name.StartsWith("SIGKILL", StringComparison.Ordinal)));
+        var leaderNode = Assert.Single(outcome.Faults, f => f.Name.StartsWith("RabbitMQ cluster: the node leading", StringComparison.Ordinal));
+        Assert.True(leaderNode.Injected, leaderNode.Note);
+        Assert.True(outcome.Faults.All(f => f.Injected), "faults not injected: " + string.Join("; ", outcome.Faults.Where(f => !f.Injected).Select(f => $"{f.Name}: {f.Note}")));
+        Assert.Equal(5_000, outcome.Check.Changes);
+    }
 }

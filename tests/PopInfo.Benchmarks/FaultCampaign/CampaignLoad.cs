@@ -16,7 +16,7 @@ public sealed record DirectAnswer(int Status, Guid? PersonId, int? Version, long
 /// commands (registrations and phone corrections, REST, idempotent by command id), desk forms (migrant arrivals submitted
 /// at the collection desk by a signed-in collector) and department pushes (moves within the city and corrections, in
 /// batches, idempotent by record id). A request that gets no answer (the instance was killed, a 5xx) goes to the next
-/// instance of the service: the same command id or record id again; a desk form again as a new form (the desk has no
+/// instance of the service (behind the gateway: to the gateway again, which picks a live one): the same command id or record id again; a desk form again as a new form (the desk has no
 /// idempotency key; the register refuses the repeat as a duplicate identity number and the desk records that answer).
 /// </summary>
 public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment pusher, int changes, double deskShare, double inboundShare, int clients, int deskClients)
@@ -99,7 +99,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
                 path = "/api/v1/persons";
             }
 
-            var (status, answer, attempts) = await SendAsync(http, platform.Of("registry"), n, path, body);
+            var (status, answer, attempts) = await SendAsync(http, platform.Addresses("registry"), n, path, body);
             var personId = answer?["personId"]?.GetValue<Guid>();
             var version = answer?["version"]?.GetValue<int>();
             Direct[commandId] = new DirectAnswer(status, personId, version, answer?["sequence"]?.GetValue<long>(), attempts);
@@ -124,16 +124,19 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
         }
     }
 
-    /// <summary>POSTs to one instance after another until one answers something other than a 5xx (at most five minutes).</summary>
-    private static async Task<(int Status, JsonNode? Answer, int Attempts)> SendAsync(HttpClient http, IReadOnlyList<ServiceInstance> instances, int start, string path, byte[] body, string? bearer = null)
+    /// <summary>
+    /// POSTs to one address after another (the service's instances, or its one address behind the gateway) until one
+    /// answers something other than a 5xx (at most five minutes).
+    /// </summary>
+    private static async Task<(int Status, JsonNode? Answer, int Attempts)> SendAsync(HttpClient http, IReadOnlyList<Uri> addresses, int start, string path, byte[] body, string? bearer = null)
     {
         var until = DateTime.UtcNow.AddMinutes(5);
         for (var attempt = 0; ; attempt++)
         {
-            var instance = instances[(start + attempt) % instances.Count];
+            var address = addresses[(start + attempt) % addresses.Count];
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.Address, path)) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, path)) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = Json;
                 if (bearer is not null)
                 {
@@ -150,10 +153,10 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
             {
-                // Not answered: killed, restarting, or its database or broker away. Next instance.
+                // Not answered: killed, restarting, or its database or broker away. The next address (or the same gateway again).
             }
 
-            if (attempt % instances.Count == instances.Count - 1)
+            if (attempt % addresses.Count == addresses.Count - 1)
             {
                 await Task.Delay(200);
             }
@@ -167,13 +170,13 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
             return;
         }
 
-        var desks = platform.Of("collection");
+        var desks = platform.Addresses("collection");
         var signedIn = new List<HttpClient>();
         foreach (var desk in desks)
         {
             var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
             {
-                BaseAddress = desk.Address,
+                BaseAddress = desk,
                 Timeout = TimeSpan.FromSeconds(10),
             };
             var hint = TestIssuer.Shared.People.Add(new TestPerson("campaign-collector-" + Guid.NewGuid().ToString("N")[..6], "演练", "collector", DongtingCommunity));
@@ -225,7 +228,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
                 {
-                    // Not answered: the next desk instance.
+                    // Not answered: the next desk address (or the same gateway again).
                 }
 
                 if (attempt % desks.Count == desks.Count - 1)
@@ -241,7 +244,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
     private async Task InboundWorkerAsync()
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        var exchanges = platform.Of("exchange");
+        var exchanges = platform.Addresses("exchange");
         var batchNumber = 0;
         while (Volatile.Read(ref recordsIssued) < InboundQuota)
         {

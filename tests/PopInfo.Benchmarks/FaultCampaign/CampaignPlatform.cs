@@ -47,13 +47,25 @@ public sealed class ServiceInstance(string service, int index, string dll, Dicti
 /// <summary>
 /// The platform in distributed mode on the campaign's own database and virtual host: <c>instances</c> processes of each
 /// service that can run several (relays, projectors and projection builds are single-active with fenced leases, ADR 0010),
-/// each on its own port. There is no reverse proxy yet (issue 15): callers know every instance's address and go to another
-/// when one does not answer; a service that calls another (the desk, the exchange, sharing and analytics call the registry;
-/// sharing calls the exchange) is given the first instance's address — the one place a proxy's address will go.
+/// each on its own port. Two ways to reach them:
+/// <list type="bullet">
+/// <item>without a gateway, callers know every instance's address and go to another when one does not answer; a service
+/// that calls another (the desk, the exchange, sharing and analytics call the registry; sharing calls the exchange) is
+/// given the first instance's address;</item>
+/// <item>with <see cref="CampaignTopology.Gateway"/>, one gateway process (services/PopInfo.Gateway, as
+/// <c>deploy/local/up.sh POPINFO_INSTANCES=N</c> runs it) gives each service one address, used by the campaign's clients
+/// and by the services calling each other; its health checks take a killed instance out of the rotation and put it back
+/// when it answers again. The gateway itself is not a fault target (one process here, several behind a load balancer
+/// in a city).</item>
+/// </list>
+/// With <see cref="CampaignTopology.BrokerNodes"/>, every instance uses the RabbitMQ cluster through all its nodes.
 /// </summary>
-public sealed class CampaignPlatform(string database, Uri vhost, string? servicesBin, IReadOnlyList<string> extraEnv, int instances) : IAsyncDisposable
+public sealed class CampaignPlatform(string database, Uri vhost, string? servicesBin, IReadOnlyList<string> extraEnv, int instances, CampaignTopology topology) : IAsyncDisposable
 {
     public static readonly string[] AllServices = ["registry", "exchange", "collection", "sharing", "analytics"];
+
+    private readonly Dictionary<string, int> gatewayPorts = new(StringComparer.Ordinal);
+    private ServiceProcess? gateway;
 
     public string AdminKey { get; } = "campaign-admin-" + Guid.NewGuid().ToString("N");
 
@@ -61,15 +73,33 @@ public sealed class CampaignPlatform(string database, Uri vhost, string? service
 
     public IReadOnlyList<ServiceInstance> Of(string service) => All.Where(i => i.Service == service).ToList();
 
-    /// <summary>Starts the registry's instances first (the others read it at start), then the rest together.</summary>
+    /// <summary>Where a client reaches <paramref name="service"/>: its one address behind the gateway, else every instance's.</summary>
+    public IReadOnlyList<Uri> Addresses(string service) =>
+        topology.Gateway ? [GatewayAddress(service)] : [.. Of(service).Select(i => i.Address)];
+
+    /// <summary>
+    /// Starts the gateway (when there is one: it answers 503 for a service until an instance is ready), the registry's
+    /// instances (the others read it at start), then the rest together.
+    /// </summary>
     public async Task StartAsync(IReadOnlyList<string> services)
     {
-        foreach (var service in AllServices.Where(services.Contains))
+        var chosen = AllServices.Where(services.Contains).ToList();
+        if (topology.Gateway)
+        {
+            chosen.ForEach(s => GatewayAddress(s));
+        }
+
+        foreach (var service in chosen)
         {
             for (var i = 0; i < instances; i++)
             {
                 All.Add(Create(service, i));
             }
+        }
+
+        if (topology.Gateway)
+        {
+            StartGateway(chosen);
         }
 
         foreach (var registry in Of("registry"))
@@ -87,6 +117,16 @@ public sealed class CampaignPlatform(string database, Uri vhost, string? service
         {
             Console.WriteLine($"   {instance.Name} pid {instance.Process!.Pid} on {instance.Port} (log {instance.Process.LogPath})");
         }
+
+        if (gateway is not null)
+        {
+            foreach (var service in chosen)
+            {
+                await gateway.WaitReadyAsync(new Uri(GatewayAddress(service), "/health/ready"), TimeSpan.FromSeconds(60));
+            }
+
+            Console.WriteLine($"   gateway pid {gateway.Pid}: {string.Join(", ", chosen.Select(s => $"{s} {GatewayAddress(s)}"))} (log {gateway.LogPath})");
+        }
     }
 
     /// <summary>Waits until every instance answers ready; how long that took.</summary>
@@ -97,12 +137,55 @@ public sealed class CampaignPlatform(string database, Uri vhost, string? service
         return DateTime.UtcNow - started;
     }
 
+    private Uri GatewayAddress(string service)
+    {
+        if (!gatewayPorts.TryGetValue(service, out var port))
+        {
+            gatewayPorts[service] = port = ServiceProcess.FreePort();
+        }
+
+        return new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    /// <summary>The gateway's routes (one local port per service) and clusters (that service's instances), as up.sh gives them.</summary>
+    private void StartGateway(IReadOnlyList<string> services)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = string.Join(';', services.Select(s => GatewayAddress(s).ToString().TrimEnd('/'))),
+            ["Logging__LogLevel__Yarp.ReverseProxy.Health"] = "Warning",
+            ["Logging__LogLevel__Yarp.ReverseProxy.Forwarder"] = "Warning",
+        };
+        foreach (var service in services)
+        {
+            environment[$"ReverseProxy__Routes__{service}__ClusterId"] = service;
+            environment[$"ReverseProxy__Routes__{service}__Match__Path"] = "{**catch-all}";
+            environment[$"ReverseProxy__Routes__{service}__Metadata__LocalPort"] = gatewayPorts[service].ToString(CultureInfo.InvariantCulture);
+            foreach (var instance in Of(service))
+            {
+                environment[$"ReverseProxy__Clusters__{service}__Destinations__{instance.Name.Replace("#", "", StringComparison.Ordinal)}__Address"] = instance.Address.ToString();
+            }
+        }
+
+        gateway = ServiceProcess.Start("gateway", ServiceLocator.Find("PopInfo.Gateway", servicesBin), environment);
+    }
+
     private ServiceInstance Create(string service, int index)
     {
         var port = ServiceProcess.FreePort();
         var environment = ChangeLatency.DistributedEnvironment(port, database, vhost, extraEnv);
-        var firstRegistry = All.FirstOrDefault(i => i.Service == "registry")?.Address ?? new Uri("http://127.0.0.1:5101");
-        var firstExchange = All.FirstOrDefault(i => i.Service == "exchange")?.Address ?? new Uri("http://127.0.0.1:5103");
+        var firstRegistry = topology.Gateway ? GatewayAddress("registry") : All.FirstOrDefault(i => i.Service == "registry")?.Address ?? new Uri("http://127.0.0.1:5101");
+        var firstExchange = topology.Gateway ? GatewayAddress("exchange") : All.FirstOrDefault(i => i.Service == "exchange")?.Address ?? new Uri("http://127.0.0.1:5103");
+        if (topology.Gateway)
+        {
+            // Behind the gateway, the caller's address is the one it forwards (X-Forwarded-For from loopback only).
+            environment["PopInfo__ForwardedHeaders__KnownProxies__0"] = "127.0.0.1";
+        }
+
+        if (topology.BrokerNodes is { } nodes)
+        {
+            environment["PopInfo__Bus__RabbitMqNodes"] = nodes;
+        }
         // The campaign drives far more than a city's rate limits allow one caller.
         foreach (var limit in new[] { "RegistryLookUp", "CollectionLookUp", "ExchangeDepartment", "SignInAccount", "SignInAddress" })
         {
@@ -113,6 +196,8 @@ public sealed class CampaignPlatform(string database, Uri vhost, string? service
         {
             case "exchange":
                 environment["PopInfo__Exchange__AdminKey"] = AdminKey;
+                // Department users and queues made through the broker the campaign runs on (its default is the host's 15672).
+                environment["PopInfo__Exchange__RabbitMqManagementUrl"] = topology.Management.ToString();
                 environment["PopInfo__Exchange__RegistryUrl"] = firstRegistry + "";
                 // Retries long enough to outlast the campaign's webhook outage (--offline-seconds); what still fails is redriven.
                 environment["PopInfo__Exchange__Webhooks__MaxAttempts"] = "20";
@@ -141,5 +226,17 @@ public sealed class CampaignPlatform(string database, Uri vhost, string? service
         {
             await instance.KillAsync();
         }
+
+        if (gateway is not null)
+        {
+            await gateway.DisposeAsync();
+        }
     }
 }
+
+/// <summary>
+/// Where the campaign's platform runs: the broker's management API (department users and queues are made there),
+/// the cluster's nodes ("host:port,…", PopInfo:Bus:RabbitMqNodes) or none for the one node of the virtual host's URI, and
+/// whether the services sit behind one gateway.
+/// </summary>
+public sealed record CampaignTopology(Uri Management, string? BrokerNodes, bool Gateway);

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using PopInfo.ServiceDefaults;
+using PopInfo.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -164,9 +166,9 @@ public static class Departments
 
 /// <summary>
 /// A department's consumer of its own queue with its own broker user: manual acknowledgement after the body is kept,
-/// prefetch 50, reconnecting when the broker goes away. <see cref="StopAsync"/> takes it offline (the fault).
+/// prefetch 50, reconnecting when the broker (or its node) goes away. <see cref="StopAsync"/> takes it offline (the fault).
 /// </summary>
-public sealed class QueueConsumer(Uri vhost, CampaignDepartment department) : IAsyncDisposable
+public sealed class QueueConsumer(Uri vhost, string? brokerNodes, CampaignDepartment department) : IAsyncDisposable
 {
     private CancellationTokenSource? running;
     private Task loop = Task.CompletedTask;
@@ -207,7 +209,9 @@ public sealed class QueueConsumer(Uri vhost, CampaignDepartment department) : IA
         {
             try
             {
-                await using var connection = await factory.CreateConnectionAsync(stop);
+                // On a cluster, the first node that answers (as a department's client given every node would).
+                await using var connection = await factory.CreateConnectionAsync(
+                    [.. BrokerNodes.Of(new BusOptions { RabbitMqUri = vhost, RabbitMqNodes = brokerNodes })], stop);
                 await using var channel = await connection.CreateChannelAsync(cancellationToken: stop);
                 await channel.BasicQosAsync(0, 50, false, stop);
                 var closed = new TaskCompletionSource();

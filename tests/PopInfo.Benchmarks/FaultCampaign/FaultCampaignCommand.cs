@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using PopInfo.Contracts.Registry;
 
 namespace PopInfo.Benchmarks.FaultCampaign;
 
@@ -22,8 +23,17 @@ public sealed record CampaignSettings
 
     public int DeskClients { get; init; } = 4;
 
-    /// <summary>"rabbitmqctl": stop and start the local node (disturbs every user of it); "none": listed as not injected.</summary>
+    /// <summary>
+    /// "rabbitmqctl": stop and start the local node (disturbs every user of it); "leader-node": on the cluster
+    /// (<see cref="BrokerNodes"/>), stop and start the node leading the registry's command queue; "none": listed as not injected.
+    /// </summary>
     public string BrokerRestart { get; init; } = "none";
+
+    /// <summary>The RabbitMQ cluster's nodes ("host:port,…", given to every instance as PopInfo:Bus:RabbitMqNodes); none: one node.</summary>
+    public string? BrokerNodes { get; init; }
+
+    /// <summary>The services behind one gateway process (one address each) instead of callers knowing every instance.</summary>
+    public bool Gateway { get; init; }
 
     /// <summary>A command that restarts the campaign's PostgreSQL server; none: listed as not injected.</summary>
     public string? PostgresRestartCommand { get; init; }
@@ -61,6 +71,8 @@ public static class FaultCampaignCommand
             Clients = options.Whole("clients", 8),
             DeskClients = options.Whole("desk-clients", 4),
             BrokerRestart = options.Text("broker-restart", "none"),
+            BrokerNodes = options.OptionalString("broker-nodes"),
+            Gateway = options.Flag("gateway"),
             PostgresRestartCommand = options.OptionalString("postgres-restart-command"),
             Offline = TimeSpan.FromSeconds(options.Whole("offline-seconds", 10)),
             Settle = TimeSpan.FromSeconds(options.Whole("settle-seconds", 300)),
@@ -77,9 +89,14 @@ public static class FaultCampaignCommand
 
     public static async Task<CampaignOutcome> RunAsync(CampaignSettings settings, Infrastructure infrastructure)
     {
-        if (settings.BrokerRestart is not ("none" or "rabbitmqctl"))
+        if (settings.BrokerRestart is not ("none" or "rabbitmqctl" or "leader-node"))
         {
-            throw new ArgumentException($"--broker-restart is none or rabbitmqctl, not '{settings.BrokerRestart}'.");
+            throw new ArgumentException($"--broker-restart is none, rabbitmqctl or leader-node, not '{settings.BrokerRestart}'.");
+        }
+
+        if ((settings.BrokerRestart == "leader-node") != (settings.BrokerNodes is not null))
+        {
+            throw new ArgumentException("--broker-restart leader-node goes with --broker-nodes (the cluster), and --broker-nodes with leader-node or none.");
         }
 
         foreach (var needed in new[] { "registry", "exchange" })
@@ -96,14 +113,16 @@ public static class FaultCampaignCommand
         Console.WriteLine($"   database {new Npgsql.NpgsqlConnectionStringBuilder(database).Database}, RabbitMQ virtual host {vhost.AbsolutePath}, departments {prefix}-*");
         var plan = Departments.Plan(prefix);
         var departments = plan.Select(p => p.Department).ToList();
-        var platform = new CampaignPlatform(database, vhost, settings.ServicesBin, settings.Env, settings.Instances);
+        var platform = new CampaignPlatform(database, vhost, settings.ServicesBin, settings.Env, settings.Instances,
+            new CampaignTopology(infrastructure.Management, settings.BrokerNodes, settings.Gateway));
         await using var webhook = await WebhookReceiver.StartAsync();
         QueueConsumer? consumer = null;
         try
         {
-            Console.WriteLine($"\n-- the platform: {settings.Instances} instance(s) of {string.Join(", ", settings.Services)}");
+            Console.WriteLine($"\n-- the platform: {settings.Instances} instance(s) of {string.Join(", ", settings.Services)}" +
+                (settings.Gateway ? " behind one gateway" : "") + (settings.BrokerNodes is { } nodes ? $"; RabbitMQ cluster {nodes}" : "; one RabbitMQ node"));
             await platform.StartAsync(settings.Services);
-            var exchanges = platform.Of("exchange").Select(i => i.Address).ToList();
+            var exchanges = platform.Addresses("exchange");
             using var admin = new HttpClient { BaseAddress = exchanges[0], Timeout = TimeSpan.FromSeconds(30) };
             admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.AdminKey);
             foreach (var (department, subscriptions) in plan)
@@ -117,12 +136,12 @@ public static class FaultCampaignCommand
             var hook = departments.Single(d => d.Channel == Channel.Webhook);
             webhook.Secret = hook.WebhookSecret;
             var queued = departments.Single(d => d.Channel == Channel.Queue);
-            consumer = new QueueConsumer(vhost, queued);
+            consumer = new QueueConsumer(vhost, settings.BrokerNodes, queued);
             consumer.Start();
 
             var load = new CampaignLoad(platform, departments.Single(d => d.InboundKinds.Count > 0), settings.Changes, settings.DeskShare,
                 settings.InboundShare, settings.Clients, settings.DeskClients);
-            var faults = Faults(settings, platform, consumer, queued.Code, webhook, hook.Code);
+            var faults = Faults(settings, platform, infrastructure, vhost, consumer, queued.Code, webhook, hook.Code);
             Console.WriteLine($"\n-- {settings.Changes:N0} changes: {load.DirectQuota:N0} direct registry commands ({settings.Clients} clients), {load.DeskQuota:N0} desk forms ({settings.DeskClients} clients), {load.InboundQuota:N0} pushed records; {faults.Count} faults in turn; {Machine.LoadAverage()}");
             var clock = Stopwatch.StartNew();
             var loadTask = load.RunAsync();
@@ -209,16 +228,19 @@ public static class FaultCampaignCommand
     /// The faults, in the order injected: every instance of every service killed, the department's consumer and webhook taken
     /// offline, the broker and PostgreSQL restarted when this setup may; what cannot be injected yet is listed as such.
     /// </summary>
-    private static List<IFault> Faults(CampaignSettings settings, CampaignPlatform platform, QueueConsumer consumer, string queued, WebhookReceiver webhook, string hooked)
+    private static List<IFault> Faults(CampaignSettings settings, CampaignPlatform platform, Infrastructure infrastructure, Uri vhost, QueueConsumer consumer, string queued, WebhookReceiver webhook, string hooked)
     {
         var kills = platform.All.OrderBy(i => i.Name.EndsWith("#1", StringComparison.Ordinal) ? 0 : 1).Select(i => (IFault)new KillInstance(i)).ToList();
         var others = new List<IFault>
         {
             new ConsumerOffline(consumer, queued, settings.Offline),
             new WebhookOffline(webhook, hooked, settings.Offline),
-            settings.BrokerRestart == "rabbitmqctl"
-                ? new RestartBroker(platform, settings.Offline)
-                : new NotInjected("RabbitMQ node stop/start", "the node is shared with other users here; pass --broker-restart rabbitmqctl to stop the local node"),
+            settings.BrokerRestart switch
+            {
+                "rabbitmqctl" => new RestartBroker(platform, settings.Offline),
+                "leader-node" => new StopQueueLeaderNode(platform, infrastructure.ManagementClient, vhost, ApplyRegistryCommand.QueueName, settings.Offline),
+                _ => new NotInjected("RabbitMQ node stop/start", "the node is shared with other users here; pass --broker-restart rabbitmqctl to stop the local node"),
+            },
             settings.PostgresRestartCommand is { } restart
                 ? new RestartPostgres(platform, restart)
                 : new NotInjected("PostgreSQL restart", "the server is shared with other users here; pass --postgres-restart-command for a server of the campaign's own"),
@@ -237,8 +259,11 @@ public static class FaultCampaignCommand
             }
         }
 
-        faults.Add(new NotInjected("RabbitMQ cluster: the queue leader's node stopped", "one broker node until the three-node cluster of issue 15 is in deploy/local/up.sh"));
-        faults.Add(new NotInjected("an instance killed behind the reverse proxy", "no proxy yet: the campaign's clients go to the other instance themselves; the services that call another call its first instance"));
+        if (!settings.Gateway)
+        {
+            faults.Add(new NotInjected("instances killed behind the gateway", "--gateway not given: the campaign's clients go to the other instance themselves; a service that calls another calls its first instance"));
+        }
+
         return faults;
     }
 

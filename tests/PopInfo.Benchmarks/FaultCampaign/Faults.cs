@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 
 namespace PopInfo.Benchmarks.FaultCampaign;
 
@@ -63,6 +64,51 @@ public sealed class RestartBroker(CampaignPlatform platform, TimeSpan down) : IF
 
         await platform.WaitAllReadyAsync(TimeSpan.FromMinutes(3));
         return new FaultOutcome(Name, true, started.Elapsed, "recovery: from stop_app until every instance is ready");
+    }
+}
+
+/// <summary>
+/// On the three-node cluster: the node that leads <paramref name="queue"/> (a quorum queue: its leader takes every publish
+/// and delivery) stopped (<c>rabbitmqctl -n node stop_app</c>) for a while and started again. The followers elect a new
+/// leader; connections to the stopped node are cut and the services reconnect through the other nodes
+/// (PopInfo:Bus:RabbitMqNodes). Recovered when the node is back and every instance answers ready. The campaign's queues
+/// led by the same node are counted in the note (the local cluster's convention: node i is <c>rabbit-i@localhost</c>).
+/// </summary>
+public sealed class StopQueueLeaderNode(CampaignPlatform platform, Func<HttpClient> management, Uri vhost, string queue, TimeSpan down) : IFault
+{
+    public string Name => $"RabbitMQ cluster: the node leading {queue} stopped {down.TotalSeconds:0} s (rabbitmqctl stop_app/start_app)";
+
+    public async Task<FaultOutcome> InjectAsync()
+    {
+        var name = Uri.EscapeDataString(vhost.AbsolutePath.Trim('/'));
+        JsonArray queues;
+        using (var http = management())
+        {
+            queues = JsonNode.Parse(await http.GetStringAsync($"api/queues/{name}?columns=name,type,leader"))!.AsArray();
+        }
+
+        var leader = (string?)queues.SingleOrDefault(q => (string?)q!["name"] == queue)?["leader"];
+        if (leader is null)
+        {
+            return new FaultOutcome(Name, false, TimeSpan.Zero, $"{queue} has no leader in the management API (not a quorum queue, or absent)");
+        }
+
+        var led = queues.Count(q => (string?)q!["leader"] == leader);
+        var started = Stopwatch.StartNew();
+        await LocalBroker.RabbitMqCtlAsync(leader, "stop_app");
+        try
+        {
+            await Task.Delay(down);
+        }
+        finally
+        {
+            await LocalBroker.RabbitMqCtlAsync(leader, "start_app");
+            await LocalBroker.RabbitMqCtlAsync(leader, "await_startup");
+        }
+
+        await platform.WaitAllReadyAsync(TimeSpan.FromMinutes(3));
+        return new FaultOutcome(Name, true, started.Elapsed,
+            $"{leader} stopped; it led {led} of the virtual host's {queues.Count} queues; recovery: from stop_app until every instance is ready");
     }
 }
 
