@@ -62,6 +62,47 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>
+    /// How far the load may go (answered operations) before it waits for the faults: the campaign lets it run one share
+    /// ahead of the fault being injected (<see cref="Allow"/>), so that every fault falls while changes flow however long
+    /// the recoveries before it took, and a slow recovery holds the load back instead of the load running out first.
+    /// </summary>
+    public long Allowed => Interlocked.Read(ref allowed);
+
+    /// <summary>How long, in all, the load waited for the faults to catch up (about: timed by the first worker to wait).</summary>
+    public TimeSpan Held => TimeSpan.FromTicks(Interlocked.Read(ref heldTicks));
+
+    public int Changes => changes;
+
+    private long allowed = long.MaxValue;
+    private long heldTicks;
+    private int holding;
+
+    /// <summary>Lets the load go up to <paramref name="upTo"/> answered operations (long.MaxValue: to the end).</summary>
+    public void Allow(long upTo) => Interlocked.Exchange(ref allowed, upTo);
+
+    private async Task HoldForFaultsAsync()
+    {
+        if (Progress < Allowed)
+        {
+            return;
+        }
+
+        var timing = Interlocked.CompareExchange(ref holding, 1, 0) == 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (Progress >= Allowed)
+        {
+            // A load generator's pacing, not a test's wait: the campaign moves Allowed on after each fault.
+            await Task.Delay(50);
+        }
+
+        if (timing)
+        {
+            Interlocked.Add(ref heldTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+            Volatile.Write(ref holding, 0);
+        }
+    }
+
     public async Task RunAsync()
     {
         var direct = Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(DirectWorkerAsync)))
@@ -79,6 +120,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
         int n;
         while ((n = Interlocked.Increment(ref directIssued)) <= DirectQuota)
         {
+            await HoldForFaultsAsync();
             Guid commandId;
             string path;
             byte[] body;
@@ -198,6 +240,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
         int n;
         while ((n = Interlocked.Increment(ref formsIssued)) <= DeskQuota)
         {
+            await HoldForFaultsAsync();
             var form = people.MigrantArrivalForm("东亭街道演练路" + n.ToString(CultureInfo.InvariantCulture) + "号", DongtingCommunity);
             var until = DateTime.UtcNow.AddMinutes(5);
             for (var attempt = 0; ; attempt++)
@@ -248,6 +291,7 @@ public sealed class CampaignLoad(CampaignPlatform platform, CampaignDepartment p
         var batchNumber = 0;
         while (Volatile.Read(ref recordsIssued) < InboundQuota)
         {
+            await HoldForFaultsAsync();
             var batch = new JsonArray();
             while (batch.Count < 25 && recordsIssued < InboundQuota && pushable.TryDequeue(out var person))
             {

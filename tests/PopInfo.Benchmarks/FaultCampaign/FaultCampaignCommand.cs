@@ -145,10 +145,19 @@ public static class FaultCampaignCommand
             Console.WriteLine($"\n-- {settings.Changes:N0} changes: {load.DirectQuota:N0} direct registry commands ({settings.Clients} clients), {load.DeskQuota:N0} desk forms ({settings.DeskClients} clients), {load.InboundQuota:N0} pushed records; {faults.Count} faults in turn; {Machine.LoadAverage()}");
             var clock = Stopwatch.StartNew();
             var loadTask = load.RunAsync();
-            var outcomes = await InjectInTurnAsync(faults, load, settings.Changes, loadTask);
+            List<FaultOutcome> outcomes;
+            try
+            {
+                outcomes = await InjectInTurnAsync(faults, load, loadTask);
+            }
+            finally
+            {
+                load.Allow(long.MaxValue);
+            }
+
             await loadTask;
             var loadSeconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   load done in {loadSeconds:0.0} s ({load.Progress / loadSeconds:0}/s answered); {load.Errors.Count} answers other than accepted; {Machine.LoadAverage()}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   load done in {loadSeconds:0.0} s ({load.Progress / loadSeconds:0}/s answered), of which {load.Held.TotalSeconds:0.0} s held back waiting for a fault to recover; {load.Errors.Count} answers other than accepted; {Machine.LoadAverage()}"));
             foreach (var error in load.Errors.Take(5))
             {
                 Console.WriteLine("     e.g. " + error[..Math.Min(300, error.Length)]);
@@ -225,22 +234,23 @@ public static class FaultCampaignCommand
     }
 
     /// <summary>
-    /// The faults, in the order injected: every instance of every service killed, the department's consumer and webhook taken
-    /// offline, the broker and PostgreSQL restarted when this setup may; what cannot be injected yet is listed as such.
+    /// The faults, in the order injected: the first instance of each service killed, in turn with the broker (its node, or
+    /// the queue leader's node on the cluster), the department's consumer and webhook offline and PostgreSQL restarted
+    /// (when this setup may); then the second instances. What cannot be injected is listed as such.
     /// </summary>
     private static List<IFault> Faults(CampaignSettings settings, CampaignPlatform platform, Infrastructure infrastructure, Uri vhost, QueueConsumer consumer, string queued, WebhookReceiver webhook, string hooked)
     {
         var kills = platform.All.OrderBy(i => i.Name.EndsWith("#1", StringComparison.Ordinal) ? 0 : 1).Select(i => (IFault)new KillInstance(i)).ToList();
         var others = new List<IFault>
         {
-            new ConsumerOffline(consumer, queued, settings.Offline),
-            new WebhookOffline(webhook, hooked, settings.Offline),
             settings.BrokerRestart switch
             {
                 "rabbitmqctl" => new RestartBroker(platform, settings.Offline),
                 "leader-node" => new StopQueueLeaderNode(platform, infrastructure.ManagementClient, vhost, ApplyRegistryCommand.QueueName, settings.Offline),
                 _ => new NotInjected("RabbitMQ node stop/start", "the node is shared with other users here; pass --broker-restart rabbitmqctl to stop the local node"),
             },
+            new ConsumerOffline(consumer, queued, settings.Offline),
+            new WebhookOffline(webhook, hooked, settings.Offline),
             settings.PostgresRestartCommand is { } restart
                 ? new RestartPostgres(platform, restart)
                 : new NotInjected("PostgreSQL restart", "the server is shared with other users here; pass --postgres-restart-command for a server of the campaign's own"),
@@ -267,19 +277,24 @@ public static class FaultCampaignCommand
         return faults;
     }
 
-    /// <summary>Injects the faults one after another, each when the load has answered its share of the changes (the rest after the load).</summary>
-    private static async Task<List<FaultOutcome>> InjectInTurnAsync(List<IFault> faults, CampaignLoad load, int changes, Task loadTask)
+    /// <summary>
+    /// Injects the faults one after another, fault n when the load has answered n shares of the changes (a share: the
+    /// changes over the number of faults plus one). The load may run one share ahead of the fault being injected and
+    /// waits there, so each fault falls while changes flow.
+    /// </summary>
+    private static async Task<List<FaultOutcome>> InjectInTurnAsync(List<IFault> faults, CampaignLoad load, Task loadTask)
     {
         var outcomes = new List<FaultOutcome>();
-        var injectable = faults.Count(f => f is not NotInjected);
+        var shares = faults.Count(f => f is not NotInjected) + 1;
+        long Due(int share) => share >= shares ? long.MaxValue : (long)load.Changes * share / shares;
+        load.Allow(Due(2));
         var n = 0;
         foreach (var fault in faults)
         {
             if (fault is not NotInjected)
             {
                 n++;
-                var due = (long)changes * n / (injectable + 1);
-                while (load.Progress < due && !loadTask.IsCompleted)
+                while (load.Progress < Due(n) && !loadTask.IsCompleted)
                 {
                     await Task.Delay(100);
                 }
@@ -290,6 +305,10 @@ public static class FaultCampaignCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"   [{load.Progress,7}] {outcome.Name}: back in {outcome.Recovery.TotalSeconds:0.0} s")
                 : $"   [{load.Progress,7}] not injected: {outcome.Name}");
             outcomes.Add(outcome);
+            if (fault is not NotInjected)
+            {
+                load.Allow(Due(n + 2));
+            }
         }
 
         return outcomes;
