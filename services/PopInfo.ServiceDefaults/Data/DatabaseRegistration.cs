@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -29,10 +30,9 @@ public static class DatabaseRegistration
                 _ => SqliteDialect.Create(options.DataDirectory, serviceName),
             };
             // A replica only for PostgreSQL's streaming replication (docs/database-replica.md); absent: reads go to the primary.
-            var replica = options.Provider == DatabaseProvider.PostgreSql && !string.IsNullOrWhiteSpace(options.ReadConnectionString)
-                ? PostgreSqlDialect.Create(options.ReadConnectionString, serviceName)
-                : null;
-            return new ServiceDatabase(serviceName, dialect, replica);
+            var replica = HasReplica(options) ? PostgreSqlDialect.Create(options.ReadConnectionString!, serviceName) : null;
+            return new ServiceDatabase(serviceName, dialect, replica, replica is null ? null : new ReplicaAvailability(serviceName, options.ReplicaRetryAfter,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReplicaAvailability>>()));
         });
 
         builder.Services.AddSingleton<IHostedService>(sp => new MigrationHostedService(
@@ -44,8 +44,22 @@ public static class DatabaseRegistration
             sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(serviceName)),
             HealthStatus.Unhealthy,
             [ServiceDefaultsExtensions.ReadyTag]));
+        // The replica's state, when there is one: Degraded while it is away (its reads are on the primary, so the service is
+        // ready all the same, and the report names the replica).
+        if (HasReplica(builder.Configuration.GetSection($"{PlatformOptions.Section}:Database").Get<DatabaseOptions>() ?? new()))
+        {
+            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+                $"{serviceName}-database-replica",
+                sp => new ReplicaHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(serviceName).ReplicaAvailability),
+                HealthStatus.Degraded,
+                [ServiceDefaultsExtensions.ReadyTag]));
+        }
+
         return builder;
     }
+
+    private static bool HasReplica(DatabaseOptions options) =>
+        options.Provider == DatabaseProvider.PostgreSql && !string.IsNullOrWhiteSpace(options.ReadConnectionString);
 
     // Hosted services start before Kestrel listens, so no request meets an unmigrated schema.
     private sealed class MigrationHostedService(ServiceDatabase database, Assembly migrations, IReadOnlyCollection<string> auditTables,
