@@ -25,6 +25,9 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
     private DateTimeOffset? awaySince;
     private DateTimeOffset retryAt;
 
+    // awaySince is not null: read without the lock on every read's way, which mostly finds the replica there.
+    private volatile bool away;
+
     public string ServiceName { get; } = serviceName;
 
     public TimeSpan RetryAfter { get; } = retryAfter;
@@ -46,6 +49,11 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
     {
         get
         {
+            if (!away)
+            {
+                return true;
+            }
+
             lock (gate)
             {
                 return awaySince is null || clock.GetUtcNow() >= retryAt;
@@ -63,6 +71,7 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
             var now = clock.GetUtcNow();
             awaySince ??= now;
             retryAt = now + RetryAfter;
+            away = true;
         }
 
         if (!wasAway)
@@ -73,14 +82,28 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
         }
     }
 
-    /// <summary>The replica answered: it takes the reads again, if it was away.</summary>
+    /// <summary>
+    /// The replica answered a connection's opening: it takes the reads again, if it was away and the back-off is over. Not
+    /// during the back-off: a view taken before the replica went away can still open a pooled connection it left behind.
+    /// </summary>
     public void Answered()
     {
+        if (!away)
+        {
+            return;
+        }
+
         DateTimeOffset? since;
         lock (gate)
         {
             since = awaySince;
+            if (since is null || clock.GetUtcNow() < retryAt)
+            {
+                return;
+            }
+
             awaySince = null;
+            away = false;
         }
 
         if (since is not null)

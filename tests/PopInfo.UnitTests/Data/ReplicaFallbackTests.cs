@@ -60,6 +60,9 @@ public sealed class ReplicaFallbackTests : IDisposable
         availability.Away(Refused());
         availability.Away(Refused());
         Assert.False(availability.ShouldTry);
+        // An opening that succeeds during the back-off (a pooled connection the replica left behind) does not bring it back.
+        availability.Answered();
+        Assert.Equal(since, availability.AwaySince);
         clock.Advance(RetryAfter - TimeSpan.FromMilliseconds(1));
         Assert.False(availability.ShouldTry);
         clock.Advance(TimeSpan.FromMilliseconds(1));
