@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -45,15 +44,18 @@ public static class DatabaseRegistration
             HealthStatus.Unhealthy,
             [ServiceDefaultsExtensions.ReadyTag]));
         // The replica's state, when there is one: Degraded while it is away (its reads are on the primary, so the service is
-        // ready all the same, and the report names the replica).
-        if (HasReplica(builder.Configuration.GetSection($"{PlatformOptions.Section}:Database").Get<DatabaseOptions>() ?? new()))
+        // ready all the same, and the report names the replica). Decided on the settings as bound, whatever added them last.
+        builder.Services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<PlatformOptions>>((health, platform) =>
         {
-            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-                $"{serviceName}-database-replica",
-                sp => new ReplicaHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(serviceName).ReplicaAvailability),
-                HealthStatus.Degraded,
-                [ServiceDefaultsExtensions.ReadyTag]));
-        }
+            if (HasReplica(platform.Value.Database))
+            {
+                health.Registrations.Add(new HealthCheckRegistration(
+                    $"{serviceName}-database-replica",
+                    sp => new ReplicaHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(serviceName).ReplicaAvailability),
+                    HealthStatus.Degraded,
+                    [ServiceDefaultsExtensions.ReadyTag]));
+            }
+        });
 
         return builder;
     }
