@@ -31,7 +31,7 @@ public static class DatabaseRegistration
             // A replica only for PostgreSQL's streaming replication (docs/database-replica.md); absent: reads go to the primary.
             var replica = HasReplica(options) ? PostgreSqlDialect.Create(options.ReadConnectionString!, serviceName) : null;
             return new ServiceDatabase(serviceName, dialect, replica, replica is null ? null : new ReplicaAvailability(serviceName, options.ReplicaRetryAfter,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReplicaAvailability>>()));
+                sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<ReplicaAvailability>>()));
         });
 
         builder.Services.AddSingleton<IHostedService>(sp => new MigrationHostedService(
