@@ -341,7 +341,8 @@ POPINFO_PG_REPLICATION_PASSWORD="${POPINFO_PG_REPLICATION_PASSWORD:-popinfo_repl
 # delay is cancelled all the same; the platform's long reads retry instead (docs/database-replica.md, "Conflicts").
 POPINFO_PG_REPLICA_MAX_STANDBY_DELAY="${POPINFO_PG_REPLICA_MAX_STANDBY_DELAY:-5s}"
 POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK="${POPINFO_PG_REPLICA_HOT_STANDBY_FEEDBACK:-on}"
-_PG_REPLICA_LOG="/var/log/postgresql/postgresql-${POPINFO_PG_VERSION}-popinfo-replica.log"
+# POPINFO_PG_REPLICA_LOG: a second replica of its own (a test's) keeps its log apart.
+_PG_REPLICA_LOG="${POPINFO_PG_REPLICA_LOG:-/var/log/postgresql/postgresql-${POPINFO_PG_VERSION}-popinfo-replica.log}"
 _PG_BIN="/usr/lib/postgresql/${POPINFO_PG_VERSION}/bin"
 
 pg_replica_answers() {

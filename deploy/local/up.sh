@@ -254,6 +254,11 @@ start_service() { # name [instance: 1..N behind the gateway]
             export PopInfo__Exchange__RabbitMqManagementUser="$POPINFO_RABBITMQ_USER"
             export PopInfo__Exchange__RabbitMqManagementPassword="$POPINFO_RABBITMQ_PASSWORD"
         fi
+        if [[ "$name" == exchange && "$POPINFO_RABBITMQ_NODES" != 1 ]]; then
+            # The cluster's node 1 also with POPINFO_BROKER_USERS=0: the exchange's default management address (the bus
+            # URI's host, port 15672) is the single node's, where department users would be made on the wrong broker.
+            export PopInfo__Exchange__RabbitMqManagementUrl="http://127.0.0.1:${POPINFO_RABBITMQ_MGMT_PORT}/"
+        fi
         export MASSTRANSIT_USAGE_TELEMETRY=false
         if [[ -n "$instance" ]]; then
             # Behind the gateway: its X-Forwarded-For names the caller (docs/security.md, "Behind a reverse proxy").

@@ -65,6 +65,12 @@ public sealed class DatabaseOptions
     public string? ReadConnectionString { get; set; }
 
     /// <summary>
+    /// With <see cref="ReadConnectionString"/>: how long the replica counts as away once a read could not reach it — its reads
+    /// go to the primary meanwhile; the first read after it tries the replica again (docs/database-replica.md). 1 s to 10 min.
+    /// </summary>
+    public TimeSpan ReplicaRetryAfter { get; set; } = Data.ReplicaAvailability.DefaultRetryAfter;
+
+    /// <summary>
     /// Development and tests only: lets the runtime connection be a superuser (or its schema's owner) and,
     /// without <see cref="MigrationConnectionString"/>, run the migrations itself.
     /// </summary>

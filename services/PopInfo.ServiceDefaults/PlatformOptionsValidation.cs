@@ -21,6 +21,11 @@ internal sealed class PlatformOptionsValidation : IValidateOptions<PlatformOptio
                 "PopInfo:Database:Provider is PostgreSql; for development with one superuser set PopInfo:Database:AllowSuperuser=true.");
         }
 
+        if (options.Database.ReplicaRetryAfter < TimeSpan.FromSeconds(1) || options.Database.ReplicaRetryAfter > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"PopInfo:Database:ReplicaRetryAfter is 00:00:01 to 00:10:00 (how long a replica found away leaves its reads to the primary), not {options.Database.ReplicaRetryAfter}.");
+        }
+
         if (options.Bus.Transport == BusTransport.RabbitMq)
         {
             if (options.Bus.RabbitMqUri is null)
@@ -32,6 +37,9 @@ internal sealed class PlatformOptionsValidation : IValidateOptions<PlatformOptio
                 failures.Add($"PopInfo:Bus:RabbitMqUri must be an amqp:// or amqps:// URI, not '{options.Bus.RabbitMqUri.Scheme}://'.");
             }
         }
+
+        // Checked whatever the transport: a bad entry is found when it is written, not when the broker is switched on.
+        failures.AddRange(Messaging.BrokerNodes.Problems(options.Bus.RabbitMqNodes).Select(p => $"{Messaging.BrokerNodes.Setting}: {p}"));
 
         if (options.Leases.Ttl < Lease.MinimumTtl || options.Leases.Ttl > TimeSpan.FromMinutes(5))
         {

@@ -40,10 +40,14 @@ public sealed class DeliveryStore([FromKeyedServices(ExchangeModule.Name)] Servi
     /// before the next work begins, so they commit in sequence order; the replica replays commits in that order — it holds a
     /// gap-free prefix of each department's events, and a cursor beyond it is answered "nothing yet".
     /// </summary>
-    public async Task<IReadOnlyList<FeedEntry>> ReadAsync(string code, long after, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<FeedEntry>> ReadAsync(string code, long after, int limit, CancellationToken ct)
     {
-        await using var connection = await database.Reads.OpenConnectionAsync(ct);
-        return await ReadAsync(connection, code, after, limit, ct);
+        var reads = database.Reads;
+        return reads.ReadAsync(async c =>
+        {
+            await using var connection = await reads.OpenConnectionAsync(c);
+            return await ReadAsync(connection, code, after, limit, c);
+        }, ct);
     }
 
     private async Task<IReadOnlyList<FeedEntry>> ReadAsync(DbConnection connection, string code, long after, int limit, CancellationToken ct)

@@ -85,12 +85,16 @@ public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] Ser
     /// replica replays commits in the primary's order — what it has replayed is always a gap-free prefix of the log, and an
     /// <paramref name="after"/> beyond it is answered "nothing yet", to be asked again.
     /// </summary>
-    public async Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct)
     {
-        await using var connection = await database.Reads.OpenConnectionAsync(ct);
-        // With each entry's trace context, so that a service filling a gap from the feed continues the change's trace.
-        var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(ChangesSql(database.Dialect), new { after, limit }, cancellationToken: ct));
-        return [.. rows.Select(r => r.ToChange())];
+        var reads = database.Reads;
+        return reads.ReadAsync<IReadOnlyList<PersonChanged>>(async c =>
+        {
+            await using var connection = await reads.OpenConnectionAsync(c);
+            // With each entry's trace context, so that a service filling a gap from the feed continues the change's trace.
+            var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(ChangesSql(database.Dialect), new { after, limit }, cancellationToken: c));
+            return [.. rows.Select(r => r.ToChange())];
+        }, ct);
     }
 
     internal static string AsOfSql(SqlDialect dialect) =>

@@ -29,10 +29,9 @@ public static class DatabaseRegistration
                 _ => SqliteDialect.Create(options.DataDirectory, serviceName),
             };
             // A replica only for PostgreSQL's streaming replication (docs/database-replica.md); absent: reads go to the primary.
-            var replica = options.Provider == DatabaseProvider.PostgreSql && !string.IsNullOrWhiteSpace(options.ReadConnectionString)
-                ? PostgreSqlDialect.Create(options.ReadConnectionString, serviceName)
-                : null;
-            return new ServiceDatabase(serviceName, dialect, replica);
+            var replica = HasReplica(options) ? PostgreSqlDialect.Create(options.ReadConnectionString!, serviceName) : null;
+            return new ServiceDatabase(serviceName, dialect, replica, replica is null ? null : new ReplicaAvailability(serviceName, options.ReplicaRetryAfter,
+                sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<ReplicaAvailability>>()));
         });
 
         builder.Services.AddSingleton<IHostedService>(sp => new MigrationHostedService(
@@ -44,8 +43,25 @@ public static class DatabaseRegistration
             sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(serviceName)),
             HealthStatus.Unhealthy,
             [ServiceDefaultsExtensions.ReadyTag]));
+        // The replica's state, when there is one: Degraded while it is away (its reads are on the primary, so the service is
+        // ready all the same, and the report names the replica). Decided on the settings as bound, whatever added them last.
+        builder.Services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<PlatformOptions>>((health, platform) =>
+        {
+            if (HasReplica(platform.Value.Database))
+            {
+                health.Registrations.Add(new HealthCheckRegistration(
+                    $"{serviceName}-database-replica",
+                    sp => new ReplicaHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(serviceName).ReplicaAvailability),
+                    HealthStatus.Degraded,
+                    [ServiceDefaultsExtensions.ReadyTag]));
+            }
+        });
+
         return builder;
     }
+
+    private static bool HasReplica(DatabaseOptions options) =>
+        options.Provider == DatabaseProvider.PostgreSql && !string.IsNullOrWhiteSpace(options.ReadConnectionString);
 
     // Hosted services start before Kestrel listens, so no request meets an unmigrated schema.
     private sealed class MigrationHostedService(ServiceDatabase database, Assembly migrations, IReadOnlyCollection<string> auditTables,

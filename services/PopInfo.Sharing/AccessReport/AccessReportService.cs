@@ -60,7 +60,9 @@ public sealed class AccessReportService(
         var language = request.Language ?? "zh";
         var at = clock.GetUtcNow();
         var requestId = Guid.NewGuid();
-        var asOf = await people.AsOfAsync(watermark.Current, ct);
+        // One source for the watermark and the look-up (PeopleStore.Reads).
+        var reads = people.Reads;
+        var asOf = await people.AsOfAsync(reads, watermark.Current, ct);
         var caseReference = request.CaseReference ?? DefaultCaseReference;
         Guid personId;
         if (request.PersonId is { } id)
@@ -74,7 +76,7 @@ public sealed class AccessReportService(
                 return SharingRefusals.Unavailable("The service's copy of the register is being built; try again shortly.", 30);
             }
 
-            var holder = (await people.ByIdNumberAsync(idNumber!, record: false, ct)).OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault();
+            var holder = (await people.ByIdNumberAsync(reads, idNumber!, record: false, ct)).OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault();
             if (holder is null)
             {
                 // The question is audited all the same: an auditor asked about a number.

@@ -21,7 +21,7 @@ public sealed class SharingAuditSearch(AccessAuditStore store, AccessAudit audit
         var personId = criteria.PersonId;
         if (personId is null && criteria.IdNumber is { } idNumber)
         {
-            personId = (await people.ByIdNumberAsync(idNumber, record: false, ct)).OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault()?.Person_Id;
+            personId = (await people.ByIdNumberAsync(people.Reads, idNumber, record: false, ct)).OrderByDescending(p => p.Sequence ?? 0).FirstOrDefault()?.Person_Id;
         }
 
         IReadOnlyList<AuditSearchEntry> entries = [];

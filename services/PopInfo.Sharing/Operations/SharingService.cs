@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PopInfo.Domain.Identity;
 using PopInfo.Domain.Regions;
 using PopInfo.Domain.Sharing;
+using PopInfo.ServiceDefaults.Data;
 using PopInfo.ServiceDefaults.Outcomes;
 using PopInfo.ServiceDefaults.Problems;
 using PopInfo.Sharing.Audit;
@@ -34,7 +35,7 @@ public sealed class SharingService(
         var question = SharingQuestions.OfVerification(request.IdNumber, request.Name, request.Sex);
         return await AnsweredAsync<VerifyAnswer>(caller, SharingOperations.Verify, request, question, items: 1, async context =>
         {
-            var found = Holder(await people.ByIdNumberAsync(Normal(request.IdNumber), record: false, ct));
+            var found = Holder(await people.ByIdNumberAsync(context.Reads, Normal(request.IdNumber), record: false, ct));
             var outcome = Verification.Outcome(found?.AsRegistered(), new VerificationClaim(request.Name!, request.BirthDate, request.Sex), context.Grant.MayTellNotFound);
             return await AuditedAsync(context, [context.Entry(found?.Person_Id, [], outcome)], new VerifyAnswer(outcome, context.AsOfSequence), ct);
         }, ct);
@@ -57,7 +58,7 @@ public sealed class SharingService(
         {
             var items = request.Items!;
             var problems = items.Select(i => SharingQuestions.OfVerification(i.IdNumber, i.Name, i.Sex)).ToList();
-            var held = await people.ByIdNumbersAsync([.. items.Where((_, k) => problems[k].Count == 0).Select(i => Normal(i.IdNumber))], record: false, ct);
+            var held = await people.ByIdNumbersAsync(context.Reads, [.. items.Where((_, k) => problems[k].Count == 0).Select(i => Normal(i.IdNumber))], record: false, ct);
             var results = new List<VerifyItemAnswer>(items.Count);
             var entries = new List<AccessAuditEntry>(items.Count);
             for (var k = 0; k < items.Count; k++)
@@ -88,7 +89,7 @@ public sealed class SharingService(
             var items = request.Items!;
             var problems = items.Select(i => SharingQuestions.OfLookup(i.IdNumber, i.Name, i.BirthDate, i.Region, regions)).ToList();
             // Every number asked in one read; names and birth dates one by one (their index is not by number).
-            var held = await people.ByIdNumbersAsync([.. items.Where((i, k) => problems[k].Count == 0 && i.IdNumber is not null).Select(i => Normal(i.IdNumber))], record: true, ct);
+            var held = await people.ByIdNumbersAsync(context.Reads, [.. items.Where((i, k) => problems[k].Count == 0 && i.IdNumber is not null).Select(i => Normal(i.IdNumber))], record: true, ct);
             var results = new List<LookupItemAnswer>(items.Count);
             var entries = new List<AccessAuditEntry>();
             for (var k = 0; k < items.Count; k++)
@@ -115,7 +116,7 @@ public sealed class SharingService(
         var question = SharingQuestions.OfHousehold(request.IdNumber);
         return await AnsweredAsync<HouseholdAnswer>(caller, SharingOperations.Household, request, question, items: 1, async context =>
         {
-            var person = Covered(context.Grant, await people.ByIdNumberAsync(Normal(request.IdNumber), record: true, ct));
+            var person = Covered(context.Grant, await people.ByIdNumberAsync(context.Reads, Normal(request.IdNumber), record: true, ct));
             if (person?.Household_Id is not { } household)
             {
                 return await AuditedAsync(context, [context.Entry(person?.Person_Id, [], Outcomes.NotFound)], new HouseholdAnswer([], context.AsOfSequence), ct);
@@ -123,7 +124,7 @@ public sealed class SharingService(
 
             var members = new List<HouseholdMember>();
             var entries = new List<AccessAuditEntry>();
-            foreach (var member in (await people.HouseholdAsync(household, ct)).Where(m => context.Grant.Covers(m.Residence_Region_Code ?? m.Registered_Region_Code, regions)))
+            foreach (var member in (await people.HouseholdAsync(context.Reads, household, ct)).Where(m => context.Grant.Covers(m.Residence_Region_Code ?? m.Registered_Region_Code, regions)))
             {
                 // The record parsed once: for the granted fields and for the relationship the answer always carries.
                 var record = JsonNode.Parse(member.Record)!.AsObject();
@@ -193,7 +194,10 @@ public sealed class SharingService(
             return (SharingRefusals.QuotaExceeded(decision), null);
         }
 
-        return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), await people.AsOfAsync(watermark.Current, ct), decision.Reservation));
+        // One source for the request's watermark and look-ups: its asOfSequence is that of the database it reads.
+        var reads = people.Reads;
+        return (null, new RequestContext(caller, grant, operation, request, Guid.NewGuid(), clock.GetUtcNow(), reads,
+            await people.AsOfAsync(reads, watermark.Current, ct), decision.Reservation));
     }
 
     // The request's form, the operation and purpose, the question, the read model's readiness: the first that refuses answers.
@@ -223,8 +227,8 @@ public sealed class SharingService(
         CancellationToken ct)
     {
         IReadOnlyList<PersonRow> found = item.IdNumber is not null
-            ? holders ?? await people.ByIdNumberAsync(Normal(item.IdNumber), record: true, ct)
-            : await people.ByNameAndBirthAsync(Verification.NameKey(item.Name!), item.BirthDate!.Value, SharingOperations.MaxMatches * 5, ct);
+            ? holders ?? await people.ByIdNumberAsync(context.Reads, Normal(item.IdNumber), record: true, ct)
+            : await people.ByNameAndBirthAsync(context.Reads, Verification.NameKey(item.Name!), item.BirthDate!.Value, SharingOperations.MaxMatches * 5, ct);
         var kept = found.Where(p => context.Grant.Covers(p.Residence_Region_Code ?? p.Registered_Region_Code, regions)
             && (item.Region is null || Within(p, item.Region))).ToList();
         var listed = kept.Take(SharingOperations.MaxMatches).ToList();
@@ -278,7 +282,7 @@ public sealed class SharingService(
 
     /// <summary>One admitted request: who, under which grant, what for, and the register sequence its answer reflects.</summary>
     private sealed record RequestContext(SharingCaller Caller, SharingGrant Grant, string Operation, IStatedPurpose Request, Guid RequestId, DateTimeOffset At,
-        long AsOfSequence, QuotaReservation? Reservation)
+        ServiceDatabase Reads, long AsOfSequence, QuotaReservation? Reservation)
     {
         public AccessAuditEntry Entry(Guid? person, IReadOnlyList<string> fields, string outcome) =>
             new(At, RequestId, Caller.ClientId, Request.EndUser, Operation, Request.Purpose!, Request.CaseReference!, person, fields, outcome, AsOfSequence);

@@ -26,18 +26,25 @@ public sealed class PeopleStore
     private static readonly string[] ColumnList = [.. Columns.Split(", ")];
 
     private readonly ServiceDatabase database;
+    private readonly TimeProvider clock;
     private readonly ProjectionLedgerStore ledger;
-    private readonly ProjectionLedgerStore replicaLedger;
 
     public PeopleStore([FromKeyedServices(SharingModule.Name)] ServiceDatabase database, TimeProvider clock)
     {
         this.database = database;
+        this.clock = clock;
         ledger = new ProjectionLedgerStore(database, clock);
-        replicaLedger = new ProjectionLedgerStore(database.Reads, clock);
     }
 
     /// <summary>The sharing database, where the follower's lease is kept beside the read model.</summary>
     public ServiceDatabase Database => database;
+
+    /// <summary>
+    /// Where one request's look-ups read (<see cref="ServiceDatabase.Reads"/>): the replica, or the primary while it is away.
+    /// A request takes it once and passes it to <see cref="AsOfAsync"/> and to every look-up, so that its <c>asOfSequence</c>
+    /// is the watermark of the database its look-ups read (a source that falls back to the primary never returns to the replica).
+    /// </summary>
+    public ServiceDatabase Reads => database.Reads;
 
     public Task<ProjectionState> StateAsync(CancellationToken ct) => ledger.StateAsync(ct);
 
@@ -46,19 +53,34 @@ public sealed class PeopleStore
 
     /// <summary>
     /// The look-ups' own watermark when they read a replica (<see cref="ServiceDatabase.Reads"/>): every change-log sequence up
-    /// to it is in what they answer from (the replica holds the read model as of its replay); null without a replica.
+    /// to it is in what they answer from (the replica holds the read model as of its replay); null without a replica, and
+    /// while it is away.
     /// </summary>
-    public async Task<long?> ReplicaWatermarkAsync(CancellationToken ct) =>
-        database.Reads.IsReplica ? (await replicaLedger.StateAsync(ct)).Low_Watermark : null;
+    public async Task<long?> ReplicaWatermarkAsync(CancellationToken ct)
+    {
+        var reads = database.Reads;
+        if (!reads.IsReplica)
+        {
+            return null;
+        }
+
+        var state = await StateAsync(reads, ct);
+        return reads.IsReplica ? state.Low_Watermark : null;
+    }
 
     /// <summary>
-    /// The sequence a look-up about to run may say it reflects (its answer's <c>asOfSequence</c>): <paramref name="watermark"/>,
-    /// the instance's own, when the look-ups read the primary; the replica's watermark, read before the look-up, when they
-    /// read a replica — a replica only moves forward, so the look-up then sees at least every change up to it (the
-    /// instance's own watermark could be ahead of what the replica has replayed).
+    /// The sequence the look-ups on <paramref name="reads"/> (<see cref="Reads"/>) may say they reflect (an answer's
+    /// <c>asOfSequence</c>): the replica's watermark, read before the look-ups, when they read a replica — a replica only moves
+    /// forward, so the look-ups then see at least every change up to it (the instance's own watermark could be ahead of what
+    /// the replica has replayed); when they read the primary — no replica, or the replica away — the primary's:
+    /// <paramref name="watermark"/>, the instance's own, or the one just read there when the replica went away during the read.
     /// </summary>
-    public async Task<long> AsOfAsync(long watermark, CancellationToken ct) =>
-        database.Reads.IsReplica ? (await replicaLedger.StateAsync(ct)).Low_Watermark : watermark;
+    public async Task<long> AsOfAsync(ServiceDatabase reads, long watermark, CancellationToken ct) =>
+        reads.IsReplica ? (await StateAsync(reads, ct)).Low_Watermark : watermark;
+
+    // The read model's state as the database of `reads` holds it (the primary's, if the replica goes away meanwhile).
+    private Task<ProjectionState> StateAsync(ServiceDatabase reads, CancellationToken ct) =>
+        reads.ReadAsync(new ProjectionLedgerStore(reads, clock).StateAsync, ct);
 
     public Task<long> PendingAsync(CancellationToken ct) => ledger.PendingAsync(ct);
 
@@ -100,47 +122,52 @@ public sealed class PeopleStore
     }
 
     /// <summary>
-    /// The persons holding an identity number (one, save for a moment while a corrected number moves between two); without
+    /// On <paramref name="reads"/> (<see cref="Reads"/>), like the look-ups below: the persons holding an identity number (one,
+    /// save for a moment while a corrected number moves between two); without
     /// <paramref name="record"/>, their records are left empty (a verification needs only name, birth date, sex and status).
     /// </summary>
-    public async Task<IReadOnlyList<PersonRow>> ByIdNumberAsync(string idNumber, bool record, CancellationToken ct)
-    {
-        await using var connection = await database.Reads.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
-            $"SELECT {(record ? Columns : ColumnsWithoutRecord)} FROM people WHERE id_number = @idNumber", new { idNumber }, cancellationToken: ct))];
-    }
+    public Task<IReadOnlyList<PersonRow>> ByIdNumberAsync(ServiceDatabase reads, string idNumber, bool record, CancellationToken ct) =>
+        reads.ReadAsync<IReadOnlyList<PersonRow>>(async c =>
+        {
+            await using var connection = await reads.OpenConnectionAsync(c);
+            return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
+                $"SELECT {(record ? Columns : ColumnsWithoutRecord)} FROM people WHERE id_number = @idNumber", new { idNumber }, cancellationToken: c))];
+        }, ct);
 
     /// <summary>Several identity numbers at once (a batch): each number's persons (records as <see cref="ByIdNumberAsync"/>).</summary>
-    public async Task<ILookup<string, PersonRow>> ByIdNumbersAsync(IReadOnlyCollection<string> idNumbers, bool record, CancellationToken ct)
-    {
-        await using var connection = await database.Reads.OpenConnectionAsync(ct);
-        var rows = new List<PersonRow>();
-        foreach (var chunk in idNumbers.Distinct(StringComparer.Ordinal).Chunk(Domain.Sharing.SharingOperations.MaxBatch))
+    public Task<ILookup<string, PersonRow>> ByIdNumbersAsync(ServiceDatabase reads, IReadOnlyCollection<string> idNumbers, bool record, CancellationToken ct) =>
+        reads.ReadAsync(async c =>
         {
-            rows.AddRange(await connection.QueryAsync<PersonRow>(new CommandDefinition(
-                $"SELECT {(record ? Columns : ColumnsWithoutRecord)} FROM people WHERE {database.Dialect.In("id_number", "chunk")}", new { chunk }, cancellationToken: ct)));
-        }
+            await using var connection = await reads.OpenConnectionAsync(c);
+            var rows = new List<PersonRow>();
+            foreach (var chunk in idNumbers.Distinct(StringComparer.Ordinal).Chunk(Domain.Sharing.SharingOperations.MaxBatch))
+            {
+                rows.AddRange(await connection.QueryAsync<PersonRow>(new CommandDefinition(
+                    $"SELECT {(record ? Columns : ColumnsWithoutRecord)} FROM people WHERE {database.Dialect.In("id_number", "chunk")}", new { chunk }, cancellationToken: c)));
+            }
 
-        return rows.ToLookup(r => r.Id_Number, StringComparer.Ordinal);
-    }
+            return rows.ToLookup(r => r.Id_Number, StringComparer.Ordinal);
+        }, ct);
 
     /// <summary>Up to <paramref name="limit"/> persons with this name (as compared) and birth date, in a stable order.</summary>
-    public async Task<IReadOnlyList<PersonRow>> ByNameAndBirthAsync(string nameKey, DateOnly birthDate, int limit, CancellationToken ct)
-    {
-        await using var connection = await database.Reads.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(ByNameAndBirthSql(database.Dialect), new { nameKey, birthDate, limit }, cancellationToken: ct))];
-    }
+    public Task<IReadOnlyList<PersonRow>> ByNameAndBirthAsync(ServiceDatabase reads, string nameKey, DateOnly birthDate, int limit, CancellationToken ct) =>
+        reads.ReadAsync<IReadOnlyList<PersonRow>>(async c =>
+        {
+            await using var connection = await reads.OpenConnectionAsync(c);
+            return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(ByNameAndBirthSql(database.Dialect), new { nameKey, birthDate, limit }, cancellationToken: c))];
+        }, ct);
 
     internal static string ByNameAndBirthSql(SqlDialect dialect) =>
         $"SELECT {Columns} FROM people WHERE name_key = @nameKey AND birth_date = @birthDate ORDER BY person_id{dialect.Limit("@limit")}";
 
     /// <summary>Every person of a household.</summary>
-    public async Task<IReadOnlyList<PersonRow>> HouseholdAsync(Guid householdId, CancellationToken ct)
-    {
-        await using var connection = await database.Reads.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM people WHERE household_id = @householdId ORDER BY person_id", new { householdId }, cancellationToken: ct))];
-    }
+    public Task<IReadOnlyList<PersonRow>> HouseholdAsync(ServiceDatabase reads, Guid householdId, CancellationToken ct) =>
+        reads.ReadAsync<IReadOnlyList<PersonRow>>(async c =>
+        {
+            await using var connection = await reads.OpenConnectionAsync(c);
+            return [.. await connection.QueryAsync<PersonRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM people WHERE household_id = @householdId ORDER BY person_id", new { householdId }, cancellationToken: c))];
+        }, ct);
 
     private static object?[] Values(PersonRow p) =>
     [

@@ -60,6 +60,43 @@ public sealed class RegistryOnReplicaTests
         }
     }
 
+    [Fact]
+    public async Task With_its_replica_away_the_registry_answers_from_the_primary_and_its_readiness_says_so()
+    {
+        var database = await TestInfrastructure.CreateDatabaseAsync();
+        // The replica at a port where nothing listens: every connection to it is refused.
+        var away = new NpgsqlConnectionStringBuilder(database) { Port = 5453, Timeout = 5 }.ConnectionString;
+        var host = new RegistryHost(new Dictionary<string, string?>
+        {
+            ["PopInfo:Database:Provider"] = "PostgreSql",
+            ["PopInfo:Database:ConnectionString"] = database,
+            ["PopInfo:Database:ReadConnectionString"] = away,
+            ["PopInfo:Database:AllowSuperuser"] = "true",
+            ["PopInfo:Bus:Transport"] = "RabbitMq",
+            ["PopInfo:Bus:RabbitMqUri"] = (await TestInfrastructure.RabbitMqAsync()).ToString(),
+        });
+        try
+        {
+            using var client = host.CreateClient();
+            Assert.Equal(201, (await client.PostAsync("/api/v1/persons", People.Resident())).Status);
+            Assert.Single(await ChangesAfterAsync(client, 0));
+            Assert.Equal((1L, 1), await SnapshotAsync(client));
+
+            // Ready (200) all the same, the replica's entry Degraded.
+            using var response = await client.GetAsync("/health/ready");
+            var report = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            var entries = report["checks"]!.AsArray().ToDictionary(c => (string)c!["name"]!, c => (string?)c!["status"]);
+            Assert.Equal((200, "Degraded", "Degraded", "Healthy"),
+                ((int)response.StatusCode, (string?)report["status"], entries["registry-database-replica"], entries["registry-database"]));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            NpgsqlConnection.ClearAllPools();
+            await TestInfrastructure.DropDatabaseAsync(database);
+        }
+    }
+
     private static async Task<JsonArray> ChangesAfterAsync(HttpClient client, long after) =>
         (await client.GetFromJsonAsync<JsonObject>($"/api/v1/changes?after={after}"))!["changes"]!.AsArray();
 

@@ -20,7 +20,7 @@ namespace PopInfo.IntegrationTests.Replica;
 [Collection(ReplicaCollection.Name)]
 public sealed class ReplicaReadTests
 {
-    private const string Department = "civil-affairs";
+    internal const string Department = "civil-affairs";
 
     [Fact]
     public async Task A_departments_feed_on_the_replica_answers_up_to_what_is_replayed_and_never_skips_an_event()
@@ -56,7 +56,7 @@ public sealed class ReplicaReadTests
         await people.FinishSnapshotAsync(0, lease.Fence(), default);
         var first = Person(1);
         await people.ApplyAsync([first], default);
-        await Poll.UntilAsync(async () => (await people.ByIdNumberAsync(first.Id_Number, record: false, default)).Count == 1, "the first person on the replica");
+        await Poll.UntilAsync(async () => (await people.ByIdNumberAsync(people.Reads, first.Id_Number, record: false, default)).Count == 1, "the first person on the replica");
         Assert.Equal(1, await people.ReplicaWatermarkAsync(default));
 
         var second = Person(2);
@@ -66,12 +66,12 @@ public sealed class ReplicaReadTests
             // The primary's watermark is 2; the look-ups answer from the replica's 1, and say so.
             Assert.Equal((2L, 1L), ((await people.StateAsync(default)).Low_Watermark, (await people.ReplicaWatermarkAsync(default))!.Value));
             // An answer now says it reflects the changes up to 1, whatever this instance's own watermark (2) says.
-            Assert.Equal(1, await people.AsOfAsync(2, default));
-            Assert.Empty(await people.ByIdNumberAsync(second.Id_Number, record: false, default));
+            Assert.Equal(1, await people.AsOfAsync(people.Reads, 2, default));
+            Assert.Empty(await people.ByIdNumberAsync(people.Reads, second.Id_Number, record: false, default));
         }
 
         await Poll.UntilAsync(async () => await people.ReplicaWatermarkAsync(default) == 2, "the replica's watermark to reach 2");
-        Assert.Equal(second.Person_Id, Assert.Single(await people.ByIdNumberAsync(second.Id_Number, record: false, default)).Person_Id);
+        Assert.Equal(second.Person_Id, Assert.Single(await people.ByIdNumberAsync(people.Reads, second.Id_Number, record: false, default)).Person_Id);
     }
 
     [Fact]
@@ -139,7 +139,8 @@ public sealed class ReplicaReadTests
             "the replica to catch up");
     }
 
-    private static async Task InsertEventsAsync(ServiceDatabase database, long from, long to)
+    /// <summary>A department's events <paramref name="from"/> to <paramref name="to"/>, committed on the primary.</summary>
+    internal static async Task InsertEventsAsync(ServiceDatabase database, long from, long to)
     {
         await using var work = await database.BeginAsync(default);
         await DeliveryStore.InsertAsync(work, [.. Enumerable.Range((int)from, (int)(to - from + 1)).Select(s => new DeliveryRow

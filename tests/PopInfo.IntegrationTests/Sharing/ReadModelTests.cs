@@ -81,14 +81,14 @@ public sealed class ReadModelTests(SharingFixture fixture) : IClassFixture<Shari
         await fixture.CommandAsync(person.Id, "corrections", new { name = "王芳二" });
         await fixture.CaughtUpAsync();
         var store = fixture.Service<PeopleStore>();
-        var newest = Assert.Single(await store.ByIdNumberAsync(person.IdNumber, record: true, CancellationToken.None));
+        var newest = Assert.Single(await store.ByIdNumberAsync(store.Reads, person.IdNumber, record: true, CancellationToken.None));
         Assert.Equal(2, newest.Version);
 
         // Version 1 again (a late redelivery), applied straight to the store: the row keeps version 2.
         var history = JsonNode.Parse(await fixture.RegistryClient.GetStringAsync($"/api/v1/persons/{person.Id}/history"))!.AsArray();
         var first = System.Text.Json.JsonSerializer.Deserialize<Contracts.Registry.PersonRecord>(history[0]!["person"]!.ToJsonString(), Contracts.Json.Options)!;
         await store.ApplyAsync([PersonRow.From(first, 1, sequence: null, DateTimeOffset.UtcNow)], CancellationToken.None);
-        var after = Assert.Single(await store.ByIdNumberAsync(person.IdNumber, record: true, CancellationToken.None));
+        var after = Assert.Single(await store.ByIdNumberAsync(store.Reads, person.IdNumber, record: true, CancellationToken.None));
         Assert.Equal(2, after.Version);
         Assert.Equal("王芳二", after.Name);
     }
@@ -102,7 +102,7 @@ public sealed class ReadModelTests(SharingFixture fixture) : IClassFixture<Shari
         {
             var registry = (await fixture.RegistryClient.GetJsonAsync($"/api/v1/persons/{id}")).Body;
             var idNumber = (string)registry["person"]!["idNumber"]!;
-            var row = Assert.Single(await store.ByIdNumberAsync(idNumber, record: true, CancellationToken.None));
+            var row = Assert.Single(await store.ByIdNumberAsync(store.Reads, idNumber, record: true, CancellationToken.None));
             Assert.Equal(id, row.Person_Id);
             Assert.Equal((int)registry["version"]!, row.Version);
             Assert.True(JsonNode.DeepEquals(registry["person"], JsonNode.Parse(row.Record)), $"person {id}: {registry["person"]!.ToJsonString()} against {row.Record}");

@@ -70,7 +70,7 @@ public sealed class SeveralInstancesTests(SharingPairFixture fixture) : IClassFi
         foreach (var id in persons)
         {
             var registry = (await fixture.RegistryClient.GetJsonAsync($"/api/v1/persons/{id}")).Body;
-            var row = Assert.Single(await store.ByIdNumberAsync((string)registry["person"]!["idNumber"]!, record: true, CancellationToken.None));
+            var row = Assert.Single(await store.ByIdNumberAsync(store.Reads, (string)registry["person"]!["idNumber"]!, record: true, CancellationToken.None));
             Assert.True((int)registry["version"]! == row.Version, $"{when}: person {id} is version {registry["version"]} in the registry, {row.Version} in the read model");
             Assert.True(JsonNode.DeepEquals(registry["person"], JsonNode.Parse(row.Record)), $"{when}: person {id}: {registry["person"]!.ToJsonString()} against {row.Record}");
         }
