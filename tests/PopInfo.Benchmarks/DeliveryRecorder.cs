@@ -39,6 +39,13 @@ public sealed class DeliveryRecorder : IAsyncDisposable
 
     public long Unknown => Interlocked.Read(ref unknown);
 
+    /// <summary>
+    /// The type of every recorder queue in this process: "classic" (the default) or "quorum" (<c>--recorder-queue quorum</c>,
+    /// for runs on the three-node cluster, where the platform's own queues are quorum queues: the registry's events and the
+    /// raw baseline's messages then both end in a replicated queue).
+    /// </summary>
+    public static string QueueType { get; set; } = "classic";
+
     /// <summary>The body of the last delivery (a real message, used as the baseline's payload).</summary>
     public byte[]? LastBody { get; private set; }
 
@@ -50,7 +57,8 @@ public sealed class DeliveryRecorder : IAsyncDisposable
         // Declared as MassTransit declares it (durable fanout), so whoever comes first the two agree.
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = "popinfo-bench-recorder-" + Guid.NewGuid().ToString("N")[..8];
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: QueueType == "classic" ? null : new Dictionary<string, object?> { ["x-queue-type"] = QueueType });
         await channel.QueueBindAsync(queue, exchange, routingKey: "");
         await channel.BasicQosAsync(0, 256, global: false);
 
