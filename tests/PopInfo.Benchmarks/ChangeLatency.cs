@@ -28,9 +28,8 @@ public static class ChangeLatency
         var skipRaw = options.Flag("skip-raw");
         var keep = options.Flag("keep");
         var registryEnv = options.All("registry-env");
-        DeliveryRecorder.QueueType = options.Text("recorder-queue", "classic") is "classic" or "quorum" and var type
-            ? type
-            : throw new ArgumentException("--recorder-queue is classic or quorum.");
+        var recorderQueue = options.Text("recorder-queue", "classic");
+        DeliveryRecorder.QueueType = recorderQueue is "classic" or "quorum" ? recorderQueue : throw new ArgumentException("--recorder-queue is classic or quorum.");
         var servicesBin = options.OptionalString("services-bin");
         var pairedBin = options.OptionalString("paired-bin");
         var monitoring = options.Text("monitoring", "off") switch
