@@ -19,15 +19,7 @@ public sealed class RegistryOnReplicaTests
     {
         var database = await TestInfrastructure.CreateDatabaseAsync();
         var replica = await TestInfrastructure.ReplicaOfAsync(database);
-        var host = new RegistryHost(new Dictionary<string, string?>
-        {
-            ["PopInfo:Database:Provider"] = "PostgreSql",
-            ["PopInfo:Database:ConnectionString"] = database,
-            ["PopInfo:Database:ReadConnectionString"] = replica,
-            ["PopInfo:Database:AllowSuperuser"] = "true",
-            ["PopInfo:Bus:Transport"] = "RabbitMq",
-            ["PopInfo:Bus:RabbitMqUri"] = (await TestInfrastructure.RabbitMqAsync()).ToString(),
-        });
+        var host = await RegistryReadingAsync(database, replica);
         try
         {
             using var client = host.CreateClient();
@@ -66,15 +58,7 @@ public sealed class RegistryOnReplicaTests
         var database = await TestInfrastructure.CreateDatabaseAsync();
         // The replica at a port where nothing listens: every connection to it is refused.
         var away = new NpgsqlConnectionStringBuilder(database) { Port = 5453, Timeout = 5 }.ConnectionString;
-        var host = new RegistryHost(new Dictionary<string, string?>
-        {
-            ["PopInfo:Database:Provider"] = "PostgreSql",
-            ["PopInfo:Database:ConnectionString"] = database,
-            ["PopInfo:Database:ReadConnectionString"] = away,
-            ["PopInfo:Database:AllowSuperuser"] = "true",
-            ["PopInfo:Bus:Transport"] = "RabbitMq",
-            ["PopInfo:Bus:RabbitMqUri"] = (await TestInfrastructure.RabbitMqAsync()).ToString(),
-        });
+        var host = await RegistryReadingAsync(database, away);
         try
         {
             using var client = host.CreateClient();
@@ -96,6 +80,17 @@ public sealed class RegistryOnReplicaTests
             await TestInfrastructure.DropDatabaseAsync(database);
         }
     }
+
+    /// <summary>The registry on <paramref name="database"/> (PostgreSQL, RabbitMQ) reading its read-heavy paths at <paramref name="reads"/>.</summary>
+    private static async Task<RegistryHost> RegistryReadingAsync(string database, string reads) => new(new Dictionary<string, string?>
+    {
+        ["PopInfo:Database:Provider"] = "PostgreSql",
+        ["PopInfo:Database:ConnectionString"] = database,
+        ["PopInfo:Database:ReadConnectionString"] = reads,
+        ["PopInfo:Database:AllowSuperuser"] = "true",
+        ["PopInfo:Bus:Transport"] = "RabbitMq",
+        ["PopInfo:Bus:RabbitMqUri"] = (await TestInfrastructure.RabbitMqAsync()).ToString(),
+    });
 
     private static async Task<JsonArray> ChangesAfterAsync(HttpClient client, long after) =>
         (await client.GetFromJsonAsync<JsonObject>($"/api/v1/changes?after={after}"))!["changes"]!.AsArray();
