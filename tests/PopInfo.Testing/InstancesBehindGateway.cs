@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace PopInfo.Testing;
 
 /// <summary>
@@ -40,23 +38,7 @@ public sealed class InstancesBehindGateway(string databaseConnectionString, Uri 
     /// <summary>Starts the gateway and every instance, and waits until each service answers ready through the gateway.</summary>
     public async Task StartAsync()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = string.Join(';', instances.Keys.Select(s => Url(s).ToString().TrimEnd('/'))),
-            ["Logging__LogLevel__Yarp.ReverseProxy.Health"] = "Warning",
-            ["Logging__LogLevel__Yarp.ReverseProxy.Forwarder"] = "Warning",
-        };
-        foreach (var (service, processes) in instances)
-        {
-            environment[$"ReverseProxy__Routes__{service}__ClusterId"] = service;
-            environment[$"ReverseProxy__Routes__{service}__Match__Path"] = "{**catch-all}";
-            environment[$"ReverseProxy__Routes__{service}__Metadata__LocalPort"] = ports[service].ToString(CultureInfo.InvariantCulture);
-            for (var i = 0; i < processes.Count; i++)
-            {
-                environment[$"ReverseProxy__Clusters__{service}__Destinations__{service}{i + 1}__Address"] = processes[i].BaseAddress.ToString();
-            }
-        }
-
+        var environment = GatewaySettings.For(instances.Select(p => (p.Key, ports[p.Key], (IReadOnlyList<Uri>)[.. p.Value.Select(i => i.BaseAddress)])));
         gateway = ServiceProcess.Gateway(ports[instances.Keys.First()], environment);
         gateway.Launched();
         // In waves, the first instance of every service, then the second…: ten processes starting at once on two cores

@@ -74,8 +74,10 @@ public sealed class CampaignPlatform(string database, Uri vhost, string? service
     public IReadOnlyList<ServiceInstance> Of(string service) => All.Where(i => i.Service == service).ToList();
 
     /// <summary>Where a client reaches <paramref name="service"/>: its one address behind the gateway, else every instance's.</summary>
-    public IReadOnlyList<Uri> Addresses(string service) =>
-        topology.Gateway ? [GatewayAddress(service)] : [.. Of(service).Select(i => i.Address)];
+    public IReadOnlyList<Uri> Addresses(string service) => Addresses(service, direct: !topology.Gateway);
+
+    private IReadOnlyList<Uri> Addresses(string service, bool direct) =>
+        direct ? [.. Of(service).Select(i => i.Address)] : [GatewayAddress(service)];
 
     /// <summary>
     /// Starts the gateway (when there is one: it answers 503 for a service until an instance is ready), the registry's
@@ -150,23 +152,7 @@ public sealed class CampaignPlatform(string database, Uri vhost, string? service
     /// <summary>The gateway's routes (one local port per service) and clusters (that service's instances), as up.sh gives them.</summary>
     private void StartGateway(IReadOnlyList<string> services)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = string.Join(';', services.Select(s => GatewayAddress(s).ToString().TrimEnd('/'))),
-            ["Logging__LogLevel__Yarp.ReverseProxy.Health"] = "Warning",
-            ["Logging__LogLevel__Yarp.ReverseProxy.Forwarder"] = "Warning",
-        };
-        foreach (var service in services)
-        {
-            environment[$"ReverseProxy__Routes__{service}__ClusterId"] = service;
-            environment[$"ReverseProxy__Routes__{service}__Match__Path"] = "{**catch-all}";
-            environment[$"ReverseProxy__Routes__{service}__Metadata__LocalPort"] = gatewayPorts[service].ToString(CultureInfo.InvariantCulture);
-            foreach (var instance in Of(service))
-            {
-                environment[$"ReverseProxy__Clusters__{service}__Destinations__{instance.Name.Replace("#", "", StringComparison.Ordinal)}__Address"] = instance.Address.ToString();
-            }
-        }
-
+        var environment = GatewaySettings.For(services.Select(s => (s, gatewayPorts[s], Addresses(s, direct: true))));
         gateway = ServiceProcess.Start("gateway", ServiceLocator.Find("PopInfo.Gateway", servicesBin), environment);
     }
 
