@@ -145,10 +145,12 @@ public sealed class CommandExecutor(
             await store.InsertHistoryAsync(current, recordedAt, ct);
         }
 
+        // The change-log number is taken last, with the rows that carry it (PersonStore.AppendChangeAsync): until then
+        // the event and the answer hold its placeholder.
         var change = new PersonChanged
         {
             EventId = Guid.CreateVersion7(recordedAt),
-            Sequence = await store.NextSequenceAsync(ct),
+            Sequence = SequencePlaceholder.Value,
             PersonId = next.Record.PersonId,
             IdNumber = next.Record.IdNumber,
             ChangeType = next.ChangeType,
@@ -163,16 +165,14 @@ public sealed class CommandExecutor(
             CorrelationId = request.CorrelationId,
             CommandId = commandId,
         };
-        await store.AppendChangeAsync(change, ct);
-
-        var answer = new CommandAnswer(
-            JsonSerializer.Serialize(new ChangeResult(change.PersonId, change.Version, change.Sequence, change.ChangeType, change.EventId, recordedAt, next.Record), Json.Options),
+        var unnumbered = new CommandAnswer(
+            JsonSerializer.Serialize(new ChangeResult(change.PersonId, change.Version, SequencePlaceholder.Value, change.ChangeType, change.EventId, recordedAt, next.Record), Json.Options),
             Created: current is null, change.PersonId);
-        await store.InsertCommandAsync(commandId, commandType, requestHash, StoredAnswers.StatusOf(answer), answer.Json, recordedAt, ct);
+        var sequence = await store.AppendChangeAsync(change, commandType, requestHash, StoredAnswers.StatusOf(unnumbered), unnumbered.Json, ct);
 
         await work.CommitAsync(ct);
         relaySignal.Notify();
-        return answer;
+        return unnumbered with { Json = SequencePlaceholder.Fill(unnumbered.Json, sequence) };
     }
 
     /// <summary>

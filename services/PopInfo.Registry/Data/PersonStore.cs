@@ -77,40 +77,55 @@ internal sealed class PersonStore(UnitOfWork work)
                 SupersededAt = supersededAt,
             }, transaction, cancellationToken: ct));
 
-    internal static string NextSequenceSql(SqlDialect dialect) =>
-        $"UPDATE change_sequence SET last_sequence = last_sequence + 1{dialect.Output("last_sequence")} WHERE id = 1{dialect.Returning("last_sequence")}";
-
     /// <summary>
-    /// Takes the next change-log number. The row stays locked until commit, so a later number can
-    /// never become visible before an earlier one: the feed has no gaps (ADR 0001). Call it last,
-    /// just before appending the entry, to hold the lock for as short a time as possible.
+    /// Takes the next change-log number and writes the change-log entry and the command's stored answer under it, all in
+    /// one round trip: the number's row stays locked until commit, so a later number can never become visible before an
+    /// earlier one and the feed has no gaps (ADR 0001) — and every other writer waits for that lock, so nothing else
+    /// happens under it. The event and the answer come with <see cref="SequencePlaceholder"/> in place of the number;
+    /// the database puts the number in. The last statement answers the number taken.
     /// </summary>
-    public Task<long> NextSequenceAsync(CancellationToken ct) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            NextSequenceSql(dialect),
-            transaction: transaction, cancellationToken: ct));
-
-    /// <summary>
-    /// Appends the entry with the trace context of the current activity (the HTTP request, or the consumer of a bus
-    /// command), which the relay and the feed hand on with it (docs/tracing.md); none when there is no activity.
-    /// </summary>
-    public Task AppendChangeAsync(PersonChanged change, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            $"""
+    internal static string AppendChangeSql(SqlDialect dialect)
+    {
+        var filled = dialect.Concat("'\"sequence\":'", dialect.IntegerText("s.last_sequence"));
+        return $"""
+            UPDATE change_sequence SET last_sequence = last_sequence + 1 WHERE id = 1;
             INSERT INTO change_log (sequence, event_id, person_id, change_type, recorded_at, event, traceparent, tracestate)
-            VALUES (@Sequence, @EventId, @PersonId, @ChangeType, @RecordedAt, {dialect.Json("Event")}, @TraceParent, @TraceState)
-            """,
+            SELECT s.last_sequence, @EventId, @PersonId, @ChangeType, @RecordedAt, {dialect.JsonOf($"REPLACE(@Event, @Placeholder, {filled})")}, @TraceParent, @TraceState
+            FROM change_sequence s WHERE s.id = 1;
+            INSERT INTO commands (command_id, command_type, request_hash, status_code, response, recorded_at)
+            SELECT @CommandId, @CommandType, @RequestHash, @StatusCode, REPLACE(@Response, @Placeholder, {filled}), @RecordedAt
+            FROM change_sequence s WHERE s.id = 1;
+            SELECT last_sequence FROM change_sequence WHERE id = 1;
+            """;
+    }
+
+    /// <summary>
+    /// Appends the change (its <see cref="PersonChanged.Sequence"/> the placeholder) with the trace context of the current
+    /// activity (the HTTP request, or the consumer of a bus command), which the relay and the feed hand on with it
+    /// (docs/tracing.md), and stores the command's answer (its sequence the placeholder too); returns the number taken.
+    /// </summary>
+    public Task<long> AppendChangeAsync(PersonChanged change, string commandType, string requestHash, int statusCode, string response, CancellationToken ct)
+    {
+        var eventJson = SequencePlaceholder.Once(JsonSerializer.Serialize(change, Json.Options));
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            AppendChangeSql(dialect),
             new
             {
-                change.Sequence,
                 change.EventId,
                 change.PersonId,
                 change.ChangeType,
                 change.RecordedAt,
-                Event = JsonSerializer.Serialize(change, Json.Options),
+                Event = eventJson,
                 TraceParent = OutboxTracing.CurrentTraceParent(),
                 TraceState = OutboxTracing.CurrentTraceState(),
+                change.CommandId,
+                CommandType = commandType,
+                RequestHash = requestHash,
+                StatusCode = statusCode,
+                Response = SequencePlaceholder.Once(response),
+                Placeholder = SequencePlaceholder.Token,
             }, transaction, cancellationToken: ct));
+    }
 
     public Task InsertCommandAsync(Guid commandId, string commandType, string requestHash, int statusCode, string response, DateTimeOffset recordedAt, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(

@@ -87,7 +87,7 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override string Json(string parameterName) => $"CAST(@{parameterName} AS jsonb)";
+    public override string JsonOf(string textExpression) => $"CAST({textExpression} AS jsonb)";
 
     public override string JsonInteger(string column, string property) => $"CAST(CAST({column} AS jsonb) ->> '{property}' AS bigint)";
 

@@ -74,7 +74,10 @@ public abstract class SqlDialect
     public abstract string AgeInYears(string birthDateColumn, string dateParameter);
 
     /// <summary>SQL for a JSON-valued parameter (PostgreSQL needs a cast to jsonb).</summary>
-    public abstract string Json(string parameterName);
+    public string Json(string parameterName) => JsonOf("@" + parameterName);
+
+    /// <summary>SQL for a JSON value computed from a text expression (PostgreSQL needs a cast to jsonb).</summary>
+    public abstract string JsonOf(string textExpression);
 
     /// <summary>The whole number at a top-level property of a JSON text column, as SQL (NULL when the property is absent).</summary>
     public abstract string JsonInteger(string column, string property);
@@ -99,6 +102,12 @@ public abstract class SqlDialect
     /// text): <c>CAST(c AS text)</c>; SQL Server, whose uniqueidentifier comes out in capitals, <c>LOWER(CAST(c AS nvarchar(36)))</c>.
     /// </summary>
     public virtual string UuidText(string column) => $"CAST({column} AS text)";
+
+    /// <summary>
+    /// A whole-number column or expression as its decimal text (<c>42</c>): <c>CAST(x AS text)</c>; SQL Server's
+    /// <c>CAST(x AS nvarchar(20))</c>, since its <c>text</c> is a deprecated large-object type.
+    /// </summary>
+    public virtual string IntegerText(string expression) => $"CAST({expression} AS text)";
 
     /// <summary>
     /// The text of <paramref name="expression"/> from its <paramref name="start"/>-th character (from 1) to its end:

@@ -37,7 +37,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         $"(DATEDIFF(year, {birthDateColumn}, CAST(@{dateParameter} AS date)) - CASE WHEN MONTH(CAST(@{dateParameter} AS date)) * 100 + DAY(CAST(@{dateParameter} AS date)) " +
         $"< MONTH({birthDateColumn}) * 100 + DAY({birthDateColumn}) THEN 1 ELSE 0 END)";
 
-    public override string Json(string parameterName) => "@" + parameterName;
+    public override string JsonOf(string textExpression) => textExpression;
 
     public override string JsonInteger(string column, string property) => $"CAST(JSON_VALUE({column}, '$.{property}') AS bigint)";
 
@@ -50,6 +50,8 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
 
     // A uniqueidentifier converts to upper-case text; the ids stored as text (targets, details) are lower case.
     public override string UuidText(string column) => $"LOWER(CAST({column} AS nvarchar(36)))";
+
+    public override string IntegerText(string expression) => $"CAST({expression} AS nvarchar(20))";
 
     // The length is an upper bound of the characters left: DATALENGTH counts bytes (two per nvarchar character), never fewer
     // than the characters, and unlike LEN it counts trailing spaces.

@@ -30,7 +30,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
         InsertRowByRowAsync(connection, transaction, table, columns, rows, cancellationToken);
 
-    public override string Json(string parameterName) => "@" + parameterName;
+    public override string JsonOf(string textExpression) => textExpression;
 
     public override string JsonInteger(string column, string property) => $"json_extract({column}, '$.{property}')";
 

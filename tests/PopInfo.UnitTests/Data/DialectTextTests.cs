@@ -42,6 +42,23 @@ public sealed class DialectTextTests
     }
 
     [Fact]
+    public void An_integers_text_is_a_cast_to_text_or_SQL_Servers_nvarchar()
+    {
+        Assert.Equal("CAST(s.n AS text)", Postgres.IntegerText("s.n"));
+        Assert.Equal("CAST(s.n AS text)", Sqlite.IntegerText("s.n"));
+        Assert.Equal("CAST(s.n AS nvarchar(20))", SqlServer.IntegerText("s.n"));
+    }
+
+    [Fact]
+    public void A_json_value_from_text_is_cast_to_jsonb_on_PostgreSQL_only()
+    {
+        Assert.Equal("CAST(REPLACE(@e, @t, 'x') AS jsonb)", Postgres.JsonOf("REPLACE(@e, @t, 'x')"));
+        Assert.Equal("CAST(@e AS jsonb)", Postgres.Json("e"));
+        Assert.Equal("REPLACE(@e, @t, 'x')", Sqlite.JsonOf("REPLACE(@e, @t, 'x')"));
+        Assert.Equal("@e", SqlServer.Json("e"));
+    }
+
+    [Fact]
     public void Substring_is_substr_or_SQL_Servers_SUBSTRING_with_a_length_to_the_end()
     {
         Assert.Equal("substr(a.client_id, 6)", Postgres.Substring("a.client_id", 6));

@@ -36,7 +36,7 @@ public sealed class SqlServerStatementTests
     {
         var names = All().Keys.ToList();
 
-        Assert.Contains("PopInfo.Registry.Data.PersonStore.NextSequenceSql", names);
+        Assert.Contains("PopInfo.Registry.Data.PersonStore.AppendChangeSql", names);
         Assert.Contains("PopInfo.Sharing.People.PeopleStore.UpsertSql", names);
         Assert.Contains("PopInfo.ServiceDefaults.Security.RateLimits.RateLimitCounterStore.HitSql", names);
         Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.Table.MultiRowInsertSql", names);
@@ -163,6 +163,8 @@ public sealed class SqlServerStatementTests
         yield return ("Quoted", $"SELECT key_id, {d.Quoted("use")} FROM signing_keys");
         yield return ("Concat", $"SELECT {d.Concat("'dept-'", "code", "'.'")} AS client FROM t");
         yield return ("UuidText", $"SELECT id FROM t WHERE target IN (SELECT {d.UuidText("f.id")} FROM forms f)");
+        yield return ("IntegerText", $"SELECT REPLACE(@doc, @token, {d.IntegerText("last_sequence")}) AS doc FROM change_sequence");
+        yield return ("JsonOf", $"INSERT INTO t (doc) VALUES ({d.JsonOf("REPLACE(@doc, @token, @value)")})");
         yield return ("Substring", $"SELECT CASE WHEN client_id LIKE 'dept-%' THEN {d.Substring("client_id", 6)} END AS unit FROM t");
         yield return ("Placeholders", $"INSERT INTO t (a, b) VALUES ({d.Placeholder(0)}, {d.Placeholder(1)})");
         yield return ("Now", $"UPDATE leases SET expires_at = {d.Now} WHERE name = @name AND expires_at <= {d.Now}");

@@ -1,0 +1,2 @@
+INSERT  INTO t (doc)
+VALUES         (REPLACE(@doc, @token, @value));
