@@ -40,6 +40,33 @@ public sealed class PersonFactory(int firstIndex = 0, string addressCode = "3202
     }
 
     /// <summary>
+    /// The registry's own migrant arrival (<c>POST /api/v1/migrant-arrivals</c>) with the fields of
+    /// <see cref="MigrantArrivalForm"/>: the command a desk's form becomes, sent straight to the registry.
+    /// </summary>
+    public (Guid CommandId, string IdNumber, byte[] Body) MigrantArrival(string residenceAddress = "东亭街道春华路1号", string community = Community)
+    {
+        var (idNumber, birth, male) = NextIdentity();
+        var commandId = Guid.NewGuid();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["commandId"] = commandId,
+            ["idNumber"] = idNumber,
+            ["name"] = male ? "张伟" : "王芳",
+            ["sex"] = male ? "1" : "2",
+            ["birthDate"] = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["ethnicity"] = "01",
+            ["originRegionCode"] = "510105",
+            ["arrivalDate"] = ChinaTime.Today(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["reason"] = "work",
+            ["expectedStayMonths"] = 12,
+            ["residenceAddress"] = residenceAddress,
+            ["residenceRegionCode"] = community,
+            ["registeredRegionCode"] = "510105",
+        });
+        return (commandId, idNumber, body);
+    }
+
+    /// <summary>
     /// A desk's migrant-arrival form for a new valid person, submitted at once (<c>POST /api/v1/forms</c>): arrived
     /// yesterday (China time), living at <paramref name="residenceAddress"/> in <paramref name="community"/>. A living
     /// resident of the city needs a residence address (the registry's record rule): a form without one is refused.

@@ -32,7 +32,8 @@ public interface IWorkload
 /// seen (<c>expectedVersion</c>). A person is corrected by at most one command at a time. Each change's
 /// global sequence number is noted from the answer (the exchange's events carry it as <c>registrysequence</c>).
 /// </summary>
-public sealed class RegistryWorkload(HttpClient http, PersonFactory people, double updateShare) : IWorkload
+/// <remarks>New people are registered residents, or with <paramref name="migrantArrivals"/> migrants arriving (the command a desk's migrant-arrival form becomes).</remarks>
+public sealed class RegistryWorkload(HttpClient http, PersonFactory people, double updateShare, bool migrantArrivals = false) : IWorkload
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly ConcurrentQueue<(Guid Id, int Version)> idle = new();
@@ -60,8 +61,8 @@ public sealed class RegistryWorkload(HttpClient http, PersonFactory people, doub
         }
         else
         {
-            (key, _, body) = people.Register();
-            (kind, path) = ("register", "/api/v1/persons");
+            (key, _, body) = migrantArrivals ? people.MigrantArrival() : people.Register();
+            (kind, path) = migrantArrivals ? ("migrant-arrival", "/api/v1/migrant-arrivals") : ("register", "/api/v1/persons");
         }
 
         var sent = Latencies.Now;

@@ -57,6 +57,22 @@ public sealed class AuditTable
         $"UPDATE {HeadTable} SET last_id = (SELECT MAX(id) FROM {Name}), last_hash = @hash{dialect.Output("last_id")} " +
         $"WHERE table_name = @Name AND last_hash = @prevHash{dialect.Returning("last_id")}";
 
+    /// <summary>
+    /// One row appended in one round trip, for a product that hashes in the database (<see cref="SqlDialect.Sha256Hex"/>;
+    /// null for the others): the head locked, the row inserted with the head's hash as its <c>prev_hash</c> and its own
+    /// hash computed from it and <c>@content</c> (<see cref="Content"/>), the head moved to it. Two results: the head
+    /// as locked, then the row's id, previous hash and hash, which the caller checks against its own hashing. Each statement reads the head afresh (read
+    /// committed), so the insert sees the head the lock's previous holder left.
+    /// </summary>
+    public string? AppendInOneTripSql(SqlDialect dialect) =>
+        dialect.Sha256Hex("h.last_hash || @content") is not { } hash
+            ? null
+            : $"{LockHeadSql(dialect)};\n" +
+              $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash) " +
+              $"SELECT {string.Join(", ", Columns.Select((_, i) => "@p" + i))}, h.last_hash, {hash} FROM {HeadTable} h WHERE h.table_name = @Name;\n" +
+              $"UPDATE {HeadTable} SET last_id = a.id, last_hash = a.hash FROM {Name} a " +
+              $"WHERE {HeadTable}.table_name = @Name AND a.id = (SELECT MAX(id) FROM {Name}){dialect.Returning("a.id AS Id, a.prev_hash AS PrevHash, a.hash AS Hash")}";
+
     /// <summary>One row's insert (parameters <c>@p0…</c>, <c>@prevHash</c>, <c>@hash</c>), returning its id.</summary>
     public string InsertSql(SqlDialect dialect) =>
         $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))}, prev_hash, hash){dialect.Output("id")} " +
@@ -85,8 +101,6 @@ public sealed class AuditTable
             return id;
         }
 
-        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(LockHeadSql(dialect), new { Name }, transaction, cancellationToken: ct));
-
         var parameters = new DynamicParameters();
         var canonical = new string?[Columns.Count];
         for (var i = 0; i < Columns.Count; i++)
@@ -101,14 +115,30 @@ public sealed class AuditTable
             canonical[i] = Canonical(Columns[i].Kind, value);
         }
 
+        parameters.Add("Name", Name);
+        if (insertStatements.GetOrAdd((OneTrip, dialect.MigrationFolder), _ => AppendInOneTripSql(dialect)) is { } oneTrip)
+        {
+            // The head's lock is held until the caller commits, so every round trip under it is time the table's other
+            // appenders wait (the desk's and the sharing service's busiest paths, docs/benchmarks.md): one, here.
+            parameters.Add("content", Content(canonical));
+            await using var appendedResults = await connection.QueryMultipleAsync(new CommandDefinition(oneTrip, parameters, transaction, cancellationToken: ct));
+            await appendedResults.ReadSingleAsync<Head>();
+            var appended = await appendedResults.ReadSingleAsync<Appended>();
+            if (Hash(appended.PrevHash, canonical) != appended.Hash)
+            {
+                throw new InvalidOperationException($"The database hashed the row appended to {Name} otherwise than its verifier does.");
+            }
+
+            return appended.Id;
+        }
+
+        var head = await connection.QuerySingleAsync<Head>(new CommandDefinition(LockHeadSql(dialect), new { Name }, transaction, cancellationToken: ct));
         var hash = Hash(head.LastHash, canonical);
         parameters.Add("prevHash", head.LastHash);
         parameters.Add("hash", hash);
-        parameters.Add("Name", Name);
-        // The row and the head's move in one round trip: the head's lock is held until the caller commits, so every round
-        // trip here is time the table's other appenders wait (the desk's busiest path, docs/benchmarks.md).
+        // The row and the head's move in one round trip after the lock's.
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            insertStatements.GetOrAdd((SingleRow, dialect.MigrationFolder), _ => AppendSql(dialect)), parameters, transaction, cancellationToken: ct));
+            insertStatements.GetOrAdd((SingleRow, dialect.MigrationFolder), _ => AppendSql(dialect))!, parameters, transaction, cancellationToken: ct));
         var rowId = await results.ReadSingleAsync<long>();
         var moved = (await results.ReadAsync<long>()).ToList();
         if (moved.Count != 1 || moved[0] != rowId)
@@ -214,7 +244,7 @@ public sealed class AuditTable
     private int RowsPerInsertOf(SqlDialect dialect) => Math.Max(1, Math.Min(RowsPerInsert, (dialect.MaxParameters - 1) / (Columns.Count + 2)));
 
     // The statement for a number of rows, made once per number and product (a batch is at most two sizes).
-    private string MultiRowInsertSql(int count, SqlDialect dialect) => insertStatements.GetOrAdd((count, dialect.MigrationFolder), key => MultiRowInsertSql(dialect, key.Rows));
+    private string MultiRowInsertSql(int count, SqlDialect dialect) => insertStatements.GetOrAdd((count, dialect.MigrationFolder), key => MultiRowInsertSql(dialect, key.Rows))!;
 
     /// <summary>
     /// The insert of <paramref name="rows"/> rows, by the dialect's placeholders (column by column, row by row), returning
@@ -229,10 +259,12 @@ public sealed class AuditTable
             dialect.Returning("id, hash");
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Rows, string Product), string> insertStatements = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Rows, string Product), string?> insertStatements = new();
 
-    // The key of the one-row append (named parameters, AppendSql) among the statements made once: every audited request writes one.
+    // The keys of the one-row appends (named parameters, AppendSql and AppendInOneTripSql) among the statements made once:
+    // every audited request writes one.
     private const int SingleRow = 0;
+    private const int OneTrip = -1;
 
     private static void Add(DbCommand command, SqlDialect dialect, object? value)
     {
@@ -335,9 +367,13 @@ public sealed class AuditTable
     /// change between runtime versions; columns without a value are left out, so that a column added later
     /// (empty in older rows) leaves the older rows' hashes as they were. Columns are never renamed.
     /// </summary>
-    public string Hash(string previousHash, IReadOnlyList<string?> canonicalValues)
+    public string Hash(string previousHash, IReadOnlyList<string?> canonicalValues) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previousHash + Content(canonicalValues))));
+
+    /// <summary>What follows the previous hash in the hashed text: a line break, then the lines of <see cref="Hash"/>.</summary>
+    public string Content(IReadOnlyList<string?> canonicalValues)
     {
-        var content = new StringBuilder(previousHash).Append('\n');
+        var content = new StringBuilder().Append('\n');
         for (var i = 0; i < Columns.Count; i++)
         {
             if (canonicalValues[i] is { } value)
@@ -346,7 +382,7 @@ public sealed class AuditTable
             }
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content.ToString())));
+        return content.ToString();
     }
 
     // What is written is what is hashed: times lose what PostgreSQL would not keep.
@@ -379,6 +415,8 @@ public sealed class AuditTable
     }
 
     private sealed record Head(long LastId, string LastHash);
+
+    private sealed record Appended(long Id, string PrevHash, string Hash);
 }
 
 /// <summary>What verifying one audit chain found: intact when <see cref="Problem"/> is null.</summary>

@@ -89,6 +89,9 @@ public sealed class PostgreSqlDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override string JsonOf(string textExpression) => $"CAST({textExpression} AS jsonb)";
 
+    // sha256(bytea) is built in since PostgreSQL 11; the database's encoding is UTF-8 (the migrations create it so).
+    public override string? Sha256Hex(string textExpression) => $"encode(sha256(convert_to({textExpression}, 'UTF8')), 'hex')";
+
     public override string JsonInteger(string column, string property) => $"CAST(CAST({column} AS jsonb) ->> '{property}' AS bigint)";
 
     public override string JsonText(string column, string path) => $"(CAST({column} AS jsonb) #>> '{{{path.Replace('.', ',')}}}')";

@@ -104,6 +104,14 @@ public abstract class SqlDialect
     public virtual string UuidText(string column) => $"CAST({column} AS text)";
 
     /// <summary>
+    /// SHA-256 of a text expression's UTF-8 bytes, as lower-case hex, computed by the database — or null where the product
+    /// has no such function that this code can be sure of (SQLite has none; SQL Server's <c>HASHBYTES</c> would hash
+    /// UTF-16 unless given a UTF-8 collation, untested here). Lets an audit row be hashed under its chain's lock without
+    /// a round trip to read the head first (<see cref="AuditTable.AppendInOneTripSql"/>).
+    /// </summary>
+    public virtual string? Sha256Hex(string textExpression) => null;
+
+    /// <summary>
     /// A whole-number column or expression as its decimal text (<c>42</c>): <c>CAST(x AS text)</c>; SQL Server's
     /// <c>CAST(x AS nvarchar(20))</c>, since its <c>text</c> is a deprecated large-object type.
     /// </summary>

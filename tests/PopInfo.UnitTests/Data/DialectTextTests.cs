@@ -50,6 +50,14 @@ public sealed class DialectTextTests
     }
 
     [Fact]
+    public void Only_PostgreSQL_hashes_in_the_database()
+    {
+        Assert.Equal("encode(sha256(convert_to(h.last_hash || @content, 'UTF8')), 'hex')", Postgres.Sha256Hex("h.last_hash || @content"));
+        Assert.Null(Sqlite.Sha256Hex("x"));
+        Assert.Null(SqlServer.Sha256Hex("x"));
+    }
+
+    [Fact]
     public void A_json_value_from_text_is_cast_to_jsonb_on_PostgreSQL_only()
     {
         Assert.Equal("CAST(REPLACE(@e, @t, 'x') AS jsonb)", Postgres.JsonOf("REPLACE(@e, @t, 'x')"));
