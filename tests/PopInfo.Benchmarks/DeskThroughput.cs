@@ -27,13 +27,16 @@ public static class DeskThroughput
         var drain = TimeSpan.FromSeconds(options.Whole("drain", 60));
         var servicesBin = options.OptionalString("services-bin");
         var extraEnv = options.All("env");
+        // Connection-string keywords added to the services' (for trying Npgsql settings): "No Reset On Close=true".
+        var connectionOptions = options.OptionalString("connection-options");
         using var infrastructure = Infrastructure.FromOptions(options);
         options.RejectUnknown();
         await Cli.PrintHeaderAsync("desk-throughput", options, infrastructure);
 
-        var database = await infrastructure.CreateDatabaseAsync();
+        var created = await infrastructure.CreateDatabaseAsync();
+        var database = connectionOptions is null ? created : created + ";" + connectionOptions;
         var vhost = await infrastructure.CreateVirtualHostAsync();
-        Console.WriteLine($"   database {new Npgsql.NpgsqlConnectionStringBuilder(database).Database}, RabbitMQ virtual host {vhost.AbsolutePath}");
+        Console.WriteLine($"   database {new Npgsql.NpgsqlConnectionStringBuilder(database).Database}, RabbitMQ virtual host {vhost.AbsolutePath}{(connectionOptions is null ? "" : $"; services' connection string with {connectionOptions}")}");
         try
         {
             await using var answers = await DeliveryRecorder.StartAsync(vhost, AnswersExchange, CorrelationIdOfEnvelope);
@@ -91,7 +94,7 @@ public static class DeskThroughput
         finally
         {
             await infrastructure.DeleteVirtualHostAsync(vhost);
-            await infrastructure.DropDatabaseAsync(database);
+            await infrastructure.DropDatabaseAsync(created);
         }
     }
 
