@@ -71,6 +71,13 @@ public sealed class DatabaseOptions
     public TimeSpan ReplicaRetryAfter { get; set; } = Data.ReplicaAvailability.DefaultRetryAfter;
 
     /// <summary>
+    /// With <see cref="ReadConnectionString"/>: how far behind the primary the replica may be and still take the reads; further
+    /// behind, they go to the primary until it has caught up (docs/database-replica.md). 1 s to 1 h; 30 s by default, the
+    /// monitoring service's <c>replica-lagging</c> threshold.
+    /// </summary>
+    public TimeSpan ReplicaMaxLag { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Development and tests only: lets the runtime connection be a superuser (or its schema's owner) and,
     /// without <see cref="MigrationConnectionString"/>, run the migrations itself.
     /// </summary>

@@ -26,6 +26,11 @@ internal sealed class PlatformOptionsValidation : IValidateOptions<PlatformOptio
             failures.Add($"PopInfo:Database:ReplicaRetryAfter is 00:00:01 to 00:10:00 (how long a replica found away leaves its reads to the primary), not {options.Database.ReplicaRetryAfter}.");
         }
 
+        if (options.Database.ReplicaMaxLag < TimeSpan.FromSeconds(1) || options.Database.ReplicaMaxLag > TimeSpan.FromHours(1))
+        {
+            failures.Add($"PopInfo:Database:ReplicaMaxLag is 00:00:01 to 01:00:00 (how far behind the primary the replica may be and still take the reads), not {options.Database.ReplicaMaxLag}.");
+        }
+
         if (options.Bus.Transport == BusTransport.RabbitMq)
         {
             if (options.Bus.RabbitMqUri is null)

@@ -38,6 +38,11 @@ public static class DatabaseRegistration
             sp.GetRequiredKeyedService<ServiceDatabase>(serviceName), migrations, auditTables ?? [],
             sp.GetRequiredService<IOptions<PlatformOptions>>().Value.Database, sp.GetRequiredService<ILogger<ServiceDatabase>>()));
 
+        // Watches the replica's lag when there is one (it returns at once when there is none).
+        builder.Services.AddSingleton<IHostedService>(sp => new ReplicaLagWatcher(
+            sp.GetRequiredKeyedService<ServiceDatabase>(serviceName), sp.GetRequiredService<IOptions<PlatformOptions>>().Value.Database.ReplicaMaxLag,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<ReplicaLagWatcher>>()));
+
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             $"{serviceName}-database",
             sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(serviceName)),

@@ -8,7 +8,9 @@ namespace PopInfo.ServiceDefaults.Data;
 /// Whether a service's streaming replica takes its reads now (docs/database-replica.md, "When the replica is away"). A read
 /// that cannot reach the replica — refused, timed out, the server starting up or shutting down — is read on the primary
 /// instead, and the replica counts as away for <see cref="RetryAfter"/> (<c>PopInfo:Database:ReplicaRetryAfter</c>): reads
-/// go straight to the primary meanwhile; the first read after it tries the replica again. One warning per change of state.
+/// go straight to the primary meanwhile; the first read after it tries the replica again. A replica that answers but is
+/// behind the primary by more than <c>PopInfo:Database:ReplicaMaxLag</c> (<see cref="ReplicaLagWatcher"/>) leaves its reads
+/// to the primary too, until it has caught up. One warning per change of state.
 /// </summary>
 public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter, TimeProvider clock, ILogger logger)
 {
@@ -19,7 +21,7 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
 
     // Tagged by service: the embedded host runs the three in one process.
     private static readonly Counter<long> FallbackReads = Meter.CreateCounter<long>("popinfo.database.replica_fallback_reads",
-        description: "Reads meant for the streaming replica that were read on the primary because the replica was away.");
+        description: "Reads meant for the streaming replica that were read on the primary because the replica was away or too far behind.");
 
     private readonly Lock gate = new();
     private DateTimeOffset? awaySince;
@@ -27,6 +29,11 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
 
     // awaySince is not null: read without the lock on every read's way, which mostly finds the replica there.
     private volatile bool away;
+
+    // Behind by more than the allowed lag, as last measured (LaggingSince is not null).
+    private volatile bool lagging;
+    private DateTimeOffset? laggingSince;
+    private TimeSpan behind;
 
     public string ServiceName { get; } = serviceName;
 
@@ -44,11 +51,40 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
         }
     }
 
-    /// <summary>True unless the replica was found away less than <see cref="RetryAfter"/> ago.</summary>
+    /// <summary>When the replica was found further behind than allowed (null: it is not, or it was not measured).</summary>
+    public DateTimeOffset? LaggingSince
+    {
+        get
+        {
+            lock (gate)
+            {
+                return laggingSince;
+            }
+        }
+    }
+
+    /// <summary>How far behind the primary the replica was last measured (zero before any measure).</summary>
+    public TimeSpan Behind
+    {
+        get
+        {
+            lock (gate)
+            {
+                return behind;
+            }
+        }
+    }
+
+    /// <summary>True unless the replica is further behind than allowed, or was found away less than <see cref="RetryAfter"/> ago.</summary>
     public bool ShouldTry
     {
         get
         {
+            if (lagging)
+            {
+                return false;
+            }
+
             if (!away)
             {
                 return true;
@@ -109,6 +145,46 @@ public sealed class ReplicaAvailability(string serviceName, TimeSpan retryAfter,
         if (since is not null)
         {
             logger.LogWarning("The {Service} database's replica is back after {Away}: its reads go to the replica again", ServiceName, clock.GetUtcNow() - since.Value);
+        }
+    }
+
+    /// <summary>
+    /// The replica measured <paramref name="measured"/> behind the primary, of <paramref name="allowed"/> at most: further
+    /// behind, its reads go to the primary (their answers would be older than the service promises); within it, they come
+    /// back to it.
+    /// </summary>
+    public void Measured(TimeSpan measured, TimeSpan allowed)
+    {
+        bool started, ended;
+        DateTimeOffset? since;
+        lock (gate)
+        {
+            behind = measured;
+            since = laggingSince;
+            var now = clock.GetUtcNow();
+            started = measured > allowed && laggingSince is null;
+            ended = measured <= allowed && laggingSince is not null;
+            if (started)
+            {
+                laggingSince = now;
+            }
+            else if (ended)
+            {
+                laggingSince = null;
+            }
+
+            lagging = laggingSince is not null;
+        }
+
+        if (started)
+        {
+            logger.LogWarning("The {Service} database's replica is {Behind} behind the primary, more than the {Allowed} allowed: its reads go to the primary until it catches up",
+                ServiceName, measured, allowed);
+        }
+        else if (ended)
+        {
+            logger.LogWarning("The {Service} database's replica has caught up after {Lagging} too far behind: its reads go to the replica again",
+                ServiceName, clock.GetUtcNow() - since!.Value);
         }
     }
 

@@ -16,6 +16,9 @@ public sealed class ServiceDatabase(string serviceName, SqlDialect dialect, SqlD
 
     private readonly SqlDialect? replicaDialect = replicaDialect;
 
+    /// <summary>The replica's own dialect, for watching it (<see cref="ReplicaLagWatcher"/>); reads take <see cref="Reads"/>.</summary>
+    internal SqlDialect? ReplicaDialect => replicaDialect;
+
     /// <summary>Whether the replica takes reads now; null without a replica.</summary>
     public ReplicaAvailability? ReplicaAvailability { get; } = replicaDialect is null ? null
         : replicaAvailability ?? new ReplicaAvailability(serviceName, ReplicaAvailability.DefaultRetryAfter, TimeProvider.System, NullLogger.Instance);

@@ -145,6 +145,36 @@ public sealed class ReplicaFallbackTests : IDisposable
     }
 
     [Fact]
+    public void A_replica_too_far_behind_leaves_its_reads_to_the_primary_until_it_has_caught_up_and_each_change_is_said_once()
+    {
+        var allowed = TimeSpan.FromSeconds(30);
+        var availability = Availability();
+        var database = new ServiceDatabase(service, Sqlite("primary"), Sqlite("replica"), availability);
+
+        availability.Measured(TimeSpan.FromSeconds(30), allowed);
+        Assert.True(database.Reads.IsReplica);
+        Assert.Null(availability.LaggingSince);
+
+        var since = clock.GetUtcNow();
+        availability.Measured(TimeSpan.FromSeconds(31), allowed);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        availability.Measured(TimeSpan.FromSeconds(36), allowed);
+        Assert.False(availability.ShouldTry);
+        Assert.False(database.Reads.IsReplica);
+        Assert.Equal(since, availability.LaggingSince);
+        Assert.Equal(TimeSpan.FromSeconds(36), availability.Behind);
+        // A connection that opens on the replica meanwhile does not bring it back: only a measure within the allowed lag does.
+        availability.Answered();
+        Assert.False(database.Reads.IsReplica);
+
+        availability.Measured(TimeSpan.FromSeconds(2), allowed);
+        Assert.True(availability.ShouldTry);
+        Assert.True(database.Reads.IsReplica);
+        Assert.Null(availability.LaggingSince);
+        Assert.Equal(["behind", "caught up"], log.Warnings.Select(w => w.Contains("more than the", StringComparison.Ordinal) ? "behind" : "caught up"));
+    }
+
+    [Fact]
     public void Without_a_replica_the_reads_are_the_database_itself()
     {
         var database = new ServiceDatabase(service, Sqlite("primary"));

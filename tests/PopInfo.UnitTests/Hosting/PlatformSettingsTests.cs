@@ -37,6 +37,24 @@ public sealed class PlatformSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(15), services.GetRequiredService<IOptions<PlatformOptions>>().Value.Database.ReplicaRetryAfter);
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:00:00.900")]
+    [InlineData("01:00:01")]
+    public void A_replica_lag_allowance_out_of_range_stops_the_start_naming_the_setting(string maxLag)
+    {
+        using var services = Services(new() { ["PopInfo:Database:ReplicaMaxLag"] = maxLag });
+        var thrown = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<PlatformOptions>>().Value);
+        Assert.Contains(thrown.Failures, f => f.StartsWith("PopInfo:Database:ReplicaMaxLag is 00:00:01 to 01:00:00", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_replica_lag_allowance_is_thirty_seconds_unless_set()
+    {
+        using var services = Services([]);
+        Assert.Equal(TimeSpan.FromSeconds(30), services.GetRequiredService<IOptions<PlatformOptions>>().Value.Database.ReplicaMaxLag);
+    }
+
     [Fact]
     public void A_broker_node_that_is_not_host_and_port_stops_the_start_naming_the_setting_and_the_entry()
     {
@@ -62,6 +80,24 @@ public sealed class PlatformSettingsTests
             .Away(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused)));
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(ServiceDefaultsExtensions.ReadyTag) && r.Name == entry);
         Assert.Equal((HealthStatus.Degraded, HealthStatus.Degraded), (report.Status, report.Entries[entry].Status));
+    }
+
+    [Fact]
+    public async Task The_replica_too_far_behind_is_a_degraded_entry_saying_how_far()
+    {
+        using var services = Services(new()
+        {
+            ["PopInfo:Database:Provider"] = "PostgreSql", ["PopInfo:Database:ConnectionString"] = Nowhere, ["PopInfo:Database:AllowSuperuser"] = "true",
+            ["PopInfo:Database:ReadConnectionString"] = Nowhere,
+        }, database: true);
+        var health = services.GetRequiredService<HealthCheckService>();
+        const string entry = RegistryModule.Name + "-database-replica";
+
+        services.GetRequiredKeyedService<ServiceDatabase>(RegistryModule.Name).ReplicaAvailability!
+            .Measured(TimeSpan.FromSeconds(42.5), TimeSpan.FromSeconds(30));
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(ServiceDefaultsExtensions.ReadyTag) && r.Name == entry);
+        Assert.Equal((HealthStatus.Degraded, HealthStatus.Degraded), (report.Status, report.Entries[entry].Status));
+        Assert.StartsWith($"{RegistryModule.Name} replica 42.5 s behind the primary", report.Entries[entry].Description, StringComparison.Ordinal);
     }
 
     [Fact]
