@@ -45,11 +45,28 @@ public sealed class PersonFactory(int firstIndex = 0, string addressCode = "3202
     /// </summary>
     public (Guid CommandId, string IdNumber, byte[] Body) MigrantArrival(string residenceAddress = "东亭街道春华路1号", string community = Community)
     {
-        var (idNumber, birth, male) = NextIdentity();
+        var (idNumber, fields) = NewMigrant(residenceAddress, community);
         var commandId = Guid.NewGuid();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        var body = new Dictionary<string, object?>(fields.Select(f => KeyValuePair.Create(f.Key, (object?)f.Value))) { ["commandId"] = commandId };
+        // The command's number is a JSON number; the form's fields are all text.
+        body["expectedStayMonths"] = int.Parse(fields["expectedStayMonths"], CultureInfo.InvariantCulture);
+        return (commandId, idNumber, JsonSerializer.SerializeToUtf8Bytes(body));
+    }
+
+    /// <summary>
+    /// A desk's migrant-arrival form for a new valid person, submitted at once (<c>POST /api/v1/forms</c>): arrived
+    /// yesterday (China time), living at <paramref name="residenceAddress"/> in <paramref name="community"/>. A living
+    /// resident of the city needs a residence address (the registry's record rule): a form without one is refused.
+    /// </summary>
+    public byte[] MigrantArrivalForm(string residenceAddress, string community = Community) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { formType = "migrant-arrival", submit = true, data = NewMigrant(residenceAddress, community).Fields });
+
+    /// <summary>A new person's migrant-arrival fields, as a form's data carries them (all text).</summary>
+    private (string IdNumber, Dictionary<string, string> Fields) NewMigrant(string residenceAddress, string community)
+    {
+        var (idNumber, birth, male) = NextIdentity();
+        return (idNumber, new Dictionary<string, string>
         {
-            ["commandId"] = commandId,
             ["idNumber"] = idNumber,
             ["name"] = male ? "张伟" : "王芳",
             ["sex"] = male ? "1" : "2",
@@ -58,41 +75,10 @@ public sealed class PersonFactory(int firstIndex = 0, string addressCode = "3202
             ["originRegionCode"] = "510105",
             ["arrivalDate"] = ChinaTime.Today(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["reason"] = "work",
-            ["expectedStayMonths"] = 12,
+            ["expectedStayMonths"] = "12",
             ["residenceAddress"] = residenceAddress,
             ["residenceRegionCode"] = community,
             ["registeredRegionCode"] = "510105",
-        });
-        return (commandId, idNumber, body);
-    }
-
-    /// <summary>
-    /// A desk's migrant-arrival form for a new valid person, submitted at once (<c>POST /api/v1/forms</c>): arrived
-    /// yesterday (China time), living at <paramref name="residenceAddress"/> in <paramref name="community"/>. A living
-    /// resident of the city needs a residence address (the registry's record rule): a form without one is refused.
-    /// </summary>
-    public byte[] MigrantArrivalForm(string residenceAddress, string community = Community)
-    {
-        var (idNumber, birth, male) = NextIdentity();
-        return JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            formType = "migrant-arrival",
-            submit = true,
-            data = new Dictionary<string, string>
-            {
-                ["idNumber"] = idNumber,
-                ["name"] = male ? "张伟" : "王芳",
-                ["sex"] = male ? "1" : "2",
-                ["birthDate"] = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["ethnicity"] = "01",
-                ["originRegionCode"] = "510105",
-                ["arrivalDate"] = ChinaTime.Today(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["reason"] = "work",
-                ["expectedStayMonths"] = "12",
-                ["residenceAddress"] = residenceAddress,
-                ["residenceRegionCode"] = community,
-                ["registeredRegionCode"] = "510105",
-            },
         });
     }
 
