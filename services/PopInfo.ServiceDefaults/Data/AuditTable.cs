@@ -119,7 +119,7 @@ public sealed class AuditTable
         if (insertStatements.GetOrAdd((OneTrip, dialect.MigrationFolder), _ => AppendInOneTripSql(dialect)) is { } oneTrip)
         {
             // The head's lock is held until the caller commits, so every round trip under it is time the table's other
-            // appenders wait (the desk's and the sharing service's busiest paths, docs/benchmarks.md): one, here.
+            // appenders wait (the desk's busiest path, docs/benchmarks.md): one, here.
             parameters.Add("content", Content(canonical));
             await using var appendedResults = await connection.QueryMultipleAsync(new CommandDefinition(oneTrip, parameters, transaction, cancellationToken: ct));
             await appendedResults.ReadSingleAsync<Head>();
