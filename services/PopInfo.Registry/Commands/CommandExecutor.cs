@@ -84,15 +84,12 @@ public sealed class CommandExecutor(
         async Task<Result<CommandAnswer>> RefuseAsync(Refusal refusal) =>
             await store.GetCommandAsync(commandId, ct) is { } twin ? Replayed(twin, commandType, requestHash) : refusal;
 
-        var stored = await store.GetCommandAsync(commandId, ct);
+        // The stored answer and the person (locked until commit) in one round trip.
+        var (stored, current) = await store.GetCommandAndPersonAsync(commandId, target.PersonId, target.IdNumber, ct);
         if (stored is not null)
         {
             return Replayed(stored, commandType, requestHash);
         }
-
-        var current = target.PersonId is { } id
-            ? await store.GetByIdAsync(id, ct)
-            : await store.GetByIdNumberAsync(target.IdNumber!, ct);
 
         if (current is null && target.PersonId is not null)
         {
@@ -130,23 +127,9 @@ public sealed class CommandExecutor(
 
         var recordedAt = clock.GetUtcNow();
         var next = new PersonVersion(accepted.Record, (current?.Version ?? 0) + 1, accepted.ChangeType, accepted.OccurredAt, recordedAt);
-        if (current is null)
-        {
-            await store.InsertPersonAsync(next, ct);
-        }
-        else
-        {
-            if (!await store.UpdatePersonAsync(next, current.Version, ct))
-            {
-                var now = await store.GetByIdAsync(current.Record.PersonId, ct);
-                return await RefuseAsync(Refusal.VersionConflict(current.Version, now?.Version ?? current.Version + 1));
-            }
 
-            await store.InsertHistoryAsync(current, recordedAt, ct);
-        }
-
-        // The change-log number is taken last, with the rows that carry it (PersonStore.AppendChangeAsync): until then
-        // the event and the answer hold its placeholder.
+        // The change-log number is taken last, with the rows that carry it (PersonStore.WriteChangeAsync, one round trip):
+        // until then the event and the answer hold its placeholder.
         var change = new PersonChanged
         {
             EventId = Guid.CreateVersion7(recordedAt),
@@ -168,7 +151,12 @@ public sealed class CommandExecutor(
         var unnumbered = new CommandAnswer(
             JsonSerializer.Serialize(new ChangeResult(change.PersonId, change.Version, SequencePlaceholder.Value, change.ChangeType, change.EventId, recordedAt, next.Record), Json.Options),
             Created: current is null, change.PersonId);
-        var sequence = await store.AppendChangeAsync(change, commandType, requestHash, StoredAnswers.StatusOf(unnumbered), unnumbered.Json, ct);
+        if (await store.WriteChangeAsync(next, current, change, commandType, requestHash, StoredAnswers.StatusOf(unnumbered), unnumbered.Json, ct) is not { } sequence)
+        {
+            // The person's row moved under its lock: a defect, not a race. Nothing is committed (the work rolls back when
+            // disposed); the caller may read and try again.
+            return Refusal.VersionConflict(current?.Version ?? 0, (current?.Version ?? 0) + 1);
+        }
 
         await work.CommitAsync(ct);
         relaySignal.Notify();

@@ -35,54 +35,59 @@ internal sealed class PersonStore(UnitOfWork work)
         return row?.ToVersion();
     }
 
-    public Task InsertPersonAsync(PersonVersion v, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO persons (id, id_number, version, name, sex, birth_date, residence_type, status, residence_region_code,
-                                 registered_region_code, household_id, change_type, record, occurred_at, recorded_at)
-            VALUES (@Id, @IdNumber, @Version, @Name, @Sex, @BirthDate, @ResidenceType, @Status, @ResidenceRegionCode,
-                    @RegisteredRegionCode, @HouseholdId, @ChangeType, {dialect.Json("Record")}, @OccurredAt, @RecordedAt)
-            """, Parameters(v), transaction, cancellationToken: ct));
-
-    /// <summary>Replaces the current version if it is still <paramref name="expectedVersion"/>; false when another writer got there first.</summary>
-    public async Task<bool> UpdatePersonAsync(PersonVersion v, int expectedVersion, CancellationToken ct)
+    /// <summary>
+    /// A command's first look, in one round trip: its stored answer if it was seen before, and the person it is about
+    /// (by id, else by identity number), whose row stays locked until commit. With the row locked, the version read is the
+    /// version the change replaces: no other writer can move it before this transaction's write (<see cref="WriteChangeAsync"/>).
+    /// Every command locks at most this one person and then the change-log number, always in that order, so two commands
+    /// cannot wait for each other.
+    /// </summary>
+    public async Task<(StoredCommand? Stored, PersonVersion? Current)> GetCommandAndPersonAsync(
+        Guid commandId, Guid? personId, string? idNumber, CancellationToken ct)
     {
-        var parameters = Parameters(v);
-        parameters.Add("ExpectedVersion", expectedVersion);
-        var rows = await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE persons SET id_number = @IdNumber, version = @Version, name = @Name, sex = @Sex, birth_date = @BirthDate,
-                   residence_type = @ResidenceType, status = @Status, residence_region_code = @ResidenceRegionCode,
-                   registered_region_code = @RegisteredRegionCode, household_id = @HouseholdId, change_type = @ChangeType,
-                   record = {dialect.Json("Record")}, occurred_at = @OccurredAt, recorded_at = @RecordedAt
-            WHERE id = @Id AND version = @ExpectedVersion
-            """, parameters, transaction, cancellationToken: ct));
-        return rows == 1;
+        var sql = personId is not null ? CommandAndPersonByIdSql(dialect) : CommandAndPersonByIdNumberSql(dialect);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { commandId, id = personId, idNumber }, transaction, cancellationToken: ct));
+        var stored = await results.ReadSingleOrDefaultAsync<StoredCommand>();
+        var row = await results.ReadSingleOrDefaultAsync<PersonVersionRow>();
+        return (stored, row?.ToVersion());
     }
 
-    public Task InsertHistoryAsync(PersonVersion old, DateTimeOffset supersededAt, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO person_history (person_id, version, change_type, record, occurred_at, recorded_at, superseded_at)
-            VALUES (@PersonId, @Version, @ChangeType, {dialect.Json("Record")}, @OccurredAt, @RecordedAt, @SupersededAt)
-            """,
-            new
-            {
-                old.Record.PersonId,
-                old.Version,
-                old.ChangeType,
-                Record = JsonSerializer.Serialize(old.Record, Json.Options),
-                old.OccurredAt,
-                old.RecordedAt,
-                SupersededAt = supersededAt,
-            }, transaction, cancellationToken: ct));
+    /// <summary>The command's row (<c>@commandId</c>), then the person's (<c>@id</c>), locked.</summary>
+    internal static string CommandAndPersonByIdSql(SqlDialect dialect) =>
+        $"{StoredCommand.ByIdSql};\nSELECT {PersonVersionRow.Columns} FROM persons{dialect.UpdateLockHint} WHERE id = @id{dialect.ForUpdate}";
+
+    /// <summary>The command's row (<c>@commandId</c>), then the person's (<c>@idNumber</c>), locked.</summary>
+    internal static string CommandAndPersonByIdNumberSql(SqlDialect dialect) =>
+        $"{StoredCommand.ByIdSql};\nSELECT {PersonVersionRow.Columns} FROM persons{dialect.UpdateLockHint} WHERE id_number = @idNumber{dialect.ForUpdate}";
+
+    internal static string InsertPersonSql(SqlDialect dialect) =>
+        $"""
+        INSERT INTO persons (id, id_number, version, name, sex, birth_date, residence_type, status, residence_region_code,
+                             registered_region_code, household_id, change_type, record, occurred_at, recorded_at)
+        VALUES (@Id, @IdNumber, @Version, @Name, @Sex, @BirthDate, @ResidenceType, @Status, @ResidenceRegionCode,
+                @RegisteredRegionCode, @HouseholdId, @ChangeType, {dialect.Json("Record")}, @OccurredAt, @RecordedAt)
+        """;
+
+    /// <summary>Replaces the current version (<c>@ExpectedVersion</c>) and keeps it in the history (the <c>@Previous…</c> parameters).</summary>
+    internal static string ReplacePersonSql(SqlDialect dialect) =>
+        $"""
+        UPDATE persons SET id_number = @IdNumber, version = @Version, name = @Name, sex = @Sex, birth_date = @BirthDate,
+               residence_type = @ResidenceType, status = @Status, residence_region_code = @ResidenceRegionCode,
+               registered_region_code = @RegisteredRegionCode, household_id = @HouseholdId, change_type = @ChangeType,
+               record = {dialect.Json("Record")}, occurred_at = @OccurredAt, recorded_at = @RecordedAt
+        WHERE id = @Id AND version = @ExpectedVersion;
+        INSERT INTO person_history (person_id, version, change_type, record, occurred_at, recorded_at, superseded_at)
+        VALUES (@Id, @ExpectedVersion, @PreviousChangeType, {dialect.Json("PreviousRecord")}, @PreviousOccurredAt, @PreviousRecordedAt, @RecordedAt)
+        """;
 
     /// <summary>
-    /// Takes the next change-log number and writes the change-log entry and the command's stored answer under it, all in
-    /// one round trip: the number's row stays locked until commit, so a later number can never become visible before an
-    /// earlier one and the feed has no gaps (ADR 0001) — and every other writer waits for that lock, so nothing else
-    /// happens under it. The event and the answer come with <see cref="SequencePlaceholder"/> in place of the number;
-    /// the database puts the number in. The last statement answers the number taken.
+    /// Takes the next change-log number and writes the change-log entry and the command's stored answer under it: the
+    /// number's row stays locked until commit, so a later number can never become visible before an earlier one and the
+    /// feed has no gaps (ADR 0001) — and every other writer waits for that lock, so nothing else happens under it. The event
+    /// and the answer come with <see cref="SequencePlaceholder"/> in place of the number; the database puts the number in.
+    /// The last statement answers the number taken — or 0 if the person's row is not at the change's version
+    /// (<c>@Version</c>), which the person's lock rules out; the caller rolls back on 0.
     /// </summary>
     internal static string AppendChangeSql(SqlDialect dialect)
     {
@@ -90,41 +95,63 @@ internal sealed class PersonStore(UnitOfWork work)
         return $"""
             UPDATE change_sequence SET last_sequence = last_sequence + 1 WHERE id = 1;
             INSERT INTO change_log (sequence, event_id, person_id, change_type, recorded_at, event, traceparent, tracestate)
-            SELECT s.last_sequence, @EventId, @PersonId, @ChangeType, @RecordedAt, {dialect.JsonOf($"REPLACE(@Event, @Placeholder, {filled})")}, @TraceParent, @TraceState
+            SELECT s.last_sequence, @EventId, @Id, @ChangeType, @RecordedAt, {dialect.JsonOf($"REPLACE(@Event, @Placeholder, {filled})")}, @TraceParent, @TraceState
             FROM change_sequence s WHERE s.id = 1;
             INSERT INTO commands (command_id, command_type, request_hash, status_code, response, recorded_at)
             SELECT @CommandId, @CommandType, @RequestHash, @StatusCode, REPLACE(@Response, @Placeholder, {filled}), @RecordedAt
             FROM change_sequence s WHERE s.id = 1;
-            SELECT last_sequence FROM change_sequence WHERE id = 1;
+            SELECT CASE WHEN p.version = @Version THEN s.last_sequence ELSE 0 END
+            FROM change_sequence s JOIN persons p ON p.id = @Id WHERE s.id = 1;
             """;
     }
 
+    /// <summary>A new person's first version and its change, in one round trip (<see cref="AppendChangeSql"/>).</summary>
+    internal static string NewPersonChangeSql(SqlDialect dialect) => $"{InsertPersonSql(dialect)};\n{AppendChangeSql(dialect)}";
+
+    /// <summary>A person's next version, the one it replaces into the history, and the change, in one round trip.</summary>
+    internal static string NextVersionChangeSql(SqlDialect dialect) => $"{ReplacePersonSql(dialect)};\n{AppendChangeSql(dialect)}";
+
     /// <summary>
-    /// Appends the change (its <see cref="PersonChanged.Sequence"/> the placeholder) with the trace context of the current
+    /// Writes <paramref name="next"/> (replacing <paramref name="previous"/>, which goes into the history, if there is one),
+    /// appends the change (its <see cref="PersonChanged.Sequence"/> the placeholder) with the trace context of the current
     /// activity (the HTTP request, or the consumer of a bus command), which the relay and the feed hand on with it
-    /// (docs/tracing.md), and stores the command's answer (its sequence the placeholder too); returns the number taken.
+    /// (docs/tracing.md), and stores the command's answer (its sequence the placeholder too) — all in one round trip.
+    /// Returns the number taken, or null when the person's row was not at <paramref name="previous"/>'s version after all
+    /// (the caller rolls back). The row was locked when read (<see cref="GetCommandAndPersonAsync"/>), so null means a defect.
     /// </summary>
-    public Task<long> AppendChangeAsync(PersonChanged change, string commandType, string requestHash, int statusCode, string response, CancellationToken ct)
+    public async Task<long?> WriteChangeAsync(
+        PersonVersion next, PersonVersion? previous, PersonChanged change, string commandType, string requestHash, int statusCode, string response,
+        CancellationToken ct)
     {
-        var eventJson = SequencePlaceholder.Once(JsonSerializer.Serialize(change, Json.Options));
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            AppendChangeSql(dialect),
-            new
-            {
-                change.EventId,
-                change.PersonId,
-                change.ChangeType,
-                change.RecordedAt,
-                Event = eventJson,
-                TraceParent = OutboxTracing.CurrentTraceParent(),
-                TraceState = OutboxTracing.CurrentTraceState(),
-                change.CommandId,
-                CommandType = commandType,
-                RequestHash = requestHash,
-                StatusCode = statusCode,
-                Response = SequencePlaceholder.Once(response),
-                Placeholder = SequencePlaceholder.Token,
-            }, transaction, cancellationToken: ct));
+        if (change.PersonId != next.Record.PersonId || change.ChangeType != next.ChangeType || change.RecordedAt != next.RecordedAt)
+        {
+            throw new ArgumentException("The change must be the new version's: the statement writes both from the same parameters.", nameof(change));
+        }
+
+        var parameters = Parameters(next);
+        if (previous is not null)
+        {
+            parameters.Add("ExpectedVersion", previous.Version);
+            parameters.Add("PreviousChangeType", previous.ChangeType);
+            parameters.Add("PreviousRecord", JsonSerializer.Serialize(previous.Record, Json.Options));
+            parameters.Add("PreviousOccurredAt", previous.OccurredAt);
+            parameters.Add("PreviousRecordedAt", previous.RecordedAt);
+        }
+
+        parameters.Add("EventId", change.EventId);
+        parameters.Add("Event", SequencePlaceholder.Once(JsonSerializer.Serialize(change, Json.Options)));
+        parameters.Add("TraceParent", OutboxTracing.CurrentTraceParent());
+        parameters.Add("TraceState", OutboxTracing.CurrentTraceState());
+        parameters.Add("CommandId", change.CommandId);
+        parameters.Add("CommandType", commandType);
+        parameters.Add("RequestHash", requestHash);
+        parameters.Add("StatusCode", statusCode);
+        parameters.Add("Response", SequencePlaceholder.Once(response));
+        parameters.Add("Placeholder", SequencePlaceholder.Token);
+
+        var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            previous is null ? NewPersonChangeSql(dialect) : NextVersionChangeSql(dialect), parameters, transaction, cancellationToken: ct));
+        return sequence > 0 ? sequence : null;
     }
 
     public Task InsertCommandAsync(Guid commandId, string commandType, string requestHash, int statusCode, string response, DateTimeOffset recordedAt, CancellationToken ct) =>

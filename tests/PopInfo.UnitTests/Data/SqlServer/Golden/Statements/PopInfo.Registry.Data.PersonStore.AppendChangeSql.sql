@@ -5,7 +5,7 @@ WHERE  id = 1;
 INSERT INTO change_log (sequence, event_id, person_id, change_type, recorded_at, event, traceparent, tracestate)
 SELECT s.last_sequence,
        @EventId,
-       @PersonId,
+       @Id,
        @ChangeType,
        @RecordedAt,
        REPLACE(@Event, @Placeholder, CONCAT('"sequence":', CAST (s.last_sequence AS NVARCHAR (20)))),
@@ -24,6 +24,9 @@ SELECT @CommandId,
 FROM   change_sequence AS s
 WHERE  s.id = 1;
 
-SELECT last_sequence
-FROM   change_sequence
-WHERE  id = 1;
+SELECT CASE WHEN p.version = @Version THEN s.last_sequence ELSE 0 END
+FROM   change_sequence AS s
+       INNER JOIN
+       persons AS p
+       ON p.id = @Id
+WHERE  s.id = 1;
