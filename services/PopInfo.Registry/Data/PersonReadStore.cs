@@ -78,12 +78,12 @@ public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] Ser
         return [.. rows.Select(r => r.ToVersion())];
     }
 
-    /// <summary>Change-log entries after <paramref name="after"/>, in sequence order; never skips one (ADR 0001).</summary>
     /// <summary>
-    /// The change feed after <paramref name="after"/>, on the replica when there is one. It never skips there either: a
-    /// sequence is taken under the counter row's lock held to commit (ADR 0001), so commits come in sequence order, and a
-    /// replica replays commits in the primary's order — what it has replayed is always a gap-free prefix of the log, and an
-    /// <paramref name="after"/> beyond it is answered "nothing yet", to be asked again.
+    /// Change-log entries after <paramref name="after"/>, in sequence order (the change feed), on the replica when there is
+    /// one. It never skips one, there either: a sequence is taken under the counter row's lock held to commit (ADR 0001), so
+    /// commits come in sequence order, and a replica replays commits in the primary's order — what it has replayed is
+    /// always a gap-free prefix of the log, and an <paramref name="after"/> beyond it is answered "nothing yet", to be
+    /// asked again.
     /// </summary>
     public Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct)
     {
