@@ -48,7 +48,6 @@ public static class RegistryModule
         builder.Services.AddHostedService<RegionSeeder>();
         builder.Services.AddSingleton<PersonRecordValidator>();
         builder.Services.AddSingleton<RelaySignal<ChangeLogRelay>>();
-        builder.Services.AddSingleton<CommittedChanges>();
         builder.Services.AddSingleton<CommandExecutor>();
         builder.Services.AddSingleton<PersonCommands>();
         builder.Services.AddSingleton<HouseholdCommands>();

@@ -20,7 +20,6 @@ namespace PopInfo.Registry.Commands;
 public sealed class CommandExecutor(
     [FromKeyedServices(RegistryModule.Name)] ServiceDatabase database,
     TimeProvider clock,
-    CommittedChanges committed,
     RelaySignal<ChangeLogRelay> relaySignal) : IDisposable
 {
     internal delegate Task<Decision> Decide(PersonVersion? current, PersonStore store, CancellationToken ct);
@@ -152,7 +151,7 @@ public sealed class CommandExecutor(
         var unnumbered = new CommandAnswer(
             JsonSerializer.Serialize(new ChangeResult(change.PersonId, change.Version, SequencePlaceholder.Value, change.ChangeType, change.EventId, recordedAt, next.Record), Json.Options),
             Created: current is null, change.PersonId);
-        if (await store.WriteChangeAsync(next, current, change, commandType, requestHash, StoredAnswers.StatusOf(unnumbered), unnumbered.Json, ct) is not { } logged)
+        if (await store.WriteChangeAsync(next, current, change, commandType, requestHash, StoredAnswers.StatusOf(unnumbered), unnumbered.Json, ct) is not { } sequence)
         {
             // The person's row moved under its lock: a defect, not a race. Nothing is committed (the work rolls back when
             // disposed); the caller may read and try again.
@@ -160,10 +159,8 @@ public sealed class CommandExecutor(
         }
 
         await work.CommitAsync(ct);
-        // Committed: the relay may publish it from memory rather than read it back (CommittedChanges).
-        committed.Add(logged);
         relaySignal.Notify();
-        return unnumbered with { Json = SequencePlaceholder.Fill(unnumbered.Json, logged.Sequence) };
+        return unnumbered with { Json = SequencePlaceholder.Fill(unnumbered.Json, sequence) };
     }
 
     /// <summary>

@@ -116,11 +116,10 @@ internal sealed class PersonStore(UnitOfWork work)
     /// appends the change (its <see cref="PersonChanged.Sequence"/> the placeholder) with the trace context of the current
     /// activity (the HTTP request, or the consumer of a bus command), which the relay and the feed hand on with it
     /// (docs/tracing.md), and stores the command's answer (its sequence the placeholder too) — all in one round trip.
-    /// Returns the change as the log now holds it (numbered, with that trace context), or null when the person's row was not
-    /// at <paramref name="previous"/>'s version after all (the caller rolls back). The row was locked when read
-    /// (<see cref="GetCommandAndPersonAsync"/>), so null means a defect.
+    /// Returns the number taken, or null when the person's row was not at <paramref name="previous"/>'s version after all
+    /// (the caller rolls back). The row was locked when read (<see cref="GetCommandAndPersonAsync"/>), so null means a defect.
     /// </summary>
-    public async Task<PersonChanged?> WriteChangeAsync(
+    public async Task<long?> WriteChangeAsync(
         PersonVersion next, PersonVersion? previous, PersonChanged change, string commandType, string requestHash, int statusCode, string response,
         CancellationToken ct)
     {
@@ -141,10 +140,8 @@ internal sealed class PersonStore(UnitOfWork work)
 
         parameters.Add("EventId", change.EventId);
         parameters.Add("Event", SequencePlaceholder.Once(JsonSerializer.Serialize(change, Json.Options)));
-        var traceParent = OutboxTracing.CurrentTraceParent();
-        var traceState = OutboxTracing.CurrentTraceState();
-        parameters.Add("TraceParent", traceParent);
-        parameters.Add("TraceState", traceState);
+        parameters.Add("TraceParent", OutboxTracing.CurrentTraceParent());
+        parameters.Add("TraceState", OutboxTracing.CurrentTraceState());
         parameters.Add("CommandId", change.CommandId);
         parameters.Add("CommandType", commandType);
         parameters.Add("RequestHash", requestHash);
@@ -154,7 +151,7 @@ internal sealed class PersonStore(UnitOfWork work)
 
         var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             previous is null ? NewPersonChangeSql(dialect) : NextVersionChangeSql(dialect), parameters, transaction, cancellationToken: ct));
-        return sequence > 0 ? change with { Sequence = sequence, TraceParent = traceParent, TraceState = traceState } : null;
+        return sequence > 0 ? sequence : null;
     }
 
     public Task InsertCommandAsync(Guid commandId, string commandType, string requestHash, int statusCode, string response, DateTimeOffset recordedAt, CancellationToken ct) =>

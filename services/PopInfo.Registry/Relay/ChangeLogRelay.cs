@@ -13,9 +13,7 @@ namespace PopInfo.Registry.Relay;
 /// Publishes the change log to the bus (the outbox relay). Reads entries after the last published
 /// sequence and publishes them in waves: a wave holds at most one entry per person and is published
 /// concurrently, each message confirmed by the broker; the next wave starts when the previous one
-/// is confirmed, so entries of one person go out in sequence order. What this instance has just committed comes from
-/// memory (<see cref="CommittedChanges"/>) when it continues the published position without a gap; anything else from the
-/// change log. The published position is kept
+/// is confirmed, so entries of one person go out in sequence order. The published position is kept
 /// in memory and saved at most every <see cref="SaveEvery"/>: while changes flow, with the first batch after that time;
 /// once they stop, at the relay's next look (<see cref="IdlePoll"/>). A crash (or a stop)
 /// publishes the unsaved entries again: at least once, never lost; consumers drop repeats by event
@@ -26,7 +24,6 @@ namespace PopInfo.Registry.Relay;
 public sealed class ChangeLogRelay(
     RelayPositionStore positions,
     PersonReadStore feed,
-    CommittedChanges committed,
     IBus bus,
     RelaySignal<ChangeLogRelay> signal,
     LeaseFactory leases,
@@ -65,25 +62,16 @@ public sealed class ChangeLogRelay(
         return count;
     }
 
-    // A short batch took everything committed before it (read from the log), or everything this instance had handed over
-    // (CommittedChanges); a later commit here signals the relay again (RelaySignal), another instance's is found by the poll.
+    // A short batch read everything committed before it; a later commit signals the relay again (RelaySignal).
     protected override bool CaughtUp(int sent) => sent < BatchSize;
-
-    // Another instance publishes: what this one commits is no use to hold.
-    protected override void Following() => committed.Clear();
 
     // After a failure, start again from the saved position (at least once: the unsaved ones go out again).
     protected override void Reset() => position = null;
 
     private async Task<int> PublishBatchAsync(RelayPosition position, CancellationToken ct)
     {
-        // What this instance has just committed, when it continues the position without a gap; else the change feed's own
-        // read: the same entries, in the same order.
-        IReadOnlyList<PersonChanged> batch = committed.TakeAfter(position.Published, BatchSize);
-        if (batch.Count == 0)
-        {
-            batch = await feed.ChangesAsync(position.Published, BatchSize, ct);
-        }
+        // The change feed's own read: the same entries, in the same order.
+        var batch = await feed.ChangesAsync(position.Published, BatchSize, ct);
 
         if (batch.Count == 0)
         {
