@@ -78,6 +78,9 @@ public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] Ser
         return [.. rows.Select(r => r.ToVersion())];
     }
 
+    /// <summary>Whether <see cref="ChangesAsync"/> reads the replica now (false with none, or while it has fallen back to the primary).</summary>
+    public bool ChangesReadReplica => database.Reads.IsReplica;
+
     /// <summary>
     /// Change-log entries after <paramref name="after"/>, in sequence order (the change feed), on the replica when there is
     /// one. It never skips one, there either: a sequence is taken under the counter row's lock held to commit (ADR 0001), so

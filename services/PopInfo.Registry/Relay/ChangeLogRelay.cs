@@ -62,8 +62,10 @@ public sealed class ChangeLogRelay(
         return count;
     }
 
-    // A short batch read everything committed before it; a later commit signals the relay again (RelaySignal).
-    protected override bool CaughtUp(int sent) => sent < BatchSize;
+    // A short batch read everything committed before it; a later commit signals the relay again (RelaySignal). Not so on a
+    // replica, which may not yet have replayed a change whose signal the relay has already taken: there the relay looks
+    // once more, as before, and only an empty batch ends its look (a change the replica still lacks waits for the poll).
+    protected override bool CaughtUp(int sent) => sent == 0 || (sent < BatchSize && !feed.ChangesReadReplica);
 
     // After a failure, start again from the saved position (at least once: the unsaved ones go out again).
     protected override void Reset() => position = null;
