@@ -44,6 +44,12 @@ public sealed class CommandExecutor(
 
         try
         {
+            if (target.PersonId is null && target.ExpectedVersion is null
+                && await TryAsNewPersonAsync(request, commandId, requestHash, commandType, decide, ct) is { } created)
+            {
+                return created;
+            }
+
             return await ExecuteOnceAsync(request, commandId, requestHash, commandType, target, decide, ct);
         }
         catch (Exception ex) when (DatabaseErrors.Describe(ex) is { Kind: DatabaseErrorKind.Refused } refusal)
@@ -118,11 +124,47 @@ public sealed class CommandExecutor(
             return await RefuseAsync(rejected.Refusal);
         }
 
-        var accepted = (Accepted)decision;
+        return await WriteAsync(work, store, request, commandId, requestHash, commandType, current, (Accepted)decision, ct) ?? await RefuseAsync(NothingChanged());
+    }
+
+    /// <summary>
+    /// A command that may create a person (by identity number, no version expected) is tried first as if its first look had
+    /// found neither its stored answer nor the person — what it finds nearly always — which saves that look's round trip: the
+    /// decision, then the writes (one round trip), then the commit. The database's unique keys check what the look would
+    /// have: a person with the identity number (<c>persons_id_number_unique</c>) and a command seen before (the commands
+    /// table's key, written in the same batch, so also when the person it created has since changed its number). Either
+    /// rolls the attempt back and answers null, as does a refusal by the rules; the caller then takes the full path
+    /// (<see cref="ExecuteOnceAsync"/>), which finds what is there and answers as always.
+    /// </summary>
+    private async Task<Result<CommandAnswer>?> TryAsNewPersonAsync(
+        RegistryCommand request, Guid commandId, string requestHash, string commandType, Decide decide, CancellationToken ct)
+    {
+        await using var work = await database.BeginAsync(ct);
+        var store = new PersonStore(work);
+        try
+        {
+            return await decide(null, store, ct) is Accepted accepted
+                ? await WriteAsync(work, store, request, commandId, requestHash, commandType, current: null, accepted, ct)
+                : null;
+        }
+        catch (Exception ex) when (database.Dialect.IsUniqueViolation(ex, out _))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes an accepted decision as the person's next version (after <paramref name="current"/>, if any) with its change
+    /// and the command's answer, commits, and wakes the relay. Null when the decision would change nothing.
+    /// </summary>
+    private async Task<Result<CommandAnswer>?> WriteAsync(
+        UnitOfWork work, PersonStore store, RegistryCommand request, Guid commandId, string requestHash, string commandType,
+        PersonVersion? current, Accepted accepted, CancellationToken ct)
+    {
         var changedFields = FieldDiff.Changed(current?.Record, accepted.Record);
         if (changedFields.Count == 0)
         {
-            return await RefuseAsync(Refusal.Invalid("body", "change.nothing-changed", "The command would not change the record."));
+            return null;
         }
 
         var recordedAt = clock.GetUtcNow();
@@ -207,6 +249,8 @@ public sealed class CommandExecutor(
 
     private static Result<CommandAnswer> Replayed(StoredCommand stored, string commandType, string requestHash) =>
         StoredAnswers.Replay(stored, commandType, requestHash, json => JsonSerializer.Deserialize<ChangeResult>(json, Json.Options)?.PersonId);
+
+    private static Refusal NothingChanged() => Refusal.Invalid("body", "change.nothing-changed", "The command would not change the record.");
 
     private static Refusal DuplicateIdNumber() =>
         Refusal.Conflict("idNumber", "id-number.unique", "A person with this identity number is already in the register.");

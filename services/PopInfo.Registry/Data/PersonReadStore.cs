@@ -78,9 +78,6 @@ public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] Ser
         return [.. rows.Select(r => r.ToVersion())];
     }
 
-    /// <summary>Whether <see cref="ChangesAsync"/> reads the replica now (false with none, or while it has fallen back to the primary).</summary>
-    public bool ChangesReadReplica => database.Reads.IsReplica;
-
     /// <summary>
     /// Change-log entries after <paramref name="after"/>, in sequence order (the change feed), on the replica when there is
     /// one. It never skips one, there either: a sequence is taken under the counter row's lock held to commit (ADR 0001), so
@@ -88,16 +85,24 @@ public sealed class PersonReadStore([FromKeyedServices(RegistryModule.Name)] Ser
     /// always a gap-free prefix of the log, and an <paramref name="after"/> beyond it is answered "nothing yet", to be
     /// asked again.
     /// </summary>
-    public Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<PersonChanged>> ChangesAsync(long after, int limit, CancellationToken ct) =>
+        (await ReadChangesAsync(after, limit, ct)).Changes;
+
+    /// <summary>
+    /// <see cref="ChangesAsync"/>, and whether the entries were read on the replica (which may not have replayed the latest
+    /// commits yet) or on the primary (with none, or once the read has fallen back to it).
+    /// </summary>
+    public async Task<(IReadOnlyList<PersonChanged> Changes, bool FromReplica)> ReadChangesAsync(long after, int limit, CancellationToken ct)
     {
         var reads = database.Reads;
-        return reads.ReadAsync<IReadOnlyList<PersonChanged>>(async c =>
+        var changes = await reads.ReadAsync<IReadOnlyList<PersonChanged>>(async c =>
         {
             await using var connection = await reads.OpenConnectionAsync(c);
             // With each entry's trace context, so that a service filling a gap from the feed continues the change's trace.
             var rows = await connection.QueryAsync<ChangeLogRow>(new CommandDefinition(ChangesSql(database.Dialect), new { after, limit }, cancellationToken: c));
             return [.. rows.Select(r => r.ToChange())];
         }, ct);
+        return (changes, reads.IsReplica);
     }
 
     internal static string AsOfSql(SqlDialect dialect) =>

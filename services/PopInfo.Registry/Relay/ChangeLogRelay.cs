@@ -46,6 +46,9 @@ public sealed class ChangeLogRelay(
 
     private RelayPosition? position;
 
+    // Whether the last batch was read on the replica (CaughtUp).
+    private bool lastReadFromReplica;
+
     protected override TimeSpan IdlePoll => TimeSpan.FromMilliseconds(500);
 
     protected override TimeSpan MaxBackoff => TimeSpan.FromSeconds(30);
@@ -54,7 +57,7 @@ public sealed class ChangeLogRelay(
     {
         position ??= await RelayPosition.LoadAsync(positions, ct);
         var count = await PublishBatchAsync(position, ct);
-        if (Clock.GetUtcNow() - position.SavedAt >= SaveEvery)
+        if (position.SaveDue(Clock.GetUtcNow(), SaveEvery))
         {
             await position.SaveAsync(positions, Clock.GetUtcNow(), Lease.Fence(), ct);
         }
@@ -62,10 +65,14 @@ public sealed class ChangeLogRelay(
         return count;
     }
 
-    // A short batch read everything committed before it; a later commit signals the relay again (RelaySignal). Not so on a
-    // replica, which may not yet have replayed a change whose signal the relay has already taken: there the relay looks
-    // once more, as before, and only an empty batch ends its look (a change the replica still lacks waits for the poll).
-    protected override bool CaughtUp(int sent) => sent == 0 || (sent < BatchSize && !feed.ChangesReadReplica);
+    protected override bool CaughtUp(int sent) => IsCaughtUp(sent, BatchSize, lastReadFromReplica);
+
+    /// <summary>
+    /// A short batch read everything committed before it; a later commit signals the relay again (RelaySignal). Not so on a
+    /// replica, which may not yet have replayed a change whose signal the relay has already taken: there the relay looks
+    /// once more, as before, and only an empty batch ends its look (a change the replica still lacks waits for the poll).
+    /// </summary>
+    internal static bool IsCaughtUp(int sent, int batchSize, bool readFromReplica) => sent == 0 || (sent < batchSize && !readFromReplica);
 
     // After a failure, start again from the saved position (at least once: the unsaved ones go out again).
     protected override void Reset() => position = null;
@@ -73,7 +80,8 @@ public sealed class ChangeLogRelay(
     private async Task<int> PublishBatchAsync(RelayPosition position, CancellationToken ct)
     {
         // The change feed's own read: the same entries, in the same order.
-        var batch = await feed.ChangesAsync(position.Published, BatchSize, ct);
+        var (batch, fromReplica) = await feed.ReadChangesAsync(position.Published, BatchSize, ct);
+        lastReadFromReplica = fromReplica;
 
         if (batch.Count == 0)
         {

@@ -20,6 +20,12 @@ internal sealed class RelayPosition
         return new RelayPosition { Published = saved, Saved = saved, SavedAt = DateTimeOffset.MinValue };
     }
 
+    /// <summary>
+    /// Whether the position is to be saved at <paramref name="now"/>: once <paramref name="every"/> has passed since the last
+    /// save (or look at it) — at once after loading. Whether it moved is <see cref="SaveAsync"/>'s question.
+    /// </summary>
+    public bool SaveDue(DateTimeOffset now, TimeSpan every) => now - SavedAt >= every;
+
     /// <summary>Saves the published position if it moved, fenced by the relay's lease; never moves the saved one backwards.</summary>
     public async Task SaveAsync(RelayPositionStore store, DateTimeOffset now, LeaseFence fence, CancellationToken ct)
     {

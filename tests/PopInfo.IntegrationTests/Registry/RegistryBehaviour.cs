@@ -134,6 +134,33 @@ public abstract class RegistryBehaviour(RegistryFixture fixture)
     }
 
     [Fact]
+    public async Task A_registration_repeated_after_its_person_took_another_identity_number_is_answered_as_before()
+    {
+        // A new person's command is tried first without looking for its stored answer (CommandExecutor.TryAsNewPersonAsync):
+        // here the identity number it registered is free again, so only the command's own key can tell it was seen.
+        var body = People.Resident();
+        using var first = await Client.PostAsync("/api/v1/persons", JsonContent(body));
+        var firstAnswer = await first.Content.ReadAsStringAsync();
+        var personId = (string)System.Text.Json.Nodes.JsonNode.Parse(firstAnswer)!["personId"]!;
+        var (idNumber, birth, sex) = People.Next((string)body["sex"]!);
+        var (corrected, _) = await Client.PostAsync($"/api/v1/persons/{personId}/corrections", new
+        {
+            commandId = Guid.NewGuid(), expectedVersion = 1, idNumber,
+            birthDate = birth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), sex,
+        });
+        Assert.Equal(200, corrected);
+        var before = await LastSequenceAsync();
+
+        using var again = await Client.PostAsync("/api/v1/persons", JsonContent(body));
+
+        Assert.Equal(first.StatusCode, again.StatusCode);
+        Assert.Equal(firstAnswer, await again.Content.ReadAsStringAsync());
+        Assert.Equal(before, await LastSequenceAsync());
+        var (found, _) = await Client.GetJsonAsync($"/api/v1/persons/by-id-number/{body["idNumber"]}");
+        Assert.Equal(404, found);
+    }
+
+    [Fact]
     public async Task Concurrent_repeats_of_one_command_apply_once()
     {
         var body = People.Resident();

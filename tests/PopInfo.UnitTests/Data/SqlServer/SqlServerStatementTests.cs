@@ -36,7 +36,7 @@ public sealed class SqlServerStatementTests
     {
         var names = All().Keys.ToList();
 
-        Assert.Contains("PopInfo.Registry.Data.PersonStore.AppendChangeSql", names);
+        Assert.Contains("PopInfo.Registry.Data.PersonStore.NewPersonChangeSql", names);
         Assert.Contains("PopInfo.Sharing.People.PeopleStore.UpsertSql", names);
         Assert.Contains("PopInfo.ServiceDefaults.Security.RateLimits.RateLimitCounterStore.HitSql", names);
         Assert.Contains("PopInfo.Sharing.Audit.AccessAuditStore.Table.MultiRowInsertSql", names);

@@ -1,2 +1,0 @@
-INSERT  INTO persons (id, id_number, version, name, sex, birth_date, residence_type, status, residence_region_code, registered_region_code, household_id, change_type, record, occurred_at, recorded_at)
-VALUES               (@Id, @IdNumber, @Version, @Name, @Sex, @BirthDate, @ResidenceType, @Status, @ResidenceRegionCode, @RegisteredRegionCode, @HouseholdId, @ChangeType, @Record, @OccurredAt, @RecordedAt);
