@@ -162,7 +162,9 @@ ensure_postgres() {
     conf="# Written by deploy/local/infra.sh - PopInfo local/test settings.
 listen_addresses = '127.0.0.1'
 port = ${POPINFO_PG_PORT}
-max_connections = ${POPINFO_PG_MAX_CONNECTIONS}"
+max_connections = ${POPINFO_PG_MAX_CONNECTIONS}
+# An error's DETAIL quotes the row: a unique key's, a person's identity number. Keep it out of the server's log.
+log_error_verbosity = terse"
     _write_if_changed "$_PG_CONF_DIR/conf.d/popinfo.conf" "$conf" && changed=1
 
     # Password (scram) auth over TCP on loopback; Debian's default pg_hba has it,
